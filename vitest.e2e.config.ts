@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Real-browser tests (playwright-core + Debian's /usr/bin/chromium). One file at a time: each
+// file starts its own server and a few Chromium pages, which is what two cores can carry.
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.test.ts', 'packages/*/test/browser/**/*.test.ts'],
+    testTimeout: 90_000,
+    hookTimeout: 90_000,
+    fileParallelism: false,
+    pool: 'forks',
+  },
+});
