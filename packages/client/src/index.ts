@@ -1,1 +1,10 @@
-export {};
+export { SignalClient } from './signal/signal-client';
+export type { ClientRequest, SignalClientEvents } from './signal/signal-client';
+export { RoomClient } from './room/room-client';
+export type { RoomClientEvents, RoomClientOptions } from './room/room-client';
+export type { ConnectionState } from './room/connection-state';
+export { reconnectDelayMs } from './room/connection-state';
+export type { RemoteTrack } from './media/subscriber';
+export type { LocalTracks } from './media/publisher';
+export { ConnectionClosedError, InvalidStateError, errorFromBody } from './errors';
+export { TypedEmitter } from './typed-emitter';

@@ -1,1 +1,7 @@
-export {};
+export * from './ids';
+export * from './errors';
+export * from './http';
+export * from './signaling/common';
+export * from './signaling/client-messages';
+export * from './signaling/server-messages';
+export * from './signaling/codec';

@@ -1,0 +1,97 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+// Configuration: defaults, then an optional JSON file (CONCLAVE_CONFIG or ./conclave.config.json),
+// then environment variables. Every value is validated; a bad value stops start-up with a message
+// naming the setting.
+
+const iceServerSchema = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
+export const configSchema = z.object({
+  host: z.string().default('0.0.0.0'),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** The address people use to reach the server; invite links are built from it. */
+  publicUrl: z.string().url().optional(),
+  dataDir: z.string().default('./data'),
+  tls: z
+    .object({ certFile: z.string(), keyFile: z.string() })
+    .optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ice: z
+    .object({
+      /** STUN/TURN servers handed to the SFU; none by default (no traffic leaves the machine). */
+      servers: z.array(iceServerSchema).default([]),
+      /** Extra host addresses the SFU offers as candidates (loopback for local use and tests). */
+      additionalHostAddresses: z.array(z.string()).default(['127.0.0.1']),
+    })
+    .default({ servers: [], additionalHostAddresses: ['127.0.0.1'] }),
+  media: z
+    .object({
+      workers: z.coerce.number().int().min(1).max(64).default(Math.max(1, availableParallelism())),
+      keyframeRequestMinIntervalMs: z.coerce.number().int().min(100).max(10_000).default(1000),
+    })
+    .default({ workers: Math.max(1, availableParallelism()), keyframeRequestMinIntervalMs: 1000 }),
+  reconnectGraceSeconds: z.coerce.number().int().min(1).max(600).default(30),
+  /** Where the built web app is; the server serves it when present. */
+  webRoot: z.string().default(resolve(import.meta.dirname, '../../../web/dist')),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = {
+  HOST: (c, v) => (c.host = v),
+  PORT: (c, v) => (c.port = v),
+  CONCLAVE_PUBLIC_URL: (c, v) => (c.publicUrl = v),
+  CONCLAVE_DATA_DIR: (c, v) => (c.dataDir = v),
+  CONCLAVE_LOG_LEVEL: (c, v) => (c.logLevel = v),
+  CONCLAVE_TLS_CERT: (c, v) => (c.tls = { ...(c.tls as object), certFile: v }),
+  CONCLAVE_TLS_KEY: (c, v) => (c.tls = { ...(c.tls as object), keyFile: v }),
+  CONCLAVE_ICE_SERVERS: (c, v) => (c.ice = { ...(c.ice as object), servers: v.split(',').filter(Boolean).map((urls) => ({ urls })) }),
+  CONCLAVE_ICE_HOST_ADDRESSES: (c, v) => (c.ice = { ...(c.ice as object), additionalHostAddresses: v.split(',').filter(Boolean) }),
+  CONCLAVE_MEDIA_WORKERS: (c, v) => (c.media = { ...(c.media as object), workers: v }),
+  CONCLAVE_WEB_ROOT: (c, v) => (c.webRoot = v),
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ConfigInput = {},
+): Config {
+  const raw: Record<string, unknown> = {};
+  const file = env.CONCLAVE_CONFIG ?? (existsSync('conclave.config.json') ? 'conclave.config.json' : undefined);
+  if (file) {
+    try {
+      Object.assign(raw, JSON.parse(readFileSync(file, 'utf8')));
+    } catch (err) {
+      throw new ConfigError(`Cannot read config file ${file}: ${(err as Error).message}`);
+    }
+  }
+  for (const [name, apply] of Object.entries(envMap)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') apply(raw, value);
+  }
+  Object.assign(raw, overrides);
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** The base URL invite links use. */
+export function publicBaseUrl(config: Config, listeningPort: number): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
+  const scheme = config.tls ? 'https' : 'http';
+  return `${scheme}://localhost:${listeningPort}`;
+}

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
+import { ConclaveError } from '@conclave/protocol';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from '../logger';
+import type { MeetingService } from '../modules/meetings/meeting-service';
+import type { SignalingServer } from '../signaling/signaling-server';
+import { installErrorHandler } from './error-handler';
+import { meetingRoutes } from './routes/meetings';
+
+export interface AppDeps {
+  logger: Logger;
+  meetings: MeetingService;
+  signaling: SignalingServer;
+  webRoot: string;
+  baseUrl: () => string;
+  https?: { cert: Buffer; key: Buffer };
+  /** Reports false while shutting down so load balancers stop sending people here. */
+  isHealthy: () => boolean;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: 64 * 1024,
+    ...(deps.https ? { https: deps.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  installErrorHandler(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // Pages are served over plain HTTP on localhost by default; HSTS only makes sense with TLS.
+    hsts: Boolean(deps.https),
+  });
+  await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
+
+  app.get('/healthz', async (_req, reply) =>
+    deps.isHealthy()
+      ? { status: 'ok' }
+      : reply.status(503).send({ status: 'shutting-down' }),
+  );
+  await app.register(meetingRoutes, { meetings: deps.meetings, baseUrl: deps.baseUrl });
+  await app.register(async (scope) => deps.signaling.register(scope));
+
+  if (existsSync(join(deps.webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: deps.webRoot, wildcard: false, index: ['index.html'] });
+  } else {
+    deps.logger.warn({ webRoot: deps.webRoot }, 'web app not built: run `npm run build:web`');
+  }
+  const hasShell = existsSync(join(deps.webRoot, 'index.html'));
+  // Client-side routes (/m/:id, ...) get the app shell; API paths keep their JSON 404s.
+  app.setNotFoundHandler((req, reply) => {
+    if (hasShell && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/ws')) {
+      return reply.sendFile('index.html');
+    }
+    return reply.status(404).send(new ConclaveError('NOT_FOUND').toBody());
+  });
+  return app;
+}

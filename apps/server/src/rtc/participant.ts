@@ -1,0 +1,69 @@
+import type { MediaSource, Participant as ParticipantView, ParticipantId, Role } from '@conclave/protocol';
+import type { Consumer, Producer, Transport } from '@conclave/sfu';
+import type { SignalingPeer } from '../signaling/peer';
+import { SubscriptionNegotiator } from './subscription-negotiator';
+
+export interface PublishedTrack {
+  producer: Producer;
+  source: MediaSource;
+  /** Paused by the host (mute); only the participant unmuting themselves resumes it. */
+  pausedByHost: boolean;
+}
+
+export interface ConsumedTrack {
+  consumer: Consumer;
+  participantId: ParticipantId;
+  source: MediaSource;
+}
+
+/** A person in a room: their public state, their connection, and their media objects. */
+export class RoomParticipant {
+  readonly id: ParticipantId;
+  readonly resumeToken: string;
+  displayName: string;
+  role: Role;
+  audioMuted = false;
+  videoMuted = false;
+  peer: SignalingPeer | undefined;
+  graceTimer: NodeJS.Timeout | undefined;
+  publishTransport: Transport | undefined;
+  subscribeTransport: Transport | undefined;
+  negotiator: SubscriptionNegotiator | undefined;
+  readonly published = new Map<string, PublishedTrack>();
+  readonly consumed = new Map<string, ConsumedTrack>();
+
+  constructor(init: { id: ParticipantId; resumeToken: string; displayName: string; role: Role; peer: SignalingPeer }) {
+    this.id = init.id;
+    this.resumeToken = init.resumeToken;
+    this.displayName = init.displayName;
+    this.role = init.role;
+    this.peer = init.peer;
+  }
+
+  get connected(): boolean {
+    return this.peer !== undefined;
+  }
+
+  view(): ParticipantView {
+    return {
+      id: this.id,
+      displayName: this.displayName,
+      role: this.role,
+      audioMuted: this.audioMuted,
+      videoMuted: this.videoMuted,
+      connected: this.connected,
+    };
+  }
+
+  /** Closes every media object; SFU close() cascades to producers and consumers. */
+  closeMedia(): void {
+    this.negotiator?.close();
+    this.negotiator = undefined;
+    this.publishTransport?.close();
+    this.subscribeTransport?.close();
+    this.publishTransport = undefined;
+    this.subscribeTransport = undefined;
+    this.published.clear();
+    this.consumed.clear();
+  }
+}

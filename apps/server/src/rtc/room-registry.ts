@@ -1,0 +1,98 @@
+import type { JoinResult, MeetingId, ParticipantId, PublishTrack } from '@conclave/protocol';
+import type { MediaWorker } from '@conclave/sfu';
+import type { Logger } from '../logger';
+import type { SignalingPeer } from '../signaling/peer';
+import type { JoinRequest } from './room';
+import { Room } from './room';
+
+/** What a signaling session may do once joined; bound to one participant of one room. */
+export interface ParticipantHandle {
+  readonly participantId: ParticipantId;
+  leave(reason: 'left'): Promise<void>;
+  disconnected(): void;
+  setMediaState(audioMuted: boolean, videoMuted: boolean): Promise<null>;
+  publish(sdp: string, tracks: PublishTrack[]): Promise<{ sdp: string }>;
+  subscribeAnswer(sdp: string): Promise<null>;
+  subscribeRestart(): null;
+  hostMute(id: ParticipantId): Promise<null>;
+  hostRemove(id: ParticipantId): Promise<null>;
+  hostEnd(): Promise<null>;
+}
+
+export interface RoomRegistryDeps {
+  workers: MediaWorker[];
+  logger: Logger;
+  reconnectGraceMs: number;
+  endMeeting: (id: MeetingId) => Promise<void>;
+}
+
+/** Live rooms by meeting id. A room is pinned to the media worker with the fewest rooms. */
+export class RoomRegistry {
+  readonly #deps: RoomRegistryDeps;
+  readonly #rooms = new Map<MeetingId, Promise<Room>>();
+  readonly #roomsPerWorker = new Map<MediaWorker, number>();
+
+  constructor(deps: RoomRegistryDeps) {
+    if (deps.workers.length === 0) throw new TypeError('RoomRegistry needs at least one media worker');
+    this.#deps = deps;
+    for (const w of deps.workers) this.#roomsPerWorker.set(w, 0);
+  }
+
+  get roomCount(): number {
+    return this.#rooms.size;
+  }
+
+  async join(meetingId: MeetingId, peer: SignalingPeer, req: JoinRequest): Promise<{ handle: ParticipantHandle; result: JoinResult }> {
+    let room = await this.#room(meetingId);
+    if (room.closed) {
+      this.#rooms.delete(meetingId);
+      room = await this.#room(meetingId);
+    }
+    const { participant, result } = await room.join(peer, req);
+    const handle: ParticipantHandle = {
+      participantId: participant.id,
+      leave: (reason) => room.leave(participant, reason),
+      disconnected: () => room.disconnected(participant, peer),
+      setMediaState: (a, v) => room.setMediaState(participant, a, v),
+      publish: (sdp, tracks) => room.publish(participant, sdp, tracks),
+      subscribeAnswer: (sdp) => room.subscribeAnswer(participant, sdp),
+      subscribeRestart: () => room.subscribeRestart(participant),
+      hostMute: (id) => room.hostMute(participant, id),
+      hostRemove: (id) => room.hostRemove(participant, id),
+      hostEnd: () => room.hostEnd(participant),
+    };
+    return { handle, result };
+  }
+
+  #room(meetingId: MeetingId): Promise<Room> {
+    const existing = this.#rooms.get(meetingId);
+    if (existing) return existing;
+    const worker = [...this.#roomsPerWorker.entries()].sort((a, b) => a[1] - b[1])[0]![0];
+    const created = (async () => {
+      const router = await worker.createRouter();
+      this.#roomsPerWorker.set(worker, (this.#roomsPerWorker.get(worker) ?? 0) + 1);
+      const room: Room = new Room({
+        meetingId,
+        router,
+        logger: this.#deps.logger,
+        reconnectGraceMs: this.#deps.reconnectGraceMs,
+        endMeeting: () => this.#deps.endMeeting(meetingId),
+        onClosed: () => {
+          this.#roomsPerWorker.set(worker, Math.max(0, (this.#roomsPerWorker.get(worker) ?? 1) - 1));
+          if (this.#rooms.get(meetingId) === created) this.#rooms.delete(meetingId);
+        },
+      });
+      return room;
+    })();
+    this.#rooms.set(meetingId, created);
+    created.catch(() => this.#rooms.delete(meetingId));
+    return created;
+  }
+
+  /** Graceful shutdown: close every room (clients see the connection drop and retry). */
+  async closeAll(): Promise<void> {
+    const rooms = await Promise.allSettled([...this.#rooms.values()]);
+    for (const r of rooms) if (r.status === 'fulfilled') r.value.close();
+    this.#rooms.clear();
+  }
+}

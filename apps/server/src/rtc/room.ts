@@ -1,0 +1,299 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ConclaveError } from '@conclave/protocol';
+import type { JoinResult, MeetingId, ParticipantId, PublishTrack, Role, ServerEvent, SubscribeTrack } from '@conclave/protocol';
+import type { Producer, Router } from '@conclave/sfu';
+import type { Logger } from '../logger';
+import type { SignalingPeer } from '../signaling/peer';
+import { RoomParticipant } from './participant';
+import { SubscriptionNegotiator } from './subscription-negotiator';
+
+export interface RoomDeps {
+  meetingId: MeetingId;
+  router: Router;
+  logger: Logger;
+  reconnectGraceMs: number;
+  /** Marks the meeting ended in storage. */
+  endMeeting: () => Promise<void>;
+  /** Called once the room is empty and closed, so the registry can forget it. */
+  onClosed: () => void;
+}
+
+export interface JoinRequest {
+  displayName: string;
+  role?: Role;
+  resumeToken?: string;
+}
+
+/**
+ * One live meeting: its participants, their media in one SFU router, host actions. Every change
+ * runs through one queue, so joins, leaves and negotiations never interleave halfway.
+ */
+export class Room {
+  readonly #deps: RoomDeps;
+  readonly #log: Logger;
+  readonly #participants = new Map<ParticipantId, RoomParticipant>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(deps: RoomDeps) {
+    this.#deps = deps;
+    this.#log = deps.logger.child({ meetingId: deps.meetingId });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get participantCount(): number {
+    return this.#participants.size;
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      if (this.#closed) throw new ConclaveError('MEETING_ENDED');
+      return fn();
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  join(peer: SignalingPeer, req: JoinRequest): Promise<{ participant: RoomParticipant; result: JoinResult }> {
+    return this.#serial(async () => {
+      if (req.resumeToken) {
+        const existing = [...this.#participants.values()].find((p) => p.resumeToken === req.resumeToken);
+        if (existing) return this.#resume(existing, peer, req.displayName);
+        if (!req.role) throw new ConclaveError('RESUME_EXPIRED');
+      }
+      if (!req.role) throw new ConclaveError('RESUME_EXPIRED');
+      const participant = new RoomParticipant({
+        id: randomUUID() as ParticipantId,
+        resumeToken: randomBytes(24).toString('base64url'),
+        displayName: req.displayName,
+        role: req.role,
+        peer,
+      });
+      this.#participants.set(participant.id, participant);
+      await this.#setUpSubscriber(participant);
+      this.#broadcast({ type: 'participant.joined', participant: participant.view() }, participant.id);
+      return { participant, result: this.#joinResult(participant, false) };
+    });
+  }
+
+  async #resume(p: RoomParticipant, peer: SignalingPeer, displayName: string) {
+    clearTimeout(p.graceTimer);
+    p.graceTimer = undefined;
+    const previous = p.peer;
+    p.peer = peer;
+    p.displayName = displayName;
+    previous?.close('replaced by a new connection');
+    // Media is set up afresh: the client builds new PeerConnections after a resume.
+    this.#closePublished(p);
+    p.closeMedia();
+    await this.#setUpSubscriber(p);
+    this.#broadcast({ type: 'participant.updated', participant: p.view() }, p.id);
+    return { participant: p, result: this.#joinResult(p, true) };
+  }
+
+  #joinResult(p: RoomParticipant, resumed: boolean): JoinResult {
+    return {
+      participantId: p.id,
+      resumeToken: p.resumeToken,
+      role: p.role,
+      meetingId: this.#deps.meetingId,
+      participants: [...this.#participants.values()].map((x) => x.view()),
+      reconnectGraceSeconds: Math.round(this.#deps.reconnectGraceMs / 1000),
+      resumed,
+    };
+  }
+
+  async #setUpSubscriber(p: RoomParticipant): Promise<void> {
+    const transport = await this.#deps.router.createTransport({ direction: 'subscribe' });
+    p.subscribeTransport = transport;
+    p.negotiator = new SubscriptionNegotiator({
+      transport,
+      logger: this.#log,
+      sendOffer: (sdp, tracks) => p.peer?.send({ type: 'subscribe.offer', sdp, tracks }),
+      describeTracks: () => this.#describeConsumed(p),
+    });
+    let added = 0;
+    for (const other of this.#participants.values()) {
+      if (other.id === p.id) continue;
+      for (const track of other.published.values()) {
+        if (await this.#consume(p, other.id, track.producer, track.source)) added++;
+      }
+    }
+    if (added > 0) p.negotiator.requestOffer();
+  }
+
+  #describeConsumed(p: RoomParticipant): SubscribeTrack[] {
+    const tracks: SubscribeTrack[] = [];
+    for (const c of p.consumed.values()) {
+      if (c.consumer.closed || !c.consumer.mid) continue;
+      tracks.push({ mid: c.consumer.mid, participantId: c.participantId, kind: c.consumer.kind, source: c.source });
+    }
+    return tracks;
+  }
+
+  async #consume(subscriber: RoomParticipant, publisherId: ParticipantId, producer: Producer, source: PublishTrack['source']): Promise<boolean> {
+    const transport = subscriber.subscribeTransport;
+    if (!transport || producer.closed) return false;
+    const consumer = await transport.consume(producer.id);
+    subscriber.consumed.set(consumer.id, { consumer, participantId: publisherId, source });
+    consumer.on('producerclose', () => {
+      subscriber.consumed.delete(consumer.id);
+      subscriber.negotiator?.requestOffer();
+    });
+    return true;
+  }
+
+  publish(p: RoomParticipant, sdp: string, tracks: PublishTrack[]): Promise<{ sdp: string }> {
+    return this.#serial(async () => {
+      if (!p.publishTransport) {
+        p.publishTransport = await this.#deps.router.createTransport({ direction: 'publish' });
+      }
+      const transport = p.publishTransport;
+      const bySid = new Map(tracks.map((t) => [t.mid, t]));
+      const fresh: Producer[] = [];
+      const onProducer = (producer: Producer) => fresh.push(producer);
+      transport.on('producer', onProducer);
+      let answer: string;
+      try {
+        answer = await transport.handleOffer(sdp);
+      } catch (err) {
+        this.#log.warn({ err }, 'publish offer rejected');
+        throw new ConclaveError('MEDIA_NEGOTIATION_FAILED');
+      } finally {
+        transport.off('producer', onProducer);
+      }
+      for (const producer of fresh) {
+        const track = bySid.get(producer.mid);
+        const source = track?.source ?? (producer.kind === 'audio' ? 'microphone' : 'camera');
+        p.published.set(producer.id, { producer, source, pausedByHost: false });
+        if (source === 'microphone' && p.audioMuted) await producer.pause();
+        for (const other of this.#participants.values()) {
+          if (other.id === p.id) continue;
+          if (await this.#consume(other, p.id, producer, source)) other.negotiator?.requestOffer();
+        }
+      }
+      return { sdp: answer };
+    });
+  }
+
+  async subscribeAnswer(p: RoomParticipant, sdp: string): Promise<null> {
+    if (!p.negotiator) throw new ConclaveError('MEDIA_NEGOTIATION_FAILED', 'No subscribe offer is pending.');
+    try {
+      await p.negotiator.handleAnswer(sdp);
+    } catch (err) {
+      this.#log.warn({ err }, 'subscribe answer rejected');
+      throw new ConclaveError('MEDIA_NEGOTIATION_FAILED');
+    }
+    return null;
+  }
+
+  subscribeRestart(p: RoomParticipant): null {
+    p.negotiator?.restart();
+    return null;
+  }
+
+  /** A muted microphone is also paused in the SFU: nothing is forwarded while muted. */
+  async setMediaState(p: RoomParticipant, audioMuted: boolean, videoMuted: boolean): Promise<null> {
+    p.audioMuted = audioMuted;
+    p.videoMuted = videoMuted;
+    for (const track of p.published.values()) {
+      if (track.source !== 'microphone') continue;
+      if (audioMuted) await track.producer.pause();
+      else {
+        track.pausedByHost = false;
+        await track.producer.resume();
+      }
+    }
+    this.#broadcast({ type: 'participant.updated', participant: p.view() });
+    return null;
+  }
+
+  async hostMute(host: RoomParticipant, targetId: ParticipantId): Promise<null> {
+    const target = this.#hostTarget(host, targetId);
+    for (const track of target.published.values()) {
+      if (track.source !== 'microphone') continue;
+      track.pausedByHost = true;
+      await track.producer.pause();
+    }
+    target.audioMuted = true;
+    target.peer?.send({ type: 'muted.by.host' });
+    this.#broadcast({ type: 'participant.updated', participant: target.view() });
+    return null;
+  }
+
+  hostRemove(host: RoomParticipant, targetId: ParticipantId): Promise<null> {
+    const target = this.#hostTarget(host, targetId);
+    return this.#serial(async () => {
+      target.peer?.send({ type: 'removed' });
+      target.peer?.close('removed by host');
+      this.#drop(target, 'removed');
+      return null;
+    });
+  }
+
+  hostEnd(host: RoomParticipant): Promise<null> {
+    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
+    return this.#serial(async () => {
+      await this.#deps.endMeeting();
+      this.close('meeting.ended');
+      return null;
+    });
+  }
+
+  #hostTarget(host: RoomParticipant, targetId: ParticipantId): RoomParticipant {
+    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
+    const target = this.#participants.get(targetId);
+    if (!target) throw new ConclaveError('PARTICIPANT_NOT_FOUND');
+    return target;
+  }
+
+  leave(p: RoomParticipant, reason: 'left' | 'timeout'): Promise<void> {
+    return this.#serial(async () => this.#drop(p, reason)).catch(() => undefined);
+  }
+
+  /** The signaling connection dropped: keep the seat for the grace period. */
+  disconnected(p: RoomParticipant, peer: SignalingPeer): void {
+    if (p.peer !== peer || !this.#participants.has(p.id)) return;
+    p.peer = undefined;
+    this.#broadcast({ type: 'participant.updated', participant: p.view() }, p.id);
+    p.graceTimer = setTimeout(() => void this.leave(p, 'timeout'), this.#deps.reconnectGraceMs);
+    p.graceTimer.unref();
+  }
+
+  #closePublished(p: RoomParticipant): void {
+    for (const track of p.published.values()) track.producer.close();
+  }
+
+  #drop(p: RoomParticipant, reason: 'left' | 'removed' | 'timeout'): void {
+    if (!this.#participants.delete(p.id)) return;
+    clearTimeout(p.graceTimer);
+    this.#closePublished(p);
+    p.closeMedia();
+    p.peer = undefined;
+    this.#broadcast({ type: 'participant.left', participantId: p.id, reason });
+    this.#log.info({ participantId: p.id, reason }, 'participant left');
+    if (this.#participants.size === 0) this.close();
+  }
+
+  #broadcast(event: ServerEvent, except?: ParticipantId): void {
+    for (const p of this.#participants.values()) if (p.id !== except) p.peer?.send(event);
+  }
+
+  /** Closes the room; with a reason, tells everyone first (meeting ended, server shutdown). */
+  close(notice?: 'meeting.ended'): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const p of this.#participants.values()) {
+      clearTimeout(p.graceTimer);
+      if (notice) p.peer?.send({ type: notice });
+      p.peer?.close(notice ?? 'room closed');
+      p.closeMedia();
+    }
+    this.#participants.clear();
+    this.#deps.router.close();
+    this.#deps.onClosed();
+  }
+}

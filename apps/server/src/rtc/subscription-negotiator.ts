@@ -1,0 +1,88 @@
+import type { SubscribeTrack } from '@conclave/protocol';
+import type { Transport } from '@conclave/sfu';
+import type { Logger } from '../logger';
+
+export interface NegotiatorDeps {
+  transport: Transport;
+  /** Sends `subscribe.offer` to the client. */
+  sendOffer: (sdp: string, tracks: SubscribeTrack[]) => void;
+  /** The current mid -> person/source map, read right after each offer is made. */
+  describeTracks: () => SubscribeTrack[];
+  logger: Logger;
+  answerTimeoutMs?: number;
+}
+
+/**
+ * Serialises offers on a subscribe transport (the server is always the offerer there, so there is
+ * no glare): at most one offer in flight; changes during it make exactly one follow-up offer.
+ */
+export class SubscriptionNegotiator {
+  readonly #deps: NegotiatorDeps;
+  #state: 'idle' | 'offering' | 'awaiting-answer' = 'idle';
+  #dirty = false;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(deps: NegotiatorDeps) {
+    this.#deps = deps;
+  }
+
+  /** Something changed (a consumer added or removed): the client needs a new offer. */
+  requestOffer(): void {
+    if (this.#closed) return;
+    if (this.#state !== 'idle') {
+      this.#dirty = true;
+      return;
+    }
+    void this.#offer();
+  }
+
+  async handleAnswer(sdp: string): Promise<void> {
+    if (this.#state !== 'awaiting-answer') return;
+    clearTimeout(this.#timer);
+    try {
+      await this.#deps.transport.handleAnswer(sdp);
+    } finally {
+      this.#settle();
+    }
+  }
+
+  /** The client asks for a fresh offer (after its own failure). */
+  restart(): void {
+    clearTimeout(this.#timer);
+    this.#state = 'idle';
+    this.#dirty = false;
+    this.requestOffer();
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+  }
+
+  async #offer(): Promise<void> {
+    this.#state = 'offering';
+    this.#dirty = false;
+    try {
+      const sdp = await this.#deps.transport.createOffer();
+      if (this.#closed) return;
+      this.#state = 'awaiting-answer';
+      this.#deps.sendOffer(sdp, this.#deps.describeTracks());
+      this.#timer = setTimeout(() => {
+        this.#deps.logger.warn('subscribe answer timed out; offering again');
+        this.#state = 'idle';
+        this.requestOffer();
+      }, this.#deps.answerTimeoutMs ?? 15_000);
+      this.#timer.unref();
+    } catch (err) {
+      if (this.#closed) return;
+      this.#deps.logger.error({ err }, 'subscribe offer failed');
+      this.#settle();
+    }
+  }
+
+  #settle(): void {
+    this.#state = 'idle';
+    if (this.#dirty) this.requestOffer();
+  }
+}

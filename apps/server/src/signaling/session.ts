@@ -1,0 +1,169 @@
+import { ConclaveError, decodeClientMessage, encodeMessage, PROTOCOL_VERSION } from '@conclave/protocol';
+import type { ClientMessage, ServerMessage } from '@conclave/protocol';
+import type { WebSocket } from 'ws';
+import type { Logger } from '../logger';
+import type { MeetingService } from '../modules/meetings/meeting-service';
+import type { ParticipantHandle, RoomRegistry } from '../rtc/room-registry';
+import type { SignalingPeer } from './peer';
+
+export interface SessionDeps {
+  meetings: MeetingService;
+  rooms: RoomRegistry;
+  logger: Logger;
+  /** A socket that says nothing for this long is closed (clients send heartbeats). */
+  idleTimeoutMs: number;
+  /** Messages per second a client may send before it gets RATE_LIMITED replies. */
+  maxMessagesPerSecond: number;
+}
+
+/**
+ * One WebSocket connection. Bytes become messages only through decodeClientMessage; every
+ * request gets exactly one response; a bad message gets a typed error and the session goes on.
+ */
+export class SignalingSession implements SignalingPeer {
+  readonly #socket: WebSocket;
+  readonly #deps: SessionDeps;
+  readonly #log: Logger;
+  #handle: ParticipantHandle | undefined;
+  #joining = false;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #windowStart = 0;
+  #windowCount = 0;
+  #closed = false;
+
+  constructor(socket: WebSocket, deps: SessionDeps) {
+    this.#socket = socket;
+    this.#deps = deps;
+    this.#log = deps.logger.child({ component: 'signaling' });
+    socket.on('message', (data, isBinary) => {
+      const frame = isBinary ? new Uint8Array(data as Buffer) : (data as Buffer).toString('utf8');
+      this.#onFrame(frame).catch((err: unknown) => this.#log.error({ err }, 'signaling handler failed'));
+    });
+    socket.on('close', () => this.#onSocketClosed());
+    socket.on('error', (err) => this.#log.debug({ err }, 'socket error'));
+    this.#touch();
+  }
+
+  send(message: ServerMessage): void {
+    if (this.#closed || this.#socket.readyState !== this.#socket.OPEN) return;
+    this.#socket.send(encodeMessage(message));
+  }
+
+  close(reason: string): void {
+    if (this.#closed) return;
+    this.#handle = undefined; // the room already let go of this participant
+    this.#socket.close(1000, reason.slice(0, 120));
+  }
+
+  #touch(): void {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      this.#log.info('closing idle signaling connection');
+      this.#socket.terminate();
+    }, this.#deps.idleTimeoutMs);
+    this.#idleTimer.unref();
+  }
+
+  #rateLimited(): boolean {
+    const now = Date.now();
+    if (now - this.#windowStart >= 1000) {
+      this.#windowStart = now;
+      this.#windowCount = 0;
+    }
+    this.#windowCount++;
+    return this.#windowCount > this.#deps.maxMessagesPerSecond;
+  }
+
+  async #onFrame(frame: string | Uint8Array): Promise<void> {
+    this.#touch();
+    if (this.#rateLimited()) {
+      this.send({ type: 'response', ok: false, error: new ConclaveError('RATE_LIMITED').toBody() });
+      return;
+    }
+    const decoded = decodeClientMessage(frame);
+    if (!decoded.ok) {
+      this.send({
+        type: 'response',
+        ok: false,
+        ...(decoded.requestId ? { requestId: decoded.requestId } : {}),
+        error: decoded.error.toBody(),
+      });
+      return;
+    }
+    const message = decoded.message;
+    try {
+      const result = await this.#dispatch(message);
+      this.send({ type: 'response', requestId: message.id, ok: true, result: result ?? null });
+    } catch (err) {
+      const error =
+        err instanceof ConclaveError ? err : (this.#log.error({ err, type: message.type }, 'request failed'), new ConclaveError('INTERNAL'));
+      this.send({ type: 'response', requestId: message.id, ok: false, error: error.toBody() });
+    }
+  }
+
+  async #dispatch(message: ClientMessage): Promise<unknown> {
+    if (message.type === 'join') return this.#join(message);
+    if (message.type === 'heartbeat') return { serverTime: Date.now() };
+    const handle = this.#handle;
+    if (!handle) throw new ConclaveError('NOT_JOINED');
+    switch (message.type) {
+      case 'leave':
+        this.#handle = undefined;
+        await handle.leave('left');
+        return null;
+      case 'media.state':
+        return handle.setMediaState(message.audioMuted, message.videoMuted);
+      case 'publish.offer':
+        return handle.publish(message.sdp, message.tracks);
+      case 'subscribe.answer':
+        return handle.subscribeAnswer(message.sdp);
+      case 'subscribe.restart':
+        return handle.subscribeRestart();
+      case 'host.mute':
+        return handle.hostMute(message.participantId);
+      case 'host.remove':
+        return handle.hostRemove(message.participantId);
+      case 'host.end':
+        return handle.hostEnd();
+      default: {
+        const unreachable: never = message;
+        throw new ConclaveError('UNKNOWN_MESSAGE_TYPE', `Unhandled ${String(unreachable)}`);
+      }
+    }
+  }
+
+  async #join(message: Extract<ClientMessage, { type: 'join' }>) {
+    if (message.protocolVersion !== PROTOCOL_VERSION) throw new ConclaveError('PROTOCOL_VERSION_UNSUPPORTED');
+    if (this.#handle || this.#joining) throw new ConclaveError('ALREADY_JOINED');
+    this.#joining = true;
+    try {
+      // A resume token proves an earlier admission; the room checks it and keeps the old role.
+      const role = message.resumeToken
+        ? undefined
+        : (await this.#deps.meetings.admit(message.meetingId, message.passcode, message.hostKey)).role;
+      if (message.resumeToken) await this.#deps.meetings.assertOpen(message.meetingId);
+      const { handle, result } = await this.#deps.rooms.join(message.meetingId, this, {
+        displayName: message.displayName,
+        ...(role ? { role } : {}),
+        ...(message.resumeToken ? { resumeToken: message.resumeToken } : {}),
+      });
+      if (this.#closed) {
+        handle.disconnected();
+        throw new ConclaveError('NOT_JOINED', 'The connection closed while joining.');
+      }
+      this.#handle = handle;
+      this.#log.info({ meetingId: message.meetingId, participantId: result.participantId, resumed: result.resumed }, 'joined');
+      return result;
+    } finally {
+      this.#joining = false;
+    }
+  }
+
+  #onSocketClosed(): void {
+    this.#closed = true;
+    clearTimeout(this.#idleTimer);
+    const handle = this.#handle;
+    this.#handle = undefined;
+    handle?.disconnected();
+  }
+}

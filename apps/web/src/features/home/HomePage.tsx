@@ -1,0 +1,106 @@
+import { formatMeetingId, parseMeetingId } from '@conclave/protocol';
+import type { CreateMeetingResult } from '@conclave/protocol';
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { api } from '../../app/api';
+import { saveHostKey } from '../../state/host-keys';
+import { CopyInviteButton } from '../meeting/CopyInviteButton';
+
+export function HomePage() {
+  const navigate = useNavigate();
+  const [passcode, setPasscode] = useState('');
+  const [joinId, setJoinId] = useState('');
+  const [created, setCreated] = useState<CreateMeetingResult>();
+  const [error, setError] = useState<string>();
+  const [joinError, setJoinError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function create(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await api.createMeeting(passcode ? { passcode } : {});
+      saveHostKey(result.meetingId, result.hostKey);
+      setCreated(result);
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function join(e: FormEvent) {
+    e.preventDefault();
+    const id = parseMeetingId(joinId);
+    if (!id) {
+      setJoinError('A meeting id has 10 or 11 digits.');
+      return;
+    }
+    void navigate(`/m/${id}`);
+  }
+
+  return (
+    <main className="screen center">
+      <header className="brand">
+        <h1>Conclave</h1>
+        <p>Private video meetings. Encrypted in transit always; end to end when you choose.</p>
+      </header>
+      <div className="cards">
+        <section className="card" aria-labelledby="create-title">
+          <h2 id="create-title">New meeting</h2>
+          {created ? (
+            <div className="stack">
+              <p>
+                Meeting id <strong data-testid="created-meeting-id">{formatMeetingId(created.meetingId)}</strong>
+                {created.requiresPasscode ? ' (passcode required)' : ''}
+              </p>
+              <p className="invite-link" data-testid="invite-link">{created.joinUrl}</p>
+              <div className="row">
+                <CopyInviteButton url={created.joinUrl} />
+                <button className="button" onClick={() => void navigate(`/m/${created.meetingId}`)}>
+                  Start meeting
+                </button>
+              </div>
+            </div>
+          ) : (
+            <form onSubmit={create} className="stack">
+              <label>
+                Passcode (optional)
+                <input
+                  value={passcode}
+                  onChange={(e) => setPasscode(e.target.value)}
+                  maxLength={32}
+                  pattern="[A-Za-z0-9]*"
+                  title="Letters and digits only"
+                  autoComplete="off"
+                />
+              </label>
+              <button className="button" type="submit" disabled={busy}>
+                {busy ? 'Creating…' : 'Create meeting'}
+              </button>
+              {error && <p role="alert" className="error">{error}</p>}
+            </form>
+          )}
+        </section>
+        <section className="card" aria-labelledby="join-title">
+          <h2 id="join-title">Join a meeting</h2>
+          <form onSubmit={join} className="stack">
+            <label>
+              Meeting id
+              <input
+                value={joinId}
+                onChange={(e) => setJoinId(e.target.value)}
+                inputMode="numeric"
+                placeholder="123 4567 8901"
+              />
+            </label>
+            <button className="button" type="submit">Join</button>
+            {joinError && <p role="alert" className="error">{joinError}</p>}
+          </form>
+        </section>
+      </div>
+    </main>
+  );
+}

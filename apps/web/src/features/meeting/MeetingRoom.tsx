@@ -1,0 +1,160 @@
+import { formatMeetingId } from '@conclave/protocol';
+import type { MeetingId } from '@conclave/protocol';
+import { useEffect, useState } from 'react';
+import type { MeetingSnapshot, MeetingStore } from '../../state/meeting-store';
+import { ConnectionBanner } from './ConnectionBanner';
+import { CopyInviteButton } from './CopyInviteButton';
+import { MoreMenu } from './MoreMenu';
+import { ParticipantsPanel } from './ParticipantsPanel';
+import { SecurityPanel } from './SecurityPanel';
+import { Tile } from './Tile';
+import { useActiveSpeaker } from './useActiveSpeaker';
+import type { LocalMedia } from './useLocalMedia';
+import { AudioSink } from './VideoView';
+
+export interface MeetingRoomProps {
+  meetingId: MeetingId;
+  store: MeetingStore;
+  snapshot: MeetingSnapshot;
+  media: LocalMedia;
+}
+
+export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomProps) {
+  const [panel, setPanel] = useState<'none' | 'participants' | 'security'>('none');
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const room = store.room;
+  const isHost = snapshot.role === 'host';
+  const speaker = useActiveSpeaker(room, snapshot.remoteTracks);
+  const self = snapshot.participants.find((p) => p.id === snapshot.selfId);
+  const others = snapshot.participants.filter((p) => p.id !== snapshot.selfId);
+  const inviteUrl = `${location.origin}/m/${meetingId}`;
+
+  // Keep what the room sends in step with the local devices.
+  useEffect(() => {
+    void room?.setCamera(media.camera);
+  }, [room, media.camera]);
+  useEffect(() => {
+    void room?.replaceMicrophone(media.microphone);
+  }, [room, media.microphone]);
+  useEffect(() => {
+    void room?.setMicrophoneMuted(!media.micOn || !media.microphone);
+  }, [room, media.micOn, media.microphone]);
+  // The host muted us: the microphone button shows it, and only we can unmute.
+  const { setMicOn } = media;
+  useEffect(() => {
+    if (snapshot.mutedByHost > 0) setMicOn(false);
+  }, [snapshot.mutedByHost, setMicOn]);
+
+  const act = (fn: () => Promise<unknown>) => {
+    fn().catch((err: unknown) => store.notify(err instanceof Error ? err.message : 'That did not work.'));
+  };
+
+  return (
+    <div className="meeting">
+      <header className="meeting-header">
+        <span className="meeting-title">Meeting {formatMeetingId(meetingId)}</span>
+        <span className="shield" title="Encrypted in transit (TLS and DTLS-SRTP)">Encrypted in transit</span>
+      </header>
+      <ConnectionBanner state={snapshot.connection} onRetry={() => room?.retry()} />
+      <div className="notices" aria-live="polite">
+        {snapshot.notices.map((n) => (
+          <div key={n.id} className="notice" role="status">{n.text}</div>
+        ))}
+      </div>
+      <div className="stage">
+        <section className={`grid count-${Math.min(others.length + 1, 9)}`} aria-label="Video grid">
+          <Tile
+            name={`${self?.displayName ?? 'You'} (you)`}
+            participantId={snapshot.selfId}
+            video={media.camera}
+            audioMuted={!media.micOn || !media.microphone}
+            videoMuted={!media.camera}
+            mirror
+          />
+          {others.map((p) => (
+            <Tile
+              key={p.id}
+              participantId={p.id}
+              name={p.displayName}
+              video={snapshot.remoteTracks.find((t) => t.participantId === p.id && t.source === 'camera')?.track ?? null}
+              audioMuted={p.audioMuted}
+              videoMuted={p.videoMuted}
+              speaking={speaker === p.id}
+              reconnecting={!p.connected}
+            />
+          ))}
+        </section>
+        {panel === 'participants' && (
+          <ParticipantsPanel
+            participants={snapshot.participants}
+            selfId={snapshot.selfId}
+            isHost={isHost}
+            onMute={(id) => act(() => room!.hostMute(id))}
+            onRemove={(id) => act(() => room!.hostRemove(id))}
+            onClose={() => setPanel('none')}
+          />
+        )}
+        {panel === 'security' && <SecurityPanel onClose={() => setPanel('none')} />}
+      </div>
+      {snapshot.remoteTracks
+        .filter((t) => t.kind === 'audio')
+        .map((t) => (
+          <AudioSink key={t.mid} track={t.track} />
+        ))}
+      <nav className="toolbar" aria-label="Meeting controls">
+        <button
+          className={`tool ${media.micOn && media.microphone ? 'on' : 'off'}`}
+          aria-pressed={media.micOn && Boolean(media.microphone)}
+          disabled={!media.microphone}
+          title={media.microphone ? undefined : 'No microphone available'}
+          onClick={() => media.setMicOn(!media.micOn)}
+        >
+          {media.micOn && media.microphone ? 'Mute' : 'Unmute'}
+        </button>
+        <button
+          className={`tool ${media.camera ? 'on' : 'off'}`}
+          aria-pressed={Boolean(media.camera)}
+          disabled={media.camStatus === 'denied' || media.camStatus === 'unavailable'}
+          onClick={() => void media.setCamOn(!media.camera)}
+        >
+          {media.camera ? 'Stop video' : 'Start video'}
+        </button>
+        <button
+          className="tool"
+          aria-pressed={panel === 'participants'}
+          onClick={() => setPanel(panel === 'participants' ? 'none' : 'participants')}
+        >
+          Participants ({snapshot.participants.length})
+        </button>
+        <CopyInviteButton url={inviteUrl} />
+        <MoreMenu
+          items={[{ label: 'Security', onSelect: () => setPanel('security') }]}
+        />
+        {isHost && (
+          <button className="tool danger" onClick={() => setConfirmEnd(true)}>
+            End for all
+          </button>
+        )}
+        <button className="tool danger" onClick={() => act(() => store.leave())}>
+          Leave
+        </button>
+      </nav>
+      {confirmEnd && (
+        <div className="modal-backdrop">
+          <div className="modal" role="dialog" aria-modal="true" aria-labelledby="end-title">
+            <h2 id="end-title">End the meeting for everyone?</h2>
+            <p>Everyone will be disconnected and the meeting link will stop working.</p>
+            <div className="row">
+              <button className="button danger" onClick={() => act(() => room!.endForAll())}>
+                End meeting for all
+              </button>
+              <button className="button secondary" onClick={() => setConfirmEnd(false)} autoFocus>
+                Cancel
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+import type { Participant, ParticipantId } from '@conclave/protocol';
+
+export interface ParticipantsPanelProps {
+  participants: Participant[];
+  selfId: ParticipantId | undefined;
+  isHost: boolean;
+  onMute: (id: ParticipantId) => void;
+  onRemove: (id: ParticipantId) => void;
+  onClose: () => void;
+}
+
+export function ParticipantsPanel(props: ParticipantsPanelProps) {
+  return (
+    <aside className="panel" aria-label="Participants">
+      <header className="panel-header">
+        <h2>Participants ({props.participants.length})</h2>
+        <button className="icon-button" aria-label="Close participants" onClick={props.onClose}>×</button>
+      </header>
+      <ul className="participant-list">
+        {props.participants.map((p) => (
+          <li key={p.id} data-participant-id={p.id}>
+            <span className="name">
+              {p.displayName}
+              {p.id === props.selfId ? ' (you)' : ''}
+              {p.role === 'host' ? ' · host' : ''}
+              {!p.connected ? ' · reconnecting' : ''}
+            </span>
+            <span className="indicators">
+              <span aria-label={p.audioMuted ? 'Microphone muted' : 'Microphone on'}>{p.audioMuted ? '🔇' : '🎤'}</span>
+              <span aria-label={p.videoMuted ? 'Camera off' : 'Camera on'}>{p.videoMuted ? '🚫' : '📷'}</span>
+            </span>
+            {props.isHost && p.id !== props.selfId && (
+              <span className="actions">
+                <button className="button small secondary" disabled={p.audioMuted} onClick={() => props.onMute(p.id)} aria-label={`Mute ${p.displayName}`}>
+                  Mute
+                </button>
+                <button className="button small danger" onClick={() => props.onRemove(p.id)} aria-label={`Remove ${p.displayName}`}>
+                  Remove
+                </button>
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

@@ -1,0 +1,99 @@
+import { RoomClient } from '@conclave/client';
+import type { ConnectionState, RemoteTrack } from '@conclave/client';
+import type { MeetingId, Participant, ParticipantId, Role } from '@conclave/protocol';
+import { signalingUrl } from '../app/api';
+
+export interface MeetingSnapshot {
+  connection: ConnectionState;
+  participants: Participant[];
+  remoteTracks: readonly RemoteTrack[];
+  selfId: ParticipantId | undefined;
+  role: Role | undefined;
+  /** Short messages shown as toasts, newest last. */
+  notices: { id: number; text: string }[];
+  /** Increments each time the host mutes this participant; the UI turns the microphone off. */
+  mutedByHost: number;
+}
+
+export interface JoinOptions {
+  meetingId: MeetingId;
+  displayName: string;
+  passcode?: string;
+  hostKey?: string;
+  microphone: MediaStreamTrack | null;
+  camera: MediaStreamTrack | null;
+  micOn: boolean;
+}
+
+/**
+ * The one module that owns meeting state in the web app: it wraps a RoomClient and publishes
+ * immutable snapshots for React (useSyncExternalStore). User intents are its named actions.
+ */
+export class MeetingStore {
+  #room: RoomClient | undefined;
+  #listeners = new Set<() => void>();
+  #noticeId = 0;
+  #snapshot: MeetingSnapshot = {
+    connection: { status: 'idle' },
+    participants: [],
+    remoteTracks: [],
+    selfId: undefined,
+    role: undefined,
+    notices: [],
+    mutedByHost: 0,
+  };
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  getSnapshot = (): MeetingSnapshot => this.#snapshot;
+
+  get room(): RoomClient | undefined {
+    return this.#room;
+  }
+
+  #update(patch: Partial<MeetingSnapshot>): void {
+    this.#snapshot = { ...this.#snapshot, ...patch };
+    for (const l of this.#listeners) l();
+  }
+
+  notify(text: string): void {
+    const id = ++this.#noticeId;
+    this.#update({ notices: [...this.#snapshot.notices.slice(-4), { id, text }] });
+    setTimeout(() => this.#update({ notices: this.#snapshot.notices.filter((n) => n.id !== id) }), 6000);
+  }
+
+  async join(opts: JoinOptions): Promise<void> {
+    const room = new RoomClient({
+      signalingUrl: signalingUrl(),
+      meetingId: opts.meetingId,
+      displayName: opts.displayName,
+      ...(opts.passcode ? { passcode: opts.passcode } : {}),
+      ...(opts.hostKey ? { hostKey: opts.hostKey } : {}),
+    });
+    if (opts.microphone) opts.microphone.enabled = opts.micOn;
+    room.setLocalTracks(
+      { microphone: opts.microphone, camera: opts.camera },
+      { audio: !opts.micOn || !opts.microphone, video: !opts.camera },
+    );
+    room.on('state', (connection) => this.#update({ connection, selfId: room.selfId, role: room.role }));
+    room.on('participants', (participants) => this.#update({ participants, selfId: room.selfId, role: room.role }));
+    room.on('remoteTracks', (remoteTracks) => this.#update({ remoteTracks }));
+    room.on('mutedByHost', () => {
+      this.#update({ mutedByHost: this.#snapshot.mutedByHost + 1 });
+      this.notify('The host muted your microphone.');
+    });
+    room.on('notice', (text) => this.notify(text));
+    room.onError = (err) => console.error(err);
+    this.#room = room;
+    // Diagnostics for support and tests: read-only access to the live connections.
+    (window as unknown as { conclave?: unknown }).conclave = { room };
+    await room.join();
+  }
+
+  async leave(): Promise<void> {
+    await this.#room?.leave();
+  }
+}

@@ -1,0 +1,71 @@
+import type { MediaSource, PublishTrack } from '@conclave/protocol';
+import { InvalidStateError } from '../errors';
+import type { SignalClient } from '../signal/signal-client';
+import { iceGatheringComplete } from './ice';
+
+export interface LocalTracks {
+  microphone?: MediaStreamTrack | null;
+  camera?: MediaStreamTrack | null;
+}
+
+/**
+ * The publish PeerConnection: the client is always the offerer here (DESIGN.md §3), with one
+ * sendonly transceiver per source. Turning a camera off replaces its track with null, so the
+ * transceiver (and its mid) stays and no renegotiation is needed.
+ */
+export class Publisher {
+  readonly #pc: RTCPeerConnection;
+  readonly #signal: SignalClient;
+  readonly #transceivers = new Map<MediaSource, RTCRtpTransceiver>();
+  #closed = false;
+
+  constructor(signal: SignalClient, pc: RTCPeerConnection) {
+    this.#signal = signal;
+    this.#pc = pc;
+  }
+
+  get peerConnection(): RTCPeerConnection {
+    return this.#pc;
+  }
+
+  async publish(tracks: LocalTracks): Promise<void> {
+    if (this.#closed) throw new InvalidStateError('Publisher is closed.');
+    const stream = new MediaStream();
+    const wanted: [MediaSource, 'audio' | 'video', MediaStreamTrack | null | undefined][] = [
+      ['microphone', 'audio', tracks.microphone],
+      ['camera', 'video', tracks.camera],
+    ];
+    for (const [source, kind, track] of wanted) {
+      // A transceiver exists even without a device, so the track can be added later.
+      const t = this.#pc.addTransceiver(track ?? kind, { direction: 'sendonly', streams: [stream] });
+      if (!track) await t.sender.replaceTrack(null);
+      this.#transceivers.set(source, t);
+    }
+    await this.#pc.setLocalDescription(await this.#pc.createOffer());
+    await iceGatheringComplete(this.#pc);
+    const described: PublishTrack[] = [];
+    for (const [source, t] of this.#transceivers) {
+      if (t.mid) described.push({ mid: t.mid, kind: source === 'microphone' ? 'audio' : 'video', source });
+    }
+    const { sdp } = await this.#signal.request<{ sdp: string }>({
+      type: 'publish.offer',
+      sdp: this.#pc.localDescription!.sdp,
+      tracks: described,
+    });
+    if (this.#closed) return;
+    await this.#pc.setRemoteDescription({ type: 'answer', sdp });
+  }
+
+  /** Swaps the device behind a source (or stops sending with null) without renegotiating. */
+  async replaceTrack(source: MediaSource, track: MediaStreamTrack | null): Promise<void> {
+    const t = this.#transceivers.get(source);
+    if (!t || this.#closed) return;
+    await t.sender.replaceTrack(track);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pc.close();
+  }
+}

@@ -1,0 +1,75 @@
+import type { MediaSource, ParticipantId, SubscribeTrack } from '@conclave/protocol';
+import type { SignalClient } from '../signal/signal-client';
+import { TypedEmitter } from '../typed-emitter';
+import { iceGatheringComplete } from './ice';
+
+export interface RemoteTrack {
+  participantId: ParticipantId;
+  source: MediaSource;
+  kind: 'audio' | 'video';
+  mid: string;
+  track: MediaStreamTrack;
+}
+
+export type SubscriberEvents = {
+  tracks: [RemoteTrack[]];
+  error: [unknown];
+};
+
+/**
+ * The subscribe PeerConnection: the server offers, the client answers. Each offer comes with
+ * the map from mid to participant and source, which is how remote tracks get their owners.
+ */
+export class Subscriber extends TypedEmitter<SubscriberEvents> {
+  readonly #pc: RTCPeerConnection;
+  readonly #signal: SignalClient;
+  #chain: Promise<void> = Promise.resolve();
+  #tracks: RemoteTrack[] = [];
+  #closed = false;
+
+  constructor(signal: SignalClient, pc: RTCPeerConnection) {
+    super();
+    this.#signal = signal;
+    this.#pc = pc;
+  }
+
+  get peerConnection(): RTCPeerConnection {
+    return this.#pc;
+  }
+
+  get tracks(): readonly RemoteTrack[] {
+    return this.#tracks;
+  }
+
+  handleOffer(sdp: string, tracks: SubscribeTrack[]): void {
+    this.#chain = this.#chain.then(() => this.#negotiate(sdp, tracks)).catch((err: unknown) => {
+      this.emit('error', err);
+      // Ask for a clean offer; the server restarts negotiation from its side.
+      this.#signal.request({ type: 'subscribe.restart' }).catch(() => undefined);
+    });
+  }
+
+  async #negotiate(sdp: string, tracks: SubscribeTrack[]): Promise<void> {
+    if (this.#closed) return;
+    await this.#pc.setRemoteDescription({ type: 'offer', sdp });
+    await this.#pc.setLocalDescription(await this.#pc.createAnswer());
+    await iceGatheringComplete(this.#pc);
+    await this.#signal.request({ type: 'subscribe.answer', sdp: this.#pc.localDescription!.sdp });
+    const byMid = new Map(this.#pc.getTransceivers().map((t) => [t.mid, t]));
+    const next: RemoteTrack[] = [];
+    for (const t of tracks) {
+      const transceiver = byMid.get(t.mid);
+      if (!transceiver) continue;
+      next.push({ ...t, track: transceiver.receiver.track });
+    }
+    this.#tracks = next;
+    this.emit('tracks', next);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pc.close();
+    this.#tracks = [];
+  }
+}

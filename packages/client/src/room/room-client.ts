@@ -1,0 +1,289 @@
+import { ConclaveError, PROTOCOL_VERSION } from '@conclave/protocol';
+import type { JoinResult, MeetingId, Participant, ParticipantId, Role, ServerEvent } from '@conclave/protocol';
+import { InvalidStateError } from '../errors';
+import type { LocalTracks } from '../media/publisher';
+import { Publisher } from '../media/publisher';
+import type { RemoteTrack } from '../media/subscriber';
+import { Subscriber } from '../media/subscriber';
+import { SignalClient } from '../signal/signal-client';
+import { TypedEmitter } from '../typed-emitter';
+import type { ConnectionState } from './connection-state';
+import { reconnectDelayMs } from './connection-state';
+
+export interface RoomClientOptions {
+  /** ws:// or wss:// URL of the signaling endpoint. */
+  signalingUrl: string;
+  meetingId: MeetingId;
+  displayName: string;
+  passcode?: string;
+  hostKey?: string;
+  rtcConfig?: RTCConfiguration;
+  WebSocket?: typeof WebSocket;
+  RTCPeerConnection?: typeof RTCPeerConnection;
+}
+
+export type RoomClientEvents = {
+  state: [ConnectionState];
+  participants: [Participant[]];
+  remoteTracks: [RemoteTrack[]];
+  /** The host muted this participant's microphone. */
+  mutedByHost: [];
+  /** Something the user should read (a failed negotiation, a protocol mismatch). */
+  notice: [string];
+};
+
+/**
+ * A participant's whole view of a meeting: signaling with reconnect, the participant list, and
+ * the publish/subscribe PeerConnections. Framework-free; the web app and Node bots use it.
+ */
+export class RoomClient extends TypedEmitter<RoomClientEvents> {
+  readonly #opts: RoomClientOptions;
+  #signal: SignalClient | undefined;
+  #publisher: Publisher | undefined;
+  #subscriber: Subscriber | undefined;
+  #participants = new Map<ParticipantId, Participant>();
+  #state: ConnectionState = { status: 'idle' };
+  #self: { id: ParticipantId; role: Role; resumeToken: string; graceSeconds: number } | undefined;
+  #local: LocalTracks = {};
+  #audioMuted = false;
+  #videoMuted = false;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(opts: RoomClientOptions) {
+    super();
+    this.#opts = opts;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+  get selfId(): ParticipantId | undefined {
+    return this.#self?.id;
+  }
+  get role(): Role | undefined {
+    return this.#self?.role;
+  }
+  get participants(): Participant[] {
+    return [...this.#participants.values()];
+  }
+  get remoteTracks(): readonly RemoteTrack[] {
+    return this.#subscriber?.tracks ?? [];
+  }
+  /** For diagnostics and tests: the live PeerConnections. */
+  get peerConnections(): { publish?: RTCPeerConnection; subscribe?: RTCPeerConnection } {
+    return { publish: this.#publisher?.peerConnection, subscribe: this.#subscriber?.peerConnection };
+  }
+  /** For tests of bad input: the raw signaling connection. */
+  get signal(): SignalClient | undefined {
+    return this.#signal;
+  }
+
+  /** Local devices to publish; call before join() (null = no such device or denied). */
+  setLocalTracks(tracks: LocalTracks, muted: { audio: boolean; video: boolean }): void {
+    this.#local = tracks;
+    this.#audioMuted = muted.audio;
+    this.#videoMuted = muted.video;
+  }
+
+  async join(): Promise<JoinResult> {
+    if (this.#state.status !== 'idle') throw new InvalidStateError('join() was already called.');
+    this.#setState({ status: 'connecting' });
+    try {
+      return await this.#connect(false);
+    } catch (err) {
+      this.#setState({ status: 'idle' });
+      throw err;
+    }
+  }
+
+  async #connect(resume: boolean): Promise<JoinResult> {
+    const signal = await SignalClient.connect(this.#opts.signalingUrl, {
+      ...(this.#opts.WebSocket ? { WebSocket: this.#opts.WebSocket } : {}),
+    });
+    let result: JoinResult;
+    try {
+      result = await signal.request<JoinResult>({
+        type: 'join',
+        protocolVersion: PROTOCOL_VERSION,
+        meetingId: this.#opts.meetingId,
+        displayName: this.#opts.displayName,
+        ...(this.#opts.passcode ? { passcode: this.#opts.passcode } : {}),
+        ...(this.#opts.hostKey ? { hostKey: this.#opts.hostKey } : {}),
+        ...(resume && this.#self ? { resumeToken: this.#self.resumeToken } : {}),
+      });
+    } catch (err) {
+      signal.close();
+      throw err;
+    }
+    this.#signal = signal;
+    this.#self = {
+      id: result.participantId,
+      role: result.role,
+      resumeToken: result.resumeToken,
+      graceSeconds: result.reconnectGraceSeconds,
+    };
+    this.#participants = new Map(result.participants.map((p) => [p.id, p]));
+    signal.on('event', (ev) => this.#onEvent(ev));
+    signal.on('close', ({ code }) => this.#onSignalClosed(signal, code));
+    signal.on('protocolError', (m) => this.emit('notice', m));
+    this.#setState({ status: 'connected' });
+    this.emit('participants', this.participants);
+    await this.#startMedia(signal);
+    return result;
+  }
+
+  async #startMedia(signal: SignalClient): Promise<void> {
+    this.#publisher?.close();
+    this.#subscriber?.close();
+    const PC = this.#opts.RTCPeerConnection ?? globalThis.RTCPeerConnection;
+    const config = this.#opts.rtcConfig ?? { iceServers: [] };
+    this.#subscriber = new Subscriber(signal, new PC(config));
+    this.#subscriber.on('tracks', (t) => this.emit('remoteTracks', t));
+    this.#subscriber.on('error', () => this.emit('notice', 'Receiving media failed; retrying.'));
+    this.emit('remoteTracks', []);
+    await signal.request({ type: 'media.state', audioMuted: this.#audioMuted, videoMuted: this.#videoMuted });
+    this.#publisher = new Publisher(signal, new PC(config));
+    try {
+      await this.#publisher.publish(this.#local);
+    } catch (err) {
+      this.emit('notice', err instanceof ConclaveError ? err.message : 'Sending your audio and video failed.');
+    }
+  }
+
+  #onEvent(ev: ServerEvent): void {
+    switch (ev.type) {
+      case 'participant.joined':
+      case 'participant.updated':
+        this.#participants.set(ev.participant.id, ev.participant);
+        this.emit('participants', this.participants);
+        return;
+      case 'participant.left':
+        this.#participants.delete(ev.participantId);
+        this.emit('participants', this.participants);
+        return;
+      case 'subscribe.offer':
+        this.#subscriber?.handleOffer(ev.sdp, ev.tracks);
+        return;
+      case 'muted.by.host':
+        this.#audioMuted = true;
+        if (this.#local.microphone) this.#local.microphone.enabled = false;
+        this.emit('mutedByHost');
+        return;
+      case 'removed':
+        this.#finish({ status: 'removed' });
+        return;
+      case 'meeting.ended':
+        this.#finish({ status: 'ended' });
+        return;
+      default: {
+        const unreachable: never = ev;
+        this.emit('notice', `Unknown event ${String(unreachable)}`);
+      }
+    }
+  }
+
+  #onSignalClosed(signal: SignalClient, code: number): void {
+    if (signal !== this.#signal) return;
+    const s = this.#state.status;
+    if (s !== 'connected' || code === 1000) return;
+    this.#publisher?.close();
+    this.#subscriber?.close();
+    this.#publisher = undefined;
+    this.#subscriber = undefined;
+    this.emit('remoteTracks', []);
+    const giveUpAt = Date.now() + (this.#self?.graceSeconds ?? 30) * 1000;
+    this.#scheduleReconnect(1, giveUpAt);
+  }
+
+  #scheduleReconnect(attempt: number, giveUpAt: number): void {
+    const delay = reconnectDelayMs(attempt);
+    if (Date.now() + delay > giveUpAt) {
+      this.#setState({ status: 'disconnected', message: 'The connection to the meeting was lost.' });
+      return;
+    }
+    this.#setState({ status: 'reconnecting', attempt, nextRetryAt: Date.now() + delay, giveUpAt });
+    this.#retryTimer = setTimeout(() => {
+      this.#connect(true).catch((err: unknown) => {
+        if (err instanceof ConclaveError) {
+          if (err.code === 'MEETING_ENDED') return this.#finish({ status: 'ended' });
+          if (err.code === 'RESUME_EXPIRED' || err.code === 'REMOVED_FROM_MEETING') {
+            this.#self = undefined; // a fresh join gets a new seat
+            return this.#scheduleReconnect(attempt + 1, giveUpAt);
+          }
+        }
+        this.#scheduleReconnect(attempt + 1, giveUpAt);
+      });
+    }, delay);
+  }
+
+  /** After giving up: try again now (resume if the seat is still held, else a fresh join). */
+  retry(): void {
+    if (this.#state.status !== 'disconnected') return;
+    this.#scheduleReconnect(1, Date.now() + (this.#self?.graceSeconds ?? 30) * 1000);
+  }
+
+  async setMicrophoneMuted(muted: boolean): Promise<void> {
+    this.#audioMuted = muted;
+    if (this.#local.microphone) this.#local.microphone.enabled = !muted;
+    await this.#sendMediaState();
+  }
+
+  /** Camera on (a live track) or off (null); the caller stops the old track. */
+  async setCamera(track: MediaStreamTrack | null): Promise<void> {
+    this.#local.camera = track;
+    this.#videoMuted = track === null;
+    await this.#publisher?.replaceTrack('camera', track);
+    await this.#sendMediaState();
+  }
+
+  async replaceMicrophone(track: MediaStreamTrack | null): Promise<void> {
+    this.#local.microphone = track;
+    if (track) track.enabled = !this.#audioMuted;
+    await this.#publisher?.replaceTrack('microphone', track);
+  }
+
+  async #sendMediaState(): Promise<void> {
+    if (this.#state.status !== 'connected') return;
+    await this.#signal?.request({ type: 'media.state', audioMuted: this.#audioMuted, videoMuted: this.#videoMuted });
+  }
+
+  hostMute(id: ParticipantId): Promise<unknown> {
+    return this.#requireSignal().request({ type: 'host.mute', participantId: id });
+  }
+  hostRemove(id: ParticipantId): Promise<unknown> {
+    return this.#requireSignal().request({ type: 'host.remove', participantId: id });
+  }
+  async endForAll(): Promise<void> {
+    await this.#requireSignal().request({ type: 'host.end' });
+  }
+
+  async leave(): Promise<void> {
+    const signal = this.#signal;
+    if (signal && !signal.closed && this.#state.status === 'connected') {
+      await signal.request({ type: 'leave' }).catch(() => undefined);
+    }
+    this.#finish({ status: 'left' });
+  }
+
+  #requireSignal(): SignalClient {
+    if (!this.#signal || this.#signal.closed) throw new InvalidStateError('Not connected.');
+    return this.#signal;
+  }
+
+  #finish(state: ConnectionState): void {
+    clearTimeout(this.#retryTimer);
+    this.#publisher?.close();
+    this.#subscriber?.close();
+    this.#publisher = undefined;
+    this.#subscriber = undefined;
+    const signal = this.#signal;
+    this.#signal = undefined;
+    signal?.close();
+    this.#setState(state);
+  }
+
+  #setState(state: ConnectionState): void {
+    this.#state = state;
+    this.emit('state', state);
+  }
+}

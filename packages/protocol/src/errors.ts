@@ -1,0 +1,58 @@
+// The error catalogue shared by server, browser and bots: stable codes, HTTP status and the
+// message a user may see. Checked against docs/errors.md by errors.test.ts (fastify's pattern).
+export const ERRORS = {
+  BAD_REQUEST: { status: 400, message: 'The request is not valid.' },
+  MESSAGE_MALFORMED: { status: 400, message: 'The message could not be read.' },
+  MESSAGE_TOO_LARGE: { status: 413, message: 'The message is too large.' },
+  UNKNOWN_MESSAGE_TYPE: { status: 400, message: 'The message type is not known.' },
+  PROTOCOL_VERSION_UNSUPPORTED: {
+    status: 426,
+    message: 'This app is out of date. Reload the page to get the current version.',
+  },
+  NOT_JOINED: { status: 409, message: 'Join the meeting first.' },
+  ALREADY_JOINED: { status: 409, message: 'This connection has already joined a meeting.' },
+  MEETING_NOT_FOUND: { status: 404, message: 'There is no meeting with this id.' },
+  MEETING_ENDED: { status: 410, message: 'This meeting has ended.' },
+  PASSCODE_REQUIRED: { status: 401, message: 'This meeting needs a passcode.' },
+  PASSCODE_WRONG: { status: 403, message: 'The passcode is wrong.' },
+  NOT_HOST: { status: 403, message: 'Only the host can do this.' },
+  PARTICIPANT_NOT_FOUND: { status: 404, message: 'That participant is not in the meeting.' },
+  REMOVED_FROM_MEETING: { status: 403, message: 'The host removed you from this meeting.' },
+  RESUME_EXPIRED: { status: 410, message: 'The connection was lost for too long. Join again.' },
+  MEDIA_NEGOTIATION_FAILED: { status: 500, message: 'Audio and video could not be set up.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests. Slow down.' },
+  E2EE_FEATURE_UNAVAILABLE: {
+    status: 409,
+    message: 'Not available with end-to-end encryption.',
+  },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on the server.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+/** The body of every HTTP error and the `error` of every failed signaling response. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** A typed error carrying a catalogue code; the only kind of error the edges turn into replies. */
+export class ConclaveError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  constructor(code: ErrorCode, message: string = ERRORS[code].message) {
+    super(message);
+    this.name = 'ConclaveError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+  }
+  toBody(): ErrorBody {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { meetingIdSchema } from './signaling/common';
+
+// HTTP schemas shared by the server routes and the web app.
+
+export const createMeetingBodySchema = z
+  .object({
+    passcode: z
+      .string()
+      .trim()
+      .max(32, 'Passcodes are at most 32 characters.')
+      .regex(/^[A-Za-z0-9]*$/, 'Passcodes use letters and digits only.')
+      .optional(),
+  })
+  .strict();
+export type CreateMeetingBody = z.infer<typeof createMeetingBodySchema>;
+
+export const createMeetingResultSchema = z.object({
+  meetingId: meetingIdSchema,
+  /** Secret that makes its holder the host; kept by the creator's browser only. */
+  hostKey: z.string(),
+  joinUrl: z.string(),
+  requiresPasscode: z.boolean(),
+});
+export type CreateMeetingResult = z.infer<typeof createMeetingResultSchema>;
+
+export const meetingInfoSchema = z.object({
+  meetingId: meetingIdSchema,
+  requiresPasscode: z.boolean(),
+  status: z.enum(['open', 'ended']),
+});
+export type MeetingInfo = z.infer<typeof meetingInfoSchema>;

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import {
+  displayNameSchema,
+  meetingIdSchema,
+  mediaSourceSchema,
+  participantIdSchema,
+  requestIdSchema,
+  sdpSchema,
+} from './common';
+
+// Messages a client sends. Every one is a request: it carries an `id` and gets exactly one
+// `response` with the same id (a typed result or a typed error).
+
+const join = z.object({
+  type: z.literal('join'),
+  id: requestIdSchema,
+  protocolVersion: z.number().int(),
+  meetingId: meetingIdSchema,
+  displayName: displayNameSchema,
+  passcode: z.string().max(64).optional(),
+  /** Proves the sender created the meeting; makes them its host. */
+  hostKey: z.string().max(128).optional(),
+  /** Reconnect: the token from the previous join result keeps the same participant id. */
+  resumeToken: z.string().max(128).optional(),
+});
+
+const leave = z.object({ type: z.literal('leave'), id: requestIdSchema });
+const heartbeat = z.object({ type: z.literal('heartbeat'), id: requestIdSchema });
+
+const setMediaState = z.object({
+  type: z.literal('media.state'),
+  id: requestIdSchema,
+  audioMuted: z.boolean(),
+  videoMuted: z.boolean(),
+});
+
+const publishTrack = z.object({
+  mid: z.string().min(1).max(16),
+  kind: z.enum(['audio', 'video']),
+  source: mediaSourceSchema,
+});
+
+/** The client offers its publish PeerConnection (it is always the offerer there). */
+const publishOffer = z.object({
+  type: z.literal('publish.offer'),
+  id: requestIdSchema,
+  sdp: sdpSchema,
+  tracks: z.array(publishTrack).max(4),
+});
+
+/** The client answers the server's offer for its subscribe PeerConnection. */
+const subscribeAnswer = z.object({
+  type: z.literal('subscribe.answer'),
+  id: requestIdSchema,
+  sdp: sdpSchema,
+});
+
+/** Asks the server for a fresh subscribe offer (after a reconnect or a failed negotiation). */
+const subscribeRestart = z.object({ type: z.literal('subscribe.restart'), id: requestIdSchema });
+
+const hostMute = z.object({
+  type: z.literal('host.mute'),
+  id: requestIdSchema,
+  participantId: participantIdSchema,
+});
+const hostRemove = z.object({
+  type: z.literal('host.remove'),
+  id: requestIdSchema,
+  participantId: participantIdSchema,
+});
+const hostEnd = z.object({ type: z.literal('host.end'), id: requestIdSchema });
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  join,
+  leave,
+  heartbeat,
+  setMediaState,
+  publishOffer,
+  subscribeAnswer,
+  subscribeRestart,
+  hostMute,
+  hostRemove,
+  hostEnd,
+]);
+
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export type ClientMessageType = ClientMessage['type'];
+export type ClientMessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>;
+export type PublishTrack = z.infer<typeof publishTrack>;
+export const CLIENT_MESSAGE_TYPES = clientMessageSchema.options.map((o) => o.shape.type.value);

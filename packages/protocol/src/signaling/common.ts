@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { MEETING_ID_PATTERN } from '../ids';
+import type { MeetingId, ParticipantId } from '../ids';
+
+/** Bumped on every incompatible change of the signaling unions. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest signaling frame the server reads; SDP offers are the biggest legitimate messages. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export const meetingIdSchema = z
+  .string()
+  .regex(MEETING_ID_PATTERN)
+  .transform((s) => s as MeetingId);
+export const participantIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .transform((s) => s as ParticipantId);
+export const requestIdSchema = z.string().min(1).max(64);
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a name.')
+  .max(64, 'Names are at most 64 characters.');
+export const sdpSchema = z.string().min(10).max(48 * 1024);
+
+export const mediaSourceSchema = z.enum(['microphone', 'camera', 'screen']);
+export type MediaSource = z.infer<typeof mediaSourceSchema>;
+
+export const roleSchema = z.enum(['host', 'participant']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const participantSchema = z.object({
+  id: participantIdSchema,
+  displayName: z.string(),
+  role: roleSchema,
+  audioMuted: z.boolean(),
+  videoMuted: z.boolean(),
+  /** false while the participant's connection is lost and within the reconnect grace period. */
+  connected: z.boolean(),
+});
+export type Participant = z.infer<typeof participantSchema>;

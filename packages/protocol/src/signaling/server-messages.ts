@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { ERROR_CODES } from '../errors';
+import type { ErrorCode } from '../errors';
+import {
+  meetingIdSchema,
+  mediaSourceSchema,
+  participantIdSchema,
+  participantSchema,
+  requestIdSchema,
+  roleSchema,
+  sdpSchema,
+} from './common';
+
+// Messages the server sends: one `response` per request, and events.
+
+const errorBody = z.object({
+  code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
+  message: z.string(),
+});
+
+export const joinResultSchema = z.object({
+  participantId: participantIdSchema,
+  resumeToken: z.string(),
+  role: roleSchema,
+  meetingId: meetingIdSchema,
+  participants: z.array(participantSchema),
+  /** Seconds a dropped connection may take to come back as the same participant. */
+  reconnectGraceSeconds: z.number(),
+  resumed: z.boolean(),
+});
+export type JoinResult = z.infer<typeof joinResultSchema>;
+
+export const publishAnswerResultSchema = z.object({ sdp: sdpSchema });
+
+const responseOk = z.object({
+  type: z.literal('response'),
+  requestId: requestIdSchema,
+  ok: z.literal(true),
+  result: z.unknown(),
+});
+const responseErr = z.object({
+  type: z.literal('response'),
+  /** Absent when the request itself was unreadable. */
+  requestId: requestIdSchema.optional(),
+  ok: z.literal(false),
+  error: errorBody,
+});
+
+const participantJoined = z.object({
+  type: z.literal('participant.joined'),
+  participant: participantSchema,
+});
+const participantUpdated = z.object({
+  type: z.literal('participant.updated'),
+  participant: participantSchema,
+});
+const participantLeft = z.object({
+  type: z.literal('participant.left'),
+  participantId: participantIdSchema,
+  reason: z.enum(['left', 'removed', 'timeout']),
+});
+
+const subscribeTrack = z.object({
+  mid: z.string(),
+  participantId: participantIdSchema,
+  kind: z.enum(['audio', 'video']),
+  source: mediaSourceSchema,
+});
+export type SubscribeTrack = z.infer<typeof subscribeTrack>;
+
+/** The server (re)offers the client's subscribe PeerConnection; `tracks` maps mids to people. */
+const subscribeOffer = z.object({
+  type: z.literal('subscribe.offer'),
+  sdp: sdpSchema,
+  tracks: z.array(subscribeTrack),
+});
+
+const mutedByHost = z.object({ type: z.literal('muted.by.host') });
+const removed = z.object({ type: z.literal('removed') });
+const meetingEnded = z.object({ type: z.literal('meeting.ended') });
+
+export const serverMessageSchema = z.union([
+  responseOk,
+  responseErr,
+  z.discriminatedUnion('type', [
+    participantJoined,
+    participantUpdated,
+    participantLeft,
+    subscribeOffer,
+    mutedByHost,
+    removed,
+    meetingEnded,
+  ]),
+]);
+
+export type ServerMessage = z.infer<typeof serverMessageSchema>;
+export type ServerResponse = Extract<ServerMessage, { type: 'response' }>;
+export type ServerEvent = Exclude<ServerMessage, ServerResponse>;
+export type ServerEventOf<T extends ServerEvent['type']> = Extract<ServerEvent, { type: T }>;

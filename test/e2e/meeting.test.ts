@@ -1,0 +1,70 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, joinMeeting, launchChromium, newParticipant, remoteStats } from '../support/browser';
+import type { Participant } from '../support/browser';
+import { startTestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+
+// The first meeting, as people live it: the host creates a meeting on the home page, two others
+// open the invite link, everyone sees and hears everyone through our SFU.
+describe('a meeting in real browsers', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let host: Participant;
+  let bob: Participant;
+  let carol: Participant;
+  let inviteUrl: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('the host creates a meeting and gets an invite link with a grouped id', async () => {
+    host = await newParticipant(browser, 'Hana Host');
+    await host.page.goto(server.url);
+    await host.page.getByRole('button', { name: 'Create meeting' }).click();
+    inviteUrl = (await host.page.getByTestId('invite-link').textContent()) ?? '';
+    expect(inviteUrl).toMatch(/\/m\/\d{11}$/);
+    const shownId = await host.page.getByTestId('created-meeting-id').textContent();
+    expect(shownId).toMatch(/^\d{3} \d{4} \d{4}$/);
+    await host.page.getByRole('button', { name: 'Start meeting' }).click();
+    await host.page.getByLabel('Your name').fill(host.name);
+    await host.page.getByRole('button', { name: 'Join now' }).click();
+    await host.page.getByRole('navigation', { name: 'Meeting controls' }).waitFor();
+    await expect(host.page.getByRole('button', { name: 'End for all' }).isVisible()).resolves.toBe(true);
+  });
+
+  it('three participants each decode the other two and receive their audio', async () => {
+    bob = await newParticipant(browser, 'Bob');
+    carol = await newParticipant(browser, 'Carol');
+    await joinMeeting(bob, inviteUrl);
+    await joinMeeting(carol, inviteUrl);
+    for (const p of [host, bob, carol]) {
+      const first = await eventually(
+        () => remoteStats(p.page),
+        (s) => s.length === 2 && s.every((x) => x.framesDecoded > 0 && x.frameWidth > 0 && x.audioPacketsReceived > 0),
+        20_000,
+      );
+      expect(first, `${p.name} sees two others`).toHaveLength(2);
+      for (const s of first) {
+        expect(s.framesDecoded, `${p.name} decodes ${s.name}`).toBeGreaterThan(0);
+        expect(s.frameWidth).toBeGreaterThan(0);
+        expect(s.audioPacketsReceived, `${p.name} hears ${s.name}`).toBeGreaterThan(0);
+      }
+      // Rising, not a single lucky frame.
+      await new Promise((r) => setTimeout(r, 1000));
+      const later = await remoteStats(p.page);
+      for (const s of first) {
+        const again = later.find((l) => l.participantId === s.participantId);
+        expect(again?.framesDecoded ?? 0, `${p.name} keeps decoding ${s.name}`).toBeGreaterThan(s.framesDecoded);
+      }
+    }
+    await expect(host.page.getByTestId('tile').count()).resolves.toBe(3);
+  });
+});

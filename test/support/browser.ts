@@ -1,0 +1,122 @@
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+/** Flags from research/sfu-probe.md: fake devices, loopback ICE, no background network. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
+}
+
+export interface Participant {
+  context: BrowserContext;
+  page: Page;
+  name: string;
+}
+
+/** A person with their own browser profile; the camera runs at 320x240 to spare the CPU. */
+export async function newParticipant(browser: Browser, name: string, opts: { deniedMedia?: boolean } = {}): Promise<Participant> {
+  const context = await browser.newContext({ permissions: opts.deniedMedia ? [] : ['camera', 'microphone'] });
+  await context.addInitScript(() => {
+    localStorage.setItem('conclave.videoQuality', 'low');
+  });
+  if (opts.deniedMedia) {
+    await context.addInitScript(() => {
+      const deny = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+      Object.defineProperty(navigator.mediaDevices, 'getUserMedia', { value: deny });
+    });
+  }
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[${name}] page error:`, err.message));
+  return { context, page, name };
+}
+
+/** Opens the invite link, passes the pre-join screen, and waits for the meeting toolbar. */
+export async function joinMeeting(p: Participant, url: string, opts: { passcode?: string } = {}): Promise<void> {
+  await p.page.goto(url);
+  await p.page.getByLabel('Your name').fill(p.name);
+  if (opts.passcode !== undefined) await p.page.getByLabel('Passcode').fill(opts.passcode);
+  await p.page.getByRole('button', { name: 'Join now' }).click();
+  await p.page.getByRole('navigation', { name: 'Meeting controls' }).waitFor({ timeout: 20_000 });
+}
+
+export interface RemoteMediaStats {
+  participantId: string;
+  name: string | undefined;
+  framesDecoded: number;
+  frameWidth: number;
+  audioPacketsReceived: number;
+}
+
+/** getStats of the subscribe PeerConnection, per remote participant. */
+export function remoteStats(page: Page): Promise<RemoteMediaStats[]> {
+  return page.evaluate(async () => {
+    interface Track { participantId: string; kind: string; track: MediaStreamTrack }
+    interface Room {
+      peerConnections: { subscribe?: RTCPeerConnection };
+      remoteTracks: Track[];
+      participants: { id: string; displayName: string }[];
+    }
+    const room = (window as unknown as { conclave?: { room: Room } }).conclave?.room;
+    const pc = room?.peerConnections.subscribe;
+    if (!room || !pc) return [];
+    const owner = new Map(room.remoteTracks.map((t) => [t.track.id, t]));
+    const byParticipant = new Map<string, { framesDecoded: number; frameWidth: number; audioPacketsReceived: number }>();
+    const report = await pc.getStats();
+    report.forEach((s: Record<string, unknown>) => {
+      if (s.type !== 'inbound-rtp') return;
+      const t = owner.get(s.trackIdentifier as string);
+      if (!t) return;
+      const entry = byParticipant.get(t.participantId) ?? { framesDecoded: 0, frameWidth: 0, audioPacketsReceived: 0 };
+      if (s.kind === 'video') {
+        entry.framesDecoded += (s.framesDecoded as number) ?? 0;
+        entry.frameWidth = Math.max(entry.frameWidth, (s.frameWidth as number) ?? 0);
+      } else {
+        entry.audioPacketsReceived += (s.packetsReceived as number) ?? 0;
+      }
+      byParticipant.set(t.participantId, entry);
+    });
+    return [...byParticipant.entries()].map(([participantId, e]) => ({
+      participantId,
+      name: room.participants.find((p) => p.id === participantId)?.displayName,
+      ...e,
+    }));
+  });
+}
+
+/** Polls until `check` passes or the timeout runs out; returns the last value. */
+export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 15_000, stepMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!check(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, stepMs));
+    value = await read();
+  }
+  return value;
+}
+
+export async function createMeeting(baseUrl: string, passcode?: string): Promise<{ meetingId: string; hostKey: string; joinUrl: string }> {
+  const res = await fetch(`${baseUrl}/api/meetings`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(passcode ? { passcode } : {}),
+  });
+  if (res.status !== 201) throw new Error(`create meeting: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { meetingId: string; hostKey: string; joinUrl: string };
+}
