@@ -67,4 +67,41 @@ describe('a meeting in real browsers', () => {
     }
     await expect(host.page.getByTestId('tile').count()).resolves.toBe(3);
   });
+
+  it('when a participant leaves, the others see it within 2 seconds', async () => {
+    const bobId = await bob.page.evaluate(() => (window as unknown as { conclave: { room: { selfId: string } } }).conclave.room.selfId);
+    await bob.page.getByRole('button', { name: 'Leave' }).click();
+    await bob.page.getByRole('heading', { name: 'You left the meeting' }).waitFor();
+    const left = Date.now();
+    for (const p of [host, carol]) {
+      await p.page.locator(`[data-testid="tile"][data-participant-id="${bobId}"]`).waitFor({ state: 'detached', timeout: 2000 });
+    }
+    expect(Date.now() - left).toBeLessThan(2000);
+    await expect(host.page.getByTestId('tile').count()).resolves.toBe(2);
+    await bob.context.close();
+  });
+
+  it('a late joiner decodes the others within 3 seconds of joining', async () => {
+    const dave = await newParticipant(browser, 'Dave');
+    await joinMeeting(dave, inviteUrl);
+    const joined = Date.now();
+    const stats = await eventually(
+      () => remoteStats(dave.page),
+      (s) => s.length === 2 && s.every((x) => x.framesDecoded > 0),
+      3000,
+      100,
+    );
+    expect(Date.now() - joined).toBeLessThanOrEqual(3000);
+    expect(stats.map((s) => s.name).sort()).toEqual(['Carol', 'Hana Host']);
+    expect(stats.every((s) => s.framesDecoded > 0)).toBe(true);
+    // The others decode the late joiner too.
+    const seen = await eventually(
+      () => remoteStats(carol.page),
+      (s) => s.some((x) => x.name === 'Dave' && x.framesDecoded > 0),
+      3000,
+      100,
+    );
+    expect(seen.find((x) => x.name === 'Dave')?.framesDecoded).toBeGreaterThan(0);
+    await dave.context.close();
+  });
 });

@@ -120,3 +120,20 @@ export async function createMeeting(baseUrl: string, passcode?: string): Promise
   if (res.status !== 201) throw new Error(`create meeting: ${res.status} ${await res.text()}`);
   return (await res.json()) as { meetingId: string; hostKey: string; joinUrl: string };
 }
+
+/** The host's path: create a meeting on the home page, start it, join. Returns the invite link. */
+export async function hostNewMeeting(p: Participant, baseUrl: string, passcode?: string): Promise<string> {
+  await p.page.goto(baseUrl);
+  if (passcode) await p.page.getByLabel('Passcode (optional)').fill(passcode);
+  await p.page.getByRole('button', { name: 'Create meeting' }).click();
+  const invite = (await p.page.getByTestId('invite-link').textContent()) ?? '';
+  await p.page.getByRole('button', { name: 'Start meeting' }).click();
+  await p.page.getByLabel('Your name').fill(p.name);
+  await p.page.getByRole('button', { name: 'Join now' }).click();
+  await p.page.getByRole('navigation', { name: 'Meeting controls' }).waitFor({ timeout: 20_000 });
+  return invite;
+}
+
+export function selfId(p: Participant): Promise<string> {
+  return p.page.evaluate(() => (window as unknown as { conclave: { room: { selfId: string } } }).conclave.room.selfId);
+}

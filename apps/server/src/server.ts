@@ -18,6 +18,7 @@ export interface RunningServer {
   port: number;
   app: FastifyInstance;
   rooms: RoomRegistry;
+  signaling: SignalingServer;
   workers: MediaWorker[];
   /** Graceful shutdown: stop accepting, close meetings, close media workers and storage. */
   close(): Promise<void>;
@@ -73,6 +74,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     port,
     app,
     rooms,
+    signaling,
     workers,
     close() {
       closing ??= (async () => {

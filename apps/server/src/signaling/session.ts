@@ -52,7 +52,8 @@ export class SignalingSession implements SignalingPeer {
   close(reason: string): void {
     if (this.#closed) return;
     this.#handle = undefined; // the room already let go of this participant
-    this.#socket.close(1000, reason.slice(0, 120));
+    // Close on the next turn, so a response to the request that caused it still goes out.
+    setTimeout(() => this.#socket.close(1000, reason.slice(0, 120)), 0);
   }
 
   #touch(): void {

@@ -24,6 +24,14 @@ export class SignalingServer {
     return this.#sockets.size;
   }
 
+  /**
+   * Cuts every connection without a close handshake, as a network failure would. Operators use
+   * it to move clients off a node; tests use it to prove reconnection.
+   */
+  dropAll(): void {
+    for (const socket of this.#sockets) socket.terminate();
+  }
+
   /** Graceful shutdown: tell every client the server is going away (1001). */
   closeAll(): void {
     for (const socket of this.#sockets) socket.close(1001, 'server shutting down');

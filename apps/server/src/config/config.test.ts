@@ -1,0 +1,38 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, publicBaseUrl } from './config';
+
+describe('configuration', () => {
+  it('starts on embedded defaults: port 8080, ./data, no STUN, loopback candidates', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(8080);
+    expect(c.dataDir).toBe('./data');
+    expect(c.ice.servers).toEqual([]);
+    expect(c.ice.additionalHostAddresses).toEqual(['127.0.0.1']);
+    expect(c.media.workers).toBeGreaterThanOrEqual(1);
+    expect(c.reconnectGraceSeconds).toBe(30);
+  });
+
+  it('reads a file, then environment variables win over it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'c.json');
+    writeFileSync(file, JSON.stringify({ port: 9000, dataDir: '/srv/c', publicUrl: 'https://meet.example.org/' }));
+    const c = loadConfig({ CONCLAVE_CONFIG: file, PORT: '9100', CONCLAVE_ICE_SERVERS: 'stun:stun.example.org:3478' });
+    expect(c.port).toBe(9100);
+    expect(c.dataDir).toBe('/srv/c');
+    expect(c.ice.servers).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
+    expect(publicBaseUrl(c, 9100)).toBe('https://meet.example.org');
+  });
+
+  it('names the setting that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/port/);
+    expect(() => loadConfig({ CONCLAVE_CONFIG: '/nonexistent/c.json' })).toThrow(/Cannot read config file/);
+  });
+
+  it('builds invite links from the listening port when no public URL is set', () => {
+    expect(publicBaseUrl(loadConfig({}), 8123)).toBe('http://localhost:8123');
+  });
+});

@@ -1,0 +1,58 @@
+import type { MeetingId } from '@conclave/protocol';
+import { describe, expect, it } from 'vitest';
+import { MeetingService } from './meeting-service';
+import type { MeetingRecord, MeetingStore } from './meeting-store';
+
+class MemoryStore implements MeetingStore {
+  rows = new Map<string, MeetingRecord>();
+  async insert(r: MeetingRecord) {
+    if (this.rows.has(r.id)) return false;
+    this.rows.set(r.id, r);
+    return true;
+  }
+  async findById(id: MeetingId) {
+    return this.rows.get(id);
+  }
+  async markEnded(id: MeetingId, at: Date) {
+    const r = this.rows.get(id);
+    if (r && !r.endedAt) r.endedAt = at;
+  }
+}
+
+describe('MeetingService', () => {
+  it('stores no secret in the clear', async () => {
+    const store = new MemoryStore();
+    const created = await new MeetingService(store).create({ passcode: 'hunter2' });
+    const row = store.rows.get(created.meetingId)!;
+    expect(JSON.stringify(row)).not.toContain('hunter2');
+    expect(JSON.stringify(row)).not.toContain(created.hostKey);
+  });
+
+  it('admits with the right passcode, makes the host-key holder host, refuses the rest', async () => {
+    const svc = new MeetingService(new MemoryStore());
+    const { meetingId, hostKey } = await svc.create({ passcode: 'abc123' });
+    await expect(svc.admit(meetingId)).rejects.toMatchObject({ code: 'PASSCODE_REQUIRED' });
+    await expect(svc.admit(meetingId, 'abc124')).rejects.toMatchObject({ code: 'PASSCODE_WRONG' });
+    await expect(svc.admit(meetingId, 'abc123')).resolves.toEqual({ role: 'participant' });
+    await expect(svc.admit(meetingId, undefined, hostKey)).resolves.toEqual({ role: 'host' });
+    await expect(svc.admit(meetingId, 'abc123', `${hostKey}x`)).resolves.toEqual({ role: 'participant' });
+  });
+
+  it('an ended meeting refuses everyone, the host too', async () => {
+    const svc = new MeetingService(new MemoryStore());
+    const { meetingId, hostKey } = await svc.create({});
+    await svc.end(meetingId);
+    await expect(svc.admit(meetingId, undefined, hostKey)).rejects.toMatchObject({ code: 'MEETING_ENDED' });
+    await expect(svc.info(meetingId)).resolves.toMatchObject({ status: 'ended' });
+  });
+
+  it('draws another id when one is taken', async () => {
+    const store = new MemoryStore();
+    let calls = 0;
+    const original = store.insert.bind(store);
+    store.insert = async (r) => (++calls === 1 ? false : original(r));
+    const { meetingId } = await new MeetingService(store).create({});
+    expect(calls).toBe(2);
+    expect(store.rows.has(meetingId)).toBe(true);
+  });
+});
