@@ -1,0 +1,180 @@
+/**
+ * The main-thread <-> media-worker wire. Requests are a discriminated union on `kind`, each with a
+ * request id; the worker answers every request with exactly one `result` or `error` carrying the
+ * same id, and pushes `event` messages for things that happen on its own (new tracks, ICE state).
+ */
+import type { WireError } from '../errors';
+
+export type MediaKind = 'audio' | 'video';
+export type TransportDirection = 'publish' | 'subscribe';
+export type ConnectionState =
+  'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/** Options fixed for the life of a worker (passed as workerData). */
+export interface WorkerSettings {
+  /** STUN/TURN servers. Default []: no STUN unless configured. */
+  iceServers: IceServer[];
+  /** Extra host candidates, e.g. ['127.0.0.1'] for loopback tests. */
+  iceAdditionalHostAddresses: string[];
+  /** Restrict local UDP ports (inclusive), e.g. [40000, 40999]. */
+  icePortRange?: [number, number] | undefined;
+  /** At most one PLI per producer per this many milliseconds. */
+  keyframeRequestMinIntervalMs: number;
+}
+
+export interface ProducerInfo {
+  id: string;
+  kind: MediaKind;
+  mid: string;
+  paused: boolean;
+}
+
+export interface ConsumerInfo {
+  id: string;
+  producerId: string;
+  kind: MediaKind;
+  mid: string;
+}
+
+export interface ProducerStats {
+  /** RTP packets received from the publisher (also counted while paused). */
+  rtpPacketsIn: number;
+  /** RTP packets handed to consumers, summed over consumers. */
+  rtpPacketsForwarded: number;
+  /** Keyframe requests received: PLIs from subscribers plus API/new-consumer requests. */
+  keyframeRequestsReceived: number;
+  /** PLIs actually sent to the publisher after rate limiting. */
+  pliSent: number;
+  paused: boolean;
+}
+
+export interface ConsumerStats {
+  rtpPacketsOut: number;
+  /** PLIs received from this consumer's remote receiver. */
+  pliReceived: number;
+}
+
+export interface WorkerDump {
+  routers: number;
+  transports: number;
+  producers: number;
+  consumers: number;
+  /** werift RTCPeerConnections whose close() has not completed. */
+  peerConnections: number;
+  /** UDP sockets opened by this worker and not yet closed. */
+  udpSockets: number;
+}
+
+/** Request kind -> params and result. Adding a kind here forces validator and handler updates. */
+export interface RequestMap {
+  'worker.dump': { params: Record<never, never>; result: WorkerDump };
+  'worker.close': { params: Record<never, never>; result: null };
+  'router.create': { params: { routerId: string }; result: null };
+  'router.close': { params: { routerId: string }; result: null };
+  'transport.create': {
+    params: { routerId: string; transportId: string; direction: TransportDirection };
+    result: null;
+  };
+  'transport.close': { params: { transportId: string }; result: null };
+  'transport.handleOffer': {
+    params: { transportId: string; sdp: string };
+    result: { sdp: string };
+  };
+  'transport.createOffer': { params: { transportId: string }; result: { sdp: string } };
+  'transport.handleAnswer': { params: { transportId: string; sdp: string }; result: null };
+  'transport.consume': {
+    params: { transportId: string; consumerId: string; producerId: string };
+    result: ConsumerInfo;
+  };
+  'producer.pause': { params: { producerId: string }; result: null };
+  'producer.resume': { params: { producerId: string }; result: null };
+  'producer.close': { params: { producerId: string }; result: null };
+  'producer.getStats': { params: { producerId: string }; result: ProducerStats };
+  'consumer.close': { params: { consumerId: string }; result: null };
+  'consumer.requestKeyFrame': { params: { consumerId: string }; result: null };
+  'consumer.getStats': { params: { consumerId: string }; result: ConsumerStats };
+}
+
+export type RequestKind = keyof RequestMap;
+export type RequestParams<K extends RequestKind> = RequestMap[K]['params'];
+export type RequestResult<K extends RequestKind> = RequestMap[K]['result'];
+
+export type Request = {
+  [K in RequestKind]: { kind: K; id: number } & RequestParams<K>;
+}[RequestKind];
+
+/** Events the worker pushes without being asked. */
+export type WorkerEvent =
+  | { kind: 'event.producer'; transportId: string; producer: ProducerInfo }
+  | { kind: 'event.producerclose'; producerId: string }
+  | { kind: 'event.connectionstatechange'; transportId: string; state: ConnectionState };
+
+export type WorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'result'; id: number; result: unknown }
+  | { kind: 'error'; id: number | null; error: WireError }
+  | WorkerEvent;
+
+type FieldType = 'string' | 'direction';
+
+/** Fields each request must carry besides `kind` and `id`. */
+const REQUEST_FIELDS: { [K in RequestKind]: Record<keyof RequestParams<K>, FieldType> } = {
+  'worker.dump': {},
+  'worker.close': {},
+  'router.create': { routerId: 'string' },
+  'router.close': { routerId: 'string' },
+  'transport.create': { routerId: 'string', transportId: 'string', direction: 'direction' },
+  'transport.close': { transportId: 'string' },
+  'transport.handleOffer': { transportId: 'string', sdp: 'string' },
+  'transport.createOffer': { transportId: 'string' },
+  'transport.handleAnswer': { transportId: 'string', sdp: 'string' },
+  'transport.consume': { transportId: 'string', consumerId: 'string', producerId: 'string' },
+  'producer.pause': { producerId: 'string' },
+  'producer.resume': { producerId: 'string' },
+  'producer.close': { producerId: 'string' },
+  'producer.getStats': { producerId: 'string' },
+  'consumer.close': { consumerId: 'string' },
+  'consumer.requestKeyFrame': { consumerId: 'string' },
+  'consumer.getStats': { consumerId: 'string' },
+};
+
+const MAX_ID_LENGTH = 128;
+const MAX_SDP_LENGTH = 256 * 1024;
+
+export type ValidationResult =
+  { ok: true; request: Request } | { ok: false; id: number | null; detail: string };
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Validates an untrusted message from the main thread. */
+export const validateRequest = (raw: unknown): ValidationResult => {
+  if (!isRecord(raw)) return { ok: false, id: null, detail: 'message is not an object' };
+  const id = Number.isSafeInteger(raw.id) ? (raw.id as number) : null;
+  if (id === null) return { ok: false, id: null, detail: 'missing or invalid id' };
+  const kind = raw.kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(REQUEST_FIELDS, kind)) {
+    return { ok: false, id, detail: `unknown kind ${JSON.stringify(kind)?.slice(0, 64)}` };
+  }
+  const fields = REQUEST_FIELDS[kind as RequestKind] as Record<string, FieldType>;
+  for (const [name, type] of Object.entries(fields)) {
+    const value = raw[name];
+    if (type === 'direction') {
+      if (value !== 'publish' && value !== 'subscribe') {
+        return { ok: false, id, detail: `${name} must be 'publish' or 'subscribe'` };
+      }
+    } else {
+      const max = name === 'sdp' ? MAX_SDP_LENGTH : MAX_ID_LENGTH;
+      if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+        return { ok: false, id, detail: `${name} must be a non-empty string` };
+      }
+    }
+  }
+  return { ok: true, request: raw as Request };
+};

@@ -1,0 +1,85 @@
+import { afterEach, expect, it } from 'vitest';
+import { MediaWorker } from './media-worker';
+import { waitFor } from './testing/fake-participant';
+import { Participant } from './testing/participant';
+
+const INTERVAL_MS = 400;
+let worker: MediaWorker | undefined;
+const participants: Participant[] = [];
+
+afterEach(async () => {
+  await Promise.all(participants.splice(0).map((p) => p.leave()));
+  await worker?.close();
+});
+
+it('a receiver spamming keyframe requests reaches the publisher at most once per interval', async () => {
+  worker = await MediaWorker.create({
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    keyframeRequestMinIntervalMs: INTERVAL_MS,
+  });
+  const router = await worker.createRouter();
+  const alice = new Participant({ audio: false });
+  const bob = new Participant({ audio: false, video: false });
+  participants.push(alice, bob);
+  await alice.join(router);
+  await bob.join(router);
+  const [consumer] = await bob.consume(alice.producers);
+  const producer = alice.producers[0]!;
+  const deadline = Date.now() + 5000;
+  while (bob.subscriber.count(consumer!.mid) === 0 && Date.now() < deadline) {
+    alice.publisher.sendVideo(1);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // let the joining keyframe requests settle
+  await new Promise((r) => setTimeout(r, INTERVAL_MS * 2));
+  const before = await producer.getStats();
+  const pliAtPublisherBefore = alice.publisher.pliReceived;
+
+  // A receiver that cannot decode: 100 PLIs over ~2 s.
+  const spamMs = 2000;
+  const start = performance.now();
+  for (let i = 0; i < 100; i++) {
+    await bob.subscriber.sendPli(consumer!.mid);
+    await new Promise((r) => setTimeout(r, spamMs / 100));
+  }
+  const elapsed = performance.now() - start;
+  await new Promise((r) => setTimeout(r, INTERVAL_MS * 1.5)); // the trailing coalesced PLI
+
+  const after = await producer.getStats();
+  const received = after.keyframeRequestsReceived - before.keyframeRequestsReceived;
+  const sent = after.pliSent - before.pliSent;
+  const allowed = Math.ceil(elapsed / INTERVAL_MS) + 1;
+  expect(received).toBeGreaterThanOrEqual(95); // PLIs over loopback UDP: nearly all arrive
+  expect(sent).toBeGreaterThanOrEqual(Math.floor(elapsed / INTERVAL_MS) - 1);
+  expect(sent).toBeLessThanOrEqual(allowed);
+  expect((await consumer!.getStats()).pliReceived).toBeGreaterThanOrEqual(95);
+  await waitFor(() => alice.publisher.pliReceived - pliAtPublisherBefore >= sent - 1, 2000, 'PLIs');
+  expect(alice.publisher.pliReceived - pliAtPublisherBefore).toBeLessThanOrEqual(allowed);
+});
+
+it('requestKeyFrame on a consumer during the cooldown schedules exactly one PLI at its end', async () => {
+  worker = await MediaWorker.create({
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    keyframeRequestMinIntervalMs: INTERVAL_MS,
+  });
+  const router = await worker.createRouter();
+  const alice = new Participant({ audio: false });
+  const bob = new Participant({ audio: false, video: false });
+  participants.push(alice, bob);
+  await alice.join(router);
+  await bob.join(router);
+  const [consumer] = await bob.consume(alice.producers);
+  const producer = alice.producers[0]!;
+  await new Promise((r) => setTimeout(r, INTERVAL_MS * 2.5));
+  const base = (await producer.getStats()).pliSent;
+
+  await consumer!.requestKeyFrame(); // idle limiter: immediate
+  expect((await producer.getStats()).pliSent).toBe(base + 1);
+  await consumer!.requestKeyFrame(); // cooldown: scheduled
+  await consumer!.requestKeyFrame(); // absorbed
+  await consumer!.requestKeyFrame(); // absorbed
+  expect((await producer.getStats()).pliSent).toBe(base + 1);
+  await new Promise((r) => setTimeout(r, INTERVAL_MS * 1.5));
+  const stats = await producer.getStats();
+  expect(stats.pliSent).toBe(base + 2);
+});

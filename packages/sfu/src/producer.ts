@@ -1,0 +1,116 @@
+import type { MediaKind, ProducerInfo, ProducerStats } from './channel/messages';
+import type { Consumer } from './consumer';
+import type { WorkerContext } from './context';
+import { InvalidStateError } from './errors';
+import { TypedEmitter } from './typed-emitter';
+import type { AppData } from './types';
+
+export type ProducerEvents = {
+  /** The transport (or its router/worker) closed. */
+  transportclose: [];
+  /** The publisher removed the track in a renegotiation. */
+  remoteclose: [];
+  /** Closed for any reason, emitted once, after the specific event. */
+  close: [];
+};
+
+/** One track received on a publish transport. Created by the worker; see Transport 'producer'. */
+export class Producer extends TypedEmitter<ProducerEvents> {
+  readonly id: string;
+  readonly kind: MediaKind;
+  /** The publish-side transceiver mid, as in the browser's offer. */
+  readonly mid: string;
+  readonly transportId: string;
+  appData: AppData = {};
+  readonly #ctx: WorkerContext;
+  readonly #consumers = new Set<Consumer>();
+  #paused: boolean;
+  #closed = false;
+
+  /** @internal created by Transport */
+  constructor(ctx: WorkerContext, transportId: string, info: ProducerInfo) {
+    super();
+    this.#ctx = ctx;
+    this.id = info.id;
+    this.kind = info.kind;
+    this.mid = info.mid;
+    this.transportId = transportId;
+    this.#paused = info.paused;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get consumers(): ReadonlySet<Consumer> {
+    return this.#consumers;
+  }
+
+  /** Stop forwarding (host mute). Packets are still received and counted. */
+  async pause(): Promise<void> {
+    this.#assertOpen();
+    this.#paused = true;
+    await this.#ctx.channel.request('producer.pause', { producerId: this.id });
+  }
+
+  /** Resume forwarding; requests a keyframe so receivers can decode at once. */
+  async resume(): Promise<void> {
+    this.#assertOpen();
+    this.#paused = false;
+    await this.#ctx.channel.request('producer.resume', { producerId: this.id });
+  }
+
+  async getStats(): Promise<ProducerStats> {
+    this.#assertOpen();
+    return this.#ctx.channel.request('producer.getStats', { producerId: this.id });
+  }
+
+  /** Idempotent. Closes every consumer of this producer (they emit 'producerclose'). */
+  close(): void {
+    if (this.#closed) return;
+    this.#ctx.channel.notify('producer.close', { producerId: this.id });
+    this.#teardown();
+    this.emit('close');
+  }
+
+  /** @internal */
+  addConsumer(consumer: Consumer): void {
+    this.#consumers.add(consumer);
+  }
+
+  /** @internal */
+  removeConsumer(consumer: Consumer): void {
+    this.#consumers.delete(consumer);
+  }
+
+  /** @internal the transport closed; the worker has cascaded already */
+  transportClosed(): void {
+    if (this.#closed) return;
+    this.#teardown();
+    this.emit('transportclose');
+    this.emit('close');
+  }
+
+  /** @internal the worker closed it (track removed by the publisher) */
+  remoteClosed(): void {
+    if (this.#closed) return;
+    this.#teardown();
+    this.emit('remoteclose');
+    this.emit('close');
+  }
+
+  #teardown(): void {
+    this.#closed = true;
+    this.#ctx.producers.delete(this.id);
+    for (const consumer of [...this.#consumers]) consumer.producerClosed();
+    this.#consumers.clear();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new InvalidStateError(`producer ${this.id} is closed`);
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * werift-based stand-ins for browsers, used by the tests and the bench: a publisher that offers
+ * sendonly Opus + VP8 and writes synthetic RTP, and a subscriber that answers the SFU's offers.
+ */
+import {
+  MediaStreamTrack,
+  RTCPeerConnection,
+  RTCRtpCodecParameters,
+  RtpHeader,
+  RtpPacket,
+  useNACK,
+  usePLI,
+  type RTCRtpTransceiver,
+} from 'werift';
+
+const clientConfig = (): NonNullable<ConstructorParameters<typeof RTCPeerConnection>[0]> => ({
+  iceServers: [],
+  iceAdditionalHostAddresses: ['127.0.0.1'],
+  codecs: {
+    audio: [
+      new RTCRtpCodecParameters({
+        mimeType: 'audio/opus',
+        clockRate: 48000,
+        channels: 2,
+        payloadType: 111,
+      }),
+    ],
+    video: [
+      new RTCRtpCodecParameters({
+        mimeType: 'video/VP8',
+        clockRate: 90000,
+        payloadType: 96,
+        rtcpFeedback: [useNACK(), usePLI()],
+      }),
+    ],
+  },
+});
+
+const waitFor = async (
+  predicate: () => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+/** A synthetic RTP stream: fixed-size payloads, monotonically increasing seq and timestamp. */
+class RtpStream {
+  #seq = Math.floor(Math.random() * 0xffff);
+  #ts = Math.floor(Math.random() * 0xffffffff);
+  readonly #payload: Buffer;
+  readonly #payloadType: number;
+  readonly #tsStep: number;
+
+  constructor(payloadType: number, payloadSize: number, tsStep: number) {
+    this.#payloadType = payloadType;
+    this.#tsStep = tsStep;
+    this.#payload = Buffer.alloc(payloadSize, 0x5a);
+  }
+
+  next(): RtpPacket {
+    this.#seq = (this.#seq + 1) & 0xffff;
+    this.#ts = (this.#ts + this.#tsStep) >>> 0;
+    const header = new RtpHeader({
+      payloadType: this.#payloadType,
+      sequenceNumber: this.#seq,
+      timestamp: this.#ts,
+      marker: true,
+    });
+    return new RtpPacket(header, this.#payload);
+  }
+}
+
+export class FakePublisher {
+  readonly pc = new RTCPeerConnection(clientConfig());
+  readonly audio: RTCRtpTransceiver;
+  readonly video: RTCRtpTransceiver;
+  /** PLIs the SFU sent us, per kind. */
+  pliReceived = 0;
+  readonly #audioStream = new RtpStream(111, 120, 960);
+  readonly #videoStream = new RtpStream(96, 1100, 3000);
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(options: { audio?: boolean; video?: boolean } = {}) {
+    this.audio = this.pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), {
+      direction: options.audio === false ? 'inactive' : 'sendonly',
+    });
+    this.video = this.pc.addTransceiver(new MediaStreamTrack({ kind: 'video' }), {
+      direction: options.video === false ? 'inactive' : 'sendonly',
+    });
+    this.video.sender.onPictureLossIndication.subscribe(() => {
+      this.pliReceived++;
+    });
+  }
+
+  async createOffer(): Promise<string> {
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    return this.pc.localDescription!.sdp;
+  }
+
+  async handleAnswer(sdp: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type: 'answer', sdp });
+  }
+
+  waitConnected(timeoutMs = 10_000): Promise<void> {
+    return waitFor(() => this.pc.connectionState === 'connected', timeoutMs, 'publisher connected');
+  }
+
+  sendAudio(count = 1): void {
+    for (let i = 0; i < count; i++) void this.audio.sender.sendRtp(this.#audioStream.next());
+  }
+
+  sendVideo(count = 1): void {
+    for (let i = 0; i < count; i++) void this.video.sender.sendRtp(this.#videoStream.next());
+  }
+
+  /** Sends at the given packet rates until stop(). 0 disables a kind. */
+  start(rates: { audioPps: number; videoPps: number }): void {
+    const tick = (pps: number, send: () => void): void => {
+      if (pps <= 0) return;
+      // batches of packets every 10 ms keep timer overhead low at high rates
+      const perTick = pps / 100;
+      let credit = 0;
+      const timer = setInterval(() => {
+        credit += perTick;
+        while (credit >= 1) {
+          send();
+          credit -= 1;
+        }
+      }, 10);
+      this.#timers.push(timer);
+    };
+    tick(rates.audioPps, () => this.sendAudio());
+    tick(rates.videoPps, () => this.sendVideo());
+  }
+
+  stop(): void {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#timers = [];
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    await this.pc.close();
+  }
+}
+
+export class FakeSubscriber {
+  readonly pc = new RTCPeerConnection(clientConfig());
+  /** RTP packets received per subscribe-side mid. */
+  readonly received = new Map<string, number>();
+  /** Last sequence number seen per mid, and the number of gaps. */
+  readonly lastSeq = new Map<string, number>();
+  gaps = 0;
+
+  constructor() {
+    this.pc.onTrack.subscribe((track) => {
+      const transceiver = this.pc.getTransceivers().find((t) => t.receiver.tracks.includes(track));
+      track.onReceiveRtp.subscribe((rtp) => {
+        const mid = transceiver?.mid ?? '?';
+        this.received.set(mid, (this.received.get(mid) ?? 0) + 1);
+        const last = this.lastSeq.get(mid);
+        if (last !== undefined && rtp.header.sequenceNumber !== ((last + 1) & 0xffff)) this.gaps++;
+        this.lastSeq.set(mid, rtp.header.sequenceNumber);
+      });
+    });
+  }
+
+  count(mid: string): number {
+    return this.received.get(mid) ?? 0;
+  }
+
+  total(): number {
+    let sum = 0;
+    for (const n of this.received.values()) sum += n;
+    return sum;
+  }
+
+  async handleOffer(sdp: string): Promise<string> {
+    // werift 0.24.4 answerer bug: a new m-line in a re-offer "reuses" any inactive transceiver
+    // that never sent (even of the other kind), losing the old mid ("Transceiver with mid=0 not
+    // found"). Browsers don't do this; marking ours as used disables the reuse.
+    for (const transceiver of this.pc.getTransceivers()) transceiver.usedForSender = true;
+    await this.pc.setRemoteDescription({ type: 'offer', sdp });
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    return this.pc.localDescription!.sdp;
+  }
+
+  waitConnected(timeoutMs = 10_000): Promise<void> {
+    return waitFor(
+      () => this.pc.connectionState === 'connected',
+      timeoutMs,
+      'subscriber connected',
+    );
+  }
+
+  /** Sends a PLI for the stream received on `mid` (what a receiver that cannot decode does). */
+  async sendPli(mid: string): Promise<void> {
+    const transceiver = this.pc.getTransceivers().find((t) => t.mid === mid);
+    const ssrc = transceiver?.receiver.tracks[0]?.ssrc;
+    if (!transceiver || ssrc === undefined) throw new Error(`no received stream on mid ${mid}`);
+    await transceiver.receiver.sendRtcpPLI(ssrc);
+  }
+
+  async close(): Promise<void> {
+    await this.pc.close();
+  }
+}
+
+export { waitFor };

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
+import type { ConnectionState, TransportDirection } from '../channel/messages';
+import { SfuError } from '../errors';
+import type { PeerConnectionConfig } from './codecs';
+import { fixOfferSdp } from './sdp';
+import { WorkerConsumer } from './worker-consumer';
+import { WorkerProducer } from './worker-producer';
+
+export interface WorkerTransportHooks {
+  onProducer: (transport: WorkerTransport, producer: WorkerProducer) => void;
+  /** A producer closed on the worker's own initiative (e.g. the browser removed the track). */
+  onProducerClosedRemotely: (producer: WorkerProducer) => void;
+  onProducerClosed: (producer: WorkerProducer) => void;
+  onConsumerClosed: (consumer: WorkerConsumer) => void;
+  onConnectionState: (transport: WorkerTransport, state: ConnectionState) => void;
+  onPeerConnectionClosed: (pc: RTCPeerConnection) => void;
+  onClose: (transport: WorkerTransport) => void;
+}
+
+export interface WorkerTransportOptions {
+  id: string;
+  routerId: string;
+  direction: TransportDirection;
+  peerConfig: PeerConnectionConfig;
+  keyframeRequestMinIntervalMs: number;
+  hooks: WorkerTransportHooks;
+}
+
+const RECEIVING = new Set(['recvonly', 'sendrecv']);
+
+/** One werift RTCPeerConnection: publish (browser offers) or subscribe (we offer). */
+export class WorkerTransport {
+  readonly id: string;
+  readonly routerId: string;
+  readonly direction: TransportDirection;
+  readonly pc: RTCPeerConnection;
+  readonly #hooks: WorkerTransportHooks;
+  readonly #keyframeIntervalMs: number;
+  readonly #producersByMid = new Map<string, WorkerProducer>();
+  readonly #consumers = new Map<string, WorkerConsumer>();
+  readonly #unannounced = new Set<WorkerConsumer>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #nextMid = 0;
+  #closed = false;
+  #rejectPending: ((err: SfuError) => void) | undefined;
+  // werift never settles a description call once the peer connection closes; race against this.
+  readonly #closedSignal = new Promise<never>((_, reject) => {
+    this.#rejectPending = reject;
+  });
+
+  constructor(options: WorkerTransportOptions) {
+    this.id = options.id;
+    this.routerId = options.routerId;
+    this.direction = options.direction;
+    this.#hooks = options.hooks;
+    this.#keyframeIntervalMs = options.keyframeRequestMinIntervalMs;
+    this.#closedSignal.catch(() => undefined);
+    this.pc = new RTCPeerConnection(options.peerConfig);
+    this.pc.connectionStateChange.subscribe((state) => {
+      if (this.#closed) return;
+      if (state === 'connected') {
+        // late joiners need a keyframe as soon as media can flow
+        for (const consumer of this.#consumers.values()) consumer.producer.requestKeyFrame();
+      }
+      this.#hooks.onConnectionState(this, state);
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get producers(): Iterable<WorkerProducer> {
+    return this.#producersByMid.values();
+  }
+
+  get consumers(): Iterable<WorkerConsumer> {
+    return this.#consumers.values();
+  }
+
+  /** Publish side: apply the browser's offer, answer it, create producers for new tracks. */
+  handleOffer(sdp: string): Promise<string> {
+    this.#expectDirection('publish');
+    return this.#serialise(async () => {
+      await this.#applyRemote('offer', sdp);
+      await this.pc.setLocalDescription(await this.pc.createAnswer());
+      this.#assertOpen();
+      this.#syncProducers();
+      return this.#localSdp();
+    });
+  }
+
+  /** Subscribe side: an offer with one sendonly m-line per consumer (inactive once closed). */
+  createOffer(): Promise<string> {
+    this.#expectDirection('subscribe');
+    return this.#serialise(async () => {
+      await this.pc.setLocalDescription(await this.pc.createOffer());
+      this.#assertOpen();
+      return fixOfferSdp(this.#localSdp(), { initial: !this.pc.currentRemoteDescription });
+    });
+  }
+
+  handleAnswer(sdp: string): Promise<void> {
+    this.#expectDirection('subscribe');
+    return this.#serialise(async () => {
+      if (this.pc.signalingState !== 'have-local-offer') {
+        throw new SfuError('SFU_ERR_INVALID_SDP', 'no offer is pending on this transport');
+      }
+      await this.#applyRemote('answer', sdp);
+      for (const consumer of this.#unannounced) consumer.producer.requestKeyFrame();
+      this.#unannounced.clear();
+    });
+  }
+
+  consume(consumerId: string, producer: WorkerProducer): WorkerConsumer {
+    this.#expectDirection('subscribe');
+    if (producer.closed) throw new SfuError('SFU_ERR_PRODUCER_NOT_FOUND');
+    const transceiver = this.pc.addTransceiver(producer.kind, { direction: 'sendonly' });
+    // werift allocates mids at createOffer; we assign ours now so the caller can map
+    // "mid X = participant P's camera" before the offer goes out.
+    transceiver.mid ??= this.#allocateMid();
+    const consumer = new WorkerConsumer({
+      id: consumerId,
+      producer,
+      pc: this.pc,
+      transceiver,
+      mid: transceiver.mid,
+      onClose: (c) => {
+        this.#consumers.delete(c.id);
+        this.#unannounced.delete(c);
+        this.#hooks.onConsumerClosed(c);
+      },
+    });
+    this.#consumers.set(consumerId, consumer);
+    this.#unannounced.add(consumer);
+    producer.addConsumer(consumer);
+    producer.requestKeyFrame();
+    return consumer;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#rejectPending?.(new SfuError('SFU_ERR_CLOSED', `transport ${this.id}`));
+    for (const producer of [...this.#producersByMid.values()]) producer.close();
+    for (const consumer of [...this.#consumers.values()]) consumer.close();
+    const pc = this.pc;
+    pc.close().then(
+      () => this.#hooks.onPeerConnectionClosed(pc),
+      () => this.#hooks.onPeerConnectionClosed(pc),
+    );
+    this.#hooks.onClose(this);
+  }
+
+  #syncProducers(): void {
+    for (const transceiver of this.pc.getTransceivers()) {
+      const mid = transceiver.mid;
+      if (mid === null) continue;
+      const existing = this.#producersByMid.get(mid);
+      const receiving = !transceiver.stopped && RECEIVING.has(transceiver.currentDirection ?? '');
+      if (receiving && !existing) {
+        this.#createProducer(transceiver, mid);
+      } else if (!receiving && existing) {
+        existing.close();
+        this.#hooks.onProducerClosedRemotely(existing);
+      }
+    }
+  }
+
+  #createProducer(transceiver: RTCRtpTransceiver, mid: string): void {
+    const producer = new WorkerProducer({
+      id: randomUUID(),
+      kind: transceiver.kind === 'audio' ? 'audio' : 'video',
+      mid,
+      transceiver,
+      keyframeRequestMinIntervalMs: this.#keyframeIntervalMs,
+      onClose: (p) => {
+        this.#producersByMid.delete(p.mid);
+        this.#hooks.onProducerClosed(p);
+      },
+    });
+    this.#producersByMid.set(mid, producer);
+    this.#hooks.onProducer(this, producer);
+  }
+
+  async #applyRemote(type: 'offer' | 'answer', sdp: string): Promise<void> {
+    // werift accepts almost any string as a description (e.g. an offer with no media at all)
+    if (!/^v=0\r?\n/.test(sdp) || !/^m=(audio|video) /m.test(sdp)) {
+      throw new SfuError('SFU_ERR_INVALID_SDP', 'not a session description with audio or video');
+    }
+    try {
+      await this.pc.setRemoteDescription({ type, sdp });
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      if (detail.includes('negotiate codecs'))
+        throw new SfuError('SFU_ERR_UNSUPPORTED_CODEC', detail);
+      throw new SfuError('SFU_ERR_INVALID_SDP', detail);
+    }
+    this.#assertOpen();
+  }
+
+  #allocateMid(): string {
+    const taken = new Set(this.pc.getTransceivers().map((t) => t.mid));
+    let mid = String(this.#nextMid++);
+    while (taken.has(mid)) mid = String(this.#nextMid++);
+    return mid;
+  }
+
+  #localSdp(): string {
+    const sdp = this.pc.localDescription?.sdp;
+    if (!sdp) throw new SfuError('SFU_ERR_INTERNAL', 'no local description');
+    return sdp;
+  }
+
+  #expectDirection(direction: TransportDirection): void {
+    this.#assertOpen();
+    if (this.direction !== direction) {
+      throw new SfuError('SFU_ERR_WRONG_DIRECTION', `${this.direction} transport`);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new SfuError('SFU_ERR_CLOSED', `transport ${this.id}`);
+  }
+
+  /** Negotiation steps of one transport run one at a time, in call order. */
+  #serialise<T>(task: () => Promise<T>): Promise<T> {
+    const guarded = () => Promise.race([task(), this.#closedSignal]);
+    const run = this.#queue.then(guarded, guarded);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}
