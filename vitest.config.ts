@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/scenario/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'packages/*/test/browser/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

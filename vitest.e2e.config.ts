@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts', 'packages/*/test/browser/**/*.test.ts'],
+    // Local debugging scripts (git-ignored) run only when named: vitest run --config ... --dir test/e2e/_scratch
+    exclude: ['**/node_modules/**', 'test/e2e/_scratch/**'],
     testTimeout: 90_000,
     hookTimeout: 90_000,
     fileParallelism: false,

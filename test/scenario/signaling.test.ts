@@ -39,7 +39,7 @@ describe('signaling', () => {
     expect(await c.next((m) => m.type === 'response')).toMatchObject({ ok: false, requestId: 'a', error: { code: 'UNKNOWN_MESSAGE_TYPE' } });
     c.sendRaw(JSON.stringify({ type: 'join', id: 'b', protocolVersion: 1, meetingId: "1'; DROP TABLE meetings;--", displayName: 'x' }));
     expect(await c.next((m) => m.type === 'response')).toMatchObject({ ok: false, requestId: 'b', error: { code: 'MESSAGE_MALFORMED' } });
-    c.sendRaw(Buffer.alloc(100_000, 0x7b));
+    c.sendRaw(Buffer.alloc(1_100_000, 0x7b));
     expect(await c.next((m) => m.type === 'response')).toMatchObject({ ok: false, error: { code: 'MESSAGE_TOO_LARGE' } });
     expect(await c.request({ type: 'host.end' })).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
     expect(await c.request({ type: 'join', protocolVersion: 99, meetingId: '12345678901', displayName: 'x' })).toMatchObject({

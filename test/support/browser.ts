@@ -111,11 +111,15 @@ export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boo
   return value;
 }
 
-export async function createMeeting(baseUrl: string, passcode?: string): Promise<{ meetingId: string; hostKey: string; joinUrl: string }> {
+export async function createMeeting(
+  baseUrl: string,
+  passcode?: string,
+  settings?: { e2eeAllowed?: boolean; unsupportedClientPolicy?: 'downgrade' | 'hold' | 'refuse' },
+): Promise<{ meetingId: string; hostKey: string; joinUrl: string }> {
   const res = await fetch(`${baseUrl}/api/meetings`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(passcode ? { passcode } : {}),
+    body: JSON.stringify({ ...(passcode ? { passcode } : {}), ...(settings ? { settings } : {}) }),
   });
   if (res.status !== 201) throw new Error(`create meeting: ${res.status} ${await res.text()}`);
   return (await res.json()) as { meetingId: string; hostKey: string; joinUrl: string };
@@ -124,6 +128,7 @@ export async function createMeeting(baseUrl: string, passcode?: string): Promise
 /** The host's path: create a meeting on the home page, start it, join. Returns the invite link. */
 export async function hostNewMeeting(p: Participant, baseUrl: string, passcode?: string): Promise<string> {
   await p.page.goto(baseUrl);
+  await p.page.getByRole('button', { name: 'Create meeting' }).waitFor();
   if (passcode) await p.page.getByLabel('Passcode (optional)').fill(passcode);
   await p.page.getByRole('button', { name: 'Create meeting' }).click();
   const invite = (await p.page.getByTestId('invite-link').textContent()) ?? '';
@@ -136,4 +141,48 @@ export async function hostNewMeeting(p: Participant, baseUrl: string, passcode?:
 
 export function selfId(p: Participant): Promise<string> {
   return p.page.evaluate(() => (window as unknown as { conclave: { room: { selfId: string } } }).conclave.room.selfId);
+}
+
+/** Removes both encoded-transform APIs before the app loads: a client that cannot do E2EE. */
+export async function makeUnsupported(p: Participant): Promise<void> {
+  await p.context.addInitScript(() => {
+    const w = window as unknown as Record<string, unknown>;
+    delete w.RTCRtpScriptTransform;
+    const sender = (w.RTCRtpSender as { prototype: Record<string, unknown> }).prototype;
+    const receiver = (w.RTCRtpReceiver as { prototype: Record<string, unknown> }).prototype;
+    delete sender.createEncodedStreams;
+    delete receiver.createEncodedStreams;
+  });
+}
+
+export async function turnOnE2ee(host: Participant): Promise<void> {
+  await host.page.getByRole('button', { name: 'More' }).click();
+  await host.page.getByRole('menuitem', { name: 'Turn on end-to-end encryption' }).click();
+}
+
+export async function waitForE2eeShield(p: Participant, timeout = 15_000): Promise<void> {
+  await p.page.getByTestId('shield').filter({ hasText: 'End-to-end encrypted' }).waitFor({ timeout });
+}
+
+/** Reads the security code the way a person does: from the security panel. */
+export async function readSecurityCode(p: Participant): Promise<string> {
+  const code = p.page.getByTestId('security-code');
+  if (!(await code.isVisible())) await p.page.getByTestId('shield').click();
+  await code.waitFor({ timeout: 10_000 });
+  return ((await code.textContent()) ?? '').trim();
+}
+
+/** The E2EE view the app holds (epoch, code, counters) — read-only diagnostics. */
+export function e2eeView(p: Participant): Promise<{ epoch: number | null; securityCode: string | null; status: string; counters: Record<string, number> | null }> {
+  return p.page.evaluate(() => {
+    interface View { meeting: { status: string }; local: { epoch: number | null; securityCode: string | null } | null; counters: Record<string, number> | null }
+    const v = (window as unknown as { conclave: { room: { e2ee: { view: View } } } }).conclave.room.e2ee.view;
+    return { epoch: v.local?.epoch ?? null, securityCode: v.local?.securityCode ?? null, status: v.meeting.status, counters: v.counters };
+  });
+}
+
+/** Joins as the host of a meeting made through the API (the host key is in this browser). */
+export async function joinAsHost(p: Participant, meeting: { meetingId: string; hostKey: string; joinUrl: string }): Promise<void> {
+  await p.context.addInitScript(([id, key]) => localStorage.setItem(`conclave.hostKey.${id}`, key), [meeting.meetingId, meeting.hostKey] as const);
+  await joinMeeting(p, meeting.joinUrl);
 }

@@ -25,7 +25,7 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
       dataDir,
       logLevel: process.env.CONCLAVE_TEST_LOG ?? 'silent',
       webRoot: new URL('../../apps/web/dist', import.meta.url).pathname,
-      media: { workers: 1, keyframeRequestMinIntervalMs: 1000 },
+      media: { workers: 1, keyframeRequestMinIntervalMs: 500 },
       ...overrides,
     } as ConfigInput,
   );

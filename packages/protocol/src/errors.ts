@@ -25,6 +25,23 @@ export const ERRORS = {
     status: 409,
     message: 'Not available with end-to-end encryption.',
   },
+  E2EE_NOT_AVAILABLE: {
+    status: 403,
+    message:
+      'End-to-end encryption is not available with your subscription. Check with your account admin.',
+  },
+  E2EE_UNSUPPORTED_PARTICIPANTS: {
+    status: 409,
+    message: 'Some participants use a client that cannot do end-to-end encryption.',
+  },
+  E2EE_CLIENT_UNSUPPORTED: {
+    status: 403,
+    message:
+      'This meeting is end-to-end encrypted and your browser cannot take part. Use a current Chrome or Edge, or the desktop app.',
+  },
+  E2EE_EPOCH_STALE: { status: 409, message: 'That key change is out of date; a newer one won.' },
+  E2EE_NOT_ON: { status: 409, message: 'End-to-end encryption is not on.' },
+  E2EE_BAD_STATE: { status: 409, message: 'End-to-end encryption is changing; try again.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { meetingIdSchema } from './signaling/common';
+import { unsupportedClientPolicySchema } from './signaling/e2ee';
 
 // HTTP schemas shared by the server routes and the web app.
 
@@ -10,6 +11,17 @@ export const createMeetingBodySchema = z
       .trim()
       .max(32, 'Passcodes are at most 32 characters.')
       .regex(/^[A-Za-z0-9]*$/, 'Passcodes use letters and digits only.')
+      .optional(),
+    /**
+     * Meeting settings. Until accounts exist the creator sets them; the accounts issue replaces
+     * this with the account's plan and admin settings.
+     */
+    settings: z
+      .object({
+        e2eeAllowed: z.boolean().optional(),
+        unsupportedClientPolicy: unsupportedClientPolicySchema.optional(),
+      })
+      .strict()
       .optional(),
   })
   .strict();

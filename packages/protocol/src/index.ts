@@ -5,3 +5,4 @@ export * from './signaling/common';
 export * from './signaling/client-messages';
 export * from './signaling/server-messages';
 export * from './signaling/codec';
+export * from './signaling/e2ee';

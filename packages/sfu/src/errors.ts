@@ -20,6 +20,10 @@ export const SFU_ERRORS = {
   SFU_ERR_CONSUMER_NOT_FOUND: { status: 404, message: 'Consumer not found' },
   SFU_ERR_DUPLICATE_ID: { status: 409, message: 'An object with this id already exists' },
   SFU_ERR_CLOSED: { status: 409, message: 'The object is closed' },
+  SFU_ERR_INSPECTION_DISABLED: {
+    status: 403,
+    message: 'Payload inspection is not enabled on this media worker',
+  },
   SFU_ERR_WORKER_DIED: { status: 503, message: 'The media worker died' },
   SFU_ERR_TIMEOUT: { status: 504, message: 'The media worker did not answer in time' },
   SFU_ERR_INTERNAL: { status: 500, message: 'Internal media worker error' },

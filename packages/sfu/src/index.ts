@@ -16,9 +16,12 @@ export type {
   ConnectionState,
   ConsumerStats,
   IceServer,
+  AudioPayloadSample,
   MediaKind,
+  PayloadSample,
   ProducerStats,
   TransportDirection,
+  VideoPayloadSample,
   WorkerDump,
 } from './channel/messages';
 export type { AppData } from './types';

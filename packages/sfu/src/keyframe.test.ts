@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import { MediaWorker } from './media-worker';
+import type { Producer } from './producer';
 import { waitFor } from './testing/fake-participant';
 import { Participant } from './testing/participant';
 
@@ -82,4 +83,33 @@ it('requestKeyFrame on a consumer during the cooldown schedules exactly one PLI 
   await new Promise((r) => setTimeout(r, INTERVAL_MS * 1.5));
   const stats = await producer.getStats();
   expect(stats.pliSent).toBe(base + 2);
+});
+
+it('pliSent counts only PLIs that reach the wire (none before the publisher connects)', async () => {
+  worker = await MediaWorker.create({
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    keyframeRequestMinIntervalMs: INTERVAL_MS,
+  });
+  const router = await worker.createRouter();
+  const alice = new Participant({ audio: false });
+  const bob = new Participant({ audio: false, video: false });
+  participants.push(alice, bob);
+  // The server answers Alice's offer and Bob consumes her camera before her answer (and so her
+  // ICE/DTLS) completes: werift would drop that PLI, so it must not be counted.
+  const pub = await router.createTransport({ direction: 'publish' });
+  const producers: Producer[] = [];
+  pub.on('producer', (p) => producers.push(p));
+  const answer = await pub.handleOffer(await alice.publisher.createOffer());
+  await bob.join(router);
+  const consumer = await bob.subTransport.consume(producers[0]!.id);
+  expect(await producers[0]!.getStats()).toMatchObject({ keyframeRequestsReceived: 1, pliSent: 0 });
+
+  await alice.publisher.handleAnswer(answer);
+  await alice.publisher.waitConnected();
+  await new Promise((r) => setTimeout(r, INTERVAL_MS * 1.5));
+  await consumer.requestKeyFrame();
+  const stats = await producers[0]!.getStats();
+  expect(stats).toMatchObject({ keyframeRequestsReceived: 2, pliSent: 1 });
+  await waitFor(() => alice.publisher.pliReceived === 1, 2000, 'PLI at publisher');
+  pub.close();
 });

@@ -30,6 +30,13 @@ export interface MediaWorkerOptions {
   requestTimeoutMs?: number;
   /** Milliseconds to wait for the thread to start. Default 20 000. */
   startTimeoutMs?: number;
+  /**
+   * TEST ONLY. Producers keep their 64 most recent received payload samples for
+   * `Producer.inspectPayloads()` (end-to-end encryption tests use it to show what the server can
+   * see). Default false: `inspectPayloads()` rejects with SFU_ERR_INSPECTION_DISABLED. Never
+   * enable it in production.
+   */
+  inspection?: boolean;
   appData?: AppData;
 }
 
@@ -77,6 +84,7 @@ export class MediaWorker extends TypedEmitter<MediaWorkerEvents> {
       iceAdditionalHostAddresses: options.iceAdditionalHostAddresses ?? [],
       icePortRange: options.icePortRange,
       keyframeRequestMinIntervalMs: options.keyframeRequestMinIntervalMs ?? 1000,
+      inspection: options.inspection === true,
     };
     if (!(settings.keyframeRequestMinIntervalMs >= 0)) {
       throw new TypeError('keyframeRequestMinIntervalMs must be >= 0');

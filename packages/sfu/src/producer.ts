@@ -1,4 +1,4 @@
-import type { MediaKind, ProducerInfo, ProducerStats } from './channel/messages';
+import type { MediaKind, PayloadSample, ProducerInfo, ProducerStats } from './channel/messages';
 import type { Consumer } from './consumer';
 import type { WorkerContext } from './context';
 import { InvalidStateError } from './errors';
@@ -67,6 +67,16 @@ export class Producer extends TypedEmitter<ProducerEvents> {
   async getStats(): Promise<ProducerStats> {
     this.#assertOpen();
     return this.#ctx.channel.request('producer.getStats', { producerId: this.id });
+  }
+
+  /**
+   * TEST ONLY. The most recent payload samples (at most 64, oldest first) of RTP packets received
+   * from the publisher: every Opus packet; VP8 packets that start a frame. Rejects with
+   * SfuError SFU_ERR_INSPECTION_DISABLED unless the worker was created with `inspection: true`.
+   */
+  async inspectPayloads(): Promise<PayloadSample[]> {
+    this.#assertOpen();
+    return this.#ctx.channel.request('producer.inspectPayloads', { producerId: this.id });
   }
 
   /** Idempotent. Closes every consumer of this producer (they emit 'producerclose'). */

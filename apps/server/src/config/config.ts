@@ -34,9 +34,9 @@ export const configSchema = z.object({
   media: z
     .object({
       workers: z.coerce.number().int().min(1).max(64).default(Math.max(1, availableParallelism())),
-      keyframeRequestMinIntervalMs: z.coerce.number().int().min(100).max(10_000).default(1000),
+      keyframeRequestMinIntervalMs: z.coerce.number().int().min(100).max(10_000).default(500),
     })
-    .default({ workers: Math.max(1, availableParallelism()), keyframeRequestMinIntervalMs: 1000 }),
+    .default({ workers: Math.max(1, availableParallelism()), keyframeRequestMinIntervalMs: 500 }),
   reconnectGraceSeconds: z.coerce.number().int().min(1).max(600).default(30),
   /** Where the built web app is; the server serves it when present. */
   webRoot: z.string().default(resolve(import.meta.dirname, '../../../web/dist')),

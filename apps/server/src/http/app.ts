@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
-import { ConclaveError } from '@conclave/protocol';
+import { ConclaveError, MAX_MESSAGE_BYTES } from '@conclave/protocol';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
@@ -47,7 +47,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Pages are served over plain HTTP on localhost by default; HSTS only makes sense with TLS.
     hsts: Boolean(deps.https),
   });
-  await app.register(websocket, { options: { maxPayload: 256 * 1024 } });
+  // A little above the protocol limit, so oversized messages get a typed MESSAGE_TOO_LARGE reply;
+  // anything larger than this closes the socket (1009) before it is read into memory.
+  await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES + 64 * 1024 } });
 
   app.get('/healthz', async (_req, reply) =>
     deps.isHealthy()

@@ -24,6 +24,11 @@ export class RoomParticipant {
   role: Role;
   audioMuted = false;
   videoMuted = false;
+  /** Found by feature detection at join (encoded transforms + our MLS ciphersuite). */
+  e2eeCapable: boolean;
+  clientLabel: string;
+  /** Held out of an end-to-end encrypted meeting: no media in or out until released. */
+  held = false;
   peer: SignalingPeer | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   publishTransport: Transport | undefined;
@@ -32,8 +37,18 @@ export class RoomParticipant {
   readonly published = new Map<string, PublishedTrack>();
   readonly consumed = new Map<string, ConsumedTrack>();
 
-  constructor(init: { id: ParticipantId; resumeToken: string; displayName: string; role: Role; peer: SignalingPeer }) {
+  constructor(init: {
+    id: ParticipantId;
+    resumeToken: string;
+    displayName: string;
+    role: Role;
+    peer: SignalingPeer;
+    e2eeCapable: boolean;
+    clientLabel: string;
+  }) {
     this.id = init.id;
+    this.e2eeCapable = init.e2eeCapable;
+    this.clientLabel = init.clientLabel;
     this.resumeToken = init.resumeToken;
     this.displayName = init.displayName;
     this.role = init.role;
@@ -52,6 +67,9 @@ export class RoomParticipant {
       audioMuted: this.audioMuted,
       videoMuted: this.videoMuted,
       connected: this.connected,
+      e2eeCapable: this.e2eeCapable,
+      clientLabel: this.clientLabel,
+      held: this.held,
     };
   }
 

@@ -1,7 +1,8 @@
-import type { JoinResult, MeetingId, ParticipantId, PublishTrack } from '@conclave/protocol';
+import type { JoinResult, KeyPackageEntry, MeetingId, ParticipantId, PublishTrack } from '@conclave/protocol';
 import type { MediaWorker } from '@conclave/sfu';
 import type { Logger } from '../logger';
 import type { SignalingPeer } from '../signaling/peer';
+import type { CommitRequest } from './e2ee/delivery-service';
 import type { JoinRequest } from './room';
 import { Room } from './room';
 
@@ -14,9 +15,15 @@ export interface ParticipantHandle {
   publish(sdp: string, tracks: PublishTrack[]): Promise<{ sdp: string }>;
   subscribeAnswer(sdp: string): Promise<null>;
   subscribeRestart(): null;
+  requestKeyFrames(scope: 'received' | 'own' | 'all'): Promise<null>;
   hostMute(id: ParticipantId): Promise<null>;
   hostRemove(id: ParticipantId): Promise<null>;
   hostEnd(): Promise<null>;
+  e2eeKeyPackage(keyPackage: string): null;
+  e2eeEnable(): { keyPackages: KeyPackageEntry[] };
+  e2eeCommit(req: CommitRequest): { epoch: number };
+  e2eeDisable(message: string): Promise<null>;
+  e2eeAdmitHeld(id: ParticipantId): null;
 }
 
 export interface RoomRegistryDeps {
@@ -43,10 +50,10 @@ export class RoomRegistry {
   }
 
   async join(meetingId: MeetingId, peer: SignalingPeer, req: JoinRequest): Promise<{ handle: ParticipantHandle; result: JoinResult }> {
-    let room = await this.#room(meetingId);
+    let room = await this.#room(meetingId, req.settings);
     if (room.closed) {
       this.#rooms.delete(meetingId);
-      room = await this.#room(meetingId);
+      room = await this.#room(meetingId, req.settings);
     }
     const { participant, result } = await room.join(peer, req);
     const handle: ParticipantHandle = {
@@ -57,14 +64,20 @@ export class RoomRegistry {
       publish: (sdp, tracks) => room.publish(participant, sdp, tracks),
       subscribeAnswer: (sdp) => room.subscribeAnswer(participant, sdp),
       subscribeRestart: () => room.subscribeRestart(participant),
+      requestKeyFrames: (scope) => room.requestKeyFrames(participant, scope),
       hostMute: (id) => room.hostMute(participant, id),
       hostRemove: (id) => room.hostRemove(participant, id),
       hostEnd: () => room.hostEnd(participant),
+      e2eeKeyPackage: (kp) => room.e2eeKeyPackage(participant, kp),
+      e2eeEnable: () => room.e2eeEnable(participant),
+      e2eeCommit: (req) => room.e2eeCommit(participant, req),
+      e2eeDisable: (message) => room.e2eeDisable(participant, message),
+      e2eeAdmitHeld: (id) => room.e2eeAdmitHeld(participant, id),
     };
     return { handle, result };
   }
 
-  #room(meetingId: MeetingId): Promise<Room> {
+  #room(meetingId: MeetingId, settings: JoinRequest['settings']): Promise<Room> {
     const existing = this.#rooms.get(meetingId);
     if (existing) return existing;
     const worker = [...this.#roomsPerWorker.entries()].sort((a, b) => a[1] - b[1])[0]![0];
@@ -76,6 +89,7 @@ export class RoomRegistry {
         router,
         logger: this.#deps.logger,
         reconnectGraceMs: this.#deps.reconnectGraceMs,
+        settings,
         endMeeting: () => this.#deps.endMeeting(meetingId),
         onClosed: () => {
           this.#roomsPerWorker.set(worker, Math.max(0, (this.#roomsPerWorker.get(worker) ?? 1) - 1));

@@ -1,9 +1,23 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConclaveError } from '@conclave/protocol';
-import type { JoinResult, MeetingId, ParticipantId, PublishTrack, Role, ServerEvent, SubscribeTrack } from '@conclave/protocol';
+import type {
+  Capabilities,
+  JoinResult,
+  KeyPackageEntry,
+  MeetingId,
+  ParticipantId,
+  PublishTrack,
+  Role,
+  ServerEvent,
+  SubscribeTrack,
+} from '@conclave/protocol';
 import type { Producer, Router } from '@conclave/sfu';
 import type { Logger } from '../logger';
+import type { MeetingSettings } from '../modules/meetings/meeting-store';
 import type { SignalingPeer } from '../signaling/peer';
+import type { CommitRequest } from './e2ee/delivery-service';
+import { DeliveryService } from './e2ee/delivery-service';
+import { clientSupportsE2ee } from './e2ee/e2ee-policy';
 import { RoomParticipant } from './participant';
 import { SubscriptionNegotiator } from './subscription-negotiator';
 
@@ -12,6 +26,7 @@ export interface RoomDeps {
   router: Router;
   logger: Logger;
   reconnectGraceMs: number;
+  settings: MeetingSettings;
   /** Marks the meeting ended in storage. */
   endMeeting: () => Promise<void>;
   /** Called once the room is empty and closed, so the registry can forget it. */
@@ -22,6 +37,9 @@ export interface JoinRequest {
   displayName: string;
   role?: Role;
   resumeToken?: string;
+  capabilities?: Capabilities;
+  /** The meeting's settings as stored now (plan and admin changes apply at the next join). */
+  settings: MeetingSettings;
 }
 
 /**
@@ -34,10 +52,22 @@ export class Room {
   readonly #participants = new Map<ParticipantId, RoomParticipant>();
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  readonly #e2ee: DeliveryService;
 
   constructor(deps: RoomDeps) {
     this.#deps = deps;
     this.#log = deps.logger.child({ meetingId: deps.meetingId });
+    this.#e2ee = new DeliveryService(
+      {
+        participants: () => this.#participants.values(),
+        get: (id) => this.#participants.get(id),
+        send: (id, event) => this.#participants.get(id)?.peer?.send(event),
+        broadcast: (event) => this.#broadcast(event),
+        releaseHeld: () => this.#serial(() => this.#releaseHeld()),
+      },
+      deps.settings,
+      { logger: this.#log },
+    );
   }
 
   get closed(): boolean {
@@ -59,22 +89,30 @@ export class Room {
 
   join(peer: SignalingPeer, req: JoinRequest): Promise<{ participant: RoomParticipant; result: JoinResult }> {
     return this.#serial(async () => {
+      this.#e2ee.updateSettings(req.settings);
       if (req.resumeToken) {
         const existing = [...this.#participants.values()].find((p) => p.resumeToken === req.resumeToken);
         if (existing) return this.#resume(existing, peer, req.displayName);
-        if (!req.role) throw new ConclaveError('RESUME_EXPIRED');
       }
       if (!req.role) throw new ConclaveError('RESUME_EXPIRED');
+      const e2eeCapable = clientSupportsE2ee(req.capabilities);
+      const policy = req.settings.unsupportedClientPolicy;
+      if (this.#e2ee.active && !e2eeCapable && policy === 'refuse') throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
       const participant = new RoomParticipant({
         id: randomUUID() as ParticipantId,
         resumeToken: randomBytes(24).toString('base64url'),
         displayName: req.displayName,
         role: req.role,
         peer,
+        e2eeCapable,
+        clientLabel: req.capabilities?.clientLabel ?? 'Unknown client',
       });
+      // An unsupported client never gets media while E2EE is on (DESIGN.md §4.1 rule 6).
+      participant.held = this.#e2ee.active && !e2eeCapable;
       this.#participants.set(participant.id, participant);
       await this.#setUpSubscriber(participant);
       this.#broadcast({ type: 'participant.joined', participant: participant.view() }, participant.id);
+      if (participant.held && policy === 'downgrade') this.#e2ee.unsupportedJoined(participant);
       return { participant, result: this.#joinResult(participant, false) };
     });
   }
@@ -103,6 +141,8 @@ export class Room {
       participants: [...this.#participants.values()].map((x) => x.view()),
       reconnectGraceSeconds: Math.round(this.#deps.reconnectGraceMs / 1000),
       resumed,
+      e2ee: this.#e2ee.view(),
+      held: p.held,
     };
   }
 
@@ -117,7 +157,7 @@ export class Room {
     });
     let added = 0;
     for (const other of this.#participants.values()) {
-      if (other.id === p.id) continue;
+      if (other.id === p.id || p.held || other.held) continue;
       for (const track of other.published.values()) {
         if (await this.#consume(p, other.id, track.producer, track.source)) added++;
       }
@@ -170,8 +210,9 @@ export class Room {
         const source = track?.source ?? (producer.kind === 'audio' ? 'microphone' : 'camera');
         p.published.set(producer.id, { producer, source, pausedByHost: false });
         if (source === 'microphone' && p.audioMuted) await producer.pause();
+        if (p.held) continue;
         for (const other of this.#participants.values()) {
-          if (other.id === p.id) continue;
+          if (other.id === p.id || other.held) continue;
           if (await this.#consume(other, p.id, producer, source)) other.negotiator?.requestOffer();
         }
       }
@@ -187,6 +228,21 @@ export class Room {
       this.#log.warn({ err }, 'subscribe answer rejected');
       throw new ConclaveError('MEDIA_NEGOTIATION_FAILED');
     }
+    return null;
+  }
+
+  /** Keyframes for what `p` receives and/or from `p` itself (the SFU rate-limits per publisher). */
+  async requestKeyFrames(p: RoomParticipant, scope: 'received' | 'own' | 'all'): Promise<null> {
+    const consumers = [];
+    if (scope !== 'own') consumers.push(...[...p.consumed.values()].map((c) => c.consumer));
+    if (scope !== 'received') {
+      // Any one consumer of each of p's producers reaches p's encoder.
+      for (const track of p.published.values()) {
+        const first = [...track.producer.consumers].find((c) => !c.closed);
+        if (first) consumers.push(first);
+      }
+    }
+    await Promise.all(consumers.filter((c) => !c.closed).map((c) => c.requestKeyFrame().catch(() => undefined)));
     return null;
   }
 
@@ -243,6 +299,49 @@ export class Room {
     });
   }
 
+  // ---- end-to-end encryption (the Delivery Service does the work)
+
+  e2eeKeyPackage(p: RoomParticipant, keyPackage: string): null {
+    this.#e2ee.keyPackage(p, keyPackage);
+    return null;
+  }
+
+  e2eeEnable(p: RoomParticipant): { keyPackages: KeyPackageEntry[] } {
+    return this.#e2ee.enable(p);
+  }
+
+  e2eeCommit(p: RoomParticipant, req: CommitRequest): { epoch: number } {
+    return this.#e2ee.commit(p, req);
+  }
+
+  e2eeDisable(p: RoomParticipant, message: string): Promise<null> {
+    return this.#e2ee.disable(p, message).then(() => null);
+  }
+
+  e2eeAdmitHeld(host: RoomParticipant, targetId: ParticipantId): null {
+    this.#e2ee.requestDowngradeFor(host, this.#hostTarget(host, targetId));
+    return null;
+  }
+
+  /** E2EE is off: connect the media of everyone who was held out. */
+  async #releaseHeld(): Promise<void> {
+    const held = [...this.#participants.values()].filter((p) => p.held);
+    for (const p of held) p.held = false;
+    for (const p of held) {
+      for (const other of this.#participants.values()) {
+        if (other.id === p.id || other.held) continue;
+        for (const track of other.published.values()) await this.#consume(p, other.id, track.producer, track.source);
+        let added = 0;
+        for (const track of p.published.values()) {
+          if (await this.#consume(other, p.id, track.producer, track.source)) added++;
+        }
+        if (added > 0) other.negotiator?.requestOffer();
+      }
+      p.negotiator?.requestOffer();
+      this.#broadcast({ type: 'participant.updated', participant: p.view() });
+    }
+  }
+
   #hostTarget(host: RoomParticipant, targetId: ParticipantId): RoomParticipant {
     if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
     const target = this.#participants.get(targetId);
@@ -273,6 +372,7 @@ export class Room {
     this.#closePublished(p);
     p.closeMedia();
     p.peer = undefined;
+    this.#e2ee.participantLeft(p);
     this.#broadcast({ type: 'participant.left', participantId: p.id, reason });
     this.#log.info({ participantId: p.id, reason }, 'participant left');
     if (this.#participants.size === 0) this.close();
@@ -293,6 +393,7 @@ export class Room {
       p.closeMedia();
     }
     this.#participants.clear();
+    this.#e2ee.close();
     this.#deps.router.close();
     this.#deps.onClosed();
   }

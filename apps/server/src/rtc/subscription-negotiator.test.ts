@@ -27,6 +27,7 @@ describe('SubscriptionNegotiator', () => {
       sendOffer: (sdp) => offers.push(sdp),
       describeTracks: () => [],
     });
+    n.restart(); // the client is ready
     n.requestOffer();
     n.requestOffer();
     n.requestOffer();
@@ -39,6 +40,20 @@ describe('SubscriptionNegotiator', () => {
     await n.handleAnswer('answer-2');
     await tick();
     expect(offers).toHaveLength(2);
+    n.close();
+  });
+
+  it('sends nothing before the client says it is ready, then one offer for what piled up', async () => {
+    const { transport } = fakeTransport();
+    const offers: string[] = [];
+    const n = new SubscriptionNegotiator({ transport, logger: pino({ level: 'silent' }), sendOffer: (sdp) => offers.push(sdp), describeTracks: () => [] });
+    n.requestOffer();
+    n.requestOffer();
+    await tick();
+    expect(offers).toEqual([]);
+    n.restart();
+    await tick();
+    expect(offers).toEqual(['offer-1']);
     n.close();
   });
 
@@ -59,6 +74,7 @@ describe('SubscriptionNegotiator', () => {
       describeTracks: () => [],
       answerTimeoutMs: 20,
     });
+    n.restart();
     n.requestOffer();
     await new Promise((r) => setTimeout(r, 60));
     expect(offers.length).toBeGreaterThanOrEqual(2);

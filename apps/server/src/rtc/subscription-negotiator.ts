@@ -22,6 +22,8 @@ export class SubscriptionNegotiator {
   #dirty = false;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** The client has said it is ready for offers (it has its subscribe PeerConnection). */
+  #ready = false;
 
   constructor(deps: NegotiatorDeps) {
     this.#deps = deps;
@@ -30,7 +32,7 @@ export class SubscriptionNegotiator {
   /** Something changed (a consumer added or removed): the client needs a new offer. */
   requestOffer(): void {
     if (this.#closed) return;
-    if (this.#state !== 'idle') {
+    if (!this.#ready || this.#state !== 'idle') {
       this.#dirty = true;
       return;
     }
@@ -47,12 +49,17 @@ export class SubscriptionNegotiator {
     }
   }
 
-  /** The client asks for a fresh offer (after its own failure). */
+  /**
+   * The client is ready for offers: first after it made its subscribe PeerConnection, again
+   * after a failure on its side. Offers only when there is something to receive.
+   */
   restart(): void {
     clearTimeout(this.#timer);
+    this.#ready = true;
     this.#state = 'idle';
+    const wanted = this.#dirty || this.#deps.describeTracks().length > 0;
     this.#dirty = false;
-    this.requestOffer();
+    if (wanted) this.requestOffer();
   }
 
   close(): void {

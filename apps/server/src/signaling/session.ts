@@ -120,12 +120,24 @@ export class SignalingSession implements SignalingPeer {
         return handle.subscribeAnswer(message.sdp);
       case 'subscribe.restart':
         return handle.subscribeRestart();
+      case 'media.keyFrameRequest':
+        return handle.requestKeyFrames(message.scope);
       case 'host.mute':
         return handle.hostMute(message.participantId);
       case 'host.remove':
         return handle.hostRemove(message.participantId);
       case 'host.end':
         return handle.hostEnd();
+      case 'e2ee.keyPackage':
+        return handle.e2eeKeyPackage(message.keyPackage);
+      case 'e2ee.enable':
+        return handle.e2eeEnable();
+      case 'e2ee.commit':
+        return handle.e2eeCommit(message);
+      case 'e2ee.disable':
+        return handle.e2eeDisable(message.message);
+      case 'e2ee.admitHeld':
+        return handle.e2eeAdmitHeld(message.participantId);
       default: {
         const unreachable: never = message;
         throw new ConclaveError('UNKNOWN_MESSAGE_TYPE', `Unhandled ${String(unreachable)}`);
@@ -139,13 +151,15 @@ export class SignalingSession implements SignalingPeer {
     this.#joining = true;
     try {
       // A resume token proves an earlier admission; the room checks it and keeps the old role.
-      const role = message.resumeToken
-        ? undefined
-        : (await this.#deps.meetings.admit(message.meetingId, message.passcode, message.hostKey)).role;
-      if (message.resumeToken) await this.#deps.meetings.assertOpen(message.meetingId);
+      const admission = message.resumeToken
+        ? { role: undefined, settings: await this.#deps.meetings.assertOpen(message.meetingId) }
+        : await this.#deps.meetings.admit(message.meetingId, message.passcode, message.hostKey);
+      const role = admission.role;
       const { handle, result } = await this.#deps.rooms.join(message.meetingId, this, {
         displayName: message.displayName,
         ...(role ? { role } : {}),
+        settings: admission.settings,
+        ...(message.capabilities ? { capabilities: message.capabilities } : {}),
         ...(message.resumeToken ? { resumeToken: message.resumeToken } : {}),
       });
       if (this.#closed) {

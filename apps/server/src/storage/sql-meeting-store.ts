@@ -1,3 +1,4 @@
+import { unsupportedClientPolicySchema } from '@conclave/protocol';
 import type { MeetingId } from '@conclave/protocol';
 import type { Kysely } from 'kysely';
 import type { MeetingRecord, MeetingStore } from '../modules/meetings/meeting-store';
@@ -19,6 +20,8 @@ export class SqlMeetingStore implements MeetingStore {
         host_key_hash: r.hostKeyHash,
         created_at: r.createdAt.toISOString(),
         ended_at: r.endedAt?.toISOString() ?? null,
+        e2ee_allowed: r.settings.e2eeAllowed ? 1 : 0,
+        unsupported_client_policy: r.settings.unsupportedClientPolicy,
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
@@ -34,6 +37,10 @@ export class SqlMeetingStore implements MeetingStore {
       hostKeyHash: row.host_key_hash,
       createdAt: new Date(row.created_at),
       endedAt: row.ended_at ? new Date(row.ended_at) : null,
+      settings: {
+        e2eeAllowed: row.e2ee_allowed === 1,
+        unsupportedClientPolicy: unsupportedClientPolicySchema.catch('downgrade').parse(row.unsupported_client_policy),
+      },
     };
   }
 

@@ -1,5 +1,5 @@
 import { RoomClient } from '@conclave/client';
-import type { ConnectionState, RemoteTrack } from '@conclave/client';
+import type { ConnectionState, E2eeView, RemoteTrack } from '@conclave/client';
 import type { MeetingId, Participant, ParticipantId, Role } from '@conclave/protocol';
 import { signalingUrl } from '../app/api';
 
@@ -13,6 +13,13 @@ export interface MeetingSnapshot {
   notices: { id: number; text: string }[];
   /** Increments each time the host mutes this participant; the UI turns the microphone off. */
   mutedByHost: number;
+  e2ee: E2eeView | undefined;
+  /** E2EE transitions, newest last; they stay until dismissed so nobody misses one. */
+  banners: { id: number; tone: 'info' | 'warning'; text: string }[];
+  /** Held out of an end-to-end encrypted meeting (unsupported client, policy hold/downgrade). */
+  held: boolean;
+  /** The host may turn E2EE back on: the unsupported participant left. */
+  reenableOffer: string | undefined;
 }
 
 export interface JoinOptions {
@@ -41,6 +48,10 @@ export class MeetingStore {
     role: undefined,
     notices: [],
     mutedByHost: 0,
+    e2ee: undefined,
+    banners: [],
+    held: false,
+    reenableOffer: undefined,
   };
 
   subscribe = (listener: () => void): (() => void) => {
@@ -65,8 +76,17 @@ export class MeetingStore {
     setTimeout(() => this.#update({ notices: this.#snapshot.notices.filter((n) => n.id !== id) }), 6000);
   }
 
+  dismissBanner(id: number): void {
+    this.#update({ banners: this.#snapshot.banners.filter((b) => b.id !== id) });
+  }
+
+  clearReenableOffer(): void {
+    this.#update({ reenableOffer: undefined });
+  }
+
   async join(opts: JoinOptions): Promise<void> {
     const room = new RoomClient({
+      createE2eeWorker: () => new Worker(new URL('../e2ee.worker.ts', import.meta.url), { type: 'module', name: 'conclave-e2ee' }),
       signalingUrl: signalingUrl(),
       meetingId: opts.meetingId,
       displayName: opts.displayName,
@@ -86,8 +106,14 @@ export class MeetingStore {
       this.notify('The host muted your microphone.');
     });
     room.on('notice', (text) => this.notify(text));
+    room.on('e2ee', (e2ee) => this.#update({ e2ee }));
+    room.on('banner', (b) => this.#update({ banners: [...this.#snapshot.banners.slice(-5), { id: ++this.#noticeId, ...b }] }));
+    room.on('held', (held) => this.#update({ held }));
+    room.on('reenableOffered', (name) => this.#update({ reenableOffer: name }));
     room.onError = (err) => console.error(err);
     this.#room = room;
+    // Closing the tab is leaving: the others rekey at once instead of after the reconnect grace.
+    window.addEventListener('pagehide', () => void room.leave(), { once: true });
     // Diagnostics for support and tests: read-only access to the live connections.
     (window as unknown as { conclave?: unknown }).conclave = { room };
     await room.join();

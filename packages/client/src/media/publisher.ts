@@ -19,9 +19,13 @@ export class Publisher {
   readonly #transceivers = new Map<MediaSource, RTCRtpTransceiver>();
   #closed = false;
 
-  constructor(signal: SignalClient, pc: RTCPeerConnection) {
+  readonly #onSender: ((sender: RTCRtpSender, kind: 'audio' | 'video') => void) | undefined;
+
+  /** `onSender` puts the E2EE transform on each sender before any frame is encoded. */
+  constructor(signal: SignalClient, pc: RTCPeerConnection, onSender?: (sender: RTCRtpSender, kind: 'audio' | 'video') => void) {
     this.#signal = signal;
     this.#pc = pc;
+    this.#onSender = onSender;
   }
 
   get peerConnection(): RTCPeerConnection {
@@ -39,6 +43,7 @@ export class Publisher {
       // A transceiver exists even without a device, so the track can be added later.
       const t = this.#pc.addTransceiver(track ?? kind, { direction: 'sendonly', streams: [stream] });
       if (!track) await t.sender.replaceTrack(null);
+      this.#onSender?.(t.sender, kind);
       this.#transceivers.set(source, t);
     }
     await this.#pc.setLocalDescription(await this.#pc.createOffer());

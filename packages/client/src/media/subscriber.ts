@@ -27,10 +27,14 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
   #tracks: RemoteTrack[] = [];
   #closed = false;
 
-  constructor(signal: SignalClient, pc: RTCPeerConnection) {
+  /** `onReceiver` puts the E2EE transform on each receiver as it appears. */
+  constructor(signal: SignalClient, pc: RTCPeerConnection, onReceiver?: (receiver: RTCRtpReceiver, kind: 'audio' | 'video') => void) {
     super();
     this.#signal = signal;
     this.#pc = pc;
+    if (onReceiver) {
+      pc.addEventListener('track', (ev: RTCTrackEvent) => onReceiver(ev.receiver, ev.track.kind === 'audio' ? 'audio' : 'video'));
+    }
   }
 
   get peerConnection(): RTCPeerConnection {

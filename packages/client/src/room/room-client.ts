@@ -1,5 +1,9 @@
 import { ConclaveError, PROTOCOL_VERSION } from '@conclave/protocol';
-import type { JoinResult, MeetingId, Participant, ParticipantId, Role, ServerEvent } from '@conclave/protocol';
+import type { Capabilities, JoinResult, MeetingId, Participant, ParticipantId, Role, ServerEvent } from '@conclave/protocol';
+import type { E2eeView } from '../e2ee/e2ee-manager';
+import { E2eeManager } from '../e2ee/e2ee-manager';
+import { detectCapabilities } from '../e2ee/capabilities';
+import { E2eeWorkerClient } from '../e2ee/worker-client';
 import { InvalidStateError } from '../errors';
 import type { LocalTracks } from '../media/publisher';
 import { Publisher } from '../media/publisher';
@@ -20,6 +24,12 @@ export interface RoomClientOptions {
   rtcConfig?: RTCConfiguration;
   WebSocket?: typeof WebSocket;
   RTCPeerConnection?: typeof RTCPeerConnection;
+  /** Starts the E2EE worker; without it (or without the browser APIs) this client cannot do E2EE. */
+  createE2eeWorker?: () => Worker;
+  /** Overrides feature detection (Node bots). */
+  capabilities?: Capabilities;
+  /** false: signaling and E2EE only, no PeerConnections (Node bots for MLS load). */
+  media?: boolean;
 }
 
 export type RoomClientEvents = {
@@ -30,6 +40,12 @@ export type RoomClientEvents = {
   mutedByHost: [];
   /** Something the user should read (a failed negotiation, a protocol mismatch). */
   notice: [string];
+  e2ee: [E2eeView];
+  /** E2EE transitions everyone must see (on, off, downgrade, member change, forgeries). */
+  banner: [{ tone: 'info' | 'warning'; text: string }];
+  reenableOffered: [string];
+  /** This participant is held out of an E2EE meeting, or was let in. */
+  held: [boolean];
 };
 
 /**
@@ -48,10 +64,35 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   #audioMuted = false;
   #videoMuted = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #capabilities: Capabilities;
+  readonly e2ee: E2eeManager;
+  #held = false;
 
   constructor(opts: RoomClientOptions) {
     super();
     this.#opts = opts;
+    const detected = opts.capabilities ?? detectCapabilities();
+    const worker = detected.encodedTransform && detected.mlsCiphersuites.includes(1) && opts.createE2eeWorker ? new E2eeWorkerClient(opts.createE2eeWorker()) : null;
+    // A client without a worker is not E2EE-capable, whatever the browser could do.
+    this.#capabilities = worker ? detected : { ...detected, encodedTransform: null, mlsCiphersuites: [] };
+    this.e2ee = new E2eeManager({
+      capabilities: this.#capabilities,
+      worker,
+      selfId: () => this.#self?.id,
+      participants: () => this.participants,
+      isHost: () => this.#self?.role === 'host',
+    });
+    this.e2ee.on('view', (v) => this.emit('e2ee', v));
+    this.e2ee.on('banner', (b) => this.emit('banner', b));
+    this.e2ee.on('reenableOffered', (name) => this.emit('reenableOffered', name));
+  }
+
+  get capabilities(): Capabilities {
+    return this.#capabilities;
+  }
+
+  get held(): boolean {
+    return this.#held;
   }
 
   get state(): ConnectionState {
@@ -110,6 +151,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         ...(this.#opts.passcode ? { passcode: this.#opts.passcode } : {}),
         ...(this.#opts.hostKey ? { hostKey: this.#opts.hostKey } : {}),
         ...(resume && this.#self ? { resumeToken: this.#self.resumeToken } : {}),
+        capabilities: this.#capabilities,
       });
     } catch (err) {
       signal.close();
@@ -126,9 +168,20 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     signal.on('event', (ev) => this.#onEvent(ev));
     signal.on('close', ({ code }) => this.#onSignalClosed(signal, code));
     signal.on('protocolError', (m) => this.emit('notice', m));
+    this.#held = result.held;
     this.#setState({ status: 'connected' });
     this.emit('participants', this.participants);
-    await this.#startMedia(signal);
+    this.emit('held', this.#held);
+    // E2EE setup (KeyPackage) and media negotiation run side by side: the worker gets its
+    // "expect encryption" setting before any frame can flow, the KeyPackage can come later.
+    await Promise.all([
+      this.e2ee.attach(signal, result.e2ee, {
+        userId: result.participantId,
+        displayName: this.#opts.displayName,
+        deviceId: result.participantId,
+      }),
+      this.#opts.media !== false ? this.#startMedia(signal) : undefined,
+    ]);
     return result;
   }
 
@@ -136,18 +189,25 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.#publisher?.close();
     this.#subscriber?.close();
     const PC = this.#opts.RTCPeerConnection ?? globalThis.RTCPeerConnection;
-    const config = this.#opts.rtcConfig ?? { iceServers: [] };
-    this.#subscriber = new Subscriber(signal, new PC(config));
+    const config: RTCConfiguration = {
+      ...(this.#opts.rtcConfig ?? { iceServers: [] }),
+      // The legacy encoded-streams API must be switched on when the PeerConnection is made.
+      ...(this.#capabilities.encodedTransform === 'encoded-streams' ? { encodedInsertableStreams: true } : {}),
+    };
+    this.#subscriber = new Subscriber(signal, new PC(config), (r, kind) => this.e2ee.attachReceiver(r, kind));
     this.#subscriber.on('tracks', (t) => this.emit('remoteTracks', t));
     this.#subscriber.on('error', () => this.emit('notice', 'Receiving media failed; retrying.'));
     this.emit('remoteTracks', []);
+    this.#publisher = new Publisher(signal, new PC(config), (s, kind) => this.e2ee.attachSender(s, kind));
+    const publisher = this.#publisher;
     await signal.request({ type: 'media.state', audioMuted: this.#audioMuted, videoMuted: this.#videoMuted });
-    this.#publisher = new Publisher(signal, new PC(config));
-    try {
-      await this.#publisher.publish(this.#local);
-    } catch (err) {
-      this.emit('notice', err instanceof ConclaveError ? err.message : 'Sending your audio and video failed.');
-    }
+    await Promise.all([
+      // Offers come only after this: none can arrive before the Subscriber exists.
+      signal.request({ type: 'subscribe.restart' }),
+      publisher.publish(this.#local).catch((err: unknown) => {
+        this.emit('notice', err instanceof ConclaveError ? err.message : 'Sending your audio and video failed.');
+      }),
+    ]);
   }
 
   #onEvent(ev: ServerEvent): void {
@@ -155,11 +215,17 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'participant.joined':
       case 'participant.updated':
         this.#participants.set(ev.participant.id, ev.participant);
+        if (ev.participant.id === this.#self?.id && ev.participant.held !== this.#held) {
+          this.#held = ev.participant.held;
+          this.emit('held', this.#held);
+        }
         this.emit('participants', this.participants);
+        this.e2ee.participantsChanged();
         return;
       case 'participant.left':
         this.#participants.delete(ev.participantId);
         this.emit('participants', this.participants);
+        this.e2ee.participantsChanged();
         return;
       case 'subscribe.offer':
         this.#subscriber?.handleOffer(ev.sdp, ev.tracks);
@@ -174,6 +240,16 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         return;
       case 'meeting.ended':
         this.#finish({ status: 'ended' });
+        return;
+      case 'e2ee.state':
+      case 'e2ee.pending':
+      case 'e2ee.commit':
+      case 'e2ee.welcome':
+      case 'e2ee.app':
+      case 'e2ee.keyPackageNeeded':
+      case 'e2ee.downgradeRequired':
+      case 'e2ee.reenableOffered':
+        this.e2ee.handleEvent(ev);
         return;
       default: {
         const unreachable: never = ev;
@@ -279,6 +355,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     const signal = this.#signal;
     this.#signal = undefined;
     signal?.close();
+    this.e2ee.close();
     this.#setState(state);
   }
 

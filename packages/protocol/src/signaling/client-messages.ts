@@ -7,6 +7,7 @@ import {
   requestIdSchema,
   sdpSchema,
 } from './common';
+import { capabilitiesSchema, e2eeClientMessages } from './e2ee';
 
 // Messages a client sends. Every one is a request: it carries an `id` and gets exactly one
 // `response` with the same id (a typed result or a typed error).
@@ -22,6 +23,7 @@ const join = z.object({
   hostKey: z.string().max(128).optional(),
   /** Reconnect: the token from the previous join result keeps the same participant id. */
   resumeToken: z.string().max(128).optional(),
+  capabilities: capabilitiesSchema.optional(),
 });
 
 const leave = z.object({ type: z.literal('leave'), id: requestIdSchema });
@@ -55,8 +57,22 @@ const subscribeAnswer = z.object({
   sdp: sdpSchema,
 });
 
-/** Asks the server for a fresh subscribe offer (after a reconnect or a failed negotiation). */
+/**
+ * The client is ready for subscribe offers (it made its subscribe PeerConnection); sent again to
+ * get a fresh offer after a failed negotiation.
+ */
 const subscribeRestart = z.object({ type: z.literal('subscribe.restart'), id: requestIdSchema });
+
+/**
+ * Asks the SFU for keyframes after a key change, so decoders restart at once (DESIGN.md §4.2).
+ * Rate-limited per publisher by the SFU.
+ */
+const keyFrameRequest = z.object({
+  type: z.literal('media.keyFrameRequest'),
+  id: requestIdSchema,
+  /** 'received': from the publishers this client receives; 'own': from this client itself. */
+  scope: z.enum(['received', 'own', 'all']).default('received'),
+});
 
 const hostMute = z.object({
   type: z.literal('host.mute'),
@@ -78,9 +94,11 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   publishOffer,
   subscribeAnswer,
   subscribeRestart,
+  keyFrameRequest,
   hostMute,
   hostRemove,
   hostEnd,
+  ...e2eeClientMessages,
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

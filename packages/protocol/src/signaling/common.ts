@@ -5,8 +5,8 @@ import type { MeetingId, ParticipantId } from '../ids';
 /** Bumped on every incompatible change of the signaling unions. */
 export const PROTOCOL_VERSION = 1;
 
-/** Largest signaling frame the server reads; SDP offers are the biggest legitimate messages. */
-export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Largest signaling frame the server reads; MLS Welcomes for large groups are the biggest. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export const meetingIdSchema = z
   .string()
@@ -39,5 +39,10 @@ export const participantSchema = z.object({
   videoMuted: z.boolean(),
   /** false while the participant's connection is lost and within the reconnect grace period. */
   connected: z.boolean(),
+  /** The client can take part in end-to-end encryption (by feature detection). */
+  e2eeCapable: z.boolean(),
+  clientLabel: z.string(),
+  /** Waiting: an unsupported client held out of an end-to-end encrypted meeting. */
+  held: z.boolean(),
 });
 export type Participant = z.infer<typeof participantSchema>;

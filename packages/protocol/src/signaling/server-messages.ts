@@ -10,6 +10,7 @@ import {
   roleSchema,
   sdpSchema,
 } from './common';
+import { e2eeServerEvents, e2eeStateSchema } from './e2ee';
 
 // Messages the server sends: one `response` per request, and events.
 
@@ -27,6 +28,9 @@ export const joinResultSchema = z.object({
   /** Seconds a dropped connection may take to come back as the same participant. */
   reconnectGraceSeconds: z.number(),
   resumed: z.boolean(),
+  e2ee: e2eeStateSchema,
+  /** true when this participant is held out of an E2EE meeting (policy `hold`). */
+  held: z.boolean(),
 });
 export type JoinResult = z.infer<typeof joinResultSchema>;
 
@@ -90,6 +94,7 @@ export const serverMessageSchema = z.union([
     mutedByHost,
     removed,
     meetingEnded,
+    ...e2eeServerEvents,
   ]),
 ]);
 

@@ -26,6 +26,8 @@ export interface WorkerSettings {
   icePortRange?: [number, number] | undefined;
   /** At most one PLI per producer per this many milliseconds. */
   keyframeRequestMinIntervalMs: number;
+  /** Test only: keep recent received payload samples per producer (see PayloadSample). */
+  inspection: boolean;
 }
 
 export interface ProducerInfo {
@@ -58,6 +60,34 @@ export interface ConsumerStats {
   rtpPacketsOut: number;
   /** PLIs received from this consumer's remote receiver. */
   pliReceived: number;
+}
+
+/**
+ * Test only (MediaWorker `inspection: true`): what the SFU saw of one RTP payload received from
+ * the publisher, before forwarding (forwarding never changes payloads). `payloadHead` is base64.
+ */
+export type PayloadSample = VideoPayloadSample | AudioPayloadSample;
+
+/** A VP8 packet that starts a frame (S = 1, PID = 0). Fields describe the VP8 payload, i.e. the
+ * RTP payload after the VP8 payload descriptor. */
+export interface VideoPayloadSample {
+  kind: 'video';
+  frameStart: true;
+  /** base64 of the first (up to) 48 bytes of the VP8 payload (after the descriptor). */
+  payloadHead: string;
+  /** P bit of the VP8 payload header is 0 (first byte & 0x01 === 0): an intra frame. */
+  keyframeBit: boolean;
+  /** Length of the VP8 payload (after the descriptor), in bytes. */
+  payloadLength: number;
+}
+
+/** An Opus packet (every one received). */
+export interface AudioPayloadSample {
+  kind: 'audio';
+  /** base64 of the first (up to) 48 bytes of the RTP payload. */
+  payloadHead: string;
+  /** Length of the RTP payload, in bytes. */
+  payloadLength: number;
 }
 
 export interface WorkerDump {
@@ -96,6 +126,7 @@ export interface RequestMap {
   'producer.resume': { params: { producerId: string }; result: null };
   'producer.close': { params: { producerId: string }; result: null };
   'producer.getStats': { params: { producerId: string }; result: ProducerStats };
+  'producer.inspectPayloads': { params: { producerId: string }; result: PayloadSample[] };
   'consumer.close': { params: { consumerId: string }; result: null };
   'consumer.requestKeyFrame': { params: { consumerId: string }; result: null };
   'consumer.getStats': { params: { consumerId: string }; result: ConsumerStats };
@@ -139,6 +170,7 @@ const REQUEST_FIELDS: { [K in RequestKind]: Record<keyof RequestParams<K>, Field
   'producer.resume': { producerId: 'string' },
   'producer.close': { producerId: 'string' },
   'producer.getStats': { producerId: 'string' },
+  'producer.inspectPayloads': { producerId: 'string' },
   'consumer.close': { consumerId: 'string' },
   'consumer.requestKeyFrame': { consumerId: 'string' },
   'consumer.getStats': { consumerId: 'string' },

@@ -62,7 +62,8 @@ class RtpStream {
     this.#payload = Buffer.alloc(payloadSize, 0x5a);
   }
 
-  next(): RtpPacket {
+  /** The next packet; a custom payload replaces the filler (same seq/timestamp progression). */
+  next(payload: Buffer = this.#payload): RtpPacket {
     this.#seq = (this.#seq + 1) & 0xffff;
     this.#ts = (this.#ts + this.#tsStep) >>> 0;
     const header = new RtpHeader({
@@ -71,7 +72,7 @@ class RtpStream {
       timestamp: this.#ts,
       marker: true,
     });
-    return new RtpPacket(header, this.#payload);
+    return new RtpPacket(header, payload);
   }
 }
 
@@ -116,6 +117,16 @@ export class FakePublisher {
 
   sendVideo(count = 1): void {
     for (let i = 0; i < count; i++) void this.video.sender.sendRtp(this.#videoStream.next());
+  }
+
+  /** Sends one audio packet with this RTP payload (an Opus packet, as far as the SFU knows). */
+  sendAudioPayload(payload: Buffer): void {
+    void this.audio.sender.sendRtp(this.#audioStream.next(payload));
+  }
+
+  /** Sends one video packet with this RTP payload (VP8 descriptor + VP8 payload). */
+  sendVideoPayload(payload: Buffer): void {
+    void this.video.sender.sendRtp(this.#videoStream.next(payload));
   }
 
   /** Sends at the given packet rates until stop(). 0 disables a kind. */

@@ -135,6 +135,7 @@ export class WorkerRuntime {
           direction: request.direction,
           peerConfig: this.#peerConfig,
           keyframeRequestMinIntervalMs: this.#settings.keyframeRequestMinIntervalMs,
+          inspection: this.#settings.inspection,
           hooks: this.#hooks,
         });
         this.#livePeerConnections.add(transport.pc);
@@ -172,6 +173,10 @@ export class WorkerRuntime {
         return null;
       case 'producer.getStats':
         return this.#producer(request.producerId).stats();
+      case 'producer.inspectPayloads': {
+        if (!this.#settings.inspection) throw new SfuError('SFU_ERR_INSPECTION_DISABLED');
+        return this.#producer(request.producerId).inspectPayloads() ?? [];
+      }
       case 'consumer.close':
         this.#consumer(request.consumerId).close();
         return null;

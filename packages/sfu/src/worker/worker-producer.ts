@@ -1,6 +1,7 @@
 import type { MediaStreamTrack, RTCRtpTransceiver, RtpPacket } from 'werift';
-import type { MediaKind, ProducerInfo, ProducerStats } from '../channel/messages';
+import type { MediaKind, PayloadSample, ProducerInfo, ProducerStats } from '../channel/messages';
 import { KeyframeLimiter } from './keyframe-limiter';
+import { PayloadInspector } from './payload-inspector';
 import type { WorkerConsumer } from './worker-consumer';
 
 export interface WorkerProducerOptions {
@@ -9,6 +10,8 @@ export interface WorkerProducerOptions {
   mid: string;
   transceiver: RTCRtpTransceiver;
   keyframeRequestMinIntervalMs: number;
+  /** Test only: keep payload samples (see PayloadInspector). */
+  inspection: boolean;
   onClose: (producer: WorkerProducer) => void;
 }
 
@@ -22,6 +25,7 @@ export class WorkerProducer {
   readonly #limiter: KeyframeLimiter;
   readonly #onClose: (producer: WorkerProducer) => void;
   readonly #unsubscribers: (() => void)[] = [];
+  readonly #inspector: PayloadInspector | undefined;
   #track: MediaStreamTrack | undefined;
   #lastSsrc: number | undefined;
   #paused = false;
@@ -37,6 +41,7 @@ export class WorkerProducer {
     this.mid = options.mid;
     this.#transceiver = options.transceiver;
     this.#onClose = options.onClose;
+    this.#inspector = options.inspection ? new PayloadInspector(options.kind) : undefined;
     this.#limiter = new KeyframeLimiter(options.keyframeRequestMinIntervalMs, () =>
       this.#sendPli(),
     );
@@ -75,6 +80,11 @@ export class WorkerProducer {
       pliSent: this.#pliSent,
       paused: this.#paused,
     };
+  }
+
+  /** Recent received payload samples, oldest first; undefined unless inspection is enabled. */
+  inspectPayloads(): PayloadSample[] | undefined {
+    return this.#inspector?.samples();
   }
 
   addConsumer(consumer: WorkerConsumer): void {
@@ -126,6 +136,7 @@ export class WorkerProducer {
   #onRtp(rtp: RtpPacket): void {
     this.#rtpPacketsIn++;
     this.#lastSsrc = rtp.header.ssrc;
+    this.#inspector?.record(rtp.payload);
     if (this.#paused) return;
     for (const consumer of this.#consumers) {
       if (consumer.send(rtp)) this.#rtpPacketsForwarded++;
@@ -135,7 +146,12 @@ export class WorkerProducer {
   #sendPli(): void {
     const ssrc = this.#track?.ssrc ?? this.#lastSsrc;
     if (ssrc === undefined || this.#closed) return;
+    const receiver = this.#transceiver.receiver;
+    // werift's sendRtcpPLI silently drops the PLI before DTLS is connected (no SRTCP context
+    // yet) or when the publisher did not negotiate PLI; count only PLIs that go on the wire.
+    // A publisher that has not connected yet starts with a keyframe anyway.
+    if (receiver.dtlsTransport?.state !== 'connected' || !receiver.pliEnabled) return;
     this.#pliSent++;
-    void this.#transceiver.receiver.sendRtcpPLI(ssrc);
+    void receiver.sendRtcpPLI(ssrc);
   }
 }

@@ -24,6 +24,8 @@ export interface WorkerTransportOptions {
   direction: TransportDirection;
   peerConfig: PeerConnectionConfig;
   keyframeRequestMinIntervalMs: number;
+  /** Test only: producers keep payload samples. */
+  inspection: boolean;
   hooks: WorkerTransportHooks;
 }
 
@@ -37,6 +39,7 @@ export class WorkerTransport {
   readonly pc: RTCPeerConnection;
   readonly #hooks: WorkerTransportHooks;
   readonly #keyframeIntervalMs: number;
+  readonly #inspection: boolean;
   readonly #producersByMid = new Map<string, WorkerProducer>();
   readonly #consumers = new Map<string, WorkerConsumer>();
   readonly #unannounced = new Set<WorkerConsumer>();
@@ -55,6 +58,7 @@ export class WorkerTransport {
     this.direction = options.direction;
     this.#hooks = options.hooks;
     this.#keyframeIntervalMs = options.keyframeRequestMinIntervalMs;
+    this.#inspection = options.inspection;
     this.#closedSignal.catch(() => undefined);
     this.pc = new RTCPeerConnection(options.peerConfig);
     this.pc.connectionStateChange.subscribe((state) => {
@@ -175,6 +179,7 @@ export class WorkerTransport {
       mid,
       transceiver,
       keyframeRequestMinIntervalMs: this.#keyframeIntervalMs,
+      inspection: this.#inspection,
       onClose: (p) => {
         this.#producersByMid.delete(p.mid);
         this.#hooks.onProducerClosed(p);

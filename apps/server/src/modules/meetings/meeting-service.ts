@@ -1,6 +1,6 @@
 import { ConclaveError } from '@conclave/protocol';
 import type { CreateMeetingBody, MeetingId, MeetingInfo } from '@conclave/protocol';
-import type { MeetingStore } from './meeting-store';
+import type { MeetingSettings, MeetingStore } from './meeting-store';
 import {
   hashPasscode,
   hashToken,
@@ -18,6 +18,7 @@ export interface CreatedMeeting {
 
 export interface Admission {
   role: 'host' | 'participant';
+  settings: MeetingSettings;
 }
 
 /** Creating meetings and deciding who may enter them; knows nothing of media or sockets. */
@@ -41,6 +42,10 @@ export class MeetingService {
         hostKeyHash: hashToken(hostKey),
         createdAt: this.#now(),
         endedAt: null,
+        settings: {
+          e2eeAllowed: body.settings?.e2eeAllowed ?? true,
+          unsupportedClientPolicy: body.settings?.unsupportedClientPolicy ?? 'downgrade',
+        },
       });
       if (inserted) return { meetingId: id, hostKey, requiresPasscode: Boolean(passcode) };
     }
@@ -67,13 +72,15 @@ export class MeetingService {
       if (!passcode) throw new ConclaveError('PASSCODE_REQUIRED');
       if (!passcodeMatches(passcode, record.passcodeHash)) throw new ConclaveError('PASSCODE_WRONG');
     }
-    return { role: isHost ? 'host' : 'participant' };
+    return { role: isHost ? 'host' : 'participant', settings: record.settings };
   }
 
-  async assertOpen(id: MeetingId): Promise<void> {
+  /** For resumes: the meeting must still be open; returns its current settings. */
+  async assertOpen(id: MeetingId): Promise<MeetingSettings> {
     const record = await this.#store.findById(id);
     if (!record) throw new ConclaveError('MEETING_NOT_FOUND');
     if (record.endedAt) throw new ConclaveError('MEETING_ENDED');
+    return record.settings;
   }
 
   async end(id: MeetingId): Promise<void> {

@@ -1,4 +1,4 @@
-import type { MeetingId } from '@conclave/protocol';
+import type { MeetingId, UnsupportedClientPolicy } from '@conclave/protocol';
 
 /** A meeting as stored. Secrets are stored only as hashes. */
 export interface MeetingRecord {
@@ -7,6 +7,14 @@ export interface MeetingRecord {
   hostKeyHash: string;
   createdAt: Date;
   endedAt: Date | null;
+  settings: MeetingSettings;
+}
+
+/** Settings a meeting runs with; the accounts issue derives them from the account and plan. */
+export interface MeetingSettings {
+  /** The plan includes E2EE and the admin allows it. */
+  e2eeAllowed: boolean;
+  unsupportedClientPolicy: UnsupportedClientPolicy;
 }
 
 /** The storage port of the meetings module; adapters live in storage/ (CONVENTIONS.md rule 8). */

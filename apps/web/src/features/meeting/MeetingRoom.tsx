@@ -6,6 +6,7 @@ import { ConnectionBanner } from './ConnectionBanner';
 import { CopyInviteButton } from './CopyInviteButton';
 import { MoreMenu } from './MoreMenu';
 import { ParticipantsPanel } from './ParticipantsPanel';
+import { e2eeMenuItem } from './e2ee-menu';
 import { SecurityPanel } from './SecurityPanel';
 import { Tile } from './Tile';
 import { useActiveSpeaker } from './useActiveSpeaker';
@@ -28,6 +29,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   const self = snapshot.participants.find((p) => p.id === snapshot.selfId);
   const others = snapshot.participants.filter((p) => p.id !== snapshot.selfId);
   const inviteUrl = `${location.origin}/m/${meetingId}`;
+  const e2eeOn = snapshot.e2ee?.meeting.status === 'on' && Boolean(snapshot.e2ee.local?.encrypting);
 
   // Keep what the room sends in step with the local devices.
   useEffect(() => {
@@ -53,8 +55,29 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
     <div className="meeting">
       <header className="meeting-header">
         <span className="meeting-title">Meeting {formatMeetingId(meetingId)}</span>
-        <span className="shield" title="Encrypted in transit (TLS and DTLS-SRTP)">Encrypted in transit</span>
+        <button
+          className={`shield${e2eeOn ? ' e2ee' : ''}`}
+          data-testid="shield"
+          onClick={() => setPanel('security')}
+          title="Open the security panel"
+        >
+          {e2eeOn ? '🛡 End-to-end encrypted' : 'Encrypted in transit'}
+        </button>
       </header>
+      <div className="banners">
+        {snapshot.banners.map((b) => (
+          <div key={b.id} className={`banner ${b.tone}`} role={b.tone === 'warning' ? 'alert' : 'status'} data-testid="e2ee-banner">
+            {b.text} <button className="button small secondary" onClick={() => store.dismissBanner(b.id)} aria-label="Dismiss">OK</button>
+          </div>
+        ))}
+        {isHost && snapshot.reenableOffer && (
+          <div className="banner info" role="status">
+            {snapshot.reenableOffer} left. Turn end-to-end encryption back on?{' '}
+            <button className="button small" onClick={() => { store.clearReenableOffer(); act(() => room!.e2ee.enable()); }}>Turn on</button>{' '}
+            <button className="button small secondary" onClick={() => store.clearReenableOffer()}>Not now</button>
+          </div>
+        )}
+      </div>
       <ConnectionBanner state={snapshot.connection} onRetry={() => room?.retry()} />
       <div className="notices" aria-live="polite">
         {snapshot.notices.map((n) => (
@@ -62,6 +85,15 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         ))}
       </div>
       <div className="stage">
+        {snapshot.held && (
+          <section className="held card" role="alert" aria-labelledby="held-title">
+            <h2 id="held-title">Waiting to be let in</h2>
+            <p>
+              This meeting is end-to-end encrypted and your browser cannot take part in end-to-end encryption. You will
+              see and hear the others once the host turns end-to-end encryption off or lets you in.
+            </p>
+          </section>
+        )}
         <section className={`grid count-${Math.min(others.length + 1, 9)}`} aria-label="Video grid">
           <Tile
             name={`${self?.displayName ?? 'You'} (you)`}
@@ -94,7 +126,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             onClose={() => setPanel('none')}
           />
         )}
-        {panel === 'security' && <SecurityPanel onClose={() => setPanel('none')} />}
+        {panel === 'security' && <SecurityPanel e2ee={snapshot.e2ee} participants={snapshot.participants} onClose={() => setPanel('none')} />}
       </div>
       {snapshot.remoteTracks
         .filter((t) => t.kind === 'audio')
@@ -128,7 +160,10 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         </button>
         <CopyInviteButton url={inviteUrl} />
         <MoreMenu
-          items={[{ label: 'Security', onSelect: () => setPanel('security') }]}
+          items={[
+            e2eeMenuItem(snapshot, { enable: () => act(() => room!.e2ee.enable()), disable: () => act(() => room!.e2ee.disable()) }),
+            { label: 'Security', onSelect: () => setPanel('security') },
+          ]}
         />
         {isHost && (
           <button className="tool danger" onClick={() => setConfirmEnd(true)}>

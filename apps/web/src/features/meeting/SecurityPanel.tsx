@@ -1,7 +1,11 @@
-/** What protects this meeting right now, stated plainly (DESIGN.md §4.1 rule 1). */
-export function SecurityPanel({ onClose }: { onClose: () => void }) {
+import type { E2eeView } from '@conclave/client';
+import type { Participant } from '@conclave/protocol';
+
+/** What protects this meeting right now, stated plainly (DESIGN.md §4.1 rules 1 and 7). */
+export function SecurityPanel({ e2ee, participants, onClose }: { e2ee: E2eeView | undefined; participants: Participant[]; onClose: () => void }) {
   const tls = location.protocol === 'https:';
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
+  const on = e2ee?.meeting.status === 'on' && e2ee.local?.encrypting;
   return (
     <aside className="panel" aria-label="Security">
       <header className="panel-header">
@@ -10,8 +14,12 @@ export function SecurityPanel({ onClose }: { onClose: () => void }) {
       </header>
       <dl className="facts">
         <dt>Audio and video</dt>
-        <dd>Encrypted in transit between your device and the server (DTLS-SRTP).</dd>
-        <dt>Signaling (names, chat, controls)</dt>
+        <dd>
+          {on
+            ? 'End-to-end encrypted: sealed on each device (MLS + SFrame). The server forwards them but cannot read them.'
+            : 'Encrypted in transit between your device and the server (DTLS-SRTP). The server can process this media.'}
+        </dd>
+        <dt>Signaling (names, controls)</dt>
         <dd>
           {tls
             ? 'Encrypted in transit (TLS).'
@@ -20,8 +28,33 @@ export function SecurityPanel({ onClose }: { onClose: () => void }) {
               : 'Not encrypted: this server runs without TLS. Ask its operator to enable HTTPS.'}
         </dd>
         <dt>End-to-end encryption</dt>
-        <dd>Off. The server can process this meeting's media.</dd>
+        <dd data-testid="e2ee-status">
+          {e2ee?.meeting.status === 'starting' ? 'Starting…' : on ? 'On' : e2ee?.meeting.status === 'on' ? 'On — this device is getting the key…' : 'Off'}
+        </dd>
       </dl>
+      {on && e2ee.local && (
+        <>
+          <h3>Security code</h3>
+          <p className="security-code" data-testid="security-code" aria-label="Security code">{e2ee.local.securityCode}</p>
+          <p className="muted">Everyone in the meeting sees the same code. Compare it aloud; it changes when someone joins or leaves.</p>
+          <h3>Devices that hold the key ({e2ee.local.roster.length})</h3>
+          <ul className="roster" data-testid="key-roster">
+            {e2ee.local.roster.map((m) => (
+              <li key={m.deviceId}>
+                {m.displayName}
+                {participants.some((p) => p.id === m.userId) ? '' : ' — not in the participant list'}
+              </li>
+            ))}
+          </ul>
+          {e2ee.rosterMismatch.length > 0 && (
+            <div role="alert" className="warning" data-testid="roster-warning">
+              {e2ee.rosterMismatch.map((w) => (
+                <p key={w}>{w}</p>
+              ))}
+            </div>
+          )}
+        </>
+      )}
     </aside>
   );
 }

@@ -1,0 +1,142 @@
+import type { ParticipantId, ServerEvent } from '@conclave/protocol';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { SignalingPeer } from '../../signaling/peer';
+import { RoomParticipant } from '../participant';
+import { DeliveryService } from './delivery-service';
+
+function setup(opts: { allowed?: boolean } = {}) {
+  const people = new Map<ParticipantId, RoomParticipant>();
+  const inbox = new Map<ParticipantId, ServerEvent[]>();
+  let released = 0;
+  const ds = new DeliveryService(
+    {
+      participants: () => people.values(),
+      get: (id) => people.get(id),
+      send: (id, ev) => inbox.get(id)?.push(ev),
+      broadcast: (ev) => {
+        for (const box of inbox.values()) box.push(ev);
+      },
+      releaseHeld: async () => {
+        released++;
+      },
+    },
+    { e2eeAllowed: opts.allowed ?? true, unsupportedClientPolicy: 'downgrade' },
+    { logger: pino({ level: 'silent' }), batchWindowMs: 5, commitTimeoutMs: 200 },
+  );
+  const add = (name: string, role: 'host' | 'participant' = 'participant', capable = true) => {
+    const peer: SignalingPeer = { send: () => undefined, close: () => undefined };
+    const p = new RoomParticipant({ id: name as ParticipantId, resumeToken: `t-${name}`, displayName: name, role, peer, e2eeCapable: capable, clientLabel: capable ? 'Chromium 156' : 'Old browser' });
+    people.set(p.id, p);
+    inbox.set(p.id, []);
+    return p;
+  };
+  const events = (id: string, type?: string) => (inbox.get(id as ParticipantId) ?? []).filter((e) => !type || e.type === type);
+  return { ds, add, people, events, released: () => released };
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the MLS Delivery Service', () => {
+  it('refuses to turn on for a plan or admin that does not allow it, with the subscription message', () => {
+    const { ds, add } = setup({ allowed: false });
+    const host = add('host', 'host');
+    expect(() => ds.enable(host)).toThrow(/not available with your subscription/);
+    expect(ds.view()).toMatchObject({ available: false, status: 'off' });
+  });
+
+  it('only the host turns it on, and not while an unsupported client is in the meeting', () => {
+    const { ds, add } = setup();
+    const host = add('host', 'host');
+    const bob = add('bob');
+    expect(() => ds.enable(bob)).toThrow(expect.objectContaining({ code: 'NOT_HOST' }));
+    const old = add('old', 'participant', false);
+    expect(() => ds.enable(host)).toThrow(/old \(Old browser\)/);
+    expect(ds.view().status).toBe('off');
+    void old;
+  });
+
+  it('turning on hands the host the KeyPackages it has and asks the others for one', () => {
+    const { ds, add, events } = setup();
+    const host = add('host', 'host');
+    const bob = add('bob');
+    add('carol');
+    ds.keyPackage(bob, 'QkJC');
+    const { keyPackages } = ds.enable(host);
+    expect(keyPackages).toEqual([{ participantId: 'bob', keyPackage: 'QkJC' }]);
+    expect(events('carol', 'e2ee.keyPackageNeeded')).toHaveLength(1);
+    expect(ds.view()).toMatchObject({ status: 'starting', enabledBy: 'host', members: ['host'] });
+  });
+
+  it('accepts the first commit for an epoch and rejects a later one with the current epoch', () => {
+    const { ds, add, events } = setup();
+    const host = add('host', 'host');
+    const bob = add('bob');
+    ds.keyPackage(bob, 'QkJC');
+    ds.enable(host);
+    expect(ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', welcome: 'V0VMQw==', added: [bob.id], removed: [] })).toEqual({ epoch: 1 });
+    expect(events('bob', 'e2ee.welcome')).toEqual([{ type: 'e2ee.welcome', epoch: 1, welcome: 'V0VMQw==' }]);
+    expect(ds.view()).toMatchObject({ status: 'on', epoch: 1, members: ['host', 'bob'] });
+    expect(() => ds.commit(bob, { epoch: 0, commit: 'TEFURQ==', added: [], removed: [] })).toThrow(/group is at epoch 1/);
+    ds.commit(bob, { epoch: 1, commit: 'QkNNVA==', added: [], removed: [] });
+    expect(events('host', 'e2ee.commit')).toEqual([{ type: 'e2ee.commit', epoch: 1, commit: 'QkNNVA==', from: 'bob' }]);
+  });
+
+  it('batches a burst of joins into one pending request to the committer', async () => {
+    const { ds, add, events } = setup();
+    const host = add('host', 'host');
+    ds.enable(host);
+    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', added: [], removed: [] });
+    for (const name of ['a', 'b', 'c']) ds.keyPackage(add(name), btoa(name));
+    await wait(20);
+    const pending = events('host', 'e2ee.pending');
+    expect(pending).toHaveLength(1);
+    expect(pending[0]).toMatchObject({ epoch: 1, add: [{ participantId: 'a' }, { participantId: 'b' }, { participantId: 'c' }], remove: [] });
+  });
+
+  it('a leaver is removed by the next commit; a committer who leaves is replaced', async () => {
+    const { ds, add, events, people } = setup();
+    const host = add('host', 'host');
+    const bob = add('bob');
+    const carol = add('carol');
+    ds.keyPackage(bob, 'Qg==');
+    ds.keyPackage(carol, 'Qw==');
+    ds.enable(host);
+    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', welcome: 'Vw==', added: [bob.id, carol.id], removed: [] });
+    people.delete(host.id);
+    ds.participantLeft(host);
+    await wait(20);
+    const [pending] = [...events('bob', 'e2ee.pending'), ...events('carol', 'e2ee.pending')];
+    expect(pending).toMatchObject({ epoch: 1, add: [], remove: ['host'] });
+  });
+
+  it('turning off relays the host device message to members, then admits held participants', async () => {
+    const { ds, add, events, released } = setup();
+    const host = add('host', 'host');
+    const bob = add('bob');
+    ds.keyPackage(bob, 'Qg==');
+    ds.enable(host);
+    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', welcome: 'Vw==', added: [bob.id], removed: [] });
+    await expect(ds.disable(bob, 'T0ZG')).rejects.toMatchObject({ code: 'NOT_HOST' });
+    await ds.disable(host, 'T0ZG');
+    expect(events('bob', 'e2ee.app')).toEqual([{ type: 'e2ee.app', from: 'host', message: 'T0ZG' }]);
+    expect(ds.view()).toMatchObject({ status: 'off', members: [] });
+    expect(released()).toBe(1);
+  });
+
+  it('holds no key material: its whole state is public MLS data and ids', () => {
+    const { ds, add } = setup();
+    const host = add('host', 'host');
+    ds.enable(host);
+    const state = JSON.stringify(ds.view());
+    expect(state).not.toMatch(/secret|private|key"/i);
+  });
+
+  it('gives up a start the host device never completes', async () => {
+    const { ds, add } = setup();
+    const host = add('host', 'host');
+    ds.enable(host);
+    await wait(260);
+    expect(ds.view().status).toBe('off');
+  });
+});

@@ -1,0 +1,322 @@
+import { ConclaveError } from '@conclave/protocol';
+import type { E2eeState, KeyPackageEntry, ParticipantId, ServerEvent } from '@conclave/protocol';
+import type { Logger } from '../../logger';
+import type { MeetingSettings } from '../../modules/meetings/meeting-store';
+import type { RoomParticipant } from '../participant';
+import { e2eeAvailability } from './e2ee-policy';
+
+/** What the Delivery Service needs from its room. */
+export interface DeliveryServicePort {
+  participants(): Iterable<RoomParticipant>;
+  get(id: ParticipantId): RoomParticipant | undefined;
+  send(id: ParticipantId, event: ServerEvent): void;
+  broadcast(event: ServerEvent): void;
+  /** E2EE went off: participants held out of the encrypted meeting may now have media. */
+  releaseHeld(): Promise<void>;
+}
+
+export interface DeliveryServiceOptions {
+  logger: Logger;
+  /** Joins arriving within this window go into one Commit. */
+  batchWindowMs?: number;
+  /** A committer that does not answer in this time is asked again (or replaced). */
+  commitTimeoutMs?: number;
+}
+
+export interface CommitRequest {
+  epoch: number;
+  commit: string;
+  welcome?: string | undefined;
+  added: ParticipantId[];
+  removed: ParticipantId[];
+}
+
+/**
+ * The MLS Delivery Service of one meeting (DESIGN.md §4.2). It relays KeyPackages, Commits and
+ * Welcomes, accepts the first valid Commit per epoch and rejects later ones with the current
+ * epoch, and asks a committer device to add joiners (batched) and remove leavers. Everything it
+ * holds is public MLS data: it never has a private key or an exporter secret.
+ */
+export class DeliveryService {
+  readonly #port: DeliveryServicePort;
+  readonly #log: Logger;
+  readonly #batchWindowMs: number;
+  readonly #commitTimeoutMs: number;
+  #settings: MeetingSettings;
+  #status: E2eeState['status'] = 'off';
+  #epoch = 0;
+  #enabledBy: ParticipantId | null = null;
+  #committer: ParticipantId | null = null;
+  /** Group members in the order they joined the group (the first is the fallback committer). */
+  readonly #members = new Set<ParticipantId>();
+  readonly #keyPackages = new Map<ParticipantId, string>();
+  readonly #pendingAdd = new Set<ParticipantId>();
+  readonly #pendingRemove = new Set<ParticipantId>();
+  #inFlight: { epoch: number; add: ParticipantId[]; remove: ParticipantId[] } | undefined;
+  #batchTimer: NodeJS.Timeout | undefined;
+  #commitTimer: NodeJS.Timeout | undefined;
+  /** Who made us go off (policy downgrade), so the host can be offered to turn it back on. */
+  #downgradedFor: ParticipantId | undefined;
+
+  constructor(port: DeliveryServicePort, settings: MeetingSettings, opts: DeliveryServiceOptions) {
+    this.#port = port;
+    this.#settings = settings;
+    this.#log = opts.logger.child({ component: 'e2ee-ds' });
+    this.#batchWindowMs = opts.batchWindowMs ?? 50;
+    this.#commitTimeoutMs = opts.commitTimeoutMs ?? 10_000;
+  }
+
+  get active(): boolean {
+    return this.#status !== 'off';
+  }
+
+  get settings(): MeetingSettings {
+    return this.#settings;
+  }
+
+  /** Plan or admin changes apply at once (the next join picks up the stored settings). */
+  updateSettings(settings: MeetingSettings): void {
+    const before = JSON.stringify(this.view());
+    this.#settings = settings;
+    if (JSON.stringify(this.view()) !== before) this.#broadcastState();
+  }
+
+  view(): E2eeState {
+    const availability = e2eeAvailability(this.#settings);
+    return {
+      status: this.#status,
+      epoch: this.#epoch,
+      enabledBy: this.#enabledBy,
+      available: availability.available,
+      unavailableReason: availability.reason,
+      policy: this.#settings.unsupportedClientPolicy,
+      members: [...this.#members],
+    };
+  }
+
+  // ---- host actions
+
+  enable(host: RoomParticipant): { keyPackages: KeyPackageEntry[] } {
+    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
+    if (!e2eeAvailability(this.#settings).available) throw new ConclaveError('E2EE_NOT_AVAILABLE');
+    if (this.#status !== 'off') throw new ConclaveError('E2EE_BAD_STATE');
+    if (!host.e2eeCapable) throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
+    const unsupported = [...this.#port.participants()].filter((p) => !p.e2eeCapable);
+    if (unsupported.length > 0) {
+      const names = unsupported.map((p) => `${p.displayName} (${p.clientLabel})`).join(', ');
+      throw new ConclaveError('E2EE_UNSUPPORTED_PARTICIPANTS', `These participants use a client that cannot do end-to-end encryption: ${names}.`);
+    }
+    this.#status = 'starting';
+    this.#epoch = 0;
+    this.#enabledBy = host.id;
+    this.#committer = host.id;
+    this.#members.clear();
+    this.#members.add(host.id);
+    this.#pendingRemove.clear();
+    this.#downgradedFor = undefined;
+    const keyPackages: KeyPackageEntry[] = [];
+    for (const p of this.#port.participants()) {
+      if (p.id === host.id) continue;
+      const kp = this.#keyPackages.get(p.id);
+      if (kp) keyPackages.push({ participantId: p.id, keyPackage: kp });
+      else {
+        this.#pendingAdd.add(p.id);
+        this.#port.send(p.id, { type: 'e2ee.keyPackageNeeded' });
+      }
+    }
+    this.#inFlight = { epoch: 0, add: keyPackages.map((k) => k.participantId), remove: [] };
+    this.#armCommitTimer();
+    this.#broadcastState();
+    return { keyPackages };
+  }
+
+  /**
+   * The host's device turns E2EE off with an authenticated MLS application message; the server
+   * relays it and only then admits held participants (DESIGN.md §4.3).
+   */
+  async disable(host: RoomParticipant, message: string): Promise<void> {
+    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
+    if (this.#status === 'off') throw new ConclaveError('E2EE_NOT_ON');
+    if (!this.#members.has(host.id)) throw new ConclaveError('E2EE_BAD_STATE', 'Your device is not in the encrypted group yet.');
+    for (const id of this.#members) {
+      if (id !== host.id) this.#port.send(id, { type: 'e2ee.app', from: host.id, message });
+    }
+    this.#reset();
+    this.#broadcastState();
+    await this.#port.releaseHeld();
+  }
+
+  /** A held participant (policy `hold`): the host's device must send "e2ee-off" first. */
+  requestDowngradeFor(host: RoomParticipant, target: RoomParticipant): void {
+    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
+    if (!target.held) throw new ConclaveError('PARTICIPANT_NOT_FOUND', 'That participant is not waiting.');
+    this.#downgradedFor = target.id;
+    this.#port.send(host.id, {
+      type: 'e2ee.downgradeRequired',
+      participantId: target.id,
+      displayName: target.displayName,
+      clientLabel: target.clientLabel,
+    });
+  }
+
+  // ---- group traffic
+
+  keyPackage(p: RoomParticipant, keyPackage: string): void {
+    if (!p.e2eeCapable) throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
+    this.#keyPackages.set(p.id, keyPackage);
+    if (this.active && !this.#members.has(p.id)) {
+      this.#pendingAdd.add(p.id);
+      this.#scheduleBatch();
+    }
+  }
+
+  commit(from: RoomParticipant, req: CommitRequest): { epoch: number } {
+    if (this.#status === 'off') throw new ConclaveError('E2EE_NOT_ON');
+    if (!this.#members.has(from.id)) throw new ConclaveError('E2EE_BAD_STATE', 'Only group members can commit.');
+    if (req.epoch !== this.#epoch) {
+      // RFC 9420 §14: the DS orders handshake messages; the first Commit for an epoch wins.
+      throw new ConclaveError('E2EE_EPOCH_STALE', `That commit is for epoch ${req.epoch}; the group is at epoch ${this.#epoch}.`);
+    }
+    if (req.added.length > 0 && !req.welcome) throw new ConclaveError('BAD_REQUEST', 'A commit that adds members needs a Welcome.');
+    const recipients = [...this.#members].filter((id) => id !== from.id);
+    this.#epoch += 1;
+    for (const id of req.removed) {
+      this.#members.delete(id);
+      this.#pendingRemove.delete(id);
+    }
+    for (const id of recipients) {
+      if (this.#members.has(id)) this.#port.send(id, { type: 'e2ee.commit', epoch: req.epoch, commit: req.commit, from: from.id });
+    }
+    for (const id of req.added) {
+      this.#pendingAdd.delete(id);
+      this.#keyPackages.delete(id); // a KeyPackage is used once (RFC 9420 §10)
+      if (!this.#port.get(id)) {
+        // Left while being added: remove them in the next batch.
+        this.#members.add(id);
+        this.#pendingRemove.add(id);
+        continue;
+      }
+      this.#members.add(id);
+      this.#port.send(id, { type: 'e2ee.welcome', epoch: this.#epoch, welcome: req.welcome! });
+    }
+    if (this.#status === 'starting') this.#status = 'on';
+    this.#inFlight = undefined;
+    clearTimeout(this.#commitTimer);
+    this.#log.info({ epoch: this.#epoch, added: req.added.length, removed: req.removed.length }, 'commit accepted');
+    this.#broadcastState();
+    this.#scheduleBatch();
+    return { epoch: this.#epoch };
+  }
+
+  // ---- membership
+
+  /** A participant left the meeting (or timed out). */
+  participantLeft(p: RoomParticipant): void {
+    this.#keyPackages.delete(p.id);
+    this.#pendingAdd.delete(p.id);
+    if (p.held && this.#downgradedFor === p.id) {
+      const host = [...this.#port.participants()].find((x) => x.role === 'host' && x.id !== p.id);
+      if (host && this.#status === 'off') this.#port.send(host.id, { type: 'e2ee.reenableOffered', displayName: p.displayName });
+      this.#downgradedFor = undefined;
+    }
+    if (!this.#members.has(p.id)) return;
+    const remaining = [...this.#members].filter((id) => id !== p.id && this.#port.get(id));
+    if (remaining.length === 0) {
+      this.#reset();
+      this.#broadcastState();
+      return;
+    }
+    this.#pendingRemove.add(p.id);
+    if (this.#committer === p.id) this.#committer = this.#pickCommitter(remaining);
+    if (this.#inFlight) {
+      // The committer may have gone with the request; ask again from scratch.
+      this.#inFlight = undefined;
+      clearTimeout(this.#commitTimer);
+    }
+    this.#scheduleBatch();
+  }
+
+  /** The unsupported joiner under policy `downgrade`: ask the host's device to turn E2EE off. */
+  unsupportedJoined(p: RoomParticipant): void {
+    const host = [...this.#port.participants()].find((x) => x.role === 'host' && this.#members.has(x.id));
+    this.#downgradedFor = p.id;
+    if (host) {
+      this.#port.send(host.id, { type: 'e2ee.downgradeRequired', participantId: p.id, displayName: p.displayName, clientLabel: p.clientLabel });
+    } else {
+      this.#log.warn('unsupported client joined but no host device is in the group; it stays held');
+    }
+  }
+
+  #pickCommitter(candidates: ParticipantId[]): ParticipantId | null {
+    const host = candidates.find((id) => this.#port.get(id)?.role === 'host');
+    return host ?? candidates[0] ?? null;
+  }
+
+  #scheduleBatch(): void {
+    if (this.#status === 'off' || this.#batchTimer) return;
+    this.#batchTimer = setTimeout(() => {
+      this.#batchTimer = undefined;
+      this.#sendPending();
+    }, this.#batchWindowMs);
+    this.#batchTimer.unref();
+  }
+
+  #sendPending(): void {
+    if (this.#status === 'off' || this.#inFlight) return;
+    const add: KeyPackageEntry[] = [];
+    for (const id of this.#pendingAdd) {
+      const kp = this.#keyPackages.get(id);
+      if (kp && this.#port.get(id)) add.push({ participantId: id, keyPackage: kp });
+    }
+    const remove = [...this.#pendingRemove];
+    if (add.length === 0 && remove.length === 0) return;
+    if (!this.#committer || !this.#port.get(this.#committer)?.connected) {
+      const live = [...this.#members].filter((id) => !this.#pendingRemove.has(id) && this.#port.get(id)?.connected);
+      this.#committer = this.#pickCommitter(live);
+    }
+    if (!this.#committer) return;
+    this.#inFlight = { epoch: this.#epoch, add: add.map((a) => a.participantId), remove };
+    this.#port.send(this.#committer, { type: 'e2ee.pending', epoch: this.#epoch, add, remove });
+    this.#armCommitTimer();
+  }
+
+  #armCommitTimer(): void {
+    clearTimeout(this.#commitTimer);
+    this.#commitTimer = setTimeout(() => {
+      if (this.#status === 'starting') {
+        this.#log.warn('no first commit from the host device; E2EE stays off');
+        this.#reset();
+        this.#broadcastState();
+        return;
+      }
+      this.#log.warn({ committer: this.#committer }, 'committer did not answer; asking again');
+      this.#inFlight = undefined;
+      const others = [...this.#members].filter((id) => id !== this.#committer && this.#port.get(id)?.connected);
+      if (others.length > 0) this.#committer = this.#pickCommitter(others);
+      this.#sendPending();
+    }, this.#commitTimeoutMs);
+    this.#commitTimer.unref();
+  }
+
+  #reset(): void {
+    this.#status = 'off';
+    this.#epoch = 0;
+    this.#enabledBy = null;
+    this.#committer = null;
+    this.#members.clear();
+    this.#pendingAdd.clear();
+    this.#pendingRemove.clear();
+    this.#inFlight = undefined;
+    clearTimeout(this.#commitTimer);
+    clearTimeout(this.#batchTimer);
+    this.#batchTimer = undefined;
+  }
+
+  #broadcastState(): void {
+    this.#port.broadcast({ type: 'e2ee.state', state: this.view() });
+  }
+
+  close(): void {
+    this.#reset();
+  }
+}

@@ -1,0 +1,2 @@
+// The E2EE worker entry, bundled by Vite as its own module worker.
+import '@conclave/client/e2ee-worker';

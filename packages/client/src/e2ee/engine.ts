@@ -1,0 +1,289 @@
+import {
+  E2eeError,
+  GroupSession,
+  MlsFrameKeyring,
+  securityCode,
+  toLeafIndex,
+} from '@conclave/e2ee';
+import type { CryptoBackend, MemberIdentity, PendingJoin } from '@conclave/e2ee';
+import type { ControlMessage } from './control-message';
+import { decodeControl, encodeControl } from './control-message';
+import { clearByteCount } from './frame-layout';
+import type { MediaKind } from './frame-layout';
+import { SEND_SWITCH_DELAY_MS } from './timing';
+
+export interface EngineStatus {
+  inGroup: boolean;
+  epoch: number | null;
+  securityCode: string | null;
+  /** The devices that hold the key: the MLS roster (DESIGN.md §4.1 rule 7). */
+  roster: MemberIdentity[];
+  /** Frames are sealed and only sealed frames are accepted. */
+  encrypting: boolean;
+}
+
+export interface FrameCounters {
+  encrypted: number;
+  decrypted: number;
+  decryptFailed: number;
+  droppedNoKey: number;
+  passedThrough: number;
+  /** Senders and receivers whose frames run through this engine. */
+  senders: number;
+  receivers: number;
+}
+
+export interface EngineOptions {
+  backend: CryptoBackend;
+  /** Two-phase switch: send keys change this long after a commit is processed. */
+  sendSwitchDelayMs?: number;
+  graceMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The E2EE state of one device: MLS group, frame keys, counters. Runs inside the E2EE Worker in
+ * browsers (keys never leave it) and in-process in Node bots.
+ */
+export class E2eeEngine {
+  readonly #opts: EngineOptions;
+  #identity: MemberIdentity | undefined;
+  /** Recent KeyPackages not yet used: a Welcome may answer any of them (newest first). */
+  #pending: PendingJoin[] = [];
+  #session: GroupSession | undefined;
+  #keyring: MlsFrameKeyring;
+  /** Encrypt outgoing frames and require incoming ones to be sealed. */
+  #encrypting = false;
+  /** Video frames were dropped since the last keyframe: the decoder needs a new one. */
+  #videoBroken = false;
+  #lastKeyFrameRequest = 0;
+  /** Called when the decoder would otherwise wait for the next periodic keyframe. */
+  onKeyFrameNeeded: (() => void) | undefined;
+  /** The last reason a frame was dropped (diagnostics; no key material). */
+  lastDecryptError: string | undefined;
+  readonly counters: FrameCounters = { encrypted: 0, decrypted: 0, decryptFailed: 0, droppedNoKey: 0, passedThrough: 0, senders: 0, receivers: 0 };
+
+  constructor(opts: EngineOptions) {
+    this.#opts = opts;
+    this.#keyring = this.#newKeyring();
+  }
+
+  #newKeyring(): MlsFrameKeyring {
+    return new MlsFrameKeyring({
+      backend: this.#opts.backend,
+      sendSwitchDelayMs: this.#opts.sendSwitchDelayMs ?? SEND_SWITCH_DELAY_MS,
+      ...(this.#opts.graceMs !== undefined ? { graceMs: this.#opts.graceMs } : {}),
+      ...(this.#opts.now ? { now: this.#opts.now } : {}),
+    });
+  }
+
+  setIdentity(identity: MemberIdentity): void {
+    this.#identity = identity;
+  }
+
+  #requireIdentity(): MemberIdentity {
+    if (!this.#identity) throw new E2eeError('E2EE_ERR_MLS_STATE', 'identity not set');
+    return this.#identity;
+  }
+
+  /** RFC 9420 §10: a fresh KeyPackage; its private part stays here for the Welcome. */
+  async makeKeyPackage(): Promise<Uint8Array> {
+    const kp = await GroupSession.makeKeyPackage(this.#requireIdentity());
+    this.#pending = [kp, ...this.#pending].slice(0, 4);
+    return kp.keyPackage;
+  }
+
+  /** The host's device starts the group (epoch 0) and adds everyone in one commit. */
+  async createGroup(keyPackages: Uint8Array[]): Promise<{ commit: Uint8Array; welcome?: Uint8Array }> {
+    this.#reset();
+    this.#session = await GroupSession.create(this.#requireIdentity());
+    return this.commit(keyPackages, []);
+  }
+
+  /** One commit that adds and removes (batched); frame keys move to the new epoch. */
+  async commit(add: Uint8Array[], removeUserIds: string[]): Promise<{ commit: Uint8Array; welcome?: Uint8Array }> {
+    const session = this.#requireSession();
+    const leaves = session
+      .members()
+      .filter((m) => removeUserIds.includes(m.identity.userId) && m.leafIndex !== session.ownLeafIndex)
+      .map((m) => toLeafIndex(m.leafIndex));
+    const out = await session.commitChanges(add, leaves);
+    await this.#installEpoch();
+    return out;
+  }
+
+  async processCommit(bytes: Uint8Array): Promise<'epoch' | 'removed'> {
+    const result = await this.#requireSession().processCommit(bytes);
+    if (result.kind === 'removed') {
+      // RFC 9420 §12.4: removed; nothing of the next epoch is ours to know.
+      this.#reset();
+      return 'removed';
+    }
+    await this.#installEpoch();
+    return 'epoch';
+  }
+
+  async joinFromWelcome(bytes: Uint8Array): Promise<void> {
+    if (this.#pending.length === 0) throw new E2eeError('E2EE_ERR_MLS_STATE', 'no KeyPackage pending');
+    let lastError: unknown;
+    for (const pending of this.#pending) {
+      try {
+        const session = await GroupSession.joinFromWelcome(bytes, pending);
+        this.#reset();
+        this.#session = session;
+        this.#pending = this.#pending.filter((p) => p !== pending);
+        await this.#installEpoch();
+        return;
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    throw lastError;
+  }
+
+  async #installEpoch(): Promise<void> {
+    await this.#keyring.installFrom(this.#requireSession());
+    this.#encrypting = true;
+  }
+
+  /** RFC 9420 §6.3.1: a control message only group members can read or make. */
+  async sealControl(message: ControlMessage): Promise<Uint8Array> {
+    return this.#requireSession().sealApplication(encodeControl(message));
+  }
+
+  /** Opens a control message; undefined when it is not an authentic one from this group. */
+  async openControl(bytes: Uint8Array): Promise<{ sender: MemberIdentity; message: ControlMessage } | undefined> {
+    const session = this.#session;
+    if (!session) return undefined;
+    try {
+      const { senderLeaf, data } = await session.openApplication(bytes);
+      const sender = session.members().find((m) => m.leafIndex === senderLeaf)?.identity;
+      const message = decodeControl(data);
+      return sender && message ? { sender, message } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * For audits in Node tests only (never reachable through the worker's messages): the secrets
+   * this device derived for the current epoch, so a test can prove the server never saw them.
+   */
+  async secretsForAudit(): Promise<Uint8Array[]> {
+    const session = this.#requireSession();
+    const out = [await session.exportSecret('SFrame 1.0 Base Key', new Uint8Array(0), 16), session.epochAuthenticator()];
+    for (const m of session.members()) {
+      const { key, salt } = await this.#keyring.senderKeyMaterial(session.epoch, m.leafIndex);
+      out.push(key, salt);
+    }
+    return out;
+  }
+
+  /**
+   * The meeting went end-to-end encrypted (or stopped being so) before this device has keys.
+   * On: drop frames both ways until keys arrive, never send or show them in the clear. Off is
+   * honoured only while this device is outside the group; inside, only an authenticated
+   * "e2ee-off" from the host's device turns encryption off.
+   */
+  expectEncryption(on: boolean): void {
+    if (on) this.#encrypting = true;
+    else if (!this.#session?.active) this.#encrypting = false;
+  }
+
+  /** After an authenticated "e2ee-off": stop sealing, forget the group. */
+  turnOff(): void {
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.#session = undefined;
+    this.#keyring.clear();
+    this.#keyring = this.#newKeyring();
+    this.#encrypting = false;
+  }
+
+  #requireSession(): GroupSession {
+    if (!this.#session?.active) throw new E2eeError('E2EE_ERR_NOT_A_MEMBER');
+    return this.#session;
+  }
+
+  status(): EngineStatus {
+    const s = this.#session?.active ? this.#session : undefined;
+    return {
+      inGroup: Boolean(s),
+      epoch: s ? Number(s.epoch) : null,
+      securityCode: s ? securityCode(s.epochAuthenticator()) : null,
+      roster: s ? s.members().map((m) => m.identity) : [],
+      encrypting: this.#encrypting,
+    };
+  }
+
+  /**
+   * Seals one encoded frame: clear codec header (authenticated as metadata) || SFrame(payload).
+   * Returns undefined when E2EE is on but this device has no key yet: the frame is dropped,
+   * never sent in the clear.
+   */
+  async encryptFrame(data: Uint8Array, kind: MediaKind, isKeyFrame: boolean): Promise<Uint8Array | undefined> {
+    if (!this.#encrypting) {
+      this.counters.passedThrough++;
+      return data;
+    }
+    if (this.#keyring.sendEpoch === undefined) {
+      this.counters.droppedNoKey++;
+      return undefined;
+    }
+    const clear = Math.min(clearByteCount(kind, isKeyFrame), data.length);
+    const metadata = data.subarray(0, clear);
+    const sealed = await this.#keyring.encrypt(data.subarray(clear), metadata);
+    const out = new Uint8Array(clear + sealed.length);
+    out.set(metadata, 0);
+    out.set(sealed, clear);
+    this.counters.encrypted++;
+    return out;
+  }
+
+  /**
+   * DESIGN.md §4.2 "a keyframe is requested after every key change": when video decrypts again
+   * after drops, a delta frame cannot be decoded, so ask for a keyframe (at most twice a second).
+   */
+  #afterVideoFrame(isKeyFrame: boolean): void {
+    if (isKeyFrame) {
+      this.#videoBroken = false;
+      return;
+    }
+    const now = (this.#opts.now ?? Date.now)();
+    if (this.#videoBroken && now - this.#lastKeyFrameRequest >= 500) {
+      this.#lastKeyFrameRequest = now;
+      this.onKeyFrameNeeded?.();
+    }
+  }
+
+  /** Opens one frame; undefined means drop it (tampered, unknown sender, expired epoch). */
+  async decryptFrame(data: Uint8Array, kind: MediaKind, isKeyFrame: boolean): Promise<Uint8Array | undefined> {
+    const clear = Math.min(clearByteCount(kind, isKeyFrame), data.length);
+    if (this.#keyring.currentEpoch === undefined) {
+      if (this.#encrypting) {
+        this.counters.droppedNoKey++;
+        if (kind === 'video') this.#videoBroken = true;
+        return undefined;
+      }
+      this.counters.passedThrough++;
+      return data;
+    }
+    try {
+      const metadata = data.subarray(0, clear);
+      const { plaintext } = await this.#keyring.decrypt(data.subarray(clear), metadata);
+      const out = new Uint8Array(clear + plaintext.length);
+      out.set(metadata, 0);
+      out.set(plaintext, clear);
+      this.counters.decrypted++;
+      if (kind === 'video') this.#afterVideoFrame(isKeyFrame);
+      return out;
+    } catch (err) {
+      this.counters.decryptFailed++;
+      if (kind === 'video') this.#videoBroken = true;
+      this.lastDecryptError = `${kind}/${isKeyFrame ? 'key' : 'delta'}: ${err instanceof Error ? err.message : String(err)}`;
+      return undefined;
+    }
+  }
+}

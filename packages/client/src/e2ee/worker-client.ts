@@ -1,0 +1,91 @@
+import type { MemberIdentity } from '@conclave/e2ee';
+import { TypedEmitter } from '../typed-emitter';
+import type { ControlMessage } from './control-message';
+import type { EngineStatus, FrameCounters } from './engine';
+import type { MediaKind } from './frame-layout';
+import type { WorkerOutbound, WorkerRequest } from './worker/messages';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export type E2eeWorkerEvents = { status: [EngineStatus, FrameCounters]; keyFrameNeeded: [] };
+
+/** The main thread's handle on the E2EE worker: typed requests, status events. */
+export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
+  readonly worker: Worker;
+  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #next = 1;
+  /** Why the last frame was dropped (diagnostics). */
+  lastDecryptError: string | undefined;
+
+  constructor(worker: Worker) {
+    super();
+    this.worker = worker;
+    worker.addEventListener('message', (ev: MessageEvent<WorkerOutbound>) => {
+      const msg = ev.data;
+      if (msg.kind === 'keyFrameNeeded') {
+        this.emit('keyFrameNeeded');
+        return;
+      }
+      if (msg.kind === 'status') {
+        this.lastDecryptError = msg.lastDecryptError;
+        this.emit('status', msg.status, msg.counters);
+        return;
+      }
+      const p = this.#pending.get(msg.id);
+      if (!p) return;
+      this.#pending.delete(msg.id);
+      if (msg.ok) p.resolve(msg.value);
+      else p.reject(new Error(msg.error));
+    });
+  }
+
+  #call<T>(req: DistributiveOmit<WorkerRequest, 'id'>, transfer: Transferable[] = []): Promise<T> {
+    const id = this.#next++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...req, id }, transfer);
+    });
+  }
+
+  init(identity: MemberIdentity) {
+    return this.#call<null>({ kind: 'init', identity });
+  }
+  makeKeyPackage() {
+    return this.#call<Uint8Array>({ kind: 'makeKeyPackage' });
+  }
+  createGroup(keyPackages: Uint8Array[]) {
+    return this.#call<{ commit: Uint8Array; welcome?: Uint8Array }>({ kind: 'createGroup', keyPackages });
+  }
+  commit(add: Uint8Array[], remove: string[]) {
+    return this.#call<{ commit: Uint8Array; welcome?: Uint8Array }>({ kind: 'commit', add, remove });
+  }
+  processCommit(commit: Uint8Array) {
+    return this.#call<'epoch' | 'removed'>({ kind: 'processCommit', commit });
+  }
+  joinFromWelcome(welcome: Uint8Array) {
+    return this.#call<null>({ kind: 'joinFromWelcome', welcome });
+  }
+  sealControl(message: ControlMessage) {
+    return this.#call<Uint8Array>({ kind: 'sealControl', message });
+  }
+  openControl(data: Uint8Array) {
+    return this.#call<{ sender: MemberIdentity; message: ControlMessage } | undefined>({ kind: 'openControl', data });
+  }
+  expectEncryption(on: boolean) {
+    return this.#call<null>({ kind: 'expectEncryption', on });
+  }
+  turnOff() {
+    return this.#call<null>({ kind: 'turnOff' });
+  }
+
+  /** Legacy API: hands a sender's or receiver's encoded streams to the worker. */
+  attachStreams(op: 'encrypt' | 'decrypt', mediaKind: MediaKind, streams: { readable: ReadableStream; writable: WritableStream }): void {
+    this.worker.postMessage({ kind: 'attachStreams', op, mediaKind, readable: streams.readable, writable: streams.writable }, [streams.readable, streams.writable] as unknown as Transferable[]);
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+    for (const p of this.#pending.values()) p.reject(new Error('E2EE worker stopped'));
+    this.#pending.clear();
+  }
+}

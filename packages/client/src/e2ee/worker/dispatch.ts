@@ -1,0 +1,42 @@
+import type { E2eeEngine } from '../engine';
+import type { WorkerRequest } from './messages';
+
+/** One request to the E2EE engine; shared by the browser worker and the in-process Node shim. */
+export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Promise<unknown> {
+  switch (req.kind) {
+    case 'init':
+      engine.setIdentity(req.identity);
+      return null;
+    case 'makeKeyPackage':
+      return engine.makeKeyPackage();
+    case 'createGroup':
+      return engine.createGroup(req.keyPackages);
+    case 'commit':
+      return engine.commit(req.add, req.remove);
+    case 'processCommit':
+      return engine.processCommit(req.commit);
+    case 'joinFromWelcome':
+      return engine.joinFromWelcome(req.welcome);
+    case 'sealControl':
+      return engine.sealControl(req.message);
+    case 'openControl':
+      return engine.openControl(req.data);
+    case 'turnOff':
+      engine.turnOff();
+      return null;
+    case 'expectEncryption':
+      engine.expectEncryption(req.on);
+      return null;
+    case 'status':
+      return engine.status();
+    default: {
+      const unreachable: never = req;
+      throw new TypeError(`unknown request ${String(unreachable)}`);
+    }
+  }
+}
+
+/** Requests after which keys may have changed (status is pushed, keyframes requested). */
+export function changesKeys(req: WorkerRequest): boolean {
+  return !['status', 'makeKeyPackage', 'sealControl', 'openControl'].includes(req.kind);
+}

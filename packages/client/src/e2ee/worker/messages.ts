@@ -1,0 +1,81 @@
+import type { MemberIdentity } from '@conclave/e2ee';
+import type { ControlMessage } from '../control-message';
+import type { EngineStatus, FrameCounters } from '../engine';
+import type { MediaKind } from '../frame-layout';
+
+// Main thread <-> E2EE worker: a discriminated union on `kind` (CONVENTIONS.md rule 5). Only
+// public data crosses: MLS messages, epochs, the security code and roster. Never a key.
+
+export type WorkerRequest =
+  | { kind: 'init'; id: number; identity: MemberIdentity }
+  | { kind: 'makeKeyPackage'; id: number }
+  | { kind: 'createGroup'; id: number; keyPackages: Uint8Array[] }
+  | { kind: 'commit'; id: number; add: Uint8Array[]; remove: string[] }
+  | { kind: 'processCommit'; id: number; commit: Uint8Array }
+  | { kind: 'joinFromWelcome'; id: number; welcome: Uint8Array }
+  | { kind: 'sealControl'; id: number; message: ControlMessage }
+  | { kind: 'openControl'; id: number; data: Uint8Array }
+  | { kind: 'turnOff'; id: number }
+  | { kind: 'expectEncryption'; id: number; on: boolean }
+  | { kind: 'status'; id: number };
+
+/** Legacy encoded-streams API: the main thread transfers each sender/receiver's streams. */
+export interface AttachStreams {
+  kind: 'attachStreams';
+  op: 'encrypt' | 'decrypt';
+  mediaKind: MediaKind;
+  readable: ReadableStream<unknown>;
+  writable: WritableStream<unknown>;
+}
+
+export type WorkerInbound = WorkerRequest | AttachStreams;
+
+export type WorkerOutbound =
+  | { kind: 'result'; id: number; ok: true; value: unknown }
+  | { kind: 'result'; id: number; ok: false; error: string }
+  | { kind: 'status'; status: EngineStatus; counters: FrameCounters; lastDecryptError?: string | undefined }
+  | { kind: 'keyFrameNeeded' };
+
+const requestKinds = new Set(['init', 'makeKeyPackage', 'createGroup', 'commit', 'processCommit', 'joinFromWelcome', 'sealControl', 'openControl', 'turnOff', 'status', 'expectEncryption']);
+
+const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
+const isBytesArray = (v: unknown): v is Uint8Array[] => Array.isArray(v) && v.length <= 1000 && v.every(isBytes);
+
+/** Validates a message arriving at the worker; undefined for anything malformed. */
+export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const m = data as Record<string, unknown>;
+  if (m.kind === 'attachStreams') {
+    const ok =
+      (m.op === 'encrypt' || m.op === 'decrypt') &&
+      (m.mediaKind === 'audio' || m.mediaKind === 'video') &&
+      m.readable instanceof ReadableStream &&
+      m.writable instanceof WritableStream;
+    return ok ? (m as unknown as AttachStreams) : undefined;
+  }
+  if (typeof m.kind !== 'string' || !requestKinds.has(m.kind) || typeof m.id !== 'number') return undefined;
+  switch (m.kind) {
+    case 'init': {
+      const i = m.identity as Record<string, unknown> | undefined;
+      return i && typeof i.userId === 'string' && typeof i.displayName === 'string' && typeof i.deviceId === 'string'
+        ? (m as unknown as WorkerRequest)
+        : undefined;
+    }
+    case 'createGroup':
+      return isBytesArray(m.keyPackages) ? (m as unknown as WorkerRequest) : undefined;
+    case 'commit':
+      return isBytesArray(m.add) && Array.isArray(m.remove) && m.remove.every((r) => typeof r === 'string') ? (m as unknown as WorkerRequest) : undefined;
+    case 'processCommit':
+      return isBytes(m.commit) ? (m as unknown as WorkerRequest) : undefined;
+    case 'joinFromWelcome':
+      return isBytes(m.welcome) ? (m as unknown as WorkerRequest) : undefined;
+    case 'openControl':
+      return isBytes(m.data) ? (m as unknown as WorkerRequest) : undefined;
+    case 'expectEncryption':
+      return typeof m.on === 'boolean' ? (m as unknown as WorkerRequest) : undefined;
+    case 'sealControl':
+      return typeof m.message === 'object' && m.message !== null ? (m as unknown as WorkerRequest) : undefined;
+    default:
+      return m as unknown as WorkerRequest;
+  }
+}

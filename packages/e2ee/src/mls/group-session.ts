@@ -1,0 +1,422 @@
+// A small typed wrapper over ts-mls@1.6.4 (RFC 9420) for one E2EE session of a meeting:
+// ciphersuite 0x0001 MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 (DESIGN §4.2). Messages in
+// and out are TLS-encoded MLSMessage bytes (RFC 9420 §6), ready for the Delivery Service.
+import {
+  createApplicationMessage,
+  createCommit,
+  createGroup,
+  decodeMlsMessage,
+  defaultCapabilities,
+  defaultKeyPackageEqualityConfig,
+  defaultKeyRetentionConfig,
+  defaultLifetime,
+  defaultLifetimeConfig,
+  defaultPaddingConfig,
+  emptyPskIndex,
+  encodeMlsMessage,
+  generateKeyPackage,
+  getCiphersuiteFromName,
+  getCiphersuiteImpl,
+  joinGroup,
+  mlsExporter,
+  processMessage,
+  processPrivateMessage,
+  zeroOutUint8Array,
+  type CiphersuiteImpl,
+  type ClientConfig,
+  type ClientState,
+  type KeyPackage,
+  type MLSMessage,
+  type PrivateKeyPackage,
+  type Proposal,
+} from 'ts-mls';
+import { decryptSenderData } from 'ts-mls/privateMessage.js';
+import { E2eeError } from '../errors';
+import {
+  authenticationService,
+  identityCredential,
+  identityFromCredential,
+  type CredentialValidator,
+  type MemberIdentity,
+} from './credential';
+
+export const MLS_CIPHERSUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519' as const;
+
+declare const leafBrand: unique symbol;
+/** RFC 9420 §4.1 leaf index of a member in the ratchet tree. */
+export type LeafIndex = number & { readonly [leafBrand]: 'LeafIndex' };
+export const toLeafIndex = (n: number): LeafIndex => {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff)
+    throw new TypeError('leaf index out of range');
+  return n as LeafIndex;
+};
+
+export interface Member {
+  readonly leafIndex: LeafIndex;
+  readonly identity: MemberIdentity;
+  readonly signaturePublicKey: Uint8Array;
+}
+
+export interface GroupSessionOptions {
+  readonly validator?: CredentialValidator;
+}
+
+export interface CommitOutput {
+  /** MLSMessage (PrivateMessage) carrying the Commit, for every current member. */
+  readonly commit: Uint8Array;
+}
+
+export interface ChangesOutput extends CommitOutput {
+  /** Present when the commit added members. */
+  readonly welcome?: Uint8Array;
+}
+
+export interface OpenedApplication {
+  /** Leaf whose signature key signed the message (verified by ts-mls). */
+  readonly senderLeaf: LeafIndex;
+  readonly data: Uint8Array;
+}
+
+export interface AddOutput extends CommitOutput {
+  /** MLSMessage carrying the Welcome (with the ratchet_tree extension) for the new members. */
+  readonly welcome: Uint8Array;
+}
+
+export type CommitResult =
+  | { readonly kind: 'epoch'; readonly epoch: bigint }
+  | { readonly kind: 'removed'; readonly epoch: bigint };
+
+/** A KeyPackage to publish plus the private keys needed to join from the matching Welcome. */
+export class PendingJoin {
+  readonly keyPackage: Uint8Array;
+  readonly identity: MemberIdentity;
+  readonly #public: KeyPackage;
+  readonly #private: PrivateKeyPackage;
+
+  /** @internal use GroupSession.makeKeyPackage */
+  constructor(identity: MemberIdentity, pub: KeyPackage, priv: PrivateKeyPackage) {
+    this.identity = identity;
+    this.#public = pub;
+    this.#private = priv;
+    this.keyPackage = encodeMlsMessage({
+      version: 'mls10',
+      wireformat: 'mls_key_package',
+      keyPackage: pub,
+    });
+  }
+
+  /** @internal */
+  keys(): { pub: KeyPackage; priv: PrivateKeyPackage } {
+    return { pub: this.#public, priv: this.#private };
+  }
+}
+
+let suitePromise: Promise<CiphersuiteImpl> | undefined;
+function suite(): Promise<CiphersuiteImpl> {
+  suitePromise ??= getCiphersuiteImpl(getCiphersuiteFromName(MLS_CIPHERSUITE));
+  return suitePromise;
+}
+
+function clientConfig(validator: CredentialValidator | undefined): ClientConfig {
+  return {
+    keyRetentionConfig: defaultKeyRetentionConfig,
+    lifetimeConfig: defaultLifetimeConfig,
+    keyPackageEqualityConfig: defaultKeyPackageEqualityConfig,
+    paddingConfig: defaultPaddingConfig,
+    authService: authenticationService(validator),
+  };
+}
+
+function decode(bytes: Uint8Array): MLSMessage {
+  let decoded: [MLSMessage, number] | undefined;
+  try {
+    decoded = decodeMlsMessage(bytes, 0);
+  } catch (cause) {
+    throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'undecodable', { cause });
+  }
+  if (!decoded || decoded[1] !== bytes.length)
+    throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'undecodable');
+  return decoded[0];
+}
+
+function mlsError(code: 'E2EE_ERR_MLS_MESSAGE' | 'E2EE_ERR_MLS_STATE', cause: unknown): E2eeError {
+  if (cause instanceof E2eeError) return cause;
+  const name = cause instanceof Error ? cause.name : 'error';
+  // ts-mls raises ValidationError when our authentication service returned false.
+  if (
+    name === 'ValidationError' &&
+    String((cause as Error).message)
+      .toLowerCase()
+      .includes('credential')
+  ) {
+    return new E2eeError('E2EE_ERR_CREDENTIAL', undefined, { cause });
+  }
+  return new E2eeError(code, name, { cause });
+}
+
+export class GroupSession {
+  #state: ClientState;
+  readonly #cs: CiphersuiteImpl;
+
+  private constructor(state: ClientState, cs: CiphersuiteImpl) {
+    this.#state = state;
+    this.#cs = cs;
+  }
+
+  /** RFC 9420 §10: a KeyPackage for `identity` (one per device and join attempt). */
+  static async makeKeyPackage(identity: MemberIdentity): Promise<PendingJoin> {
+    const cs = await suite();
+    const kp = await generateKeyPackage(
+      identityCredential(identity),
+      defaultCapabilities(),
+      defaultLifetime,
+      [],
+      cs,
+    );
+    return new PendingJoin(identity, kp.publicPackage, kp.privatePackage);
+  }
+
+  /** RFC 9420 §11: a one-member group at epoch 0. */
+  static async create(
+    identity: MemberIdentity,
+    options: GroupSessionOptions & { groupId?: Uint8Array } = {},
+  ): Promise<GroupSession> {
+    const cs = await suite();
+    const groupId = options.groupId ?? cs.rng.randomBytes(16);
+    const own = await GroupSession.makeKeyPackage(identity);
+    const { pub, priv } = own.keys();
+    const state = await createGroup(groupId, pub, priv, [], cs, clientConfig(options.validator));
+    return new GroupSession(state, cs);
+  }
+
+  /** RFC 9420 §12.4.3.1: join from a Welcome (which must carry the ratchet_tree extension). */
+  static async joinFromWelcome(
+    welcome: Uint8Array,
+    pending: PendingJoin,
+    options: GroupSessionOptions = {},
+  ): Promise<GroupSession> {
+    const cs = await suite();
+    const msg = decode(welcome);
+    if (msg.wireformat !== 'mls_welcome')
+      throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a Welcome');
+    const { pub, priv } = pending.keys();
+    try {
+      const state = await joinGroup(
+        msg.welcome,
+        pub,
+        priv,
+        emptyPskIndex,
+        cs,
+        undefined,
+        undefined,
+        clientConfig(options.validator),
+      );
+      return new GroupSession(state, cs);
+    } catch (cause) {
+      throw mlsError('E2EE_ERR_MLS_MESSAGE', cause);
+    }
+  }
+
+  get epoch(): bigint {
+    return this.#state.groupContext.epoch;
+  }
+
+  get groupId(): Uint8Array {
+    return this.#state.groupContext.groupId.slice();
+  }
+
+  get ownLeafIndex(): LeafIndex {
+    return this.#state.privatePath.leafIndex as LeafIndex;
+  }
+
+  get active(): boolean {
+    return this.#state.groupActiveState.kind === 'active';
+  }
+
+  /** The roster: every non-blank leaf with its decoded identity. */
+  members(): Member[] {
+    const out: Member[] = [];
+    const tree = this.#state.ratchetTree;
+    for (let node = 0; node < tree.length; node += 2) {
+      const n = tree[node];
+      if (n?.nodeType !== 'leaf') continue;
+      const identity = identityFromCredential(n.leaf.credential);
+      if (!identity) continue; // the auth service never admits such a leaf; be defensive anyway
+      out.push({
+        leafIndex: (node / 2) as LeafIndex,
+        identity,
+        signaturePublicKey: n.leaf.signaturePublicKey,
+      });
+    }
+    return out;
+  }
+
+  /** RFC 9420 §8.7: epoch_authenticator, the basis of the security code. */
+  epochAuthenticator(): Uint8Array {
+    return this.#state.keySchedule.epochAuthenticator.slice();
+  }
+
+  /** RFC 9420 §8.5 MLS-Exporter(label, context, length) for the current epoch. */
+  async exportSecret(label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
+    if (!Number.isInteger(length) || length < 1 || length > 255 * 32)
+      throw new TypeError('exporter length out of range');
+    this.#assertActive();
+    return mlsExporter(this.#state.keySchedule.exporterSecret, label, context, length, this.#cs);
+  }
+
+  /** Adds every KeyPackage in ONE commit (batched joins, research probe §2). */
+  async addMembers(keyPackages: readonly Uint8Array[]): Promise<AddOutput> {
+    if (keyPackages.length === 0) throw new TypeError('addMembers needs at least one KeyPackage');
+    const out = await this.commitChanges(keyPackages, []);
+    if (!out.welcome) throw new E2eeError('E2EE_ERR_MLS_STATE', 'no Welcome produced');
+    return { commit: out.commit, welcome: out.welcome };
+  }
+
+  /** Removes the given leaves in one commit; the commit carries an UpdatePath (RFC 9420 §12.4). */
+  async removeMembers(leaves: readonly LeafIndex[]): Promise<CommitOutput> {
+    if (leaves.length === 0) throw new TypeError('removeMembers needs at least one leaf');
+    const { commit } = await this.commitChanges([], leaves);
+    return { commit };
+  }
+
+  /**
+   * One commit with every Add and Remove (RFC 9420 §12.4); with nothing to change it is an
+   * empty commit that still carries an UpdatePath and so refreshes this member's path keys.
+   * The committer moves to the new epoch at once.
+   */
+  async commitChanges(
+    add: readonly Uint8Array[],
+    remove: readonly LeafIndex[],
+  ): Promise<ChangesOutput> {
+    const present = new Set(this.members().map((m) => m.leafIndex));
+    const proposals: Proposal[] = [];
+    for (const leaf of remove) {
+      if (leaf === this.ownLeafIndex)
+        throw new TypeError('a member cannot remove itself by commit');
+      if (!present.has(leaf)) throw new TypeError(`leaf ${leaf} is not a member`);
+      proposals.push({
+        proposalType: 'remove',
+        remove: { removed: leaf },
+      });
+    }
+    for (const bytes of add) {
+      const msg = decode(bytes);
+      if (msg.wireformat !== 'mls_key_package') {
+        throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a KeyPackage');
+      }
+      proposals.push({ proposalType: 'add', add: { keyPackage: msg.keyPackage } });
+    }
+    const out = await this.#commit(proposals);
+    return out.welcome ? { commit: out.commit, welcome: out.welcome } : { commit: out.commit };
+  }
+
+  /** RFC 9420 §6.3: an application message (PrivateMessage) only current members can open. */
+  async sealApplication(data: Uint8Array): Promise<Uint8Array> {
+    this.#assertActive();
+    let res;
+    try {
+      res = await createApplicationMessage(this.#state, data, this.#cs);
+    } catch (cause) {
+      throw mlsError('E2EE_ERR_MLS_STATE', cause);
+    }
+    res.consumed.forEach(zeroOutUint8Array);
+    this.#state = res.newState;
+    return encodeMlsMessage({
+      version: 'mls10',
+      wireformat: 'mls_private_message',
+      privateMessage: res.privateMessage,
+    });
+  }
+
+  /**
+   * Opens an application message of the current epoch; the sender's signature is verified by
+   * ts-mls against the leaf named in the (encrypted) sender data (RFC 9420 §6.3.2).
+   */
+  async openApplication(bytes: Uint8Array): Promise<OpenedApplication> {
+    this.#assertActive();
+    const msg = decode(bytes);
+    if (msg.wireformat !== 'mls_private_message') {
+      throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a PrivateMessage');
+    }
+    const pm = msg.privateMessage;
+    if (pm.contentType !== 'application' || pm.epoch !== this.epoch) {
+      throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'not an application message of this epoch');
+    }
+    let result;
+    let senderLeaf: number;
+    try {
+      // ts-mls 1.6.4 does not return the sender of an application message, so read the sender
+      // data with the same secret it uses; processing then verifies the signature of that leaf.
+      const sd = await decryptSenderData(pm, this.#state.keySchedule.senderDataSecret, this.#cs);
+      if (!sd) throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'sender data does not decrypt');
+      senderLeaf = sd.leafIndex;
+      result = await processPrivateMessage(this.#state, pm, emptyPskIndex, this.#cs);
+    } catch (cause) {
+      throw mlsError('E2EE_ERR_MLS_MESSAGE', cause);
+    }
+    if (result.kind !== 'applicationMessage') {
+      throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected an application message');
+    }
+    result.consumed.forEach(zeroOutUint8Array);
+    this.#state = result.newState;
+    return { senderLeaf: senderLeaf as LeafIndex, data: result.message };
+  }
+
+  /** Processes a Commit from another member; returns the new epoch or that we were removed. */
+  async processCommit(commit: Uint8Array): Promise<CommitResult> {
+    this.#assertActive();
+    const msg = decode(commit);
+    if (msg.wireformat !== 'mls_private_message' && msg.wireformat !== 'mls_public_message') {
+      throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a Commit');
+    }
+    let isCommit = false;
+    let result;
+    try {
+      result = await processMessage(
+        msg,
+        this.#state,
+        emptyPskIndex,
+        (incoming) => {
+          isCommit = incoming.kind === 'commit';
+          return isCommit ? 'accept' : 'reject';
+        },
+        this.#cs,
+      );
+    } catch (cause) {
+      throw mlsError('E2EE_ERR_MLS_MESSAGE', cause);
+    }
+    if (result.kind !== 'newState' || !isCommit)
+      throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a Commit');
+    result.consumed.forEach(zeroOutUint8Array);
+    this.#state = result.newState;
+    if (this.#state.groupActiveState.kind === 'removedFromGroup')
+      return { kind: 'removed', epoch: this.epoch };
+    return { kind: 'epoch', epoch: this.epoch };
+  }
+
+  async #commit(
+    proposals: Proposal[],
+  ): Promise<{ commit: Uint8Array; welcome: Uint8Array | undefined }> {
+    this.#assertActive();
+    let res;
+    try {
+      res = await createCommit(
+        { state: this.#state, cipherSuite: this.#cs },
+        { extraProposals: proposals, ratchetTreeExtension: true },
+      );
+    } catch (cause) {
+      throw mlsError('E2EE_ERR_MLS_STATE', cause);
+    }
+    res.consumed.forEach(zeroOutUint8Array);
+    this.#state = res.newState;
+    const commit = encodeMlsMessage(res.commit);
+    const welcome = res.welcome
+      ? encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: res.welcome })
+      : undefined;
+    return { commit, welcome };
+  }
+
+  #assertActive(): void {
+    if (!this.active) throw new E2eeError('E2EE_ERR_NOT_A_MEMBER');
+  }
+}
