@@ -25,12 +25,12 @@ check "typecheck" npx tsc -p tsconfig.json
 check "lint" npx eslint .
 check "import boundaries" node scripts/check-imports.mjs
 
+echo "== build web app"
+if npm run build:web --silent; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: web build"; fi
+
 echo "== unit and scenario tests"
 npx vitest run --reporter=default --reporter=json --outputFile="$out/unit.json"
 count_vitest "$out/unit.json"
-
-echo "== build web app"
-if npm run build:web --silent; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: web build"; fi
 
 echo "== real-browser tests"
 npx vitest run --config vitest.e2e.config.ts --reporter=default --reporter=json --outputFile="$out/e2e.json"

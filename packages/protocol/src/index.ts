@@ -6,3 +6,4 @@ export * from './signaling/client-messages';
 export * from './signaling/server-messages';
 export * from './signaling/codec';
 export * from './signaling/e2ee';
+export * from './signaling/chat';

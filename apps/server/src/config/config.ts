@@ -35,8 +35,10 @@ export const configSchema = z.object({
     .object({
       workers: z.coerce.number().int().min(1).max(64).default(Math.max(1, availableParallelism())),
       keyframeRequestMinIntervalMs: z.coerce.number().int().min(100).max(10_000).default(500),
+      /** TEST ONLY: keep payload samples so tests can show what the server sees. */
+      inspection: z.boolean().default(false),
     })
-    .default({ workers: Math.max(1, availableParallelism()), keyframeRequestMinIntervalMs: 500 }),
+    .default({ workers: Math.max(1, availableParallelism()), keyframeRequestMinIntervalMs: 500, inspection: false }),
   reconnectGraceSeconds: z.coerce.number().int().min(1).max(600).default(30),
   /** Where the built web app is; the server serves it when present. */
   webRoot: z.string().default(resolve(import.meta.dirname, '../../../web/dist')),

@@ -10,6 +10,7 @@ export async function startMediaWorkers(config: Config, logger: Logger): Promise
         iceServers: config.ice.servers,
         iceAdditionalHostAddresses: config.ice.additionalHostAddresses,
         keyframeRequestMinIntervalMs: config.media.keyframeRequestMinIntervalMs,
+        inspection: config.media.inspection,
       }),
     ),
   );

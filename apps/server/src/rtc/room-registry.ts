@@ -1,4 +1,4 @@
-import type { JoinResult, KeyPackageEntry, MeetingId, ParticipantId, PublishTrack } from '@conclave/protocol';
+import type { ChatMode, JoinResult, KeyPackageEntry, MeetingId, ParticipantId, PublishTrack } from '@conclave/protocol';
 import type { MediaWorker } from '@conclave/sfu';
 import type { Logger } from '../logger';
 import type { SignalingPeer } from '../signaling/peer';
@@ -24,6 +24,8 @@ export interface ParticipantHandle {
   e2eeCommit(req: CommitRequest): { epoch: number };
   e2eeDisable(message: string): Promise<null>;
   e2eeAdmitHeld(id: ParticipantId): null;
+  chatSend(text: string, to: ParticipantId | null): { messageId: string };
+  chatSetMode(mode: ChatMode): null;
 }
 
 export interface RoomRegistryDeps {
@@ -73,6 +75,8 @@ export class RoomRegistry {
       e2eeCommit: (req) => room.e2eeCommit(participant, req),
       e2eeDisable: (message) => room.e2eeDisable(participant, message),
       e2eeAdmitHeld: (id) => room.e2eeAdmitHeld(participant, id),
+      chatSend: (text, to) => room.chatSend(participant, text, to),
+      chatSetMode: (mode) => room.chatSetMode(participant, mode),
     };
     return { handle, result };
   }
@@ -101,6 +105,12 @@ export class RoomRegistry {
     this.#rooms.set(meetingId, created);
     created.catch(() => this.#rooms.delete(meetingId));
     return created;
+  }
+
+  /** The live room of a meeting, for diagnostics and tests (undefined when nobody is in it). */
+  async room(meetingId: MeetingId): Promise<Room | undefined> {
+    const room = await this.#rooms.get(meetingId);
+    return room && !room.closed ? room : undefined;
   }
 
   /** Graceful shutdown: close every room (clients see the connection drop and retry). */

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ConclaveError } from '@conclave/protocol';
 import type {
   Capabilities,
+  ChatMode,
   JoinResult,
   KeyPackageEntry,
   MeetingId,
@@ -11,13 +12,14 @@ import type {
   ServerEvent,
   SubscribeTrack,
 } from '@conclave/protocol';
-import type { Producer, Router } from '@conclave/sfu';
+import type { PayloadSample, Producer, ProducerStats, Router } from '@conclave/sfu';
 import type { Logger } from '../logger';
 import type { MeetingSettings } from '../modules/meetings/meeting-store';
 import type { SignalingPeer } from '../signaling/peer';
 import type { CommitRequest } from './e2ee/delivery-service';
 import { DeliveryService } from './e2ee/delivery-service';
 import { clientSupportsE2ee } from './e2ee/e2ee-policy';
+import { ChatLog } from './chat/chat-log';
 import { RoomParticipant } from './participant';
 import { SubscriptionNegotiator } from './subscription-negotiator';
 
@@ -31,6 +33,15 @@ export interface RoomDeps {
   endMeeting: () => Promise<void>;
   /** Called once the room is empty and closed, so the registry can forget it. */
   onClosed: () => void;
+}
+
+export interface MediaInspection {
+  participantId: ParticipantId;
+  displayName: string;
+  source: PublishTrack['source'];
+  kind: 'audio' | 'video';
+  samples: PayloadSample[];
+  stats: ProducerStats;
 }
 
 export interface JoinRequest {
@@ -53,6 +64,7 @@ export class Room {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
   readonly #e2ee: DeliveryService;
+  readonly #chat = new ChatLog();
 
   constructor(deps: RoomDeps) {
     this.#deps = deps;
@@ -143,6 +155,7 @@ export class Room {
       resumed,
       e2ee: this.#e2ee.view(),
       held: p.held,
+      chat: { mode: this.#chat.mode, history: this.#chat.visibleTo(p.id) },
     };
   }
 
@@ -297,6 +310,62 @@ export class Room {
       this.close('meeting.ended');
       return null;
     });
+  }
+
+  // ---- chat (server-relayed, so unavailable while E2EE is on: DESIGN.md §4.1 rule 4)
+
+  #assertNotE2ee(): void {
+    if (this.#e2ee.active) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
+  }
+
+  chatSend(from: RoomParticipant, text: string, toId: ParticipantId | null): { messageId: string } {
+    this.#assertNotE2ee();
+    if (from.held) throw new ConclaveError('CHAT_DISABLED', 'You can chat once you are let in.');
+    const to = toId === null ? null : this.#participants.get(toId);
+    if (to === undefined) throw new ConclaveError('PARTICIPANT_NOT_FOUND');
+    const message = this.#chat.post(from, text, to);
+    if (to) {
+      to.peer?.send({ type: 'chat.message', message });
+      from.peer?.send({ type: 'chat.message', message });
+    } else {
+      for (const p of this.#participants.values()) if (!p.held) p.peer?.send({ type: 'chat.message', message });
+    }
+    return { messageId: message.id };
+  }
+
+  chatSetMode(by: RoomParticipant, mode: ChatMode): null {
+    this.#chat.setMode(by, mode);
+    this.#broadcast({ type: 'chat.mode', mode });
+    return null;
+  }
+
+  // ---- diagnostics for tests and operators (no key material exists here to show)
+
+  /** What the SFU receives from each publisher (needs media.inspection) and its counters. */
+  async inspectMedia(): Promise<MediaInspection[]> {
+    const out: MediaInspection[] = [];
+    for (const p of this.#participants.values()) {
+      for (const t of p.published.values()) {
+        const [samples, stats] = await Promise.all([t.producer.inspectPayloads().catch(() => []), t.producer.getStats()]);
+        out.push({ participantId: p.id, displayName: p.displayName, source: t.source, kind: t.producer.kind, samples, stats });
+      }
+    }
+    return out;
+  }
+
+  /** Sends an event to every member as if it came from the server's own logic (forgery tests). */
+  inject(event: ServerEvent): void {
+    this.#broadcast(event);
+  }
+
+  /** The Delivery Service forgets `id` as a member (a removal) while the SFU keeps its media. */
+  dropFromE2eeKeepMedia(id: ParticipantId): void {
+    const p = this.#participants.get(id);
+    if (p) this.#e2ee.participantLeft(p);
+  }
+
+  e2eeView() {
+    return this.#e2ee.view();
   }
 
   // ---- end-to-end encryption (the Delivery Service does the work)

@@ -138,6 +138,10 @@ export class SignalingSession implements SignalingPeer {
         return handle.e2eeDisable(message.message);
       case 'e2ee.admitHeld':
         return handle.e2eeAdmitHeld(message.participantId);
+      case 'chat.send':
+        return handle.chatSend(message.text, message.to);
+      case 'chat.setMode':
+        return handle.chatSetMode(message.mode);
       default: {
         const unreachable: never = message;
         throw new ConclaveError('UNKNOWN_MESSAGE_TYPE', `Unhandled ${String(unreachable)}`);

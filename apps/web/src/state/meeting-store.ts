@@ -1,6 +1,6 @@
 import { RoomClient } from '@conclave/client';
 import type { ConnectionState, E2eeView, RemoteTrack } from '@conclave/client';
-import type { MeetingId, Participant, ParticipantId, Role } from '@conclave/protocol';
+import type { ChatMessage, ChatMode, MeetingId, Participant, ParticipantId, Role } from '@conclave/protocol';
 import { signalingUrl } from '../app/api';
 
 export interface MeetingSnapshot {
@@ -20,6 +20,7 @@ export interface MeetingSnapshot {
   held: boolean;
   /** The host may turn E2EE back on: the unsupported participant left. */
   reenableOffer: string | undefined;
+  chat: { mode: ChatMode; messages: ChatMessage[]; unread: number };
 }
 
 export interface JoinOptions {
@@ -52,7 +53,10 @@ export class MeetingStore {
     banners: [],
     held: false,
     reenableOffer: undefined,
+    chat: { mode: 'everyone', messages: [], unread: 0 },
   };
+  /** The chat panel is open: new messages are read as they come. */
+  #chatOpen = false;
 
   subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
@@ -74,6 +78,11 @@ export class MeetingStore {
     const id = ++this.#noticeId;
     this.#update({ notices: [...this.#snapshot.notices.slice(-4), { id, text }] });
     setTimeout(() => this.#update({ notices: this.#snapshot.notices.filter((n) => n.id !== id) }), 6000);
+  }
+
+  setChatOpen(open: boolean): void {
+    this.#chatOpen = open;
+    if (open) this.#update({ chat: { ...this.#snapshot.chat, unread: 0 } });
   }
 
   dismissBanner(id: number): void {
@@ -108,8 +117,21 @@ export class MeetingStore {
     room.on('notice', (text) => this.notify(text));
     room.on('e2ee', (e2ee) => this.#update({ e2ee }));
     room.on('banner', (b) => this.#update({ banners: [...this.#snapshot.banners.slice(-5), { id: ++this.#noticeId, ...b }] }));
-    room.on('held', (held) => this.#update({ held }));
+    room.on('held', (held) => {
+      const released = this.#snapshot.held && !held;
+      this.#update({ held });
+      if (released) {
+        this.#update({
+          banners: [...this.#snapshot.banners, { id: ++this.#noticeId, tone: 'warning', text: 'End-to-end encryption was turned off so you could join. This meeting is now encrypted in transit only.' }],
+        });
+      }
+    });
     room.on('reenableOffered', (name) => this.#update({ reenableOffer: name }));
+    room.on('chat', ({ mode, messages }) => {
+      const before = this.#snapshot.chat;
+      const fresh = messages.slice(before.messages.length).filter((m) => m.from !== room.selfId).length;
+      this.#update({ chat: { mode, messages, unread: this.#chatOpen ? 0 : before.unread + Math.max(0, fresh) } });
+    });
     room.onError = (err) => console.error(err);
     this.#room = room;
     // Closing the tab is leaving: the others rekey at once instead of after the reconnect grace.

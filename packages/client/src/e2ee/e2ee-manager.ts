@@ -274,6 +274,11 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.emit('banner', { tone: 'warning', text });
   }
 
+  /** TEST ONLY: this device opens frames with a wrong key from now on. */
+  async corruptReceiveKeysForTest(): Promise<void> {
+    await this.#deps.worker?.corruptReceiveKeys();
+  }
+
   // ---- host actions
 
   async enable(): Promise<void> {

@@ -52,6 +52,8 @@ export class E2eeEngine {
   #pending: PendingJoin[] = [];
   #session: GroupSession | undefined;
   #keyring: MlsFrameKeyring;
+  /** TEST ONLY: a receive keyring holding a wrong key, to show what a device with bad keys gets. */
+  #wrongReceiveKeys: MlsFrameKeyring | undefined;
   /** Encrypt outgoing frames and require incoming ones to be sealed. */
   #encrypting = false;
   /** Video frames were dropped since the last keyframe: the decoder needs a new one. */
@@ -115,8 +117,10 @@ export class E2eeEngine {
   async processCommit(bytes: Uint8Array): Promise<'epoch' | 'removed'> {
     const result = await this.#requireSession().processCommit(bytes);
     if (result.kind === 'removed') {
-      // RFC 9420 §12.4: removed; nothing of the next epoch is ours to know.
+      // RFC 9420 §12.4: removed; nothing of the next epoch is ours to know. The meeting is still
+      // encrypted, so frames keep being dropped rather than shown or sent in the clear.
       this.#reset();
+      this.#encrypting = true;
       return 'removed';
     }
     await this.#installEpoch();
@@ -188,6 +192,22 @@ export class E2eeEngine {
   expectEncryption(on: boolean): void {
     if (on) this.#encrypting = true;
     else if (!this.#session?.active) this.#encrypting = false;
+  }
+
+  /**
+   * TEST ONLY: from now on this device opens frames with a random key for the current epoch,
+   * like a device whose key schedule went wrong. It only ever hurts this device.
+   */
+  async corruptReceiveKeys(): Promise<void> {
+    const session = this.#requireSession();
+    const wrong = this.#newKeyring();
+    await wrong.install({
+      epoch: session.epoch,
+      baseKey: this.#opts.backend.randomBytes(this.#keyring.suite.nk),
+      ownLeafIndex: session.ownLeafIndex,
+      members: session.members().map((m) => m.leafIndex),
+    });
+    this.#wrongReceiveKeys = wrong;
   }
 
   /** After an authenticated "e2ee-off": stop sealing, forget the group. */
@@ -272,7 +292,7 @@ export class E2eeEngine {
     }
     try {
       const metadata = data.subarray(0, clear);
-      const { plaintext } = await this.#keyring.decrypt(data.subarray(clear), metadata);
+      const { plaintext } = await (this.#wrongReceiveKeys ?? this.#keyring).decrypt(data.subarray(clear), metadata);
       const out = new Uint8Array(clear + plaintext.length);
       out.set(metadata, 0);
       out.set(plaintext, clear);

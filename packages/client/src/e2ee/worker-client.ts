@@ -74,6 +74,10 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
   expectEncryption(on: boolean) {
     return this.#call<null>({ kind: 'expectEncryption', on });
   }
+  /** TEST ONLY: see E2eeEngine.corruptReceiveKeys. */
+  corruptReceiveKeys() {
+    return this.#call<null>({ kind: 'test.corruptReceiveKeys' });
+  }
   turnOff() {
     return this.#call<null>({ kind: 'turnOff' });
   }

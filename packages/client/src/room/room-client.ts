@@ -1,5 +1,5 @@
 import { ConclaveError, PROTOCOL_VERSION } from '@conclave/protocol';
-import type { Capabilities, JoinResult, MeetingId, Participant, ParticipantId, Role, ServerEvent } from '@conclave/protocol';
+import type { Capabilities, ChatMessage, ChatMode, JoinResult, MeetingId, Participant, ParticipantId, Role, ServerEvent } from '@conclave/protocol';
 import type { E2eeView } from '../e2ee/e2ee-manager';
 import { E2eeManager } from '../e2ee/e2ee-manager';
 import { detectCapabilities } from '../e2ee/capabilities';
@@ -46,6 +46,7 @@ export type RoomClientEvents = {
   reenableOffered: [string];
   /** This participant is held out of an E2EE meeting, or was let in. */
   held: [boolean];
+  chat: [{ mode: ChatMode; messages: ChatMessage[] }];
 };
 
 /**
@@ -67,6 +68,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   readonly #capabilities: Capabilities;
   readonly e2ee: E2eeManager;
   #held = false;
+  #chatMode: ChatMode = 'everyone';
+  #chatMessages: ChatMessage[] = [];
 
   constructor(opts: RoomClientOptions) {
     super();
@@ -169,6 +172,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     signal.on('close', ({ code }) => this.#onSignalClosed(signal, code));
     signal.on('protocolError', (m) => this.emit('notice', m));
     this.#held = result.held;
+    this.#chatMode = result.chat.mode;
+    this.#chatMessages = result.chat.history;
+    this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
     this.#setState({ status: 'connected' });
     this.emit('participants', this.participants);
     this.emit('held', this.#held);
@@ -240,6 +246,14 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         return;
       case 'meeting.ended':
         this.#finish({ status: 'ended' });
+        return;
+      case 'chat.message':
+        this.#chatMessages = [...this.#chatMessages, ev.message];
+        this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
+        return;
+      case 'chat.mode':
+        this.#chatMode = ev.mode;
+        this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
         return;
       case 'e2ee.state':
       case 'e2ee.pending':
@@ -321,6 +335,14 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   async #sendMediaState(): Promise<void> {
     if (this.#state.status !== 'connected') return;
     await this.#signal?.request({ type: 'media.state', audioMuted: this.#audioMuted, videoMuted: this.#videoMuted });
+  }
+
+  async sendChat(text: string, to: ParticipantId | null): Promise<void> {
+    await this.#requireSignal().request({ type: 'chat.send', text, to });
+  }
+
+  async setChatMode(mode: ChatMode): Promise<void> {
+    await this.#requireSignal().request({ type: 'chat.setMode', mode });
   }
 
   hostMute(id: ParticipantId): Promise<unknown> {

@@ -7,6 +7,7 @@ import {
   requestIdSchema,
   sdpSchema,
 } from './common';
+import { chatClientMessages } from './chat';
 import { capabilitiesSchema, e2eeClientMessages } from './e2ee';
 
 // Messages a client sends. Every one is a request: it carries an `id` and gets exactly one
@@ -99,6 +100,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   hostRemove,
   hostEnd,
   ...e2eeClientMessages,
+  ...chatClientMessages,
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

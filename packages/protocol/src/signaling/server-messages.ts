@@ -10,6 +10,7 @@ import {
   roleSchema,
   sdpSchema,
 } from './common';
+import { chatMessageSchema, chatModeSchema, chatServerEvents } from './chat';
 import { e2eeServerEvents, e2eeStateSchema } from './e2ee';
 
 // Messages the server sends: one `response` per request, and events.
@@ -31,6 +32,8 @@ export const joinResultSchema = z.object({
   e2ee: e2eeStateSchema,
   /** true when this participant is held out of an E2EE meeting (policy `hold`). */
   held: z.boolean(),
+  /** Chat so far that this participant may read, and who may chat. */
+  chat: z.object({ mode: chatModeSchema, history: z.array(chatMessageSchema) }),
 });
 export type JoinResult = z.infer<typeof joinResultSchema>;
 
@@ -95,6 +98,7 @@ export const serverMessageSchema = z.union([
     removed,
     meetingEnded,
     ...e2eeServerEvents,
+    ...chatServerEvents,
   ]),
 ]);
 

@@ -124,6 +124,22 @@ describe('the MLS Delivery Service', () => {
     expect(released()).toBe(1);
   });
 
+  it('offers the host to turn it back on when the participant who forced it off leaves', async () => {
+    const { ds, add, events, people } = setup();
+    const host = add('host', 'host');
+    ds.enable(host);
+    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', added: [], removed: [] });
+    const old = add('old', 'participant', false);
+    old.held = true;
+    ds.unsupportedJoined(old);
+    expect(events('host', 'e2ee.downgradeRequired')).toHaveLength(1);
+    await ds.disable(host, 'T0ZG');
+    old.held = false; // let in once E2EE went off
+    people.delete(old.id);
+    ds.participantLeft(old);
+    expect(events('host', 'e2ee.reenableOffered')).toEqual([{ type: 'e2ee.reenableOffered', displayName: 'old' }]);
+  });
+
   it('holds no key material: its whole state is public MLS data and ids', () => {
     const { ds, add } = setup();
     const host = add('host', 'host');

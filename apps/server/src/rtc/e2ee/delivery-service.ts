@@ -214,7 +214,7 @@ export class DeliveryService {
   participantLeft(p: RoomParticipant): void {
     this.#keyPackages.delete(p.id);
     this.#pendingAdd.delete(p.id);
-    if (p.held && this.#downgradedFor === p.id) {
+    if (this.#downgradedFor === p.id) {
       const host = [...this.#port.participants()].find((x) => x.role === 'host' && x.id !== p.id);
       if (host && this.#status === 'off') this.#port.send(host.id, { type: 'e2ee.reenableOffered', displayName: p.displayName });
       this.#downgradedFor = undefined;

@@ -2,6 +2,7 @@ import { formatMeetingId } from '@conclave/protocol';
 import type { MeetingId } from '@conclave/protocol';
 import { useEffect, useState } from 'react';
 import type { MeetingSnapshot, MeetingStore } from '../../state/meeting-store';
+import { ChatPanel } from './ChatPanel';
 import { ConnectionBanner } from './ConnectionBanner';
 import { CopyInviteButton } from './CopyInviteButton';
 import { MoreMenu } from './MoreMenu';
@@ -21,7 +22,11 @@ export interface MeetingRoomProps {
 }
 
 export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomProps) {
-  const [panel, setPanel] = useState<'none' | 'participants' | 'security'>('none');
+  const [panel, setPanelState] = useState<'none' | 'participants' | 'security' | 'chat'>('none');
+  const setPanel = (next: typeof panel) => {
+    setPanelState(next);
+    store.setChatOpen(next === 'chat');
+  };
   const [confirmEnd, setConfirmEnd] = useState(false);
   const room = store.room;
   const isHost = snapshot.role === 'host';
@@ -29,7 +34,11 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   const self = snapshot.participants.find((p) => p.id === snapshot.selfId);
   const others = snapshot.participants.filter((p) => p.id !== snapshot.selfId);
   const inviteUrl = `${location.origin}/m/${meetingId}`;
-  const e2eeOn = snapshot.e2ee?.meeting.status === 'on' && Boolean(snapshot.e2ee.local?.encrypting);
+  // The shield shows what this device does, not what the server says (DESIGN.md §4.3).
+  const e2eeOn = Boolean(snapshot.e2ee?.local?.inGroup && snapshot.e2ee.local.encrypting);
+  // Server-processed features are off while E2EE is on (DESIGN.md §4.1 rule 4).
+  const e2eeBlocks = snapshot.e2ee?.meeting.status !== undefined && snapshot.e2ee.meeting.status !== 'off';
+  const E2EE_REASON = 'Not available with end-to-end encryption.';
 
   // Keep what the room sends in step with the local devices.
   useEffect(() => {
@@ -126,6 +135,19 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             onClose={() => setPanel('none')}
           />
         )}
+        {panel === 'chat' && (
+          <ChatPanel
+            messages={snapshot.chat.messages}
+            mode={snapshot.chat.mode}
+            participants={snapshot.participants}
+            selfId={snapshot.selfId}
+            isHost={isHost}
+            disabledReason={e2eeBlocks ? E2EE_REASON : undefined}
+            onSend={(text, to) => room!.sendChat(text, to)}
+            onSetMode={(mode) => act(() => room!.setChatMode(mode))}
+            onClose={() => setPanel('none')}
+          />
+        )}
         {panel === 'security' && <SecurityPanel e2ee={snapshot.e2ee} participants={snapshot.participants} onClose={() => setPanel('none')} />}
       </div>
       {snapshot.remoteTracks
@@ -157,6 +179,14 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           onClick={() => setPanel(panel === 'participants' ? 'none' : 'participants')}
         >
           Participants ({snapshot.participants.length})
+        </button>
+        <button
+          className="tool"
+          aria-pressed={panel === 'chat'}
+          title={e2eeBlocks ? E2EE_REASON : undefined}
+          onClick={() => setPanel(panel === 'chat' ? 'none' : 'chat')}
+        >
+          Chat{snapshot.chat.unread > 0 ? ` (${snapshot.chat.unread} new)` : ''}
         </button>
         <CopyInviteButton url={inviteUrl} />
         <MoreMenu

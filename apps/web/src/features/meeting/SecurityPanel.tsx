@@ -5,7 +5,7 @@ import type { Participant } from '@conclave/protocol';
 export function SecurityPanel({ e2ee, participants, onClose }: { e2ee: E2eeView | undefined; participants: Participant[]; onClose: () => void }) {
   const tls = location.protocol === 'https:';
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
-  const on = e2ee?.meeting.status === 'on' && e2ee.local?.encrypting;
+  const on = Boolean(e2ee?.local?.inGroup && e2ee.local.encrypting);
   return (
     <aside className="panel" aria-label="Security">
       <header className="panel-header">
@@ -29,10 +29,16 @@ export function SecurityPanel({ e2ee, participants, onClose }: { e2ee: E2eeView 
         </dd>
         <dt>End-to-end encryption</dt>
         <dd data-testid="e2ee-status">
-          {e2ee?.meeting.status === 'starting' ? 'Starting…' : on ? 'On' : e2ee?.meeting.status === 'on' ? 'On — this device is getting the key…' : 'Off'}
+          {on
+            ? 'On'
+            : e2ee?.meeting.status === 'starting'
+              ? 'Starting…'
+              : e2ee?.meeting.status === 'on'
+                ? 'On — this device is getting the key…'
+                : 'Off'}
         </dd>
       </dl>
-      {on && e2ee.local && (
+      {on && e2ee?.local && (
         <>
           <h3>Security code</h3>
           <p className="security-code" data-testid="security-code" aria-label="Security code">{e2ee.local.securityCode}</p>

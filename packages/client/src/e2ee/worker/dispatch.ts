@@ -24,6 +24,8 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
     case 'turnOff':
       engine.turnOff();
       return null;
+    case 'test.corruptReceiveKeys':
+      return engine.corruptReceiveKeys();
     case 'expectEncryption':
       engine.expectEncryption(req.on);
       return null;

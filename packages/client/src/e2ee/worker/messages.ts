@@ -17,6 +17,7 @@ export type WorkerRequest =
   | { kind: 'openControl'; id: number; data: Uint8Array }
   | { kind: 'turnOff'; id: number }
   | { kind: 'expectEncryption'; id: number; on: boolean }
+  | { kind: 'test.corruptReceiveKeys'; id: number }
   | { kind: 'status'; id: number };
 
 /** Legacy encoded-streams API: the main thread transfers each sender/receiver's streams. */
@@ -36,7 +37,7 @@ export type WorkerOutbound =
   | { kind: 'status'; status: EngineStatus; counters: FrameCounters; lastDecryptError?: string | undefined }
   | { kind: 'keyFrameNeeded' };
 
-const requestKinds = new Set(['init', 'makeKeyPackage', 'createGroup', 'commit', 'processCommit', 'joinFromWelcome', 'sealControl', 'openControl', 'turnOff', 'status', 'expectEncryption']);
+const requestKinds = new Set(['init', 'makeKeyPackage', 'createGroup', 'commit', 'processCommit', 'joinFromWelcome', 'sealControl', 'openControl', 'turnOff', 'status', 'expectEncryption', 'test.corruptReceiveKeys']);
 
 const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 const isBytesArray = (v: unknown): v is Uint8Array[] => Array.isArray(v) && v.length <= 1000 && v.every(isBytes);

@@ -1,0 +1,104 @@
+// npm run bench:e2ee-meeting — E2EE meeting costs that a user feels.
+//
+// Rekey latency with Node bots (real signaling, real Delivery Service, real MLS): from a device's
+// leave to the remaining devices being on the new epoch, at 50 and 200 devices (target: at most
+// 1 s at 200). The committer (host bot) and one observed member run the full client E2EE code;
+// the other devices are silent members that joined with real KeyPackages and never speak again
+// (one process cannot run 200 full clients in parallel; on real devices members process commits
+// at the same time, so committer + one member is the critical path).
+// Baseline in the same run: one member processing one Remove commit directly with GroupSession
+// at the same size; the rekey latency is printed as a ratio to it.
+//
+// Flags: --sizes 50,200   --rounds 3
+import { GroupSession } from '@conclave/e2ee';
+import { PROTOCOL_VERSION } from '@conclave/protocol';
+import { createMeeting } from '../test/support/browser';
+import { joinBot, waitForView } from '../test/support/bots';
+import { startTestServer } from '../test/support/test-server';
+import { WsClient } from '../test/support/ws-client';
+import { SEND_SWITCH_DELAY_MS } from '../packages/client/src/e2ee/timing';
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
+};
+const sizes = arg('sizes', '50,200').split(',').map(Number);
+const rounds = Number(arg('rounds', '3'));
+
+async function silentDevice(baseUrl: string, meetingId: string, i: number): Promise<WsClient> {
+  const c = await WsClient.connect(baseUrl);
+  const joined = await c.request({
+    type: 'join',
+    protocolVersion: PROTOCOL_VERSION,
+    meetingId,
+    displayName: `Silent ${i}`,
+    capabilities: { encodedTransform: 'native', mlsCiphersuites: [1], clientLabel: 'bench' },
+  });
+  const id = (joined.result as { participantId: string }).participantId;
+  const kp = await GroupSession.makeKeyPackage({ userId: id, displayName: `Silent ${i}`, deviceId: id });
+  await c.request({ type: 'e2ee.keyPackage', keyPackage: Buffer.from(kp.keyPackage).toString('base64') });
+  return c;
+}
+
+/** Baseline: processing one Remove commit in a group of n, measured directly. */
+async function baselineProcessRemove(n: number): Promise<number> {
+  const who = (i: number) => ({ userId: `u${i}`, displayName: `U${i}`, deviceId: `d${i}` });
+  const a = await GroupSession.create(who(0));
+  const pending = await Promise.all(Array.from({ length: n - 1 }, (_, i) => GroupSession.makeKeyPackage(who(i + 1))));
+  const add = await a.commitChanges(pending.map((p) => p.keyPackage), []);
+  const b = await GroupSession.joinFromWelcome(add.welcome!, pending[0]!);
+  const victim = a.members().find((m) => m.identity.userId === `u${n - 1}`)!.leafIndex;
+  const { commit } = await a.commitChanges([], [victim]);
+  const t0 = performance.now();
+  await b.processCommit(commit);
+  return performance.now() - t0;
+}
+
+async function main(): Promise<void> {
+  console.log(`E2EE meeting bench: sizes ${sizes.join(', ')}, ${rounds} leave(s) each; two-phase send switch ${SEND_SWITCH_DELAY_MS} ms`);
+  const server = await startTestServer({ reconnectGraceSeconds: 60 });
+  try {
+    for (const n of sizes) {
+      const meeting = await createMeeting(server.url);
+      const host = await joinBot(server.url, meeting.meetingId, 'Host bot', meeting.hostKey);
+      const member = await joinBot(server.url, meeting.meetingId, 'Member bot');
+      const silent: WsClient[] = [];
+      for (let i = 0; i < n - 2; i++) silent.push(await silentDevice(server.url, meeting.meetingId, i));
+      const t0 = performance.now();
+      await host.room.e2ee.enable();
+      await waitForView(member, (v) => v.local?.roster.length === n, 120_000);
+      const buildMs = performance.now() - t0;
+      const latencies: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const epoch = member.room.e2ee.view.local!.epoch!;
+        const leaving = silent.pop()!;
+        const start = performance.now();
+        await leaving.request({ type: 'leave' });
+        await Promise.all([host, member].map((b) => waitForView(b, (v) => (v.local?.epoch ?? 0) > epoch, 60_000)));
+        latencies.push(performance.now() - start);
+        leaving.close();
+      }
+      const baseline = await baselineProcessRemove(n);
+      const median = [...latencies].sort((a, b) => a - b)[Math.floor(latencies.length / 2)]!;
+      console.log(
+        `n=${n}: group built in ${buildMs.toFixed(0)} ms; leave -> new epoch on committer and member: median ${median.toFixed(0)} ms ` +
+          `(runs ${latencies.map((l) => l.toFixed(0)).join(', ')}); + send switch = ${(median + SEND_SWITCH_DELAY_MS).toFixed(0)} ms; ` +
+          `baseline (process one Remove at n=${n}) ${baseline.toFixed(0)} ms; ratio ${(median / baseline).toFixed(2)}x; ` +
+          `target <= 1000 ms at 200: ${n === 200 ? (median + SEND_SWITCH_DELAY_MS <= 1000 ? 'met' : 'NOT met') : 'n/a'}`,
+      );
+      for (const c of silent) c.close();
+      await host.room.leave();
+      await member.room.leave();
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
