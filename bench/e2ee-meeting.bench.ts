@@ -9,10 +9,26 @@
 // Baseline in the same run: one member processing one Remove commit directly with GroupSession
 // at the same size; the rekey latency is printed as a ratio to it.
 //
-// Flags: --sizes 50,200   --rounds 3
+// Browsers (--browsers, on by default): three headless Chromiums in one meeting. A fourth joins
+// with E2EE off and then with E2EE on, alternately; join-to-first-decoded-frame is compared as a
+// ratio (target: at most 1.2x). Then one leaves an E2EE meeting and the time until every remaining
+// device is on the new epoch is printed.
+//
+// Flags: --sizes 50,200   --rounds 3   --browser-rounds 2   --no-browsers
 import { GroupSession } from '@conclave/e2ee';
 import { PROTOCOL_VERSION } from '@conclave/protocol';
-import { createMeeting } from '../test/support/browser';
+import {
+  createMeeting,
+  e2eeView,
+  hostNewMeeting,
+  joinMeeting,
+  launchChromium,
+  newParticipant,
+  remoteStats,
+  turnOnE2ee,
+  waitForE2eeShield,
+} from '../test/support/browser';
+import type { Participant } from '../test/support/browser';
 import { joinBot, waitForView } from '../test/support/bots';
 import { startTestServer } from '../test/support/test-server';
 import { WsClient } from '../test/support/ws-client';
@@ -54,7 +70,85 @@ async function baselineProcessRemove(n: number): Promise<number> {
   return performance.now() - t0;
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** ms from the join button to the first decoded frame of every other participant. */
+async function joinToFirstFrame(p: Participant, invite: string, others: number): Promise<number> {
+  await p.page.goto(invite);
+  await p.page.getByLabel('Your name').fill(p.name);
+  const t0 = Date.now();
+  await p.page.getByRole('button', { name: 'Join now' }).click();
+  for (;;) {
+    const s = await remoteStats(p.page).catch(() => []);
+    if (s.length === others && s.every((x) => x.framesDecoded > 0)) return Date.now() - t0;
+    if (Date.now() - t0 > 30_000) throw new Error('no video within 30 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function browserBench(rounds: number): Promise<void> {
+  const server = await startTestServer();
+  const browser = await launchChromium();
+  try {
+    const host = await newParticipant(browser, 'Host');
+    const invite = await hostNewMeeting(host, server.url);
+    const bob = await newParticipant(browser, 'Bob');
+    await joinMeeting(bob, invite);
+    const times: Record<'off' | 'on', number[]> = { off: [], on: [] };
+    for (let r = 0; r < rounds; r++) {
+      for (const mode of ['off', 'on'] as const) {
+        const on = (await e2eeView(host)).status === 'on';
+        if (mode === 'on' && !on) {
+          await turnOnE2ee(host);
+          await waitForE2eeShield(bob);
+        }
+        if (mode === 'off' && on) {
+          await host.page.getByRole('button', { name: 'More' }).click();
+          await host.page.getByRole('menuitem', { name: 'Turn off end-to-end encryption' }).click();
+          await bob.page.getByTestId('shield').filter({ hasText: 'Encrypted in transit' }).waitFor();
+        }
+        await new Promise((r2) => setTimeout(r2, 1500));
+        const joiner = await newParticipant(browser, `Joiner ${mode} ${r}`);
+        times[mode].push(await joinToFirstFrame(joiner, invite, 2));
+        await joiner.page.getByRole('button', { name: 'Leave' }).click();
+        await joiner.context.close();
+        await new Promise((r2) => setTimeout(r2, 1500));
+      }
+    }
+    const off = median(times.off);
+    const on = median(times.on);
+    console.log(
+      `browsers: join -> first decoded frame of both others: E2EE off median ${off} ms (${times.off.join(', ')}), ` +
+        `E2EE on median ${on} ms (${times.on.join(', ')}); ratio ${(on / off).toFixed(2)}x (target <= 1.2x: ${on / off <= 1.2 ? 'met' : 'NOT met'})`,
+    );
+    // Rekey with browsers: a third joins, then leaves; time until both others are on the new epoch.
+    if ((await e2eeView(host)).status !== 'on') {
+      await turnOnE2ee(host);
+      await waitForE2eeShield(bob);
+    }
+    const carol = await newParticipant(browser, 'Carol');
+    await joinMeeting(carol, invite);
+    await waitForE2eeShield(carol);
+    const epoch = (await e2eeView(host)).epoch ?? 0;
+    await new Promise((r2) => setTimeout(r2, 2000));
+    const t0 = Date.now();
+    await carol.page.getByRole('button', { name: 'Leave' }).click();
+    for (;;) {
+      const views = await Promise.all([host, bob].map((p) => e2eeView(p)));
+      if (views.every((v) => (v.epoch ?? 0) > epoch)) break;
+      if (Date.now() - t0 > 20_000) throw new Error('no rekey within 20 s');
+      await new Promise((r2) => setTimeout(r2, 25));
+    }
+    const rekey = Date.now() - t0;
+    console.log(`browsers: leave -> both remaining devices on the new epoch: ${rekey} ms; + send switch = ${rekey + SEND_SWITCH_DELAY_MS} ms`);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  if (!process.argv.includes('--no-browsers')) await browserBench(Number(arg('browser-rounds', '2')));
   console.log(`E2EE meeting bench: sizes ${sizes.join(', ')}, ${rounds} leave(s) each; two-phase send switch ${SEND_SWITCH_DELAY_MS} ms`);
   const server = await startTestServer({ reconnectGraceSeconds: 60 });
   try {
@@ -79,12 +173,12 @@ async function main(): Promise<void> {
         leaving.close();
       }
       const baseline = await baselineProcessRemove(n);
-      const median = [...latencies].sort((a, b) => a - b)[Math.floor(latencies.length / 2)]!;
+      const mid = median(latencies);
       console.log(
-        `n=${n}: group built in ${buildMs.toFixed(0)} ms; leave -> new epoch on committer and member: median ${median.toFixed(0)} ms ` +
-          `(runs ${latencies.map((l) => l.toFixed(0)).join(', ')}); + send switch = ${(median + SEND_SWITCH_DELAY_MS).toFixed(0)} ms; ` +
-          `baseline (process one Remove at n=${n}) ${baseline.toFixed(0)} ms; ratio ${(median / baseline).toFixed(2)}x; ` +
-          `target <= 1000 ms at 200: ${n === 200 ? (median + SEND_SWITCH_DELAY_MS <= 1000 ? 'met' : 'NOT met') : 'n/a'}`,
+        `n=${n}: group built in ${buildMs.toFixed(0)} ms; leave -> new epoch on committer and member: median ${mid.toFixed(0)} ms ` +
+          `(runs ${latencies.map((l) => l.toFixed(0)).join(', ')}); + send switch = ${(mid + SEND_SWITCH_DELAY_MS).toFixed(0)} ms; ` +
+          `baseline (process one Remove at n=${n}) ${baseline.toFixed(0)} ms; ratio ${(mid / baseline).toFixed(2)}x; ` +
+          `target <= 1000 ms at 200: ${n === 200 ? (mid + SEND_SWITCH_DELAY_MS <= 1000 ? 'met' : 'NOT met') : 'n/a'}`,
       );
       for (const c of silent) c.close();
       await host.room.leave();
