@@ -186,3 +186,20 @@ export async function joinAsHost(p: Participant, meeting: { meetingId: string; h
   await p.context.addInitScript(([id, key]) => localStorage.setItem(`conclave.hostKey.${id}`, key), [meeting.meetingId, meeting.hostKey] as const);
   await joinMeeting(p, meeting.joinUrl);
 }
+
+/** Decoded frames per remote video track, by source (camera, screen). */
+export function remoteVideoBySource(page: Page): Promise<{ participantId: string; source: string; framesDecoded: number; frameWidth: number }[]> {
+  return page.evaluate(async () => {
+    interface Track { participantId: string; kind: string; source: string; track: MediaStreamTrack }
+    const room = (window as unknown as { conclave?: { room: { peerConnections: { subscribe?: RTCPeerConnection }; remoteTracks: Track[] } } }).conclave?.room;
+    const pc = room?.peerConnections.subscribe;
+    if (!room || !pc) return [];
+    const owner = new Map(room.remoteTracks.filter((t) => t.kind === 'video').map((t) => [t.track.id, t]));
+    const out: { participantId: string; source: string; framesDecoded: number; frameWidth: number }[] = [];
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+      const t = s.type === 'inbound-rtp' && s.kind === 'video' ? owner.get(s.trackIdentifier as string) : undefined;
+      if (t) out.push({ participantId: t.participantId, source: t.source, framesDecoded: (s.framesDecoded as number) ?? 0, frameWidth: (s.frameWidth as number) ?? 0 });
+    });
+    return out;
+  });
+}

@@ -24,6 +24,7 @@ export class RoomParticipant {
   role: Role;
   audioMuted = false;
   videoMuted = false;
+  screenSharing = false;
   /** Found by feature detection at join (encoded transforms + our MLS ciphersuite). */
   e2eeCapable: boolean;
   clientLabel: string;
@@ -70,6 +71,7 @@ export class RoomParticipant {
       e2eeCapable: this.e2eeCapable,
       clientLabel: this.clientLabel,
       held: this.held,
+      sharing: this.screenSharing && [...this.published.values()].some((t) => t.source === 'screen' && !t.producer.closed),
     };
   }
 

@@ -11,7 +11,7 @@ export interface ParticipantHandle {
   readonly participantId: ParticipantId;
   leave(reason: 'left'): Promise<void>;
   disconnected(): void;
-  setMediaState(audioMuted: boolean, videoMuted: boolean): Promise<null>;
+  setMediaState(audioMuted: boolean, videoMuted: boolean, screenSharing: boolean): Promise<null>;
   publish(sdp: string, tracks: PublishTrack[]): Promise<{ sdp: string }>;
   subscribeAnswer(sdp: string): Promise<null>;
   subscribeRestart(): null;
@@ -19,6 +19,7 @@ export interface ParticipantHandle {
   hostMute(id: ParticipantId): Promise<null>;
   hostRemove(id: ParticipantId): Promise<null>;
   hostEnd(): Promise<null>;
+  hostStopShare(id: ParticipantId): null;
   e2eeKeyPackage(keyPackage: string): null;
   e2eeEnable(): { keyPackages: KeyPackageEntry[] };
   e2eeCommit(req: CommitRequest): { epoch: number };
@@ -62,7 +63,7 @@ export class RoomRegistry {
       participantId: participant.id,
       leave: (reason) => room.leave(participant, reason),
       disconnected: () => room.disconnected(participant, peer),
-      setMediaState: (a, v) => room.setMediaState(participant, a, v),
+      setMediaState: (a, v, s) => room.setMediaState(participant, a, v, s),
       publish: (sdp, tracks) => room.publish(participant, sdp, tracks),
       subscribeAnswer: (sdp) => room.subscribeAnswer(participant, sdp),
       subscribeRestart: () => room.subscribeRestart(participant),
@@ -70,6 +71,7 @@ export class RoomRegistry {
       hostMute: (id) => room.hostMute(participant, id),
       hostRemove: (id) => room.hostRemove(participant, id),
       hostEnd: () => room.hostEnd(participant),
+      hostStopShare: (id) => room.hostStopShare(participant, id),
       e2eeKeyPackage: (kp) => room.e2eeKeyPackage(participant, kp),
       e2eeEnable: () => room.e2eeEnable(participant),
       e2eeCommit: (req) => room.e2eeCommit(participant, req),

@@ -222,15 +222,35 @@ export class Room {
         const track = bySid.get(producer.mid);
         const source = track?.source ?? (producer.kind === 'audio' ? 'microphone' : 'camera');
         p.published.set(producer.id, { producer, source, pausedByHost: false });
-        if (source === 'microphone' && p.audioMuted) await producer.pause();
+        // A re-offer that stops a track (a screen share ending) closes its producer.
+        producer.on('close', () => {
+          if (!p.published.delete(producer.id) || this.#closed) return;
+          if (source === 'screen' && this.#participants.has(p.id)) this.#broadcast({ type: 'participant.updated', participant: p.view() });
+        });
+        if ((source === 'microphone' && p.audioMuted) || (source === 'screen' && !p.screenSharing)) await producer.pause();
         if (p.held) continue;
         for (const other of this.#participants.values()) {
           if (other.id === p.id || other.held) continue;
           if (await this.#consume(other, p.id, producer, source)) other.negotiator?.requestOffer();
         }
       }
+      if (fresh.some((x) => x.mid && bySid.get(x.mid)?.source === 'screen')) {
+        this.#broadcast({ type: 'participant.updated', participant: p.view() });
+      }
       return { sdp: answer };
     });
+  }
+
+  /** Host: stop someone's screen share (their client is told and stops the capture). */
+  hostStopShare(host: RoomParticipant, targetId: ParticipantId): null {
+    const target = this.#hostTarget(host, targetId);
+    const shares = [...target.published.values()].filter((t) => t.source === 'screen');
+    if (shares.length === 0 || !target.screenSharing) throw new ConclaveError('PARTICIPANT_NOT_FOUND', 'That participant is not sharing.');
+    target.screenSharing = false;
+    for (const t of shares) void t.producer.pause().catch(() => undefined);
+    target.peer?.send({ type: 'share.stopped' });
+    this.#broadcast({ type: 'participant.updated', participant: target.view() });
+    return null;
   }
 
   async subscribeAnswer(p: RoomParticipant, sdp: string): Promise<null> {
@@ -265,10 +285,16 @@ export class Room {
   }
 
   /** A muted microphone is also paused in the SFU: nothing is forwarded while muted. */
-  async setMediaState(p: RoomParticipant, audioMuted: boolean, videoMuted: boolean): Promise<null> {
+  async setMediaState(p: RoomParticipant, audioMuted: boolean, videoMuted: boolean, screenSharing: boolean): Promise<null> {
     p.audioMuted = audioMuted;
     p.videoMuted = videoMuted;
+    p.screenSharing = screenSharing;
     for (const track of p.published.values()) {
+      if (track.source === 'screen') {
+        if (screenSharing) await track.producer.resume();
+        else await track.producer.pause();
+        continue;
+      }
       if (track.source !== 'microphone') continue;
       if (audioMuted) await track.producer.pause();
       else {

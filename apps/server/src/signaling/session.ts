@@ -113,7 +113,7 @@ export class SignalingSession implements SignalingPeer {
         await handle.leave('left');
         return null;
       case 'media.state':
-        return handle.setMediaState(message.audioMuted, message.videoMuted);
+        return handle.setMediaState(message.audioMuted, message.videoMuted, message.screenSharing);
       case 'publish.offer':
         return handle.publish(message.sdp, message.tracks);
       case 'subscribe.answer':
@@ -128,6 +128,8 @@ export class SignalingSession implements SignalingPeer {
         return handle.hostRemove(message.participantId);
       case 'host.end':
         return handle.hostEnd();
+      case 'host.stopShare':
+        return handle.hostStopShare(message.participantId);
       case 'e2ee.keyPackage':
         return handle.e2eeKeyPackage(message.keyPackage);
       case 'e2ee.enable':

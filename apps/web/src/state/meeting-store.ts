@@ -21,6 +21,8 @@ export interface MeetingSnapshot {
   /** The host may turn E2EE back on: the unsupported participant left. */
   reenableOffer: string | undefined;
   chat: { mode: ChatMode; messages: ChatMessage[]; unread: number };
+  /** This participant's own screen share, while sharing. */
+  screen: MediaStreamTrack | null;
 }
 
 export interface JoinOptions {
@@ -54,6 +56,7 @@ export class MeetingStore {
     held: false,
     reenableOffer: undefined,
     chat: { mode: 'everyone', messages: [], unread: 0 },
+    screen: null,
   };
   /** The chat panel is open: new messages are read as they come. */
   #chatOpen = false;
@@ -78,6 +81,22 @@ export class MeetingStore {
     const id = ++this.#noticeId;
     this.#update({ notices: [...this.#snapshot.notices.slice(-4), { id, text }] });
     setTimeout(() => this.#update({ notices: this.#snapshot.notices.filter((n) => n.id !== id) }), 6000);
+  }
+
+  /** Asks the browser for a screen, window or tab and shares it. */
+  async startScreenShare(): Promise<void> {
+    const room = this.#room;
+    if (!room) return;
+    let stream: MediaStream;
+    try {
+      // Screens change slowly: a low frame rate keeps encoding cheap and text sharp.
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 5, max: 15 }, width: { max: 1920 } }, audio: false });
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'NotAllowedError') this.notify('Screen sharing is not available in this browser.');
+      return;
+    }
+    const track = stream.getVideoTracks()[0];
+    if (track) await room.startScreenShare(track);
   }
 
   setChatOpen(open: boolean): void {
@@ -127,6 +146,7 @@ export class MeetingStore {
       }
     });
     room.on('reenableOffered', (name) => this.#update({ reenableOffer: name }));
+    room.on('screenShare', (screen) => this.#update({ screen }));
     room.on('chat', ({ mode, messages }) => {
       const before = this.#snapshot.chat;
       const fresh = messages.slice(before.messages.length).filter((m) => m.from !== room.selfId).length;

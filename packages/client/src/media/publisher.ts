@@ -17,6 +17,7 @@ export class Publisher {
   readonly #pc: RTCPeerConnection;
   readonly #signal: SignalClient;
   readonly #transceivers = new Map<MediaSource, RTCRtpTransceiver>();
+  #chain: Promise<void> = Promise.resolve();
   #closed = false;
 
   readonly #onSender: ((sender: RTCRtpSender, kind: 'audio' | 'video') => void) | undefined;
@@ -46,19 +47,56 @@ export class Publisher {
       this.#onSender?.(t.sender, kind);
       this.#transceivers.set(source, t);
     }
-    await this.#pc.setLocalDescription(await this.#pc.createOffer());
-    await iceGatheringComplete(this.#pc);
-    const described: PublishTrack[] = [];
-    for (const [source, t] of this.#transceivers) {
-      if (t.mid) described.push({ mid: t.mid, kind: source === 'microphone' ? 'audio' : 'video', source });
-    }
-    const { sdp } = await this.#signal.request<{ sdp: string }>({
-      type: 'publish.offer',
-      sdp: this.#pc.localDescription!.sdp,
-      tracks: described,
+    await this.#negotiate();
+  }
+
+  /** One offer/answer round with the server (the client is always the offerer here). */
+  #negotiate(): Promise<void> {
+    const run = this.#chain.then(async () => {
+      if (this.#closed) return;
+      await this.#pc.setLocalDescription(await this.#pc.createOffer());
+      await iceGatheringComplete(this.#pc);
+      const described: PublishTrack[] = [];
+      for (const [source, t] of this.#transceivers) {
+        if (t.mid) described.push({ mid: t.mid, kind: source === 'microphone' ? 'audio' : 'video', source });
+      }
+      const { sdp } = await this.#signal.request<{ sdp: string }>({
+        type: 'publish.offer',
+        sdp: this.#pc.localDescription!.sdp,
+        tracks: described,
+      });
+      if (this.#closed) return;
+      await this.#pc.setRemoteDescription({ type: 'answer', sdp });
     });
-    if (this.#closed) return;
-    await this.#pc.setRemoteDescription({ type: 'answer', sdp });
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
+  get hasScreen(): boolean {
+    return this.#transceivers.has('screen');
+  }
+
+  /**
+   * Shares a screen (window, tab) as a second video source. The first share adds a transceiver
+   * and renegotiates; later shares reuse it with replaceTrack (no renegotiation, and no stopped
+   * m-lines for the SFU's answerer to trip over).
+   */
+  async startScreen(track: MediaStreamTrack): Promise<void> {
+    if (this.#closed) throw new InvalidStateError('Publisher is closed.');
+    const existing = this.#transceivers.get('screen');
+    if (existing) {
+      await existing.sender.replaceTrack(track);
+      return;
+    }
+    const t = this.#pc.addTransceiver(track, { direction: 'sendonly', streams: [new MediaStream([track])] });
+    this.#onSender?.(t.sender, 'video');
+    this.#transceivers.set('screen', t);
+    await this.#negotiate();
+  }
+
+  /** Stops sending the screen; the transceiver stays for the next share. */
+  async stopScreen(): Promise<void> {
+    await this.#transceivers.get('screen')?.sender.replaceTrack(null);
   }
 
   /** Swaps the device behind a source (or stops sending with null) without renegotiating. */

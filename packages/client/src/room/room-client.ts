@@ -47,6 +47,8 @@ export type RoomClientEvents = {
   /** This participant is held out of an E2EE meeting, or was let in. */
   held: [boolean];
   chat: [{ mode: ChatMode; messages: ChatMessage[] }];
+  /** This participant's screen share started (the track) or ended (null). */
+  screenShare: [MediaStreamTrack | null];
 };
 
 /**
@@ -70,6 +72,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   #held = false;
   #chatMode: ChatMode = 'everyone';
   #chatMessages: ChatMessage[] = [];
+  #screen: MediaStreamTrack | null = null;
 
   constructor(opts: RoomClientOptions) {
     super();
@@ -206,11 +209,14 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.emit('remoteTracks', []);
     this.#publisher = new Publisher(signal, new PC(config), (s, kind) => this.e2ee.attachSender(s, kind));
     const publisher = this.#publisher;
-    await signal.request({ type: 'media.state', audioMuted: this.#audioMuted, videoMuted: this.#videoMuted });
+    await signal.request({ type: 'media.state', audioMuted: this.#audioMuted, videoMuted: this.#videoMuted, screenSharing: this.#screen !== null });
     await Promise.all([
       // Offers come only after this: none can arrive before the Subscriber exists.
       signal.request({ type: 'subscribe.restart' }),
-      publisher.publish(this.#local).catch((err: unknown) => {
+      publisher
+        .publish(this.#local)
+        .then(() => (this.#screen ? publisher.startScreen(this.#screen) : undefined))
+        .catch((err: unknown) => {
         this.emit('notice', err instanceof ConclaveError ? err.message : 'Sending your audio and video failed.');
       }),
     ]);
@@ -246,6 +252,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         return;
       case 'meeting.ended':
         this.#finish({ status: 'ended' });
+        return;
+      case 'share.stopped':
+        this.emit('notice', 'The host stopped your screen share.');
+        void this.stopScreenShare();
         return;
       case 'chat.message':
         this.#chatMessages = [...this.#chatMessages, ev.message];
@@ -334,7 +344,40 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   async #sendMediaState(): Promise<void> {
     if (this.#state.status !== 'connected') return;
-    await this.#signal?.request({ type: 'media.state', audioMuted: this.#audioMuted, videoMuted: this.#videoMuted });
+    await this.#signal?.request({ type: 'media.state', audioMuted: this.#audioMuted, videoMuted: this.#videoMuted, screenSharing: this.#screen !== null });
+  }
+
+  get screenTrack(): MediaStreamTrack | null {
+    return this.#screen;
+  }
+
+  /** Shares a screen, window or tab (from getDisplayMedia); ends when the track ends. */
+  async startScreenShare(track: MediaStreamTrack): Promise<void> {
+    if (!this.#publisher) throw new InvalidStateError('Not connected.');
+    this.#screen = track;
+    track.addEventListener('ended', () => void this.stopScreenShare(), { once: true });
+    this.emit('screenShare', track);
+    try {
+      await this.#publisher.startScreen(track);
+      await this.#sendMediaState();
+    } catch (err) {
+      await this.stopScreenShare();
+      throw err;
+    }
+  }
+
+  async stopScreenShare(): Promise<void> {
+    const track = this.#screen;
+    if (!track) return;
+    this.#screen = null;
+    track.stop();
+    this.emit('screenShare', null);
+    await this.#publisher?.stopScreen().catch(() => undefined);
+    await this.#sendMediaState().catch(() => undefined);
+  }
+
+  async hostStopShare(id: ParticipantId): Promise<void> {
+    await this.#requireSignal().request({ type: 'host.stopShare', participantId: id });
   }
 
   async sendChat(text: string, to: ParticipantId | null): Promise<void> {

@@ -35,6 +35,8 @@ const setMediaState = z.object({
   id: requestIdSchema,
   audioMuted: z.boolean(),
   videoMuted: z.boolean(),
+  /** The screen source is sending (its transceiver stays once added; off = no track). */
+  screenSharing: z.boolean().default(false),
 });
 
 const publishTrack = z.object({
@@ -86,6 +88,12 @@ const hostRemove = z.object({
   participantId: participantIdSchema,
 });
 const hostEnd = z.object({ type: z.literal('host.end'), id: requestIdSchema });
+/** Host: stop someone's screen share. */
+const hostStopShare = z.object({
+  type: z.literal('host.stopShare'),
+  id: requestIdSchema,
+  participantId: participantIdSchema,
+});
 
 export const clientMessageSchema = z.discriminatedUnion('type', [
   join,
@@ -99,6 +107,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   hostMute,
   hostRemove,
   hostEnd,
+  hostStopShare,
   ...e2eeClientMessages,
   ...chatClientMessages,
 ]);

@@ -44,5 +44,7 @@ export const participantSchema = z.object({
   clientLabel: z.string(),
   /** Waiting: an unsupported client held out of an end-to-end encrypted meeting. */
   held: z.boolean(),
+  /** Sharing a screen, window or tab. */
+  sharing: z.boolean(),
 });
 export type Participant = z.infer<typeof participantSchema>;

@@ -85,6 +85,8 @@ const subscribeOffer = z.object({
 const mutedByHost = z.object({ type: z.literal('muted.by.host') });
 const removed = z.object({ type: z.literal('removed') });
 const meetingEnded = z.object({ type: z.literal('meeting.ended') });
+/** The host stopped this participant's screen share. */
+const shareStopped = z.object({ type: z.literal('share.stopped') });
 
 export const serverMessageSchema = z.union([
   responseOk,
@@ -97,6 +99,7 @@ export const serverMessageSchema = z.union([
     mutedByHost,
     removed,
     meetingEnded,
+    shareStopped,
     ...e2eeServerEvents,
     ...chatServerEvents,
   ]),

@@ -12,7 +12,7 @@ import { SecurityPanel } from './SecurityPanel';
 import { Tile } from './Tile';
 import { useActiveSpeaker } from './useActiveSpeaker';
 import type { LocalMedia } from './useLocalMedia';
-import { AudioSink } from './VideoView';
+import { AudioSink, VideoView } from './VideoView';
 
 export interface MeetingRoomProps {
   meetingId: MeetingId;
@@ -34,6 +34,11 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   const self = snapshot.participants.find((p) => p.id === snapshot.selfId);
   const others = snapshot.participants.filter((p) => p.id !== snapshot.selfId);
   const inviteUrl = `${location.origin}/m/${meetingId}`;
+  // Someone else's screen is shown large, with the speakers beside it.
+  const sharedScreen = snapshot.remoteTracks.find(
+    (t) => t.source === 'screen' && t.kind === 'video' && snapshot.participants.some((p) => p.id === t.participantId && p.sharing),
+  );
+  const sharedScreenOwner = snapshot.participants.find((p) => p.id === sharedScreen?.participantId)?.displayName ?? 'Someone';
   // The shield shows what this device does, not what the server says (DESIGN.md §4.3).
   const e2eeOn = Boolean(snapshot.e2ee?.local?.inGroup && snapshot.e2ee.local.encrypting);
   // Server-processed features are off while E2EE is on (DESIGN.md §4.1 rule 4).
@@ -93,7 +98,19 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           <div key={n.id} className="notice" role="status">{n.text}</div>
         ))}
       </div>
-      <div className="stage">
+      <div className={`stage${sharedScreen || snapshot.screen ? ' sharing' : ''}`}>
+        {(sharedScreen || snapshot.screen) && (
+          <section className="screen-stage" aria-label="Shared screen">
+            {sharedScreen ? (
+              <>
+                <VideoView track={sharedScreen.track} muted label={`Screen shared by ${sharedScreenOwner}`} testId="shared-screen" />
+                <p className="screen-caption">{sharedScreenOwner} is sharing their screen</p>
+              </>
+            ) : (
+              <p className="screen-caption" data-testid="own-share-notice">You are sharing your screen.</p>
+            )}
+          </section>
+        )}
         {snapshot.held && (
           <section className="held card" role="alert" aria-labelledby="held-title">
             <h2 id="held-title">Waiting to be let in</h2>
@@ -132,6 +149,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             isHost={isHost}
             onMute={(id) => act(() => room!.hostMute(id))}
             onRemove={(id) => act(() => room!.hostRemove(id))}
+            onStopShare={(id) => act(() => room!.hostStopShare(id))}
             onClose={() => setPanel('none')}
           />
         )}
@@ -179,6 +197,13 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           onClick={() => setPanel(panel === 'participants' ? 'none' : 'participants')}
         >
           Participants ({snapshot.participants.length})
+        </button>
+        <button
+          className={`tool${snapshot.screen ? ' on' : ''}`}
+          aria-pressed={Boolean(snapshot.screen)}
+          onClick={() => act(() => (snapshot.screen ? room!.stopScreenShare() : store.startScreenShare()))}
+        >
+          {snapshot.screen ? 'Stop sharing' : 'Share screen'}
         </button>
         <button
           className="tool"

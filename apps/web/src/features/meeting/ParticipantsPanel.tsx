@@ -6,6 +6,7 @@ export interface ParticipantsPanelProps {
   isHost: boolean;
   onMute: (id: ParticipantId) => void;
   onRemove: (id: ParticipantId) => void;
+  onStopShare: (id: ParticipantId) => void;
   onClose: () => void;
 }
 
@@ -24,6 +25,7 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
               {p.id === props.selfId ? ' (you)' : ''}
               {p.role === 'host' ? ' · host' : ''}
               {!p.connected ? ' · reconnecting' : ''}
+              {p.sharing ? ' · sharing screen' : ''}
             </span>
             <span className="indicators">
               <span aria-label={p.audioMuted ? 'Microphone muted' : 'Microphone on'}>{p.audioMuted ? '🔇' : '🎤'}</span>
@@ -34,6 +36,11 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
                 <button className="button small secondary" disabled={p.audioMuted} onClick={() => props.onMute(p.id)} aria-label={`Mute ${p.displayName}`}>
                   Mute
                 </button>
+                {p.sharing && (
+                  <button className="button small secondary" onClick={() => props.onStopShare(p.id)} aria-label={`Stop ${p.displayName}'s screen share`}>
+                    Stop share
+                  </button>
+                )}
                 <button className="button small danger" onClick={() => props.onRemove(p.id)} aria-label={`Remove ${p.displayName}`}>
                   Remove
                 </button>
