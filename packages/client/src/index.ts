@@ -14,3 +14,5 @@ export { E2eeEngine } from './e2ee/engine';
 export type { EngineStatus, FrameCounters } from './e2ee/engine';
 export { detectCapabilities } from './e2ee/capabilities';
 export { InProcessE2eeWorker } from './e2ee/in-process-worker';
+export { WhiteboardClient } from './whiteboard/whiteboard-client';
+export type { WhiteboardElement } from './whiteboard/whiteboard-client';

@@ -42,6 +42,7 @@ export const ERRORS = {
   E2EE_EPOCH_STALE: { status: 409, message: 'That key change is out of date; a newer one won.' },
   E2EE_NOT_ON: { status: 409, message: 'End-to-end encryption is not on.' },
   E2EE_BAD_STATE: { status: 409, message: 'End-to-end encryption is changing; try again.' },
+  WHITEBOARD_FULL: { status: 413, message: 'The whiteboard is full. The host can clear it.' },
   CHAT_DISABLED: { status: 403, message: 'The host has turned chat off.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server.' },

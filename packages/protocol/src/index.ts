@@ -7,3 +7,4 @@ export * from './signaling/server-messages';
 export * from './signaling/codec';
 export * from './signaling/e2ee';
 export * from './signaling/chat';
+export * from './signaling/whiteboard';

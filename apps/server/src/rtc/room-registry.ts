@@ -27,6 +27,8 @@ export interface ParticipantHandle {
   e2eeAdmitHeld(id: ParticipantId): null;
   chatSend(text: string, to: ParticipantId | null): { messageId: string };
   chatSetMode(mode: ChatMode): null;
+  whiteboardUpdate(update: string): null;
+  whiteboardSync(): { state: string };
 }
 
 export interface RoomRegistryDeps {
@@ -79,6 +81,8 @@ export class RoomRegistry {
       e2eeAdmitHeld: (id) => room.e2eeAdmitHeld(participant, id),
       chatSend: (text, to) => room.chatSend(participant, text, to),
       chatSetMode: (mode) => room.chatSetMode(participant, mode),
+      whiteboardUpdate: (update) => room.whiteboardUpdate(participant, update),
+      whiteboardSync: () => room.whiteboardSync(participant),
     };
     return { handle, result };
   }

@@ -20,6 +20,7 @@ import type { CommitRequest } from './e2ee/delivery-service';
 import { DeliveryService } from './e2ee/delivery-service';
 import { clientSupportsE2ee } from './e2ee/e2ee-policy';
 import { ChatLog } from './chat/chat-log';
+import { WhiteboardDoc } from './whiteboard/whiteboard-doc';
 import { RoomParticipant } from './participant';
 import { SubscriptionNegotiator } from './subscription-negotiator';
 
@@ -65,6 +66,7 @@ export class Room {
   #closed = false;
   readonly #e2ee: DeliveryService;
   readonly #chat = new ChatLog();
+  readonly #whiteboard = new WhiteboardDoc();
 
   constructor(deps: RoomDeps) {
     this.#deps = deps;
@@ -365,6 +367,23 @@ export class Room {
     return null;
   }
 
+  // ---- whiteboard (server-held yjs document; frozen read-only while E2EE is on)
+
+  whiteboardUpdate(from: RoomParticipant, updateB64: string): null {
+    this.#assertNotE2ee();
+    if (from.held) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
+    this.#whiteboard.apply(Buffer.from(updateB64, 'base64'));
+    for (const p of this.#participants.values()) {
+      if (p.id !== from.id && !p.held) p.peer?.send({ type: 'whiteboard.update', update: updateB64, from: from.id });
+    }
+    return null;
+  }
+
+  whiteboardSync(p: RoomParticipant): { state: string } {
+    if (p.held) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
+    return { state: Buffer.from(this.#whiteboard.state()).toString('base64') };
+  }
+
   // ---- diagnostics for tests and operators (no key material exists here to show)
 
   /** What the SFU receives from each publisher (needs media.inspection) and its counters. */
@@ -489,6 +508,7 @@ export class Room {
     }
     this.#participants.clear();
     this.#e2ee.close();
+    this.#whiteboard.destroy();
     this.#deps.router.close();
     this.#deps.onClosed();
   }

@@ -144,6 +144,10 @@ export class SignalingSession implements SignalingPeer {
         return handle.chatSend(message.text, message.to);
       case 'chat.setMode':
         return handle.chatSetMode(message.mode);
+      case 'whiteboard.update':
+        return handle.whiteboardUpdate(message.update);
+      case 'whiteboard.sync':
+        return handle.whiteboardSync();
       default: {
         const unreachable: never = message;
         throw new ConclaveError('UNKNOWN_MESSAGE_TYPE', `Unhandled ${String(unreachable)}`);

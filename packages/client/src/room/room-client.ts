@@ -11,6 +11,7 @@ import type { RemoteTrack } from '../media/subscriber';
 import { Subscriber } from '../media/subscriber';
 import { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
+import { WhiteboardClient } from '../whiteboard/whiteboard-client';
 import type { ConnectionState } from './connection-state';
 import { reconnectDelayMs } from './connection-state';
 
@@ -69,6 +70,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #capabilities: Capabilities;
   readonly e2ee: E2eeManager;
+  readonly whiteboard = new WhiteboardClient();
   #held = false;
   #chatMode: ChatMode = 'everyone';
   #chatMessages: ChatMessage[] = [];
@@ -183,6 +185,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.emit('held', this.#held);
     // E2EE setup (KeyPackage) and media negotiation run side by side: the worker gets its
     // "expect encryption" setting before any frame can flow, the KeyPackage can come later.
+    if (!result.held) void this.whiteboard.attach(signal).catch(() => undefined);
     await Promise.all([
       this.e2ee.attach(signal, result.e2ee, {
         userId: result.participantId,
@@ -230,6 +233,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         if (ev.participant.id === this.#self?.id && ev.participant.held !== this.#held) {
           this.#held = ev.participant.held;
           this.emit('held', this.#held);
+          if (!this.#held && this.#signal) void this.whiteboard.attach(this.#signal).catch(() => undefined);
         }
         this.emit('participants', this.participants);
         this.e2ee.participantsChanged();
@@ -252,6 +256,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         return;
       case 'meeting.ended':
         this.#finish({ status: 'ended' });
+        return;
+      case 'whiteboard.update':
+        this.whiteboard.handleRemote(ev.update);
         return;
       case 'share.stopped':
         this.emit('notice', 'The host stopped your screen share.');

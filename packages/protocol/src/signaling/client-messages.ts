@@ -8,6 +8,7 @@ import {
   sdpSchema,
 } from './common';
 import { chatClientMessages } from './chat';
+import { whiteboardClientMessages } from './whiteboard';
 import { capabilitiesSchema, e2eeClientMessages } from './e2ee';
 
 // Messages a client sends. Every one is a request: it carries an `id` and gets exactly one
@@ -110,6 +111,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   hostStopShare,
   ...e2eeClientMessages,
   ...chatClientMessages,
+  ...whiteboardClientMessages,
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

@@ -12,6 +12,7 @@ import {
 } from './common';
 import { chatMessageSchema, chatModeSchema, chatServerEvents } from './chat';
 import { e2eeServerEvents, e2eeStateSchema } from './e2ee';
+import { whiteboardServerEvents } from './whiteboard';
 
 // Messages the server sends: one `response` per request, and events.
 
@@ -102,6 +103,7 @@ export const serverMessageSchema = z.union([
     shareStopped,
     ...e2eeServerEvents,
     ...chatServerEvents,
+    ...whiteboardServerEvents,
   ]),
 ]);
 

@@ -1,8 +1,9 @@
 import { formatMeetingId } from '@conclave/protocol';
 import type { MeetingId } from '@conclave/protocol';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { MeetingSnapshot, MeetingStore } from '../../state/meeting-store';
 import { ChatPanel } from './ChatPanel';
+import { WhiteboardPanel } from './WhiteboardPanel';
 import { ConnectionBanner } from './ConnectionBanner';
 import { CopyInviteButton } from './CopyInviteButton';
 import { MoreMenu } from './MoreMenu';
@@ -22,7 +23,7 @@ export interface MeetingRoomProps {
 }
 
 export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomProps) {
-  const [panel, setPanelState] = useState<'none' | 'participants' | 'security' | 'chat'>('none');
+  const [panel, setPanelState] = useState<'none' | 'participants' | 'security' | 'chat' | 'whiteboard'>('none');
   const setPanel = (next: typeof panel) => {
     setPanelState(next);
     store.setChatOpen(next === 'chat');
@@ -61,6 +62,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
     if (snapshot.mutedByHost > 0) setMicOn(false);
   }, [snapshot.mutedByHost, setMicOn]);
 
+  const notify = useCallback((text: string) => store.notify(text), [store]);
   const act = (fn: () => Promise<unknown>) => {
     fn().catch((err: unknown) => store.notify(err instanceof Error ? err.message : 'That did not work.'));
   };
@@ -166,6 +168,16 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             onClose={() => setPanel('none')}
           />
         )}
+        {panel === 'whiteboard' && room && (
+          <WhiteboardPanel
+            whiteboard={room.whiteboard}
+            author={snapshot.selfId ?? ''}
+            isHost={isHost}
+            readOnlyReason={e2eeBlocks ? E2EE_REASON : undefined}
+            onError={notify}
+            onClose={() => setPanel('none')}
+          />
+        )}
         {panel === 'security' && <SecurityPanel e2ee={snapshot.e2ee} participants={snapshot.participants} onClose={() => setPanel('none')} />}
       </div>
       {snapshot.remoteTracks
@@ -212,6 +224,14 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           onClick={() => setPanel(panel === 'chat' ? 'none' : 'chat')}
         >
           Chat{snapshot.chat.unread > 0 ? ` (${snapshot.chat.unread} new)` : ''}
+        </button>
+        <button
+          className="tool"
+          aria-pressed={panel === 'whiteboard'}
+          title={e2eeBlocks ? `${E2EE_REASON} Read-only.` : undefined}
+          onClick={() => setPanel(panel === 'whiteboard' ? 'none' : 'whiteboard')}
+        >
+          Whiteboard
         </button>
         <CopyInviteButton url={inviteUrl} />
         <MoreMenu
