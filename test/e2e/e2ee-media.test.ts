@@ -85,8 +85,10 @@ describe('what the server sees, in real browsers', () => {
           expect([...p.subarray(3, 6)], 'VP8 keyframe start code').toEqual([0x9d, 0x01, 0x2a]);
         }
       } else {
-        const tocs = new Set(samples.map((s) => bytes(s.payloadHead)[0]));
-        expect(tocs.size, 'plain Opus keeps one TOC byte').toBeLessThanOrEqual(2);
+        // Plain Opus: the TOC byte (RFC 6716 §3.1) is mostly the same packet to packet.
+        const counts = new Map<number, number>();
+        for (const s of samples) counts.set(bytes(s.payloadHead)[0]!, (counts.get(bytes(s.payloadHead)[0]!) ?? 0) + 1);
+        expect(Math.max(...counts.values()), 'one Opus configuration dominates').toBeGreaterThanOrEqual(samples.length / 2);
       }
       expect(looksSealed(track.kind, samples.slice(-20)), `${track.displayName} ${track.kind} is not sealed`).toBe(false);
     }

@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMeeting,
   e2eeView,
+  eventually,
   joinAsHost,
   joinMeeting,
   launchChromium,
   makeUnsupported,
   newParticipant,
+  remoteStats,
   turnOnE2ee,
   waitForE2eeShield,
 } from '../support/browser';
@@ -78,7 +80,7 @@ describe('unsupported clients and downgrades, in real browsers', () => {
     await close(host, bob, old);
   });
 
-  it('policy hold: the joiner waits and E2EE stays on for the others', async () => {
+  it('policy hold: the joiner waits and E2EE stays on for the others, until the host lets them in', async () => {
     const { host, bob, joinUrl } = await encryptedMeeting('hold');
     const old = await newParticipant(browser, 'Olga');
     await makeUnsupported(old);
@@ -91,6 +93,13 @@ describe('unsupported clients and downgrades, in real browsers', () => {
     }
     const stats = await old.page.evaluate(() => (window as unknown as { conclave: { room: { remoteTracks: unknown[] } } }).conclave.room.remoteTracks.length);
     expect(stats, 'a held client receives no media').toBe(0);
+    // The host lets her in: that turns E2EE off, with the notice, and her media starts.
+    await host.page.getByRole('button', { name: /^Participants/ }).click();
+    await host.page.getByText(/Olga · waiting \(.+ cannot do end-to-end encryption\)/).waitFor();
+    await host.page.getByRole('button', { name: 'Let Olga in (turns off end-to-end encryption)' }).click();
+    await bob.page.getByTestId('e2ee-banner').filter({ hasText: /Olga joined from .+, which cannot do end-to-end encryption/ }).waitFor({ timeout: 10_000 });
+    await old.page.getByRole('heading', { name: 'Waiting to be let in' }).waitFor({ state: 'detached', timeout: 10_000 });
+    await eventually(() => remoteStats(old.page), (s) => s.length === 2 && s.every((x) => x.framesDecoded > 0), 20_000);
     await close(host, bob, old);
   });
 

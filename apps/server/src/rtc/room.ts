@@ -10,9 +10,8 @@ import type {
   PublishTrack,
   Role,
   ServerEvent,
-  SubscribeTrack,
 } from '@conclave/protocol';
-import type { PayloadSample, Producer, ProducerStats, Router } from '@conclave/sfu';
+import type { Router } from '@conclave/sfu';
 import type { Logger } from '../logger';
 import type { MeetingSettings } from '../modules/meetings/meeting-store';
 import type { SignalingPeer } from '../signaling/peer';
@@ -20,9 +19,10 @@ import type { CommitRequest } from './e2ee/delivery-service';
 import { DeliveryService } from './e2ee/delivery-service';
 import { clientSupportsE2ee } from './e2ee/e2ee-policy';
 import { ChatLog } from './chat/chat-log';
+import { MediaRouting } from './media-routing';
+import type { MediaInspection } from './media-routing';
 import { WhiteboardDoc } from './whiteboard/whiteboard-doc';
 import { RoomParticipant } from './participant';
-import { SubscriptionNegotiator } from './subscription-negotiator';
 
 export interface RoomDeps {
   meetingId: MeetingId;
@@ -34,15 +34,6 @@ export interface RoomDeps {
   endMeeting: () => Promise<void>;
   /** Called once the room is empty and closed, so the registry can forget it. */
   onClosed: () => void;
-}
-
-export interface MediaInspection {
-  participantId: ParticipantId;
-  displayName: string;
-  source: PublishTrack['source'];
-  kind: 'audio' | 'video';
-  samples: PayloadSample[];
-  stats: ProducerStats;
 }
 
 export interface JoinRequest {
@@ -67,10 +58,12 @@ export class Room {
   readonly #e2ee: DeliveryService;
   readonly #chat = new ChatLog();
   readonly #whiteboard = new WhiteboardDoc();
+  readonly #media: MediaRouting;
 
   constructor(deps: RoomDeps) {
     this.#deps = deps;
     this.#log = deps.logger.child({ meetingId: deps.meetingId });
+    this.#media = new MediaRouting({ router: deps.router, logger: this.#log, participants: () => this.#participants.values() });
     this.#e2ee = new DeliveryService(
       {
         participants: () => this.#participants.values(),
@@ -124,7 +117,7 @@ export class Room {
       // An unsupported client never gets media while E2EE is on (DESIGN.md §4.1 rule 6).
       participant.held = this.#e2ee.active && !e2eeCapable;
       this.#participants.set(participant.id, participant);
-      await this.#setUpSubscriber(participant);
+      await this.#media.setUpSubscriber(participant);
       this.#broadcast({ type: 'participant.joined', participant: participant.view() }, participant.id);
       if (participant.held && policy === 'downgrade') this.#e2ee.unsupportedJoined(participant);
       return { participant, result: this.#joinResult(participant, false) };
@@ -141,7 +134,7 @@ export class Room {
     // Media is set up afresh: the client builds new PeerConnections after a resume.
     this.#closePublished(p);
     p.closeMedia();
-    await this.#setUpSubscriber(p);
+    await this.#media.setUpSubscriber(p);
     this.#broadcast({ type: 'participant.updated', participant: p.view() }, p.id);
     return { participant: p, result: this.#joinResult(p, true) };
   }
@@ -161,84 +154,13 @@ export class Room {
     };
   }
 
-  async #setUpSubscriber(p: RoomParticipant): Promise<void> {
-    const transport = await this.#deps.router.createTransport({ direction: 'subscribe' });
-    p.subscribeTransport = transport;
-    p.negotiator = new SubscriptionNegotiator({
-      transport,
-      logger: this.#log,
-      sendOffer: (sdp, tracks) => p.peer?.send({ type: 'subscribe.offer', sdp, tracks }),
-      describeTracks: () => this.#describeConsumed(p),
-    });
-    let added = 0;
-    for (const other of this.#participants.values()) {
-      if (other.id === p.id || p.held || other.held) continue;
-      for (const track of other.published.values()) {
-        if (await this.#consume(p, other.id, track.producer, track.source)) added++;
-      }
-    }
-    if (added > 0) p.negotiator.requestOffer();
-  }
-
-  #describeConsumed(p: RoomParticipant): SubscribeTrack[] {
-    const tracks: SubscribeTrack[] = [];
-    for (const c of p.consumed.values()) {
-      if (c.consumer.closed || !c.consumer.mid) continue;
-      tracks.push({ mid: c.consumer.mid, participantId: c.participantId, kind: c.consumer.kind, source: c.source });
-    }
-    return tracks;
-  }
-
-  async #consume(subscriber: RoomParticipant, publisherId: ParticipantId, producer: Producer, source: PublishTrack['source']): Promise<boolean> {
-    const transport = subscriber.subscribeTransport;
-    if (!transport || producer.closed) return false;
-    const consumer = await transport.consume(producer.id);
-    subscriber.consumed.set(consumer.id, { consumer, participantId: publisherId, source });
-    consumer.on('producerclose', () => {
-      subscriber.consumed.delete(consumer.id);
-      subscriber.negotiator?.requestOffer();
-    });
-    return true;
-  }
-
   publish(p: RoomParticipant, sdp: string, tracks: PublishTrack[]): Promise<{ sdp: string }> {
     return this.#serial(async () => {
-      if (!p.publishTransport) {
-        p.publishTransport = await this.#deps.router.createTransport({ direction: 'publish' });
-      }
-      const transport = p.publishTransport;
-      const bySid = new Map(tracks.map((t) => [t.mid, t]));
-      const fresh: Producer[] = [];
-      const onProducer = (producer: Producer) => fresh.push(producer);
-      transport.on('producer', onProducer);
-      let answer: string;
-      try {
-        answer = await transport.handleOffer(sdp);
-      } catch (err) {
-        this.#log.warn({ err }, 'publish offer rejected');
-        throw new ConclaveError('MEDIA_NEGOTIATION_FAILED');
-      } finally {
-        transport.off('producer', onProducer);
-      }
-      for (const producer of fresh) {
-        const track = bySid.get(producer.mid);
-        const source = track?.source ?? (producer.kind === 'audio' ? 'microphone' : 'camera');
-        p.published.set(producer.id, { producer, source, pausedByHost: false });
-        // A re-offer that stops a track (a screen share ending) closes its producer.
-        producer.on('close', () => {
-          if (!p.published.delete(producer.id) || this.#closed) return;
-          if (source === 'screen' && this.#participants.has(p.id)) this.#broadcast({ type: 'participant.updated', participant: p.view() });
-        });
-        if ((source === 'microphone' && p.audioMuted) || (source === 'screen' && !p.screenSharing)) await producer.pause();
-        if (p.held) continue;
-        for (const other of this.#participants.values()) {
-          if (other.id === p.id || other.held) continue;
-          if (await this.#consume(other, p.id, producer, source)) other.negotiator?.requestOffer();
-        }
-      }
-      if (fresh.some((x) => x.mid && bySid.get(x.mid)?.source === 'screen')) {
-        this.#broadcast({ type: 'participant.updated', participant: p.view() });
-      }
+      const { answer, screenChanged } = await this.#media.publish(p, sdp, tracks, () => {
+        // A producer closed (its track stopped in a re-offer): the share state may have changed.
+        if (!this.#closed && this.#participants.has(p.id)) this.#broadcast({ type: 'participant.updated', participant: p.view() });
+      });
+      if (screenChanged) this.#broadcast({ type: 'participant.updated', participant: p.view() });
       return { sdp: answer };
     });
   }
@@ -266,19 +188,8 @@ export class Room {
     return null;
   }
 
-  /** Keyframes for what `p` receives and/or from `p` itself (the SFU rate-limits per publisher). */
-  async requestKeyFrames(p: RoomParticipant, scope: 'received' | 'own' | 'all'): Promise<null> {
-    const consumers = [];
-    if (scope !== 'own') consumers.push(...[...p.consumed.values()].map((c) => c.consumer));
-    if (scope !== 'received') {
-      // Any one consumer of each of p's producers reaches p's encoder.
-      for (const track of p.published.values()) {
-        const first = [...track.producer.consumers].find((c) => !c.closed);
-        if (first) consumers.push(first);
-      }
-    }
-    await Promise.all(consumers.filter((c) => !c.closed).map((c) => c.requestKeyFrame().catch(() => undefined)));
-    return null;
+  requestKeyFrames(p: RoomParticipant, scope: 'received' | 'own' | 'all'): Promise<null> {
+    return this.#media.requestKeyFrames(p, scope).then(() => null);
   }
 
   subscribeRestart(p: RoomParticipant): null {
@@ -387,15 +298,8 @@ export class Room {
   // ---- diagnostics for tests and operators (no key material exists here to show)
 
   /** What the SFU receives from each publisher (needs media.inspection) and its counters. */
-  async inspectMedia(): Promise<MediaInspection[]> {
-    const out: MediaInspection[] = [];
-    for (const p of this.#participants.values()) {
-      for (const t of p.published.values()) {
-        const [samples, stats] = await Promise.all([t.producer.inspectPayloads().catch(() => []), t.producer.getStats()]);
-        out.push({ participantId: p.id, displayName: p.displayName, source: t.source, kind: t.producer.kind, samples, stats });
-      }
-    }
-    return out;
+  inspectMedia(): Promise<MediaInspection[]> {
+    return this.#media.inspect();
   }
 
   /** Sends an event to every member as if it came from the server's own logic (forgery tests). */
@@ -442,16 +346,7 @@ export class Room {
     const held = [...this.#participants.values()].filter((p) => p.held);
     for (const p of held) p.held = false;
     for (const p of held) {
-      for (const other of this.#participants.values()) {
-        if (other.id === p.id || other.held) continue;
-        for (const track of other.published.values()) await this.#consume(p, other.id, track.producer, track.source);
-        let added = 0;
-        for (const track of p.published.values()) {
-          if (await this.#consume(other, p.id, track.producer, track.source)) added++;
-        }
-        if (added > 0) other.negotiator?.requestOffer();
-      }
-      p.negotiator?.requestOffer();
+      await this.#media.connectReleased(p);
       this.#broadcast({ type: 'participant.updated', participant: p.view() });
     }
   }

@@ -383,6 +383,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     await this.#sendMediaState().catch(() => undefined);
   }
 
+  /** Host: let in a participant held by policy `hold` (this turns E2EE off, with a notice). */
+  async admitHeld(id: ParticipantId): Promise<void> {
+    await this.#requireSignal().request({ type: 'e2ee.admitHeld', participantId: id });
+  }
+
   async hostStopShare(id: ParticipantId): Promise<void> {
     await this.#requireSignal().request({ type: 'host.stopShare', participantId: id });
   }

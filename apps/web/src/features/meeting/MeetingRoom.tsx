@@ -152,6 +152,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             onMute={(id) => act(() => room!.hostMute(id))}
             onRemove={(id) => act(() => room!.hostRemove(id))}
             onStopShare={(id) => act(() => room!.hostStopShare(id))}
+            onAdmitHeld={(id) => act(() => room!.admitHeld(id))}
             onClose={() => setPanel('none')}
           />
         )}

@@ -7,6 +7,7 @@ export interface ParticipantsPanelProps {
   onMute: (id: ParticipantId) => void;
   onRemove: (id: ParticipantId) => void;
   onStopShare: (id: ParticipantId) => void;
+  onAdmitHeld: (id: ParticipantId) => void;
   onClose: () => void;
 }
 
@@ -26,6 +27,7 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
               {p.role === 'host' ? ' · host' : ''}
               {!p.connected ? ' · reconnecting' : ''}
               {p.sharing ? ' · sharing screen' : ''}
+              {p.held ? ` · waiting (${p.clientLabel} cannot do end-to-end encryption)` : ''}
             </span>
             <span className="indicators">
               <span aria-label={p.audioMuted ? 'Microphone muted' : 'Microphone on'}>{p.audioMuted ? '🔇' : '🎤'}</span>
@@ -36,6 +38,11 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
                 <button className="button small secondary" disabled={p.audioMuted} onClick={() => props.onMute(p.id)} aria-label={`Mute ${p.displayName}`}>
                   Mute
                 </button>
+                {p.held && (
+                  <button className="button small" onClick={() => props.onAdmitHeld(p.id)} aria-label={`Let ${p.displayName} in (turns off end-to-end encryption)`}>
+                    Let in
+                  </button>
+                )}
                 {p.sharing && (
                   <button className="button small secondary" onClick={() => props.onStopShare(p.id)} aria-label={`Stop ${p.displayName}'s screen share`}>
                     Stop share

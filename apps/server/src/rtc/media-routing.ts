@@ -1,0 +1,151 @@
+import { ConclaveError } from '@conclave/protocol';
+import type { ParticipantId, PublishTrack, SubscribeTrack } from '@conclave/protocol';
+import type { PayloadSample, Producer, ProducerStats, Router } from '@conclave/sfu';
+import type { Logger } from '../logger';
+import type { RoomParticipant } from './participant';
+import { SubscriptionNegotiator } from './subscription-negotiator';
+
+export interface MediaInspection {
+  participantId: ParticipantId;
+  displayName: string;
+  source: PublishTrack['source'];
+  kind: 'audio' | 'video';
+  samples: PayloadSample[];
+  stats: ProducerStats;
+}
+
+export interface MediaRoutingDeps {
+  router: Router;
+  logger: Logger;
+  participants: () => Iterable<RoomParticipant>;
+}
+
+/**
+ * Who receives whose media in one room: subscribe transports and their negotiation, the fan-out
+ * of each new producer, and the rule that held participants get no media in or out.
+ */
+export class MediaRouting {
+  readonly #deps: MediaRoutingDeps;
+
+  constructor(deps: MediaRoutingDeps) {
+    this.#deps = deps;
+  }
+
+  async setUpSubscriber(p: RoomParticipant): Promise<void> {
+    const transport = await this.#deps.router.createTransport({ direction: 'subscribe' });
+    p.subscribeTransport = transport;
+    p.negotiator = new SubscriptionNegotiator({
+      transport,
+      logger: this.#deps.logger,
+      sendOffer: (sdp, tracks) => p.peer?.send({ type: 'subscribe.offer', sdp, tracks }),
+      describeTracks: () => this.#describeConsumed(p),
+    });
+    let added = 0;
+    for (const other of this.#deps.participants()) {
+      if (other.id === p.id || p.held || other.held) continue;
+      for (const track of other.published.values()) {
+        if (await this.#consume(p, other.id, track.producer, track.source)) added++;
+      }
+    }
+    if (added > 0) p.negotiator.requestOffer();
+  }
+
+  #describeConsumed(p: RoomParticipant): SubscribeTrack[] {
+    const tracks: SubscribeTrack[] = [];
+    for (const c of p.consumed.values()) {
+      if (c.consumer.closed || !c.consumer.mid) continue;
+      tracks.push({ mid: c.consumer.mid, participantId: c.participantId, kind: c.consumer.kind, source: c.source });
+    }
+    return tracks;
+  }
+
+  async #consume(subscriber: RoomParticipant, publisherId: ParticipantId, producer: Producer, source: PublishTrack['source']): Promise<boolean> {
+    const transport = subscriber.subscribeTransport;
+    if (!transport || producer.closed) return false;
+    const consumer = await transport.consume(producer.id);
+    subscriber.consumed.set(consumer.id, { consumer, participantId: publisherId, source });
+    consumer.on('producerclose', () => {
+      subscriber.consumed.delete(consumer.id);
+      subscriber.negotiator?.requestOffer();
+    });
+    return true;
+  }
+
+  /**
+   * Answers a publish offer; each new track becomes a producer that everyone else (not held)
+   * consumes. `onProducerClosed` runs when a re-offer stops a track.
+   */
+  async publish(p: RoomParticipant, sdp: string, tracks: PublishTrack[], onProducerClosed: () => void): Promise<{ answer: string; screenChanged: boolean }> {
+    if (!p.publishTransport) p.publishTransport = await this.#deps.router.createTransport({ direction: 'publish' });
+    const transport = p.publishTransport;
+    const byMid = new Map(tracks.map((t) => [t.mid, t]));
+    const fresh: Producer[] = [];
+    const onProducer = (producer: Producer) => fresh.push(producer);
+    transport.on('producer', onProducer);
+    let answer: string;
+    try {
+      answer = await transport.handleOffer(sdp);
+    } catch (err) {
+      this.#deps.logger.warn({ err }, 'publish offer rejected');
+      throw new ConclaveError('MEDIA_NEGOTIATION_FAILED');
+    } finally {
+      transport.off('producer', onProducer);
+    }
+    let screenChanged = false;
+    for (const producer of fresh) {
+      const source = byMid.get(producer.mid)?.source ?? (producer.kind === 'audio' ? 'microphone' : 'camera');
+      screenChanged ||= source === 'screen';
+      p.published.set(producer.id, { producer, source, pausedByHost: false });
+      producer.on('close', () => {
+        if (p.published.delete(producer.id)) onProducerClosed();
+      });
+      if ((source === 'microphone' && p.audioMuted) || (source === 'screen' && !p.screenSharing)) await producer.pause();
+      if (p.held) continue;
+      for (const other of this.#deps.participants()) {
+        if (other.id === p.id || other.held) continue;
+        if (await this.#consume(other, p.id, producer, source)) other.negotiator?.requestOffer();
+      }
+    }
+    return { answer, screenChanged };
+  }
+
+  /** A participant let in after being held: media both ways with everyone else. */
+  async connectReleased(p: RoomParticipant): Promise<void> {
+    for (const other of this.#deps.participants()) {
+      if (other.id === p.id || other.held) continue;
+      for (const track of other.published.values()) await this.#consume(p, other.id, track.producer, track.source);
+      let added = 0;
+      for (const track of p.published.values()) {
+        if (await this.#consume(other, p.id, track.producer, track.source)) added++;
+      }
+      if (added > 0) other.negotiator?.requestOffer();
+    }
+    p.negotiator?.requestOffer();
+  }
+
+  /** Keyframes for what `p` receives and/or from `p` itself (the SFU rate-limits per publisher). */
+  async requestKeyFrames(p: RoomParticipant, scope: 'received' | 'own' | 'all'): Promise<void> {
+    const consumers = [];
+    if (scope !== 'own') consumers.push(...[...p.consumed.values()].map((c) => c.consumer));
+    if (scope !== 'received') {
+      // Any one consumer of each of p's producers reaches p's encoder.
+      for (const track of p.published.values()) {
+        const first = [...track.producer.consumers].find((c) => !c.closed);
+        if (first) consumers.push(first);
+      }
+    }
+    await Promise.all(consumers.filter((c) => !c.closed).map((c) => c.requestKeyFrame().catch(() => undefined)));
+  }
+
+  /** What the SFU receives from each publisher (needs media.inspection) and its counters. */
+  async inspect(): Promise<MediaInspection[]> {
+    const out: MediaInspection[] = [];
+    for (const p of this.#deps.participants()) {
+      for (const t of p.published.values()) {
+        const [samples, stats] = await Promise.all([t.producer.inspectPayloads().catch(() => []), t.producer.getStats()]);
+        out.push({ participantId: p.id, displayName: p.displayName, source: t.source, kind: t.producer.kind, samples, stats });
+      }
+    }
+    return out;
+  }
+}
