@@ -203,3 +203,44 @@ export function remoteVideoBySource(page: Page): Promise<{ participantId: string
     return out;
   });
 }
+
+/**
+ * Measured inside the page (no test-harness delay): resolves with Date.now() when every named
+ * remote participant has a decoded video frame. `connected: true` also reports when both of
+ * this page's PeerConnections became connected.
+ */
+export function firstVideoDecodedAt(page: Page, names: string[], timeoutMs: number, connected = false): Promise<{ connectedAt: number; decodedAt: number }> {
+  return page.evaluate(
+    async ({ names, timeoutMs, connected }) => {
+      interface Track { participantId: string; kind: string; track: MediaStreamTrack }
+      interface Room { peerConnections: { publish?: RTCPeerConnection; subscribe?: RTCPeerConnection }; remoteTracks: Track[]; participants: { id: string; displayName: string }[] }
+      const room = (window as unknown as { conclave: { room: Room } }).conclave.room;
+      const deadline = Date.now() + timeoutMs;
+      const sleep = () => new Promise((r) => setTimeout(r, 20));
+      let connectedAt = 0;
+      if (connected) {
+        while (!(room.peerConnections.publish?.connectionState === 'connected' && room.peerConnections.subscribe?.connectionState === 'connected')) {
+          if (Date.now() > deadline + 20_000) throw new Error('not connected');
+          await sleep();
+        }
+        connectedAt = Date.now();
+      }
+      for (;;) {
+        const pc = room.peerConnections.subscribe;
+        const decoded = new Set<string>();
+        if (pc) {
+          const owner = new Map(room.remoteTracks.filter((t) => t.kind === 'video').map((t) => [t.track.id, t.participantId]));
+          (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+            const id = s.type === 'inbound-rtp' ? owner.get(s.trackIdentifier as string) : undefined;
+            const name = room.participants.find((p) => p.id === id)?.displayName;
+            if (name && ((s.framesDecoded as number) ?? 0) > 0) decoded.add(name);
+          });
+        }
+        if (names.every((n) => decoded.has(n))) return { connectedAt, decodedAt: Date.now() };
+        if (Date.now() > (connectedAt || Date.now()) + timeoutMs) throw new Error(`no video from ${names.filter((n) => !decoded.has(n)).join(', ')}`);
+        await sleep();
+      }
+    },
+    { names, timeoutMs, connected },
+  );
+}

@@ -8,3 +8,4 @@ export * from './signaling/codec';
 export * from './signaling/e2ee';
 export * from './signaling/chat';
 export * from './signaling/whiteboard';
+export * from './signaling/breakouts';

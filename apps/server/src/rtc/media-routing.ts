@@ -15,7 +15,8 @@ export interface MediaInspection {
 }
 
 export interface MediaRoutingDeps {
-  router: Router;
+  /** The router of the room `p` is in (main room or a breakout room). */
+  routerFor: (p: RoomParticipant) => Router;
   logger: Logger;
   participants: () => Iterable<RoomParticipant>;
 }
@@ -32,7 +33,7 @@ export class MediaRouting {
   }
 
   async setUpSubscriber(p: RoomParticipant): Promise<void> {
-    const transport = await this.#deps.router.createTransport({ direction: 'subscribe' });
+    const transport = await this.#deps.routerFor(p).createTransport({ direction: 'subscribe' });
     p.subscribeTransport = transport;
     p.negotiator = new SubscriptionNegotiator({
       transport,
@@ -42,12 +43,17 @@ export class MediaRouting {
     });
     let added = 0;
     for (const other of this.#deps.participants()) {
-      if (other.id === p.id || p.held || other.held) continue;
+      if (!this.#connected(p, other)) continue;
       for (const track of other.published.values()) {
         if (await this.#consume(p, other.id, track.producer, track.source)) added++;
       }
     }
     if (added > 0) p.negotiator.requestOffer();
+  }
+
+  /** Two participants exchange media when neither is held and they are in the same room. */
+  #connected(a: RoomParticipant, b: RoomParticipant): boolean {
+    return a.id !== b.id && !a.held && !b.held && a.breakoutId === b.breakoutId;
   }
 
   #describeConsumed(p: RoomParticipant): SubscribeTrack[] {
@@ -76,7 +82,7 @@ export class MediaRouting {
    * consumes. `onProducerClosed` runs when a re-offer stops a track.
    */
   async publish(p: RoomParticipant, sdp: string, tracks: PublishTrack[], onProducerClosed: () => void): Promise<{ answer: string; screenChanged: boolean }> {
-    if (!p.publishTransport) p.publishTransport = await this.#deps.router.createTransport({ direction: 'publish' });
+    if (!p.publishTransport) p.publishTransport = await this.#deps.routerFor(p).createTransport({ direction: 'publish' });
     const transport = p.publishTransport;
     const byMid = new Map(tracks.map((t) => [t.mid, t]));
     const fresh: Producer[] = [];
@@ -102,7 +108,7 @@ export class MediaRouting {
       if ((source === 'microphone' && p.audioMuted) || (source === 'screen' && !p.screenSharing)) await producer.pause();
       if (p.held) continue;
       for (const other of this.#deps.participants()) {
-        if (other.id === p.id || other.held) continue;
+        if (!this.#connected(p, other)) continue;
         if (await this.#consume(other, p.id, producer, source)) other.negotiator?.requestOffer();
       }
     }
@@ -112,7 +118,7 @@ export class MediaRouting {
   /** A participant let in after being held: media both ways with everyone else. */
   async connectReleased(p: RoomParticipant): Promise<void> {
     for (const other of this.#deps.participants()) {
-      if (other.id === p.id || other.held) continue;
+      if (!this.#connected(p, other)) continue;
       for (const track of other.published.values()) await this.#consume(p, other.id, track.producer, track.source);
       let added = 0;
       for (const track of p.published.values()) {

@@ -30,6 +30,8 @@ export class RoomParticipant {
   clientLabel: string;
   /** Held out of an end-to-end encrypted meeting: no media in or out until released. */
   held = false;
+  /** The breakout room this participant is in (null: the main room). */
+  breakoutId: string | null = null;
   peer: SignalingPeer | undefined;
   graceTimer: NodeJS.Timeout | undefined;
   publishTransport: Transport | undefined;

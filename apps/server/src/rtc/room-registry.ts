@@ -3,6 +3,7 @@ import type { MediaWorker } from '@conclave/sfu';
 import type { Logger } from '../logger';
 import type { SignalingPeer } from '../signaling/peer';
 import type { CommitRequest } from './e2ee/delivery-service';
+import type { OpenRequest } from './breakouts/breakout-manager';
 import type { JoinRequest } from './room';
 import { Room } from './room';
 
@@ -15,13 +16,14 @@ export interface ParticipantHandle {
   publish(sdp: string, tracks: PublishTrack[]): Promise<{ sdp: string }>;
   subscribeAnswer(sdp: string): Promise<null>;
   subscribeRestart(): null;
+  subscribeReset(): Promise<null>;
   requestKeyFrames(scope: 'received' | 'own' | 'all'): Promise<null>;
   hostMute(id: ParticipantId): Promise<null>;
   hostRemove(id: ParticipantId): Promise<null>;
   hostEnd(): Promise<null>;
   hostStopShare(id: ParticipantId): null;
   e2eeKeyPackage(keyPackage: string): null;
-  e2eeEnable(): { keyPackages: KeyPackageEntry[] };
+  e2eeEnable(): Promise<{ keyPackages: KeyPackageEntry[] }>;
   e2eeCommit(req: CommitRequest): { epoch: number };
   e2eeDisable(message: string): Promise<null>;
   e2eeAdmitHeld(id: ParticipantId): null;
@@ -29,6 +31,11 @@ export interface ParticipantHandle {
   chatSetMode(mode: ChatMode): null;
   whiteboardUpdate(update: string): null;
   whiteboardSync(): { state: string };
+  breakoutOpen(req: OpenRequest): Promise<null>;
+  breakoutMove(id: ParticipantId, roomIndex: number | null): Promise<null>;
+  breakoutBroadcast(text: string): null;
+  breakoutClose(countdownSeconds: number): null;
+  breakoutHelp(): null;
 }
 
 export interface RoomRegistryDeps {
@@ -69,6 +76,7 @@ export class RoomRegistry {
       publish: (sdp, tracks) => room.publish(participant, sdp, tracks),
       subscribeAnswer: (sdp) => room.subscribeAnswer(participant, sdp),
       subscribeRestart: () => room.subscribeRestart(participant),
+      subscribeReset: () => room.subscribeReset(participant),
       requestKeyFrames: (scope) => room.requestKeyFrames(participant, scope),
       hostMute: (id) => room.hostMute(participant, id),
       hostRemove: (id) => room.hostRemove(participant, id),
@@ -83,6 +91,11 @@ export class RoomRegistry {
       chatSetMode: (mode) => room.chatSetMode(participant, mode),
       whiteboardUpdate: (update) => room.whiteboardUpdate(participant, update),
       whiteboardSync: () => room.whiteboardSync(participant),
+      breakoutOpen: (req) => room.breakoutOpen(participant, req),
+      breakoutMove: (id, index) => room.breakoutMove(participant, id, index),
+      breakoutBroadcast: (text) => room.breakoutBroadcast(participant, text),
+      breakoutClose: (seconds) => room.breakoutClose(participant, seconds),
+      breakoutHelp: () => room.breakoutHelp(participant),
     };
     return { handle, result };
   }
@@ -100,6 +113,7 @@ export class RoomRegistry {
         logger: this.#deps.logger,
         reconnectGraceMs: this.#deps.reconnectGraceMs,
         settings,
+        createRouter: () => worker.createRouter(),
         endMeeting: () => this.#deps.endMeeting(meetingId),
         onClosed: () => {
           this.#roomsPerWorker.set(worker, Math.max(0, (this.#roomsPerWorker.get(worker) ?? 1) - 1));

@@ -18,6 +18,8 @@ import type { SignalingPeer } from '../signaling/peer';
 import type { CommitRequest } from './e2ee/delivery-service';
 import { DeliveryService } from './e2ee/delivery-service';
 import { clientSupportsE2ee } from './e2ee/e2ee-policy';
+import { BreakoutManager } from './breakouts/breakout-manager';
+import type { OpenRequest } from './breakouts/breakout-manager';
 import { ChatLog } from './chat/chat-log';
 import { MediaRouting } from './media-routing';
 import type { MediaInspection } from './media-routing';
@@ -30,6 +32,8 @@ export interface RoomDeps {
   logger: Logger;
   reconnectGraceMs: number;
   settings: MeetingSettings;
+  /** A router on the same media worker, for a breakout room. */
+  createRouter: () => Promise<Router>;
   /** Marks the meeting ended in storage. */
   endMeeting: () => Promise<void>;
   /** Called once the room is empty and closed, so the registry can forget it. */
@@ -59,11 +63,24 @@ export class Room {
   readonly #chat = new ChatLog();
   readonly #whiteboard = new WhiteboardDoc();
   readonly #media: MediaRouting;
+  readonly #breakouts: BreakoutManager;
 
   constructor(deps: RoomDeps) {
     this.#deps = deps;
     this.#log = deps.logger.child({ meetingId: deps.meetingId });
-    this.#media = new MediaRouting({ router: deps.router, logger: this.#log, participants: () => this.#participants.values() });
+    this.#breakouts = new BreakoutManager({
+      participants: () => this.#participants.values(),
+      get: (id) => this.#participants.get(id),
+      broadcast: (event) => this.#broadcast(event),
+      createRouter: deps.createRouter,
+      moveMedia: (p, roomName) => this.#moveMedia(p, roomName),
+      serial: (fn) => this.#serial(fn),
+    });
+    this.#media = new MediaRouting({
+      routerFor: (p) => this.#breakouts.routerFor(p) ?? deps.router,
+      logger: this.#log,
+      participants: () => this.#participants.values(),
+    });
     this.#e2ee = new DeliveryService(
       {
         participants: () => this.#participants.values(),
@@ -151,6 +168,7 @@ export class Room {
       e2ee: this.#e2ee.view(),
       held: p.held,
       chat: { mode: this.#chat.mode, history: this.#chat.visibleTo(p.id) },
+      breakouts: this.#breakouts.view(),
     };
   }
 
@@ -190,6 +208,18 @@ export class Room {
 
   requestKeyFrames(p: RoomParticipant, scope: 'received' | 'own' | 'all'): Promise<null> {
     return this.#media.requestKeyFrames(p, scope).then(() => null);
+  }
+
+  /** A fresh subscribe transport for `p` (its old one failed on the client side). */
+  subscribeReset(p: RoomParticipant): Promise<null> {
+    return this.#serial(async () => {
+      p.negotiator?.close();
+      p.subscribeTransport?.close();
+      p.consumed.clear();
+      await this.#media.setUpSubscriber(p);
+      p.negotiator?.restart();
+      return null;
+    });
   }
 
   subscribeRestart(p: RoomParticipant): null {
@@ -278,6 +308,42 @@ export class Room {
     return null;
   }
 
+  // ---- breakout rooms (each with its own SFU router; unavailable while E2EE is on)
+
+  /** `p` changed rooms: new transports on that room's router; the client rebuilds its media. */
+  async #moveMedia(p: RoomParticipant, roomName: string | null): Promise<void> {
+    this.#closePublished(p);
+    p.closeMedia();
+    await this.#media.setUpSubscriber(p);
+    p.peer?.send({ type: 'breakout.moved', roomName });
+  }
+
+  breakoutOpen(host: RoomParticipant, req: OpenRequest): Promise<null> {
+    this.#assertNotE2ee();
+    return this.#serial(() => this.#breakouts.open(host, req));
+  }
+
+  breakoutMove(host: RoomParticipant, targetId: ParticipantId, roomIndex: number | null): Promise<null> {
+    this.#assertNotE2ee();
+    const target = this.#hostTarget(host, targetId);
+    return this.#serial(() => this.#breakouts.move(host, target, roomIndex));
+  }
+
+  breakoutBroadcast(host: RoomParticipant, text: string): null {
+    this.#assertNotE2ee();
+    return this.#breakouts.broadcastMessage(host, text);
+  }
+
+  breakoutClose(host: RoomParticipant, countdownSeconds: number): null {
+    this.#assertNotE2ee();
+    return this.#breakouts.close(host, countdownSeconds);
+  }
+
+  breakoutHelp(p: RoomParticipant): null {
+    this.#assertNotE2ee();
+    return this.#breakouts.help(p);
+  }
+
   // ---- whiteboard (server-held yjs document; frozen read-only while E2EE is on)
 
   whiteboardUpdate(from: RoomParticipant, updateB64: string): null {
@@ -324,8 +390,16 @@ export class Room {
     return null;
   }
 
-  e2eeEnable(p: RoomParticipant): { keyPackages: KeyPackageEntry[] } {
-    return this.#e2ee.enable(p);
+  /** Turning E2EE on closes open breakout rooms first, with a notice (DESIGN.md §4.1 rule 4). */
+  e2eeEnable(p: RoomParticipant): Promise<{ keyPackages: KeyPackageEntry[] }> {
+    return this.#serial(async () => {
+      if (this.#breakouts.active) {
+        if (p.role !== 'host') throw new ConclaveError('NOT_HOST');
+        await this.#breakouts.closeNow();
+        this.#broadcast({ type: 'breakout.message', text: 'Breakout rooms closed: end-to-end encryption is being turned on.', fromName: p.displayName });
+      }
+      return this.#e2ee.enable(p);
+    });
   }
 
   e2eeCommit(p: RoomParticipant, req: CommitRequest): { epoch: number } {
@@ -404,6 +478,7 @@ export class Room {
     this.#participants.clear();
     this.#e2ee.close();
     this.#whiteboard.destroy();
+    this.#breakouts.dispose();
     this.#deps.router.close();
     this.#deps.onClosed();
   }

@@ -120,6 +120,8 @@ export class SignalingSession implements SignalingPeer {
         return handle.subscribeAnswer(message.sdp);
       case 'subscribe.restart':
         return handle.subscribeRestart();
+      case 'subscribe.reset':
+        return handle.subscribeReset();
       case 'media.keyFrameRequest':
         return handle.requestKeyFrames(message.scope);
       case 'host.mute':
@@ -148,6 +150,16 @@ export class SignalingSession implements SignalingPeer {
         return handle.whiteboardUpdate(message.update);
       case 'whiteboard.sync':
         return handle.whiteboardSync();
+      case 'breakout.open':
+        return handle.breakoutOpen(message);
+      case 'breakout.move':
+        return handle.breakoutMove(message.participantId, message.roomIndex);
+      case 'breakout.broadcast':
+        return handle.breakoutBroadcast(message.text);
+      case 'breakout.close':
+        return handle.breakoutClose(message.countdownSeconds);
+      case 'breakout.help':
+        return handle.breakoutHelp();
       default: {
         const unreachable: never = message;
         throw new ConclaveError('UNKNOWN_MESSAGE_TYPE', `Unhandled ${String(unreachable)}`);

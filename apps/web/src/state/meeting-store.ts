@@ -1,6 +1,6 @@
 import { RoomClient } from '@conclave/client';
 import type { ConnectionState, E2eeView, RemoteTrack } from '@conclave/client';
-import type { ChatMessage, ChatMode, MeetingId, Participant, ParticipantId, Role } from '@conclave/protocol';
+import type { BreakoutState, ChatMessage, ChatMode, MeetingId, Participant, ParticipantId, Role } from '@conclave/protocol';
 import { signalingUrl } from '../app/api';
 
 export interface MeetingSnapshot {
@@ -23,6 +23,7 @@ export interface MeetingSnapshot {
   chat: { mode: ChatMode; messages: ChatMessage[]; unread: number };
   /** This participant's own screen share, while sharing. */
   screen: MediaStreamTrack | null;
+  breakouts: BreakoutState;
 }
 
 export interface JoinOptions {
@@ -57,6 +58,7 @@ export class MeetingStore {
     reenableOffer: undefined,
     chat: { mode: 'everyone', messages: [], unread: 0 },
     screen: null,
+    breakouts: { status: 'none', rooms: [], assignments: {}, endsAt: null, closingAt: null },
   };
   /** The chat panel is open: new messages are read as they come. */
   #chatOpen = false;
@@ -147,6 +149,12 @@ export class MeetingStore {
     });
     room.on('reenableOffered', (name) => this.#update({ reenableOffer: name }));
     room.on('screenShare', (screen) => this.#update({ screen }));
+    room.on('breakouts', (breakouts) => this.#update({ breakouts }));
+    const banner = (tone: 'info' | 'warning', text: string) =>
+      this.#update({ banners: [...this.#snapshot.banners.slice(-5), { id: ++this.#noticeId, tone, text }] });
+    room.on('breakoutMoved', (name) => banner('info', name ? `You are now in breakout room ${name}.` : 'You are back in the main room.'));
+    room.on('breakoutMessage', ({ text, fromName }) => banner('info', `Message from ${fromName} to all rooms: ${text}`));
+    room.on('helpRequested', ({ displayName, roomName }) => banner('warning', `${displayName} asks for help in ${roomName}.`));
     room.on('chat', ({ mode, messages }) => {
       const before = this.#snapshot.chat;
       const fresh = messages.slice(before.messages.length).filter((m) => m.from !== room.selfId).length;

@@ -1,5 +1,5 @@
 import { ConclaveError, PROTOCOL_VERSION } from '@conclave/protocol';
-import type { Capabilities, ChatMessage, ChatMode, JoinResult, MeetingId, Participant, ParticipantId, Role, ServerEvent } from '@conclave/protocol';
+import type { BreakoutState, Capabilities, ChatMessage, ChatMode, JoinResult, MeetingId, Participant, ParticipantId, Role, ServerEvent } from '@conclave/protocol';
 import type { E2eeView } from '../e2ee/e2ee-manager';
 import { E2eeManager } from '../e2ee/e2ee-manager';
 import { detectCapabilities } from '../e2ee/capabilities';
@@ -50,6 +50,12 @@ export type RoomClientEvents = {
   chat: [{ mode: ChatMode; messages: ChatMessage[] }];
   /** This participant's screen share started (the track) or ended (null). */
   screenShare: [MediaStreamTrack | null];
+  breakouts: [BreakoutState];
+  /** This participant was moved to a breakout room (its name) or back to the main room (null). */
+  breakoutMoved: [string | null];
+  breakoutMessage: [{ text: string; fromName: string }];
+  /** Host: someone in a breakout room asks for help. */
+  helpRequested: [{ participantId: ParticipantId; displayName: string; roomName: string }];
 };
 
 /**
@@ -75,6 +81,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   #chatMode: ChatMode = 'everyone';
   #chatMessages: ChatMessage[] = [];
   #screen: MediaStreamTrack | null = null;
+  #breakouts: BreakoutState = { status: 'none', rooms: [], assignments: {}, endsAt: null, closingAt: null };
 
   constructor(opts: RoomClientOptions) {
     super();
@@ -180,6 +187,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.#chatMode = result.chat.mode;
     this.#chatMessages = result.chat.history;
     this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
+    this.#breakouts = result.breakouts;
+    this.emit('breakouts', this.#breakouts);
     this.#setState({ status: 'connected' });
     this.emit('participants', this.participants);
     this.emit('held', this.#held);
@@ -206,9 +215,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       // The legacy encoded-streams API must be switched on when the PeerConnection is made.
       ...(this.#capabilities.encodedTransform === 'encoded-streams' ? { encodedInsertableStreams: true } : {}),
     };
-    this.#subscriber = new Subscriber(signal, new PC(config), (r, kind) => this.e2ee.attachReceiver(r, kind));
-    this.#subscriber.on('tracks', (t) => this.emit('remoteTracks', t));
-    this.#subscriber.on('error', () => this.emit('notice', 'Receiving media failed; retrying.'));
+    this.#makeSubscriber(signal, () => new PC(config));
     this.emit('remoteTracks', []);
     this.#publisher = new Publisher(signal, new PC(config), (s, kind) => this.e2ee.attachSender(s, kind));
     const publisher = this.#publisher;
@@ -223,6 +230,34 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         this.emit('notice', err instanceof ConclaveError ? err.message : 'Sending your audio and video failed.');
       }),
     ]);
+  }
+
+  /**
+   * The subscribe PeerConnection, with a watchdog: if it fails, or stays unconnected for 5 s
+   * after an offer, it is replaced and the server makes a new transport (subscribe.reset).
+   */
+  #makeSubscriber(signal: SignalClient, makePc: () => RTCPeerConnection): void {
+    const pc = makePc();
+    const subscriber = new Subscriber(signal, pc, (r, kind) => this.e2ee.attachReceiver(r, kind));
+    this.#subscriber = subscriber;
+    subscriber.on('tracks', (t) => this.emit('remoteTracks', t));
+    subscriber.on('error', () => this.emit('notice', 'Receiving media failed; retrying.'));
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const check = () => {
+      clearTimeout(watchdog);
+      if (this.#subscriber !== subscriber || pc.connectionState === 'connected' || pc.connectionState === 'closed') return;
+      const reset = () => {
+        if (this.#subscriber !== subscriber || signal.closed) return;
+        subscriber.close();
+        this.#makeSubscriber(signal, makePc);
+        this.emit('remoteTracks', []);
+        signal.request({ type: 'subscribe.reset' }).catch(() => undefined);
+      };
+      if (pc.connectionState === 'failed') reset();
+      else if (pc.signalingState === 'stable' && pc.remoteDescription) watchdog = setTimeout(reset, 5000);
+    };
+    pc.addEventListener('connectionstatechange', check);
+    pc.addEventListener('signalingstatechange', check);
   }
 
   #onEvent(ev: ServerEvent): void {
@@ -256,6 +291,23 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         return;
       case 'meeting.ended':
         this.#finish({ status: 'ended' });
+        return;
+      case 'breakout.state':
+        this.#breakouts = ev.state;
+        this.emit('breakouts', ev.state);
+        return;
+      case 'breakout.moved':
+        // New transports wait on the room's router: rebuild the PeerConnections.
+        if (this.#signal && this.#opts.media !== false) {
+          void this.#startMedia(this.#signal).catch(() => this.emit('notice', 'Moving rooms failed; reconnecting media.'));
+        }
+        this.emit('breakoutMoved', ev.roomName);
+        return;
+      case 'breakout.message':
+        this.emit('breakoutMessage', { text: ev.text, fromName: ev.fromName });
+        return;
+      case 'breakout.helpRequested':
+        this.emit('helpRequested', { participantId: ev.participantId, displayName: ev.displayName, roomName: ev.roomName });
         return;
       case 'whiteboard.update':
         this.whiteboard.handleRemote(ev.update);
@@ -390,6 +442,32 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   async hostStopShare(id: ParticipantId): Promise<void> {
     await this.#requireSignal().request({ type: 'host.stopShare', participantId: id });
+  }
+
+  get breakouts(): BreakoutState {
+    return this.#breakouts;
+  }
+
+  async openBreakouts(req: { rooms: { name: string }[]; assignments?: Record<string, number>; manualOnly?: boolean; durationMinutes?: number | null }): Promise<void> {
+    await this.#requireSignal().request({
+      type: 'breakout.open',
+      rooms: req.rooms,
+      assignments: req.assignments ?? {},
+      manualOnly: req.manualOnly ?? false,
+      durationMinutes: req.durationMinutes ?? null,
+    });
+  }
+  async moveToBreakout(id: ParticipantId, roomIndex: number | null): Promise<void> {
+    await this.#requireSignal().request({ type: 'breakout.move', participantId: id, roomIndex });
+  }
+  async broadcastToBreakouts(text: string): Promise<void> {
+    await this.#requireSignal().request({ type: 'breakout.broadcast', text });
+  }
+  async closeBreakouts(countdownSeconds = 10): Promise<void> {
+    await this.#requireSignal().request({ type: 'breakout.close', countdownSeconds });
+  }
+  async askForHelp(): Promise<void> {
+    await this.#requireSignal().request({ type: 'breakout.help' });
   }
 
   async sendChat(text: string, to: ParticipantId | null): Promise<void> {

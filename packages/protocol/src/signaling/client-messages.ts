@@ -7,6 +7,7 @@ import {
   requestIdSchema,
   sdpSchema,
 } from './common';
+import { breakoutClientMessages } from './breakouts';
 import { chatClientMessages } from './chat';
 import { whiteboardClientMessages } from './whiteboard';
 import { capabilitiesSchema, e2eeClientMessages } from './e2ee';
@@ -68,6 +69,12 @@ const subscribeAnswer = z.object({
 const subscribeRestart = z.object({ type: z.literal('subscribe.restart'), id: requestIdSchema });
 
 /**
+ * The client's subscribe PeerConnection failed or never connected: the server makes a new
+ * subscribe transport and offers afresh (ICE failure recovery; DESIGN.md §3 "Reconnect").
+ */
+const subscribeReset = z.object({ type: z.literal('subscribe.reset'), id: requestIdSchema });
+
+/**
  * Asks the SFU for keyframes after a key change, so decoders restart at once (DESIGN.md §4.2).
  * Rate-limited per publisher by the SFU.
  */
@@ -104,6 +111,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   publishOffer,
   subscribeAnswer,
   subscribeRestart,
+  subscribeReset,
   keyFrameRequest,
   hostMute,
   hostRemove,
@@ -112,6 +120,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   ...e2eeClientMessages,
   ...chatClientMessages,
   ...whiteboardClientMessages,
+  ...breakoutClientMessages,
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

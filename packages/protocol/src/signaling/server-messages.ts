@@ -10,6 +10,7 @@ import {
   roleSchema,
   sdpSchema,
 } from './common';
+import { breakoutServerEvents, breakoutStateSchema } from './breakouts';
 import { chatMessageSchema, chatModeSchema, chatServerEvents } from './chat';
 import { e2eeServerEvents, e2eeStateSchema } from './e2ee';
 import { whiteboardServerEvents } from './whiteboard';
@@ -35,6 +36,7 @@ export const joinResultSchema = z.object({
   held: z.boolean(),
   /** Chat so far that this participant may read, and who may chat. */
   chat: z.object({ mode: chatModeSchema, history: z.array(chatMessageSchema) }),
+  breakouts: breakoutStateSchema,
 });
 export type JoinResult = z.infer<typeof joinResultSchema>;
 
@@ -104,6 +106,7 @@ export const serverMessageSchema = z.union([
     ...e2eeServerEvents,
     ...chatServerEvents,
     ...whiteboardServerEvents,
+    ...breakoutServerEvents,
   ]),
 ]);
 

@@ -2,6 +2,7 @@ import { formatMeetingId } from '@conclave/protocol';
 import type { MeetingId } from '@conclave/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import type { MeetingSnapshot, MeetingStore } from '../../state/meeting-store';
+import { BreakoutsPanel } from './BreakoutsPanel';
 import { ChatPanel } from './ChatPanel';
 import { WhiteboardPanel } from './WhiteboardPanel';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -23,7 +24,7 @@ export interface MeetingRoomProps {
 }
 
 export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomProps) {
-  const [panel, setPanelState] = useState<'none' | 'participants' | 'security' | 'chat' | 'whiteboard'>('none');
+  const [panel, setPanelState] = useState<'none' | 'participants' | 'security' | 'chat' | 'whiteboard' | 'breakouts'>('none');
   const setPanel = (next: typeof panel) => {
     setPanelState(next);
     store.setChatOpen(next === 'chat');
@@ -32,8 +33,12 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   const room = store.room;
   const isHost = snapshot.role === 'host';
   const speaker = useActiveSpeaker(room, snapshot.remoteTracks);
+  const myBreakoutId = snapshot.selfId ? snapshot.breakouts.assignments[snapshot.selfId] : undefined;
+  const myBreakout = snapshot.breakouts.rooms.find((r) => r.id === myBreakoutId);
+  // Only the people in this room are shown (the main room is the participants in no room).
+  const inMyRoom = (id: string) => snapshot.breakouts.assignments[id] === myBreakoutId;
   const self = snapshot.participants.find((p) => p.id === snapshot.selfId);
-  const others = snapshot.participants.filter((p) => p.id !== snapshot.selfId);
+  const others = snapshot.participants.filter((p) => p.id !== snapshot.selfId && inMyRoom(p.id));
   const inviteUrl = `${location.origin}/m/${meetingId}`;
   // Someone else's screen is shown large, with the speakers beside it.
   const sharedScreen = snapshot.remoteTracks.find(
@@ -45,6 +50,14 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   // Server-processed features are off while E2EE is on (DESIGN.md §4.1 rule 4).
   const e2eeBlocks = snapshot.e2ee?.meeting.status !== undefined && snapshot.e2ee.meeting.status !== 'off';
   const E2EE_REASON = 'Not available with end-to-end encryption.';
+
+  // The breakout countdown ticks every second while rooms are closing.
+  const [, tick] = useState(0);
+  useEffect(() => {
+    if (snapshot.breakouts.status !== 'closing') return;
+    const t = setInterval(() => tick((n) => n + 1), 1000);
+    return () => clearInterval(t);
+  }, [snapshot.breakouts.status]);
 
   // Keep what the room sends in step with the local devices.
   useEffect(() => {
@@ -95,6 +108,17 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         )}
       </div>
       <ConnectionBanner state={snapshot.connection} onRetry={() => room?.retry()} />
+      {myBreakout && (
+        <div className="banner info" role="status" data-testid="breakout-status">
+          You are in breakout room {myBreakout.name}.
+          {snapshot.breakouts.status === 'closing' && snapshot.breakouts.closingAt
+            ? ` Returning to the main room in ${Math.max(0, Math.ceil((snapshot.breakouts.closingAt - Date.now()) / 1000))} s.`
+            : snapshot.breakouts.endsAt
+              ? ` Rooms close at ${new Date(snapshot.breakouts.endsAt).toLocaleTimeString()}.`
+              : ''}{' '}
+          <button className="button small secondary" onClick={() => act(() => room!.askForHelp())}>Ask for help</button>
+        </div>
+      )}
       <div className="notices" aria-live="polite">
         {snapshot.notices.map((n) => (
           <div key={n.id} className="notice" role="status">{n.text}</div>
@@ -169,6 +193,18 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             onClose={() => setPanel('none')}
           />
         )}
+        {panel === 'breakouts' && isHost && (
+          <BreakoutsPanel
+            state={snapshot.breakouts}
+            participants={snapshot.participants}
+            disabledReason={e2eeBlocks ? E2EE_REASON : undefined}
+            onOpen={(req) => act(() => room!.openBreakouts(req))}
+            onMove={(id, index) => act(() => room!.moveToBreakout(id, index))}
+            onBroadcast={(text) => act(() => room!.broadcastToBreakouts(text))}
+            onClose={(seconds) => act(() => room!.closeBreakouts(seconds))}
+            onDismiss={() => setPanel('none')}
+          />
+        )}
         {panel === 'whiteboard' && room && (
           <WhiteboardPanel
             whiteboard={room.whiteboard}
@@ -234,6 +270,16 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         >
           Whiteboard
         </button>
+        {isHost && (
+          <button
+            className="tool"
+            aria-pressed={panel === 'breakouts'}
+            title={e2eeBlocks ? E2EE_REASON : undefined}
+            onClick={() => setPanel(panel === 'breakouts' ? 'none' : 'breakouts')}
+          >
+            Breakout rooms
+          </button>
+        )}
         <CopyInviteButton url={inviteUrl} />
         <MoreMenu
           items={[

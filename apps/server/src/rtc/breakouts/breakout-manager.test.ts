@@ -1,0 +1,58 @@
+import type { ParticipantId, ServerEvent } from '@conclave/protocol';
+import type { Router } from '@conclave/sfu';
+import { describe, expect, it } from 'vitest';
+import type { SignalingPeer } from '../../signaling/peer';
+import { RoomParticipant } from '../participant';
+import { BreakoutManager } from './breakout-manager';
+
+function setup() {
+  const people = new Map<ParticipantId, RoomParticipant>();
+  const events: ServerEvent[] = [];
+  const moves: [string, string | null][] = [];
+  let routersClosed = 0;
+  const mgr = new BreakoutManager({
+    participants: () => people.values(),
+    get: (id) => people.get(id),
+    broadcast: (ev) => events.push(ev),
+    createRouter: async () => ({ close: () => void routersClosed++ }) as unknown as Router,
+    moveMedia: async (p, room) => void moves.push([p.displayName, room]),
+    serial: (fn) => fn(),
+  });
+  const add = (name: string, role: 'host' | 'participant' = 'participant') => {
+    const peer: SignalingPeer = { send: () => undefined, close: () => undefined };
+    const p = new RoomParticipant({ id: name as ParticipantId, resumeToken: name, displayName: name, role, peer, e2eeCapable: true, clientLabel: 'test' });
+    people.set(p.id, p);
+    return p;
+  };
+  return { mgr, add, events, moves, routersClosed: () => routersClosed };
+}
+
+describe('breakout rooms', () => {
+  it('assigns the unassigned round robin, keeps the host in the main room, and only the host may open', async () => {
+    const { mgr, add, moves } = setup();
+    const host = add('host', 'host');
+    const [a, b, c] = [add('a'), add('b'), add('c')];
+    await expect(mgr.open(a, { rooms: [{ name: 'R1' }], assignments: {}, manualOnly: false, durationMinutes: null })).rejects.toMatchObject({ code: 'NOT_HOST' });
+    await mgr.open(host, { rooms: [{ name: 'R1' }, { name: 'R2' }], assignments: { c: 0 }, manualOnly: false, durationMinutes: null });
+    const view = mgr.view();
+    const roomOf = (id: string) => view.rooms.find((r) => r.id === view.assignments[id])?.name;
+    expect([roomOf('a'), roomOf('b'), roomOf('c'), roomOf('host')]).toEqual(['R1', 'R2', 'R1', undefined]);
+    expect(moves.map(([n]) => n).sort()).toEqual(['a', 'b', 'c']);
+    void b;
+    void c;
+  });
+
+  it('closing counts down, then brings everyone back and closes the rooms’ routers', async () => {
+    const { mgr, add, moves, routersClosed, events } = setup();
+    const host = add('host', 'host');
+    add('a');
+    await mgr.open(host, { rooms: [{ name: 'R1' }], assignments: {}, manualOnly: false, durationMinutes: null });
+    mgr.close(host, 0);
+    expect(mgr.view().status).toBe('closing');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(mgr.view()).toMatchObject({ status: 'none', rooms: [], assignments: {} });
+    expect(moves.at(-1)).toEqual(['a', null]);
+    expect(routersClosed()).toBe(1);
+    expect(events.filter((e) => e.type === 'breakout.state').length).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { ConclaveError } from '@conclave/protocol';
+import type { BreakoutState, ParticipantId, ServerEvent } from '@conclave/protocol';
+import type { Router } from '@conclave/sfu';
+import type { RoomParticipant } from '../participant';
+
+export interface BreakoutPort {
+  participants(): Iterable<RoomParticipant>;
+  get(id: ParticipantId): RoomParticipant | undefined;
+  broadcast(event: ServerEvent): void;
+  createRouter(): Promise<Router>;
+  /** Rebuilds `p`'s media on the router of the room it is now assigned to. */
+  moveMedia(p: RoomParticipant, roomName: string | null): Promise<void>;
+  /** Runs `fn` in the room's queue (timers fire outside requests). */
+  serial<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export interface OpenRequest {
+  rooms: { name: string }[];
+  assignments: Record<string, number>;
+  manualOnly: boolean;
+  durationMinutes: number | null;
+}
+
+interface BreakoutRoom {
+  id: string;
+  name: string;
+  router: Router;
+}
+
+/** Breakout rooms of one meeting: each room has its own SFU router; the main room keeps its own. */
+export class BreakoutManager {
+  readonly #port: BreakoutPort;
+  #status: BreakoutState['status'] = 'none';
+  #rooms: BreakoutRoom[] = [];
+  #endsAt: number | null = null;
+  #closingAt: number | null = null;
+  #endTimer: NodeJS.Timeout | undefined;
+  #closeTimer: NodeJS.Timeout | undefined;
+
+  constructor(port: BreakoutPort) {
+    this.#port = port;
+  }
+
+  get active(): boolean {
+    return this.#status !== 'none';
+  }
+
+  view(): BreakoutState {
+    const assignments: Record<string, string> = {};
+    for (const p of this.#port.participants()) if (p.breakoutId) assignments[p.id] = p.breakoutId;
+    return {
+      status: this.#status,
+      rooms: this.#rooms.map((r) => ({ id: r.id, name: r.name })),
+      assignments,
+      endsAt: this.#endsAt,
+      closingAt: this.#closingAt,
+    };
+  }
+
+  routerFor(p: RoomParticipant): Router | undefined {
+    return p.breakoutId ? this.#rooms.find((r) => r.id === p.breakoutId)?.router : undefined;
+  }
+
+  async open(host: RoomParticipant, req: OpenRequest): Promise<null> {
+    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
+    if (this.#status !== 'none') throw new ConclaveError('BAD_REQUEST', 'Breakout rooms are already open.');
+    this.#rooms = [];
+    for (const r of req.rooms) this.#rooms.push({ id: randomUUID(), name: r.name, router: await this.#port.createRouter() });
+    this.#status = 'open';
+    this.#endsAt = req.durationMinutes ? Date.now() + req.durationMinutes * 60_000 : null;
+    if (this.#endsAt) {
+      this.#endTimer = setTimeout(() => void this.#port.serial(async () => this.#startClosing(10)), this.#endsAt - Date.now());
+      this.#endTimer.unref();
+    }
+    // Everyone but hosts and held participants goes to a room: as assigned, else round robin.
+    let next = 0;
+    for (const p of [...this.#port.participants()]) {
+      if (p.role === 'host' || p.held) continue;
+      const index = req.assignments[p.id] ?? (req.manualOnly ? undefined : next++ % this.#rooms.length);
+      const room = index === undefined ? undefined : this.#rooms[index];
+      if (!room) continue;
+      p.breakoutId = room.id;
+      await this.#port.moveMedia(p, room.name);
+    }
+    this.#broadcastState();
+    return null;
+  }
+
+  async move(host: RoomParticipant, target: RoomParticipant, roomIndex: number | null): Promise<null> {
+    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
+    if (this.#status === 'none') throw new ConclaveError('BAD_REQUEST', 'Open breakout rooms first.');
+    const room = roomIndex === null ? null : this.#rooms[roomIndex];
+    if (room === undefined) throw new ConclaveError('BAD_REQUEST', 'There is no such breakout room.');
+    target.breakoutId = room?.id ?? null;
+    await this.#port.moveMedia(target, room?.name ?? null);
+    this.#broadcastState();
+    return null;
+  }
+
+  broadcastMessage(host: RoomParticipant, text: string): null {
+    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
+    if (this.#status === 'none') throw new ConclaveError('BAD_REQUEST', 'Open breakout rooms first.');
+    this.#port.broadcast({ type: 'breakout.message', text, fromName: host.displayName });
+    return null;
+  }
+
+  close(host: RoomParticipant, countdownSeconds: number): null {
+    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
+    if (this.#status !== 'open') throw new ConclaveError('BAD_REQUEST', 'No breakout rooms are open.');
+    this.#startClosing(countdownSeconds);
+    return null;
+  }
+
+  help(p: RoomParticipant): null {
+    const room = this.#rooms.find((r) => r.id === p.breakoutId);
+    if (!room) throw new ConclaveError('BAD_REQUEST', 'You are not in a breakout room.');
+    for (const h of this.#port.participants()) {
+      if (h.role === 'host') h.peer?.send({ type: 'breakout.helpRequested', participantId: p.id, displayName: p.displayName, roomName: room.name });
+    }
+    return null;
+  }
+
+  #startClosing(countdownSeconds: number): void {
+    if (this.#status !== 'open') return;
+    clearTimeout(this.#endTimer);
+    this.#status = 'closing';
+    this.#closingAt = Date.now() + countdownSeconds * 1000;
+    this.#broadcastState();
+    this.#closeTimer = setTimeout(() => void this.#port.serial(() => this.closeNow()), countdownSeconds * 1000);
+    this.#closeTimer.unref();
+  }
+
+  /** Everyone back to the main room; the rooms' routers close. */
+  async closeNow(): Promise<void> {
+    if (this.#status === 'none') return;
+    clearTimeout(this.#endTimer);
+    clearTimeout(this.#closeTimer);
+    for (const p of [...this.#port.participants()]) {
+      if (!p.breakoutId) continue;
+      p.breakoutId = null;
+      await this.#port.moveMedia(p, null);
+    }
+    for (const r of this.#rooms) r.router.close();
+    this.#rooms = [];
+    this.#status = 'none';
+    this.#endsAt = this.#closingAt = null;
+    this.#broadcastState();
+  }
+
+  #broadcastState(): void {
+    this.#port.broadcast({ type: 'breakout.state', state: this.view() });
+  }
+
+  dispose(): void {
+    clearTimeout(this.#endTimer);
+    clearTimeout(this.#closeTimer);
+    for (const r of this.#rooms) r.router.close();
+    this.#rooms = [];
+  }
+}

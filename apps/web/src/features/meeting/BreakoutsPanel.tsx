@@ -1,0 +1,112 @@
+import type { BreakoutState, Participant, ParticipantId } from '@conclave/protocol';
+import { useState } from 'react';
+
+export interface BreakoutsPanelProps {
+  state: BreakoutState;
+  participants: Participant[];
+  /** Why breakout rooms cannot be used right now (E2EE on). */
+  disabledReason: string | undefined;
+  onOpen: (req: { rooms: { name: string }[]; assignments: Record<string, number>; durationMinutes: number | null }) => void;
+  onMove: (id: ParticipantId, roomIndex: number | null) => void;
+  onBroadcast: (text: string) => void;
+  onClose: (countdownSeconds: number) => void;
+  onDismiss: () => void;
+}
+
+/** Host: plan rooms, assign people (by hand or automatically), open with a timer, message, close. */
+export function BreakoutsPanel(props: BreakoutsPanelProps) {
+  const [count, setCount] = useState(2);
+  const [minutes, setMinutes] = useState('');
+  const [plan, setPlan] = useState<Record<string, number>>({});
+  const [message, setMessage] = useState('');
+  const guests = props.participants.filter((p) => p.role !== 'host' && !p.held);
+  const rooms = Array.from({ length: count }, (_, i) => ({ name: `Room ${i + 1}` }));
+  const open = props.state.status !== 'none';
+
+  return (
+    <aside className="panel" aria-label="Breakout rooms">
+      <header className="panel-header">
+        <h2>Breakout rooms</h2>
+        <button className="icon-button" aria-label="Close breakout rooms panel" onClick={props.onDismiss}>×</button>
+      </header>
+      {props.disabledReason ? (
+        <p className="warning" role="note">{props.disabledReason}</p>
+      ) : !open ? (
+        <div className="stack">
+          <label>
+            Number of rooms
+            <input type="number" min={1} max={20} value={count} onChange={(e) => setCount(Math.max(1, Math.min(20, Number(e.target.value) || 1)))} />
+          </label>
+          <button
+            className="button small secondary"
+            onClick={() => setPlan(Object.fromEntries(guests.map((p, i) => [p.id, i % count])))}
+          >
+            Assign automatically
+          </button>
+          <ul className="participant-list">
+            {guests.map((p) => (
+              <li key={p.id}>
+                <label>
+                  {p.displayName}
+                  <select
+                    aria-label={`Room for ${p.displayName}`}
+                    value={plan[p.id] ?? ''}
+                    onChange={(e) => setPlan({ ...plan, [p.id]: Number(e.target.value) })}
+                  >
+                    <option value="" disabled>Choose a room</option>
+                    {rooms.map((r, i) => (
+                      <option key={r.name} value={i}>{r.name}</option>
+                    ))}
+                  </select>
+                </label>
+              </li>
+            ))}
+          </ul>
+          <label>
+            Close automatically after (minutes, optional)
+            <input type="number" min={1} max={240} value={minutes} onChange={(e) => setMinutes(e.target.value)} />
+          </label>
+          <button
+            className="button"
+            disabled={guests.length === 0}
+            onClick={() => props.onOpen({ rooms, assignments: plan, durationMinutes: minutes ? Number(minutes) : null })}
+          >
+            Open breakout rooms
+          </button>
+          {guests.length === 0 && <p className="muted">Nobody to send to a room yet.</p>}
+        </div>
+      ) : (
+        <div className="stack">
+          {props.state.status === 'closing' && <p className="warning" role="status">Closing: everyone returns shortly.</p>}
+          {props.state.rooms.map((r, i) => (
+            <section key={r.id} aria-label={r.name}>
+              <h3>{r.name}</h3>
+              <ul className="participant-list">
+                {props.participants
+                  .filter((p) => props.state.assignments[p.id] === r.id)
+                  .map((p) => (
+                    <li key={p.id}>
+                      {p.displayName}
+                      <button className="button small secondary" onClick={() => props.onMove(p.id, i === 0 ? (props.state.rooms.length > 1 ? 1 : null) : 0)}>
+                        Move
+                      </button>
+                    </li>
+                  ))}
+              </ul>
+            </section>
+          ))}
+          <label>
+            Message to all rooms
+            <input value={message} maxLength={500} onChange={(e) => setMessage(e.target.value)} />
+          </label>
+          <button className="button small secondary" disabled={!message.trim()} onClick={() => { props.onBroadcast(message); setMessage(''); }}>
+            Send to all rooms
+          </button>
+          <button className="button danger" disabled={props.state.status !== 'open'} onClick={() => props.onClose(10)}>
+            Close all rooms (10 s countdown)
+          </button>
+        </div>
+      )}
+    </aside>
+  );
+}
