@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 // vitest.e2e.config.ts so they can run one file at a time on this 2-core machine.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/scenario/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'packages/*/test/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+      'test/scenario/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', 'packages/*/test/browser/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,

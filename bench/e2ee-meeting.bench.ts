@@ -51,8 +51,15 @@ async function silentDevice(baseUrl: string, meetingId: string, i: number): Prom
     capabilities: { encodedTransform: 'native', mlsCiphersuites: [1], clientLabel: 'bench' },
   });
   const id = (joined.result as { participantId: string }).participantId;
-  const kp = await GroupSession.makeKeyPackage({ userId: id, displayName: `Silent ${i}`, deviceId: id });
-  await c.request({ type: 'e2ee.keyPackage', keyPackage: Buffer.from(kp.keyPackage).toString('base64') });
+  const kp = await GroupSession.makeKeyPackage({
+    userId: id,
+    displayName: `Silent ${i}`,
+    deviceId: id,
+  });
+  await c.request({
+    type: 'e2ee.keyPackage',
+    keyPackage: Buffer.from(kp.keyPackage).toString('base64'),
+  });
   return c;
 }
 
@@ -60,8 +67,13 @@ async function silentDevice(baseUrl: string, meetingId: string, i: number): Prom
 async function baselineProcessRemove(n: number): Promise<number> {
   const who = (i: number) => ({ userId: `u${i}`, displayName: `U${i}`, deviceId: `d${i}` });
   const a = await GroupSession.create(who(0));
-  const pending = await Promise.all(Array.from({ length: n - 1 }, (_, i) => GroupSession.makeKeyPackage(who(i + 1))));
-  const add = await a.commitChanges(pending.map((p) => p.keyPackage), []);
+  const pending = await Promise.all(
+    Array.from({ length: n - 1 }, (_, i) => GroupSession.makeKeyPackage(who(i + 1))),
+  );
+  const add = await a.commitChanges(
+    pending.map((p) => p.keyPackage),
+    [],
+  );
   const b = await GroupSession.joinFromWelcome(add.welcome!, pending[0]!);
   const victim = a.members().find((m) => m.identity.userId === `u${n - 1}`)!.leafIndex;
   const { commit } = await a.commitChanges([], [victim]);
@@ -105,7 +117,10 @@ async function browserBench(rounds: number): Promise<void> {
         if (mode === 'off' && on) {
           await host.page.getByRole('button', { name: 'More' }).click();
           await host.page.getByRole('menuitem', { name: 'Turn off end-to-end encryption' }).click();
-          await bob.page.getByTestId('shield').filter({ hasText: 'Encrypted in transit' }).waitFor();
+          await bob.page
+            .getByTestId('shield')
+            .filter({ hasText: 'Encrypted in transit' })
+            .waitFor();
         }
         await new Promise((r2) => setTimeout(r2, 1500));
         const joiner = await newParticipant(browser, `Joiner ${mode} ${r}`);
@@ -140,7 +155,9 @@ async function browserBench(rounds: number): Promise<void> {
       await new Promise((r2) => setTimeout(r2, 25));
     }
     const rekey = Date.now() - t0;
-    console.log(`browsers: leave -> both remaining devices on the new epoch: ${rekey} ms; + send switch = ${rekey + SEND_SWITCH_DELAY_MS} ms`);
+    console.log(
+      `browsers: leave -> both remaining devices on the new epoch: ${rekey} ms; + send switch = ${rekey + SEND_SWITCH_DELAY_MS} ms`,
+    );
   } finally {
     await browser.close();
     await server.stop();
@@ -148,8 +165,11 @@ async function browserBench(rounds: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!process.argv.includes('--no-browsers')) await browserBench(Number(arg('browser-rounds', '2')));
-  console.log(`E2EE meeting bench: sizes ${sizes.join(', ')}, ${rounds} leave(s) each; two-phase send switch ${SEND_SWITCH_DELAY_MS} ms`);
+  if (!process.argv.includes('--no-browsers'))
+    await browserBench(Number(arg('browser-rounds', '2')));
+  console.log(
+    `E2EE meeting bench: sizes ${sizes.join(', ')}, ${rounds} leave(s) each; two-phase send switch ${SEND_SWITCH_DELAY_MS} ms`,
+  );
   const server = await startTestServer({ reconnectGraceSeconds: 60 });
   try {
     for (const n of sizes) {
@@ -157,7 +177,8 @@ async function main(): Promise<void> {
       const host = await joinBot(server.url, meeting.meetingId, 'Host bot', meeting.hostKey);
       const member = await joinBot(server.url, meeting.meetingId, 'Member bot');
       const silent: WsClient[] = [];
-      for (let i = 0; i < n - 2; i++) silent.push(await silentDevice(server.url, meeting.meetingId, i));
+      for (let i = 0; i < n - 2; i++)
+        silent.push(await silentDevice(server.url, meeting.meetingId, i));
       const t0 = performance.now();
       await host.room.e2ee.enable();
       await waitForView(member, (v) => v.local?.roster.length === n, 120_000);
@@ -168,7 +189,9 @@ async function main(): Promise<void> {
         const leaving = silent.pop()!;
         const start = performance.now();
         await leaving.request({ type: 'leave' });
-        await Promise.all([host, member].map((b) => waitForView(b, (v) => (v.local?.epoch ?? 0) > epoch, 60_000)));
+        await Promise.all(
+          [host, member].map((b) => waitForView(b, (v) => (v.local?.epoch ?? 0) > epoch, 60_000)),
+        );
         latencies.push(performance.now() - start);
         leaving.close();
       }

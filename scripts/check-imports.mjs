@@ -20,13 +20,18 @@ function* walk(dir) {
   }
 }
 
-const importRe = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const importRe =
+  /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 for (const base of ['packages', 'apps']) {
   for (const pkg of readdirSync(join(root, base))) {
     const dir = join(root, base, pkg);
     const src = join(dir, 'src');
-    try { statSync(src); } catch { continue; }
+    try {
+      statSync(src);
+    } catch {
+      continue;
+    }
     const rel = `${base}/${pkg}`;
     for (const file of walk(src)) {
       const text = readFileSync(file, 'utf8');
@@ -36,16 +41,37 @@ for (const base of ['packages', 'apps']) {
         if (!spec) continue;
         if (leaves.includes(rel) && spec.startsWith('@conclave/'))
           violations.push(`${fileRel}: leaf package imports ${spec}`);
-        if (base === 'packages' && (spec.includes('/apps/') || spec.startsWith('@conclave/server') || spec.startsWith('@conclave/web')))
+        if (
+          base === 'packages' &&
+          (spec.includes('/apps/') ||
+            spec.startsWith('@conclave/server') ||
+            spec.startsWith('@conclave/web'))
+        )
           violations.push(`${fileRel}: package imports an app (${spec})`);
         if (rel === 'apps/server') {
           const inServer = relative(join(dir, 'src'), file);
-          if (spec === '@conclave/sfu' && !inServer.startsWith('rtc/') && !inServer.startsWith('media/'))
+          if (
+            spec === '@conclave/sfu' &&
+            !inServer.startsWith('rtc/') &&
+            !inServer.startsWith('media/')
+          )
             violations.push(`${fileRel}: only rtc/ may import @conclave/sfu`);
-          if (/storage\/(sqlite|postgres)/.test(spec) && inServer !== 'main.ts' && !inServer.startsWith('storage/') && !inServer.startsWith('cli/') && !file.endsWith('.test.ts'))
+          if (
+            /storage\/(sqlite|postgres)/.test(spec) &&
+            inServer !== 'main.ts' &&
+            !inServer.startsWith('storage/') &&
+            !inServer.startsWith('cli/') &&
+            !file.endsWith('.test.ts')
+          )
             violations.push(`${fileRel}: only main.ts picks a storage adapter (${spec})`);
         }
-        if (rel === 'apps/web' && spec.startsWith('@conclave/') && !['@conclave/client', '@conclave/protocol', '@conclave/e2ee'].includes(spec.split('/').slice(0, 2).join('/')))
+        if (
+          rel === 'apps/web' &&
+          spec.startsWith('@conclave/') &&
+          !['@conclave/client', '@conclave/protocol', '@conclave/e2ee'].includes(
+            spec.split('/').slice(0, 2).join('/'),
+          )
+        )
           violations.push(`${fileRel}: the web app imports only client/protocol/e2ee (${spec})`);
       }
     }

@@ -24,6 +24,7 @@ count_vitest() { # json report file
 check "typecheck" npx tsc -p tsconfig.json
 check "lint" npx eslint .
 check "import boundaries" node scripts/check-imports.mjs
+check "formatting (prettier)" npx prettier --check --log-level warn .
 
 echo "== build web app"
 if npm run build:web --silent; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: web build"; fi

@@ -1,6 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, hostNewMeeting, joinMeeting, launchChromium, newParticipant, remoteStats, turnOnE2ee, waitForE2eeShield } from '../support/browser';
+import {
+  eventually,
+  hostNewMeeting,
+  joinMeeting,
+  launchChromium,
+  newParticipant,
+  remoteStats,
+  turnOnE2ee,
+  waitForE2eeShield,
+} from '../support/browser';
 import type { Participant } from '../support/browser';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -10,10 +19,19 @@ async function decodingNow(p: Participant): Promise<Record<string, number>> {
   const a = await remoteStats(p.page);
   await new Promise((r) => setTimeout(r, 1500));
   const b = await remoteStats(p.page);
-  return Object.fromEntries(b.map((x) => [x.name ?? x.participantId, x.framesDecoded - (a.find((y) => y.participantId === x.participantId)?.framesDecoded ?? 0)]));
+  return Object.fromEntries(
+    b.map((x) => [
+      x.name ?? x.participantId,
+      x.framesDecoded - (a.find((y) => y.participantId === x.participantId)?.framesDecoded ?? 0),
+    ]),
+  );
 }
 const decodingOnly = (names: string[]) => (m: Record<string, number>) =>
-  Object.entries(m).filter(([, n]) => n > 0).map(([k]) => k).sort().join(',') === [...names].sort().join(',');
+  Object.entries(m)
+    .filter(([, n]) => n > 0)
+    .map(([k]) => k)
+    .sort()
+    .join(',') === [...names].sort().join(',');
 
 describe('breakout rooms in real browsers', () => {
   let server: TestServer;
@@ -31,7 +49,13 @@ describe('breakout rooms in real browsers', () => {
     carol = await newParticipant(browser, 'Carol');
     await joinMeeting(bob, invite);
     await joinMeeting(carol, invite);
-    for (const p of [host, bob, carol]) await eventually(() => decodingNow(p), (m) => Object.values(m).filter((n) => n > 0).length === 2, 30_000, 0);
+    for (const p of [host, bob, carol])
+      await eventually(
+        () => decodingNow(p),
+        (m) => Object.values(m).filter((n) => n > 0).length === 2,
+        30_000,
+        0,
+      );
   });
   afterAll(async () => {
     await browser?.close();
@@ -43,7 +67,11 @@ describe('breakout rooms in real browsers', () => {
     await host.page.getByLabel('Room for Bob').selectOption({ label: 'Room 1' });
     await host.page.getByLabel('Room for Carol').selectOption({ label: 'Room 1' });
     await host.page.getByRole('button', { name: 'Open breakout rooms' }).click();
-    for (const p of [bob, carol]) await p.page.getByTestId('breakout-status').filter({ hasText: 'You are in breakout room Room 1.' }).waitFor({ timeout: 10_000 });
+    for (const p of [bob, carol])
+      await p.page
+        .getByTestId('breakout-status')
+        .filter({ hasText: 'You are in breakout room Room 1.' })
+        .waitFor({ timeout: 10_000 });
     const bobSees = await eventually(() => decodingNow(bob), decodingOnly(['Carol']), 20_000, 0);
     expect(decodingOnly(['Carol'])(bobSees), JSON.stringify(bobSees)).toBe(true);
     const hostSees = await eventually(() => decodingNow(host), decodingOnly([]), 10_000, 0);
@@ -54,17 +82,27 @@ describe('breakout rooms in real browsers', () => {
   it('the host messages all rooms and hears when someone asks for help', async () => {
     await host.page.getByLabel('Message to all rooms').fill('Five minutes left');
     await host.page.getByRole('button', { name: 'Send to all rooms' }).click();
-    await bob.page.getByText('Message from Hana Host to all rooms: Five minutes left').waitFor({ timeout: 5000 });
+    await bob.page
+      .getByText('Message from Hana Host to all rooms: Five minutes left')
+      .waitFor({ timeout: 5000 });
     await carol.page.getByRole('button', { name: 'Ask for help' }).click();
     await host.page.getByText('Carol asks for help in Room 1.').waitFor({ timeout: 5000 });
   });
 
   it('closing counts down and brings everyone back to the main room', async () => {
     await host.page.getByRole('button', { name: 'Close all rooms (10 s countdown)' }).click();
-    await bob.page.getByTestId('breakout-status').filter({ hasText: /Returning to the main room in \d+ s/ }).waitFor({ timeout: 5000 });
+    await bob.page
+      .getByTestId('breakout-status')
+      .filter({ hasText: /Returning to the main room in \d+ s/ })
+      .waitFor({ timeout: 5000 });
     await bob.page.getByText('You are back in the main room.').waitFor({ timeout: 20_000 });
     for (const p of [host, bob, carol]) {
-      const m = await eventually(() => decodingNow(p), (x) => Object.values(x).filter((n) => n > 0).length === 2, 20_000, 0);
+      const m = await eventually(
+        () => decodingNow(p),
+        (x) => Object.values(x).filter((n) => n > 0).length === 2,
+        20_000,
+        0,
+      );
       expect(Object.values(m).filter((n) => n > 0)).toHaveLength(2);
     }
   });
@@ -74,8 +112,15 @@ describe('breakout rooms in real browsers', () => {
     await waitForE2eeShield(bob);
     await host.page.getByText('Not available with end-to-end encryption.').first().waitFor();
     const reply = await host.page.evaluate(async () => {
-      const signal = (window as unknown as { conclave: { room: { signal: { request(m: object): Promise<unknown> } } } }).conclave.room.signal;
-      return signal.request({ type: 'breakout.open', rooms: [{ name: 'X' }] }).then(() => 'accepted', (e: Error & { code?: string }) => e.code);
+      const signal = (
+        window as unknown as {
+          conclave: { room: { signal: { request(m: object): Promise<unknown> } } };
+        }
+      ).conclave.room.signal;
+      return signal.request({ type: 'breakout.open', rooms: [{ name: 'X' }] }).then(
+        () => 'accepted',
+        (e: Error & { code?: string }) => e.code,
+      );
     });
     expect(reply).toBe('E2EE_FEATURE_UNAVAILABLE');
   });

@@ -1,6 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostNewMeeting, joinMeeting, launchChromium, newParticipant, turnOnE2ee, waitForE2eeShield } from '../support/browser';
+import {
+  hostNewMeeting,
+  joinMeeting,
+  launchChromium,
+  newParticipant,
+  turnOnE2ee,
+  waitForE2eeShield,
+} from '../support/browser';
 import type { Participant } from '../support/browser';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -28,7 +35,8 @@ describe('text chat in real browsers', () => {
   });
 
   const openChat = async (p: Participant) => {
-    if (!(await p.page.getByRole('complementary', { name: 'Chat' }).isVisible())) await p.page.getByRole('button', { name: /^Chat/ }).click();
+    if (!(await p.page.getByRole('complementary', { name: 'Chat' }).isVisible()))
+      await p.page.getByRole('button', { name: /^Chat/ }).click();
   };
   const send = async (p: Participant, text: string, to = 'Everyone') => {
     await openChat(p);
@@ -43,31 +51,45 @@ describe('text chat in real browsers', () => {
     await openChat(host);
     const msg = host.page.getByTestId('chat-message').filter({ hasText: 'Hello all' });
     await msg.waitFor();
-    await expect(msg.getByRole('link', { name: 'https://example.org/agenda' }).getAttribute('rel')).resolves.toContain('noopener');
+    await expect(
+      msg.getByRole('link', { name: 'https://example.org/agenda' }).getAttribute('rel'),
+    ).resolves.toContain('noopener');
     await host.page.getByRole('button', { name: 'Chat', exact: true }).waitFor();
   });
 
   it('a private message reaches only its recipient', async () => {
     await send(bob, 'psst, just for Carol', 'Carol (private)');
     await openChat(carol);
-    await carol.page.getByTestId('chat-message').filter({ hasText: 'psst, just for Carol' }).waitFor();
+    await carol.page
+      .getByTestId('chat-message')
+      .filter({ hasText: 'psst, just for Carol' })
+      .waitFor();
     await new Promise((r) => setTimeout(r, 500));
-    await expect(host.page.getByTestId('chat-message').filter({ hasText: 'psst' }).count()).resolves.toBe(0);
+    await expect(
+      host.page.getByTestId('chat-message').filter({ hasText: 'psst' }).count(),
+    ).resolves.toBe(0);
   });
 
   it('HTML and script-looking text render as text, never as markup', async () => {
-    const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> javascript:alert(1)';
+    const evil =
+      '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> javascript:alert(1)';
     await send(bob, evil);
     const shown = host.page.getByTestId('chat-message').filter({ hasText: '<img src=x' });
     await shown.waitFor();
     await expect(shown.locator('img, script').count()).resolves.toBe(0);
     await expect(shown.getByRole('link').count()).resolves.toBe(0);
-    await expect(host.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    await expect(
+      host.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+    ).resolves.toBeUndefined();
   });
 
   it('an oversized message is refused with an error and disturbs no one', async () => {
     const reply = await bob.page.evaluate(async () => {
-      const signal = (window as unknown as { conclave: { room: { signal: { request(m: object): Promise<unknown> } } } }).conclave.room.signal;
+      const signal = (
+        window as unknown as {
+          conclave: { room: { signal: { request(m: object): Promise<unknown> } } };
+        }
+      ).conclave.room.signal;
       return signal.request({ type: 'chat.send', text: 'x'.repeat(5000), to: null }).then(
         () => 'accepted',
         (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
@@ -93,7 +115,11 @@ describe('text chat in real browsers', () => {
     await openChat(bob);
     await bob.page.getByText('Not available with end-to-end encryption.').waitFor();
     const reply = await bob.page.evaluate(async () => {
-      const signal = (window as unknown as { conclave: { room: { signal: { request(m: object): Promise<unknown> } } } }).conclave.room.signal;
+      const signal = (
+        window as unknown as {
+          conclave: { room: { signal: { request(m: object): Promise<unknown> } } };
+        }
+      ).conclave.room.signal;
       return signal.request({ type: 'chat.send', text: 'sneaky', to: null }).then(
         () => 'accepted',
         (e: Error & { code?: string }) => e.code,

@@ -20,18 +20,27 @@ import type { TestServer } from '../support/test-server';
 // What the server can see of the media, with E2EE off and on (a test-only inspection hook in
 // the SFU), and what a device with wrong or no keys gets.
 
-interface Sample { kind: 'audio' | 'video'; payloadHead: string; keyframeBit?: boolean }
+interface Sample {
+  kind: 'audio' | 'video';
+  payloadHead: string;
+  keyframeBit?: boolean;
+}
 
 function bytes(b64: string): Uint8Array {
   return new Uint8Array(Buffer.from(b64, 'base64'));
 }
 
 /** The SFrame header at `offset`, if it parses (and names epoch `epoch`, when given). */
-function sframeAt(payload: Uint8Array, offset: number, epoch?: number): { kid: bigint; ctr: bigint } | undefined {
+function sframeAt(
+  payload: Uint8Array,
+  offset: number,
+  epoch?: number,
+): { kid: bigint; ctr: bigint } | undefined {
   try {
     const h = decodeHeader(payload.subarray(offset));
     const parts = unpackKid(h.kid);
-    if (parts.context !== 0n || (epoch !== undefined && parts.epochBits !== (epoch & 0xf))) return undefined;
+    if (parts.context !== 0n || (epoch !== undefined && parts.epochBits !== (epoch & 0xf)))
+      return undefined;
     return { kid: h.kid, ctr: h.ctr };
   } catch {
     return undefined;
@@ -40,7 +49,9 @@ function sframeAt(payload: Uint8Array, offset: number, epoch?: number): { kid: b
 
 /** Sealed frames: each parses as SFrame after the clear bytes, one key id, counters growing. */
 function looksSealed(kind: 'audio' | 'video', samples: Sample[], epoch?: number): boolean {
-  const headers = samples.map((s) => sframeAt(bytes(s.payloadHead), kind === 'audio' ? 0 : s.keyframeBit ? 10 : 3, epoch));
+  const headers = samples.map((s) =>
+    sframeAt(bytes(s.payloadHead), kind === 'audio' ? 0 : s.keyframeBit ? 10 : 3, epoch),
+  );
   if (!headers.every(Boolean)) return false;
   if (new Set(headers.map((h) => h!.kid)).size !== 1) return false;
   return headers.every((h, i) => i === 0 || h!.ctr > headers[i - 1]!.ctr);
@@ -55,7 +66,9 @@ describe('what the server sees, in real browsers', () => {
   let meetingId: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ media: { workers: 1, keyframeRequestMinIntervalMs: 500, inspection: true } });
+    server = await startTestServer({
+      media: { workers: 1, keyframeRequestMinIntervalMs: 500, inspection: true },
+    });
     browser = await launchChromium();
     host = await newParticipant(browser, 'Hana Host');
     const invite = await hostNewMeeting(host, server.url);
@@ -64,18 +77,34 @@ describe('what the server sees, in real browsers', () => {
     carol = await newParticipant(browser, 'Carol');
     await joinMeeting(bob, invite);
     await joinMeeting(carol, invite);
-    for (const p of [host, bob, carol]) await eventually(() => remoteStats(p.page), (s) => s.length === 2 && s.every((x) => x.framesDecoded > 0), 30_000);
+    for (const p of [host, bob, carol])
+      await eventually(
+        () => remoteStats(p.page),
+        (s) => s.length === 2 && s.every((x) => x.framesDecoded > 0),
+        30_000,
+      );
   });
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
   });
 
-  const inspect = async () => (await (await server.rooms.room(meetingId as never))!.inspectMedia());
+  const inspect = async () => await (await server.rooms.room(meetingId as never))!.inspectMedia();
 
   it('with E2EE off the SFU forwards plain VP8 and Opus', async () => {
-    await host.page.evaluate(() => (window as unknown as { conclave: { room: { signal: { request(m: object): Promise<unknown> } } } }).conclave.room.signal.request({ type: 'media.keyFrameRequest', scope: 'own' }));
-    const media = await eventually(inspect, (m) => m.some((x) => x.kind === 'video' && (x.samples as Sample[]).some((s) => s.keyframeBit)), 10_000);
+    await host.page.evaluate(() =>
+      (
+        window as unknown as {
+          conclave: { room: { signal: { request(m: object): Promise<unknown> } } };
+        }
+      ).conclave.room.signal.request({ type: 'media.keyFrameRequest', scope: 'own' }),
+    );
+    const media = await eventually(
+      inspect,
+      (m) =>
+        m.some((x) => x.kind === 'video' && (x.samples as Sample[]).some((s) => s.keyframeBit)),
+      10_000,
+    );
     for (const track of media) {
       const samples = track.samples as Sample[];
       expect(samples.length, `${track.displayName} ${track.kind}`).toBeGreaterThan(0);
@@ -87,10 +116,17 @@ describe('what the server sees, in real browsers', () => {
       } else {
         // Plain Opus: the TOC byte (RFC 6716 §3.1) is mostly the same packet to packet.
         const counts = new Map<number, number>();
-        for (const s of samples) counts.set(bytes(s.payloadHead)[0]!, (counts.get(bytes(s.payloadHead)[0]!) ?? 0) + 1);
-        expect(Math.max(...counts.values()), 'one Opus configuration dominates').toBeGreaterThanOrEqual(samples.length / 2);
+        for (const s of samples)
+          counts.set(bytes(s.payloadHead)[0]!, (counts.get(bytes(s.payloadHead)[0]!) ?? 0) + 1);
+        expect(
+          Math.max(...counts.values()),
+          'one Opus configuration dominates',
+        ).toBeGreaterThanOrEqual(samples.length / 2);
       }
-      expect(looksSealed(track.kind, samples.slice(-20)), `${track.displayName} ${track.kind} is not sealed`).toBe(false);
+      expect(
+        looksSealed(track.kind, samples.slice(-20)),
+        `${track.displayName} ${track.kind} is not sealed`,
+      ).toBe(false);
     }
   });
 
@@ -103,7 +139,10 @@ describe('what the server sees, in real browsers', () => {
     for (const track of media) {
       const samples = (track.samples as Sample[]).slice(-20);
       expect(samples.length).toBeGreaterThan(0);
-      expect(looksSealed(track.kind, samples, epoch), `${track.displayName} ${track.kind}: SFrame in epoch ${epoch}`).toBe(true);
+      expect(
+        looksSealed(track.kind, samples, epoch),
+        `${track.displayName} ${track.kind}: SFrame in epoch ${epoch}`,
+      ).toBe(true);
       if (track.kind === 'video') {
         for (const s of samples.filter((x) => x.keyframeBit)) {
           const p = bytes(s.payloadHead);
@@ -116,28 +155,44 @@ describe('what the server sees, in real browsers', () => {
   });
 
   it('a device with wrong keys decodes nothing, the others are unaffected, and publishers are not flooded with keyframe requests', async () => {
-    await carol.page.evaluate(() => (window as unknown as { conclave: { room: { e2ee: { corruptReceiveKeysForTest(): Promise<void> } } } }).conclave.room.e2ee.corruptReceiveKeysForTest());
+    await carol.page.evaluate(() =>
+      (
+        window as unknown as {
+          conclave: { room: { e2ee: { corruptReceiveKeysForTest(): Promise<void> } } };
+        }
+      ).conclave.room.e2ee.corruptReceiveKeysForTest(),
+    );
     await new Promise((r) => setTimeout(r, 1000));
     const before = await remoteStats(carol.page);
     const bobBefore = await remoteStats(bob.page);
-    const pliBefore = new Map((await inspect()).map((t) => [`${t.participantId}/${t.kind}`, t.stats.pliSent]));
+    const pliBefore = new Map(
+      (await inspect()).map((t) => [`${t.participantId}/${t.kind}`, t.stats.pliSent]),
+    );
     const windowMs = 8000;
     await new Promise((r) => setTimeout(r, windowMs));
     const after = await remoteStats(carol.page);
     for (const a of after) {
       const b = before.find((x) => x.participantId === a.participantId);
-      expect(a.framesDecoded - (b?.framesDecoded ?? 0), `Carol decodes nothing from ${a.name}`).toBe(0);
+      expect(
+        a.framesDecoded - (b?.framesDecoded ?? 0),
+        `Carol decodes nothing from ${a.name}`,
+      ).toBe(0);
     }
     const bobAfter = await remoteStats(bob.page);
     for (const a of bobAfter) {
       const b = bobBefore.find((x) => x.participantId === a.participantId);
-      expect(a.framesDecoded - (b?.framesDecoded ?? 0), `Bob still decodes ${a.name}`).toBeGreaterThan(30);
+      expect(
+        a.framesDecoded - (b?.framesDecoded ?? 0),
+        `Bob still decodes ${a.name}`,
+      ).toBeGreaterThan(30);
     }
     for (const t of await inspect()) {
       if (t.kind !== 'video') continue;
       const sent = t.stats.pliSent - (pliBefore.get(`${t.participantId}/${t.kind}`) ?? 0);
       // At most one keyframe request per 500 ms reaches a publisher, whatever Carol does.
-      expect(sent, `keyframe requests reaching ${t.displayName}`).toBeLessThanOrEqual(windowMs / 500 + 2);
+      expect(sent, `keyframe requests reaching ${t.displayName}`).toBeLessThanOrEqual(
+        windowMs / 500 + 2,
+      );
     }
   });
 
@@ -147,15 +202,26 @@ describe('what the server sees, in real browsers', () => {
     const room = await server.rooms.room(meetingId as never);
     room!.dropFromE2eeKeepMedia(bobId as never);
     // The others commit Bob's removal; the SFU keeps forwarding to him.
-    await eventually(() => e2eeView(host), (v) => (v.epoch ?? 0) > (before.epoch ?? 0), 10_000);
-    await eventually(() => e2eeView(bob), (v) => v.epoch === null, 10_000);
+    await eventually(
+      () => e2eeView(host),
+      (v) => (v.epoch ?? 0) > (before.epoch ?? 0),
+      10_000,
+    );
+    await eventually(
+      () => e2eeView(bob),
+      (v) => v.epoch === null,
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 1500)); // the senders' key switch and the grace
     const mid = await remoteStats(bob.page);
     await new Promise((r) => setTimeout(r, 4000));
     const end = await remoteStats(bob.page);
     for (const e of end) {
       const m = mid.find((x) => x.participantId === e.participantId);
-      expect(e.framesDecoded - (m?.framesDecoded ?? 0), `removed Bob decodes nothing from ${e.name}`).toBe(0);
+      expect(
+        e.framesDecoded - (m?.framesDecoded ?? 0),
+        `removed Bob decodes nothing from ${e.name}`,
+      ).toBe(0);
     }
     const hostStats = await remoteStats(host.page);
     expect(hostStats.find((x) => x.name === 'Carol')).toBeDefined();

@@ -32,7 +32,9 @@ describe('unsupported clients and downgrades, in real browsers', () => {
     await server?.stop();
   });
 
-  async function encryptedMeeting(policy: 'downgrade' | 'hold' | 'refuse'): Promise<{ host: Participant; bob: Participant; joinUrl: string; meetingId: string }> {
+  async function encryptedMeeting(
+    policy: 'downgrade' | 'hold' | 'refuse',
+  ): Promise<{ host: Participant; bob: Participant; joinUrl: string; meetingId: string }> {
     const meeting = await createMeeting(server.url, undefined, { unsupportedClientPolicy: policy });
     const host = await newParticipant(browser, 'Hana Host');
     const bob = await newParticipant(browser, 'Bob');
@@ -68,13 +70,21 @@ describe('unsupported clients and downgrades, in real browsers', () => {
     await makeUnsupported(old);
     await joinMeeting(old, joinUrl);
     for (const p of [host, bob]) {
-      await p.page.getByTestId('e2ee-banner').filter({ hasText: /Olga joined from .+, which cannot do end-to-end encryption/ }).waitFor({ timeout: 15_000 });
+      await p.page
+        .getByTestId('e2ee-banner')
+        .filter({ hasText: /Olga joined from .+, which cannot do end-to-end encryption/ })
+        .waitFor({ timeout: 15_000 });
       await p.page.getByTestId('shield').filter({ hasText: 'Encrypted in transit' }).waitFor();
     }
-    await old.page.getByTestId('e2ee-banner').filter({ hasText: 'End-to-end encryption was turned off so you could join' }).waitFor({ timeout: 15_000 });
+    await old.page
+      .getByTestId('e2ee-banner')
+      .filter({ hasText: 'End-to-end encryption was turned off so you could join' })
+      .waitFor({ timeout: 15_000 });
     expect((await e2eeView(bob)).status).toBe('off');
     await old.page.getByRole('button', { name: 'Leave' }).click();
-    await host.page.getByText('Olga left. Turn end-to-end encryption back on?').waitFor({ timeout: 10_000 });
+    await host.page
+      .getByText('Olga left. Turn end-to-end encryption back on?')
+      .waitFor({ timeout: 10_000 });
     await host.page.getByRole('button', { name: 'Turn on', exact: true }).click();
     await waitForE2eeShield(bob);
     await close(host, bob, old);
@@ -85,21 +95,38 @@ describe('unsupported clients and downgrades, in real browsers', () => {
     const old = await newParticipant(browser, 'Olga');
     await makeUnsupported(old);
     await joinMeeting(old, joinUrl);
-    await old.page.getByRole('heading', { name: 'Waiting to be let in' }).waitFor({ timeout: 10_000 });
+    await old.page
+      .getByRole('heading', { name: 'Waiting to be let in' })
+      .waitFor({ timeout: 10_000 });
     await new Promise((r) => setTimeout(r, 2000));
     for (const p of [host, bob]) {
       await p.page.getByTestId('shield').filter({ hasText: 'End-to-end encrypted' }).waitFor();
       expect((await e2eeView(p)).status).toBe('on');
     }
-    const stats = await old.page.evaluate(() => (window as unknown as { conclave: { room: { remoteTracks: unknown[] } } }).conclave.room.remoteTracks.length);
+    const stats = await old.page.evaluate(
+      () =>
+        (window as unknown as { conclave: { room: { remoteTracks: unknown[] } } }).conclave.room
+          .remoteTracks.length,
+    );
     expect(stats, 'a held client receives no media').toBe(0);
     // The host lets her in: that turns E2EE off, with the notice, and her media starts.
     await host.page.getByRole('button', { name: /^Participants/ }).click();
     await host.page.getByText(/Olga · waiting \(.+ cannot do end-to-end encryption\)/).waitFor();
-    await host.page.getByRole('button', { name: 'Let Olga in (turns off end-to-end encryption)' }).click();
-    await bob.page.getByTestId('e2ee-banner').filter({ hasText: /Olga joined from .+, which cannot do end-to-end encryption/ }).waitFor({ timeout: 10_000 });
-    await old.page.getByRole('heading', { name: 'Waiting to be let in' }).waitFor({ state: 'detached', timeout: 10_000 });
-    await eventually(() => remoteStats(old.page), (s) => s.length === 2 && s.every((x) => x.framesDecoded > 0), 20_000);
+    await host.page
+      .getByRole('button', { name: 'Let Olga in (turns off end-to-end encryption)' })
+      .click();
+    await bob.page
+      .getByTestId('e2ee-banner')
+      .filter({ hasText: /Olga joined from .+, which cannot do end-to-end encryption/ })
+      .waitFor({ timeout: 10_000 });
+    await old.page
+      .getByRole('heading', { name: 'Waiting to be let in' })
+      .waitFor({ state: 'detached', timeout: 10_000 });
+    await eventually(
+      () => remoteStats(old.page),
+      (s) => s.length === 2 && s.every((x) => x.framesDecoded > 0),
+      20_000,
+    );
     await close(host, bob, old);
   });
 
@@ -110,7 +137,12 @@ describe('unsupported clients and downgrades, in real browsers', () => {
     await old.page.goto(joinUrl);
     await old.page.getByLabel('Your name').fill('Olga');
     await old.page.getByRole('button', { name: 'Join now' }).click();
-    await old.page.getByRole('alert').filter({ hasText: 'This meeting is end-to-end encrypted and your browser cannot take part.' }).waitFor({ timeout: 10_000 });
+    await old.page
+      .getByRole('alert')
+      .filter({
+        hasText: 'This meeting is end-to-end encrypted and your browser cannot take part.',
+      })
+      .waitFor({ timeout: 10_000 });
     expect((await e2eeView(host)).status).toBe('on');
     await close(host, bob, old);
   });
@@ -118,12 +150,25 @@ describe('unsupported clients and downgrades, in real browsers', () => {
   it('a forged "E2EE off" from the server is ignored, shown as a warning, and media stays sealed', async () => {
     const { host, bob, meetingId } = await encryptedMeeting('downgrade');
     const room = await server.rooms.room(meetingId as never);
-    const hostId = (room!.e2eeView().enabledBy)!;
+    const hostId = room!.e2eeView().enabledBy!;
     // The server claims the host's device sent "e2ee-off", and says E2EE is off.
-    room!.inject({ type: 'e2ee.app', from: hostId, message: Buffer.from('{"kind":"e2ee-off","reason":"host"}').toString('base64') });
-    room!.inject({ type: 'e2ee.state', state: { ...room!.e2eeView(), status: 'off', members: [] } });
-    await bob.page.getByTestId('e2ee-banner').filter({ hasText: 'did not come from the host’s device' }).waitFor({ timeout: 5000 });
-    await bob.page.getByTestId('e2ee-banner').filter({ hasText: 'has not confirmed it. Your media stays encrypted.' }).waitFor({ timeout: 5000 });
+    room!.inject({
+      type: 'e2ee.app',
+      from: hostId,
+      message: Buffer.from('{"kind":"e2ee-off","reason":"host"}').toString('base64'),
+    });
+    room!.inject({
+      type: 'e2ee.state',
+      state: { ...room!.e2eeView(), status: 'off', members: [] },
+    });
+    await bob.page
+      .getByTestId('e2ee-banner')
+      .filter({ hasText: 'did not come from the host’s device' })
+      .waitFor({ timeout: 5000 });
+    await bob.page
+      .getByTestId('e2ee-banner')
+      .filter({ hasText: 'has not confirmed it. Your media stays encrypted.' })
+      .waitFor({ timeout: 5000 });
     const before = (await e2eeView(bob)).counters!;
     await new Promise((r) => setTimeout(r, 1500));
     const after = (await e2eeView(bob)).counters!;

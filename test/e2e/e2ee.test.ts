@@ -30,7 +30,13 @@ async function decodedDuring(p: Participant, ms: number): Promise<Map<string, nu
   const before = await remoteStats(p.page);
   await new Promise((r) => setTimeout(r, ms));
   const after = await remoteStats(p.page);
-  return new Map(after.map((a) => [a.name ?? a.participantId, a.framesDecoded - (before.find((b) => b.participantId === a.participantId)?.framesDecoded ?? 0)]));
+  return new Map(
+    after.map((a) => [
+      a.name ?? a.participantId,
+      a.framesDecoded -
+        (before.find((b) => b.participantId === a.participantId)?.framesDecoded ?? 0),
+    ]),
+  );
 }
 
 describe('end-to-end encrypted meeting in real browsers', () => {
@@ -62,9 +68,16 @@ describe('end-to-end encrypted meeting in real browsers', () => {
     await turnOnE2ee(host);
     for (const p of [host, bob, carol]) {
       await waitForE2eeShield(p);
-      await p.page.getByTestId('e2ee-banner').filter({ hasText: 'turned on end-to-end encryption' }).first().waitFor({ timeout: 10_000 });
+      await p.page
+        .getByTestId('e2ee-banner')
+        .filter({ hasText: 'turned on end-to-end encryption' })
+        .first()
+        .waitFor({ timeout: 10_000 });
     }
-    await bob.page.getByTestId('e2ee-banner').filter({ hasText: 'Hana Host turned on end-to-end encryption.' }).waitFor();
+    await bob.page
+      .getByTestId('e2ee-banner')
+      .filter({ hasText: 'Hana Host turned on end-to-end encryption.' })
+      .waitFor();
   });
 
   it('media keeps flowing, sealed on every device, and all three see the same security code', async () => {
@@ -75,7 +88,8 @@ describe('end-to-end encrypted meeting in real browsers', () => {
         20_000,
         0,
       );
-      for (const [who, n] of decoded) expect(n, `${p.name} decodes ${who} under E2EE`).toBeGreaterThan(5);
+      for (const [who, n] of decoded)
+        expect(n, `${p.name} decodes ${who} under E2EE`).toBeGreaterThan(5);
       const view = await e2eeView(p);
       expect(view.counters?.encrypted ?? 0, `${p.name} seals its frames`).toBeGreaterThan(0);
       expect(view.counters?.decrypted ?? 0, `${p.name} opens others' frames`).toBeGreaterThan(0);
@@ -104,18 +118,28 @@ describe('end-to-end encrypted meeting in real browsers', () => {
     expect(elapsed, 'video both ways under E2EE').toBeLessThanOrEqual(3000);
     await waitForE2eeShield(dave);
     for (const p of [host, bob, carol, dave]) {
-      const v = await eventually(() => e2eeView(p), (x) => x.epoch !== null && x.epoch > (before.epoch ?? 0), 10_000);
+      const v = await eventually(
+        () => e2eeView(p),
+        (x) => x.epoch !== null && x.epoch > (before.epoch ?? 0),
+        10_000,
+      );
       expect(v.epoch).toBe((before.epoch ?? 0) + 1);
       expect(v.securityCode).not.toBe(before.securityCode);
     }
-    const codes = await Promise.all([host, bob, carol, dave].map(async (p) => (await e2eeView(p)).securityCode));
+    const codes = await Promise.all(
+      [host, bob, carol, dave].map(async (p) => (await e2eeView(p)).securityCode),
+    );
     expect(new Set(codes).size).toBe(1);
     await dave.page.getByRole('button', { name: 'Leave' }).click();
     await dave.page.getByRole('heading', { name: 'You left the meeting' }).waitFor();
     await dave.context.close();
     // Dave's leave makes another epoch on the remaining devices.
     for (const p of [host, bob, carol]) {
-      const v = await eventually(() => e2eeView(p), (x) => (x.epoch ?? 0) >= (before.epoch ?? 0) + 2, 10_000);
+      const v = await eventually(
+        () => e2eeView(p),
+        (x) => (x.epoch ?? 0) >= (before.epoch ?? 0) + 2,
+        10_000,
+      );
       expect(v.epoch).toBe((before.epoch ?? 0) + 2);
     }
   });
@@ -124,9 +148,17 @@ describe('end-to-end encrypted meeting in real browsers', () => {
     await host.page.getByRole('button', { name: 'More' }).click();
     await host.page.getByRole('menuitem', { name: 'Turn off end-to-end encryption' }).click();
     for (const p of [bob, carol]) {
-      await p.page.getByTestId('e2ee-banner').filter({ hasText: 'Hana Host turned off end-to-end encryption.' }).waitFor({ timeout: 10_000 });
+      await p.page
+        .getByTestId('e2ee-banner')
+        .filter({ hasText: 'Hana Host turned off end-to-end encryption.' })
+        .waitFor({ timeout: 10_000 });
       await p.page.getByTestId('shield').filter({ hasText: 'Encrypted in transit' }).waitFor();
-      const decoded = await eventually(() => decodedDuring(p, 1500), (m) => [...m.values()].every((n) => n > 5), 15_000, 0);
+      const decoded = await eventually(
+        () => decodedDuring(p, 1500),
+        (m) => [...m.values()].every((n) => n > 5),
+        15_000,
+        0,
+      );
       expect([...decoded.values()].every((n) => n > 5)).toBe(true);
     }
     void selfId;

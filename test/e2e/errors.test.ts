@@ -1,6 +1,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMeeting, eventually, joinMeeting, launchChromium, newParticipant, remoteStats, selfId } from '../support/browser';
+import {
+  createMeeting,
+  eventually,
+  joinMeeting,
+  launchChromium,
+  newParticipant,
+  remoteStats,
+  selfId,
+} from '../support/browser';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -49,7 +57,9 @@ describe('clear screens and bad input, in real browsers', () => {
     await p.page.getByLabel('Your name').fill('Denied');
     await p.page.getByRole('button', { name: 'Join now' }).click();
     await p.page.getByRole('navigation', { name: 'Meeting controls' }).waitFor();
-    await expect(p.page.getByRole('button', { name: 'Start video' }).isDisabled()).resolves.toBe(true);
+    await expect(p.page.getByRole('button', { name: 'Start video' }).isDisabled()).resolves.toBe(
+      true,
+    );
     await p.context.close();
   });
 
@@ -60,8 +70,13 @@ describe('clear screens and bad input, in real browsers', () => {
     await joinMeeting(a, joinUrl);
     await joinMeeting(b, joinUrl);
     const replies = await a.page.evaluate(async () => {
-      interface Signal { sendRaw(s: string): void; on(e: 'protocolError', l: (m: string) => void): () => void; request(m: object): Promise<unknown> }
-      const signal = (window as unknown as { conclave: { room: { signal: Signal } } }).conclave.room.signal;
+      interface Signal {
+        sendRaw(s: string): void;
+        on(e: 'protocolError', l: (m: string) => void): () => void;
+        request(m: object): Promise<unknown>;
+      }
+      const signal = (window as unknown as { conclave: { room: { signal: Signal } } }).conclave.room
+        .signal;
       const errors: string[] = [];
       signal.on('protocolError', (m) => errors.push(m));
       signal.sendRaw('{this is not json');
@@ -78,7 +93,10 @@ describe('clear screens and bad input, in real browsers', () => {
     expect(replies.heartbeat).toHaveProperty('serverTime');
     // The other participant is undisturbed and both still see each other.
     const aId = await selfId(a);
-    const stats = await eventually(() => remoteStats(b.page), (s) => s.some((x) => x.participantId === aId && x.framesDecoded > 0));
+    const stats = await eventually(
+      () => remoteStats(b.page),
+      (s) => s.some((x) => x.participantId === aId && x.framesDecoded > 0),
+    );
     expect(stats.find((x) => x.participantId === aId)?.framesDecoded).toBeGreaterThan(0);
     await a.context.close();
     await b.context.close();

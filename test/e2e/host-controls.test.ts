@@ -1,6 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostNewMeeting, joinMeeting, launchChromium, newParticipant, selfId } from '../support/browser';
+import {
+  hostNewMeeting,
+  joinMeeting,
+  launchChromium,
+  newParticipant,
+  selfId,
+} from '../support/browser';
 import type { Participant } from '../support/browser';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -40,7 +46,9 @@ describe('host controls in real browsers', () => {
     await host.page.getByRole('button', { name: 'Mute Bob' }).click();
     await bob.page.getByRole('button', { name: 'Unmute' }).waitFor({ timeout: 3000 });
     await bob.page.getByText('The host muted your microphone.').waitFor({ timeout: 3000 });
-    const bobTile = carol.page.locator(`[data-testid="tile"][data-participant-id="${await selfId(bob)}"]`);
+    const bobTile = carol.page.locator(
+      `[data-testid="tile"][data-participant-id="${await selfId(bob)}"]`,
+    );
     await bobTile.getByLabel('Microphone muted').waitFor({ timeout: 3000 });
     // Only Bob can unmute himself.
     await bob.page.getByRole('button', { name: 'Unmute' }).click();
@@ -50,9 +58,13 @@ describe('host controls in real browsers', () => {
   it('the host removes a participant: they see why, and the others no longer see them', async () => {
     const carolId = await selfId(carol);
     await host.page.getByRole('button', { name: 'Remove Carol' }).click();
-    await carol.page.getByRole('heading', { name: 'You were removed from the meeting' }).waitFor({ timeout: 3000 });
+    await carol.page
+      .getByRole('heading', { name: 'You were removed from the meeting' })
+      .waitFor({ timeout: 3000 });
     for (const p of [host, bob]) {
-      await p.page.locator(`[data-testid="tile"][data-participant-id="${carolId}"]`).waitFor({ state: 'detached', timeout: 3000 });
+      await p.page
+        .locator(`[data-testid="tile"][data-participant-id="${carolId}"]`)
+        .waitFor({ state: 'detached', timeout: 3000 });
     }
   });
 
@@ -61,10 +73,14 @@ describe('host controls in real browsers', () => {
     await host.page.getByRole('dialog', { name: 'End the meeting for everyone?' }).waitFor();
     await host.page.getByRole('button', { name: 'End meeting for all' }).click();
     for (const p of [host, bob]) {
-      await p.page.getByRole('heading', { name: 'This meeting has ended' }).waitFor({ timeout: 5000 });
+      await p.page
+        .getByRole('heading', { name: 'This meeting has ended' })
+        .waitFor({ timeout: 5000 });
     }
     const late = await newParticipant(browser, 'Late');
     await late.page.goto(invite);
-    await late.page.getByRole('heading', { name: 'This meeting has ended' }).waitFor({ timeout: 5000 });
+    await late.page
+      .getByRole('heading', { name: 'This meeting has ended' })
+      .waitFor({ timeout: 5000 });
   });
 });

@@ -1,6 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, firstVideoDecodedAt, joinMeeting, launchChromium, newParticipant, remoteStats } from '../support/browser';
+import {
+  eventually,
+  firstVideoDecodedAt,
+  joinMeeting,
+  launchChromium,
+  newParticipant,
+  remoteStats,
+} from '../support/browser';
 import type { Participant } from '../support/browser';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -37,7 +44,9 @@ describe('a meeting in real browsers', () => {
     await host.page.getByLabel('Your name').fill(host.name);
     await host.page.getByRole('button', { name: 'Join now' }).click();
     await host.page.getByRole('navigation', { name: 'Meeting controls' }).waitFor();
-    await expect(host.page.getByRole('button', { name: 'End for all' }).isVisible()).resolves.toBe(true);
+    await expect(host.page.getByRole('button', { name: 'End for all' }).isVisible()).resolves.toBe(
+      true,
+    );
   });
 
   it('three participants each decode the other two and receive their audio', async () => {
@@ -48,7 +57,9 @@ describe('a meeting in real browsers', () => {
     for (const p of [host, bob, carol]) {
       const first = await eventually(
         () => remoteStats(p.page),
-        (s) => s.length === 2 && s.every((x) => x.framesDecoded > 0 && x.frameWidth > 0 && x.audioPacketsReceived > 0),
+        (s) =>
+          s.length === 2 &&
+          s.every((x) => x.framesDecoded > 0 && x.frameWidth > 0 && x.audioPacketsReceived > 0),
         20_000,
       );
       expect(first, `${p.name} sees two others`).toHaveLength(2);
@@ -62,19 +73,25 @@ describe('a meeting in real browsers', () => {
       const later = await remoteStats(p.page);
       for (const s of first) {
         const again = later.find((l) => l.participantId === s.participantId);
-        expect(again?.framesDecoded ?? 0, `${p.name} keeps decoding ${s.name}`).toBeGreaterThan(s.framesDecoded);
+        expect(again?.framesDecoded ?? 0, `${p.name} keeps decoding ${s.name}`).toBeGreaterThan(
+          s.framesDecoded,
+        );
       }
     }
     await expect(host.page.getByTestId('tile').count()).resolves.toBe(3);
   });
 
   it('when a participant leaves, the others see it within 2 seconds', async () => {
-    const bobId = await bob.page.evaluate(() => (window as unknown as { conclave: { room: { selfId: string } } }).conclave.room.selfId);
+    const bobId = await bob.page.evaluate(
+      () => (window as unknown as { conclave: { room: { selfId: string } } }).conclave.room.selfId,
+    );
     await bob.page.getByRole('button', { name: 'Leave' }).click();
     await bob.page.getByRole('heading', { name: 'You left the meeting' }).waitFor();
     const left = Date.now();
     for (const p of [host, carol]) {
-      await p.page.locator(`[data-testid="tile"][data-participant-id="${bobId}"]`).waitFor({ state: 'detached', timeout: 2000 });
+      await p.page
+        .locator(`[data-testid="tile"][data-participant-id="${bobId}"]`)
+        .waitFor({ state: 'detached', timeout: 2000 });
     }
     expect(Date.now() - left).toBeLessThan(2000);
     await expect(host.page.getByTestId('tile').count()).resolves.toBe(2);

@@ -1,6 +1,14 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMeeting, eventually, joinMeeting, launchChromium, newParticipant, remoteStats, selfId } from '../support/browser';
+import {
+  createMeeting,
+  eventually,
+  joinMeeting,
+  launchChromium,
+  newParticipant,
+  remoteStats,
+  selfId,
+} from '../support/browser';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -25,14 +33,22 @@ describe('connection loss in real browsers', () => {
     await joinMeeting(a, joinUrl);
     await joinMeeting(b, joinUrl);
     const aId = await selfId(a);
-    await eventually(() => remoteStats(b.page), (s) => s.some((x) => x.participantId === aId && x.framesDecoded > 0));
+    await eventually(
+      () => remoteStats(b.page),
+      (s) => s.some((x) => x.participantId === aId && x.framesDecoded > 0),
+    );
 
     server.signaling.dropAll();
-    await a.page.getByTestId('connection-banner').filter({ hasText: /Reconnecting/ }).waitFor({ timeout: 5000 });
+    await a.page
+      .getByTestId('connection-banner')
+      .filter({ hasText: /Reconnecting/ })
+      .waitFor({ timeout: 5000 });
     await a.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 15_000 });
 
     expect(await selfId(a)).toBe(aId);
-    await expect(b.page.locator(`[data-testid="tile"][data-participant-id="${aId}"]`).count()).resolves.toBe(1);
+    await expect(
+      b.page.locator(`[data-testid="tile"][data-participant-id="${aId}"]`).count(),
+    ).resolves.toBe(1);
     const after = await eventually(
       () => remoteStats(b.page),
       (s) => s.some((x) => x.participantId === aId && x.framesDecoded > 0),

@@ -44,7 +44,11 @@ describe('screen sharing in real browsers', () => {
   it('a shared screen is decoded by the others and shown large, with the camera still going', async () => {
     await bob.page.getByRole('button', { name: 'Share screen' }).click();
     await bob.page.getByTestId('own-share-notice').waitFor();
-    const s = await eventually(() => screenFrames(host, bob), (x) => (x?.framesDecoded ?? 0) > 0 && (x?.frameWidth ?? 0) > 0, 20_000);
+    const s = await eventually(
+      () => screenFrames(host, bob),
+      (x) => (x?.framesDecoded ?? 0) > 0 && (x?.frameWidth ?? 0) > 0,
+      20_000,
+    );
     expect(s?.frameWidth).toBeGreaterThan(0);
     await host.page.getByTestId('shared-screen').waitFor();
     await host.page.getByText('Bob is sharing their screen').waitFor();
@@ -66,7 +70,11 @@ describe('screen sharing in real browsers', () => {
     const before = (await screenFrames(host, bob))?.framesDecoded ?? 0;
     await bob.page.getByRole('button', { name: 'Share screen' }).click();
     await host.page.getByTestId('shared-screen').waitFor({ timeout: 15_000 });
-    const s = await eventually(() => screenFrames(host, bob), (x) => (x?.framesDecoded ?? 0) > before + 3, 20_000);
+    const s = await eventually(
+      () => screenFrames(host, bob),
+      (x) => (x?.framesDecoded ?? 0) > before + 3,
+      20_000,
+    );
     expect(s?.framesDecoded).toBeGreaterThan(before + 3);
     await bob.page.getByRole('button', { name: 'Stop sharing' }).click();
     await host.page.getByTestId('shared-screen').waitFor({ state: 'detached', timeout: 5000 });

@@ -1,19 +1,32 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, hostNewMeeting, joinMeeting, launchChromium, newParticipant, turnOnE2ee, waitForE2eeShield } from '../support/browser';
+import {
+  eventually,
+  hostNewMeeting,
+  joinMeeting,
+  launchChromium,
+  newParticipant,
+  turnOnE2ee,
+  waitForE2eeShield,
+} from '../support/browser';
 import type { Participant } from '../support/browser';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
 const items = (page: Page) =>
-  page.evaluate(() => (window as unknown as { conclave: { room: { whiteboard: { elements: unknown[] } } } }).conclave.room.whiteboard.elements.length);
+  page.evaluate(
+    () =>
+      (window as unknown as { conclave: { room: { whiteboard: { elements: unknown[] } } } })
+        .conclave.room.whiteboard.elements.length,
+  );
 
 /** Non-white pixels on the board canvas: what a person would see drawn. */
 const inkedPixels = (page: Page) =>
   page.getByTestId('whiteboard-canvas').evaluate((c: HTMLCanvasElement) => {
     const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
     let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (d[i]! < 200 || d[i + 1]! < 200 || d[i + 2]! < 200) n++;
+    for (let i = 0; i < d.length; i += 4)
+      if (d[i]! < 200 || d[i + 1]! < 200 || d[i + 2]! < 200) n++;
     return n;
   });
 
@@ -43,17 +56,32 @@ describe('the whiteboard in real browsers', () => {
     const box = (await host.page.getByTestId('whiteboard-canvas').boundingBox())!;
     await host.page.mouse.move(box.x + 40, box.y + 40);
     await host.page.mouse.down();
-    for (let i = 1; i <= 10; i++) await host.page.mouse.move(box.x + 40 + i * 15, box.y + 40 + i * 8);
+    for (let i = 1; i <= 10; i++)
+      await host.page.mouse.move(box.x + 40 + i * 15, box.y + 40 + i * 8);
     await host.page.mouse.up();
-    await eventually(() => items(bob.page), (n) => n === 1, 5000);
-    expect(await eventually(() => inkedPixels(bob.page), (n) => n > 50, 5000)).toBeGreaterThan(50);
+    await eventually(
+      () => items(bob.page),
+      (n) => n === 1,
+      5000,
+    );
+    expect(
+      await eventually(
+        () => inkedPixels(bob.page),
+        (n) => n > 50,
+        5000,
+      ),
+    ).toBeGreaterThan(50);
   });
 
   it('a late joiner sees what is already on the board', async () => {
     const carol = await newParticipant(browser, 'Carol');
     await joinMeeting(carol, invite);
     await carol.page.getByRole('button', { name: 'Whiteboard' }).click();
-    await eventually(() => items(carol.page), (n) => n === 1, 5000);
+    await eventually(
+      () => items(carol.page),
+      (n) => n === 1,
+      5000,
+    );
     expect(await inkedPixels(carol.page)).toBeGreaterThan(50);
     await carol.context.close();
   });
@@ -65,19 +93,42 @@ describe('the whiteboard in real browsers', () => {
     await bob.page.mouse.down();
     await bob.page.mouse.move(box.x + 200, box.y + 160);
     await bob.page.mouse.up();
-    await eventually(() => items(host.page), (n) => n === 2, 5000);
+    await eventually(
+      () => items(host.page),
+      (n) => n === 2,
+      5000,
+    );
     await bob.page.getByRole('button', { name: 'Undo' }).click();
-    await eventually(() => items(host.page), (n) => n === 1, 5000);
+    await eventually(
+      () => items(host.page),
+      (n) => n === 1,
+      5000,
+    );
     await expect(bob.page.getByRole('button', { name: 'Clear' }).count()).resolves.toBe(0);
     await host.page.getByRole('button', { name: 'Clear' }).click();
-    await eventually(() => items(bob.page), (n) => n === 0, 5000);
+    await eventually(
+      () => items(bob.page),
+      (n) => n === 0,
+      5000,
+    );
   });
 
   it('an oversized or malformed update is refused with an error, and nobody else is disturbed', async () => {
     const replies = await bob.page.evaluate(async () => {
-      const signal = (window as unknown as { conclave: { room: { signal: { request(m: object): Promise<unknown> } } } }).conclave.room.signal;
-      const ask = (m: object) => signal.request(m).then(() => 'accepted', (e: Error & { code?: string }) => `${e.code}: ${e.message}`);
-      return [await ask({ type: 'whiteboard.update', update: 'A'.repeat(200_000) }), await ask({ type: 'whiteboard.update', update: btoa('not a yjs update at all') })];
+      const signal = (
+        window as unknown as {
+          conclave: { room: { signal: { request(m: object): Promise<unknown> } } };
+        }
+      ).conclave.room.signal;
+      const ask = (m: object) =>
+        signal.request(m).then(
+          () => 'accepted',
+          (e: Error & { code?: string }) => `${e.code}: ${e.message}`,
+        );
+      return [
+        await ask({ type: 'whiteboard.update', update: 'A'.repeat(200_000) }),
+        await ask({ type: 'whiteboard.update', update: btoa('not a yjs update at all') }),
+      ];
     });
     expect(replies[0]).toMatch(/^MESSAGE_MALFORMED: That whiteboard change is too large/);
     expect(replies[1]).toMatch(/^MESSAGE_MALFORMED: That whiteboard change could not be read/);
@@ -87,16 +138,29 @@ describe('the whiteboard in real browsers', () => {
     await host.page.mouse.down();
     await host.page.mouse.move(box.x + 160, box.y + 90);
     await host.page.mouse.up();
-    await eventually(() => items(bob.page), (n) => n === 1, 5000);
+    await eventually(
+      () => items(bob.page),
+      (n) => n === 1,
+      5000,
+    );
   });
 
   it('while E2EE is on the board is frozen read-only and the server refuses changes', async () => {
     await turnOnE2ee(host);
     await waitForE2eeShield(bob);
-    await bob.page.getByText('Not available with end-to-end encryption. The board is read-only.').waitFor();
+    await bob.page
+      .getByText('Not available with end-to-end encryption. The board is read-only.')
+      .waitFor();
     const reply = await bob.page.evaluate(async () => {
-      const signal = (window as unknown as { conclave: { room: { signal: { request(m: object): Promise<unknown> } } } }).conclave.room.signal;
-      return signal.request({ type: 'whiteboard.update', update: 'AAAA' }).then(() => 'accepted', (e: Error & { code?: string }) => e.code);
+      const signal = (
+        window as unknown as {
+          conclave: { room: { signal: { request(m: object): Promise<unknown> } } };
+        }
+      ).conclave.room.signal;
+      return signal.request({ type: 'whiteboard.update', update: 'AAAA' }).then(
+        () => 'accepted',
+        (e: Error & { code?: string }) => e.code,
+      );
     });
     expect(reply).toBe('E2EE_FEATURE_UNAVAILABLE');
     expect(await items(bob.page)).toBe(1);

@@ -43,7 +43,11 @@ describe('the server never gets E2EE key material', () => {
 
   it('three devices agree on keys and code through the Delivery Service', async () => {
     await bots[0]!.room.e2ee.enable();
-    const views = await Promise.all(bots.map((b) => waitForView(b, (v) => v.local?.inGroup === true && v.local.roster.length === 3)));
+    const views = await Promise.all(
+      bots.map((b) =>
+        waitForView(b, (v) => v.local?.inGroup === true && v.local.roster.length === 3),
+      ),
+    );
     expect(new Set(views.map((v) => v.local!.securityCode)).size).toBe(1);
     expect(new Set(views.map((v) => v.local!.epoch)).size).toBe(1);
   });
@@ -55,12 +59,15 @@ describe('the server never gets E2EE key material', () => {
     const leaving = bots[1]!;
     await leaving.room.leave();
     bots = bots.filter((b) => b !== leaving);
-    const views = await Promise.all(bots.map((b) => waitForView(b, (v) => v.local?.roster.length === 3)));
+    const views = await Promise.all(
+      bots.map((b) => waitForView(b, (v) => v.local?.roster.length === 3)),
+    );
     expect(new Set(views.map((v) => v.local!.securityCode)).size).toBe(1);
 
     const secrets: Uint8Array[] = [];
     for (const b of [...bots, leaving]) {
-      if (b.worker.engine.status().inGroup) secrets.push(...(await b.worker.engine.secretsForAudit()));
+      if (b.worker.engine.status().inGroup)
+        secrets.push(...(await b.worker.engine.secretsForAudit()));
     }
     expect(secrets.length).toBeGreaterThan(6);
     expect(sentFrames.length).toBeGreaterThan(10);

@@ -15,17 +15,30 @@ describe('HTTP API', () => {
   });
 
   const post = (body: string, type = 'application/json') =>
-    fetch(`${server.url}/api/meetings`, { method: 'POST', headers: { 'content-type': type }, body });
+    fetch(`${server.url}/api/meetings`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body,
+    });
 
   it('creates a meeting with an 11-digit id and an invite link, and looks it up', async () => {
     const res = await post('{}');
     expect(res.status).toBe(201);
-    const created = (await res.json()) as { meetingId: string; joinUrl: string; hostKey: string; requiresPasscode: boolean };
+    const created = (await res.json()) as {
+      meetingId: string;
+      joinUrl: string;
+      hostKey: string;
+      requiresPasscode: boolean;
+    };
     expect(created.meetingId).toMatch(/^[1-9]\d{10}$/);
     expect(created.joinUrl).toBe(`http://localhost:${server.port}/m/${created.meetingId}`);
     expect(created.hostKey.length).toBeGreaterThanOrEqual(40);
     const info = await fetch(`${server.url}/api/meetings/${created.meetingId}`);
-    expect(await info.json()).toEqual({ meetingId: created.meetingId, requiresPasscode: false, status: 'open' });
+    expect(await info.json()).toEqual({
+      meetingId: created.meetingId,
+      requiresPasscode: false,
+      status: 'open',
+    });
   });
 
   it('accepts an id typed with spaces', async () => {
@@ -41,7 +54,12 @@ describe('HTTP API', () => {
       ['{"passcode": 12}', 'application/json', 400, 'BAD_REQUEST'],
       ['{"passcode": "has space"}', 'application/json', 400, 'BAD_REQUEST'],
       ['{"passcode": "abc", "admin": true}', 'application/json', 400, 'BAD_REQUEST'],
-      [JSON.stringify({ passcode: 'a'.repeat(100_000) }), 'application/json', 413, 'MESSAGE_TOO_LARGE'],
+      [
+        JSON.stringify({ passcode: 'a'.repeat(100_000) }),
+        'application/json',
+        413,
+        'MESSAGE_TOO_LARGE',
+      ],
       ['passcode=abc', 'text/plain', 400, 'BAD_REQUEST'],
       ['<x/>', 'application/xml', 415, 'BAD_REQUEST'],
     ];
@@ -89,7 +107,11 @@ describe('graceful shutdown', () => {
   it('tells connected clients the server is going away and closes the media workers', async () => {
     const server = await startTestServer();
     const created = (await (
-      await fetch(`${server.url}/api/meetings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+      await fetch(`${server.url}/api/meetings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
     ).json()) as { meetingId: string };
     const c = await WsClient.connect(server.url);
     await c.join(created.meetingId, 'Ann');

@@ -21,7 +21,10 @@ describe('resources', () => {
       const c = await WsClient.connect(server.url);
       const joined = (await c.join(meetingId, `Guest ${i}`)).result as { participantId: string };
       if (i % 3 === 0) expect(await c.request({ type: 'leave' })).toMatchObject({ ok: true });
-      else if (i % 3 === 1) expect(await host.request({ type: 'host.remove', participantId: joined.participantId })).toMatchObject({ ok: true });
+      else if (i % 3 === 1)
+        expect(
+          await host.request({ type: 'host.remove', participantId: joined.participantId }),
+        ).toMatchObject({ ok: true });
       else c.terminate();
       c.close();
     }
@@ -32,7 +35,14 @@ describe('resources', () => {
     host.close();
     await new Promise((r) => setTimeout(r, 300));
     expect(server.rooms.roomCount).toBe(0);
-    expect(await server.workers[0]!.dump()).toEqual({ routers: 0, transports: 0, producers: 0, consumers: 0, peerConnections: 0, udpSockets: 0 });
+    expect(await server.workers[0]!.dump()).toEqual({
+      routers: 0,
+      transports: 0,
+      producers: 0,
+      consumers: 0,
+      peerConnections: 0,
+      udpSockets: 0,
+    });
     expect(server.signaling.connectionCount).toBe(0);
   });
 });

@@ -23,10 +23,14 @@ describe('signaling', () => {
     const guest = await WsClient.connect(server.url);
     const guestJoin = await guest.join(meetingId, 'Gus');
     expect(guestJoin).toMatchObject({ ok: true, result: { role: 'participant' } });
-    const names = (guestJoin.result as { participants: { displayName: string }[] }).participants.map((p) => p.displayName);
+    const names = (
+      guestJoin.result as { participants: { displayName: string }[] }
+    ).participants.map((p) => p.displayName);
     expect(names.sort()).toEqual(['Gus', 'Hana']);
     const ev = await host.next((m) => m.type === 'participant.joined');
-    expect(ev).toMatchObject({ participant: { displayName: 'Gus', role: 'participant', connected: true } });
+    expect(ev).toMatchObject({
+      participant: { displayName: 'Gus', role: 'participant', connected: true },
+    });
     host.close();
     guest.close();
   });
@@ -34,15 +38,47 @@ describe('signaling', () => {
   it('bad frames get typed errors and the session and process keep working', async () => {
     const c = await WsClient.connect(server.url);
     c.sendRaw('not json');
-    expect(await c.next((m) => m.type === 'response')).toMatchObject({ ok: false, error: { code: 'MESSAGE_MALFORMED' } });
+    expect(await c.next((m) => m.type === 'response')).toMatchObject({
+      ok: false,
+      error: { code: 'MESSAGE_MALFORMED' },
+    });
     c.sendRaw(JSON.stringify({ type: 'format.disk', id: 'a' }));
-    expect(await c.next((m) => m.type === 'response')).toMatchObject({ ok: false, requestId: 'a', error: { code: 'UNKNOWN_MESSAGE_TYPE' } });
-    c.sendRaw(JSON.stringify({ type: 'join', id: 'b', protocolVersion: 1, meetingId: "1'; DROP TABLE meetings;--", displayName: 'x' }));
-    expect(await c.next((m) => m.type === 'response')).toMatchObject({ ok: false, requestId: 'b', error: { code: 'MESSAGE_MALFORMED' } });
+    expect(await c.next((m) => m.type === 'response')).toMatchObject({
+      ok: false,
+      requestId: 'a',
+      error: { code: 'UNKNOWN_MESSAGE_TYPE' },
+    });
+    c.sendRaw(
+      JSON.stringify({
+        type: 'join',
+        id: 'b',
+        protocolVersion: 1,
+        meetingId: "1'; DROP TABLE meetings;--",
+        displayName: 'x',
+      }),
+    );
+    expect(await c.next((m) => m.type === 'response')).toMatchObject({
+      ok: false,
+      requestId: 'b',
+      error: { code: 'MESSAGE_MALFORMED' },
+    });
     c.sendRaw(Buffer.alloc(1_100_000, 0x7b));
-    expect(await c.next((m) => m.type === 'response')).toMatchObject({ ok: false, error: { code: 'MESSAGE_TOO_LARGE' } });
-    expect(await c.request({ type: 'host.end' })).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
-    expect(await c.request({ type: 'join', protocolVersion: 99, meetingId: '12345678901', displayName: 'x' })).toMatchObject({
+    expect(await c.next((m) => m.type === 'response')).toMatchObject({
+      ok: false,
+      error: { code: 'MESSAGE_TOO_LARGE' },
+    });
+    expect(await c.request({ type: 'host.end' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_JOINED' },
+    });
+    expect(
+      await c.request({
+        type: 'join',
+        protocolVersion: 99,
+        meetingId: '12345678901',
+        displayName: 'x',
+      }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'PROTOCOL_VERSION_UNSUPPORTED' },
     });
@@ -58,7 +94,9 @@ describe('signaling', () => {
     const c = await WsClient.connect(server.url);
     for (let i = 0; i < 120; i++) c.sendRaw(JSON.stringify({ type: 'heartbeat', id: `h${i}` }));
     await new Promise((r) => setTimeout(r, 300));
-    const limited = c.messages.filter((m) => (m.error as { code?: string } | undefined)?.code === 'RATE_LIMITED');
+    const limited = c.messages.filter(
+      (m) => (m.error as { code?: string } | undefined)?.code === 'RATE_LIMITED',
+    );
     expect(limited.length).toBeGreaterThan(0);
     c.close();
   });
@@ -66,28 +104,57 @@ describe('signaling', () => {
   it('only the host can mute, remove or end, and the meeting id must exist', async () => {
     const { meetingId, hostKey } = await createMeeting(server.url);
     const host = await WsClient.connect(server.url);
-    const hostId = ((await host.join(meetingId, 'Hana', { hostKey })).result as { participantId: string }).participantId;
+    const hostId = (
+      (await host.join(meetingId, 'Hana', { hostKey })).result as { participantId: string }
+    ).participantId;
     const guest = await WsClient.connect(server.url);
     await guest.join(meetingId, 'Gus');
-    expect(await guest.request({ type: 'host.mute', participantId: hostId })).toMatchObject({ ok: false, error: { code: 'NOT_HOST' } });
-    expect(await guest.request({ type: 'host.remove', participantId: hostId })).toMatchObject({ ok: false, error: { code: 'NOT_HOST' } });
-    expect(await guest.request({ type: 'host.end' })).toMatchObject({ ok: false, error: { code: 'NOT_HOST' } });
-    expect(await host.request({ type: 'host.mute', participantId: 'nobody' })).toMatchObject({ ok: false, error: { code: 'PARTICIPANT_NOT_FOUND' } });
+    expect(await guest.request({ type: 'host.mute', participantId: hostId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_HOST' },
+    });
+    expect(await guest.request({ type: 'host.remove', participantId: hostId })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_HOST' },
+    });
+    expect(await guest.request({ type: 'host.end' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_HOST' },
+    });
+    expect(await host.request({ type: 'host.mute', participantId: 'nobody' })).toMatchObject({
+      ok: false,
+      error: { code: 'PARTICIPANT_NOT_FOUND' },
+    });
     const wrongHostKey = await WsClient.connect(server.url);
-    expect(await wrongHostKey.join(meetingId, 'Mallory', { hostKey: 'guess' })).toMatchObject({ ok: true, result: { role: 'participant' } });
+    expect(await wrongHostKey.join(meetingId, 'Mallory', { hostKey: 'guess' })).toMatchObject({
+      ok: true,
+      result: { role: 'participant' },
+    });
     const nowhere = await WsClient.connect(server.url);
-    expect(await nowhere.join('10000000000', 'Lost')).toMatchObject({ ok: false, error: { code: 'MEETING_NOT_FOUND' } });
+    expect(await nowhere.join('10000000000', 'Lost')).toMatchObject({
+      ok: false,
+      error: { code: 'MEETING_NOT_FOUND' },
+    });
     for (const c of [host, guest, wrongHostKey, nowhere]) c.close();
   });
 
   it('passcodes: missing and wrong are refused; the host key skips it', async () => {
     const { meetingId, hostKey } = await createMeeting(server.url, 'pass123');
     const c = await WsClient.connect(server.url);
-    expect(await c.join(meetingId, 'A')).toMatchObject({ ok: false, error: { code: 'PASSCODE_REQUIRED' } });
-    expect(await c.join(meetingId, 'A', { passcode: 'wrong' })).toMatchObject({ ok: false, error: { code: 'PASSCODE_WRONG' } });
+    expect(await c.join(meetingId, 'A')).toMatchObject({
+      ok: false,
+      error: { code: 'PASSCODE_REQUIRED' },
+    });
+    expect(await c.join(meetingId, 'A', { passcode: 'wrong' })).toMatchObject({
+      ok: false,
+      error: { code: 'PASSCODE_WRONG' },
+    });
     expect(await c.join(meetingId, 'A', { passcode: 'pass123' })).toMatchObject({ ok: true });
     const h = await WsClient.connect(server.url);
-    expect(await h.join(meetingId, 'H', { hostKey })).toMatchObject({ ok: true, result: { role: 'host' } });
+    expect(await h.join(meetingId, 'H', { hostKey })).toMatchObject({
+      ok: true,
+      result: { role: 'host' },
+    });
     c.close();
     h.close();
   });
@@ -95,15 +162,25 @@ describe('signaling', () => {
   it('a dropped socket resumes as the same participant within the grace period', async () => {
     const { meetingId } = await createMeeting(server.url);
     const a = await WsClient.connect(server.url);
-    const first = (await a.join(meetingId, 'Ann')).result as { participantId: string; resumeToken: string };
+    const first = (await a.join(meetingId, 'Ann')).result as {
+      participantId: string;
+      resumeToken: string;
+    };
     const b = await WsClient.connect(server.url);
     await b.join(meetingId, 'Ben');
     a.terminate();
-    expect(await b.next((m) => m.type === 'participant.updated')).toMatchObject({ participant: { id: first.participantId, connected: false } });
+    expect(await b.next((m) => m.type === 'participant.updated')).toMatchObject({
+      participant: { id: first.participantId, connected: false },
+    });
     const again = await WsClient.connect(server.url);
     const resumed = await again.join(meetingId, 'Ann', { resumeToken: first.resumeToken });
-    expect(resumed).toMatchObject({ ok: true, result: { participantId: first.participantId, resumed: true } });
-    expect(await b.next((m) => m.type === 'participant.updated')).toMatchObject({ participant: { id: first.participantId, connected: true } });
+    expect(resumed).toMatchObject({
+      ok: true,
+      result: { participantId: first.participantId, resumed: true },
+    });
+    expect(await b.next((m) => m.type === 'participant.updated')).toMatchObject({
+      participant: { id: first.participantId, connected: true },
+    });
     expect(b.messages.some((m) => m.type === 'participant.left')).toBe(false);
     again.close();
     b.close();
@@ -112,13 +189,22 @@ describe('signaling', () => {
   it('after the grace period the seat is gone: others see a timeout and the token is refused', async () => {
     const { meetingId } = await createMeeting(server.url);
     const a = await WsClient.connect(server.url);
-    const first = (await a.join(meetingId, 'Ann')).result as { participantId: string; resumeToken: string };
+    const first = (await a.join(meetingId, 'Ann')).result as {
+      participantId: string;
+      resumeToken: string;
+    };
     const b = await WsClient.connect(server.url);
     await b.join(meetingId, 'Ben');
     a.terminate();
-    expect(await b.next((m) => m.type === 'participant.left', 5000)).toMatchObject({ participantId: first.participantId, reason: 'timeout' });
+    expect(await b.next((m) => m.type === 'participant.left', 5000)).toMatchObject({
+      participantId: first.participantId,
+      reason: 'timeout',
+    });
     const late = await WsClient.connect(server.url);
-    expect(await late.join(meetingId, 'Ann', { resumeToken: first.resumeToken })).toMatchObject({ ok: false, error: { code: 'RESUME_EXPIRED' } });
+    expect(await late.join(meetingId, 'Ann', { resumeToken: first.resumeToken })).toMatchObject({
+      ok: false,
+      error: { code: 'RESUME_EXPIRED' },
+    });
     late.close();
     b.close();
   });
@@ -133,7 +219,10 @@ describe('signaling', () => {
     await guest.next((m) => m.type === 'meeting.ended');
     await guest.closed;
     const late = await WsClient.connect(server.url);
-    expect(await late.join(meetingId, 'Late')).toMatchObject({ ok: false, error: { code: 'MEETING_ENDED' } });
+    expect(await late.join(meetingId, 'Late')).toMatchObject({
+      ok: false,
+      error: { code: 'MEETING_ENDED' },
+    });
     const info = await (await fetch(`${server.url}/api/meetings/${meetingId}`)).json();
     expect(info).toMatchObject({ status: 'ended' });
     late.close();

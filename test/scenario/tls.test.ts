@@ -8,11 +8,25 @@ import { startTestServer } from '../support/test-server';
 
 function get(url: string): Promise<{ status: number; body: string; hsts: string | undefined }> {
   return new Promise((resolve, reject) => {
-    request(url, { rejectUnauthorized: false, method: url.endsWith('/api/meetings') ? 'POST' : 'GET', headers: { 'content-type': 'application/json' } }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, hsts: res.headers['strict-transport-security'] }));
-    })
+    request(
+      url,
+      {
+        rejectUnauthorized: false,
+        method: url.endsWith('/api/meetings') ? 'POST' : 'GET',
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body,
+            hsts: res.headers['strict-transport-security'],
+          }),
+        );
+      },
+    )
       .on('error', reject)
       .end(url.endsWith('/api/meetings') ? '{}' : undefined);
   });
@@ -23,7 +37,27 @@ describe('TLS', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tls-'));
     const certFile = join(dir, 'cert.pem');
     const keyFile = join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     const server = await startTestServer({ tls: { certFile, keyFile } });
     try {
       expect(server.url.startsWith('https://')).toBe(true);
@@ -31,7 +65,9 @@ describe('TLS', () => {
       expect(health.status).toBe(200);
       expect(health.hsts).toBeDefined();
       const created = await get(`${server.url}/api/meetings`);
-      expect(JSON.parse(created.body)).toMatchObject({ joinUrl: expect.stringMatching(/^https:\/\/localhost:\d+\/m\/\d{11}$/) });
+      expect(JSON.parse(created.body)).toMatchObject({
+        joinUrl: expect.stringMatching(/^https:\/\/localhost:\d+\/m\/\d{11}$/),
+      });
     } finally {
       await server.stop();
     }

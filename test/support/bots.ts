@@ -21,7 +21,12 @@ export interface Bot {
 }
 
 /** A Node participant with real signaling and real MLS/SFrame, but no WebRTC media. */
-export async function joinBot(baseUrl: string, meetingId: string, name: string, hostKey?: string): Promise<Bot> {
+export async function joinBot(
+  baseUrl: string,
+  meetingId: string,
+  name: string,
+  hostKey?: string,
+): Promise<Bot> {
   const worker = new InProcessE2eeWorker(createNodeBackend());
   const room = new RoomClient({
     signalingUrl: `${baseUrl.replace(/^http/, 'ws')}/ws`,
@@ -38,12 +43,20 @@ export async function joinBot(baseUrl: string, meetingId: string, name: string, 
 }
 
 /** Resolves when the bot's own E2EE view passes `check`. */
-export function waitForView(bot: Bot, check: (v: E2eeView) => boolean, timeoutMs = 20_000): Promise<E2eeView> {
+export function waitForView(
+  bot: Bot,
+  check: (v: E2eeView) => boolean,
+  timeoutMs = 20_000,
+): Promise<E2eeView> {
   if (check(bot.room.e2ee.view)) return Promise.resolve(bot.room.e2ee.view);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();
-      reject(new Error(`${bot.name}: E2EE view did not reach the expected state: ${JSON.stringify(bot.room.e2ee.view.local)}`));
+      reject(
+        new Error(
+          `${bot.name}: E2EE view did not reach the expected state: ${JSON.stringify(bot.room.e2ee.view.local)}`,
+        ),
+      );
     }, timeoutMs);
     const off = bot.room.on('e2ee', (v) => {
       if (!check(v)) return;

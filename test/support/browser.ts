@@ -31,8 +31,14 @@ export interface Participant {
 }
 
 /** A person with their own browser profile; the camera runs at 320x240 to spare the CPU. */
-export async function newParticipant(browser: Browser, name: string, opts: { deniedMedia?: boolean } = {}): Promise<Participant> {
-  const context = await browser.newContext({ permissions: opts.deniedMedia ? [] : ['camera', 'microphone'] });
+export async function newParticipant(
+  browser: Browser,
+  name: string,
+  opts: { deniedMedia?: boolean } = {},
+): Promise<Participant> {
+  const context = await browser.newContext({
+    permissions: opts.deniedMedia ? [] : ['camera', 'microphone'],
+  });
   await context.addInitScript(() => {
     localStorage.setItem('conclave.videoQuality', 'low');
   });
@@ -48,7 +54,11 @@ export async function newParticipant(browser: Browser, name: string, opts: { den
 }
 
 /** Opens the invite link, passes the pre-join screen, and waits for the meeting toolbar. */
-export async function joinMeeting(p: Participant, url: string, opts: { passcode?: string } = {}): Promise<void> {
+export async function joinMeeting(
+  p: Participant,
+  url: string,
+  opts: { passcode?: string } = {},
+): Promise<void> {
   await p.page.goto(url);
   await p.page.getByLabel('Your name').fill(p.name);
   if (opts.passcode !== undefined) await p.page.getByLabel('Passcode').fill(opts.passcode);
@@ -67,7 +77,11 @@ export interface RemoteMediaStats {
 /** getStats of the subscribe PeerConnection, per remote participant. */
 export function remoteStats(page: Page): Promise<RemoteMediaStats[]> {
   return page.evaluate(async () => {
-    interface Track { participantId: string; kind: string; track: MediaStreamTrack }
+    interface Track {
+      participantId: string;
+      kind: string;
+      track: MediaStreamTrack;
+    }
     interface Room {
       peerConnections: { subscribe?: RTCPeerConnection };
       remoteTracks: Track[];
@@ -77,13 +91,20 @@ export function remoteStats(page: Page): Promise<RemoteMediaStats[]> {
     const pc = room?.peerConnections.subscribe;
     if (!room || !pc) return [];
     const owner = new Map(room.remoteTracks.map((t) => [t.track.id, t]));
-    const byParticipant = new Map<string, { framesDecoded: number; frameWidth: number; audioPacketsReceived: number }>();
+    const byParticipant = new Map<
+      string,
+      { framesDecoded: number; frameWidth: number; audioPacketsReceived: number }
+    >();
     const report = await pc.getStats();
     report.forEach((s: Record<string, unknown>) => {
       if (s.type !== 'inbound-rtp') return;
       const t = owner.get(s.trackIdentifier as string);
       if (!t) return;
-      const entry = byParticipant.get(t.participantId) ?? { framesDecoded: 0, frameWidth: 0, audioPacketsReceived: 0 };
+      const entry = byParticipant.get(t.participantId) ?? {
+        framesDecoded: 0,
+        frameWidth: 0,
+        audioPacketsReceived: 0,
+      };
       if (s.kind === 'video') {
         entry.framesDecoded += (s.framesDecoded as number) ?? 0;
         entry.frameWidth = Math.max(entry.frameWidth, (s.frameWidth as number) ?? 0);
@@ -101,7 +122,12 @@ export function remoteStats(page: Page): Promise<RemoteMediaStats[]> {
 }
 
 /** Polls until `check` passes or the timeout runs out; returns the last value. */
-export async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 15_000, stepMs = 250): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  check: (v: T) => boolean,
+  timeoutMs = 15_000,
+  stepMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!check(value) && Date.now() < deadline) {
@@ -126,7 +152,11 @@ export async function createMeeting(
 }
 
 /** The host's path: create a meeting on the home page, start it, join. Returns the invite link. */
-export async function hostNewMeeting(p: Participant, baseUrl: string, passcode?: string): Promise<string> {
+export async function hostNewMeeting(
+  p: Participant,
+  baseUrl: string,
+  passcode?: string,
+): Promise<string> {
   await p.page.goto(baseUrl);
   await p.page.getByRole('button', { name: 'Create meeting' }).waitFor();
   if (passcode) await p.page.getByLabel('Passcode (optional)').fill(passcode);
@@ -140,7 +170,9 @@ export async function hostNewMeeting(p: Participant, baseUrl: string, passcode?:
 }
 
 export function selfId(p: Participant): Promise<string> {
-  return p.page.evaluate(() => (window as unknown as { conclave: { room: { selfId: string } } }).conclave.room.selfId);
+  return p.page.evaluate(
+    () => (window as unknown as { conclave: { room: { selfId: string } } }).conclave.room.selfId,
+  );
 }
 
 /** Removes both encoded-transform APIs before the app loads: a client that cannot do E2EE. */
@@ -161,7 +193,10 @@ export async function turnOnE2ee(host: Participant): Promise<void> {
 }
 
 export async function waitForE2eeShield(p: Participant, timeout = 15_000): Promise<void> {
-  await p.page.getByTestId('shield').filter({ hasText: 'End-to-end encrypted' }).waitFor({ timeout });
+  await p.page
+    .getByTestId('shield')
+    .filter({ hasText: 'End-to-end encrypted' })
+    .waitFor({ timeout });
 }
 
 /** Reads the security code the way a person does: from the security panel. */
@@ -173,32 +208,82 @@ export async function readSecurityCode(p: Participant): Promise<string> {
 }
 
 /** The E2EE view the app holds (epoch, code, counters) — read-only diagnostics. */
-export function e2eeView(p: Participant): Promise<{ epoch: number | null; securityCode: string | null; status: string; counters: Record<string, number> | null }> {
+export function e2eeView(p: Participant): Promise<{
+  epoch: number | null;
+  securityCode: string | null;
+  status: string;
+  counters: Record<string, number> | null;
+}> {
   return p.page.evaluate(() => {
-    interface View { meeting: { status: string }; local: { epoch: number | null; securityCode: string | null } | null; counters: Record<string, number> | null }
-    const v = (window as unknown as { conclave: { room: { e2ee: { view: View } } } }).conclave.room.e2ee.view;
-    return { epoch: v.local?.epoch ?? null, securityCode: v.local?.securityCode ?? null, status: v.meeting.status, counters: v.counters };
+    interface View {
+      meeting: { status: string };
+      local: { epoch: number | null; securityCode: string | null } | null;
+      counters: Record<string, number> | null;
+    }
+    const v = (window as unknown as { conclave: { room: { e2ee: { view: View } } } }).conclave.room
+      .e2ee.view;
+    return {
+      epoch: v.local?.epoch ?? null,
+      securityCode: v.local?.securityCode ?? null,
+      status: v.meeting.status,
+      counters: v.counters,
+    };
   });
 }
 
 /** Joins as the host of a meeting made through the API (the host key is in this browser). */
-export async function joinAsHost(p: Participant, meeting: { meetingId: string; hostKey: string; joinUrl: string }): Promise<void> {
-  await p.context.addInitScript(([id, key]) => localStorage.setItem(`conclave.hostKey.${id}`, key), [meeting.meetingId, meeting.hostKey] as const);
+export async function joinAsHost(
+  p: Participant,
+  meeting: { meetingId: string; hostKey: string; joinUrl: string },
+): Promise<void> {
+  await p.context.addInitScript(
+    ([id, key]) => localStorage.setItem(`conclave.hostKey.${id}`, key),
+    [meeting.meetingId, meeting.hostKey] as const,
+  );
   await joinMeeting(p, meeting.joinUrl);
 }
 
 /** Decoded frames per remote video track, by source (camera, screen). */
-export function remoteVideoBySource(page: Page): Promise<{ participantId: string; source: string; framesDecoded: number; frameWidth: number }[]> {
+export function remoteVideoBySource(
+  page: Page,
+): Promise<{ participantId: string; source: string; framesDecoded: number; frameWidth: number }[]> {
   return page.evaluate(async () => {
-    interface Track { participantId: string; kind: string; source: string; track: MediaStreamTrack }
-    const room = (window as unknown as { conclave?: { room: { peerConnections: { subscribe?: RTCPeerConnection }; remoteTracks: Track[] } } }).conclave?.room;
+    interface Track {
+      participantId: string;
+      kind: string;
+      source: string;
+      track: MediaStreamTrack;
+    }
+    const room = (
+      window as unknown as {
+        conclave?: {
+          room: { peerConnections: { subscribe?: RTCPeerConnection }; remoteTracks: Track[] };
+        };
+      }
+    ).conclave?.room;
     const pc = room?.peerConnections.subscribe;
     if (!room || !pc) return [];
-    const owner = new Map(room.remoteTracks.filter((t) => t.kind === 'video').map((t) => [t.track.id, t]));
-    const out: { participantId: string; source: string; framesDecoded: number; frameWidth: number }[] = [];
+    const owner = new Map(
+      room.remoteTracks.filter((t) => t.kind === 'video').map((t) => [t.track.id, t]),
+    );
+    const out: {
+      participantId: string;
+      source: string;
+      framesDecoded: number;
+      frameWidth: number;
+    }[] = [];
     (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-      const t = s.type === 'inbound-rtp' && s.kind === 'video' ? owner.get(s.trackIdentifier as string) : undefined;
-      if (t) out.push({ participantId: t.participantId, source: t.source, framesDecoded: (s.framesDecoded as number) ?? 0, frameWidth: (s.frameWidth as number) ?? 0 });
+      const t =
+        s.type === 'inbound-rtp' && s.kind === 'video'
+          ? owner.get(s.trackIdentifier as string)
+          : undefined;
+      if (t)
+        out.push({
+          participantId: t.participantId,
+          source: t.source,
+          framesDecoded: (s.framesDecoded as number) ?? 0,
+          frameWidth: (s.frameWidth as number) ?? 0,
+        });
     });
     return out;
   });
@@ -209,17 +294,33 @@ export function remoteVideoBySource(page: Page): Promise<{ participantId: string
  * remote participant has a decoded video frame. `connected: true` also reports when both of
  * this page's PeerConnections became connected.
  */
-export function firstVideoDecodedAt(page: Page, names: string[], timeoutMs: number, connected = false): Promise<{ connectedAt: number; decodedAt: number }> {
+export function firstVideoDecodedAt(
+  page: Page,
+  names: string[],
+  timeoutMs: number,
+  connected = false,
+): Promise<{ connectedAt: number; decodedAt: number }> {
   return page.evaluate(
     async ({ names, timeoutMs, connected }) => {
-      interface Track { participantId: string; kind: string; track: MediaStreamTrack }
-      interface Room { peerConnections: { publish?: RTCPeerConnection; subscribe?: RTCPeerConnection }; remoteTracks: Track[]; participants: { id: string; displayName: string }[] }
+      interface Track {
+        participantId: string;
+        kind: string;
+        track: MediaStreamTrack;
+      }
+      interface Room {
+        peerConnections: { publish?: RTCPeerConnection; subscribe?: RTCPeerConnection };
+        remoteTracks: Track[];
+        participants: { id: string; displayName: string }[];
+      }
       const room = (window as unknown as { conclave: { room: Room } }).conclave.room;
       const deadline = Date.now() + timeoutMs;
       const sleep = () => new Promise((r) => setTimeout(r, 20));
       let connectedAt = 0;
       if (connected) {
-        while (!(room.peerConnections.publish?.connectionState === 'connected' && room.peerConnections.subscribe?.connectionState === 'connected')) {
+        while (!(
+          room.peerConnections.publish?.connectionState === 'connected' &&
+          room.peerConnections.subscribe?.connectionState === 'connected'
+        )) {
           if (Date.now() > deadline + 20_000) throw new Error('not connected');
           await sleep();
         }
@@ -229,15 +330,21 @@ export function firstVideoDecodedAt(page: Page, names: string[], timeoutMs: numb
         const pc = room.peerConnections.subscribe;
         const decoded = new Set<string>();
         if (pc) {
-          const owner = new Map(room.remoteTracks.filter((t) => t.kind === 'video').map((t) => [t.track.id, t.participantId]));
+          const owner = new Map(
+            room.remoteTracks
+              .filter((t) => t.kind === 'video')
+              .map((t) => [t.track.id, t.participantId]),
+          );
           (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-            const id = s.type === 'inbound-rtp' ? owner.get(s.trackIdentifier as string) : undefined;
+            const id =
+              s.type === 'inbound-rtp' ? owner.get(s.trackIdentifier as string) : undefined;
             const name = room.participants.find((p) => p.id === id)?.displayName;
             if (name && ((s.framesDecoded as number) ?? 0) > 0) decoded.add(name);
           });
         }
         if (names.every((n) => decoded.has(n))) return { connectedAt, decodedAt: Date.now() };
-        if (Date.now() > (connectedAt || Date.now()) + timeoutMs) throw new Error(`no video from ${names.filter((n) => !decoded.has(n)).join(', ')}`);
+        if (Date.now() > (connectedAt || Date.now()) + timeoutMs)
+          throw new Error(`no video from ${names.filter((n) => !decoded.has(n)).join(', ')}`);
         await sleep();
       }
     },

@@ -17,18 +17,15 @@ export interface TestServer extends RunningServer {
 /** A real server on a random loopback port with its own SQLite file in a temp folder. */
 export async function startTestServer(overrides: ConfigInput = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'conclave-test-'));
-  const config = loadConfig(
-    {},
-    {
-      host: '127.0.0.1',
-      port: 0,
-      dataDir,
-      logLevel: process.env.CONCLAVE_TEST_LOG ?? 'silent',
-      webRoot: new URL('../../apps/web/dist', import.meta.url).pathname,
-      media: { workers: 1, keyframeRequestMinIntervalMs: 500 },
-      ...overrides,
-    } as ConfigInput,
-  );
+  const config = loadConfig({}, {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    logLevel: process.env.CONCLAVE_TEST_LOG ?? 'silent',
+    webRoot: new URL('../../apps/web/dist', import.meta.url).pathname,
+    media: { workers: 1, keyframeRequestMinIntervalMs: 500 },
+    ...overrides,
+  } as ConfigInput);
   const logger = createLogger(config.logLevel);
   const db = await openSqlite(join(dataDir, 'conclave.sqlite'));
   const server = await startServer({ config, logger, db, meetingStore: new SqlMeetingStore(db) });

@@ -5,7 +5,10 @@ import WebSocket from 'ws';
 export class WsClient {
   readonly messages: Record<string, unknown>[] = [];
   readonly #socket: WebSocket;
-  #waiters: { check: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void }[] = [];
+  #waiters: {
+    check: (m: Record<string, unknown>) => boolean;
+    resolve: (m: Record<string, unknown>) => void;
+  }[] = [];
   #id = 0;
   closed: Promise<{ code: number }>;
 
@@ -32,14 +35,20 @@ export class WsClient {
   }
 
   /** Waits for the first message (already received or coming) that matches. */
-  next(check: (m: Record<string, unknown>) => boolean, timeoutMs = 5000): Promise<Record<string, unknown>> {
+  next(
+    check: (m: Record<string, unknown>) => boolean,
+    timeoutMs = 5000,
+  ): Promise<Record<string, unknown>> {
     const seen = this.messages.find(check);
     if (seen) {
       this.messages.splice(this.messages.indexOf(seen), 1);
       return Promise.resolve(seen);
     }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out waiting for a message')), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error('timed out waiting for a message')),
+        timeoutMs,
+      );
       this.#waiters.push({
         check,
         resolve: (m) => {
@@ -58,7 +67,13 @@ export class WsClient {
   }
 
   join(meetingId: string, displayName: string, extra: Record<string, unknown> = {}) {
-    return this.request({ type: 'join', protocolVersion: PROTOCOL_VERSION, meetingId, displayName, ...extra });
+    return this.request({
+      type: 'join',
+      protocolVersion: PROTOCOL_VERSION,
+      meetingId,
+      displayName,
+      ...extra,
+    });
   }
 
   terminate(): void {

@@ -12,9 +12,18 @@ describe('logger', () => {
       },
     });
     const log = createLogger('info', sink);
-    log.info({ passcode: 'pc-123', hostKey: 'hk-456', msg2: { resumeToken: 'rt-789' }, req: { headers: { cookie: 'sid=abc' } } }, 'joined');
+    log.info(
+      {
+        passcode: 'pc-123',
+        hostKey: 'hk-456',
+        msg2: { resumeToken: 'rt-789' },
+        req: { headers: { cookie: 'sid=abc' } },
+      },
+      'joined',
+    );
     const out = lines.join('');
-    for (const secret of ['pc-123', 'hk-456', 'rt-789', 'sid=abc']) expect(out).not.toContain(secret);
+    for (const secret of ['pc-123', 'hk-456', 'rt-789', 'sid=abc'])
+      expect(out).not.toContain(secret);
     expect(out).toContain('[redacted]');
   });
 });

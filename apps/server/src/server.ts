@@ -60,7 +60,9 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     baseUrl: () => publicBaseUrl(config, port),
     isHealthy: () => !shuttingDown,
     ...(config.tls
-      ? { https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } }
+      ? {
+          https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
+        }
       : {}),
   });
   await app.listen({ host: config.host, port: config.port });

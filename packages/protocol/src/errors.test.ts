@@ -20,6 +20,9 @@ describe('error catalogue', () => {
   it('gives a typed error its status and a body without internals', () => {
     const err = new ConclaveError('MEETING_NOT_FOUND');
     expect(err.status).toBe(404);
-    expect(err.toBody()).toEqual({ code: 'MEETING_NOT_FOUND', message: 'There is no meeting with this id.' });
+    expect(err.toBody()).toEqual({
+      code: 'MEETING_NOT_FOUND',
+      message: 'There is no meeting with this id.',
+    });
   });
 });

@@ -18,8 +18,15 @@ describe('configuration', () => {
   it('reads a file, then environment variables win over it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     const file = join(dir, 'c.json');
-    writeFileSync(file, JSON.stringify({ port: 9000, dataDir: '/srv/c', publicUrl: 'https://meet.example.org/' }));
-    const c = loadConfig({ CONCLAVE_CONFIG: file, PORT: '9100', CONCLAVE_ICE_SERVERS: 'stun:stun.example.org:3478' });
+    writeFileSync(
+      file,
+      JSON.stringify({ port: 9000, dataDir: '/srv/c', publicUrl: 'https://meet.example.org/' }),
+    );
+    const c = loadConfig({
+      CONCLAVE_CONFIG: file,
+      PORT: '9100',
+      CONCLAVE_ICE_SERVERS: 'stun:stun.example.org:3478',
+    });
     expect(c.port).toBe(9100);
     expect(c.dataDir).toBe('/srv/c');
     expect(c.ice.servers).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
@@ -29,7 +36,9 @@ describe('configuration', () => {
   it('names the setting that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/port/);
-    expect(() => loadConfig({ CONCLAVE_CONFIG: '/nonexistent/c.json' })).toThrow(/Cannot read config file/);
+    expect(() => loadConfig({ CONCLAVE_CONFIG: '/nonexistent/c.json' })).toThrow(
+      /Cannot read config file/,
+    );
   });
 
   it('builds invite links from the listening port when no public URL is set', () => {

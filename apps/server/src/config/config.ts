@@ -19,9 +19,7 @@ export const configSchema = z.object({
   /** The address people use to reach the server; invite links are built from it. */
   publicUrl: z.string().url().optional(),
   dataDir: z.string().default('./data'),
-  tls: z
-    .object({ certFile: z.string(), keyFile: z.string() })
-    .optional(),
+  tls: z.object({ certFile: z.string(), keyFile: z.string() }).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ice: z
     .object({
@@ -38,7 +36,11 @@ export const configSchema = z.object({
       /** TEST ONLY: keep payload samples so tests can show what the server sees. */
       inspection: z.boolean().default(false),
     })
-    .default({ workers: Math.max(1, availableParallelism()), keyframeRequestMinIntervalMs: 500, inspection: false }),
+    .default({
+      workers: Math.max(1, availableParallelism()),
+      keyframeRequestMinIntervalMs: 500,
+      inspection: false,
+    }),
   reconnectGraceSeconds: z.coerce.number().int().min(1).max(600).default(30),
   /** Where the built web app is; the server serves it when present. */
   webRoot: z.string().default(resolve(import.meta.dirname, '../../../web/dist')),
@@ -55,8 +57,16 @@ const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = 
   CONCLAVE_LOG_LEVEL: (c, v) => (c.logLevel = v),
   CONCLAVE_TLS_CERT: (c, v) => (c.tls = { ...(c.tls as object), certFile: v }),
   CONCLAVE_TLS_KEY: (c, v) => (c.tls = { ...(c.tls as object), keyFile: v }),
-  CONCLAVE_ICE_SERVERS: (c, v) => (c.ice = { ...(c.ice as object), servers: v.split(',').filter(Boolean).map((urls) => ({ urls })) }),
-  CONCLAVE_ICE_HOST_ADDRESSES: (c, v) => (c.ice = { ...(c.ice as object), additionalHostAddresses: v.split(',').filter(Boolean) }),
+  CONCLAVE_ICE_SERVERS: (c, v) =>
+    (c.ice = {
+      ...(c.ice as object),
+      servers: v
+        .split(',')
+        .filter(Boolean)
+        .map((urls) => ({ urls })),
+    }),
+  CONCLAVE_ICE_HOST_ADDRESSES: (c, v) =>
+    (c.ice = { ...(c.ice as object), additionalHostAddresses: v.split(',').filter(Boolean) }),
   CONCLAVE_MEDIA_WORKERS: (c, v) => (c.media = { ...(c.media as object), workers: v }),
   CONCLAVE_WEB_ROOT: (c, v) => (c.webRoot = v),
 };
@@ -70,7 +80,9 @@ export function loadConfig(
   overrides: ConfigInput = {},
 ): Config {
   const raw: Record<string, unknown> = {};
-  const file = env.CONCLAVE_CONFIG ?? (existsSync('conclave.config.json') ? 'conclave.config.json' : undefined);
+  const file =
+    env.CONCLAVE_CONFIG ??
+    (existsSync('conclave.config.json') ? 'conclave.config.json' : undefined);
   if (file) {
     try {
       Object.assign(raw, JSON.parse(readFileSync(file, 'utf8')));

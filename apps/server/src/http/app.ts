@@ -52,22 +52,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES + 64 * 1024 } });
 
   app.get('/healthz', async (_req, reply) =>
-    deps.isHealthy()
-      ? { status: 'ok' }
-      : reply.status(503).send({ status: 'shutting-down' }),
+    deps.isHealthy() ? { status: 'ok' } : reply.status(503).send({ status: 'shutting-down' }),
   );
   await app.register(meetingRoutes, { meetings: deps.meetings, baseUrl: deps.baseUrl });
   await app.register(async (scope) => deps.signaling.register(scope));
 
   if (existsSync(join(deps.webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, { root: deps.webRoot, wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: deps.webRoot,
+      wildcard: false,
+      index: ['index.html'],
+    });
   } else {
     deps.logger.warn({ webRoot: deps.webRoot }, 'web app not built: run `npm run build:web`');
   }
   const hasShell = existsSync(join(deps.webRoot, 'index.html'));
   // Client-side routes (/m/:id, ...) get the app shell; API paths keep their JSON 404s.
   app.setNotFoundHandler((req, reply) => {
-    if (hasShell && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/ws')) {
+    if (
+      hasShell &&
+      req.method === 'GET' &&
+      !req.url.startsWith('/api/') &&
+      !req.url.startsWith('/ws')
+    ) {
       return reply.sendFile('index.html');
     }
     return reply.status(404).send(new ConclaveError('NOT_FOUND').toBody());

@@ -15,14 +15,21 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err.validation) {
       const first = err.validation[0];
       const where = first?.instancePath ? ` (${first.instancePath.replace(/^\//, '')})` : '';
-      const body: ErrorBody = { code: 'BAD_REQUEST', message: `${first?.message ?? 'Invalid request'}${where}.` };
+      const body: ErrorBody = {
+        code: 'BAD_REQUEST',
+        message: `${first?.message ?? 'Invalid request'}${where}.`,
+      };
       return reply.status(400).send(body);
     }
     if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.status(413).send({ code: 'MESSAGE_TOO_LARGE', message: 'The request body is too large.' });
+      return reply
+        .status(413)
+        .send({ code: 'MESSAGE_TOO_LARGE', message: 'The request body is too large.' });
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.status(err.statusCode).send({ code: 'BAD_REQUEST', message: 'The request is not valid.' });
+      return reply
+        .status(err.statusCode)
+        .send({ code: 'BAD_REQUEST', message: 'The request is not valid.' });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(new ConclaveError('INTERNAL').toBody());

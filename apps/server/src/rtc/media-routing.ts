@@ -60,12 +60,22 @@ export class MediaRouting {
     const tracks: SubscribeTrack[] = [];
     for (const c of p.consumed.values()) {
       if (c.consumer.closed || !c.consumer.mid) continue;
-      tracks.push({ mid: c.consumer.mid, participantId: c.participantId, kind: c.consumer.kind, source: c.source });
+      tracks.push({
+        mid: c.consumer.mid,
+        participantId: c.participantId,
+        kind: c.consumer.kind,
+        source: c.source,
+      });
     }
     return tracks;
   }
 
-  async #consume(subscriber: RoomParticipant, publisherId: ParticipantId, producer: Producer, source: PublishTrack['source']): Promise<boolean> {
+  async #consume(
+    subscriber: RoomParticipant,
+    publisherId: ParticipantId,
+    producer: Producer,
+    source: PublishTrack['source'],
+  ): Promise<boolean> {
     const transport = subscriber.subscribeTransport;
     if (!transport || producer.closed) return false;
     const consumer = await transport.consume(producer.id);
@@ -81,8 +91,14 @@ export class MediaRouting {
    * Answers a publish offer; each new track becomes a producer that everyone else (not held)
    * consumes. `onProducerClosed` runs when a re-offer stops a track.
    */
-  async publish(p: RoomParticipant, sdp: string, tracks: PublishTrack[], onProducerClosed: () => void): Promise<{ answer: string; screenChanged: boolean }> {
-    if (!p.publishTransport) p.publishTransport = await this.#deps.routerFor(p).createTransport({ direction: 'publish' });
+  async publish(
+    p: RoomParticipant,
+    sdp: string,
+    tracks: PublishTrack[],
+    onProducerClosed: () => void,
+  ): Promise<{ answer: string; screenChanged: boolean }> {
+    if (!p.publishTransport)
+      p.publishTransport = await this.#deps.routerFor(p).createTransport({ direction: 'publish' });
     const transport = p.publishTransport;
     const byMid = new Map(tracks.map((t) => [t.mid, t]));
     const fresh: Producer[] = [];
@@ -99,13 +115,15 @@ export class MediaRouting {
     }
     let screenChanged = false;
     for (const producer of fresh) {
-      const source = byMid.get(producer.mid)?.source ?? (producer.kind === 'audio' ? 'microphone' : 'camera');
+      const source =
+        byMid.get(producer.mid)?.source ?? (producer.kind === 'audio' ? 'microphone' : 'camera');
       screenChanged ||= source === 'screen';
       p.published.set(producer.id, { producer, source, pausedByHost: false });
       producer.on('close', () => {
         if (p.published.delete(producer.id)) onProducerClosed();
       });
-      if ((source === 'microphone' && p.audioMuted) || (source === 'screen' && !p.screenSharing)) await producer.pause();
+      if ((source === 'microphone' && p.audioMuted) || (source === 'screen' && !p.screenSharing))
+        await producer.pause();
       if (p.held) continue;
       for (const other of this.#deps.participants()) {
         if (!this.#connected(p, other)) continue;
@@ -119,7 +137,8 @@ export class MediaRouting {
   async connectReleased(p: RoomParticipant): Promise<void> {
     for (const other of this.#deps.participants()) {
       if (!this.#connected(p, other)) continue;
-      for (const track of other.published.values()) await this.#consume(p, other.id, track.producer, track.source);
+      for (const track of other.published.values())
+        await this.#consume(p, other.id, track.producer, track.source);
       let added = 0;
       for (const track of p.published.values()) {
         if (await this.#consume(other, p.id, track.producer, track.source)) added++;
@@ -140,7 +159,9 @@ export class MediaRouting {
         if (first) consumers.push(first);
       }
     }
-    await Promise.all(consumers.filter((c) => !c.closed).map((c) => c.requestKeyFrame().catch(() => undefined)));
+    await Promise.all(
+      consumers.filter((c) => !c.closed).map((c) => c.requestKeyFrame().catch(() => undefined)),
+    );
   }
 
   /** What the SFU receives from each publisher (needs media.inspection) and its counters. */
@@ -148,8 +169,18 @@ export class MediaRouting {
     const out: MediaInspection[] = [];
     for (const p of this.#deps.participants()) {
       for (const t of p.published.values()) {
-        const [samples, stats] = await Promise.all([t.producer.inspectPayloads().catch(() => []), t.producer.getStats()]);
-        out.push({ participantId: p.id, displayName: p.displayName, source: t.source, kind: t.producer.kind, samples, stats });
+        const [samples, stats] = await Promise.all([
+          t.producer.inspectPayloads().catch(() => []),
+          t.producer.getStats(),
+        ]);
+        out.push({
+          participantId: p.id,
+          displayName: p.displayName,
+          source: t.source,
+          kind: t.producer.kind,
+          samples,
+          stats,
+        });
       }
     }
     return out;

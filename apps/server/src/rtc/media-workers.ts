@@ -14,7 +14,8 @@ export async function startMediaWorkers(config: Config, logger: Logger): Promise
       }),
     ),
   );
-  for (const w of workers) w.on('died', (err: unknown) => logger.fatal({ err }, 'media worker died'));
+  for (const w of workers)
+    w.on('died', (err: unknown) => logger.fatal({ err }, 'media worker died'));
   return workers;
 }
 export type { MediaWorker };

@@ -1,4 +1,9 @@
-import type { MediaSource, Participant as ParticipantView, ParticipantId, Role } from '@conclave/protocol';
+import type {
+  MediaSource,
+  Participant as ParticipantView,
+  ParticipantId,
+  Role,
+} from '@conclave/protocol';
 import type { Consumer, Producer, Transport } from '@conclave/sfu';
 import type { SignalingPeer } from '../signaling/peer';
 import { SubscriptionNegotiator } from './subscription-negotiator';
@@ -73,7 +78,9 @@ export class RoomParticipant {
       e2eeCapable: this.e2eeCapable,
       clientLabel: this.clientLabel,
       held: this.held,
-      sharing: this.screenSharing && [...this.published.values()].some((t) => t.source === 'screen' && !t.producer.closed),
+      sharing:
+        this.screenSharing &&
+        [...this.published.values()].some((t) => t.source === 'screen' && !t.producer.closed),
     };
   }
 

@@ -1,4 +1,11 @@
-import type { ChatMode, JoinResult, KeyPackageEntry, MeetingId, ParticipantId, PublishTrack } from '@conclave/protocol';
+import type {
+  ChatMode,
+  JoinResult,
+  KeyPackageEntry,
+  MeetingId,
+  ParticipantId,
+  PublishTrack,
+} from '@conclave/protocol';
 import type { MediaWorker } from '@conclave/sfu';
 import type { Logger } from '../logger';
 import type { SignalingPeer } from '../signaling/peer';
@@ -52,7 +59,8 @@ export class RoomRegistry {
   readonly #roomsPerWorker = new Map<MediaWorker, number>();
 
   constructor(deps: RoomRegistryDeps) {
-    if (deps.workers.length === 0) throw new TypeError('RoomRegistry needs at least one media worker');
+    if (deps.workers.length === 0)
+      throw new TypeError('RoomRegistry needs at least one media worker');
     this.#deps = deps;
     for (const w of deps.workers) this.#roomsPerWorker.set(w, 0);
   }
@@ -61,7 +69,11 @@ export class RoomRegistry {
     return this.#rooms.size;
   }
 
-  async join(meetingId: MeetingId, peer: SignalingPeer, req: JoinRequest): Promise<{ handle: ParticipantHandle; result: JoinResult }> {
+  async join(
+    meetingId: MeetingId,
+    peer: SignalingPeer,
+    req: JoinRequest,
+  ): Promise<{ handle: ParticipantHandle; result: JoinResult }> {
     let room = await this.#room(meetingId, req.settings);
     if (room.closed) {
       this.#rooms.delete(meetingId);
@@ -116,7 +128,10 @@ export class RoomRegistry {
         createRouter: () => worker.createRouter(),
         endMeeting: () => this.#deps.endMeeting(meetingId),
         onClosed: () => {
-          this.#roomsPerWorker.set(worker, Math.max(0, (this.#roomsPerWorker.get(worker) ?? 1) - 1));
+          this.#roomsPerWorker.set(
+            worker,
+            Math.max(0, (this.#roomsPerWorker.get(worker) ?? 1) - 1),
+          );
           if (this.#rooms.get(meetingId) === created) this.#rooms.delete(meetingId);
         },
       });

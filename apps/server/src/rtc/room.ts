@@ -111,17 +111,23 @@ export class Room {
     return run;
   }
 
-  join(peer: SignalingPeer, req: JoinRequest): Promise<{ participant: RoomParticipant; result: JoinResult }> {
+  join(
+    peer: SignalingPeer,
+    req: JoinRequest,
+  ): Promise<{ participant: RoomParticipant; result: JoinResult }> {
     return this.#serial(async () => {
       this.#e2ee.updateSettings(req.settings);
       if (req.resumeToken) {
-        const existing = [...this.#participants.values()].find((p) => p.resumeToken === req.resumeToken);
+        const existing = [...this.#participants.values()].find(
+          (p) => p.resumeToken === req.resumeToken,
+        );
         if (existing) return this.#resume(existing, peer, req.displayName);
       }
       if (!req.role) throw new ConclaveError('RESUME_EXPIRED');
       const e2eeCapable = clientSupportsE2ee(req.capabilities);
       const policy = req.settings.unsupportedClientPolicy;
-      if (this.#e2ee.active && !e2eeCapable && policy === 'refuse') throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
+      if (this.#e2ee.active && !e2eeCapable && policy === 'refuse')
+        throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
       const participant = new RoomParticipant({
         id: randomUUID() as ParticipantId,
         resumeToken: randomBytes(24).toString('base64url'),
@@ -135,7 +141,10 @@ export class Room {
       participant.held = this.#e2ee.active && !e2eeCapable;
       this.#participants.set(participant.id, participant);
       await this.#media.setUpSubscriber(participant);
-      this.#broadcast({ type: 'participant.joined', participant: participant.view() }, participant.id);
+      this.#broadcast(
+        { type: 'participant.joined', participant: participant.view() },
+        participant.id,
+      );
       if (participant.held && policy === 'downgrade') this.#e2ee.unsupportedJoined(participant);
       return { participant, result: this.#joinResult(participant, false) };
     });
@@ -176,7 +185,8 @@ export class Room {
     return this.#serial(async () => {
       const { answer, screenChanged } = await this.#media.publish(p, sdp, tracks, () => {
         // A producer closed (its track stopped in a re-offer): the share state may have changed.
-        if (!this.#closed && this.#participants.has(p.id)) this.#broadcast({ type: 'participant.updated', participant: p.view() });
+        if (!this.#closed && this.#participants.has(p.id))
+          this.#broadcast({ type: 'participant.updated', participant: p.view() });
       });
       if (screenChanged) this.#broadcast({ type: 'participant.updated', participant: p.view() });
       return { sdp: answer };
@@ -187,7 +197,8 @@ export class Room {
   hostStopShare(host: RoomParticipant, targetId: ParticipantId): null {
     const target = this.#hostTarget(host, targetId);
     const shares = [...target.published.values()].filter((t) => t.source === 'screen');
-    if (shares.length === 0 || !target.screenSharing) throw new ConclaveError('PARTICIPANT_NOT_FOUND', 'That participant is not sharing.');
+    if (shares.length === 0 || !target.screenSharing)
+      throw new ConclaveError('PARTICIPANT_NOT_FOUND', 'That participant is not sharing.');
     target.screenSharing = false;
     for (const t of shares) void t.producer.pause().catch(() => undefined);
     target.peer?.send({ type: 'share.stopped' });
@@ -196,7 +207,8 @@ export class Room {
   }
 
   async subscribeAnswer(p: RoomParticipant, sdp: string): Promise<null> {
-    if (!p.negotiator) throw new ConclaveError('MEDIA_NEGOTIATION_FAILED', 'No subscribe offer is pending.');
+    if (!p.negotiator)
+      throw new ConclaveError('MEDIA_NEGOTIATION_FAILED', 'No subscribe offer is pending.');
     try {
       await p.negotiator.handleAnswer(sdp);
     } catch (err) {
@@ -228,7 +240,12 @@ export class Room {
   }
 
   /** A muted microphone is also paused in the SFU: nothing is forwarded while muted. */
-  async setMediaState(p: RoomParticipant, audioMuted: boolean, videoMuted: boolean, screenSharing: boolean): Promise<null> {
+  async setMediaState(
+    p: RoomParticipant,
+    audioMuted: boolean,
+    videoMuted: boolean,
+    screenSharing: boolean,
+  ): Promise<null> {
     p.audioMuted = audioMuted;
     p.videoMuted = videoMuted;
     p.screenSharing = screenSharing;
@@ -297,7 +314,8 @@ export class Room {
       to.peer?.send({ type: 'chat.message', message });
       from.peer?.send({ type: 'chat.message', message });
     } else {
-      for (const p of this.#participants.values()) if (!p.held) p.peer?.send({ type: 'chat.message', message });
+      for (const p of this.#participants.values())
+        if (!p.held) p.peer?.send({ type: 'chat.message', message });
     }
     return { messageId: message.id };
   }
@@ -323,7 +341,11 @@ export class Room {
     return this.#serial(() => this.#breakouts.open(host, req));
   }
 
-  breakoutMove(host: RoomParticipant, targetId: ParticipantId, roomIndex: number | null): Promise<null> {
+  breakoutMove(
+    host: RoomParticipant,
+    targetId: ParticipantId,
+    roomIndex: number | null,
+  ): Promise<null> {
     this.#assertNotE2ee();
     const target = this.#hostTarget(host, targetId);
     return this.#serial(() => this.#breakouts.move(host, target, roomIndex));
@@ -351,7 +373,8 @@ export class Room {
     if (from.held) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
     this.#whiteboard.apply(Buffer.from(updateB64, 'base64'));
     for (const p of this.#participants.values()) {
-      if (p.id !== from.id && !p.held) p.peer?.send({ type: 'whiteboard.update', update: updateB64, from: from.id });
+      if (p.id !== from.id && !p.held)
+        p.peer?.send({ type: 'whiteboard.update', update: updateB64, from: from.id });
     }
     return null;
   }
@@ -396,7 +419,11 @@ export class Room {
       if (this.#breakouts.active) {
         if (p.role !== 'host') throw new ConclaveError('NOT_HOST');
         await this.#breakouts.closeNow();
-        this.#broadcast({ type: 'breakout.message', text: 'Breakout rooms closed: end-to-end encryption is being turned on.', fromName: p.displayName });
+        this.#broadcast({
+          type: 'breakout.message',
+          text: 'Breakout rooms closed: end-to-end encryption is being turned on.',
+          fromName: p.displayName,
+        });
       }
       return this.#e2ee.enable(p);
     });

@@ -46,7 +46,12 @@ describe('SubscriptionNegotiator', () => {
   it('sends nothing before the client says it is ready, then one offer for what piled up', async () => {
     const { transport } = fakeTransport();
     const offers: string[] = [];
-    const n = new SubscriptionNegotiator({ transport, logger: pino({ level: 'silent' }), sendOffer: (sdp) => offers.push(sdp), describeTracks: () => [] });
+    const n = new SubscriptionNegotiator({
+      transport,
+      logger: pino({ level: 'silent' }),
+      sendOffer: (sdp) => offers.push(sdp),
+      describeTracks: () => [],
+    });
     n.requestOffer();
     n.requestOffer();
     await tick();
@@ -59,7 +64,12 @@ describe('SubscriptionNegotiator', () => {
 
   it('ignores an answer nobody asked for', async () => {
     const { transport, answers } = fakeTransport();
-    const n = new SubscriptionNegotiator({ transport, logger: pino({ level: 'silent' }), sendOffer: () => undefined, describeTracks: () => [] });
+    const n = new SubscriptionNegotiator({
+      transport,
+      logger: pino({ level: 'silent' }),
+      sendOffer: () => undefined,
+      describeTracks: () => [],
+    });
     await n.handleAnswer('stray');
     expect(answers).toEqual([]);
   });

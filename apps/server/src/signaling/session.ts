@@ -1,4 +1,9 @@
-import { ConclaveError, decodeClientMessage, encodeMessage, PROTOCOL_VERSION } from '@conclave/protocol';
+import {
+  ConclaveError,
+  decodeClientMessage,
+  encodeMessage,
+  PROTOCOL_VERSION,
+} from '@conclave/protocol';
 import type { ClientMessage, ServerMessage } from '@conclave/protocol';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../logger';
@@ -37,7 +42,9 @@ export class SignalingSession implements SignalingPeer {
     this.#log = deps.logger.child({ component: 'signaling' });
     socket.on('message', (data, isBinary) => {
       const frame = isBinary ? new Uint8Array(data as Buffer) : (data as Buffer).toString('utf8');
-      this.#onFrame(frame).catch((err: unknown) => this.#log.error({ err }, 'signaling handler failed'));
+      this.#onFrame(frame).catch((err: unknown) =>
+        this.#log.error({ err }, 'signaling handler failed'),
+      );
     });
     socket.on('close', () => this.#onSocketClosed());
     socket.on('error', (err) => this.#log.debug({ err }, 'socket error'));
@@ -97,7 +104,10 @@ export class SignalingSession implements SignalingPeer {
       this.send({ type: 'response', requestId: message.id, ok: true, result: result ?? null });
     } catch (err) {
       const error =
-        err instanceof ConclaveError ? err : (this.#log.error({ err, type: message.type }, 'request failed'), new ConclaveError('INTERNAL'));
+        err instanceof ConclaveError
+          ? err
+          : (this.#log.error({ err, type: message.type }, 'request failed'),
+            new ConclaveError('INTERNAL'));
       this.send({ type: 'response', requestId: message.id, ok: false, error: error.toBody() });
     }
   }
@@ -168,7 +178,8 @@ export class SignalingSession implements SignalingPeer {
   }
 
   async #join(message: Extract<ClientMessage, { type: 'join' }>) {
-    if (message.protocolVersion !== PROTOCOL_VERSION) throw new ConclaveError('PROTOCOL_VERSION_UNSUPPORTED');
+    if (message.protocolVersion !== PROTOCOL_VERSION)
+      throw new ConclaveError('PROTOCOL_VERSION_UNSUPPORTED');
     if (this.#handle || this.#joining) throw new ConclaveError('ALREADY_JOINED');
     this.#joining = true;
     try {
@@ -189,7 +200,14 @@ export class SignalingSession implements SignalingPeer {
         throw new ConclaveError('NOT_JOINED', 'The connection closed while joining.');
       }
       this.#handle = handle;
-      this.#log.info({ meetingId: message.meetingId, participantId: result.participantId, resumed: result.resumed }, 'joined');
+      this.#log.info(
+        {
+          meetingId: message.meetingId,
+          participantId: result.participantId,
+          resumed: result.resumed,
+        },
+        'joined',
+      );
       return result;
     } finally {
       this.#joining = false;

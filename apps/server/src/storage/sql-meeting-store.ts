@@ -29,7 +29,11 @@ export class SqlMeetingStore implements MeetingStore {
   }
 
   async findById(id: MeetingId): Promise<MeetingRecord | undefined> {
-    const row = await this.#db.selectFrom('meetings').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('meetings')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) return undefined;
     return {
       id: row.id as MeetingId,
@@ -39,7 +43,9 @@ export class SqlMeetingStore implements MeetingStore {
       endedAt: row.ended_at ? new Date(row.ended_at) : null,
       settings: {
         e2eeAllowed: row.e2ee_allowed === 1,
-        unsupportedClientPolicy: unsupportedClientPolicySchema.catch('downgrade').parse(row.unsupported_client_policy),
+        unsupportedClientPolicy: unsupportedClientPolicySchema
+          .catch('downgrade')
+          .parse(row.unsupported_client_policy),
       },
     };
   }

@@ -11,7 +11,9 @@ export function App() {
         <Route path="/m/:meetingId" element={<MeetingPage />} />
         <Route
           path="*"
-          element={<ErrorScreen title="Page not found" message="There is nothing at this address." />}
+          element={
+            <ErrorScreen title="Page not found" message="There is nothing at this address." />
+          }
         />
       </Routes>
     </BrowserRouter>

@@ -1,10 +1,18 @@
 import { ConclaveError, isErrorCode } from '@conclave/protocol';
-import type { CreateMeetingBody, CreateMeetingResult, MeetingId, MeetingInfo } from '@conclave/protocol';
+import type {
+  CreateMeetingBody,
+  CreateMeetingResult,
+  MeetingId,
+  MeetingInfo,
+} from '@conclave/protocol';
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(path, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } });
+    res = await fetch(path, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...init?.headers },
+    });
   } catch {
     throw new ConclaveError('INTERNAL', 'Cannot reach the server. Check your connection.');
   }

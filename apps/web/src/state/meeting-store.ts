@@ -1,6 +1,14 @@
 import { RoomClient } from '@conclave/client';
 import type { ConnectionState, E2eeView, RemoteTrack } from '@conclave/client';
-import type { BreakoutState, ChatMessage, ChatMode, MeetingId, Participant, ParticipantId, Role } from '@conclave/protocol';
+import type {
+  BreakoutState,
+  ChatMessage,
+  ChatMode,
+  MeetingId,
+  Participant,
+  ParticipantId,
+  Role,
+} from '@conclave/protocol';
 import { signalingUrl } from '../app/api';
 
 export interface MeetingSnapshot {
@@ -82,7 +90,10 @@ export class MeetingStore {
   notify(text: string): void {
     const id = ++this.#noticeId;
     this.#update({ notices: [...this.#snapshot.notices.slice(-4), { id, text }] });
-    setTimeout(() => this.#update({ notices: this.#snapshot.notices.filter((n) => n.id !== id) }), 6000);
+    setTimeout(
+      () => this.#update({ notices: this.#snapshot.notices.filter((n) => n.id !== id) }),
+      6000,
+    );
   }
 
   /** Asks the browser for a screen, window or tab and shares it. */
@@ -92,9 +103,13 @@ export class MeetingStore {
     let stream: MediaStream;
     try {
       // Screens change slowly: a low frame rate keeps encoding cheap and text sharp.
-      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 5, max: 15 }, width: { max: 1920 } }, audio: false });
+      stream = await navigator.mediaDevices.getDisplayMedia({
+        video: { frameRate: { ideal: 5, max: 15 }, width: { max: 1920 } },
+        audio: false,
+      });
     } catch (err) {
-      if ((err as { name?: string }).name !== 'NotAllowedError') this.notify('Screen sharing is not available in this browser.');
+      if ((err as { name?: string }).name !== 'NotAllowedError')
+        this.notify('Screen sharing is not available in this browser.');
       return;
     }
     const track = stream.getVideoTracks()[0];
@@ -116,7 +131,11 @@ export class MeetingStore {
 
   async join(opts: JoinOptions): Promise<void> {
     const room = new RoomClient({
-      createE2eeWorker: () => new Worker(new URL('../e2ee.worker.ts', import.meta.url), { type: 'module', name: 'conclave-e2ee' }),
+      createE2eeWorker: () =>
+        new Worker(new URL('../e2ee.worker.ts', import.meta.url), {
+          type: 'module',
+          name: 'conclave-e2ee',
+        }),
       signalingUrl: signalingUrl(),
       meetingId: opts.meetingId,
       displayName: opts.displayName,
@@ -128,8 +147,12 @@ export class MeetingStore {
       { microphone: opts.microphone, camera: opts.camera },
       { audio: !opts.micOn || !opts.microphone, video: !opts.camera },
     );
-    room.on('state', (connection) => this.#update({ connection, selfId: room.selfId, role: room.role }));
-    room.on('participants', (participants) => this.#update({ participants, selfId: room.selfId, role: room.role }));
+    room.on('state', (connection) =>
+      this.#update({ connection, selfId: room.selfId, role: room.role }),
+    );
+    room.on('participants', (participants) =>
+      this.#update({ participants, selfId: room.selfId, role: room.role }),
+    );
     room.on('remoteTracks', (remoteTracks) => this.#update({ remoteTracks }));
     room.on('mutedByHost', () => {
       this.#update({ mutedByHost: this.#snapshot.mutedByHost + 1 });
@@ -137,13 +160,24 @@ export class MeetingStore {
     });
     room.on('notice', (text) => this.notify(text));
     room.on('e2ee', (e2ee) => this.#update({ e2ee }));
-    room.on('banner', (b) => this.#update({ banners: [...this.#snapshot.banners.slice(-5), { id: ++this.#noticeId, ...b }] }));
+    room.on('banner', (b) =>
+      this.#update({
+        banners: [...this.#snapshot.banners.slice(-5), { id: ++this.#noticeId, ...b }],
+      }),
+    );
     room.on('held', (held) => {
       const released = this.#snapshot.held && !held;
       this.#update({ held });
       if (released) {
         this.#update({
-          banners: [...this.#snapshot.banners, { id: ++this.#noticeId, tone: 'warning', text: 'End-to-end encryption was turned off so you could join. This meeting is now encrypted in transit only.' }],
+          banners: [
+            ...this.#snapshot.banners,
+            {
+              id: ++this.#noticeId,
+              tone: 'warning',
+              text: 'End-to-end encryption was turned off so you could join. This meeting is now encrypted in transit only.',
+            },
+          ],
         });
       }
     });
@@ -151,14 +185,29 @@ export class MeetingStore {
     room.on('screenShare', (screen) => this.#update({ screen }));
     room.on('breakouts', (breakouts) => this.#update({ breakouts }));
     const banner = (tone: 'info' | 'warning', text: string) =>
-      this.#update({ banners: [...this.#snapshot.banners.slice(-5), { id: ++this.#noticeId, tone, text }] });
-    room.on('breakoutMoved', (name) => banner('info', name ? `You are now in breakout room ${name}.` : 'You are back in the main room.'));
-    room.on('breakoutMessage', ({ text, fromName }) => banner('info', `Message from ${fromName} to all rooms: ${text}`));
-    room.on('helpRequested', ({ displayName, roomName }) => banner('warning', `${displayName} asks for help in ${roomName}.`));
+      this.#update({
+        banners: [...this.#snapshot.banners.slice(-5), { id: ++this.#noticeId, tone, text }],
+      });
+    room.on('breakoutMoved', (name) =>
+      banner(
+        'info',
+        name ? `You are now in breakout room ${name}.` : 'You are back in the main room.',
+      ),
+    );
+    room.on('breakoutMessage', ({ text, fromName }) =>
+      banner('info', `Message from ${fromName} to all rooms: ${text}`),
+    );
+    room.on('helpRequested', ({ displayName, roomName }) =>
+      banner('warning', `${displayName} asks for help in ${roomName}.`),
+    );
     room.on('chat', ({ mode, messages }) => {
       const before = this.#snapshot.chat;
-      const fresh = messages.slice(before.messages.length).filter((m) => m.from !== room.selfId).length;
-      this.#update({ chat: { mode, messages, unread: this.#chatOpen ? 0 : before.unread + Math.max(0, fresh) } });
+      const fresh = messages
+        .slice(before.messages.length)
+        .filter((m) => m.from !== room.selfId).length;
+      this.#update({
+        chat: { mode, messages, unread: this.#chatOpen ? 0 : before.unread + Math.max(0, fresh) },
+      });
     });
     room.onError = (err) => console.error(err);
     this.#room = room;

@@ -10,7 +10,10 @@ export function detectCapabilities(): Capabilities {
     RTCRtpSender?: { prototype: Record<string, unknown> };
     crypto?: { subtle?: unknown };
     Worker?: unknown;
-    navigator?: { userAgentData?: { brands?: { brand: string; version: string }[]; platform?: string }; userAgent?: string };
+    navigator?: {
+      userAgentData?: { brands?: { brand: string; version: string }[]; platform?: string };
+      userAgent?: string;
+    };
   };
   // Where both exist (Chromium) the encoded-streams API is used: with RTCRtpScriptTransform,
   // Chromium stops running the sender transform after replaceTrack() (seen here with Chromium
@@ -25,10 +28,23 @@ export function detectCapabilities(): Capabilities {
   return { encodedTransform, mlsCiphersuites, clientLabel: describeClient(g.navigator) };
 }
 
-function describeClient(nav: { userAgentData?: { brands?: { brand: string; version: string }[]; platform?: string }; userAgent?: string } | undefined): string {
+function describeClient(
+  nav:
+    | {
+        userAgentData?: { brands?: { brand: string; version: string }[]; platform?: string };
+        userAgent?: string;
+      }
+    | undefined,
+): string {
   const data = nav?.userAgentData;
-  const brand = data?.brands?.find((b) => !/Not.A.Brand|Chromium/i.test(b.brand)) ?? data?.brands?.find((b) => /Chromium/i.test(b.brand));
-  if (brand) return `${brand.brand} ${brand.version}${data?.platform ? ` on ${data.platform}` : ''}`.slice(0, 64);
+  const brand =
+    data?.brands?.find((b) => !/Not.A.Brand|Chromium/i.test(b.brand)) ??
+    data?.brands?.find((b) => /Chromium/i.test(b.brand));
+  if (brand)
+    return `${brand.brand} ${brand.version}${data?.platform ? ` on ${data.platform}` : ''}`.slice(
+      0,
+      64,
+    );
   const ua = nav?.userAgent ?? '';
   const m = /(Firefox|Edg|Chrome|Safari)\/(\d+)/.exec(ua);
   return m ? `${m[1] === 'Edg' ? 'Edge' : m[1]} ${m[2]}` : 'Unknown client';

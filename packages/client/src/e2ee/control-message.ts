@@ -24,12 +24,28 @@ export function decodeControl(bytes: Uint8Array): ControlMessage | undefined {
   }
   if (typeof v !== 'object' || v === null) return undefined;
   const m = v as Record<string, unknown>;
-  if (m.kind !== 'e2ee-off' || (m.reason !== 'host' && m.reason !== 'unsupported-client')) return undefined;
+  if (m.kind !== 'e2ee-off' || (m.reason !== 'host' && m.reason !== 'unsupported-client'))
+    return undefined;
   const j = m.joiner as Record<string, unknown> | undefined;
-  if (j !== undefined && (typeof j !== 'object' || typeof j.participantId !== 'string' || typeof j.displayName !== 'string' || typeof j.clientLabel !== 'string')) return undefined;
+  if (
+    j !== undefined &&
+    (typeof j !== 'object' ||
+      typeof j.participantId !== 'string' ||
+      typeof j.displayName !== 'string' ||
+      typeof j.clientLabel !== 'string')
+  )
+    return undefined;
   return {
     kind: 'e2ee-off',
     reason: m.reason,
-    ...(j ? { joiner: { participantId: j.participantId as string, displayName: j.displayName as string, clientLabel: j.clientLabel as string } } : {}),
+    ...(j
+      ? {
+          joiner: {
+            participantId: j.participantId as string,
+            displayName: j.displayName as string,
+            clientLabel: j.clientLabel as string,
+          },
+        }
+      : {}),
   };
 }

@@ -1,4 +1,11 @@
-import type { Capabilities, E2eeState, KeyPackageEntry, Participant, ParticipantId, ServerEvent } from '@conclave/protocol';
+import type {
+  Capabilities,
+  E2eeState,
+  KeyPackageEntry,
+  Participant,
+  ParticipantId,
+  ServerEvent,
+} from '@conclave/protocol';
 import type { MemberIdentity } from '@conclave/e2ee';
 import type { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
@@ -67,14 +74,24 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     super();
     this.#deps = deps;
     deps.worker?.on('keyFrameNeeded', () => {
-      this.#signal?.request({ type: 'media.keyFrameRequest', scope: 'received' }).catch(() => undefined);
+      this.#signal
+        ?.request({ type: 'media.keyFrameRequest', scope: 'received' })
+        .catch(() => undefined);
     });
     deps.worker?.on('status', (status, counters) => {
       const epochChanged = status.epoch !== this.#local?.epoch;
       this.#local = status;
       this.#counters = counters;
-      if (epochChanged && status.epoch !== null && this.#lastEpoch !== null && status.epoch !== this.#lastEpoch) {
-        this.emit('banner', { tone: 'info', text: 'Participants changed: new encryption keys are in use and the security code changed.' });
+      if (
+        epochChanged &&
+        status.epoch !== null &&
+        this.#lastEpoch !== null &&
+        status.epoch !== this.#lastEpoch
+      ) {
+        this.emit('banner', {
+          tone: 'info',
+          text: 'Participants changed: new encryption keys are in use and the security code changed.',
+        });
       }
       if (status.epoch !== null) this.#lastEpoch = status.epoch;
       if (epochChanged) this.#requestKeyFramesSoon();
@@ -127,10 +144,15 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const participants = this.#deps.participants();
     const out: string[] = [];
     for (const m of roster) {
-      if (!participants.some((p) => p.id === m.userId)) out.push(`${m.displayName} holds the key but is not in the participant list.`);
+      if (!participants.some((p) => p.id === m.userId))
+        out.push(`${m.displayName} holds the key but is not in the participant list.`);
     }
     for (const p of participants) {
-      if (!p.held && this.#meeting.members.includes(p.id) && !roster.some((m) => m.userId === p.id)) {
+      if (
+        !p.held &&
+        this.#meeting.members.includes(p.id) &&
+        !roster.some((m) => m.userId === p.id)
+      ) {
         out.push(`${p.displayName} is in the meeting but does not hold the key yet.`);
       }
     }
@@ -143,7 +165,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#meeting = state;
     this.#emitView();
     if (!this.#deps.worker) return;
-    const expecting = this.#inGroup ? undefined : this.#deps.worker.expectEncryption(state.status !== 'off');
+    const expecting = this.#inGroup
+      ? undefined
+      : this.#deps.worker.expectEncryption(state.status !== 'off');
     await this.#deps.worker.init(identity);
     await expecting;
     if (!this.#inGroup) await this.#uploadKeyPackage();
@@ -176,13 +200,19 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         });
         return;
       case 'e2ee.pending':
-        void this.#queue(() => this.#commitPending(ev.epoch, ev.add, ev.remove)).catch((err: unknown) => this.#fail('Making a key change failed', err));
+        void this.#queue(() => this.#commitPending(ev.epoch, ev.add, ev.remove)).catch(
+          (err: unknown) => this.#fail('Making a key change failed', err),
+        );
         return;
       case 'e2ee.commit':
-        void this.#queue(() => this.#processCommit(ev.commit)).catch((err: unknown) => this.#fail('Applying a key change failed', err));
+        void this.#queue(() => this.#processCommit(ev.commit)).catch((err: unknown) =>
+          this.#fail('Applying a key change failed', err),
+        );
         return;
       case 'e2ee.welcome':
-        void this.#queue(() => this.#joinFromWelcome(ev.welcome)).catch((err: unknown) => this.#fail('Joining the encrypted meeting failed', err));
+        void this.#queue(() => this.#joinFromWelcome(ev.welcome)).catch((err: unknown) =>
+          this.#fail('Joining the encrypted meeting failed', err),
+        );
         return;
       case 'e2ee.app':
         void this.#queue(() => this.#onApp(ev.from, ev.message));
@@ -193,7 +223,15 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       case 'e2ee.downgradeRequired':
         if (this.#deps.isHost()) {
           void this.#queue(() =>
-            this.#sendOff({ kind: 'e2ee-off', reason: 'unsupported-client', joiner: { participantId: ev.participantId, displayName: ev.displayName, clientLabel: ev.clientLabel } }),
+            this.#sendOff({
+              kind: 'e2ee-off',
+              reason: 'unsupported-client',
+              joiner: {
+                participantId: ev.participantId,
+                displayName: ev.displayName,
+                clientLabel: ev.clientLabel,
+              },
+            }),
           ).catch((err: unknown) => this.#fail('Turning end-to-end encryption off failed', err));
         }
         return;
@@ -209,7 +247,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const before = this.#meeting;
     this.#meeting = state;
     if (state.status === 'on' && before.status !== 'on') {
-      const who = this.#deps.participants().find((p) => p.id === state.enabledBy)?.displayName ?? 'The host';
+      const who =
+        this.#deps.participants().find((p) => p.id === state.enabledBy)?.displayName ?? 'The host';
       this.emit('banner', { tone: 'info', text: `${who} turned on end-to-end encryption.` });
     }
     if (state.status === 'off' && this.#inGroup) {
@@ -222,10 +261,17 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#emitView();
   }
 
-  async #commitPending(epoch: number, add: KeyPackageEntry[], remove: ParticipantId[]): Promise<void> {
+  async #commitPending(
+    epoch: number,
+    add: KeyPackageEntry[],
+    remove: ParticipantId[],
+  ): Promise<void> {
     const worker = this.#deps.worker;
     if (!worker || !this.#signal) return;
-    const out = await worker.commit(add.map((a) => fromBase64(a.keyPackage)), remove);
+    const out = await worker.commit(
+      add.map((a) => fromBase64(a.keyPackage)),
+      remove,
+    );
     await this.#signal.request({
       type: 'e2ee.commit',
       epoch,
@@ -242,7 +288,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const result = await worker.processCommit(fromBase64(commit));
     if (result === 'removed') {
       this.#inGroup = false;
-      this.emit('banner', { tone: 'warning', text: 'This device was removed from the encrypted group.' });
+      this.emit('banner', {
+        tone: 'warning',
+        text: 'This device was removed from the encrypted group.',
+      });
     }
   }
 
@@ -258,7 +307,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const sender = this.#deps.participants().find((p) => p.id === from);
     // Authentic = decrypts in our group, its MLS sender is the host's device, and the relay agrees.
     if (!opened || opened.sender.userId !== from || sender?.role !== 'host') {
-      this.emit('banner', { tone: 'warning', text: 'Ignored a request to turn off end-to-end encryption that did not come from the host’s device.' });
+      this.emit('banner', {
+        tone: 'warning',
+        text: 'Ignored a request to turn off end-to-end encryption that did not come from the host’s device.',
+      });
       return;
     }
     await worker.turnOff();
@@ -286,7 +338,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     if (!worker || !this.#signal) throw new Error('This browser cannot do end-to-end encryption.');
     const signal = this.#signal;
     await this.#queue(async () => {
-      const { keyPackages } = await signal.request<{ keyPackages: KeyPackageEntry[] }>({ type: 'e2ee.enable' });
+      const { keyPackages } = await signal.request<{ keyPackages: KeyPackageEntry[] }>({
+        type: 'e2ee.enable',
+      });
       const out = await worker.createGroup(keyPackages.map((k) => fromBase64(k.keyPackage)));
       this.#inGroup = true;
       await signal.request({
@@ -315,7 +369,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   }
 
   #fail(what: string, err: unknown): void {
-    this.emit('banner', { tone: 'warning', text: `${what}: ${err instanceof Error ? err.message : 'unknown error'}` });
+    this.emit('banner', {
+      tone: 'warning',
+      text: `${what}: ${err instanceof Error ? err.message : 'unknown error'}`,
+    });
   }
 
   // ---- media transforms
@@ -332,13 +389,24 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #attach(target: RTCRtpSender | RTCRtpReceiver, op: 'encrypt' | 'decrypt', kind: MediaKind): void {
     const worker = this.#deps.worker;
     if (!worker) return;
-    const g = globalThis as unknown as { RTCRtpScriptTransform?: new (w: Worker, o: unknown) => unknown };
-    if (this.#deps.capabilities.encodedTransform === 'script-transform' && g.RTCRtpScriptTransform) {
-      (target as unknown as { transform: unknown }).transform = new g.RTCRtpScriptTransform(worker.worker, { op, kind });
+    const g = globalThis as unknown as {
+      RTCRtpScriptTransform?: new (w: Worker, o: unknown) => unknown;
+    };
+    if (
+      this.#deps.capabilities.encodedTransform === 'script-transform' &&
+      g.RTCRtpScriptTransform
+    ) {
+      (target as unknown as { transform: unknown }).transform = new g.RTCRtpScriptTransform(
+        worker.worker,
+        { op, kind },
+      );
       return;
     }
-    const withStreams = target as unknown as { createEncodedStreams?: () => { readable: ReadableStream; writable: WritableStream } };
-    if (withStreams.createEncodedStreams) worker.attachStreams(op, kind, withStreams.createEncodedStreams());
+    const withStreams = target as unknown as {
+      createEncodedStreams?: () => { readable: ReadableStream; writable: WritableStream };
+    };
+    if (withStreams.createEncodedStreams)
+      worker.attachStreams(op, kind, withStreams.createEncodedStreams());
   }
 
   close(): void {

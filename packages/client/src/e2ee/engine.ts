@@ -63,7 +63,15 @@ export class E2eeEngine {
   onKeyFrameNeeded: (() => void) | undefined;
   /** The last reason a frame was dropped (diagnostics; no key material). */
   lastDecryptError: string | undefined;
-  readonly counters: FrameCounters = { encrypted: 0, decrypted: 0, decryptFailed: 0, droppedNoKey: 0, passedThrough: 0, senders: 0, receivers: 0 };
+  readonly counters: FrameCounters = {
+    encrypted: 0,
+    decrypted: 0,
+    decryptFailed: 0,
+    droppedNoKey: 0,
+    passedThrough: 0,
+    senders: 0,
+    receivers: 0,
+  };
 
   constructor(opts: EngineOptions) {
     this.#opts = opts;
@@ -96,18 +104,25 @@ export class E2eeEngine {
   }
 
   /** The host's device starts the group (epoch 0) and adds everyone in one commit. */
-  async createGroup(keyPackages: Uint8Array[]): Promise<{ commit: Uint8Array; welcome?: Uint8Array }> {
+  async createGroup(
+    keyPackages: Uint8Array[],
+  ): Promise<{ commit: Uint8Array; welcome?: Uint8Array }> {
     this.#reset();
     this.#session = await GroupSession.create(this.#requireIdentity());
     return this.commit(keyPackages, []);
   }
 
   /** One commit that adds and removes (batched); frame keys move to the new epoch. */
-  async commit(add: Uint8Array[], removeUserIds: string[]): Promise<{ commit: Uint8Array; welcome?: Uint8Array }> {
+  async commit(
+    add: Uint8Array[],
+    removeUserIds: string[],
+  ): Promise<{ commit: Uint8Array; welcome?: Uint8Array }> {
     const session = this.#requireSession();
     const leaves = session
       .members()
-      .filter((m) => removeUserIds.includes(m.identity.userId) && m.leafIndex !== session.ownLeafIndex)
+      .filter(
+        (m) => removeUserIds.includes(m.identity.userId) && m.leafIndex !== session.ownLeafIndex,
+      )
       .map((m) => toLeafIndex(m.leafIndex));
     const out = await session.commitChanges(add, leaves);
     await this.#installEpoch();
@@ -128,7 +143,8 @@ export class E2eeEngine {
   }
 
   async joinFromWelcome(bytes: Uint8Array): Promise<void> {
-    if (this.#pending.length === 0) throw new E2eeError('E2EE_ERR_MLS_STATE', 'no KeyPackage pending');
+    if (this.#pending.length === 0)
+      throw new E2eeError('E2EE_ERR_MLS_STATE', 'no KeyPackage pending');
     let lastError: unknown;
     for (const pending of this.#pending) {
       try {
@@ -156,7 +172,9 @@ export class E2eeEngine {
   }
 
   /** Opens a control message; undefined when it is not an authentic one from this group. */
-  async openControl(bytes: Uint8Array): Promise<{ sender: MemberIdentity; message: ControlMessage } | undefined> {
+  async openControl(
+    bytes: Uint8Array,
+  ): Promise<{ sender: MemberIdentity; message: ControlMessage } | undefined> {
     const session = this.#session;
     if (!session) return undefined;
     try {
@@ -175,7 +193,10 @@ export class E2eeEngine {
    */
   async secretsForAudit(): Promise<Uint8Array[]> {
     const session = this.#requireSession();
-    const out = [await session.exportSecret('SFrame 1.0 Base Key', new Uint8Array(0), 16), session.epochAuthenticator()];
+    const out = [
+      await session.exportSecret('SFrame 1.0 Base Key', new Uint8Array(0), 16),
+      session.epochAuthenticator(),
+    ];
     for (const m of session.members()) {
       const { key, salt } = await this.#keyring.senderKeyMaterial(session.epoch, m.leafIndex);
       out.push(key, salt);
@@ -243,7 +264,11 @@ export class E2eeEngine {
    * Returns undefined when E2EE is on but this device has no key yet: the frame is dropped,
    * never sent in the clear.
    */
-  async encryptFrame(data: Uint8Array, kind: MediaKind, isKeyFrame: boolean): Promise<Uint8Array | undefined> {
+  async encryptFrame(
+    data: Uint8Array,
+    kind: MediaKind,
+    isKeyFrame: boolean,
+  ): Promise<Uint8Array | undefined> {
     if (!this.#encrypting) {
       this.counters.passedThrough++;
       return data;
@@ -279,7 +304,11 @@ export class E2eeEngine {
   }
 
   /** Opens one frame; undefined means drop it (tampered, unknown sender, expired epoch). */
-  async decryptFrame(data: Uint8Array, kind: MediaKind, isKeyFrame: boolean): Promise<Uint8Array | undefined> {
+  async decryptFrame(
+    data: Uint8Array,
+    kind: MediaKind,
+    isKeyFrame: boolean,
+  ): Promise<Uint8Array | undefined> {
     const clear = Math.min(clearByteCount(kind, isKeyFrame), data.length);
     if (this.#keyring.currentEpoch === undefined) {
       if (this.#encrypting) {
@@ -292,7 +321,10 @@ export class E2eeEngine {
     }
     try {
       const metadata = data.subarray(0, clear);
-      const { plaintext } = await (this.#wrongReceiveKeys ?? this.#keyring).decrypt(data.subarray(clear), metadata);
+      const { plaintext } = await (this.#wrongReceiveKeys ?? this.#keyring).decrypt(
+        data.subarray(clear),
+        metadata,
+      );
       const out = new Uint8Array(clear + plaintext.length);
       out.set(metadata, 0);
       out.set(plaintext, clear);

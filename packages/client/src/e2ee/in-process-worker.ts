@@ -24,9 +24,20 @@ export class InProcessE2eeWorker extends EventTarget {
     handleRequest(this.engine, msg).then(
       (value) => {
         this.#post({ kind: 'result', id: msg.id, ok: true, value });
-        if (changesKeys(msg)) this.#post({ kind: 'status', status: this.engine.status(), counters: { ...this.engine.counters } });
+        if (changesKeys(msg))
+          this.#post({
+            kind: 'status',
+            status: this.engine.status(),
+            counters: { ...this.engine.counters },
+          });
       },
-      (err: unknown) => this.#post({ kind: 'result', id: msg.id, ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : 'failed' }),
+      (err: unknown) =>
+        this.#post({
+          kind: 'result',
+          id: msg.id,
+          ok: false,
+          error: err instanceof Error ? `${err.name}: ${err.message}` : 'failed',
+        }),
     );
   }
 

@@ -12,7 +12,10 @@ export type E2eeWorkerEvents = { status: [EngineStatus, FrameCounters]; keyFrame
 /** The main thread's handle on the E2EE worker: typed requests, status events. */
 export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
   readonly worker: Worker;
-  readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void }
+  >();
   #next = 1;
   /** Why the last frame was dropped (diagnostics). */
   lastDecryptError: string | undefined;
@@ -54,10 +57,17 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
     return this.#call<Uint8Array>({ kind: 'makeKeyPackage' });
   }
   createGroup(keyPackages: Uint8Array[]) {
-    return this.#call<{ commit: Uint8Array; welcome?: Uint8Array }>({ kind: 'createGroup', keyPackages });
+    return this.#call<{ commit: Uint8Array; welcome?: Uint8Array }>({
+      kind: 'createGroup',
+      keyPackages,
+    });
   }
   commit(add: Uint8Array[], remove: string[]) {
-    return this.#call<{ commit: Uint8Array; welcome?: Uint8Array }>({ kind: 'commit', add, remove });
+    return this.#call<{ commit: Uint8Array; welcome?: Uint8Array }>({
+      kind: 'commit',
+      add,
+      remove,
+    });
   }
   processCommit(commit: Uint8Array) {
     return this.#call<'epoch' | 'removed'>({ kind: 'processCommit', commit });
@@ -69,7 +79,10 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
     return this.#call<Uint8Array>({ kind: 'sealControl', message });
   }
   openControl(data: Uint8Array) {
-    return this.#call<{ sender: MemberIdentity; message: ControlMessage } | undefined>({ kind: 'openControl', data });
+    return this.#call<{ sender: MemberIdentity; message: ControlMessage } | undefined>({
+      kind: 'openControl',
+      data,
+    });
   }
   expectEncryption(on: boolean) {
     return this.#call<null>({ kind: 'expectEncryption', on });
@@ -83,8 +96,21 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
   }
 
   /** Legacy API: hands a sender's or receiver's encoded streams to the worker. */
-  attachStreams(op: 'encrypt' | 'decrypt', mediaKind: MediaKind, streams: { readable: ReadableStream; writable: WritableStream }): void {
-    this.worker.postMessage({ kind: 'attachStreams', op, mediaKind, readable: streams.readable, writable: streams.writable }, [streams.readable, streams.writable] as unknown as Transferable[]);
+  attachStreams(
+    op: 'encrypt' | 'decrypt',
+    mediaKind: MediaKind,
+    streams: { readable: ReadableStream; writable: WritableStream },
+  ): void {
+    this.worker.postMessage(
+      {
+        kind: 'attachStreams',
+        op,
+        mediaKind,
+        readable: streams.readable,
+        writable: streams.writable,
+      },
+      [streams.readable, streams.writable] as unknown as Transferable[],
+    );
   }
 
   terminate(): void {

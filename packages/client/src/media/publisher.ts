@@ -23,7 +23,11 @@ export class Publisher {
   readonly #onSender: ((sender: RTCRtpSender, kind: 'audio' | 'video') => void) | undefined;
 
   /** `onSender` puts the E2EE transform on each sender before any frame is encoded. */
-  constructor(signal: SignalClient, pc: RTCPeerConnection, onSender?: (sender: RTCRtpSender, kind: 'audio' | 'video') => void) {
+  constructor(
+    signal: SignalClient,
+    pc: RTCPeerConnection,
+    onSender?: (sender: RTCRtpSender, kind: 'audio' | 'video') => void,
+  ) {
     this.#signal = signal;
     this.#pc = pc;
     this.#onSender = onSender;
@@ -42,7 +46,10 @@ export class Publisher {
     ];
     for (const [source, kind, track] of wanted) {
       // A transceiver exists even without a device, so the track can be added later.
-      const t = this.#pc.addTransceiver(track ?? kind, { direction: 'sendonly', streams: [stream] });
+      const t = this.#pc.addTransceiver(track ?? kind, {
+        direction: 'sendonly',
+        streams: [stream],
+      });
       if (!track) await t.sender.replaceTrack(null);
       this.#onSender?.(t.sender, kind);
       this.#transceivers.set(source, t);
@@ -58,7 +65,8 @@ export class Publisher {
       await iceGatheringComplete(this.#pc);
       const described: PublishTrack[] = [];
       for (const [source, t] of this.#transceivers) {
-        if (t.mid) described.push({ mid: t.mid, kind: source === 'microphone' ? 'audio' : 'video', source });
+        if (t.mid)
+          described.push({ mid: t.mid, kind: source === 'microphone' ? 'audio' : 'video', source });
       }
       const { sdp } = await this.#signal.request<{ sdp: string }>({
         type: 'publish.offer',
@@ -88,7 +96,10 @@ export class Publisher {
       await existing.sender.replaceTrack(track);
       return;
     }
-    const t = this.#pc.addTransceiver(track, { direction: 'sendonly', streams: [new MediaStream([track])] });
+    const t = this.#pc.addTransceiver(track, {
+      direction: 'sendonly',
+      streams: [new MediaStream([track])],
+    });
     this.#onSender?.(t.sender, 'video');
     this.#transceivers.set('screen', t);
     await this.#negotiate();

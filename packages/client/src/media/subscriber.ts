@@ -28,12 +28,18 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
   #closed = false;
 
   /** `onReceiver` puts the E2EE transform on each receiver as it appears. */
-  constructor(signal: SignalClient, pc: RTCPeerConnection, onReceiver?: (receiver: RTCRtpReceiver, kind: 'audio' | 'video') => void) {
+  constructor(
+    signal: SignalClient,
+    pc: RTCPeerConnection,
+    onReceiver?: (receiver: RTCRtpReceiver, kind: 'audio' | 'video') => void,
+  ) {
     super();
     this.#signal = signal;
     this.#pc = pc;
     if (onReceiver) {
-      pc.addEventListener('track', (ev: RTCTrackEvent) => onReceiver(ev.receiver, ev.track.kind === 'audio' ? 'audio' : 'video'));
+      pc.addEventListener('track', (ev: RTCTrackEvent) =>
+        onReceiver(ev.receiver, ev.track.kind === 'audio' ? 'audio' : 'video'),
+      );
     }
   }
 
@@ -46,11 +52,13 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
   }
 
   handleOffer(sdp: string, tracks: SubscribeTrack[]): void {
-    this.#chain = this.#chain.then(() => this.#negotiate(sdp, tracks)).catch((err: unknown) => {
-      this.emit('error', err);
-      // Ask for a clean offer; the server restarts negotiation from its side.
-      this.#signal.request({ type: 'subscribe.restart' }).catch(() => undefined);
-    });
+    this.#chain = this.#chain
+      .then(() => this.#negotiate(sdp, tracks))
+      .catch((err: unknown) => {
+        this.emit('error', err);
+        // Ask for a clean offer; the server restarts negotiation from its side.
+        this.#signal.request({ type: 'subscribe.restart' }).catch(() => undefined);
+      });
   }
 
   async #negotiate(sdp: string, tracks: SubscribeTrack[]): Promise<void> {

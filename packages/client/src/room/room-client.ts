@@ -1,5 +1,16 @@
 import { ConclaveError, PROTOCOL_VERSION } from '@conclave/protocol';
-import type { BreakoutState, Capabilities, ChatMessage, ChatMode, JoinResult, MeetingId, Participant, ParticipantId, Role, ServerEvent } from '@conclave/protocol';
+import type {
+  BreakoutState,
+  Capabilities,
+  ChatMessage,
+  ChatMode,
+  JoinResult,
+  MeetingId,
+  Participant,
+  ParticipantId,
+  Role,
+  ServerEvent,
+} from '@conclave/protocol';
 import type { E2eeView } from '../e2ee/e2ee-manager';
 import { E2eeManager } from '../e2ee/e2ee-manager';
 import { detectCapabilities } from '../e2ee/capabilities';
@@ -81,15 +92,26 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   #chatMode: ChatMode = 'everyone';
   #chatMessages: ChatMessage[] = [];
   #screen: MediaStreamTrack | null = null;
-  #breakouts: BreakoutState = { status: 'none', rooms: [], assignments: {}, endsAt: null, closingAt: null };
+  #breakouts: BreakoutState = {
+    status: 'none',
+    rooms: [],
+    assignments: {},
+    endsAt: null,
+    closingAt: null,
+  };
 
   constructor(opts: RoomClientOptions) {
     super();
     this.#opts = opts;
     const detected = opts.capabilities ?? detectCapabilities();
-    const worker = detected.encodedTransform && detected.mlsCiphersuites.includes(1) && opts.createE2eeWorker ? new E2eeWorkerClient(opts.createE2eeWorker()) : null;
+    const worker =
+      detected.encodedTransform && detected.mlsCiphersuites.includes(1) && opts.createE2eeWorker
+        ? new E2eeWorkerClient(opts.createE2eeWorker())
+        : null;
     // A client without a worker is not E2EE-capable, whatever the browser could do.
-    this.#capabilities = worker ? detected : { ...detected, encodedTransform: null, mlsCiphersuites: [] };
+    this.#capabilities = worker
+      ? detected
+      : { ...detected, encodedTransform: null, mlsCiphersuites: [] };
     this.e2ee = new E2eeManager({
       capabilities: this.#capabilities,
       worker,
@@ -127,7 +149,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   }
   /** For diagnostics and tests: the live PeerConnections. */
   get peerConnections(): { publish?: RTCPeerConnection; subscribe?: RTCPeerConnection } {
-    return { publish: this.#publisher?.peerConnection, subscribe: this.#subscriber?.peerConnection };
+    return {
+      publish: this.#publisher?.peerConnection,
+      subscribe: this.#subscriber?.peerConnection,
+    };
   }
   /** For tests of bad input: the raw signaling connection. */
   get signal(): SignalClient | undefined {
@@ -213,13 +238,22 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     const config: RTCConfiguration = {
       ...(this.#opts.rtcConfig ?? { iceServers: [] }),
       // The legacy encoded-streams API must be switched on when the PeerConnection is made.
-      ...(this.#capabilities.encodedTransform === 'encoded-streams' ? { encodedInsertableStreams: true } : {}),
+      ...(this.#capabilities.encodedTransform === 'encoded-streams'
+        ? { encodedInsertableStreams: true }
+        : {}),
     };
     this.#makeSubscriber(signal, () => new PC(config));
     this.emit('remoteTracks', []);
-    this.#publisher = new Publisher(signal, new PC(config), (s, kind) => this.e2ee.attachSender(s, kind));
+    this.#publisher = new Publisher(signal, new PC(config), (s, kind) =>
+      this.e2ee.attachSender(s, kind),
+    );
     const publisher = this.#publisher;
-    await signal.request({ type: 'media.state', audioMuted: this.#audioMuted, videoMuted: this.#videoMuted, screenSharing: this.#screen !== null });
+    await signal.request({
+      type: 'media.state',
+      audioMuted: this.#audioMuted,
+      videoMuted: this.#videoMuted,
+      screenSharing: this.#screen !== null,
+    });
     await Promise.all([
       // Offers come only after this: none can arrive before the Subscriber exists.
       signal.request({ type: 'subscribe.restart' }),
@@ -227,8 +261,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         .publish(this.#local)
         .then(() => (this.#screen ? publisher.startScreen(this.#screen) : undefined))
         .catch((err: unknown) => {
-        this.emit('notice', err instanceof ConclaveError ? err.message : 'Sending your audio and video failed.');
-      }),
+          this.emit(
+            'notice',
+            err instanceof ConclaveError ? err.message : 'Sending your audio and video failed.',
+          );
+        }),
     ]);
   }
 
@@ -245,7 +282,12 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     let watchdog: ReturnType<typeof setTimeout> | undefined;
     const check = () => {
       clearTimeout(watchdog);
-      if (this.#subscriber !== subscriber || pc.connectionState === 'connected' || pc.connectionState === 'closed') return;
+      if (
+        this.#subscriber !== subscriber ||
+        pc.connectionState === 'connected' ||
+        pc.connectionState === 'closed'
+      )
+        return;
       const reset = () => {
         if (this.#subscriber !== subscriber || signal.closed) return;
         subscriber.close();
@@ -254,7 +296,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         signal.request({ type: 'subscribe.reset' }).catch(() => undefined);
       };
       if (pc.connectionState === 'failed') reset();
-      else if (pc.signalingState === 'stable' && pc.remoteDescription) watchdog = setTimeout(reset, 5000);
+      else if (pc.signalingState === 'stable' && pc.remoteDescription)
+        watchdog = setTimeout(reset, 5000);
     };
     pc.addEventListener('connectionstatechange', check);
     pc.addEventListener('signalingstatechange', check);
@@ -268,7 +311,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         if (ev.participant.id === this.#self?.id && ev.participant.held !== this.#held) {
           this.#held = ev.participant.held;
           this.emit('held', this.#held);
-          if (!this.#held && this.#signal) void this.whiteboard.attach(this.#signal).catch(() => undefined);
+          if (!this.#held && this.#signal)
+            void this.whiteboard.attach(this.#signal).catch(() => undefined);
         }
         this.emit('participants', this.participants);
         this.e2ee.participantsChanged();
@@ -299,7 +343,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'breakout.moved':
         // New transports wait on the room's router: rebuild the PeerConnections.
         if (this.#signal && this.#opts.media !== false) {
-          void this.#startMedia(this.#signal).catch(() => this.emit('notice', 'Moving rooms failed; reconnecting media.'));
+          void this.#startMedia(this.#signal).catch(() =>
+            this.emit('notice', 'Moving rooms failed; reconnecting media.'),
+          );
         }
         this.emit('breakoutMoved', ev.roomName);
         return;
@@ -307,7 +353,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         this.emit('breakoutMessage', { text: ev.text, fromName: ev.fromName });
         return;
       case 'breakout.helpRequested':
-        this.emit('helpRequested', { participantId: ev.participantId, displayName: ev.displayName, roomName: ev.roomName });
+        this.emit('helpRequested', {
+          participantId: ev.participantId,
+          displayName: ev.displayName,
+          roomName: ev.roomName,
+        });
         return;
       case 'whiteboard.update':
         this.whiteboard.handleRemote(ev.update);
@@ -357,7 +407,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   #scheduleReconnect(attempt: number, giveUpAt: number): void {
     const delay = reconnectDelayMs(attempt);
     if (Date.now() + delay > giveUpAt) {
-      this.#setState({ status: 'disconnected', message: 'The connection to the meeting was lost.' });
+      this.#setState({
+        status: 'disconnected',
+        message: 'The connection to the meeting was lost.',
+      });
       return;
     }
     this.#setState({ status: 'reconnecting', attempt, nextRetryAt: Date.now() + delay, giveUpAt });
@@ -403,7 +456,12 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   async #sendMediaState(): Promise<void> {
     if (this.#state.status !== 'connected') return;
-    await this.#signal?.request({ type: 'media.state', audioMuted: this.#audioMuted, videoMuted: this.#videoMuted, screenSharing: this.#screen !== null });
+    await this.#signal?.request({
+      type: 'media.state',
+      audioMuted: this.#audioMuted,
+      videoMuted: this.#videoMuted,
+      screenSharing: this.#screen !== null,
+    });
   }
 
   get screenTrack(): MediaStreamTrack | null {
@@ -448,7 +506,12 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     return this.#breakouts;
   }
 
-  async openBreakouts(req: { rooms: { name: string }[]; assignments?: Record<string, number>; manualOnly?: boolean; durationMinutes?: number | null }): Promise<void> {
+  async openBreakouts(req: {
+    rooms: { name: string }[];
+    assignments?: Record<string, number>;
+    manualOnly?: boolean;
+    durationMinutes?: number | null;
+  }): Promise<void> {
     await this.#requireSignal().request({
       type: 'breakout.open',
       rooms: req.rooms,

@@ -71,7 +71,8 @@ export class SignalClient extends TypedEmitter<SignalClientEvents> {
   }
 
   request<T = unknown>(message: ClientRequest): Promise<T> {
-    if (this.#closed) return Promise.reject(new InvalidStateError('The signaling connection is closed.'));
+    if (this.#closed)
+      return Promise.reject(new InvalidStateError('The signaling connection is closed.'));
     const id = `r${this.#nextId++}`;
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {

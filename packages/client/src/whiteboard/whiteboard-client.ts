@@ -39,9 +39,14 @@ export class WhiteboardClient extends TypedEmitter<WhiteboardEvents> {
     super();
     this.#doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === REMOTE || !this.#signal) return;
-      this.#signal.request({ type: 'whiteboard.update', update: toBase64(update) }).catch((err: unknown) => {
-        this.emit('error', err instanceof Error ? err.message : 'The whiteboard change was not saved.');
-      });
+      this.#signal
+        .request({ type: 'whiteboard.update', update: toBase64(update) })
+        .catch((err: unknown) => {
+          this.emit(
+            'error',
+            err instanceof Error ? err.message : 'The whiteboard change was not saved.',
+          );
+        });
     });
     this.#elements.observe(() => this.emit('change', this.elements));
   }

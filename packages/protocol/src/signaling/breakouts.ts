@@ -22,9 +22,21 @@ export const breakoutClientMessages = [
   z.object({
     type: z.literal('breakout.open'),
     id: requestIdSchema,
-    rooms: z.array(z.object({ name: z.string().trim().min(1).max(40) })).min(1).max(MAX_BREAKOUT_ROOMS),
+    rooms: z
+      .array(z.object({ name: z.string().trim().min(1).max(40) }))
+      .min(1)
+      .max(MAX_BREAKOUT_ROOMS),
     /** participant id -> room index; anyone left out is assigned automatically (round robin). */
-    assignments: z.record(z.string(), z.number().int().min(0).max(MAX_BREAKOUT_ROOMS - 1)).default({}),
+    assignments: z
+      .record(
+        z.string(),
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_BREAKOUT_ROOMS - 1),
+      )
+      .default({}),
     /** Only the listed participants move; the others stay in the main room. */
     manualOnly: z.boolean().default(false),
     durationMinutes: z.number().int().min(1).max(240).nullable().default(null),
@@ -34,9 +46,18 @@ export const breakoutClientMessages = [
     type: z.literal('breakout.move'),
     id: requestIdSchema,
     participantId: participantIdSchema,
-    roomIndex: z.number().int().min(0).max(MAX_BREAKOUT_ROOMS - 1).nullable(),
+    roomIndex: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_BREAKOUT_ROOMS - 1)
+      .nullable(),
   }),
-  z.object({ type: z.literal('breakout.broadcast'), id: requestIdSchema, text: z.string().trim().min(1).max(500) }),
+  z.object({
+    type: z.literal('breakout.broadcast'),
+    id: requestIdSchema,
+    text: z.string().trim().min(1).max(500),
+  }),
   z.object({
     type: z.literal('breakout.close'),
     id: requestIdSchema,

@@ -26,7 +26,11 @@ describe('decodeClientMessage', () => {
 
   it('rejects an unknown type and keeps the request id for the reply', () => {
     const r = decodeClientMessage(JSON.stringify({ type: 'launch.missiles', id: 'r9' }));
-    expect(r).toMatchObject({ ok: false, requestId: 'r9', error: { code: 'UNKNOWN_MESSAGE_TYPE' } });
+    expect(r).toMatchObject({
+      ok: false,
+      requestId: 'r9',
+      error: { code: 'UNKNOWN_MESSAGE_TYPE' },
+    });
   });
 
   it('rejects a known type with wrong fields and says where', () => {
@@ -64,7 +68,12 @@ describe('decodeServerMessage', () => {
   it('round-trips events and responses', () => {
     const ev = { type: 'participant.left', participantId: 'p1', reason: 'left' } as const;
     expect(decodeServerMessage(JSON.stringify(ev))).toEqual({ ok: true, message: ev });
-    const res = { type: 'response', requestId: 'r1', ok: false, error: { code: 'NOT_HOST', message: 'no' } } as const;
+    const res = {
+      type: 'response',
+      requestId: 'r1',
+      ok: false,
+      error: { code: 'NOT_HOST', message: 'no' },
+    } as const;
     expect(decodeServerMessage(JSON.stringify(res))).toEqual({ ok: true, message: res });
   });
 });

@@ -38,8 +38,7 @@ function parse<T>(
     typeof json === 'object' && json !== null && 'id' in json && typeof json.id === 'string'
       ? json.id.slice(0, 64)
       : undefined;
-  const type =
-    typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
+  const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
   if (knownTypes && (typeof type !== 'string' || !knownTypes.includes(type))) {
     return {
       ok: false,
@@ -57,7 +56,10 @@ function parse<T>(
     return {
       ok: false,
       requestId,
-      error: new ConclaveError('MESSAGE_MALFORMED', `${issue?.message ?? 'Invalid message'}${where}.`),
+      error: new ConclaveError(
+        'MESSAGE_MALFORMED',
+        `${issue?.message ?? 'Invalid message'}${where}.`,
+      ),
     };
   }
   return { ok: true, message: result.data };

@@ -23,7 +23,10 @@ export const displayNameSchema = z
   .trim()
   .min(1, 'Enter a name.')
   .max(64, 'Names are at most 64 characters.');
-export const sdpSchema = z.string().min(10).max(48 * 1024);
+export const sdpSchema = z
+  .string()
+  .min(10)
+  .max(48 * 1024);
 
 export const mediaSourceSchema = z.enum(['microphone', 'camera', 'screen']);
 export type MediaSource = z.infer<typeof mediaSourceSchema>;

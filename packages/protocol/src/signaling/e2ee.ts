@@ -6,7 +6,11 @@ import { participantIdSchema, requestIdSchema } from './common';
 
 /** Largest MLS message we relay (a Welcome for a 1,000-member group is a few hundred KB). */
 export const MAX_MLS_MESSAGE_B64 = 900 * 1024;
-const mlsBlob = z.string().min(4).max(MAX_MLS_MESSAGE_B64).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Not base64');
+const mlsBlob = z
+  .string()
+  .min(4)
+  .max(MAX_MLS_MESSAGE_B64)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Not base64');
 
 /** What a client can do, found by feature detection (never by user-agent string). */
 export const capabilitiesSchema = z.object({
@@ -64,7 +68,11 @@ export const e2eeClientMessages = [
    */
   z.object({ type: z.literal('e2ee.disable'), id: requestIdSchema, message: mlsBlob }),
   /** Host: let a participant held by the `hold` policy in (requires turning E2EE off first). */
-  z.object({ type: z.literal('e2ee.admitHeld'), id: requestIdSchema, participantId: participantIdSchema }),
+  z.object({
+    type: z.literal('e2ee.admitHeld'),
+    id: requestIdSchema,
+    participantId: participantIdSchema,
+  }),
 ] as const;
 
 // ---- server -> client events
@@ -79,7 +87,12 @@ export const e2eeServerEvents = [
     remove: z.array(participantIdSchema),
   }),
   /** To existing members: a Commit accepted for `epoch` (process it to reach epoch + 1). */
-  z.object({ type: z.literal('e2ee.commit'), epoch: z.number().int(), commit: mlsBlob, from: participantIdSchema }),
+  z.object({
+    type: z.literal('e2ee.commit'),
+    epoch: z.number().int(),
+    commit: mlsBlob,
+    from: participantIdSchema,
+  }),
   /** To new members: the Welcome that brings them into the group at `epoch`. */
   z.object({ type: z.literal('e2ee.welcome'), epoch: z.number().int(), welcome: mlsBlob }),
   /** A relayed MLS application message ("e2ee-off" from the host's device). */

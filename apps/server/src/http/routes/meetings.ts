@@ -18,13 +18,13 @@ function meetingIdParam(params: unknown): MeetingId {
 
 export const meetingRoutes: FastifyPluginAsync<MeetingRoutesOptions> = async (app, opts) => {
   app.post('/api/meetings', async (req, reply) => {
-      const body = parseOr400(createMeetingBodySchema, req.body);
-      const created = await opts.meetings.create(body);
-      const result: CreateMeetingResult = {
-        ...created,
-        joinUrl: `${opts.baseUrl()}/m/${created.meetingId}`,
-      };
-      return reply.status(201).send(result);
+    const body = parseOr400(createMeetingBodySchema, req.body);
+    const created = await opts.meetings.create(body);
+    const result: CreateMeetingResult = {
+      ...created,
+      joinUrl: `${opts.baseUrl()}/m/${created.meetingId}`,
+    };
+    return reply.status(201).send(result);
   });
 
   app.get('/api/meetings/:id', async (req) => opts.meetings.info(meetingIdParam(req.params)));

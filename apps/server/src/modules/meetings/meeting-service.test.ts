@@ -35,14 +35,18 @@ describe('MeetingService', () => {
     await expect(svc.admit(meetingId, 'abc124')).rejects.toMatchObject({ code: 'PASSCODE_WRONG' });
     await expect(svc.admit(meetingId, 'abc123')).resolves.toMatchObject({ role: 'participant' });
     await expect(svc.admit(meetingId, undefined, hostKey)).resolves.toMatchObject({ role: 'host' });
-    await expect(svc.admit(meetingId, 'abc123', `${hostKey}x`)).resolves.toMatchObject({ role: 'participant' });
+    await expect(svc.admit(meetingId, 'abc123', `${hostKey}x`)).resolves.toMatchObject({
+      role: 'participant',
+    });
   });
 
   it('an ended meeting refuses everyone, the host too', async () => {
     const svc = new MeetingService(new MemoryStore());
     const { meetingId, hostKey } = await svc.create({});
     await svc.end(meetingId);
-    await expect(svc.admit(meetingId, undefined, hostKey)).rejects.toMatchObject({ code: 'MEETING_ENDED' });
+    await expect(svc.admit(meetingId, undefined, hostKey)).rejects.toMatchObject({
+      code: 'MEETING_ENDED',
+    });
     await expect(svc.info(meetingId)).resolves.toMatchObject({ status: 'ended' });
   });
 

@@ -70,7 +70,8 @@ export class MeetingService {
     const isHost = hostKey !== undefined && tokenMatches(hostKey, record.hostKeyHash);
     if (record.passcodeHash && !isHost) {
       if (!passcode) throw new ConclaveError('PASSCODE_REQUIRED');
-      if (!passcodeMatches(passcode, record.passcodeHash)) throw new ConclaveError('PASSCODE_WRONG');
+      if (!passcodeMatches(passcode, record.passcodeHash))
+        throw new ConclaveError('PASSCODE_WRONG');
     }
     return { role: isHost ? 'host' : 'participant', settings: record.settings };
   }

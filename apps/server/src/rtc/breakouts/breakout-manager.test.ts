@@ -20,7 +20,15 @@ function setup() {
   });
   const add = (name: string, role: 'host' | 'participant' = 'participant') => {
     const peer: SignalingPeer = { send: () => undefined, close: () => undefined };
-    const p = new RoomParticipant({ id: name as ParticipantId, resumeToken: name, displayName: name, role, peer, e2eeCapable: true, clientLabel: 'test' });
+    const p = new RoomParticipant({
+      id: name as ParticipantId,
+      resumeToken: name,
+      displayName: name,
+      role,
+      peer,
+      e2eeCapable: true,
+      clientLabel: 'test',
+    });
     people.set(p.id, p);
     return p;
   };
@@ -32,11 +40,28 @@ describe('breakout rooms', () => {
     const { mgr, add, moves } = setup();
     const host = add('host', 'host');
     const [a, b, c] = [add('a'), add('b'), add('c')];
-    await expect(mgr.open(a, { rooms: [{ name: 'R1' }], assignments: {}, manualOnly: false, durationMinutes: null })).rejects.toMatchObject({ code: 'NOT_HOST' });
-    await mgr.open(host, { rooms: [{ name: 'R1' }, { name: 'R2' }], assignments: { c: 0 }, manualOnly: false, durationMinutes: null });
+    await expect(
+      mgr.open(a, {
+        rooms: [{ name: 'R1' }],
+        assignments: {},
+        manualOnly: false,
+        durationMinutes: null,
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_HOST' });
+    await mgr.open(host, {
+      rooms: [{ name: 'R1' }, { name: 'R2' }],
+      assignments: { c: 0 },
+      manualOnly: false,
+      durationMinutes: null,
+    });
     const view = mgr.view();
     const roomOf = (id: string) => view.rooms.find((r) => r.id === view.assignments[id])?.name;
-    expect([roomOf('a'), roomOf('b'), roomOf('c'), roomOf('host')]).toEqual(['R1', 'R2', 'R1', undefined]);
+    expect([roomOf('a'), roomOf('b'), roomOf('c'), roomOf('host')]).toEqual([
+      'R1',
+      'R2',
+      'R1',
+      undefined,
+    ]);
     expect(moves.map(([n]) => n).sort()).toEqual(['a', 'b', 'c']);
     void b;
     void c;
@@ -46,7 +71,12 @@ describe('breakout rooms', () => {
     const { mgr, add, moves, routersClosed, events } = setup();
     const host = add('host', 'host');
     add('a');
-    await mgr.open(host, { rooms: [{ name: 'R1' }], assignments: {}, manualOnly: false, durationMinutes: null });
+    await mgr.open(host, {
+      rooms: [{ name: 'R1' }],
+      assignments: {},
+      manualOnly: false,
+      durationMinutes: null,
+    });
     mgr.close(host, 0);
     expect(mgr.view().status).toBe('closing');
     await new Promise((r) => setTimeout(r, 20));

@@ -64,20 +64,26 @@ export class BreakoutManager {
 
   async open(host: RoomParticipant, req: OpenRequest): Promise<null> {
     if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
-    if (this.#status !== 'none') throw new ConclaveError('BAD_REQUEST', 'Breakout rooms are already open.');
+    if (this.#status !== 'none')
+      throw new ConclaveError('BAD_REQUEST', 'Breakout rooms are already open.');
     this.#rooms = [];
-    for (const r of req.rooms) this.#rooms.push({ id: randomUUID(), name: r.name, router: await this.#port.createRouter() });
+    for (const r of req.rooms)
+      this.#rooms.push({ id: randomUUID(), name: r.name, router: await this.#port.createRouter() });
     this.#status = 'open';
     this.#endsAt = req.durationMinutes ? Date.now() + req.durationMinutes * 60_000 : null;
     if (this.#endsAt) {
-      this.#endTimer = setTimeout(() => void this.#port.serial(async () => this.#startClosing(10)), this.#endsAt - Date.now());
+      this.#endTimer = setTimeout(
+        () => void this.#port.serial(async () => this.#startClosing(10)),
+        this.#endsAt - Date.now(),
+      );
       this.#endTimer.unref();
     }
     // Everyone but hosts and held participants goes to a room: as assigned, else round robin.
     let next = 0;
     for (const p of [...this.#port.participants()]) {
       if (p.role === 'host' || p.held) continue;
-      const index = req.assignments[p.id] ?? (req.manualOnly ? undefined : next++ % this.#rooms.length);
+      const index =
+        req.assignments[p.id] ?? (req.manualOnly ? undefined : next++ % this.#rooms.length);
       const room = index === undefined ? undefined : this.#rooms[index];
       if (!room) continue;
       p.breakoutId = room.id;
@@ -87,11 +93,17 @@ export class BreakoutManager {
     return null;
   }
 
-  async move(host: RoomParticipant, target: RoomParticipant, roomIndex: number | null): Promise<null> {
+  async move(
+    host: RoomParticipant,
+    target: RoomParticipant,
+    roomIndex: number | null,
+  ): Promise<null> {
     if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
-    if (this.#status === 'none') throw new ConclaveError('BAD_REQUEST', 'Open breakout rooms first.');
+    if (this.#status === 'none')
+      throw new ConclaveError('BAD_REQUEST', 'Open breakout rooms first.');
     const room = roomIndex === null ? null : this.#rooms[roomIndex];
-    if (room === undefined) throw new ConclaveError('BAD_REQUEST', 'There is no such breakout room.');
+    if (room === undefined)
+      throw new ConclaveError('BAD_REQUEST', 'There is no such breakout room.');
     target.breakoutId = room?.id ?? null;
     await this.#port.moveMedia(target, room?.name ?? null);
     this.#broadcastState();
@@ -100,14 +112,16 @@ export class BreakoutManager {
 
   broadcastMessage(host: RoomParticipant, text: string): null {
     if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
-    if (this.#status === 'none') throw new ConclaveError('BAD_REQUEST', 'Open breakout rooms first.');
+    if (this.#status === 'none')
+      throw new ConclaveError('BAD_REQUEST', 'Open breakout rooms first.');
     this.#port.broadcast({ type: 'breakout.message', text, fromName: host.displayName });
     return null;
   }
 
   close(host: RoomParticipant, countdownSeconds: number): null {
     if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
-    if (this.#status !== 'open') throw new ConclaveError('BAD_REQUEST', 'No breakout rooms are open.');
+    if (this.#status !== 'open')
+      throw new ConclaveError('BAD_REQUEST', 'No breakout rooms are open.');
     this.#startClosing(countdownSeconds);
     return null;
   }
@@ -116,7 +130,13 @@ export class BreakoutManager {
     const room = this.#rooms.find((r) => r.id === p.breakoutId);
     if (!room) throw new ConclaveError('BAD_REQUEST', 'You are not in a breakout room.');
     for (const h of this.#port.participants()) {
-      if (h.role === 'host') h.peer?.send({ type: 'breakout.helpRequested', participantId: p.id, displayName: p.displayName, roomName: room.name });
+      if (h.role === 'host')
+        h.peer?.send({
+          type: 'breakout.helpRequested',
+          participantId: p.id,
+          displayName: p.displayName,
+          roomName: room.name,
+        });
     }
     return null;
   }
@@ -127,7 +147,10 @@ export class BreakoutManager {
     this.#status = 'closing';
     this.#closingAt = Date.now() + countdownSeconds * 1000;
     this.#broadcastState();
-    this.#closeTimer = setTimeout(() => void this.#port.serial(() => this.closeNow()), countdownSeconds * 1000);
+    this.#closeTimer = setTimeout(
+      () => void this.#port.serial(() => this.closeNow()),
+      countdownSeconds * 1000,
+    );
     this.#closeTimer.unref();
   }
 

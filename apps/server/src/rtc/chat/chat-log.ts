@@ -27,9 +27,13 @@ export class ChatLog {
   post(from: RoomParticipant, text: string, to: RoomParticipant | null): ChatMessage {
     if (this.#mode === 'off' && from.role !== 'host') throw new ConclaveError('CHAT_DISABLED');
     if (this.#mode === 'host-only' && from.role !== 'host' && to?.role !== 'host') {
-      throw new ConclaveError('CHAT_DISABLED', 'Chat is limited to the host: send your message privately to the host.');
+      throw new ConclaveError(
+        'CHAT_DISABLED',
+        'Chat is limited to the host: send your message privately to the host.',
+      );
     }
-    if (to && to.id === from.id) throw new ConclaveError('BAD_REQUEST', 'Choose someone else to message privately.');
+    if (to && to.id === from.id)
+      throw new ConclaveError('BAD_REQUEST', 'Choose someone else to message privately.');
     const message: ChatMessage = {
       id: randomUUID(),
       from: from.id,

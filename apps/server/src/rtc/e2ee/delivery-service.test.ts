@@ -26,12 +26,21 @@ function setup(opts: { allowed?: boolean } = {}) {
   );
   const add = (name: string, role: 'host' | 'participant' = 'participant', capable = true) => {
     const peer: SignalingPeer = { send: () => undefined, close: () => undefined };
-    const p = new RoomParticipant({ id: name as ParticipantId, resumeToken: `t-${name}`, displayName: name, role, peer, e2eeCapable: capable, clientLabel: capable ? 'Chromium 156' : 'Old browser' });
+    const p = new RoomParticipant({
+      id: name as ParticipantId,
+      resumeToken: `t-${name}`,
+      displayName: name,
+      role,
+      peer,
+      e2eeCapable: capable,
+      clientLabel: capable ? 'Chromium 156' : 'Old browser',
+    });
     people.set(p.id, p);
     inbox.set(p.id, []);
     return p;
   };
-  const events = (id: string, type?: string) => (inbox.get(id as ParticipantId) ?? []).filter((e) => !type || e.type === type);
+  const events = (id: string, type?: string) =>
+    (inbox.get(id as ParticipantId) ?? []).filter((e) => !type || e.type === type);
   return { ds, add, people, events, released: () => released };
 }
 
@@ -74,12 +83,26 @@ describe('the MLS Delivery Service', () => {
     const bob = add('bob');
     ds.keyPackage(bob, 'QkJC');
     ds.enable(host);
-    expect(ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', welcome: 'V0VMQw==', added: [bob.id], removed: [] })).toEqual({ epoch: 1 });
-    expect(events('bob', 'e2ee.welcome')).toEqual([{ type: 'e2ee.welcome', epoch: 1, welcome: 'V0VMQw==' }]);
+    expect(
+      ds.commit(host, {
+        epoch: 0,
+        commit: 'Q09NTQ==',
+        welcome: 'V0VMQw==',
+        added: [bob.id],
+        removed: [],
+      }),
+    ).toEqual({ epoch: 1 });
+    expect(events('bob', 'e2ee.welcome')).toEqual([
+      { type: 'e2ee.welcome', epoch: 1, welcome: 'V0VMQw==' },
+    ]);
     expect(ds.view()).toMatchObject({ status: 'on', epoch: 1, members: ['host', 'bob'] });
-    expect(() => ds.commit(bob, { epoch: 0, commit: 'TEFURQ==', added: [], removed: [] })).toThrow(/group is at epoch 1/);
+    expect(() => ds.commit(bob, { epoch: 0, commit: 'TEFURQ==', added: [], removed: [] })).toThrow(
+      /group is at epoch 1/,
+    );
     ds.commit(bob, { epoch: 1, commit: 'QkNNVA==', added: [], removed: [] });
-    expect(events('host', 'e2ee.commit')).toEqual([{ type: 'e2ee.commit', epoch: 1, commit: 'QkNNVA==', from: 'bob' }]);
+    expect(events('host', 'e2ee.commit')).toEqual([
+      { type: 'e2ee.commit', epoch: 1, commit: 'QkNNVA==', from: 'bob' },
+    ]);
   });
 
   it('batches a burst of joins into one pending request to the committer', async () => {
@@ -91,7 +114,11 @@ describe('the MLS Delivery Service', () => {
     await wait(20);
     const pending = events('host', 'e2ee.pending');
     expect(pending).toHaveLength(1);
-    expect(pending[0]).toMatchObject({ epoch: 1, add: [{ participantId: 'a' }, { participantId: 'b' }, { participantId: 'c' }], remove: [] });
+    expect(pending[0]).toMatchObject({
+      epoch: 1,
+      add: [{ participantId: 'a' }, { participantId: 'b' }, { participantId: 'c' }],
+      remove: [],
+    });
   });
 
   it('a leaver is removed by the next commit; a committer who leaves is replaced', async () => {
@@ -102,7 +129,13 @@ describe('the MLS Delivery Service', () => {
     ds.keyPackage(bob, 'Qg==');
     ds.keyPackage(carol, 'Qw==');
     ds.enable(host);
-    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', welcome: 'Vw==', added: [bob.id, carol.id], removed: [] });
+    ds.commit(host, {
+      epoch: 0,
+      commit: 'Q09NTQ==',
+      welcome: 'Vw==',
+      added: [bob.id, carol.id],
+      removed: [],
+    });
     people.delete(host.id);
     ds.participantLeft(host);
     await wait(20);
@@ -116,10 +149,18 @@ describe('the MLS Delivery Service', () => {
     const bob = add('bob');
     ds.keyPackage(bob, 'Qg==');
     ds.enable(host);
-    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', welcome: 'Vw==', added: [bob.id], removed: [] });
+    ds.commit(host, {
+      epoch: 0,
+      commit: 'Q09NTQ==',
+      welcome: 'Vw==',
+      added: [bob.id],
+      removed: [],
+    });
     await expect(ds.disable(bob, 'T0ZG')).rejects.toMatchObject({ code: 'NOT_HOST' });
     await ds.disable(host, 'T0ZG');
-    expect(events('bob', 'e2ee.app')).toEqual([{ type: 'e2ee.app', from: 'host', message: 'T0ZG' }]);
+    expect(events('bob', 'e2ee.app')).toEqual([
+      { type: 'e2ee.app', from: 'host', message: 'T0ZG' },
+    ]);
     expect(ds.view()).toMatchObject({ status: 'off', members: [] });
     expect(released()).toBe(1);
   });
@@ -137,7 +178,9 @@ describe('the MLS Delivery Service', () => {
     old.held = false; // let in once E2EE went off
     people.delete(old.id);
     ds.participantLeft(old);
-    expect(events('host', 'e2ee.reenableOffered')).toEqual([{ type: 'e2ee.reenableOffered', displayName: 'old' }]);
+    expect(events('host', 'e2ee.reenableOffered')).toEqual([
+      { type: 'e2ee.reenableOffered', displayName: 'old' },
+    ]);
   });
 
   it('holds no key material: its whole state is public MLS data and ids', () => {

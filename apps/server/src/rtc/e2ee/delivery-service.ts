@@ -104,7 +104,10 @@ export class DeliveryService {
     const unsupported = [...this.#port.participants()].filter((p) => !p.e2eeCapable);
     if (unsupported.length > 0) {
       const names = unsupported.map((p) => `${p.displayName} (${p.clientLabel})`).join(', ');
-      throw new ConclaveError('E2EE_UNSUPPORTED_PARTICIPANTS', `These participants use a client that cannot do end-to-end encryption: ${names}.`);
+      throw new ConclaveError(
+        'E2EE_UNSUPPORTED_PARTICIPANTS',
+        `These participants use a client that cannot do end-to-end encryption: ${names}.`,
+      );
     }
     this.#status = 'starting';
     this.#epoch = 0;
@@ -137,7 +140,8 @@ export class DeliveryService {
   async disable(host: RoomParticipant, message: string): Promise<void> {
     if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
     if (this.#status === 'off') throw new ConclaveError('E2EE_NOT_ON');
-    if (!this.#members.has(host.id)) throw new ConclaveError('E2EE_BAD_STATE', 'Your device is not in the encrypted group yet.');
+    if (!this.#members.has(host.id))
+      throw new ConclaveError('E2EE_BAD_STATE', 'Your device is not in the encrypted group yet.');
     for (const id of this.#members) {
       if (id !== host.id) this.#port.send(id, { type: 'e2ee.app', from: host.id, message });
     }
@@ -149,7 +153,8 @@ export class DeliveryService {
   /** A held participant (policy `hold`): the host's device must send "e2ee-off" first. */
   requestDowngradeFor(host: RoomParticipant, target: RoomParticipant): void {
     if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
-    if (!target.held) throw new ConclaveError('PARTICIPANT_NOT_FOUND', 'That participant is not waiting.');
+    if (!target.held)
+      throw new ConclaveError('PARTICIPANT_NOT_FOUND', 'That participant is not waiting.');
     this.#downgradedFor = target.id;
     this.#port.send(host.id, {
       type: 'e2ee.downgradeRequired',
@@ -172,12 +177,17 @@ export class DeliveryService {
 
   commit(from: RoomParticipant, req: CommitRequest): { epoch: number } {
     if (this.#status === 'off') throw new ConclaveError('E2EE_NOT_ON');
-    if (!this.#members.has(from.id)) throw new ConclaveError('E2EE_BAD_STATE', 'Only group members can commit.');
+    if (!this.#members.has(from.id))
+      throw new ConclaveError('E2EE_BAD_STATE', 'Only group members can commit.');
     if (req.epoch !== this.#epoch) {
       // RFC 9420 §14: the DS orders handshake messages; the first Commit for an epoch wins.
-      throw new ConclaveError('E2EE_EPOCH_STALE', `That commit is for epoch ${req.epoch}; the group is at epoch ${this.#epoch}.`);
+      throw new ConclaveError(
+        'E2EE_EPOCH_STALE',
+        `That commit is for epoch ${req.epoch}; the group is at epoch ${this.#epoch}.`,
+      );
     }
-    if (req.added.length > 0 && !req.welcome) throw new ConclaveError('BAD_REQUEST', 'A commit that adds members needs a Welcome.');
+    if (req.added.length > 0 && !req.welcome)
+      throw new ConclaveError('BAD_REQUEST', 'A commit that adds members needs a Welcome.');
     const recipients = [...this.#members].filter((id) => id !== from.id);
     this.#epoch += 1;
     for (const id of req.removed) {
@@ -185,7 +195,13 @@ export class DeliveryService {
       this.#pendingRemove.delete(id);
     }
     for (const id of recipients) {
-      if (this.#members.has(id)) this.#port.send(id, { type: 'e2ee.commit', epoch: req.epoch, commit: req.commit, from: from.id });
+      if (this.#members.has(id))
+        this.#port.send(id, {
+          type: 'e2ee.commit',
+          epoch: req.epoch,
+          commit: req.commit,
+          from: from.id,
+        });
     }
     for (const id of req.added) {
       this.#pendingAdd.delete(id);
@@ -202,7 +218,10 @@ export class DeliveryService {
     if (this.#status === 'starting') this.#status = 'on';
     this.#inFlight = undefined;
     clearTimeout(this.#commitTimer);
-    this.#log.info({ epoch: this.#epoch, added: req.added.length, removed: req.removed.length }, 'commit accepted');
+    this.#log.info(
+      { epoch: this.#epoch, added: req.added.length, removed: req.removed.length },
+      'commit accepted',
+    );
     this.#broadcastState();
     this.#scheduleBatch();
     return { epoch: this.#epoch };
@@ -216,7 +235,8 @@ export class DeliveryService {
     this.#pendingAdd.delete(p.id);
     if (this.#downgradedFor === p.id) {
       const host = [...this.#port.participants()].find((x) => x.role === 'host' && x.id !== p.id);
-      if (host && this.#status === 'off') this.#port.send(host.id, { type: 'e2ee.reenableOffered', displayName: p.displayName });
+      if (host && this.#status === 'off')
+        this.#port.send(host.id, { type: 'e2ee.reenableOffered', displayName: p.displayName });
       this.#downgradedFor = undefined;
     }
     if (!this.#members.has(p.id)) return;
@@ -238,10 +258,17 @@ export class DeliveryService {
 
   /** The unsupported joiner under policy `downgrade`: ask the host's device to turn E2EE off. */
   unsupportedJoined(p: RoomParticipant): void {
-    const host = [...this.#port.participants()].find((x) => x.role === 'host' && this.#members.has(x.id));
+    const host = [...this.#port.participants()].find(
+      (x) => x.role === 'host' && this.#members.has(x.id),
+    );
     this.#downgradedFor = p.id;
     if (host) {
-      this.#port.send(host.id, { type: 'e2ee.downgradeRequired', participantId: p.id, displayName: p.displayName, clientLabel: p.clientLabel });
+      this.#port.send(host.id, {
+        type: 'e2ee.downgradeRequired',
+        participantId: p.id,
+        displayName: p.displayName,
+        clientLabel: p.clientLabel,
+      });
     } else {
       this.#log.warn('unsupported client joined but no host device is in the group; it stays held');
     }
@@ -271,7 +298,9 @@ export class DeliveryService {
     const remove = [...this.#pendingRemove];
     if (add.length === 0 && remove.length === 0) return;
     if (!this.#committer || !this.#port.get(this.#committer)?.connected) {
-      const live = [...this.#members].filter((id) => !this.#pendingRemove.has(id) && this.#port.get(id)?.connected);
+      const live = [...this.#members].filter(
+        (id) => !this.#pendingRemove.has(id) && this.#port.get(id)?.connected,
+      );
       this.#committer = this.#pickCommitter(live);
     }
     if (!this.#committer) return;
@@ -291,7 +320,9 @@ export class DeliveryService {
       }
       this.#log.warn({ committer: this.#committer }, 'committer did not answer; asking again');
       this.#inFlight = undefined;
-      const others = [...this.#members].filter((id) => id !== this.#committer && this.#port.get(id)?.connected);
+      const others = [...this.#members].filter(
+        (id) => id !== this.#committer && this.#port.get(id)?.connected,
+      );
       if (others.length > 0) this.#committer = this.#pickCommitter(others);
       this.#sendPending();
     }, this.#commitTimeoutMs);

@@ -11,7 +11,8 @@ export class WhiteboardDoc {
 
   /** Applies a client's update; malformed or too-large ones are refused and change nothing. */
   apply(update: Uint8Array): void {
-    if (this.#approxBytes + update.length > MAX_DOC_BYTES) throw new ConclaveError('WHITEBOARD_FULL');
+    if (this.#approxBytes + update.length > MAX_DOC_BYTES)
+      throw new ConclaveError('WHITEBOARD_FULL');
     // Validate on a scratch copy first: a bad update must not leave the shared doc half-applied.
     const scratch = new Y.Doc();
     try {

@@ -9,7 +9,9 @@ export const m0002_meeting_e2ee_settings: Migration = {
       .execute();
     await db.schema
       .alterTable('meetings')
-      .addColumn('unsupported_client_policy', 'varchar(16)', (c) => c.notNull().defaultTo('downgrade'))
+      .addColumn('unsupported_client_policy', 'varchar(16)', (c) =>
+        c.notNull().defaultTo('downgrade'),
+      )
       .execute();
   },
 };

@@ -53,10 +53,15 @@ export function HomePage() {
           {created ? (
             <div className="stack">
               <p>
-                Meeting id <strong data-testid="created-meeting-id">{formatMeetingId(created.meetingId)}</strong>
+                Meeting id{' '}
+                <strong data-testid="created-meeting-id">
+                  {formatMeetingId(created.meetingId)}
+                </strong>
                 {created.requiresPasscode ? ' (passcode required)' : ''}
               </p>
-              <p className="invite-link" data-testid="invite-link">{created.joinUrl}</p>
+              <p className="invite-link" data-testid="invite-link">
+                {created.joinUrl}
+              </p>
               <div className="row">
                 <CopyInviteButton url={created.joinUrl} />
                 <button className="button" onClick={() => void navigate(`/m/${created.meetingId}`)}>
@@ -80,7 +85,11 @@ export function HomePage() {
               <button className="button" type="submit" disabled={busy}>
                 {busy ? 'Creating…' : 'Create meeting'}
               </button>
-              {error && <p role="alert" className="error">{error}</p>}
+              {error && (
+                <p role="alert" className="error">
+                  {error}
+                </p>
+              )}
             </form>
           )}
         </section>
@@ -96,8 +105,14 @@ export function HomePage() {
                 placeholder="123 4567 8901"
               />
             </label>
-            <button className="button" type="submit">Join</button>
-            {joinError && <p role="alert" className="error">{joinError}</p>}
+            <button className="button" type="submit">
+              Join
+            </button>
+            {joinError && (
+              <p role="alert" className="error">
+                {joinError}
+              </p>
+            )}
           </form>
         </section>
       </div>

@@ -6,7 +6,11 @@ export interface BreakoutsPanelProps {
   participants: Participant[];
   /** Why breakout rooms cannot be used right now (E2EE on). */
   disabledReason: string | undefined;
-  onOpen: (req: { rooms: { name: string }[]; assignments: Record<string, number>; durationMinutes: number | null }) => void;
+  onOpen: (req: {
+    rooms: { name: string }[];
+    assignments: Record<string, number>;
+    durationMinutes: number | null;
+  }) => void;
   onMove: (id: ParticipantId, roomIndex: number | null) => void;
   onBroadcast: (text: string) => void;
   onClose: (countdownSeconds: number) => void;
@@ -27,15 +31,29 @@ export function BreakoutsPanel(props: BreakoutsPanelProps) {
     <aside className="panel" aria-label="Breakout rooms">
       <header className="panel-header">
         <h2>Breakout rooms</h2>
-        <button className="icon-button" aria-label="Close breakout rooms panel" onClick={props.onDismiss}>×</button>
+        <button
+          className="icon-button"
+          aria-label="Close breakout rooms panel"
+          onClick={props.onDismiss}
+        >
+          ×
+        </button>
       </header>
       {props.disabledReason ? (
-        <p className="warning" role="note">{props.disabledReason}</p>
+        <p className="warning" role="note">
+          {props.disabledReason}
+        </p>
       ) : !open ? (
         <div className="stack">
           <label>
             Number of rooms
-            <input type="number" min={1} max={20} value={count} onChange={(e) => setCount(Math.max(1, Math.min(20, Number(e.target.value) || 1)))} />
+            <input
+              type="number"
+              min={1}
+              max={20}
+              value={count}
+              onChange={(e) => setCount(Math.max(1, Math.min(20, Number(e.target.value) || 1)))}
+            />
           </label>
           <button
             className="button small secondary"
@@ -53,9 +71,13 @@ export function BreakoutsPanel(props: BreakoutsPanelProps) {
                     value={plan[p.id] ?? ''}
                     onChange={(e) => setPlan({ ...plan, [p.id]: Number(e.target.value) })}
                   >
-                    <option value="" disabled>Choose a room</option>
+                    <option value="" disabled>
+                      Choose a room
+                    </option>
                     {rooms.map((r, i) => (
-                      <option key={r.name} value={i}>{r.name}</option>
+                      <option key={r.name} value={i}>
+                        {r.name}
+                      </option>
                     ))}
                   </select>
                 </label>
@@ -64,12 +86,24 @@ export function BreakoutsPanel(props: BreakoutsPanelProps) {
           </ul>
           <label>
             Close automatically after (minutes, optional)
-            <input type="number" min={1} max={240} value={minutes} onChange={(e) => setMinutes(e.target.value)} />
+            <input
+              type="number"
+              min={1}
+              max={240}
+              value={minutes}
+              onChange={(e) => setMinutes(e.target.value)}
+            />
           </label>
           <button
             className="button"
             disabled={guests.length === 0}
-            onClick={() => props.onOpen({ rooms, assignments: plan, durationMinutes: minutes ? Number(minutes) : null })}
+            onClick={() =>
+              props.onOpen({
+                rooms,
+                assignments: plan,
+                durationMinutes: minutes ? Number(minutes) : null,
+              })
+            }
           >
             Open breakout rooms
           </button>
@@ -77,7 +111,11 @@ export function BreakoutsPanel(props: BreakoutsPanelProps) {
         </div>
       ) : (
         <div className="stack">
-          {props.state.status === 'closing' && <p className="warning" role="status">Closing: everyone returns shortly.</p>}
+          {props.state.status === 'closing' && (
+            <p className="warning" role="status">
+              Closing: everyone returns shortly.
+            </p>
+          )}
           {props.state.rooms.map((r, i) => (
             <section key={r.id} aria-label={r.name}>
               <h3>{r.name}</h3>
@@ -87,7 +125,15 @@ export function BreakoutsPanel(props: BreakoutsPanelProps) {
                   .map((p) => (
                     <li key={p.id}>
                       {p.displayName}
-                      <button className="button small secondary" onClick={() => props.onMove(p.id, i === 0 ? (props.state.rooms.length > 1 ? 1 : null) : 0)}>
+                      <button
+                        className="button small secondary"
+                        onClick={() =>
+                          props.onMove(
+                            p.id,
+                            i === 0 ? (props.state.rooms.length > 1 ? 1 : null) : 0,
+                          )
+                        }
+                      >
                         Move
                       </button>
                     </li>
@@ -99,10 +145,21 @@ export function BreakoutsPanel(props: BreakoutsPanelProps) {
             Message to all rooms
             <input value={message} maxLength={500} onChange={(e) => setMessage(e.target.value)} />
           </label>
-          <button className="button small secondary" disabled={!message.trim()} onClick={() => { props.onBroadcast(message); setMessage(''); }}>
+          <button
+            className="button small secondary"
+            disabled={!message.trim()}
+            onClick={() => {
+              props.onBroadcast(message);
+              setMessage('');
+            }}
+          >
             Send to all rooms
           </button>
-          <button className="button danger" disabled={props.state.status !== 'open'} onClick={() => props.onClose(10)}>
+          <button
+            className="button danger"
+            disabled={props.state.status !== 'open'}
+            onClick={() => props.onClose(10)}
+          >
             Close all rooms (10 s countdown)
           </button>
         </div>

@@ -40,7 +40,8 @@ export function ChatPanel(props: ChatPanelProps) {
   const [to, setTo] = useState<string>('everyone');
   const [error, setError] = useState<string>();
   const list = useRef<HTMLOListElement>(null);
-  const nameOf = (id: ParticipantId | null) => props.participants.find((p) => p.id === id)?.displayName ?? 'someone who left';
+  const nameOf = (id: ParticipantId | null) =>
+    props.participants.find((p) => p.id === id)?.displayName ?? 'someone who left';
 
   useEffect(() => {
     list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
@@ -63,7 +64,9 @@ export function ChatPanel(props: ChatPanelProps) {
     <aside className="panel chat" aria-label="Chat">
       <header className="panel-header">
         <h2>Chat</h2>
-        <button className="icon-button" aria-label="Close chat" onClick={props.onClose}>×</button>
+        <button className="icon-button" aria-label="Close chat" onClick={props.onClose}>
+          ×
+        </button>
       </header>
       {props.isHost && !props.disabledReason && (
         <label>
@@ -89,9 +92,13 @@ export function ChatPanel(props: ChatPanelProps) {
         ))}
       </ol>
       {props.disabledReason ? (
-        <p className="warning" role="note">{props.disabledReason}</p>
+        <p className="warning" role="note">
+          {props.disabledReason}
+        </p>
       ) : !canWrite ? (
-        <p className="warning" role="note">The host has turned chat off.</p>
+        <p className="warning" role="note">
+          The host has turned chat off.
+        </p>
       ) : (
         <form onSubmit={(e) => void send(e)} className="stack">
           <label>
@@ -109,7 +116,11 @@ export function ChatPanel(props: ChatPanelProps) {
           </label>
           <label>
             Message
-            <textarea value={text} onChange={(e) => setText(e.target.value)} maxLength={MAX_CHAT_TEXT} rows={2}
+            <textarea
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              maxLength={MAX_CHAT_TEXT}
+              rows={2}
               onKeyDown={(e) => {
                 if (e.key === 'Enter' && !e.shiftKey) {
                   e.preventDefault();
@@ -118,8 +129,14 @@ export function ChatPanel(props: ChatPanelProps) {
               }}
             />
           </label>
-          <button className="button" type="submit">Send</button>
-          {error && <p role="alert" className="error">{error}</p>}
+          <button className="button" type="submit">
+            Send
+          </button>
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
         </form>
       )}
     </aside>

@@ -12,8 +12,17 @@ export function CopyInviteButton(props: { url: string }) {
     setTimeout(() => setCopied('idle'), 2500);
   }
   return (
-    <button className="button secondary" type="button" onClick={() => void copy()} aria-live="polite">
-      {copied === 'copied' ? 'Link copied' : copied === 'failed' ? `Copy failed: ${props.url}` : 'Copy invite link'}
+    <button
+      className="button secondary"
+      type="button"
+      onClick={() => void copy()}
+      aria-live="polite"
+    >
+      {copied === 'copied'
+        ? 'Link copied'
+        : copied === 'failed'
+          ? `Copy failed: ${props.url}`
+          : 'Copy invite link'}
     </button>
   );
 }

@@ -11,12 +11,18 @@ import { MeetingRoom } from './MeetingRoom';
 import { PreJoin } from './PreJoin';
 import { useLocalMedia } from './useLocalMedia';
 
-type Lookup = { status: 'loading' } | { status: 'ok'; info: MeetingInfo } | { status: 'error'; error: ConclaveError };
+type Lookup =
+  | { status: 'loading' }
+  | { status: 'ok'; info: MeetingInfo }
+  | { status: 'error'; error: ConclaveError };
 
 export function MeetingPage() {
   const params = useParams();
   const meetingId = parseMeetingId(params.meetingId ?? '');
-  if (!meetingId) return <ErrorScreen title="Meeting not found" message="This link does not point to a meeting." />;
+  if (!meetingId)
+    return (
+      <ErrorScreen title="Meeting not found" message="This link does not point to a meeting." />
+    );
   return <MeetingFlow meetingId={meetingId} />;
 }
 
@@ -32,30 +38,56 @@ function MeetingFlow({ meetingId }: { meetingId: MeetingId }) {
     api.meetingInfo(meetingId).then(
       (info) => setLookup({ status: 'ok', info }),
       (error: unknown) =>
-        setLookup({ status: 'error', error: error instanceof ConclaveError ? error : new ConclaveError('INTERNAL') }),
+        setLookup({
+          status: 'error',
+          error: error instanceof ConclaveError ? error : new ConclaveError('INTERNAL'),
+        }),
     );
   }, [meetingId]);
 
   useEffect(() => () => void store.leave(), [store]);
 
-  if (lookup.status === 'loading') return <main className="screen center" aria-busy="true"><p>Looking up the meeting…</p></main>;
+  if (lookup.status === 'loading')
+    return (
+      <main className="screen center" aria-busy="true">
+        <p>Looking up the meeting…</p>
+      </main>
+    );
   if (lookup.status === 'error') {
     if (lookup.error.code === 'MEETING_NOT_FOUND')
-      return <ErrorScreen title="Meeting not found" message={`There is no meeting with the id ${meetingId}. Check the link or ask the host for a new one.`} />;
+      return (
+        <ErrorScreen
+          title="Meeting not found"
+          message={`There is no meeting with the id ${meetingId}. Check the link or ask the host for a new one.`}
+        />
+      );
     return <ErrorScreen title="Cannot open this meeting" message={lookup.error.message} />;
   }
   if (lookup.info.status === 'ended' || snapshot.connection.status === 'ended')
-    return <ErrorScreen title="This meeting has ended" message="The host ended the meeting for everyone." />;
+    return (
+      <ErrorScreen
+        title="This meeting has ended"
+        message="The host ended the meeting for everyone."
+      />
+    );
   if (snapshot.connection.status === 'removed')
-    return <ErrorScreen title="You were removed from the meeting" message="The host removed you from this meeting." />;
+    return (
+      <ErrorScreen
+        title="You were removed from the meeting"
+        message="The host removed you from this meeting."
+      />
+    );
   if (snapshot.connection.status === 'left')
     return (
       <ErrorScreen title="You left the meeting" message="Thanks for joining.">
-        <button className="button" onClick={() => location.reload()}>Rejoin</button>
+        <button className="button" onClick={() => location.reload()}>
+          Rejoin
+        </button>
       </ErrorScreen>
     );
 
-  const inMeeting = snapshot.connection.status !== 'idle' && snapshot.connection.status !== 'connecting';
+  const inMeeting =
+    snapshot.connection.status !== 'idle' && snapshot.connection.status !== 'connecting';
   if (!inMeeting) {
     return (
       <PreJoin

@@ -24,7 +24,9 @@ export interface MeetingRoomProps {
 }
 
 export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomProps) {
-  const [panel, setPanelState] = useState<'none' | 'participants' | 'security' | 'chat' | 'whiteboard' | 'breakouts'>('none');
+  const [panel, setPanelState] = useState<
+    'none' | 'participants' | 'security' | 'chat' | 'whiteboard' | 'breakouts'
+  >('none');
   const setPanel = (next: typeof panel) => {
     setPanelState(next);
     store.setChatOpen(next === 'chat');
@@ -33,7 +35,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   const room = store.room;
   const isHost = snapshot.role === 'host';
   const speaker = useActiveSpeaker(room, snapshot.remoteTracks);
-  const myBreakoutId = snapshot.selfId ? snapshot.breakouts.assignments[snapshot.selfId] : undefined;
+  const myBreakoutId = snapshot.selfId
+    ? snapshot.breakouts.assignments[snapshot.selfId]
+    : undefined;
   const myBreakout = snapshot.breakouts.rooms.find((r) => r.id === myBreakoutId);
   // Only the people in this room are shown (the main room is the participants in no room).
   const inMyRoom = (id: string) => snapshot.breakouts.assignments[id] === myBreakoutId;
@@ -42,13 +46,19 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   const inviteUrl = `${location.origin}/m/${meetingId}`;
   // Someone else's screen is shown large, with the speakers beside it.
   const sharedScreen = snapshot.remoteTracks.find(
-    (t) => t.source === 'screen' && t.kind === 'video' && snapshot.participants.some((p) => p.id === t.participantId && p.sharing),
+    (t) =>
+      t.source === 'screen' &&
+      t.kind === 'video' &&
+      snapshot.participants.some((p) => p.id === t.participantId && p.sharing),
   );
-  const sharedScreenOwner = snapshot.participants.find((p) => p.id === sharedScreen?.participantId)?.displayName ?? 'Someone';
+  const sharedScreenOwner =
+    snapshot.participants.find((p) => p.id === sharedScreen?.participantId)?.displayName ??
+    'Someone';
   // The shield shows what this device does, not what the server says (DESIGN.md §4.3).
   const e2eeOn = Boolean(snapshot.e2ee?.local?.inGroup && snapshot.e2ee.local.encrypting);
   // Server-processed features are off while E2EE is on (DESIGN.md §4.1 rule 4).
-  const e2eeBlocks = snapshot.e2ee?.meeting.status !== undefined && snapshot.e2ee.meeting.status !== 'off';
+  const e2eeBlocks =
+    snapshot.e2ee?.meeting.status !== undefined && snapshot.e2ee.meeting.status !== 'off';
   const E2EE_REASON = 'Not available with end-to-end encryption.';
 
   // The breakout countdown ticks every second while rooms are closing.
@@ -77,7 +87,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
 
   const notify = useCallback((text: string) => store.notify(text), [store]);
   const act = (fn: () => Promise<unknown>) => {
-    fn().catch((err: unknown) => store.notify(err instanceof Error ? err.message : 'That did not work.'));
+    fn().catch((err: unknown) =>
+      store.notify(err instanceof Error ? err.message : 'That did not work.'),
+    );
   };
 
   return (
@@ -95,15 +107,37 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
       </header>
       <div className="banners">
         {snapshot.banners.map((b) => (
-          <div key={b.id} className={`banner ${b.tone}`} role={b.tone === 'warning' ? 'alert' : 'status'} data-testid="e2ee-banner">
-            {b.text} <button className="button small secondary" onClick={() => store.dismissBanner(b.id)} aria-label="Dismiss">OK</button>
+          <div
+            key={b.id}
+            className={`banner ${b.tone}`}
+            role={b.tone === 'warning' ? 'alert' : 'status'}
+            data-testid="e2ee-banner"
+          >
+            {b.text}{' '}
+            <button
+              className="button small secondary"
+              onClick={() => store.dismissBanner(b.id)}
+              aria-label="Dismiss"
+            >
+              OK
+            </button>
           </div>
         ))}
         {isHost && snapshot.reenableOffer && (
           <div className="banner info" role="status">
             {snapshot.reenableOffer} left. Turn end-to-end encryption back on?{' '}
-            <button className="button small" onClick={() => { store.clearReenableOffer(); act(() => room!.e2ee.enable()); }}>Turn on</button>{' '}
-            <button className="button small secondary" onClick={() => store.clearReenableOffer()}>Not now</button>
+            <button
+              className="button small"
+              onClick={() => {
+                store.clearReenableOffer();
+                act(() => room!.e2ee.enable());
+              }}
+            >
+              Turn on
+            </button>{' '}
+            <button className="button small secondary" onClick={() => store.clearReenableOffer()}>
+              Not now
+            </button>
           </div>
         )}
       </div>
@@ -116,12 +150,16 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             : snapshot.breakouts.endsAt
               ? ` Rooms close at ${new Date(snapshot.breakouts.endsAt).toLocaleTimeString()}.`
               : ''}{' '}
-          <button className="button small secondary" onClick={() => act(() => room!.askForHelp())}>Ask for help</button>
+          <button className="button small secondary" onClick={() => act(() => room!.askForHelp())}>
+            Ask for help
+          </button>
         </div>
       )}
       <div className="notices" aria-live="polite">
         {snapshot.notices.map((n) => (
-          <div key={n.id} className="notice" role="status">{n.text}</div>
+          <div key={n.id} className="notice" role="status">
+            {n.text}
+          </div>
         ))}
       </div>
       <div className={`stage${sharedScreen || snapshot.screen ? ' sharing' : ''}`}>
@@ -129,11 +167,18 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           <section className="screen-stage" aria-label="Shared screen">
             {sharedScreen ? (
               <>
-                <VideoView track={sharedScreen.track} muted label={`Screen shared by ${sharedScreenOwner}`} testId="shared-screen" />
+                <VideoView
+                  track={sharedScreen.track}
+                  muted
+                  label={`Screen shared by ${sharedScreenOwner}`}
+                  testId="shared-screen"
+                />
                 <p className="screen-caption">{sharedScreenOwner} is sharing their screen</p>
               </>
             ) : (
-              <p className="screen-caption" data-testid="own-share-notice">You are sharing your screen.</p>
+              <p className="screen-caption" data-testid="own-share-notice">
+                You are sharing your screen.
+              </p>
             )}
           </section>
         )}
@@ -141,8 +186,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           <section className="held card" role="alert" aria-labelledby="held-title">
             <h2 id="held-title">Waiting to be let in</h2>
             <p>
-              This meeting is end-to-end encrypted and your browser cannot take part in end-to-end encryption. You will
-              see and hear the others once the host turns end-to-end encryption off or lets you in.
+              This meeting is end-to-end encrypted and your browser cannot take part in end-to-end
+              encryption. You will see and hear the others once the host turns end-to-end encryption
+              off or lets you in.
             </p>
           </section>
         )}
@@ -160,7 +206,10 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
               key={p.id}
               participantId={p.id}
               name={p.displayName}
-              video={snapshot.remoteTracks.find((t) => t.participantId === p.id && t.source === 'camera')?.track ?? null}
+              video={
+                snapshot.remoteTracks.find((t) => t.participantId === p.id && t.source === 'camera')
+                  ?.track ?? null
+              }
               audioMuted={p.audioMuted}
               videoMuted={p.videoMuted}
               speaking={speaker === p.id}
@@ -215,7 +264,13 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             onClose={() => setPanel('none')}
           />
         )}
-        {panel === 'security' && <SecurityPanel e2ee={snapshot.e2ee} participants={snapshot.participants} onClose={() => setPanel('none')} />}
+        {panel === 'security' && (
+          <SecurityPanel
+            e2ee={snapshot.e2ee}
+            participants={snapshot.participants}
+            onClose={() => setPanel('none')}
+          />
+        )}
       </div>
       {snapshot.remoteTracks
         .filter((t) => t.kind === 'audio')
@@ -250,7 +305,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         <button
           className={`tool${snapshot.screen ? ' on' : ''}`}
           aria-pressed={Boolean(snapshot.screen)}
-          onClick={() => act(() => (snapshot.screen ? room!.stopScreenShare() : store.startScreenShare()))}
+          onClick={() =>
+            act(() => (snapshot.screen ? room!.stopScreenShare() : store.startScreenShare()))
+          }
         >
           {snapshot.screen ? 'Stop sharing' : 'Share screen'}
         </button>
@@ -283,7 +340,10 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         <CopyInviteButton url={inviteUrl} />
         <MoreMenu
           items={[
-            e2eeMenuItem(snapshot, { enable: () => act(() => room!.e2ee.enable()), disable: () => act(() => room!.e2ee.disable()) }),
+            e2eeMenuItem(snapshot, {
+              enable: () => act(() => room!.e2ee.enable()),
+              disable: () => act(() => room!.e2ee.disable()),
+            }),
             { label: 'Security', onSelect: () => setPanel('security') },
           ]}
         />

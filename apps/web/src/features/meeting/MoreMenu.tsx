@@ -15,7 +15,10 @@ export function MoreMenu({ items }: { items: MoreMenuItem[] }) {
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent | KeyboardEvent) => {
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !ref.current?.contains(e.target as Node)) setOpen(false);
+      if (
+        e instanceof KeyboardEvent ? e.key === 'Escape' : !ref.current?.contains(e.target as Node)
+      )
+        setOpen(false);
     };
     document.addEventListener('mousedown', close);
     document.addEventListener('keydown', close);
@@ -26,7 +29,12 @@ export function MoreMenu({ items }: { items: MoreMenuItem[] }) {
   }, [open]);
   return (
     <div className="menu-wrap" ref={ref}>
-      <button className="tool" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen(!open)}>
+      <button
+        className="tool"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
         More
       </button>
       {open && (

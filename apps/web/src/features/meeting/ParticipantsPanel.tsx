@@ -16,7 +16,9 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
     <aside className="panel" aria-label="Participants">
       <header className="panel-header">
         <h2>Participants ({props.participants.length})</h2>
-        <button className="icon-button" aria-label="Close participants" onClick={props.onClose}>×</button>
+        <button className="icon-button" aria-label="Close participants" onClick={props.onClose}>
+          ×
+        </button>
       </header>
       <ul className="participant-list">
         {props.participants.map((p) => (
@@ -30,25 +32,46 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
               {p.held ? ` · waiting (${p.clientLabel} cannot do end-to-end encryption)` : ''}
             </span>
             <span className="indicators">
-              <span aria-label={p.audioMuted ? 'Microphone muted' : 'Microphone on'}>{p.audioMuted ? '🔇' : '🎤'}</span>
-              <span aria-label={p.videoMuted ? 'Camera off' : 'Camera on'}>{p.videoMuted ? '🚫' : '📷'}</span>
+              <span aria-label={p.audioMuted ? 'Microphone muted' : 'Microphone on'}>
+                {p.audioMuted ? '🔇' : '🎤'}
+              </span>
+              <span aria-label={p.videoMuted ? 'Camera off' : 'Camera on'}>
+                {p.videoMuted ? '🚫' : '📷'}
+              </span>
             </span>
             {props.isHost && p.id !== props.selfId && (
               <span className="actions">
-                <button className="button small secondary" disabled={p.audioMuted} onClick={() => props.onMute(p.id)} aria-label={`Mute ${p.displayName}`}>
+                <button
+                  className="button small secondary"
+                  disabled={p.audioMuted}
+                  onClick={() => props.onMute(p.id)}
+                  aria-label={`Mute ${p.displayName}`}
+                >
                   Mute
                 </button>
                 {p.held && (
-                  <button className="button small" onClick={() => props.onAdmitHeld(p.id)} aria-label={`Let ${p.displayName} in (turns off end-to-end encryption)`}>
+                  <button
+                    className="button small"
+                    onClick={() => props.onAdmitHeld(p.id)}
+                    aria-label={`Let ${p.displayName} in (turns off end-to-end encryption)`}
+                  >
                     Let in
                   </button>
                 )}
                 {p.sharing && (
-                  <button className="button small secondary" onClick={() => props.onStopShare(p.id)} aria-label={`Stop ${p.displayName}'s screen share`}>
+                  <button
+                    className="button small secondary"
+                    onClick={() => props.onStopShare(p.id)}
+                    aria-label={`Stop ${p.displayName}'s screen share`}
+                  >
                     Stop share
                   </button>
                 )}
-                <button className="button small danger" onClick={() => props.onRemove(p.id)} aria-label={`Remove ${p.displayName}`}>
+                <button
+                  className="button small danger"
+                  onClick={() => props.onRemove(p.id)}
+                  aria-label={`Remove ${p.displayName}`}
+                >
                   Remove
                 </button>
               </span>

@@ -60,13 +60,27 @@ export function PreJoin({ meetingId, requiresPasscode, media, busy, error, onJoi
         <form onSubmit={submit} className="stack">
           <label>
             Your name
-            <input value={name} onChange={(e) => setName(e.target.value)} maxLength={64} autoFocus />
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={64}
+              autoFocus
+            />
           </label>
-          {nameError && <p role="alert" className="error">{nameError}</p>}
+          {nameError && (
+            <p role="alert" className="error">
+              {nameError}
+            </p>
+          )}
           {requiresPasscode && (
             <label>
               Passcode
-              <input value={passcode} onChange={(e) => setPasscode(e.target.value)} maxLength={64} autoComplete="off" />
+              <input
+                value={passcode}
+                onChange={(e) => setPasscode(e.target.value)}
+                maxLength={64}
+                autoComplete="off"
+              />
             </label>
           )}
           <div className="row">
@@ -92,9 +106,14 @@ export function PreJoin({ meetingId, requiresPasscode, media, busy, error, onJoi
           {mics.length > 0 && (
             <label>
               Microphone
-              <select value={media.micDeviceId ?? ''} onChange={(e) => void media.chooseMicrophone(e.target.value)}>
+              <select
+                value={media.micDeviceId ?? ''}
+                onChange={(e) => void media.chooseMicrophone(e.target.value)}
+              >
                 {mics.map((d, i) => (
-                  <option key={d.deviceId || i} value={d.deviceId}>{d.label || `Microphone ${i + 1}`}</option>
+                  <option key={d.deviceId || i} value={d.deviceId}>
+                    {d.label || `Microphone ${i + 1}`}
+                  </option>
                 ))}
               </select>
             </label>
@@ -102,9 +121,14 @@ export function PreJoin({ meetingId, requiresPasscode, media, busy, error, onJoi
           {cams.length > 0 && (
             <label>
               Camera
-              <select value={media.camDeviceId ?? ''} onChange={(e) => void media.chooseCamera(e.target.value)}>
+              <select
+                value={media.camDeviceId ?? ''}
+                onChange={(e) => void media.chooseCamera(e.target.value)}
+              >
                 {cams.map((d, i) => (
-                  <option key={d.deviceId || i} value={d.deviceId}>{d.label || `Camera ${i + 1}`}</option>
+                  <option key={d.deviceId || i} value={d.deviceId}>
+                    {d.label || `Camera ${i + 1}`}
+                  </option>
                 ))}
               </select>
             </label>
@@ -112,7 +136,11 @@ export function PreJoin({ meetingId, requiresPasscode, media, busy, error, onJoi
           <button className="button" type="submit" disabled={busy}>
             {busy ? 'Joining…' : 'Join now'}
           </button>
-          {error && <p role="alert" className="error">{error}</p>}
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
         </form>
       </section>
     </main>

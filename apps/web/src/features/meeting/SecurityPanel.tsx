@@ -2,7 +2,15 @@ import type { E2eeView } from '@conclave/client';
 import type { Participant } from '@conclave/protocol';
 
 /** What protects this meeting right now, stated plainly (DESIGN.md §4.1 rules 1 and 7). */
-export function SecurityPanel({ e2ee, participants, onClose }: { e2ee: E2eeView | undefined; participants: Participant[]; onClose: () => void }) {
+export function SecurityPanel({
+  e2ee,
+  participants,
+  onClose,
+}: {
+  e2ee: E2eeView | undefined;
+  participants: Participant[];
+  onClose: () => void;
+}) {
   const tls = location.protocol === 'https:';
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname);
   const on = Boolean(e2ee?.local?.inGroup && e2ee.local.encrypting);
@@ -10,7 +18,9 @@ export function SecurityPanel({ e2ee, participants, onClose }: { e2ee: E2eeView 
     <aside className="panel" aria-label="Security">
       <header className="panel-header">
         <h2>Security</h2>
-        <button className="icon-button" aria-label="Close security" onClick={onClose}>×</button>
+        <button className="icon-button" aria-label="Close security" onClick={onClose}>
+          ×
+        </button>
       </header>
       <dl className="facts">
         <dt>Audio and video</dt>
@@ -41,14 +51,21 @@ export function SecurityPanel({ e2ee, participants, onClose }: { e2ee: E2eeView 
       {on && e2ee?.local && (
         <>
           <h3>Security code</h3>
-          <p className="security-code" data-testid="security-code" aria-label="Security code">{e2ee.local.securityCode}</p>
-          <p className="muted">Everyone in the meeting sees the same code. Compare it aloud; it changes when someone joins or leaves.</p>
+          <p className="security-code" data-testid="security-code" aria-label="Security code">
+            {e2ee.local.securityCode}
+          </p>
+          <p className="muted">
+            Everyone in the meeting sees the same code. Compare it aloud; it changes when someone
+            joins or leaves.
+          </p>
           <h3>Devices that hold the key ({e2ee.local.roster.length})</h3>
           <ul className="roster" data-testid="key-roster">
             {e2ee.local.roster.map((m) => (
               <li key={m.deviceId}>
                 {m.displayName}
-                {participants.some((p) => p.id === m.userId) ? '' : ' — not in the participant list'}
+                {participants.some((p) => p.id === m.userId)
+                  ? ''
+                  : ' — not in the participant list'}
               </li>
             ))}
           </ul>

@@ -29,14 +29,30 @@ export function Tile(props: TileProps) {
       aria-label={props.name}
     >
       {showVideo ? (
-        <VideoView track={props.video!} muted mirror={props.mirror} label={`Video of ${props.name}`} testId="tile-video" />
+        <VideoView
+          track={props.video!}
+          muted
+          mirror={props.mirror}
+          label={`Video of ${props.name}`}
+          testId="tile-video"
+        />
       ) : (
-        <div className="avatar" aria-hidden="true">{initials}</div>
+        <div className="avatar" aria-hidden="true">
+          {initials}
+        </div>
       )}
       <figcaption>
         <span className="tile-name">{props.name}</span>
-        {props.audioMuted && <span className="badge" aria-label="Microphone muted" title="Microphone muted">🔇</span>}
-        {props.videoMuted && <span className="badge" aria-label="Camera off" title="Camera off">🚫</span>}
+        {props.audioMuted && (
+          <span className="badge" aria-label="Microphone muted" title="Microphone muted">
+            🔇
+          </span>
+        )}
+        {props.videoMuted && (
+          <span className="badge" aria-label="Camera off" title="Camera off">
+            🚫
+          </span>
+        )}
         {props.reconnecting && <span className="badge">Reconnecting…</span>}
       </figcaption>
     </figure>

@@ -1,7 +1,13 @@
 import { useEffect, useRef } from 'react';
 
 /** A <video> bound to one track. */
-export function VideoView(props: { track: MediaStreamTrack; muted?: boolean; mirror?: boolean; label: string; testId?: string }) {
+export function VideoView(props: {
+  track: MediaStreamTrack;
+  muted?: boolean;
+  mirror?: boolean;
+  label: string;
+  testId?: string;
+}) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const el = ref.current;

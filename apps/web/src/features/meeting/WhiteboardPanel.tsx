@@ -21,7 +21,15 @@ function draw(ctx: CanvasRenderingContext2D, e: WhiteboardElement): void {
     ctx.strokeRect((e.x ?? 0) * W, (e.y ?? 0) * H, (e.w ?? 0) * W, (e.h ?? 0) * H);
   } else if (e.kind === 'ellipse') {
     ctx.beginPath();
-    ctx.ellipse(((e.x ?? 0) + (e.w ?? 0) / 2) * W, ((e.y ?? 0) + (e.h ?? 0) / 2) * H, Math.abs((e.w ?? 0) / 2) * W, Math.abs((e.h ?? 0) / 2) * H, 0, 0, Math.PI * 2);
+    ctx.ellipse(
+      ((e.x ?? 0) + (e.w ?? 0) / 2) * W,
+      ((e.y ?? 0) + (e.h ?? 0) / 2) * H,
+      Math.abs((e.w ?? 0) / 2) * W,
+      Math.abs((e.h ?? 0) / 2) * H,
+      0,
+      0,
+      Math.PI * 2,
+    );
     ctx.stroke();
   } else if (e.kind === 'text' && e.text) {
     ctx.font = `${Math.max(16, e.width * 8)}px system-ui, sans-serif`;
@@ -33,7 +41,8 @@ function draw(ctx: CanvasRenderingContext2D, e: WhiteboardElement): void {
 function hits(e: WhiteboardElement, x: number, y: number): boolean {
   const r = 0.015;
   if (e.kind === 'stroke' && e.points) {
-    for (let i = 0; i < e.points.length; i += 2) if (Math.hypot(e.points[i]! - x, e.points[i + 1]! - y) < r) return true;
+    for (let i = 0; i < e.points.length; i += 2)
+      if (Math.hypot(e.points[i]! - x, e.points[i + 1]! - y) < r) return true;
     return false;
   }
   const x0 = Math.min(e.x ?? 0, (e.x ?? 0) + (e.w ?? 0.1));
@@ -53,7 +62,14 @@ export interface WhiteboardPanelProps {
   onClose: () => void;
 }
 
-export function WhiteboardPanel({ whiteboard, author, isHost, readOnlyReason, onError, onClose }: WhiteboardPanelProps) {
+export function WhiteboardPanel({
+  whiteboard,
+  author,
+  isHost,
+  readOnlyReason,
+  onError,
+  onClose,
+}: WhiteboardPanelProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [elements, setElements] = useState<WhiteboardElement[]>(whiteboard.elements);
   const [tool, setTool] = useState<Tool>('pen');
@@ -96,7 +112,17 @@ export function WhiteboardPanel({ whiteboard, author, isHost, readOnlyReason, on
       return;
     }
     if (tool === 'text') {
-      if (text.trim()) whiteboard.add({ id: id(), kind: 'text', color, width: 3, x: p.x, y: p.y, text: text.trim().slice(0, 200), author });
+      if (text.trim())
+        whiteboard.add({
+          id: id(),
+          kind: 'text',
+          color,
+          width: 3,
+          x: p.x,
+          y: p.y,
+          text: text.trim().slice(0, 200),
+          author,
+        });
       return;
     }
     ev.currentTarget.setPointerCapture(ev.pointerId);
@@ -137,21 +163,57 @@ export function WhiteboardPanel({ whiteboard, author, isHost, readOnlyReason, on
     <aside className="panel whiteboard" aria-label="Whiteboard">
       <header className="panel-header">
         <h2>Whiteboard</h2>
-        <button className="icon-button" aria-label="Close whiteboard" onClick={onClose}>×</button>
+        <button className="icon-button" aria-label="Close whiteboard" onClick={onClose}>
+          ×
+        </button>
       </header>
       {readOnlyReason ? (
-        <p className="warning" role="note">{readOnlyReason} The board is read-only.</p>
+        <p className="warning" role="note">
+          {readOnlyReason} The board is read-only.
+        </p>
       ) : (
         <div className="row" role="toolbar" aria-label="Whiteboard tools">
           {(['pen', 'rect', 'ellipse', 'text', 'eraser'] as const).map((t) => (
-            <button key={t} className={`button small ${tool === t ? '' : 'secondary'}`} aria-pressed={tool === t} onClick={() => setTool(t)}>
-              {{ pen: 'Pen', rect: 'Rectangle', ellipse: 'Ellipse', text: 'Text', eraser: 'Eraser' }[t]}
+            <button
+              key={t}
+              className={`button small ${tool === t ? '' : 'secondary'}`}
+              aria-pressed={tool === t}
+              onClick={() => setTool(t)}
+            >
+              {
+                {
+                  pen: 'Pen',
+                  rect: 'Rectangle',
+                  ellipse: 'Ellipse',
+                  text: 'Text',
+                  eraser: 'Eraser',
+                }[t]
+              }
             </button>
           ))}
-          <input aria-label="Colour" type="color" value={color} onChange={(e) => setColor(e.target.value)} />
-          {tool === 'text' && <input aria-label="Text to place" value={text} onChange={(e) => setText(e.target.value)} maxLength={200} placeholder="Type, then click the board" />}
-          <button className="button small secondary" onClick={() => whiteboard.undo()}>Undo</button>
-          {isHost && <button className="button small danger" onClick={() => whiteboard.clear()}>Clear</button>}
+          <input
+            aria-label="Colour"
+            type="color"
+            value={color}
+            onChange={(e) => setColor(e.target.value)}
+          />
+          {tool === 'text' && (
+            <input
+              aria-label="Text to place"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              maxLength={200}
+              placeholder="Type, then click the board"
+            />
+          )}
+          <button className="button small secondary" onClick={() => whiteboard.undo()}>
+            Undo
+          </button>
+          {isHost && (
+            <button className="button small danger" onClick={() => whiteboard.clear()}>
+              Clear
+            </button>
+          )}
         </div>
       )}
       <canvas
@@ -165,7 +227,9 @@ export function WhiteboardPanel({ whiteboard, author, isHost, readOnlyReason, on
         onPointerMove={move}
         onPointerUp={up}
       />
-      <button className="button small secondary" onClick={exportPng}>Export as PNG</button>
+      <button className="button small secondary" onClick={exportPng}>
+        Export as PNG
+      </button>
     </aside>
   );
 }

@@ -5,7 +5,10 @@ import type { MoreMenuItem } from './MoreMenu';
  * The More menu's E2EE item: always visible, disabled with the reason when it cannot be used
  * (DESIGN.md §4.1 rule 2): plan or admin, not the host, this browser, unsupported participants.
  */
-export function e2eeMenuItem(snapshot: MeetingSnapshot, actions: { enable: () => void; disable: () => void }): MoreMenuItem {
+export function e2eeMenuItem(
+  snapshot: MeetingSnapshot,
+  actions: { enable: () => void; disable: () => void },
+): MoreMenuItem {
   const e2ee = snapshot.e2ee;
   const meeting = e2ee?.meeting;
   const isHost = snapshot.role === 'host';
@@ -19,7 +22,8 @@ export function e2eeMenuItem(snapshot: MeetingSnapshot, actions: { enable: () =>
   }
   const unsupported = snapshot.participants.filter((p) => !p.e2eeCapable);
   const reason = !meeting?.available
-    ? (meeting?.unavailableReason ?? 'End-to-end encryption is not available with your subscription. Check with your account admin.')
+    ? (meeting?.unavailableReason ??
+      'End-to-end encryption is not available with your subscription. Check with your account admin.')
     : !isHost
       ? 'Only the host can turn on end-to-end encryption.'
       : !e2ee?.capable

@@ -39,7 +39,10 @@ export function useLocalMedia(quality: VideoQuality): LocalMedia {
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [micDeviceId, setMicDeviceId] = useState<string>();
   const [camDeviceId, setCamDeviceId] = useState<string>();
-  const tracks = useRef<{ mic: MediaStreamTrack | null; cam: MediaStreamTrack | null }>({ mic: null, cam: null });
+  const tracks = useRef<{ mic: MediaStreamTrack | null; cam: MediaStreamTrack | null }>({
+    mic: null,
+    cam: null,
+  });
 
   const refreshDevices = useCallback(async () => {
     try {
@@ -53,7 +56,10 @@ export function useLocalMedia(quality: VideoQuality): LocalMedia {
     async (deviceId?: string) => {
       try {
         const stream = await navigator.mediaDevices.getUserMedia({
-          video: { ...VIDEO_CONSTRAINTS[quality], ...(deviceId ? { deviceId: { exact: deviceId } } : {}) },
+          video: {
+            ...VIDEO_CONSTRAINTS[quality],
+            ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+          },
         });
         const track = stream.getVideoTracks()[0] ?? null;
         tracks.current.cam?.stop();

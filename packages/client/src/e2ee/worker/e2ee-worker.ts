@@ -1,4 +1,3 @@
-
 // The E2EE worker (DESIGN.md §4.2): MLS state and frame keys live here and nowhere else. The main
 // thread sends public MLS messages in and gets public results out.
 import { createWebCryptoBackend } from '@conclave/e2ee';
@@ -30,7 +29,12 @@ function post(message: WorkerOutbound): void {
 }
 
 function postStatus(): void {
-  post({ kind: 'status', status: engine.status(), counters: { ...engine.counters }, lastDecryptError: engine.lastDecryptError });
+  post({
+    kind: 'status',
+    status: engine.status(),
+    counters: { ...engine.counters },
+    lastDecryptError: engine.lastDecryptError,
+  });
 }
 
 /** After every key change, ask senders for a keyframe so receivers can decode at once. */
@@ -53,7 +57,13 @@ scope.onmessage = (ev: MessageEvent) => {
         requestKeyFrames();
       }
     },
-    (err: unknown) => post({ kind: 'result', id: msg.id, ok: false, error: err instanceof Error ? `${err.name}: ${err.message}` : 'failed' }),
+    (err: unknown) =>
+      post({
+        kind: 'result',
+        id: msg.id,
+        ok: false,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : 'failed',
+      }),
   );
 };
 

@@ -20,9 +20,16 @@ export function pipeFrames(
     async transform(frame, controller) {
       const data = new Uint8Array(frame.data);
       const isKey = kind === 'video' && frame.type === 'key';
-      const out = op === 'encrypt' ? await engine.encryptFrame(data, kind, isKey) : await engine.decryptFrame(data, kind, isKey);
+      const out =
+        op === 'encrypt'
+          ? await engine.encryptFrame(data, kind, isKey)
+          : await engine.decryptFrame(data, kind, isKey);
       if (!out) return;
-      if (out !== data) frame.data = out.buffer.byteLength === out.byteLength ? (out.buffer as ArrayBuffer) : out.slice().buffer;
+      if (out !== data)
+        frame.data =
+          out.buffer.byteLength === out.byteLength
+            ? (out.buffer as ArrayBuffer)
+            : out.slice().buffer;
       controller.enqueue(frame);
     },
   });

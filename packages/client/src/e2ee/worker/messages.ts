@@ -34,13 +34,32 @@ export type WorkerInbound = WorkerRequest | AttachStreams;
 export type WorkerOutbound =
   | { kind: 'result'; id: number; ok: true; value: unknown }
   | { kind: 'result'; id: number; ok: false; error: string }
-  | { kind: 'status'; status: EngineStatus; counters: FrameCounters; lastDecryptError?: string | undefined }
+  | {
+      kind: 'status';
+      status: EngineStatus;
+      counters: FrameCounters;
+      lastDecryptError?: string | undefined;
+    }
   | { kind: 'keyFrameNeeded' };
 
-const requestKinds = new Set(['init', 'makeKeyPackage', 'createGroup', 'commit', 'processCommit', 'joinFromWelcome', 'sealControl', 'openControl', 'turnOff', 'status', 'expectEncryption', 'test.corruptReceiveKeys']);
+const requestKinds = new Set([
+  'init',
+  'makeKeyPackage',
+  'createGroup',
+  'commit',
+  'processCommit',
+  'joinFromWelcome',
+  'sealControl',
+  'openControl',
+  'turnOff',
+  'status',
+  'expectEncryption',
+  'test.corruptReceiveKeys',
+]);
 
 const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
-const isBytesArray = (v: unknown): v is Uint8Array[] => Array.isArray(v) && v.length <= 1000 && v.every(isBytes);
+const isBytesArray = (v: unknown): v is Uint8Array[] =>
+  Array.isArray(v) && v.length <= 1000 && v.every(isBytes);
 
 /** Validates a message arriving at the worker; undefined for anything malformed. */
 export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
@@ -54,18 +73,26 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
       m.writable instanceof WritableStream;
     return ok ? (m as unknown as AttachStreams) : undefined;
   }
-  if (typeof m.kind !== 'string' || !requestKinds.has(m.kind) || typeof m.id !== 'number') return undefined;
+  if (typeof m.kind !== 'string' || !requestKinds.has(m.kind) || typeof m.id !== 'number')
+    return undefined;
   switch (m.kind) {
     case 'init': {
       const i = m.identity as Record<string, unknown> | undefined;
-      return i && typeof i.userId === 'string' && typeof i.displayName === 'string' && typeof i.deviceId === 'string'
+      return i &&
+        typeof i.userId === 'string' &&
+        typeof i.displayName === 'string' &&
+        typeof i.deviceId === 'string'
         ? (m as unknown as WorkerRequest)
         : undefined;
     }
     case 'createGroup':
       return isBytesArray(m.keyPackages) ? (m as unknown as WorkerRequest) : undefined;
     case 'commit':
-      return isBytesArray(m.add) && Array.isArray(m.remove) && m.remove.every((r) => typeof r === 'string') ? (m as unknown as WorkerRequest) : undefined;
+      return isBytesArray(m.add) &&
+        Array.isArray(m.remove) &&
+        m.remove.every((r) => typeof r === 'string')
+        ? (m as unknown as WorkerRequest)
+        : undefined;
     case 'processCommit':
       return isBytes(m.commit) ? (m as unknown as WorkerRequest) : undefined;
     case 'joinFromWelcome':
@@ -75,7 +102,9 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
     case 'expectEncryption':
       return typeof m.on === 'boolean' ? (m as unknown as WorkerRequest) : undefined;
     case 'sealControl':
-      return typeof m.message === 'object' && m.message !== null ? (m as unknown as WorkerRequest) : undefined;
+      return typeof m.message === 'object' && m.message !== null
+        ? (m as unknown as WorkerRequest)
+        : undefined;
     default:
       return m as unknown as WorkerRequest;
   }
