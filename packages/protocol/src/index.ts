@@ -7,5 +7,6 @@ export * from './signaling/server-messages';
 export * from './signaling/codec';
 export * from './signaling/e2ee';
 export * from './signaling/chat';
+export * from './signaling/captions';
 export * from './signaling/whiteboard';
 export * from './signaling/breakouts';
