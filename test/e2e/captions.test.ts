@@ -90,7 +90,7 @@ describe('live captions in real browsers', () => {
       host.page.getByRole('button', { name: 'Download transcript' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^conclave-transcript-\d+\.txt$/);
-    const text = readFileSync((await download.path()), 'utf8');
+    const text = readFileSync(await download.path(), 'utf8');
     const lines = text.split('\n').filter((l) => l.startsWith('['));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines)
@@ -133,7 +133,7 @@ describe('live captions in real browsers', () => {
       host.page.waitForEvent('download'),
       host.page.getByRole('button', { name: 'Download transcript' }).click(),
     ]);
-    expect(readFileSync((await download.path()), 'utf8')).toContain('Sam Speaker:');
+    expect(readFileSync(await download.path(), 'utf8')).toContain('Sam Speaker:');
   });
 });
 
