@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig } from './config/config';
 import { createLogger } from './logger';
 import { dataFile, startServer } from './server';
-import { openSqlite } from './storage/sqlite/database';
+import { openDatabase } from './storage/open-database';
 import { SqlMeetingStore } from './storage/sql-meeting-store';
 
 async function main(): Promise<void> {
@@ -17,7 +17,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const db = await openSqlite(dataFile(config, 'conclave.sqlite'));
+  const { db, dialect } = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: dataFile(config, 'conclave.sqlite'),
+  });
+  logger.info({ dialect }, 'storage ready');
   const server = await startServer({ config, logger, db, meetingStore: new SqlMeetingStore(db) });
   logger.info({ url: server.url }, `Conclave is running at ${server.url}`);
 

@@ -44,6 +44,47 @@ export const ERRORS = {
   E2EE_BAD_STATE: { status: 409, message: 'End-to-end encryption is changing; try again.' },
   WHITEBOARD_FULL: { status: 413, message: 'The whiteboard is full. The host can clear it.' },
   CHAT_DISABLED: { status: 403, message: 'The host has turned chat off.' },
+  NOT_SIGNED_IN: { status: 401, message: 'Sign in first.' },
+  FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
+  CSRF_TOKEN_INVALID: {
+    status: 403,
+    message: 'The request is missing its CSRF token. Reload the page and try again.',
+  },
+  LOGIN_FAILED: { status: 401, message: 'The email address or password is wrong.' },
+  ACCOUNT_LOCKED: {
+    status: 429,
+    message: 'Too many failed sign-ins. Try again in a few minutes.',
+  },
+  TWO_FACTOR_REQUIRED: { status: 401, message: 'Enter the code from your authenticator app.' },
+  TWO_FACTOR_CODE_WRONG: { status: 401, message: 'The code is wrong or has expired.' },
+  TWO_FACTOR_ENROLLMENT_REQUIRED: {
+    status: 403,
+    message: 'Your account requires two-factor authentication. Set it up first.',
+  },
+  TWO_FACTOR_ALREADY_ENABLED: { status: 409, message: 'Two-factor authentication is already on.' },
+  TWO_FACTOR_NOT_ENABLED: { status: 409, message: 'Two-factor authentication is not on.' },
+  TWO_FACTOR_NOT_STARTED: {
+    status: 409,
+    message: 'Start setting up two-factor authentication first.',
+  },
+  TOKEN_INVALID: { status: 400, message: 'This link is not valid or has expired.' },
+  EMAIL_TAKEN: { status: 409, message: 'A user with this email address already exists.' },
+  USER_NOT_FOUND: { status: 404, message: 'There is no such user in your account.' },
+  LAST_OWNER: { status: 409, message: 'An account needs at least one active owner.' },
+  OWNER_ONLY: { status: 403, message: 'Only an owner can grant or remove the owner role.' },
+  CANNOT_CHANGE_SELF: {
+    status: 409,
+    message: 'You cannot change your own role or deactivate yourself.',
+  },
+  PLAN_EXCLUDES_E2EE: {
+    status: 409,
+    message: 'End-to-end encryption is not included in this plan.',
+  },
+  ACCOUNT_REQUIRES_PASSCODE: {
+    status: 400,
+    message: 'Your account requires a passcode for every meeting.',
+  },
+  NOT_MEETING_OWNER: { status: 403, message: 'Only the meeting owner can do this.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { status: number; message: string }>;

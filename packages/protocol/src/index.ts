@@ -9,3 +9,4 @@ export * from './signaling/e2ee';
 export * from './signaling/chat';
 export * from './signaling/whiteboard';
 export * from './signaling/breakouts';
+export * from './accounts';

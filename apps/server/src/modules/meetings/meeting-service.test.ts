@@ -17,6 +17,19 @@ class MemoryStore implements MeetingStore {
     const r = this.rows.get(id);
     if (r && !r.endedAt) r.endedAt = at;
   }
+  async listForUser() {
+    return [];
+  }
+  async openMeetingIdsOfAccount() {
+    return [];
+  }
+  cohostRows = new Map<string, string[]>();
+  async setCohosts(id: MeetingId, userIds: string[]) {
+    this.cohostRows.set(id, userIds);
+  }
+  async cohosts(id: MeetingId) {
+    return this.cohostRows.get(id) ?? [];
+  }
 }
 
 describe('MeetingService', () => {
