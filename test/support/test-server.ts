@@ -7,10 +7,12 @@ import { createLogger } from '../../apps/server/src/logger';
 import { startServer } from '../../apps/server/src/server';
 import type { RunningServer } from '../../apps/server/src/server';
 import { openSqlite } from '../../apps/server/src/storage/sqlite/database';
-import { SqlMeetingStore } from '../../apps/server/src/storage/sql-meeting-store';
+import { sqlStores } from '../../apps/server/src/storage/sql-stores';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
+  /** The server's own stores, for arranging accounts and reading what was written. */
+  stores: ReturnType<typeof sqlStores>;
   stop(): Promise<void>;
 }
 
@@ -28,10 +30,12 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
   } as ConfigInput);
   const logger = createLogger(config.logLevel);
   const db = await openSqlite(join(dataDir, 'conclave.sqlite'));
-  const server = await startServer({ config, logger, db, meetingStore: new SqlMeetingStore(db) });
+  const stores = sqlStores(db);
+  const server = await startServer({ config, logger, db, stores });
   return {
     ...server,
     dataDir,
+    stores,
     async stop() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config/config';
 import { createLogger } from './logger';
 import { dataFile, startServer } from './server';
 import { openDatabase } from './storage/open-database';
-import { SqlMeetingStore } from './storage/sql-meeting-store';
+import { sqlStores } from './storage/sql-stores';
 
 async function main(): Promise<void> {
   let config;
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     sqliteFile: dataFile(config, 'conclave.sqlite'),
   });
   logger.info({ dialect }, 'storage ready');
-  const server = await startServer({ config, logger, db, meetingStore: new SqlMeetingStore(db) });
+  const server = await startServer({ config, logger, db, stores: sqlStores(db) });
   logger.info({ url: server.url }, `Conclave is running at ${server.url}`);
 
   const shutdown = (signal: string) => {

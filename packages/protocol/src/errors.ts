@@ -50,6 +50,7 @@ export const ERRORS = {
     status: 403,
     message: 'The request is missing its CSRF token. Reload the page and try again.',
   },
+  PASSWORD_WRONG: { status: 403, message: 'The password is wrong.' },
   LOGIN_FAILED: { status: 401, message: 'The email address or password is wrong.' },
   ACCOUNT_LOCKED: {
     status: 429,

@@ -493,6 +493,15 @@ export class Room {
   }
 
   /** Closes the room; with a reason, tells everyone first (meeting ended, server shutdown). */
+  /**
+   * The account's plan or admin settings changed: E2EE availability and the unsupported-client
+   * policy follow at once; the delivery service tells everyone when the E2EE view changed.
+   */
+  updateSettings(settings: MeetingSettings): void {
+    if (this.#closed) return;
+    this.#e2ee.updateSettings(settings);
+  }
+
   close(notice?: 'meeting.ended'): void {
     if (this.#closed) return;
     this.#closed = true;
