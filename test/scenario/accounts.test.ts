@@ -155,9 +155,14 @@ describe('accounts: sign-in, invites, 2FA, reset, admin console', () => {
     expect(ok.body.recoveryCodes).toHaveLength(10);
     const c = new ApiClient(server.url);
     expect((await c.signIn(m.email, PASSWORD)).body.code).toBe('TWO_FACTOR_REQUIRED');
-    expect(
-      (await c.signIn(m.email, PASSWORD, { totpCode: totpCodeAt(secret, new Date()) })).status,
-    ).toBe(200);
+    // The code that confirmed enrolment is spent (RFC 6238 §5.2: accept a step once).
+    const replay = await c.signIn(m.email, PASSWORD, { totpCode: totpCodeAt(secret, new Date()) });
+    expect(replay.body.code).toBe('TWO_FACTOR_CODE_WRONG');
+    const next = totpCodeAt(secret, new Date(Date.now() + 30_000));
+    expect((await c.signIn(m.email, PASSWORD, { totpCode: next })).status).toBe(200);
+    expect((await c.signIn(m.email, PASSWORD, { totpCode: next })).body.code).toBe(
+      'TWO_FACTOR_CODE_WRONG',
+    );
     const recovery = ok.body.recoveryCodes[0] as string;
     const r1 = await new ApiClient(server.url).signIn(m.email, PASSWORD, {
       recoveryCode: recovery,
@@ -193,6 +198,24 @@ describe('accounts: sign-in, invites, 2FA, reset, admin console', () => {
       password: newPassword,
     });
     expect(reuse.body.code).toBe('TOKEN_INVALID');
+  });
+
+  it('changing the password ends the other sessions and keeps this one', async () => {
+    const m = await invite(owner);
+    const other = new ApiClient(server.url);
+    await other.signIn(m.email, PASSWORD);
+    const wrong = await m.client.post('/api/auth/password', {
+      currentPassword: 'not it at all',
+      newPassword: 'another long passphrase',
+    });
+    expect(wrong.body.code).toBe('PASSWORD_WRONG');
+    const ok = await m.client.post('/api/auth/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'another long passphrase',
+    });
+    expect(ok.status).toBe(204);
+    expect((await m.client.get('/api/auth/me')).status).toBe(200);
+    expect((await other.get('/api/auth/me')).status).toBe(401);
   });
 
   it('sign-out everywhere ends every session of the user', async () => {

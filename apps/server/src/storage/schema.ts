@@ -43,6 +43,7 @@ export interface UsersTable {
   password_hash: string | null;
   totp_secret: string | null;
   totp_pending_secret: string | null;
+  totp_last_step: Generated<number>;
   failed_logins: number;
   locked_until: string | null;
   created_at: string;

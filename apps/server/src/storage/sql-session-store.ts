@@ -40,11 +40,10 @@ export class SqlSessionStore implements SessionStore {
     await this.#db.deleteFrom('sessions').where('id', '=', id).execute();
   }
 
-  async deleteUserSessions(userId: string): Promise<number> {
-    const result = await this.#db
-      .deleteFrom('sessions')
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+  async deleteUserSessions(userId: string, exceptId?: string): Promise<number> {
+    let q = this.#db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+    const result = await q.executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

@@ -31,6 +31,7 @@ export class SqlUserStore implements UserStore {
         password_hash: u.passwordHash,
         totp_secret: u.totpSecret,
         totp_pending_secret: u.totpPendingSecret,
+        totp_last_step: u.totpLastStep,
         failed_logins: u.failedLogins,
         locked_until: u.lockedUntil?.toISOString() ?? null,
         created_at: u.createdAt.toISOString(),
@@ -86,11 +87,22 @@ export class SqlUserStore implements UserStore {
     if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
     if (patch.totpSecret !== undefined) set.totp_secret = patch.totpSecret;
     if (patch.totpPendingSecret !== undefined) set.totp_pending_secret = patch.totpPendingSecret;
+    if (patch.totpLastStep !== undefined) set.totp_last_step = patch.totpLastStep;
     if (patch.failedLogins !== undefined) set.failed_logins = patch.failedLogins;
     if (patch.lockedUntil !== undefined)
       set.locked_until = patch.lockedUntil?.toISOString() ?? null;
     if (Object.keys(set).length === 0) return;
     await this.#db.updateTable('users').set(set).where('id', '=', id).execute();
+  }
+
+  async useTotpStep(id: string, step: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('users')
+      .set({ totp_last_step: step })
+      .where('id', '=', id)
+      .where('totp_last_step', '<', step)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async countActiveOwners(accountId: string): Promise<number> {
@@ -150,6 +162,7 @@ function toUser(row: Selectable<UsersTable>): UserRecord {
     passwordHash: row.password_hash,
     totpSecret: row.totp_secret,
     totpPendingSecret: row.totp_pending_secret,
+    totpLastStep: Number(row.totp_last_step),
     failedLogins: Number(row.failed_logins),
     lockedUntil: row.locked_until ? new Date(row.locked_until) : null,
     createdAt: new Date(row.created_at),

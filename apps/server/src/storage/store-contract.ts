@@ -54,6 +54,7 @@ export function storeContract(target: ContractTarget): void {
     passwordHash: '$argon2id$fake',
     totpSecret: null,
     totpPendingSecret: null,
+    totpLastStep: 0,
     failedLogins: 0,
     lockedUntil: null,
     createdAt: at('2'),
@@ -161,8 +162,21 @@ export function storeContract(target: ContractTarget): void {
     expect(await s.sessions.findSession(ids[0]!)).toMatchObject({ userId: u.id });
     await s.sessions.deleteSession(ids[0]!);
     expect(await s.sessions.findSession(ids[0]!)).toBeUndefined();
-    expect(await s.sessions.deleteUserSessions(u.id)).toBe(2);
+    expect(await s.sessions.deleteUserSessions(u.id, ids[2])).toBe(1);
+    expect(await s.sessions.findSession(ids[2]!)).toMatchObject({ userId: u.id });
+    expect(await s.sessions.deleteUserSessions(u.id)).toBe(1);
     expect(await s.sessions.findSession(ids[1]!)).toBeUndefined();
+  });
+
+  it('accepts each TOTP step once and only newer ones after it', async () => {
+    const a = await account();
+    const u = user(a);
+    await s.users.insertUser(u);
+    expect(await s.users.useTotpStep(u.id, 1000)).toBe(true);
+    expect(await s.users.useTotpStep(u.id, 1000)).toBe(false);
+    expect(await s.users.useTotpStep(u.id, 999)).toBe(false);
+    expect(await s.users.useTotpStep(u.id, 1001)).toBe(true);
+    expect((await s.users.findUserById(u.id))?.totpLastStep).toBe(1001);
   });
 
   it('consumes a one-time token once, only for its purpose and before it expires', async () => {

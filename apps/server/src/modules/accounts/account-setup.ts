@@ -47,6 +47,7 @@ export async function createAccountWithOwner(
     passwordHash: await hashPassword(req.ownerPassword),
     totpSecret: null,
     totpPendingSecret: null,
+    totpLastStep: 0,
     failedLogins: 0,
     lockedUntil: null,
     createdAt: now,

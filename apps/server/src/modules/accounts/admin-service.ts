@@ -65,6 +65,7 @@ export class AdminService extends TypedEmitter<AdminEvents> {
       passwordHash: null,
       totpSecret: null,
       totpPendingSecret: null,
+      totpLastStep: 0,
       failedLogins: 0,
       lockedUntil: null,
       createdAt: now,

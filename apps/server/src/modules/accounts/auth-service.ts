@@ -13,7 +13,7 @@ import {
 } from './secrets';
 import type { SessionStore } from './session-store';
 import type { TokenStore } from './token-store';
-import { newTotpSecret, totpMatches, totpUri } from './totp';
+import { newTotpSecret, totpStep, totpUri } from './totp';
 import type { UserRecord, UserStore } from './user-store';
 
 export interface AuthDeps {
@@ -66,7 +66,7 @@ export class AuthService {
     }
     if (user.totpSecret) {
       if (body.totpCode) {
-        if (!totpMatches(user.totpSecret, body.totpCode, now)) {
+        if (!(await this.#acceptTotp(user, user.totpSecret, body.totpCode, now))) {
           await this.#failed(user, now);
           throw new ConclaveError('TWO_FACTOR_CODE_WRONG');
         }
@@ -154,7 +154,7 @@ export class AuthService {
   async confirmTotp(user: UserRecord, code: string): Promise<string[]> {
     if (user.totpSecret) throw new ConclaveError('TWO_FACTOR_ALREADY_ENABLED');
     if (!user.totpPendingSecret) throw new ConclaveError('TWO_FACTOR_NOT_STARTED');
-    if (!totpMatches(user.totpPendingSecret, code, this.#now()))
+    if (!(await this.#acceptTotp(user, user.totpPendingSecret, code, this.#now())))
       throw new ConclaveError('TWO_FACTOR_CODE_WRONG');
     await this.#d.users.updateUser(user.id, {
       totpSecret: user.totpPendingSecret,
@@ -169,10 +169,16 @@ export class AuthService {
     if (ctx.account.requireTwoFactor)
       throw new ConclaveError('FORBIDDEN', 'Your account requires two-factor authentication.');
     await this.#confirmPassword(user, password);
-    if (!totpMatches(user.totpSecret, code, this.#now()))
+    if (!(await this.#acceptTotp(user, user.totpSecret, code, this.#now())))
       throw new ConclaveError('TWO_FACTOR_CODE_WRONG');
     await this.#d.users.updateUser(user.id, { totpSecret: null, totpPendingSecret: null });
     await this.#d.users.replaceRecoveryCodes(user.id, []);
+  }
+
+  /** A right code of a step not used before (a code seen by a shoulder-surfer is spent). */
+  async #acceptTotp(user: UserRecord, secret: string, code: string, now: Date): Promise<boolean> {
+    const step = totpStep(secret, code, now);
+    return step !== undefined && (await this.#d.users.useTotpStep(user.id, step));
   }
 
   async regenerateRecoveryCodes(user: UserRecord, password: string): Promise<string[]> {
@@ -195,9 +201,11 @@ export class AuthService {
       throw new ConclaveError('PASSWORD_WRONG');
   }
 
+  /** Changes the password and ends every other session of the user (this one stays). */
   async changePassword(ctx: SessionContext, current: string, next: string): Promise<void> {
     await this.#confirmPassword(ctx.user, current);
     await this.#d.users.updateUser(ctx.user.id, { passwordHash: await hashPassword(next) });
+    await this.#d.sessions.deleteUserSessions(ctx.user.id, ctx.sessionId);
   }
 
   // ---- password reset and invites (one-time links)

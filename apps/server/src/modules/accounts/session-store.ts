@@ -11,6 +11,6 @@ export interface SessionStore {
   insertSession(session: SessionRecord): Promise<void>;
   findSession(id: string): Promise<SessionRecord | undefined>;
   deleteSession(id: string): Promise<void>;
-  /** Sign-out everywhere; returns how many sessions ended. */
-  deleteUserSessions(userId: string): Promise<number>;
+  /** Sign-out everywhere (but `exceptId`, when given); returns how many sessions ended. */
+  deleteUserSessions(userId: string, exceptId?: string): Promise<number>;
 }

@@ -20,9 +20,13 @@ export function totpUri(secretBase32: string, email: string): string {
   return totp(secretBase32, email).toString();
 }
 
-/** Accepts the current step and one either side, for clock drift (RFC 6238 §5.2). */
-export function totpMatches(secretBase32: string, code: string, now: Date): boolean {
-  return totp(secretBase32).validate({ token: code, timestamp: now.getTime(), window: 1 }) !== null;
+/**
+ * The time step a code belongs to, or undefined when it is wrong. Accepts the current step and
+ * one either side, for clock drift (RFC 6238 §5.2); callers refuse a step already used.
+ */
+export function totpStep(secretBase32: string, code: string, now: Date): number | undefined {
+  const delta = totp(secretBase32).validate({ token: code, timestamp: now.getTime(), window: 1 });
+  return delta === null ? undefined : Math.floor(now.getTime() / 30_000) + delta;
 }
 
 /** For tests and the CLI: the code an authenticator would show at `now`. */

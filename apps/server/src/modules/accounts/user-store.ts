@@ -14,6 +14,8 @@ export interface UserRecord {
   passwordHash: string | null;
   totpSecret: string | null;
   totpPendingSecret: string | null;
+  /** The last TOTP time step accepted; codes of this step or earlier are refused. */
+  totpLastStep: number;
   failedLogins: number;
   lockedUntil: Date | null;
   createdAt: Date;
@@ -28,6 +30,7 @@ export type UserPatch = Partial<
     | 'passwordHash'
     | 'totpSecret'
     | 'totpPendingSecret'
+    | 'totpLastStep'
     | 'failedLogins'
     | 'lockedUntil'
   >
@@ -48,6 +51,11 @@ export interface UserStore {
   /** Users of one account, by email; `q` matches email or name as plain text (no wildcards). */
   listUsers(accountId: string, query: UserQuery): Promise<{ users: UserRecord[]; total: number }>;
   updateUser(id: string, patch: UserPatch): Promise<void>;
+  /**
+   * Records a TOTP step as used if it is newer than the last one: false when it is not (a
+   * replayed code), decided in one conditional UPDATE so two concurrent uses cannot both pass.
+   */
+  useTotpStep(id: string, step: number): Promise<boolean>;
   countActiveOwners(accountId: string): Promise<number>;
   /** Replaces every recovery code of the user with these (already hashed) ones. */
   replaceRecoveryCodes(userId: string, codeHashes: string[]): Promise<void>;

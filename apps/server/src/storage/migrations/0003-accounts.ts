@@ -36,6 +36,8 @@ export const m0003_accounts: Migration = {
       .addColumn('password_hash', 'text')
       .addColumn('totp_secret', 'text')
       .addColumn('totp_pending_secret', 'text')
+      // The last accepted TOTP time step: a code is accepted once (RFC 6238 §5.2).
+      .addColumn('totp_last_step', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('locked_until', ts)
       .addColumn('created_at', ts, (c) => c.notNull())
