@@ -1,3 +1,4 @@
+import { PLANS } from '@conclave/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { ApiClient } from '../support/api-client';
@@ -73,5 +74,22 @@ describe('the E2EE toggle follows the account plan live', () => {
     expect(host.room.e2ee.view.meeting.available).toBe(true);
     await host.room.e2ee.enable();
     await waitForView(host, (v) => v.local?.inGroup === true);
+  });
+
+  it("the plan's participant cap refuses one participant more", async () => {
+    // PLANS is data: shrink enterprise's cap for this test (same process as the server).
+    const cap = PLANS.enterprise.maxParticipants;
+    PLANS.enterprise.maxParticipants = 2;
+    try {
+      const created = await admin.post('/api/my/meetings', {});
+      const id = created.body.meetingId as string;
+      bots.push(await joinBot(server.url, id, 'One', created.body.hostKey));
+      bots.push(await joinBot(server.url, id, 'Two'));
+      await expect(joinBot(server.url, id, 'Three')).rejects.toMatchObject({
+        code: 'MEETING_FULL',
+      });
+    } finally {
+      PLANS.enterprise.maxParticipants = cap;
+    }
   });
 });

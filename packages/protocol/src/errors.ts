@@ -13,6 +13,10 @@ export const ERRORS = {
   ALREADY_JOINED: { status: 409, message: 'This connection has already joined a meeting.' },
   MEETING_NOT_FOUND: { status: 404, message: 'There is no meeting with this id.' },
   MEETING_ENDED: { status: 410, message: 'This meeting has ended.' },
+  MEETING_FULL: {
+    status: 409,
+    message: 'This meeting is full: its subscription allows no more participants.',
+  },
   PASSCODE_REQUIRED: { status: 401, message: 'This meeting needs a passcode.' },
   PASSCODE_WRONG: { status: 403, message: 'The passcode is wrong.' },
   NOT_HOST: { status: 403, message: 'Only the host can do this.' },

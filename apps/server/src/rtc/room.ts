@@ -124,6 +124,10 @@ export class Room {
         if (existing) return this.#resume(existing, peer, req.displayName);
       }
       if (!req.role) throw new ConclaveError('RESUME_EXPIRED');
+      // The plan's participant cap (account meetings); resumes above keep their seat.
+      const cap = req.settings.maxParticipants;
+      if (cap !== undefined && this.#participants.size >= cap)
+        throw new ConclaveError('MEETING_FULL');
       const e2eeCapable = clientSupportsE2ee(req.capabilities);
       const policy = req.settings.unsupportedClientPolicy;
       if (this.#e2ee.active && !e2eeCapable && policy === 'refuse')

@@ -107,6 +107,7 @@ describe('MeetingService', () => {
       e2eeAllowed: true,
       planIncludesE2ee: true,
       unsupportedClientPolicy: 'downgrade',
+      maxParticipants: 100,
     });
   });
 

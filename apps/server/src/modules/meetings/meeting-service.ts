@@ -174,6 +174,7 @@ export class MeetingService {
       e2eeAllowed: policy.allowE2ee,
       planIncludesE2ee: policy.planIncludesE2ee,
       unsupportedClientPolicy: policy.unsupportedClientPolicy,
+      maxParticipants: policy.maxParticipants,
     };
   }
 }

@@ -23,6 +23,8 @@ export interface MeetingSettings {
   /** The account's plan includes E2EE; absent for guest meetings, which have no plan. */
   planIncludesE2ee?: boolean;
   unsupportedClientPolicy: UnsupportedClientPolicy;
+  /** The plan's participant cap; absent for guest meetings. */
+  maxParticipants?: number;
 }
 
 export interface MeetingListQuery {
