@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/test-server';
 
-function get(url: string): Promise<{ status: number; body: string; hsts: string | undefined }> {
+function get(
+  url: string,
+): Promise<{ status: number; body: string; hsts: string | undefined; cookies: string[] }> {
   return new Promise((resolve, reject) => {
     request(
       url,
@@ -23,6 +25,7 @@ function get(url: string): Promise<{ status: number; body: string; hsts: string 
             status: res.statusCode ?? 0,
             body,
             hsts: res.headers['strict-transport-security'],
+            cookies: res.headers['set-cookie'] ?? [],
           }),
         );
       },
@@ -68,6 +71,11 @@ describe('TLS', () => {
       expect(JSON.parse(created.body)).toMatchObject({
         joinUrl: expect.stringMatching(/^https:\/\/localhost:\d+\/m\/\d{11}$/),
       });
+      // With TLS, account cookies are Secure (issue 6).
+      const csrf = await get(`${server.url}/api/auth/csrf`);
+      expect(
+        csrf.cookies.some((c) => c.startsWith('conclave_csrf=') && /;\s*Secure/i.test(c)),
+      ).toBe(true);
     } finally {
       await server.stop();
     }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,16 +7,29 @@ import type { ConfigInput } from '../../apps/server/src/config/config';
 import { createLogger } from '../../apps/server/src/logger';
 import { startServer } from '../../apps/server/src/server';
 import type { RunningServer } from '../../apps/server/src/server';
+import {
+  dropSchema,
+  openPostgres,
+  openPostgresUnmigrated,
+} from '../../apps/server/src/storage/postgres/database';
 import { openSqlite } from '../../apps/server/src/storage/sqlite/database';
-import { SqlMeetingStore } from '../../apps/server/src/storage/sql-meeting-store';
+import { sqlStores } from '../../apps/server/src/storage/sql-stores';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
+  /** The server's own stores, for arranging accounts and reading what was written. */
+  stores: ReturnType<typeof sqlStores>;
   stop(): Promise<void>;
 }
 
-/** A real server on a random loopback port with its own SQLite file in a temp folder. */
-export async function startTestServer(overrides: ConfigInput = {}): Promise<TestServer> {
+/**
+ * A real server on a random loopback port with its own SQLite file in a temp folder, or with
+ * `postgresUrl` on its own PostgreSQL schema (dropped on stop).
+ */
+export async function startTestServer(
+  overrides: ConfigInput = {},
+  opts: { postgresUrl?: string } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'conclave-test-'));
   const config = loadConfig({}, {
     host: '127.0.0.1',
@@ -27,13 +41,23 @@ export async function startTestServer(overrides: ConfigInput = {}): Promise<Test
     ...overrides,
   } as ConfigInput);
   const logger = createLogger(config.logLevel);
-  const db = await openSqlite(join(dataDir, 'conclave.sqlite'));
-  const server = await startServer({ config, logger, db, meetingStore: new SqlMeetingStore(db) });
+  const schema = `conclave_test_${randomBytes(6).toString('hex')}`;
+  const db = opts.postgresUrl
+    ? await openPostgres(opts.postgresUrl, { schema, maxConnections: 4 })
+    : await openSqlite(join(dataDir, 'conclave.sqlite'));
+  const stores = sqlStores(db);
+  const server = await startServer({ config, logger, db, stores });
   return {
     ...server,
     dataDir,
+    stores,
     async stop() {
       await server.close();
+      if (opts.postgresUrl) {
+        const admin = openPostgresUnmigrated(opts.postgresUrl);
+        await dropSchema(admin, schema);
+        await admin.destroy();
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

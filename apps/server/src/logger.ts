@@ -5,25 +5,37 @@ export type { Logger };
 
 /**
  * Paths whose values never reach a log line (CONVENTIONS.md rule 7): passcodes, host keys,
- * resume tokens, cookies, and anything named like a secret.
+ * resume tokens, passwords, TOTP secrets and codes, session ids, CSRF tokens, cookies, and
+ * anything named like a secret. Request bodies are never logged whole (fastify logs only the
+ * method and URL), so these keys cover objects code passes to the logger on purpose.
  */
-export const REDACT_PATHS = [
+const SECRET_KEYS = [
   'passcode',
   'hostKey',
   'resumeToken',
   'password',
+  'currentPassword',
+  'newPassword',
+  'passwordHash',
   'secret',
+  'totpSecret',
+  'totpPendingSecret',
+  'totpCode',
+  'recoveryCode',
+  'recoveryCodes',
+  'otpauthUrl',
   'token',
+  'csrfToken',
+  'sessionId',
   'key',
-  '*.passcode',
-  '*.hostKey',
-  '*.resumeToken',
-  '*.password',
-  '*.secret',
-  '*.token',
-  '*.key',
+];
+
+export const REDACT_PATHS = [
+  ...SECRET_KEYS,
+  ...SECRET_KEYS.map((k) => `*.${k}`),
   'req.headers.cookie',
   'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
 ];
 

@@ -2,8 +2,8 @@
 import { ConfigError, loadConfig } from './config/config';
 import { createLogger } from './logger';
 import { dataFile, startServer } from './server';
-import { openSqlite } from './storage/sqlite/database';
-import { SqlMeetingStore } from './storage/sql-meeting-store';
+import { openDatabase } from './storage/open-database';
+import { sqlStores } from './storage/sql-stores';
 
 async function main(): Promise<void> {
   let config;
@@ -17,8 +17,12 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const db = await openSqlite(dataFile(config, 'conclave.sqlite'));
-  const server = await startServer({ config, logger, db, meetingStore: new SqlMeetingStore(db) });
+  const { db, dialect } = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: dataFile(config, 'conclave.sqlite'),
+  });
+  logger.info({ dialect }, 'storage ready');
+  const server = await startServer({ config, logger, db, stores: sqlStores(db) });
   logger.info({ url: server.url }, `Conclave is running at ${server.url}`);
 
   const shutdown = (signal: string) => {

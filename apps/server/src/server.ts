@@ -3,6 +3,22 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { MediaWorker } from './rtc/media-workers';
+import type { AccountStore } from './modules/accounts/account-store';
+import { AccountPolicySource } from './modules/accounts/account-policy';
+import { AdminService } from './modules/accounts/admin-service';
+import type { AdminAuditStore } from './modules/accounts/audit-store';
+import { AuthService } from './modules/accounts/auth-service';
+import { LoginLimiter } from './modules/accounts/login-limiter';
+import type { SessionStore } from './modules/accounts/session-store';
+import type { TokenStore } from './modules/accounts/token-store';
+import type { UserStore } from './modules/accounts/user-store';
+import type { Mailer } from './modules/mail/mailer';
+import { OutboxMailer } from './modules/mail/outbox-mailer';
+import type { OutboxStore } from './modules/mail/outbox-store';
+import { SmtpMailer } from './modules/mail/smtp-mailer';
+import { MyMeetings } from './modules/meetings/my-meetings';
+import { LiveSettings } from './rtc/live-settings';
+import { sessionCookieValue } from './http/auth/cookies';
 import type { Config } from './config/config';
 import { publicBaseUrl } from './config/config';
 import { buildApp } from './http/app';
@@ -21,14 +37,30 @@ export interface RunningServer {
   rooms: RoomRegistry;
   signaling: SignalingServer;
   workers: MediaWorker[];
+  auth: AuthService;
+  admin: AdminService;
+  liveSettings: LiveSettings;
   /** Graceful shutdown: stop accepting, close meetings, close media workers and storage. */
   close(): Promise<void>;
+}
+
+/** The storage ports the server needs; main.ts fills them from one adapter. */
+export interface ServerStores {
+  meetings: MeetingStore;
+  accounts: AccountStore;
+  users: UserStore;
+  sessions: SessionStore;
+  tokens: TokenStore;
+  audit: AdminAuditStore;
+  outbox: OutboxStore;
 }
 
 export interface ServerParts {
   config: Config;
   logger: Logger;
-  meetingStore: MeetingStore;
+  stores: ServerStores;
+  /** Overrides the mailer chosen from config (SMTP when configured, else the outbox). */
+  mailer?: Mailer;
   db: Kysely<never> | Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -39,7 +71,34 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
 
   let port = config.port;
   let shuttingDown = false;
-  const meetings = new MeetingService(parts.meetingStore);
+  const { stores } = parts;
+  const baseUrl = () => publicBaseUrl(config, port);
+  const meetings = new MeetingService(
+    stores.meetings,
+    () => new Date(),
+    new AccountPolicySource(stores.accounts),
+  );
+  const smtp = config.smtp ? new SmtpMailer(config.smtp) : undefined;
+  const mailer = parts.mailer ?? smtp ?? new OutboxMailer(stores.outbox);
+  const auth = new AuthService({
+    ...stores,
+    mailer,
+    baseUrl,
+    sessionTtlMs: config.auth.sessionTtlHours * 3_600_000,
+    maxFailedLogins: config.auth.maxFailedLogins,
+    lockoutMs: config.auth.lockoutMinutes * 60_000,
+  });
+  const admin = new AdminService({ ...stores, mailer, baseUrl });
+  const myMeetings = new MyMeetings({
+    store: stores.meetings,
+    areAccountUsers: async (accountId, ids) => {
+      for (const id of ids) {
+        const u = await stores.users.findUserById(id);
+        if (!u || u.accountId !== accountId || u.status !== 'active') return false;
+      }
+      return true;
+    },
+  });
   const rooms = new RoomRegistry({
     workers,
     logger,
@@ -53,13 +112,35 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     logger,
     idleTimeoutMs: 45_000,
     maxMessagesPerSecond: 50,
+    identifyUser: async (req) => {
+      const token = sessionCookieValue(req);
+      const ctx = token ? await auth.resolve(token) : undefined;
+      return ctx?.user.id;
+    },
+  });
+  const liveSettings = new LiveSettings({
+    rooms,
+    openMeetingIds: (accountId) => stores.meetings.openMeetingIdsOfAccount(accountId),
+    currentSettings: (id) => meetings.currentSettings(id),
+    logger,
+  });
+  admin.onError = (err) => logger.error({ err }, 'policyChanged listener failed');
+  admin.on('policyChanged', (accountId) => {
+    liveSettings
+      .accountChanged(accountId)
+      .catch((err: unknown) => logger.error({ err, accountId }, 'live settings push failed'));
   });
   const app = await buildApp({
     logger,
     meetings,
+    myMeetings,
+    auth,
+    admin,
+    loginLimiter: new LoginLimiter(config.auth.loginAttemptsPerMinute),
+    cookies: { secure: Boolean(config.tls), sessionTtlMs: config.auth.sessionTtlHours * 3_600_000 },
     signaling,
     webRoot: config.webRoot,
-    baseUrl: () => publicBaseUrl(config, port),
+    baseUrl,
     isHealthy: () => !shuttingDown,
     ...(config.tls
       ? {
@@ -80,6 +161,9 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     rooms,
     signaling,
     workers,
+    auth,
+    admin,
+    liveSettings,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
@@ -87,6 +171,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
         await rooms.closeAll();
         await app.close();
         await Promise.all(workers.map((w) => w.close()));
+        smtp?.close();
         await parts.db.destroy();
       })();
       return closing;

@@ -64,6 +64,48 @@ export const configSchema = z.object({
     .refine((c) => c.engine !== 'whisper' || c.whisperUrl !== undefined, {
       message: 'captions.whisperUrl is required when captions.engine is "whisper"',
     }),
+  /** `postgres://...` switches storage to PostgreSQL; unset keeps the SQLite file in dataDir. */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  /** Outgoing mail. Without `host`, mail lands in the outbox table that admins read. */
+  smtp: z
+    .object({
+      host: z.string().min(1),
+      port: z.coerce.number().int().min(1).max(65535).default(587),
+      /** Implicit TLS (port 465); otherwise STARTTLS is used when the server offers it. */
+      secure: z.boolean().default(false),
+      user: z.string().optional(),
+      password: z.string().optional(),
+      from: z.string().default('Conclave <no-reply@localhost>'),
+    })
+    .optional(),
+  auth: z
+    .object({
+      sessionTtlHours: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 90)
+        .default(24 * 14),
+      /** Failed sign-ins in a row before the user is locked out for `lockoutMinutes`. */
+      maxFailedLogins: z.coerce.number().int().min(1).max(100).default(5),
+      lockoutMinutes: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(15),
+      /** Sign-in attempts per IP address per minute. */
+      loginAttemptsPerMinute: z.coerce.number().int().min(1).max(10_000).default(20),
+    })
+    .default({
+      sessionTtlHours: 24 * 14,
+      maxFailedLogins: 5,
+      lockoutMinutes: 15,
+      loginAttemptsPerMinute: 20,
+    }),
   reconnectGraceSeconds: z.coerce.number().int().min(1).max(600).default(30),
   /** Where the built web app is; the server serves it when present. */
   webRoot: z.string().default(resolve(import.meta.dirname, '../../../web/dist')),
@@ -95,6 +137,13 @@ const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = 
   CONCLAVE_CAPTIONS_ENGINE: (c, v) => (c.captions = { ...(c.captions as object), engine: v }),
   CONCLAVE_CAPTIONS_WHISPER_URL: (c, v) =>
     (c.captions = { ...(c.captions as object), whisperUrl: v }),
+  DATABASE_URL: (c, v) => (c.databaseUrl = v),
+  CONCLAVE_SMTP_HOST: (c, v) => (c.smtp = { ...(c.smtp as object), host: v }),
+  CONCLAVE_SMTP_PORT: (c, v) => (c.smtp = { ...(c.smtp as object), port: v }),
+  CONCLAVE_SMTP_SECURE: (c, v) => (c.smtp = { ...(c.smtp as object), secure: v === 'true' }),
+  CONCLAVE_SMTP_USER: (c, v) => (c.smtp = { ...(c.smtp as object), user: v }),
+  CONCLAVE_SMTP_PASSWORD: (c, v) => (c.smtp = { ...(c.smtp as object), password: v }),
+  CONCLAVE_SMTP_FROM: (c, v) => (c.smtp = { ...(c.smtp as object), from: v }),
 };
 
 export class ConfigError extends Error {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
@@ -7,14 +8,29 @@ import { ConclaveError, MAX_MESSAGE_BYTES } from '@conclave/protocol';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
+import type { AdminService } from '../modules/accounts/admin-service';
+import type { AuthService } from '../modules/accounts/auth-service';
+import type { LoginLimiter } from '../modules/accounts/login-limiter';
 import type { MeetingService } from '../modules/meetings/meeting-service';
+import type { MyMeetings } from '../modules/meetings/my-meetings';
 import type { SignalingServer } from '../signaling/signaling-server';
+import { installAccessControl } from './auth/access';
+import type { CookiePolicy } from './auth/cookies';
 import { installErrorHandler } from './error-handler';
+import { adminAccountRoutes } from './routes/admin-account';
+import { adminUserRoutes } from './routes/admin-users';
+import { authRoutes } from './routes/auth';
 import { meetingRoutes } from './routes/meetings';
+import { myMeetingRoutes } from './routes/my-meetings';
 
 export interface AppDeps {
   logger: Logger;
   meetings: MeetingService;
+  myMeetings: MyMeetings;
+  auth: AuthService;
+  admin: AdminService;
+  loginLimiter: LoginLimiter;
+  cookies: CookiePolicy;
   signaling: SignalingServer;
   webRoot: string;
   baseUrl: () => string;
@@ -31,6 +47,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
 
   installErrorHandler(app);
+  await app.register(cookie);
+  // Before any route: every route registered from here on is checked for an access rule.
+  installAccessControl(app, deps.auth);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -51,10 +70,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // anything larger than this closes the socket (1009) before it is read into memory.
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES + 64 * 1024 } });
 
-  app.get('/healthz', async (_req, reply) =>
+  app.get('/healthz', { config: {} }, async (_req, reply) =>
     deps.isHealthy() ? { status: 'ok' } : reply.status(503).send({ status: 'shutting-down' }),
   );
   await app.register(meetingRoutes, { meetings: deps.meetings, baseUrl: deps.baseUrl });
+  await app.register(authRoutes, {
+    auth: deps.auth,
+    limiter: deps.loginLimiter,
+    cookies: deps.cookies,
+  });
+  await app.register(adminUserRoutes, { admin: deps.admin });
+  await app.register(adminAccountRoutes, { admin: deps.admin });
+  await app.register(myMeetingRoutes, {
+    meetings: deps.meetings,
+    myMeetings: deps.myMeetings,
+    baseUrl: deps.baseUrl,
+  });
   await app.register(async (scope) => deps.signaling.register(scope));
 
   if (existsSync(join(deps.webRoot, 'index.html'))) {

@@ -140,6 +140,10 @@ export class Room {
         if (existing) return this.#resume(existing, peer, req.displayName);
       }
       if (!req.role) throw new ConclaveError('RESUME_EXPIRED');
+      // The plan's participant cap (account meetings); resumes above keep their seat.
+      const cap = req.settings.maxParticipants;
+      if (cap !== undefined && this.#participants.size >= cap)
+        throw new ConclaveError('MEETING_FULL');
       const e2eeCapable = clientSupportsE2ee(req.capabilities);
       const policy = req.settings.unsupportedClientPolicy;
       if (this.#e2ee.active && !e2eeCapable && policy === 'refuse')
@@ -546,6 +550,15 @@ export class Room {
   }
 
   /** Closes the room; with a reason, tells everyone first (meeting ended, server shutdown). */
+  /**
+   * The account's plan or admin settings changed: E2EE availability and the unsupported-client
+   * policy follow at once; the delivery service tells everyone when the E2EE view changed.
+   */
+  updateSettings(settings: MeetingSettings): void {
+    if (this.#closed) return;
+    this.#e2ee.updateSettings(settings);
+  }
+
   close(notice?: 'meeting.ended'): void {
     if (this.#closed) return;
     this.#closed = true;

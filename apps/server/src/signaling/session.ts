@@ -5,6 +5,7 @@ import {
   PROTOCOL_VERSION,
 } from '@conclave/protocol';
 import type { ClientMessage, ServerMessage } from '@conclave/protocol';
+import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../logger';
 import type { MeetingService } from '../modules/meetings/meeting-service';
@@ -19,6 +20,11 @@ export interface SessionDeps {
   idleTimeoutMs: number;
   /** Messages per second a client may send before it gets RATE_LIMITED replies. */
   maxMessagesPerSecond: number;
+  /**
+   * The signed-in user behind the upgrade request's session cookie, if any: the owner and
+   * co-hosts of a meeting join as host without its host key.
+   */
+  identifyUser?: (req: FastifyRequest) => Promise<string | undefined>;
 }
 
 /**
@@ -36,7 +42,14 @@ export class SignalingSession implements SignalingPeer {
   #windowCount = 0;
   #closed = false;
 
-  constructor(socket: WebSocket, deps: SessionDeps) {
+  readonly #userId: Promise<string | undefined>;
+
+  constructor(
+    socket: WebSocket,
+    deps: SessionDeps,
+    userId: Promise<string | undefined> = Promise.resolve(undefined),
+  ) {
+    this.#userId = userId.catch(() => undefined);
     this.#socket = socket;
     this.#deps = deps;
     this.#log = deps.logger.child({ component: 'signaling' });
@@ -192,7 +205,12 @@ export class SignalingSession implements SignalingPeer {
       // A resume token proves an earlier admission; the room checks it and keeps the old role.
       const admission = message.resumeToken
         ? { role: undefined, settings: await this.#deps.meetings.assertOpen(message.meetingId) }
-        : await this.#deps.meetings.admit(message.meetingId, message.passcode, message.hostKey);
+        : await this.#deps.meetings.admit(
+            message.meetingId,
+            message.passcode,
+            message.hostKey,
+            await this.#userId,
+          );
       const role = admission.role;
       const { handle, result } = await this.#deps.rooms.join(message.meetingId, this, {
         displayName: message.displayName,

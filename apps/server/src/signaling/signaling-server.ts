@@ -13,10 +13,11 @@ export class SignalingServer {
   }
 
   register(app: FastifyInstance): void {
-    app.get('/ws', { websocket: true }, (socket) => {
+    app.get('/ws', { websocket: true }, (socket, req) => {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
-      new SignalingSession(socket, this.#deps);
+      const userId = this.#deps.identifyUser?.(req) ?? Promise.resolve(undefined);
+      new SignalingSession(socket, this.#deps, userId);
     });
   }
 

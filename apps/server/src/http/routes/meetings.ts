@@ -17,15 +17,23 @@ function meetingIdParam(params: unknown): MeetingId {
 }
 
 export const meetingRoutes: FastifyPluginAsync<MeetingRoutesOptions> = async (app, opts) => {
-  app.post('/api/meetings', async (req, reply) => {
-    const body = parseOr400(createMeetingBodySchema, req.body);
-    const created = await opts.meetings.create(body);
-    const result: CreateMeetingResult = {
-      ...created,
-      joinUrl: `${opts.baseUrl()}/m/${created.meetingId}`,
-    };
-    return reply.status(201).send(result);
-  });
+  // Guest meetings: anyone may create one, as before accounts; signed-in callers own theirs
+  // through /api/my/meetings. CSRF is checked only when a session cookie rides along.
+  app.post(
+    '/api/meetings',
+    { config: { access: 'public', csrf: 'when-signed-in' } },
+    async (req, reply) => {
+      const body = parseOr400(createMeetingBodySchema, req.body);
+      const created = await opts.meetings.create(body);
+      const result: CreateMeetingResult = {
+        ...created,
+        joinUrl: `${opts.baseUrl()}/m/${created.meetingId}`,
+      };
+      return reply.status(201).send(result);
+    },
+  );
 
-  app.get('/api/meetings/:id', async (req) => opts.meetings.info(meetingIdParam(req.params)));
+  app.get('/api/meetings/:id', { config: { access: 'public' } }, async (req) =>
+    opts.meetings.info(meetingIdParam(req.params)),
+  );
 };

@@ -17,6 +17,19 @@ class MemoryStore implements MeetingStore {
     const r = this.rows.get(id);
     if (r && !r.endedAt) r.endedAt = at;
   }
+  async listForUser() {
+    return [];
+  }
+  async openMeetingIdsOfAccount() {
+    return [];
+  }
+  cohostRows = new Map<string, string[]>();
+  async setCohosts(id: MeetingId, userIds: string[]) {
+    this.cohostRows.set(id, userIds);
+  }
+  async cohosts(id: MeetingId) {
+    return this.cohostRows.get(id) ?? [];
+  }
 }
 
 describe('MeetingService', () => {
@@ -58,5 +71,59 @@ describe('MeetingService', () => {
     const { meetingId } = await new MeetingService(store).create({});
     expect(calls).toBe(2);
     expect(store.rows.has(meetingId)).toBe(true);
+  });
+
+  it('an account meeting makes its owner and co-hosts host by session, and follows the account live', async () => {
+    const store = new MemoryStore();
+    let policy = {
+      planIncludesE2ee: false,
+      allowE2ee: false,
+      unsupportedClientPolicy: 'downgrade' as const,
+      passcodeRequired: false,
+      waitingRoomByDefault: false,
+      maxParticipants: 100,
+    };
+    const svc = new MeetingService(store, () => new Date(), {
+      policyFor: async (accountId) => (accountId === 'acc' ? policy : undefined),
+    });
+    const { meetingId } = await svc.createOwned({
+      accountId: 'acc',
+      ownerUserId: 'owner',
+      passcode: 'abc',
+    });
+    await store.setCohosts(meetingId, ['co']);
+    await expect(svc.admit(meetingId, undefined, undefined, 'owner')).resolves.toMatchObject({
+      role: 'host',
+      settings: { e2eeAllowed: false, planIncludesE2ee: false },
+    });
+    await expect(svc.admit(meetingId, undefined, undefined, 'co')).resolves.toMatchObject({
+      role: 'host',
+    });
+    await expect(svc.admit(meetingId, undefined, undefined, 'stranger')).rejects.toMatchObject({
+      code: 'PASSCODE_REQUIRED',
+    });
+    policy = { ...policy, planIncludesE2ee: true, allowE2ee: true };
+    await expect(svc.currentSettings(meetingId)).resolves.toEqual({
+      e2eeAllowed: true,
+      planIncludesE2ee: true,
+      unsupportedClientPolicy: 'downgrade',
+      maxParticipants: 100,
+    });
+  });
+
+  it('an account that requires passcodes refuses an owned meeting without one', async () => {
+    const svc = new MeetingService(new MemoryStore(), () => new Date(), {
+      policyFor: async () => ({
+        planIncludesE2ee: true,
+        allowE2ee: true,
+        unsupportedClientPolicy: 'hold',
+        passcodeRequired: true,
+        waitingRoomByDefault: false,
+        maxParticipants: 100,
+      }),
+    });
+    await expect(svc.createOwned({ accountId: 'a', ownerUserId: 'u' })).rejects.toMatchObject({
+      code: 'ACCOUNT_REQUIRES_PASSCODE',
+    });
   });
 });

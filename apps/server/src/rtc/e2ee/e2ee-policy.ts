@@ -6,18 +6,30 @@ export const REQUIRED_MLS_CIPHERSUITE = 1;
 
 export const E2EE_UNAVAILABLE_REASON =
   'End-to-end encryption is not available with your subscription. Check with your account admin.';
+export const E2EE_DISABLED_BY_ADMIN_REASON =
+  'Your account admin has turned end-to-end encryption off. Check with your account admin.';
 
 /**
- * The one place that decides whether E2EE can be turned on: plan x admin setting (folded into
- * `settings.e2eeAllowed` until the accounts issue wires plans in) x the host's client.
+ * The one place that decides whether E2EE can be turned on: plan x admin setting x the host's
+ * client. Account meetings carry `planIncludesE2ee` and the admin's switch as `e2eeAllowed`,
+ * both read live from the account (MeetingPolicySource); guest meetings have no plan and use
+ * the switch their creator set.
  */
 export function e2eeAvailability(settings: MeetingSettings): {
   available: boolean;
   reason: string | null;
 } {
-  return settings.e2eeAllowed
-    ? { available: true, reason: null }
-    : { available: false, reason: E2EE_UNAVAILABLE_REASON };
+  if (settings.planIncludesE2ee === false)
+    return { available: false, reason: E2EE_UNAVAILABLE_REASON };
+  if (!settings.e2eeAllowed)
+    return {
+      available: false,
+      reason:
+        settings.planIncludesE2ee === undefined
+          ? E2EE_UNAVAILABLE_REASON
+          : E2EE_DISABLED_BY_ADMIN_REASON,
+    };
+  return { available: true, reason: null };
 }
 
 /** By capability, never by user-agent: an encoded-transform API and our MLS ciphersuite. */

@@ -1,0 +1,143 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../modules/accounts/secrets';
+import { openSqlite } from '../storage/sqlite/database';
+import { sqlStores } from '../storage/sql-stores';
+
+const main = new URL('./main.ts', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'conclave-cli-'));
+const db = join(dir, 'cli.sqlite');
+
+/** Runs the CLI as a child process, the way an operator does. */
+function conclave(args: string[], stdin?: string): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CONCLAVE_DATA_DIR: dir };
+    delete env.DATABASE_URL;
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', main, ...args],
+      { env, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
+      },
+    );
+    if (stdin !== undefined) child.stdin?.end(stdin);
+  });
+}
+
+async function storedUser(email: string) {
+  const k = await openSqlite(db);
+  try {
+    return await sqlStores(k).users.findUserByEmail(email);
+  } finally {
+    await k.destroy();
+  }
+}
+
+// Each run starts Node with tsx (~2 s on this machine), hence the generous timeout.
+describe('conclave CLI', { timeout: 90_000 }, () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('--help lists the commands', async () => {
+    const { code, out } = await conclave(['--help']);
+    expect(code).toBe(0);
+    for (const c of ['migrate', 'admin create-account', 'user reset-password'])
+      expect(out).toContain(c);
+  });
+
+  it('migrate applies the numbered migrations once', async () => {
+    expect(await conclave(['migrate', '--db', db])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('0003-accounts'),
+    });
+    expect((await conclave(['migrate', '--db', db])).out).toContain('Already up to date.');
+  });
+
+  it('admin create-account creates an owner whose password verifies; a second time is refused', async () => {
+    const args = [
+      'admin',
+      'create-account',
+      '--name',
+      'Acme',
+      '--email',
+      'Boss@Acme.test',
+      '--plan',
+      'business',
+      '--db',
+      db,
+    ];
+    const first = await conclave([...args, '--password', 'correct horse battery']);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('plan business');
+    expect(first.out).not.toContain('correct horse battery');
+    const user = await storedUser('boss@acme.test');
+    expect(user).toMatchObject({ role: 'owner', status: 'active' });
+    expect(await verifyPassword(user!.passwordHash, 'correct horse battery')).toBe(true);
+    const again = await conclave([...args, '--password', 'correct horse battery']);
+    expect(again).toMatchObject({ code: 2, out: expect.stringContaining('already exists') });
+  });
+
+  it('refuses bad input with exit code 2 and a message naming the option', async () => {
+    const short = await conclave([
+      'admin',
+      'create-account',
+      '--name',
+      'X',
+      '--email',
+      'x@y.test',
+      '--password',
+      'short',
+      '--db',
+      db,
+    ]);
+    expect(short).toMatchObject({ code: 2, out: expect.stringContaining('--password') });
+    const badEmail = await conclave([
+      'admin',
+      'create-account',
+      '--name',
+      'X',
+      '--email',
+      "x'; drop table users;--",
+      '--password',
+      'correct horse battery',
+      '--db',
+      db,
+    ]);
+    expect(badEmail).toMatchObject({ code: 2, out: expect.stringContaining('--email') });
+    expect((await conclave(['frobnicate'])).code).toBe(2);
+    expect((await conclave(['migrate', '--bogus'])).code).toBe(2);
+  });
+
+  it('user reset-password sets a password from stdin, or prints a generated one once', async () => {
+    const fromStdin = await conclave(
+      ['user', 'reset-password', '--email', 'boss@acme.test', '--password-stdin', '--db', db],
+      'a fresh long passphrase\n',
+    );
+    expect(fromStdin.code).toBe(0);
+    expect(
+      await verifyPassword(
+        (await storedUser('boss@acme.test'))!.passwordHash,
+        'a fresh long passphrase',
+      ),
+    ).toBe(true);
+    const generated = await conclave([
+      'user',
+      'reset-password',
+      '--email',
+      'boss@acme.test',
+      '--db',
+      db,
+    ]);
+    const password = /shown once\): (\S+)/.exec(generated.out)?.[1];
+    expect(password).toBeDefined();
+    expect(
+      await verifyPassword((await storedUser('boss@acme.test'))!.passwordHash, password!),
+    ).toBe(true);
+    expect(
+      (await conclave(['user', 'reset-password', '--email', 'nobody@acme.test', '--db', db])).code,
+    ).toBe(2);
+  });
+});

@@ -1,0 +1,20 @@
+export const HELP = `Usage: conclave <command> [options]
+
+Commands:
+  migrate                          Bring the database to the newest migration and list what ran.
+  admin create-account             Create an account and its first owner.
+      --name <account name>        (required)
+      --email <owner email>        (required)
+      --password <password>        the owner's password (12+ characters), or
+      --password-stdin             read it from standard input (keeps it out of 'ps')
+      --owner-name <name>          default: the part of the email before '@'
+      --plan <basic|pro|business|enterprise>   default: basic
+  user reset-password              Set a user's password, clear lockout, end their sessions.
+      --email <email>              (required)
+      --password <password> | --password-stdin
+                                   without either, a random password is printed once
+  help, --help, -h                 Show this help.
+
+Storage: DATABASE_URL=postgres://... selects PostgreSQL; otherwise the SQLite file
+<dataDir>/conclave.sqlite (CONCLAVE_DATA_DIR, default ./data), or --db <file>.
+`;

@@ -1,0 +1,103 @@
+// `conclave` operator CLI. Picks the storage adapter like main.ts does (DATABASE_URL or SQLite).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Kysely } from 'kysely';
+import { ConfigError, loadConfig } from '../config/config';
+import { migrate } from '../storage/migrator';
+import { openPostgres, openPostgresUnmigrated } from '../storage/postgres/database';
+import type { Database } from '../storage/schema';
+import { openSqlite, openSqliteUnmigrated } from '../storage/sqlite/database';
+import { sqlStores } from '../storage/sql-stores';
+import { createAccountCommand, resetPasswordCommand, UsageError } from './commands';
+import { HELP } from './help';
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  db: { type: 'string' },
+  name: { type: 'string' },
+  email: { type: 'string' },
+  password: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  'owner-name': { type: 'string' },
+  plan: { type: 'string' },
+} as const;
+
+async function open(dbFile: string | undefined, migrated: boolean): Promise<Kysely<Database>> {
+  const config = loadConfig();
+  if (config.databaseUrl && !dbFile)
+    return migrated ? openPostgres(config.databaseUrl) : openPostgresUnmigrated(config.databaseUrl);
+  const file = dbFile ?? join(config.dataDir, 'conclave.sqlite');
+  return migrated ? openSqlite(file) : openSqliteUnmigrated(file);
+}
+
+function readPassword(values: { password?: string; 'password-stdin'?: boolean }) {
+  if (values['password-stdin']) return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+  return values.password;
+}
+
+export async function run(argv: string[]): Promise<{ code: number; out: string }> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    return { code: 2, out: `${(err as Error).message}\n\n${HELP}` };
+  }
+  const { values, positionals } = parsed;
+  const command = positionals.join(' ');
+  if (values.help || command === '' || command === 'help') return { code: 0, out: HELP };
+
+  const known = ['migrate', 'admin create-account', 'user reset-password'];
+  if (!known.includes(command)) return { code: 2, out: `Unknown command: ${command}\n\n${HELP}` };
+
+  let db: Kysely<Database> | undefined;
+  try {
+    if (command === 'migrate') {
+      db = await open(values.db, false);
+      // PostgreSQL keeps kysely's bookkeeping table in the schema it migrates (see migrator.ts).
+      const onPostgres = Boolean(loadConfig().databaseUrl) && !values.db;
+      const ran = await migrate(db as Kysely<unknown>, onPostgres ? 'public' : undefined);
+      return {
+        code: 0,
+        out: ran.length ? `Applied: ${ran.join(', ')}` : 'Already up to date.',
+      };
+    }
+    db = await open(values.db, true);
+    const stores = sqlStores(db);
+    const password = readPassword(values);
+    const out =
+      command === 'admin create-account'
+        ? await createAccountCommand(stores, {
+            ...(values.name !== undefined ? { name: values.name } : {}),
+            ...(values.email !== undefined ? { email: values.email } : {}),
+            ...(password !== undefined ? { password } : {}),
+            ...(values['owner-name'] !== undefined ? { ownerName: values['owner-name'] } : {}),
+            ...(values.plan !== undefined ? { plan: values.plan } : {}),
+          })
+        : await resetPasswordCommand(stores, {
+            ...(values.email !== undefined ? { email: values.email } : {}),
+            ...(password !== undefined ? { password } : {}),
+          });
+    return { code: 0, out };
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError)
+      return { code: 2, out: `Error: ${err.message}` };
+    return { code: 1, out: `Failed: ${err instanceof Error ? err.message : String(err)}` };
+  } finally {
+    await db?.destroy();
+  }
+}
+
+// Run only as a program, not when imported by tests.
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  run(process.argv.slice(2)).then(
+    ({ code, out }) => {
+      (code === 0 ? process.stdout : process.stderr).write(`${out}\n`);
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`Failed: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

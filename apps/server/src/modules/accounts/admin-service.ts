@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { ConclaveError, PLANS } from '@conclave/protocol';
+import type { AccountMeetingSettings, AccountRole, PlanId } from '@conclave/protocol';
+import type { Mailer } from '../mail/mailer';
+import type { OutboxMessage, OutboxStore } from '../mail/outbox-store';
+import { TypedEmitter } from '../../util/typed-emitter';
+import type { AccountStore } from './account-store';
+import type { AdminAuditEntry, AdminAuditStore } from './audit-store';
+import type { SessionContext } from './auth-service';
+import { newToken, sha256Hex } from './secrets';
+import type { SessionStore } from './session-store';
+import type { TokenStore } from './token-store';
+import type { UserQuery, UserRecord, UserStore } from './user-store';
+
+export interface AdminDeps {
+  accounts: AccountStore;
+  users: UserStore;
+  sessions: SessionStore;
+  tokens: TokenStore;
+  audit: AdminAuditStore;
+  outbox: OutboxStore;
+  mailer: Mailer;
+  baseUrl: () => string;
+  now?: () => Date;
+}
+
+export type AdminEvents = {
+  /** Plan or meeting settings changed: running meetings of the account must re-read them. */
+  policyChanged: [accountId: string];
+};
+
+const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * The account admin console. Every method acts on the caller's own account only (the account id
+ * comes from the session, never from the request) and writes one admin audit row.
+ */
+export class AdminService extends TypedEmitter<AdminEvents> {
+  readonly #d: AdminDeps;
+  readonly #now: () => Date;
+
+  constructor(deps: AdminDeps) {
+    super();
+    this.#d = deps;
+    this.#now = deps.now ?? (() => new Date());
+  }
+
+  listUsers(actor: SessionContext, query: UserQuery) {
+    return this.#d.users.listUsers(actor.account.id, query);
+  }
+
+  async invite(
+    actor: SessionContext,
+    req: { email: string; role: AccountRole; name?: string | undefined },
+  ): Promise<UserRecord> {
+    if (req.role === 'owner' && actor.user.role !== 'owner') throw new ConclaveError('OWNER_ONLY');
+    const now = this.#now();
+    const user: UserRecord = {
+      id: randomUUID(),
+      accountId: actor.account.id,
+      email: req.email,
+      name: req.name ?? req.email.split('@')[0] ?? req.email,
+      role: req.role,
+      status: 'invited',
+      passwordHash: null,
+      totpSecret: null,
+      totpPendingSecret: null,
+      totpLastStep: 0,
+      failedLogins: 0,
+      lockedUntil: null,
+      createdAt: now,
+    };
+    if (!(await this.#d.users.insertUser(user))) throw new ConclaveError('EMAIL_TAKEN');
+    const token = newToken();
+    await this.#d.tokens.insertToken({
+      id: sha256Hex(token),
+      userId: user.id,
+      purpose: 'invite',
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + INVITE_TTL_MS),
+    });
+    await this.#d.mailer.send({
+      accountId: actor.account.id,
+      to: user.email,
+      subject: `You are invited to ${actor.account.name} on Conclave`,
+      text: `${actor.user.name} invited you to ${actor.account.name} on Conclave.\n\nAccept and set your password: ${this.#d.baseUrl()}/accept-invite#token=${token}\n\nThe link works once, for seven days.\n`,
+    });
+    await this.#log(actor, 'user.invite', user.id, { email: user.email, role: user.role });
+    return user;
+  }
+
+  async changeRole(actor: SessionContext, userId: string, role: AccountRole): Promise<UserRecord> {
+    const target = await this.#target(actor, userId);
+    if ((role === 'owner' || target.role === 'owner') && actor.user.role !== 'owner')
+      throw new ConclaveError('OWNER_ONLY');
+    if (target.role === 'owner' && role !== 'owner') await this.#keepAnOwner(actor, target);
+    await this.#d.users.updateUser(target.id, { role });
+    await this.#log(actor, 'user.role_change', target.id, { from: target.role, to: role });
+    return { ...target, role };
+  }
+
+  async setActive(actor: SessionContext, userId: string, active: boolean): Promise<UserRecord> {
+    const target = await this.#target(actor, userId);
+    if (target.role === 'owner' && actor.user.role !== 'owner')
+      throw new ConclaveError('OWNER_ONLY');
+    if (!active && target.role === 'owner') await this.#keepAnOwner(actor, target);
+    // Reactivating an invitee who never set a password would leave a user who cannot sign in.
+    const status = active ? (target.passwordHash ? 'active' : 'invited') : 'deactivated';
+    await this.#d.users.updateUser(target.id, { status });
+    if (!active) await this.#d.sessions.deleteUserSessions(target.id);
+    await this.#log(actor, active ? 'user.reactivate' : 'user.deactivate', target.id, {
+      email: target.email,
+    });
+    return { ...target, status };
+  }
+
+  async #target(actor: SessionContext, userId: string): Promise<UserRecord> {
+    const target = await this.#d.users.findUserById(userId);
+    // Another account's user is "not found": ids of other accounts are not confirmed.
+    if (!target || target.accountId !== actor.account.id) throw new ConclaveError('USER_NOT_FOUND');
+    if (target.id === actor.user.id) throw new ConclaveError('CANNOT_CHANGE_SELF');
+    return target;
+  }
+
+  async #keepAnOwner(actor: SessionContext, target: UserRecord): Promise<void> {
+    const owners = await this.#d.users.countActiveOwners(actor.account.id);
+    if (owners <= (target.status === 'active' ? 1 : 0)) throw new ConclaveError('LAST_OWNER');
+  }
+
+  async setPlan(actor: SessionContext, plan: PlanId): Promise<void> {
+    const account = await this.#account(actor);
+    const settings = account.meetingSettings;
+    // A plan without E2EE switches the admin setting off too, so upgrading later is a choice.
+    const meetingSettings =
+      !PLANS[plan].e2ee && settings.allowE2ee ? { ...settings, allowE2ee: false } : settings;
+    await this.#d.accounts.updateAccount(account.id, { plan, meetingSettings });
+    await this.#log(actor, 'plan.change', account.id, { from: account.plan, to: plan });
+    this.emit('policyChanged', account.id);
+  }
+
+  async meetingSettings(actor: SessionContext) {
+    const account = await this.#account(actor);
+    return { ...account.meetingSettings, planIncludesE2ee: PLANS[account.plan].e2ee };
+  }
+
+  async setMeetingSettings(
+    actor: SessionContext,
+    patch: Partial<AccountMeetingSettings>,
+  ): Promise<AccountMeetingSettings> {
+    const account = await this.#account(actor);
+    const next = { ...account.meetingSettings, ...patch };
+    if (next.allowE2ee && !PLANS[account.plan].e2ee) throw new ConclaveError('PLAN_EXCLUDES_E2EE');
+    await this.#d.accounts.updateAccount(account.id, { meetingSettings: next });
+    await this.#log(actor, 'meeting_settings.change', account.id, {
+      from: account.meetingSettings,
+      to: next,
+    });
+    this.emit('policyChanged', account.id);
+    return next;
+  }
+
+  async setRequireTwoFactor(actor: SessionContext, requireTwoFactor: boolean): Promise<void> {
+    const account = await this.#account(actor);
+    await this.#d.accounts.updateAccount(account.id, { requireTwoFactor });
+    await this.#log(actor, 'security.require_2fa', account.id, {
+      from: account.requireTwoFactor,
+      to: requireTwoFactor,
+    });
+  }
+
+  async #account(actor: SessionContext) {
+    // Re-read: the session's copy may be older than another admin's change.
+    const account = await this.#d.accounts.findAccount(actor.account.id);
+    if (!account) throw new ConclaveError('NOT_SIGNED_IN');
+    return account;
+  }
+
+  async currentAccount(actor: SessionContext) {
+    return this.#account(actor);
+  }
+
+  auditLog(actor: SessionContext, limit: number, beforeSeq?: number): Promise<AdminAuditEntry[]> {
+    return this.#d.audit.list(actor.account.id, limit, beforeSeq);
+  }
+
+  async outbox(actor: SessionContext, limit = 100): Promise<OutboxMessage[]> {
+    const messages = await this.#d.outbox.listMessages(actor.account.id, limit);
+    await this.#log(actor, 'outbox.read', actor.account.id, { count: messages.length });
+    return messages;
+  }
+
+  /** Admin actions of the caller that are not covered above (e.g. sign-out of a user). */
+  async #log(
+    actor: SessionContext,
+    action: string,
+    target: string | null,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    await this.#d.audit.append({
+      accountId: actor.account.id,
+      actorUserId: actor.user.id,
+      action,
+      target,
+      detail,
+      at: this.#now(),
+    });
+  }
+}

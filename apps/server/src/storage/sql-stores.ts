@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema';
+import { SqlAccountStore } from './sql-account-store';
+import { SqlAdminAuditStore } from './sql-audit-store';
+import { SqlMeetingStore } from './sql-meeting-store';
+import { SqlOutboxStore } from './sql-outbox-store';
+import { SqlSessionStore } from './sql-session-store';
+import { SqlTokenStore } from './sql-token-store';
+import { SqlUserStore } from './sql-user-store';
+
+/** Every store over one kysely instance, whichever dialect it speaks. */
+export function sqlStores(db: Kysely<Database>) {
+  return {
+    meetings: new SqlMeetingStore(db),
+    accounts: new SqlAccountStore(db),
+    users: new SqlUserStore(db),
+    sessions: new SqlSessionStore(db),
+    tokens: new SqlTokenStore(db),
+    audit: new SqlAdminAuditStore(db),
+    outbox: new SqlOutboxStore(db),
+  };
+}
+export type SqlStores = ReturnType<typeof sqlStores>;

@@ -1,0 +1,225 @@
+import Fastify from 'fastify';
+import cookie from '@fastify/cookie';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installAccessControl } from '../../apps/server/src/http/auth/access';
+import type { AuthService } from '../../apps/server/src/modules/accounts/auth-service';
+import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
+import { ApiClient } from '../support/api-client';
+import { startTestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+
+const ROLES = [
+  'anonymous',
+  'guest',
+  'member',
+  'admin',
+  'owner',
+  'legal_reviewer',
+  'legal_admin',
+  'other_admin',
+] as const;
+type Caller = (typeof ROLES)[number];
+type Row = Record<Caller, number>;
+
+const all = (s: number): Row => Object.fromEntries(ROLES.map((r) => [r, s])) as Row;
+/** Any signed-in user; `other` is another account's admin. */
+const signedIn = (s: number, other = s): Row => ({
+  ...all(s),
+  anonymous: 401,
+  guest: 401,
+  other_admin: other,
+});
+/** Owners and admins of the account only. */
+const admins = (s: number, other = s): Row => ({
+  anonymous: 401,
+  guest: 401,
+  member: 403,
+  admin: s,
+  owner: s,
+  legal_reviewer: 403,
+  legal_admin: 403,
+  other_admin: other,
+});
+
+/**
+ * Every HTTP route x every caller -> status. A route that is registered without a row here fails
+ * the first test; allowed callers get a request that passes authorization and then stops
+ * harmlessly (an empty body -> 400, an unknown id -> 404) or changes nothing.
+ */
+const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
+  'POST /api/meetings': { row: all(201) },
+  'GET /api/meetings/:id': { row: all(404) },
+  'GET /api/auth/csrf': { row: all(200) },
+  'POST /api/auth/login': { row: all(400) },
+  'POST /api/auth/logout': { row: signedIn(204) },
+  'POST /api/auth/logout-all': { row: signedIn(204) },
+  'GET /api/auth/me': { row: signedIn(200) },
+  'POST /api/auth/password': { row: signedIn(400) },
+  'POST /api/auth/2fa/enroll': { row: signedIn(200) },
+  'POST /api/auth/2fa/verify': { row: signedIn(400) },
+  'POST /api/auth/2fa/disable': { row: signedIn(400) },
+  'POST /api/auth/2fa/recovery-codes': { row: signedIn(400) },
+  'POST /api/auth/password-reset/request': { row: all(400) },
+  'POST /api/auth/password-reset/complete': { row: all(400) },
+  'POST /api/auth/invite/accept': { row: all(400) },
+  'GET /api/admin/users': { row: admins(200) },
+  'POST /api/admin/users/invite': { row: admins(400) },
+  // Another account's admin never reaches this account's users.
+  'PATCH /api/admin/users/:userId': { row: admins(200, 404), body: { role: 'member' } },
+  'POST /api/admin/users/:userId/deactivate': { row: admins(200, 404) },
+  'POST /api/admin/users/:userId/reactivate': { row: admins(200, 404) },
+  'GET /api/admin/plan': { row: admins(200) },
+  'PUT /api/admin/plan': { row: admins(200), body: { plan: 'basic' } },
+  'GET /api/admin/meeting-settings': { row: admins(200) },
+  'PUT /api/admin/meeting-settings': { row: admins(200), body: {} },
+  'GET /api/admin/security': { row: admins(200) },
+  'PUT /api/admin/security': { row: admins(200), body: { requireTwoFactor: false } },
+  'GET /api/admin/audit': { row: admins(200) },
+  'GET /api/admin/outbox': { row: admins(200) },
+  'GET /api/my/meetings': { row: signedIn(200) },
+  'POST /api/my/meetings': { row: signedIn(201) },
+  // Only the meeting's owner names co-hosts; other accounts do not see the meeting at all.
+  'PUT /api/my/meetings/:id/cohosts': {
+    row: { ...signedIn(403, 404), owner: 200 },
+    body: { userIds: [] },
+  },
+};
+
+const PASSWORD = 'correct horse battery';
+
+describe('authorization matrix: every route x every caller', () => {
+  let server: TestServer;
+  const clients = new Map<Caller, ApiClient>();
+  const emails = new Map<Caller, string>();
+  let victimId: string;
+  let ownedMeetingId: string;
+
+  const signIn = async (role: Caller) => {
+    const c = new ApiClient(server.url);
+    await c.get('/api/auth/csrf');
+    const email = emails.get(role);
+    if (email) expect((await c.signIn(email, PASSWORD)).status).toBe(200);
+    clients.set(role, c);
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      auth: {
+        sessionTtlHours: 1,
+        maxFailedLogins: 50,
+        lockoutMinutes: 1,
+        loginAttemptsPerMinute: 5000,
+      },
+    });
+    await createAccountWithOwner(server.stores, {
+      name: 'A',
+      ownerEmail: 'owner@a.test',
+      ownerName: 'Owner A',
+      ownerPassword: PASSWORD,
+    });
+    await createAccountWithOwner(server.stores, {
+      name: 'B',
+      ownerEmail: 'owner@b.test',
+      ownerName: 'Owner B',
+      ownerPassword: PASSWORD,
+    });
+    emails.set('owner', 'owner@a.test');
+    // Users of account A (and an admin of B) with each role, created through the admin API.
+    const ownerA = new ApiClient(server.url);
+    await ownerA.signIn('owner@a.test', PASSWORD);
+    const ownerB = new ApiClient(server.url);
+    await ownerB.signIn('owner@b.test', PASSWORD);
+    const add = async (admin: ApiClient, role: string, email: string) => {
+      const res = await admin.post('/api/admin/users/invite', { email, role });
+      const mail = (await admin.get('/api/admin/outbox')).body.messages.find(
+        (m: { to: string }) => m.to === email,
+      );
+      const token = /#token=([\w-]+)/.exec(mail.body as string)![1];
+      const c = new ApiClient(server.url);
+      await c.get('/api/auth/csrf');
+      await c.post('/api/auth/invite/accept', { token, password: PASSWORD });
+      return res.body.user.id as string;
+    };
+    for (const role of ['member', 'admin', 'legal_reviewer', 'legal_admin'] as const) {
+      await add(ownerA, role, `${role}@a.test`);
+      emails.set(role, `${role}@a.test`);
+    }
+    await add(ownerB, 'admin', 'admin@b.test');
+    emails.set('other_admin', 'admin@b.test');
+    victimId = await add(ownerA, 'member', 'victim@a.test');
+    ownedMeetingId = (await ownerA.post('/api/my/meetings', {})).body.meetingId as string;
+    for (const role of ROLES) await signIn(role);
+    // A guest: no account session, but in a meeting of their own making (host key in hand).
+    expect((await clients.get('guest')!.post('/api/meetings', {})).status).toBe(201);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const apiRoutes = () =>
+    server.app.routeTable
+      .filter((r) => r.url.startsWith('/api/'))
+      .map((r) => `${r.method} ${r.url}`);
+
+  it('has a row for every registered route, and no row without a route', () => {
+    const routes = apiRoutes();
+    expect(routes.filter((r) => !(r in MATRIX))).toEqual([]);
+    expect(Object.keys(MATRIX).filter((r) => !routes.includes(r))).toEqual([]);
+  });
+
+  it('routes outside /api are read-only and public by design', () => {
+    const others = server.app.routeTable.filter((r) => !r.url.startsWith('/api/'));
+    expect(others.every((r) => r.access === 'non-api' && r.method === 'GET')).toBe(true);
+  });
+
+  it('every caller gets the expected status on every route', async () => {
+    const mismatches: string[] = [];
+    for (const key of apiRoutes()) {
+      const spec = MATRIX[key]!;
+      const [method, url] = key.split(' ') as [string, string];
+      const path = url
+        .replace(':userId', victimId)
+        .replace(':id', url.startsWith('/api/my/') ? ownedMeetingId : '12345678901');
+      for (const role of ROLES) {
+        const client = clients.get(role)!;
+        const body = method === 'GET' ? undefined : (spec.body ?? {});
+        const res = await client.request(method, path, body);
+        if (res.status !== spec.row[role])
+          mismatches.push(
+            `${key} as ${role}: expected ${spec.row[role]}, got ${res.status} ${JSON.stringify(res.body)}`,
+          );
+        if (res.status === 401 || res.status === 403)
+          expect(typeof res.body?.code, `${key} as ${role}`).toBe('string');
+        // Signing out ends the session the next rows need.
+        if (url.startsWith('/api/auth/logout') && res.status === 204) await signIn(role);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('every state-changing route refuses a signed-in request without the CSRF header', async () => {
+    const owner = clients.get('owner')!;
+    for (const key of apiRoutes()) {
+      const [method, url] = key.split(' ') as [string, string];
+      if (method === 'GET') continue;
+      const path = url.replace(':userId', victimId).replace(':id', ownedMeetingId);
+      const res = await owner.request(method, path, MATRIX[key]!.body ?? {}, { csrf: false });
+      expect([key, res.status, res.body?.code]).toEqual([key, 403, 'CSRF_TOKEN_INVALID']);
+    }
+  });
+
+  it('a route registered without an access rule fails at start-up (deny by default)', async () => {
+    const app = Fastify();
+    await app.register(cookie);
+    installAccessControl(app, {} as AuthService);
+    expect(() => app.get('/api/forgotten', async () => ({ secret: true }))).toThrow(
+      /declares no config.access/,
+    );
+    const app2 = Fastify();
+    await app2.register(cookie);
+    installAccessControl(app2, {} as AuthService);
+    expect(() => app2.post('/not-api', async () => ({}))).toThrow(/changes state outside \/api/);
+    await app.close();
+    await app2.close();
+  });
+});
