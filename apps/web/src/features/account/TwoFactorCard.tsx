@@ -3,6 +3,8 @@ import QRCode from 'qrcode';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../../app/api';
+import { ErrorLine } from '../../components/ErrorLine';
+import { useAction } from '../../components/useAction';
 import { refreshSession } from '../../state/session';
 
 /** Turn on two-factor sign-in: QR code (and the secret as text), confirm a code, keep recovery codes. */
@@ -10,20 +12,7 @@ export function TwoFactorCard({ me }: { me: MeResult }) {
   const [enrolment, setEnrolment] = useState<{ secret: string; qr: string }>();
   const [code, setCode] = useState('');
   const [recovery, setRecovery] = useState<string[]>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : 'That did not work.');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { error, busy, run } = useAction();
 
   const start = () =>
     run(async () => {
@@ -91,11 +80,7 @@ export function TwoFactorCard({ me }: { me: MeResult }) {
           Set up two-factor sign-in
         </button>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
     </section>
   );
 }

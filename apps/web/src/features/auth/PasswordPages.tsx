@@ -2,40 +2,17 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../app/api';
+import { ErrorLine } from '../../components/ErrorLine';
+import { useAction } from '../../components/useAction';
 import { signedIn } from '../../state/session';
 
 /** The one-time token travels in the URL fragment so it never reaches logs or Referer. */
 const tokenFromHash = () => new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 
-function useForm() {
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : 'That did not work.');
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { error, busy, run };
-}
-
-function ErrorLine({ error }: { error: string | undefined }) {
-  return error ? (
-    <p className="error" role="alert">
-      {error}
-    </p>
-  ) : null;
-}
-
 export function ForgotPasswordPage() {
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
-  const { error, busy, run } = useForm();
+  const { error, busy, run } = useAction();
   return (
     <main className="screen center">
       <section className="card" aria-labelledby="forgot-title">
@@ -114,7 +91,7 @@ export function ResetPasswordPage() {
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
   const [done, setDone] = useState(false);
-  const { error, busy, run } = useForm();
+  const { error, busy, run } = useAction();
   return (
     <main className="screen center">
       <section className="card" aria-labelledby="reset-title">
@@ -158,7 +135,7 @@ export function AcceptInvitePage() {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const { error, busy, run } = useForm();
+  const { error, busy, run } = useAction();
   return (
     <main className="screen center">
       <section className="card" aria-labelledby="invite-title">

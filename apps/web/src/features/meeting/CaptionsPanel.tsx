@@ -1,5 +1,7 @@
 import type { CaptionsState, ParticipantId } from '@conclave/protocol';
 import { useState } from 'react';
+import { ErrorLine } from '../../components/ErrorLine';
+import { useAction } from '../../components/useAction';
 
 export interface CaptionsPanelProps {
   state: CaptionsState | undefined;
@@ -26,21 +28,8 @@ export function CaptionsPanel(props: CaptionsPanelProps) {
   const { state } = props;
   const languages = state?.languages ?? [];
   const [language, setLanguage] = useState(state?.language ?? languages[0] ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { error, busy, run } = useAction();
   const mayChange = state?.on ? props.isHost || state.startedBy?.id === props.selfId : true;
-
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : 'That did not work.');
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <aside className="panel captions-panel" aria-label="Live captions">
@@ -107,11 +96,7 @@ export function CaptionsPanel(props: CaptionsPanelProps) {
           Download transcript
         </button>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
     </aside>
   );
 }
