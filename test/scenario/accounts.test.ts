@@ -254,6 +254,18 @@ describe('accounts: sign-in, invites, 2FA, reset, admin console', () => {
     expect(JSON.stringify(audit.body)).not.toMatch(/token=|argon2/);
   });
 
+  it('an admin signs a user out everywhere and resets a lost 2FA', async () => {
+    const m = await invite(owner);
+    const { secret } = (await m.client.post('/api/auth/2fa/enroll')).body as { secret: string };
+    await m.client.post('/api/auth/2fa/verify', { code: totpCodeAt(secret, new Date()) });
+    const out = await owner.post(`/api/admin/users/${m.id}/sign-out`);
+    expect(out.body.sessionsEnded).toBe(1);
+    expect((await m.client.get('/api/auth/me')).status).toBe(401);
+    const reset = await owner.post(`/api/admin/users/${m.id}/reset-2fa`);
+    expect(reset.body.user.twoFactorEnabled).toBe(false);
+    expect((await new ApiClient(server.url).signIn(m.email, PASSWORD)).status).toBe(200);
+  });
+
   it('E2EE can be allowed only on plans that include it', async () => {
     const { client } = await newAccount('basic');
     const plan = await client.get('/api/admin/plan');

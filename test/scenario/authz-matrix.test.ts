@@ -68,6 +68,8 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'PATCH /api/admin/users/:userId': { row: admins(200, 404), body: { role: 'member' } },
   'POST /api/admin/users/:userId/deactivate': { row: admins(200, 404) },
   'POST /api/admin/users/:userId/reactivate': { row: admins(200, 404) },
+  'POST /api/admin/users/:userId/sign-out': { row: admins(200, 404) },
+  'POST /api/admin/users/:userId/reset-2fa': { row: admins(200, 404) },
   'GET /api/admin/plan': { row: admins(200) },
   'PUT /api/admin/plan': { row: admins(200), body: { plan: 'basic' } },
   'GET /api/admin/meeting-settings': { row: admins(200) },

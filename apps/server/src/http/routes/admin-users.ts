@@ -43,4 +43,14 @@ export const adminUserRoutes: FastifyPluginAsync<{ admin: AdminService }> = asyn
     const { userId } = parseOr400(userIdParamsSchema, req.params);
     return { user: userView(await svc.setActive(caller(req), userId, true)) };
   });
+
+  app.post('/api/admin/users/:userId/sign-out', admin, async (req) => {
+    const { userId } = parseOr400(userIdParamsSchema, req.params);
+    return { sessionsEnded: await svc.signOutUser(caller(req), userId) };
+  });
+
+  app.post('/api/admin/users/:userId/reset-2fa', admin, async (req) => {
+    const { userId } = parseOr400(userIdParamsSchema, req.params);
+    return { user: userView(await svc.resetTwoFactor(caller(req), userId)) };
+  });
 };

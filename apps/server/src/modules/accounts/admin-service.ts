@@ -114,6 +114,31 @@ export class AdminService extends TypedEmitter<AdminEvents> {
     return { ...target, status };
   }
 
+  /** Ends every session of a user (a lost laptop); they sign in again. */
+  async signOutUser(actor: SessionContext, userId: string): Promise<number> {
+    const target = await this.#target(actor, userId);
+    if (target.role === 'owner' && actor.user.role !== 'owner')
+      throw new ConclaveError('OWNER_ONLY');
+    const ended = await this.#d.sessions.deleteUserSessions(target.id);
+    await this.#log(actor, 'user.sign_out_everywhere', target.id, { sessionsEnded: ended });
+    return ended;
+  }
+
+  /**
+   * Turns a user's 2FA off (a lost phone and no recovery codes) and ends their sessions; if the
+   * account requires 2FA they must enrol again at their next sign-in.
+   */
+  async resetTwoFactor(actor: SessionContext, userId: string): Promise<UserRecord> {
+    const target = await this.#target(actor, userId);
+    if (target.role === 'owner' && actor.user.role !== 'owner')
+      throw new ConclaveError('OWNER_ONLY');
+    await this.#d.users.updateUser(target.id, { totpSecret: null, totpPendingSecret: null });
+    await this.#d.users.replaceRecoveryCodes(target.id, []);
+    await this.#d.sessions.deleteUserSessions(target.id);
+    await this.#log(actor, 'user.reset_2fa', target.id, { email: target.email });
+    return { ...target, totpSecret: null, totpPendingSecret: null };
+  }
+
   async #target(actor: SessionContext, userId: string): Promise<UserRecord> {
     const target = await this.#d.users.findUserById(userId);
     // Another account's user is "not found": ids of other accounts are not confirmed.
