@@ -83,6 +83,29 @@ export const configSchema = z.object({
       lockoutMinutes: 15,
       loginAttemptsPerMinute: 20,
     }),
+  captions: z
+    .object({
+      /**
+       * Live-captions engine: PocketSphinx installed on this machine (Debian `pocketsphinx` +
+       * `pocketsphinx-en-us`), an external whisper.cpp server, or off.
+       */
+      engine: z.enum(['pocketsphinx', 'whisper', 'off']).default('pocketsphinx'),
+      pocketsphinxCommand: z.string().default('pocketsphinx_continuous'),
+      pocketsphinxModelRoot: z.string().default('/usr/share/pocketsphinx/model'),
+      /** Base URL of a whisper.cpp `server` (engine "whisper"). */
+      whisperUrl: z.string().url().optional(),
+      /** Languages offered with the whisper engine. */
+      whisperLanguages: z.array(z.string()).default(['en-US']),
+    })
+    .default({
+      engine: 'pocketsphinx',
+      pocketsphinxCommand: 'pocketsphinx_continuous',
+      pocketsphinxModelRoot: '/usr/share/pocketsphinx/model',
+      whisperLanguages: ['en-US'],
+    })
+    .refine((c) => c.engine !== 'whisper' || c.whisperUrl !== undefined, {
+      message: 'captions.whisperUrl is required when captions.engine is "whisper"',
+    }),
   reconnectGraceSeconds: z.coerce.number().int().min(1).max(600).default(30),
   /** Where the built web app is; the server serves it when present. */
   webRoot: z.string().default(resolve(import.meta.dirname, '../../../web/dist')),
@@ -118,6 +141,9 @@ const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = 
   CONCLAVE_SMTP_USER: (c, v) => (c.smtp = { ...(c.smtp as object), user: v }),
   CONCLAVE_SMTP_PASSWORD: (c, v) => (c.smtp = { ...(c.smtp as object), password: v }),
   CONCLAVE_SMTP_FROM: (c, v) => (c.smtp = { ...(c.smtp as object), from: v }),
+  CONCLAVE_CAPTIONS_ENGINE: (c, v) => (c.captions = { ...(c.captions as object), engine: v }),
+  CONCLAVE_CAPTIONS_WHISPER_URL: (c, v) =>
+    (c.captions = { ...(c.captions as object), whisperUrl: v }),
 };
 
 export class ConfigError extends Error {
