@@ -266,6 +266,27 @@ describe('accounts: sign-in, invites, 2FA, reset, admin console', () => {
     expect((await new ApiClient(server.url).signIn(m.email, PASSWORD)).status).toBe(200);
   });
 
+  it("an admin cannot read an owner's or another admin's reset link in the outbox", async () => {
+    const { client: boss, ownerEmail } = await newAccount();
+    const admin = await invite(boss, 'admin');
+    const otherAdmin = await invite(boss, 'admin');
+    const member = await invite(boss, 'member');
+    const anon = new ApiClient(server.url);
+    await anon.get('/api/auth/csrf');
+    for (const to of [ownerEmail, otherAdmin.email, member.email, admin.email])
+      await anon.post('/api/auth/password-reset/request', { email: to });
+    const seen = (await admin.client.get('/api/admin/outbox')).body.messages as {
+      to: string;
+      subject: string;
+    }[];
+    const resets = seen.filter((m) => m.subject.startsWith('Reset')).map((m) => m.to);
+    expect(resets.sort()).toEqual([admin.email, member.email].sort());
+    const ownerSees = (await boss.get('/api/admin/outbox')).body.messages as { to: string }[];
+    expect(ownerSees.map((m) => m.to)).toEqual(
+      expect.arrayContaining([ownerEmail, otherAdmin.email]),
+    );
+  });
+
   it('E2EE can be allowed only on plans that include it', async () => {
     const { client } = await newAccount('basic');
     const plan = await client.get('/api/admin/plan');
