@@ -210,7 +210,7 @@ describe('authorization matrix: every route x every caller', () => {
     }
   });
 
-  it('a route registered without an access rule fails at start-up (deny by default)', async () => {
+  it('a route registered without an access rule or body schema fails at start-up (deny by default)', async () => {
     const app = Fastify();
     await app.register(cookie);
     installAccessControl(app, {} as AuthService);
@@ -221,6 +221,9 @@ describe('authorization matrix: every route x every caller', () => {
     await app2.register(cookie);
     installAccessControl(app2, {} as AuthService);
     expect(() => app2.post('/not-api', async () => ({}))).toThrow(/changes state outside \/api/);
+    expect(() =>
+      app2.post('/api/no-schema', { config: { access: 'public' } }, async () => ({})),
+    ).toThrow(/declares no body schema/);
     await app.close();
     await app2.close();
   });
