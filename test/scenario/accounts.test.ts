@@ -381,6 +381,39 @@ describe('accounts: sign-in, invites, 2FA, reset, admin console', () => {
     }
   });
 
+  it('behind a TLS proxy: Secure cookies, and sign-in limits per forwarded client address', async () => {
+    const proxied = await startTestServer({
+      publicUrl: 'https://meet.example.org',
+      trustProxy: true,
+      auth: {
+        sessionTtlHours: 1,
+        maxFailedLogins: 5,
+        lockoutMinutes: 1,
+        loginAttemptsPerMinute: 1,
+      },
+    });
+    try {
+      const csrf = await fetch(`${proxied.url}/api/auth/csrf`);
+      expect(csrf.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+      const token = /conclave_csrf=([^;]+)/.exec(csrf.headers.get('set-cookie')!)![1]!;
+      const attempt = (from: string) =>
+        fetch(`${proxied.url}/api/auth/login`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            cookie: `conclave_csrf=${token}`,
+            'x-csrf-token': token,
+            'x-forwarded-for': from,
+          },
+          body: JSON.stringify({ email: 'x@acme.test', password: 'whatever' }),
+        }).then((r) => r.status);
+      expect([await attempt('198.51.100.1'), await attempt('198.51.100.1')]).toEqual([401, 429]);
+      expect(await attempt('198.51.100.2')).toBe(401);
+    } finally {
+      await proxied.stop();
+    }
+  });
+
   it('guest meetings still need no account and no CSRF token', async () => {
     const res = await fetch(`${server.url}/api/meetings`, {
       method: 'POST',

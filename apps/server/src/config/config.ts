@@ -41,6 +41,11 @@ export const configSchema = z.object({
       keyframeRequestMinIntervalMs: 500,
       inspection: false,
     }),
+  /**
+   * Behind a reverse proxy: trust its X-Forwarded-For, so per-address sign-in limits see clients,
+   * not the proxy. Leave off when clients reach the server directly (they could forge it).
+   */
+  trustProxy: z.boolean().default(false),
   /** `postgres://...` switches storage to PostgreSQL; unset keeps the SQLite file in dataDir. */
   databaseUrl: z
     .string()
@@ -135,6 +140,7 @@ const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = 
   CONCLAVE_MEDIA_WORKERS: (c, v) => (c.media = { ...(c.media as object), workers: v }),
   CONCLAVE_WEB_ROOT: (c, v) => (c.webRoot = v),
   DATABASE_URL: (c, v) => (c.databaseUrl = v),
+  CONCLAVE_TRUST_PROXY: (c, v) => (c.trustProxy = v === 'true'),
   CONCLAVE_SMTP_HOST: (c, v) => (c.smtp = { ...(c.smtp as object), host: v }),
   CONCLAVE_SMTP_PORT: (c, v) => (c.smtp = { ...(c.smtp as object), port: v }),
   CONCLAVE_SMTP_SECURE: (c, v) => (c.smtp = { ...(c.smtp as object), secure: v === 'true' }),
