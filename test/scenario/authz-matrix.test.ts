@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +168,19 @@ describe('authorization matrix: every route x every caller', () => {
     const routes = apiRoutes();
     expect(routes.filter((r) => !(r in MATRIX))).toEqual([]);
     expect(Object.keys(MATRIX).filter((r) => !routes.includes(r))).toEqual([]);
+  });
+
+  it('the endpoint list in the accounts README names every route', () => {
+    const doc = readFileSync(
+      new URL('../../apps/server/src/modules/accounts/README.md', import.meta.url),
+      'utf8',
+    );
+    const documented = new Set(
+      [...doc.matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/api\/[^`\s]*)`/g)].map(
+        (m) => `${m[1]} ${m[2]}`,
+      ),
+    );
+    expect(apiRoutes().filter((r) => !documented.has(r))).toEqual([]);
   });
 
   it('routes outside /api are read-only and public by design', () => {
