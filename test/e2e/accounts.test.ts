@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { totpCodeAt } from '../../apps/server/src/modules/accounts/totp';
@@ -25,6 +25,7 @@ describe('accounts and the admin console in real browsers', () => {
   let browser: Browser;
   let owner: Participant;
   let alice: Participant;
+  let meetingPage: Page;
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
@@ -151,6 +152,24 @@ describe('accounts and the admin console in real browsers', () => {
     await expect.poll(() => item.isDisabled(), { timeout: 10_000 }).toBe(false);
     await owner.page.getByRole('tab', { name: 'History' }).click();
     await owner.page.getByTestId('audit-row').filter({ hasText: 'plan.change' }).waitFor();
+    meetingPage = meeting;
     await owner.page.getByTestId('audit-row').filter({ hasText: 'user.invite' }).first().waitFor();
+  });
+
+  it('with the waiting room on, Alice waits until the host lets her in', async () => {
+    await owner.page.getByRole('tab', { name: 'Meeting settings' }).click();
+    await owner.page.getByLabel('Waiting room on by default').click();
+    await owner.page.getByText('Saved.').waitFor();
+    await alice.page.goto(meetingPage.url());
+    await alice.page.getByLabel('Your name').fill('Alice Adams');
+    await alice.page.getByRole('button', { name: 'Join now' }).click();
+    await alice.page.getByText('Waiting for the host to let you in').waitFor({ timeout: 20_000 });
+    await meetingPage.getByText('Alice Adams is in the waiting room.').waitFor();
+    await meetingPage.getByRole('button', { name: /^Participants/ }).click();
+    await meetingPage
+      .getByRole('button', { name: 'Let Alice Adams in from the waiting room' })
+      .click();
+    await alice.page.getByText('Waiting for the host to let you in').waitFor({ state: 'hidden' });
+    await meetingPage.getByTestId('tile').filter({ hasText: 'Alice Adams' }).waitFor();
   });
 });

@@ -35,6 +35,8 @@ export class RoomParticipant {
   clientLabel: string;
   /** Held out of an end-to-end encrypted meeting: no media in or out until released. */
   held = false;
+  /** In the waiting room (also `held`: no media until the host lets them in). */
+  waiting = false;
   /** The breakout room this participant is in (null: the main room). */
   breakoutId: string | null = null;
   peer: SignalingPeer | undefined;
@@ -78,6 +80,7 @@ export class RoomParticipant {
       e2eeCapable: this.e2eeCapable,
       clientLabel: this.clientLabel,
       held: this.held,
+      waiting: this.waiting,
       sharing:
         this.screenSharing &&
         [...this.published.values()].some((t) => t.source === 'screen' && !t.producer.closed),

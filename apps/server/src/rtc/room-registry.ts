@@ -31,6 +31,7 @@ export interface ParticipantHandle {
   hostRemove(id: ParticipantId): Promise<null>;
   hostEnd(): Promise<null>;
   hostStopShare(id: ParticipantId): null;
+  hostAdmit(id: ParticipantId): Promise<null>;
   e2eeKeyPackage(keyPackage: string): null;
   e2eeEnable(): Promise<{ keyPackages: KeyPackageEntry[] }>;
   e2eeCommit(req: CommitRequest): { epoch: number };
@@ -101,6 +102,7 @@ export class RoomRegistry {
       hostRemove: (id) => room.hostRemove(participant, id),
       hostEnd: () => room.hostEnd(participant),
       hostStopShare: (id) => room.hostStopShare(participant, id),
+      hostAdmit: (id) => room.hostAdmit(participant, id),
       e2eeKeyPackage: (kp) => room.e2eeKeyPackage(participant, kp),
       e2eeEnable: () => room.e2eeEnable(participant),
       e2eeCommit: (req) => room.e2eeCommit(participant, req),

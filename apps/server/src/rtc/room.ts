@@ -157,15 +157,18 @@ export class Room {
         e2eeCapable,
         clientLabel: req.capabilities?.clientLabel ?? 'Unknown client',
       });
+      // Everyone but hosts waits in the waiting room when the account turned it on.
+      participant.waiting = req.settings.waitingRoom === true && req.role !== 'host';
       // An unsupported client never gets media while E2EE is on (DESIGN.md §4.1 rule 6).
-      participant.held = this.#e2ee.active && !e2eeCapable;
+      participant.held = participant.waiting || (this.#e2ee.active && !e2eeCapable);
       this.#participants.set(participant.id, participant);
       await this.#media.setUpSubscriber(participant);
       this.#broadcast(
         { type: 'participant.joined', participant: participant.view() },
         participant.id,
       );
-      if (participant.held && policy === 'downgrade') this.#e2ee.unsupportedJoined(participant);
+      if (participant.held && !participant.waiting && policy === 'downgrade')
+        this.#e2ee.unsupportedJoined(participant);
       return { participant, result: this.#joinResult(participant, false) };
     });
   }
@@ -212,6 +215,33 @@ export class Room {
       if (screenChanged) this.#broadcast({ type: 'participant.updated', participant: p.view() });
       this.#captions.sync();
       return { sdp: answer };
+    });
+  }
+
+  /**
+   * Host: let someone in from the waiting room. An unsupported client in an E2EE meeting then
+   * meets the E2EE policy as if they had just joined (downgrade asks the host's device first).
+   */
+  hostAdmit(host: RoomParticipant, targetId: ParticipantId): Promise<null> {
+    const target = this.#hostTarget(host, targetId);
+    if (!target.waiting)
+      throw new ConclaveError('PARTICIPANT_NOT_FOUND', 'That participant is not waiting.');
+    return this.#serial(async () => {
+      target.waiting = false;
+      if (this.#e2ee.active && !target.e2eeCapable) {
+        this.#broadcast({ type: 'participant.updated', participant: target.view() });
+        // `hold` and `refuse`: they stay held; the host can still let them in (which turns
+        // E2EE off, as for any held participant).
+        if (this.#e2ee.settings.unsupportedClientPolicy === 'downgrade')
+          this.#e2ee.unsupportedJoined(target);
+        return null;
+      }
+      target.held = false;
+      await this.#media.connectReleased(target);
+      this.#e2ee.admitted(target);
+      this.#broadcast({ type: 'participant.updated', participant: target.view() });
+      this.#captions.sync();
+      return null;
     });
   }
 

@@ -155,6 +155,8 @@ export class SignalingSession implements SignalingPeer {
         return handle.hostEnd();
       case 'host.stopShare':
         return handle.hostStopShare(message.participantId);
+      case 'host.admit':
+        return handle.hostAdmit(message.participantId);
       case 'e2ee.keyPackage':
         return handle.e2eeKeyPackage(message.keyPackage);
       case 'e2ee.enable':

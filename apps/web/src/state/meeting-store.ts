@@ -193,9 +193,14 @@ export class MeetingStore {
     room.on('state', (connection) =>
       this.#update({ connection, selfId: room.selfId, role: room.role }),
     );
-    room.on('participants', (participants) =>
-      this.#update({ participants, selfId: room.selfId, role: room.role }),
-    );
+    room.on('participants', (participants) => {
+      const before = new Set(this.#snapshot.participants.filter((p) => p.waiting).map((p) => p.id));
+      this.#update({ participants, selfId: room.selfId, role: room.role });
+      if (room.role !== 'host') return;
+      for (const p of participants)
+        if (p.waiting && !before.has(p.id))
+          this.notify(`${p.displayName} is in the waiting room. Let them in from Participants.`);
+    });
     room.on('remoteTracks', (remoteTracks) => this.#update({ remoteTracks }));
     room.on('mutedByHost', () => {
       this.#update({ mutedByHost: this.#snapshot.mutedByHost + 1 });

@@ -507,6 +507,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   }
 
   /** Host: let in a participant held by policy `hold` (this turns E2EE off, with a notice). */
+  /** Host: let someone in from the waiting room. */
+  async admit(id: ParticipantId): Promise<void> {
+    await this.#requireSignal().request({ type: 'host.admit', participantId: id });
+  }
   async admitHeld(id: ParticipantId): Promise<void> {
     await this.#requireSignal().request({ type: 'e2ee.admitHeld', participantId: id });
   }

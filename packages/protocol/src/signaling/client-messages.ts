@@ -97,6 +97,12 @@ const hostRemove = z.object({
   participantId: participantIdSchema,
 });
 const hostEnd = z.object({ type: z.literal('host.end'), id: requestIdSchema });
+/** Host: let someone in from the waiting room. */
+const hostAdmit = z.object({
+  type: z.literal('host.admit'),
+  id: requestIdSchema,
+  participantId: participantIdSchema,
+});
 /** Host: stop someone's screen share. */
 const hostStopShare = z.object({
   type: z.literal('host.stopShare'),
@@ -118,6 +124,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   hostRemove,
   hostEnd,
   hostStopShare,
+  hostAdmit,
   ...e2eeClientMessages,
   ...chatClientMessages,
   ...captionsClientMessages,

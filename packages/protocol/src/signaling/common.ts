@@ -45,8 +45,10 @@ export const participantSchema = z.object({
   /** The client can take part in end-to-end encryption (by feature detection). */
   e2eeCapable: z.boolean(),
   clientLabel: z.string(),
-  /** Waiting: an unsupported client held out of an end-to-end encrypted meeting. */
+  /** No media in or out: in the waiting room, or an unsupported client held out of E2EE. */
   held: z.boolean(),
+  /** In the waiting room until the host lets them in (account setting "waiting room"). */
+  waiting: z.boolean().default(false),
   /** Sharing a screen, window or tab. */
   sharing: z.boolean(),
 });

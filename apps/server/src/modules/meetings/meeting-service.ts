@@ -175,6 +175,7 @@ export class MeetingService {
       planIncludesE2ee: policy.planIncludesE2ee,
       unsupportedClientPolicy: policy.unsupportedClientPolicy,
       maxParticipants: policy.maxParticipants,
+      waitingRoom: policy.waitingRoomByDefault,
     };
   }
 }

@@ -23,6 +23,8 @@ export interface MeetingSettings {
   /** The account's plan includes E2EE; absent for guest meetings, which have no plan. */
   planIncludesE2ee?: boolean;
   unsupportedClientPolicy: UnsupportedClientPolicy;
+  /** Everyone but the host waits until let in (account setting; guest meetings: off). */
+  waitingRoom?: boolean;
   /** The plan's participant cap; absent for guest meetings. */
   maxParticipants?: number;
 }

@@ -105,6 +105,26 @@ describe('the MLS Delivery Service', () => {
     ]);
   });
 
+  it('nobody in the waiting room is added to the group until the host lets them in', async () => {
+    const { ds, add, events } = setup();
+    const host = add('host', 'host');
+    ds.enable(host);
+    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', added: [], removed: [] });
+    const wendy = add('wendy');
+    wendy.held = true;
+    wendy.waiting = true;
+    ds.keyPackage(wendy, btoa('wendy'));
+    await wait(20);
+    expect(events('host', 'e2ee.pending')).toHaveLength(0);
+    wendy.waiting = false;
+    wendy.held = false;
+    ds.admitted(wendy);
+    await wait(20);
+    expect(events('host', 'e2ee.pending')[0]).toMatchObject({
+      add: [{ participantId: 'wendy' }],
+    });
+  });
+
   it('batches a burst of joins into one pending request to the committer', async () => {
     const { ds, add, events } = setup();
     const host = add('host', 'host');

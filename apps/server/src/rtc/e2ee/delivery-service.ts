@@ -101,7 +101,8 @@ export class DeliveryService {
     if (!e2eeAvailability(this.#settings).available) throw new ConclaveError('E2EE_NOT_AVAILABLE');
     if (this.#status !== 'off') throw new ConclaveError('E2EE_BAD_STATE');
     if (!host.e2eeCapable) throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
-    const unsupported = [...this.#port.participants()].filter((p) => !p.e2eeCapable);
+    // People in the waiting room are not in the meeting yet: they meet the policy when let in.
+    const unsupported = [...this.#port.participants()].filter((p) => !p.e2eeCapable && !p.waiting);
     if (unsupported.length > 0) {
       const names = unsupported.map((p) => `${p.displayName} (${p.clientLabel})`).join(', ');
       throw new ConclaveError(
@@ -119,7 +120,7 @@ export class DeliveryService {
     this.#downgradedFor = undefined;
     const keyPackages: KeyPackageEntry[] = [];
     for (const p of this.#port.participants()) {
-      if (p.id === host.id) continue;
+      if (p.id === host.id || p.waiting) continue;
       const kp = this.#keyPackages.get(p.id);
       if (kp) keyPackages.push({ participantId: p.id, keyPackage: kp });
       else {
@@ -169,10 +170,19 @@ export class DeliveryService {
   keyPackage(p: RoomParticipant, keyPackage: string): void {
     if (!p.e2eeCapable) throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
     this.#keyPackages.set(p.id, keyPackage);
-    if (this.active && !this.#members.has(p.id)) {
+    // Nobody in the waiting room gets the group key before the host lets them in.
+    if (this.active && !this.#members.has(p.id) && !p.waiting) {
       this.#pendingAdd.add(p.id);
       this.#scheduleBatch();
     }
+  }
+
+  /** `p` was let in from the waiting room: add them to the group if they sent a KeyPackage. */
+  admitted(p: RoomParticipant): void {
+    if (!this.active || this.#members.has(p.id)) return;
+    this.#pendingAdd.add(p.id);
+    if (this.#keyPackages.has(p.id)) this.#scheduleBatch();
+    else this.#port.send(p.id, { type: 'e2ee.keyPackageNeeded' });
   }
 
   commit(from: RoomParticipant, req: CommitRequest): { epoch: number } {

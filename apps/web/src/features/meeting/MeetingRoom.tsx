@@ -62,6 +62,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
     snapshot.e2ee?.meeting.status !== undefined && snapshot.e2ee.meeting.status !== 'off';
   const E2EE_REASON = 'Not available with end-to-end encryption.';
   const { captions } = snapshot;
+  const waitingCount = snapshot.participants.filter((p) => p.waiting).length;
   // Captions belong to the main room; breakout rooms are not captioned.
   const captionFor = (id: string | undefined) =>
     captions.state?.on && !myBreakout && id ? captions.live[id]?.text : undefined;
@@ -198,7 +199,16 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             )}
           </section>
         )}
-        {snapshot.held && (
+        {snapshot.held && self?.waiting && (
+          <section className="held card" role="status" aria-labelledby="held-title">
+            <h2 id="held-title">Waiting for the host to let you in</h2>
+            <p>
+              This meeting has a waiting room. You will see and hear the others once the host lets
+              you in.
+            </p>
+          </section>
+        )}
+        {snapshot.held && !self?.waiting && (
           <section className="held card" role="alert" aria-labelledby="held-title">
             <h2 id="held-title">Waiting to be let in</h2>
             <p>
@@ -244,6 +254,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             onRemove={(id) => act(() => room!.hostRemove(id))}
             onStopShare={(id) => act(() => room!.hostStopShare(id))}
             onAdmitHeld={(id) => act(() => room!.admitHeld(id))}
+            onAdmit={(id) => act(() => room!.admit(id))}
             onClose={() => setPanel('none')}
           />
         )}
@@ -331,6 +342,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           onClick={() => setPanel(panel === 'participants' ? 'none' : 'participants')}
         >
           Participants ({snapshot.participants.length})
+          {isHost && waitingCount > 0 ? ` · ${waitingCount} waiting` : ''}
         </button>
         <button
           className={`tool${snapshot.screen ? ' on' : ''}`}

@@ -8,6 +8,8 @@ export interface ParticipantsPanelProps {
   onRemove: (id: ParticipantId) => void;
   onStopShare: (id: ParticipantId) => void;
   onAdmitHeld: (id: ParticipantId) => void;
+  /** Let someone in from the waiting room. */
+  onAdmit: (id: ParticipantId) => void;
   onClose: () => void;
 }
 
@@ -29,7 +31,11 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
               {p.role === 'host' ? ' · host' : ''}
               {!p.connected ? ' · reconnecting' : ''}
               {p.sharing ? ' · sharing screen' : ''}
-              {p.held ? ` · waiting (${p.clientLabel} cannot do end-to-end encryption)` : ''}
+              {p.waiting
+                ? ' · in the waiting room'
+                : p.held
+                  ? ` · waiting (${p.clientLabel} cannot do end-to-end encryption)`
+                  : ''}
             </span>
             <span className="indicators">
               <span aria-label={p.audioMuted ? 'Microphone muted' : 'Microphone on'}>
@@ -49,7 +55,16 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
                 >
                   Mute
                 </button>
-                {p.held && (
+                {p.waiting && (
+                  <button
+                    className="button small"
+                    onClick={() => props.onAdmit(p.id)}
+                    aria-label={`Let ${p.displayName} in from the waiting room`}
+                  >
+                    Let in
+                  </button>
+                )}
+                {p.held && !p.waiting && (
                   <button
                     className="button small"
                     onClick={() => props.onAdmitHeld(p.id)}
