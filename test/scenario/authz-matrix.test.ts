@@ -81,6 +81,7 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'GET /api/admin/outbox': { row: admins(200) },
   'GET /api/my/meetings': { row: signedIn(200) },
   'POST /api/my/meetings': { row: signedIn(201) },
+  'GET /api/my/colleagues': { row: signedIn(200) },
   // Only the meeting's owner names co-hosts; other accounts do not see the meeting at all.
   'PUT /api/my/meetings/:id/cohosts': {
     row: { ...signedIn(403, 404), owner: 200 },

@@ -98,6 +98,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       }
       return true;
     },
+    colleagues: async (accountId) => {
+      const { users } = await stores.users.listUsers(accountId, { limit: 500, offset: 0 });
+      return users
+        .filter((u) => u.status === 'active')
+        .map((u) => ({ id: u.id, name: u.name, email: u.email }));
+    },
   });
   const rooms = new RoomRegistry({
     workers,

@@ -87,6 +87,13 @@ export const api = {
   // ---- my meetings
   myMeetings: (when: 'upcoming' | 'past') =>
     call<{ meetings: MyMeeting[] }>(`/api/my/meetings?when=${when}`),
+  colleagues: () =>
+    call<{ colleagues: { id: string; name: string; email: string }[] }>('/api/my/colleagues'),
+  setCohosts: (meetingId: MeetingId, userIds: string[]) =>
+    call<{ cohostUserIds: string[] }>(
+      `/api/my/meetings/${meetingId}/cohosts`,
+      json('PUT', { userIds }),
+    ),
   createMyMeeting: (body: { title?: string; startsAt?: string; passcode?: string }) =>
     call<CreateMeetingResult>('/api/my/meetings', json('POST', body)),
 
@@ -126,6 +133,7 @@ export interface MyMeeting {
   endedAt: string | null;
   requiresPasscode: boolean;
   isOwner: boolean;
+  cohostUserIds: string[];
   joinUrl: string;
 }
 export interface PlanResult {

@@ -66,6 +66,21 @@ export const myMeetingRoutes: FastifyPluginAsync<MyMeetingRoutesOptions> = async
   });
 
   route(app, {
+    method: 'GET',
+    url: '/api/my/colleagues',
+    access,
+    handler: async ({ req }) => {
+      const ctx = caller(req);
+      return {
+        colleagues: await opts.myMeetings.colleagues({
+          userId: ctx.user.id,
+          accountId: ctx.account.id,
+        }),
+      };
+    },
+  });
+
+  route(app, {
     method: 'PUT',
     url: '/api/my/meetings/:id/cohosts',
     access,

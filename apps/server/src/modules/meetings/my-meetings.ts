@@ -6,7 +6,15 @@ export interface MyMeetingsDeps {
   store: MeetingStore;
   /** True when every id is an active user of the account (co-hosts come from the same account). */
   areAccountUsers: (accountId: string, userIds: string[]) => Promise<boolean>;
+  /** Active users of the account, for picking co-hosts (name and email only). */
+  colleagues: (accountId: string) => Promise<Colleague[]>;
   now?: () => Date;
+}
+
+export interface Colleague {
+  id: string;
+  name: string;
+  email: string;
 }
 
 export interface MyMeetingView {
@@ -32,6 +40,11 @@ export class MyMeetings {
         cohostUserIds: await this.#d.store.cohosts(record.id),
       })),
     );
+  }
+
+  /** The people a user may name as co-hosts: active users of their own account, not themselves. */
+  async colleagues(user: { userId: string; accountId: string }): Promise<Colleague[]> {
+    return (await this.#d.colleagues(user.accountId)).filter((c) => c.id !== user.userId);
   }
 
   /** Only the owner names co-hosts; a signed-in co-host joins as host (MeetingService.admit). */

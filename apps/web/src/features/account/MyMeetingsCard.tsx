@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { api } from '../../app/api';
 import type { MyMeeting } from '../../app/api';
 import { saveHostKey } from '../../state/host-keys';
+import { CohostsEditor } from './CohostsEditor';
 
 /** The signed-in user's meetings (owned or co-hosted), and a form to schedule one. */
 export function MyMeetingsCard() {
@@ -16,6 +17,7 @@ export function MyMeetingsCard() {
   const [passcode, setPasscode] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState<string>();
 
   const load = useCallback(() => {
     api.myMeetings(when).then(
@@ -126,7 +128,35 @@ export function MyMeetingsCard() {
                       ? new Date(m.startsAt).toLocaleString()
                       : `Created ${new Date(m.createdAt).toLocaleString()}`}
                 </td>
-                <td>{m.isOwner ? 'Owner' : 'Co-host'}</td>
+                <td>
+                  {m.isOwner ? 'Owner' : 'Co-host'}
+                  {m.isOwner && m.cohostUserIds.length > 0
+                    ? ` · ${m.cohostUserIds.length} co-host${m.cohostUserIds.length === 1 ? '' : 's'}`
+                    : ''}
+                  {m.isOwner && !m.endedAt && (
+                    <>
+                      <br />
+                      <button
+                        className="button small secondary"
+                        aria-expanded={editing === m.meetingId}
+                        onClick={() =>
+                          setEditing(editing === m.meetingId ? undefined : m.meetingId)
+                        }
+                      >
+                        Co-hosts
+                      </button>
+                    </>
+                  )}
+                  {editing === m.meetingId && (
+                    <CohostsEditor
+                      meeting={m}
+                      onSaved={() => {
+                        setEditing(undefined);
+                        load();
+                      }}
+                    />
+                  )}
+                </td>
                 <td>
                   {!m.endedAt && (
                     <button
