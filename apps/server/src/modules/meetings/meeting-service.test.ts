@@ -102,12 +102,13 @@ describe('MeetingService', () => {
     await expect(svc.admit(meetingId, undefined, undefined, 'stranger')).rejects.toMatchObject({
       code: 'PASSCODE_REQUIRED',
     });
-    policy = { ...policy, planIncludesE2ee: true, allowE2ee: true };
+    policy = { ...policy, planIncludesE2ee: true, allowE2ee: true, waitingRoomByDefault: true };
     await expect(svc.currentSettings(meetingId)).resolves.toEqual({
       e2eeAllowed: true,
       planIncludesE2ee: true,
       unsupportedClientPolicy: 'downgrade',
       maxParticipants: 100,
+      waitingRoom: true,
     });
   });
 
