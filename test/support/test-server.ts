@@ -7,6 +7,7 @@ import type { ConfigInput } from '../../apps/server/src/config/config';
 import { createLogger } from '../../apps/server/src/logger';
 import { startServer } from '../../apps/server/src/server';
 import type { RunningServer } from '../../apps/server/src/server';
+import type { Clock } from '../../apps/server/src/modules/legal/deadlines';
 import {
   dropSchema,
   openPostgres,
@@ -28,7 +29,7 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(
   overrides: ConfigInput = {},
-  opts: { postgresUrl?: string } = {},
+  opts: { postgresUrl?: string; clock?: Clock } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'conclave-test-'));
   const config = loadConfig({}, {
@@ -46,7 +47,13 @@ export async function startTestServer(
     ? await openPostgres(opts.postgresUrl, { schema, maxConnections: 4 })
     : await openSqlite(join(dataDir, 'conclave.sqlite'));
   const stores = sqlStores(db);
-  const server = await startServer({ config, logger, db, stores });
+  const server = await startServer({
+    config,
+    logger,
+    db,
+    stores,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   return {
     ...server,
     dataDir,

@@ -10,3 +10,4 @@ export * from './signaling/chat';
 export * from './signaling/whiteboard';
 export * from './signaling/breakouts';
 export * from './accounts';
+export * from './legal';
