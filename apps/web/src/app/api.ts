@@ -1,21 +1,48 @@
 import { ConclaveError, isErrorCode } from '@conclave/protocol';
 import type {
+  AccountMeetingSettings,
+  AccountRole,
+  LoginBody,
+  MeResult,
+  PlanFeatures,
+  PlanId,
+  UserView,
   CreateMeetingBody,
   CreateMeetingResult,
   MeetingId,
   MeetingInfo,
 } from '@conclave/protocol';
 
+/** The double-submit CSRF token (server README: "Sessions and CSRF"), read from its cookie. */
+function csrfCookie(): string | undefined {
+  return /(?:^|;\s*)conclave_csrf=([^;]+)/.exec(document.cookie)?.[1];
+}
+
+async function ensureCsrf(): Promise<string | undefined> {
+  const existing = csrfCookie();
+  if (existing) return decodeURIComponent(existing);
+  const res = await fetch('/api/auth/csrf').catch(() => undefined);
+  const body = (await res?.json().catch(() => undefined)) as { csrfToken?: string } | undefined;
+  return body?.csrfToken;
+}
+
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
   let res: Response;
+  const method = init?.method ?? 'GET';
+  const csrf = method === 'GET' ? undefined : await ensureCsrf();
   try {
     res = await fetch(path, {
       ...init,
-      headers: { 'content-type': 'application/json', ...init?.headers },
+      headers: {
+        ...(init?.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(csrf ? { 'x-csrf-token': csrf } : {}),
+        ...init?.headers,
+      },
     });
   } catch {
     throw new ConclaveError('INTERNAL', 'Cannot reach the server. Check your connection.');
   }
+  if (res.status === 204 || res.status === 202) return undefined as T;
   const body = (await res.json().catch(() => ({}))) as { code?: unknown; message?: unknown };
   if (!res.ok) {
     const code = isErrorCode(body.code) ? body.code : 'INTERNAL';
@@ -24,11 +51,103 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
+const json = (method: string, body?: unknown): RequestInit => ({
+  method,
+  ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+});
+
 export const api = {
   createMeeting: (body: CreateMeetingBody) =>
     call<CreateMeetingResult>('/api/meetings', { method: 'POST', body: JSON.stringify(body) }),
   meetingInfo: (id: MeetingId) => call<MeetingInfo>(`/api/meetings/${id}`),
+
+  // ---- session
+  me: () => call<MeResult>('/api/auth/me'),
+  login: (body: LoginBody) => call<MeResult>('/api/auth/login', json('POST', body)),
+  logout: () => call<void>('/api/auth/logout', json('POST')),
+  logoutAll: () => call<void>('/api/auth/logout-all', json('POST')),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    call<void>('/api/auth/password', json('POST', { currentPassword, newPassword })),
+  enrollTwoFactor: () =>
+    call<{ secret: string; otpauthUrl: string }>('/api/auth/2fa/enroll', json('POST')),
+  verifyTwoFactor: (code: string) =>
+    call<{ recoveryCodes: string[] }>('/api/auth/2fa/verify', json('POST', { code })),
+  disableTwoFactor: (password: string, code: string) =>
+    call<void>('/api/auth/2fa/disable', json('POST', { password, code })),
+  requestPasswordReset: (email: string) =>
+    call<void>('/api/auth/password-reset/request', json('POST', { email })),
+  completePasswordReset: (token: string, password: string) =>
+    call<void>('/api/auth/password-reset/complete', json('POST', { token, password })),
+  acceptInvite: (token: string, password: string, name?: string) =>
+    call<MeResult>(
+      '/api/auth/invite/accept',
+      json('POST', { token, password, ...(name ? { name } : {}) }),
+    ),
+
+  // ---- my meetings
+  myMeetings: (when: 'upcoming' | 'past') =>
+    call<{ meetings: MyMeeting[] }>(`/api/my/meetings?when=${when}`),
+  createMyMeeting: (body: { title?: string; startsAt?: string; passcode?: string }) =>
+    call<CreateMeetingResult>('/api/my/meetings', json('POST', body)),
+
+  // ---- admin console
+  users: (q: string) =>
+    call<{ users: UserView[]; total: number }>(
+      `/api/admin/users?${new URLSearchParams({ q, limit: '200' }).toString()}`,
+    ),
+  inviteUser: (email: string, role: AccountRole, name?: string) =>
+    call<{ user: UserView }>(
+      '/api/admin/users/invite',
+      json('POST', { email, role, ...(name ? { name } : {}) }),
+    ),
+  changeRole: (userId: string, role: AccountRole) =>
+    call<{ user: UserView }>(`/api/admin/users/${userId}`, json('PATCH', { role })),
+  deactivateUser: (userId: string) =>
+    call<{ user: UserView }>(`/api/admin/users/${userId}/deactivate`, json('POST')),
+  reactivateUser: (userId: string) =>
+    call<{ user: UserView }>(`/api/admin/users/${userId}/reactivate`, json('POST')),
+  plan: () => call<PlanResult>('/api/admin/plan'),
+  setPlan: (plan: PlanId) => call<PlanResult>('/api/admin/plan', json('PUT', { plan })),
+  meetingSettings: () => call<MeetingSettingsResult>('/api/admin/meeting-settings'),
+  setMeetingSettings: (patch: Partial<AccountMeetingSettings>) =>
+    call<MeetingSettingsResult>('/api/admin/meeting-settings', json('PUT', patch)),
+  security: () => call<{ requireTwoFactor: boolean }>('/api/admin/security'),
+  setSecurity: (requireTwoFactor: boolean) =>
+    call<{ requireTwoFactor: boolean }>('/api/admin/security', json('PUT', { requireTwoFactor })),
+  audit: () => call<{ entries: AuditEntry[] }>('/api/admin/audit?limit=200'),
+  outbox: () => call<{ messages: OutboxMessage[] }>('/api/admin/outbox'),
 };
+
+export interface MyMeeting {
+  meetingId: MeetingId;
+  title: string | null;
+  startsAt: string | null;
+  createdAt: string;
+  endedAt: string | null;
+  requiresPasscode: boolean;
+  isOwner: boolean;
+  joinUrl: string;
+}
+export interface PlanResult {
+  plan: PlanId;
+  plans: PlanFeatures[];
+}
+export type MeetingSettingsResult = AccountMeetingSettings & { planIncludesE2ee: boolean };
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actorUserId: string | null;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown>;
+}
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  subject: string;
+  body: string;
+  createdAt: string;
+}
 
 export function signalingUrl(): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';

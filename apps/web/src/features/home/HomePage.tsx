@@ -2,9 +2,10 @@ import { formatMeetingId, parseMeetingId } from '@conclave/protocol';
 import type { CreateMeetingResult } from '@conclave/protocol';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../../app/api';
 import { saveHostKey } from '../../state/host-keys';
+import { useSession } from '../../state/session';
 import { CopyInviteButton } from '../meeting/CopyInviteButton';
 
 export function HomePage() {
@@ -15,6 +16,7 @@ export function HomePage() {
   const [error, setError] = useState<string>();
   const [joinError, setJoinError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const session = useSession();
 
   async function create(e: FormEvent) {
     e.preventDefault();
@@ -43,6 +45,13 @@ export function HomePage() {
 
   return (
     <main className="screen center">
+      <nav className="top-links" aria-label="Account">
+        {session.status === 'signed-in' ? (
+          <Link to="/account">My account ({session.me.user.email})</Link>
+        ) : (
+          <Link to="/signin">Sign in</Link>
+        )}
+      </nav>
       <header className="brand">
         <h1>Conclave</h1>
         <p>Private video meetings. Encrypted in transit always; end to end when you choose.</p>

@@ -1,0 +1,92 @@
+import { useEffect, useState } from 'react';
+import { Link, Navigate } from 'react-router';
+import { api } from '../../app/api';
+import { isAccountAdmin, useSession } from '../../state/session';
+import { HistoryTab } from './HistoryTab';
+import { MeetingSettingsTab } from './MeetingSettingsTab';
+import { OutboxTab } from './OutboxTab';
+import { PlanTab } from './PlanTab';
+import { SecurityTab } from './SecurityTab';
+import { UsersTab } from './UsersTab';
+
+const TABS = [
+  ['users', 'Users'],
+  ['plan', 'Plan'],
+  ['settings', 'Meeting settings'],
+  ['security', 'Security'],
+  ['history', 'History'],
+  ['outbox', 'Outbox'],
+] as const;
+type Tab = (typeof TABS)[number][0];
+
+/** The account admin console (owners and admins). */
+export function AdminPage() {
+  const session = useSession();
+  const [tab, setTab] = useState<Tab>('users');
+  const [names, setNames] = useState<Record<string, string>>({});
+  const me = session.status === 'signed-in' ? session.me : undefined;
+  const admin = me ? isAccountAdmin(me) : false;
+  useEffect(() => {
+    if (!admin) return;
+    api.users('').then(
+      (r) => setNames(Object.fromEntries(r.users.map((u) => [u.id, u.email]))),
+      () => undefined,
+    );
+  }, [admin, tab]);
+
+  if (session.status === 'loading')
+    return (
+      <main className="screen center" aria-busy="true">
+        <p>Loading…</p>
+      </main>
+    );
+  if (!me) return <Navigate to="/signin" replace />;
+  if (me.mustEnrollTwoFactor) return <Navigate to="/account?enroll=1" replace />;
+  if (!admin)
+    return (
+      <main className="screen center">
+        <section className="card">
+          <h1>Admins only</h1>
+          <p>Only the account&apos;s owners and admins can open the admin console.</p>
+          <Link className="button secondary" to="/account">
+            Back to my account
+          </Link>
+        </section>
+      </main>
+    );
+  return (
+    <main className="screen admin">
+      <header className="page-header">
+        <h1>Admin console · {me.account.name}</h1>
+        <nav className="row" aria-label="Account">
+          <Link className="button secondary small" to="/account">
+            My account
+          </Link>
+        </nav>
+      </header>
+      <div className="row" role="tablist" aria-label="Admin sections">
+        {TABS.map(([id, label]) => (
+          <button
+            key={id}
+            role="tab"
+            aria-selected={tab === id}
+            className={`button small${tab === id ? '' : ' secondary'}`}
+            onClick={() => setTab(id)}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <div className="card wide" role="tabpanel">
+        {tab === 'users' && <UsersTab selfId={me.user.id} />}
+        {tab === 'plan' && <PlanTab />}
+        {tab === 'settings' && <MeetingSettingsTab />}
+        {tab === 'security' && <SecurityTab />}
+        {tab === 'history' && (
+          <HistoryTab nameOf={(id) => (id ? (names[id] ?? 'a former user') : 'the operator')} />
+        )}
+        {tab === 'outbox' && <OutboxTab />}
+      </div>
+    </main>
+  );
+}
