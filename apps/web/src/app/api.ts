@@ -18,7 +18,7 @@ function csrfCookie(): string | undefined {
   return /(?:^|;\s*)conclave_csrf=([^;]+)/.exec(document.cookie)?.[1];
 }
 
-async function ensureCsrf(): Promise<string | undefined> {
+export async function ensureCsrf(): Promise<string | undefined> {
   const existing = csrfCookie();
   if (existing) return decodeURIComponent(existing);
   const res = await fetch('/api/auth/csrf').catch(() => undefined);
@@ -26,7 +26,7 @@ async function ensureCsrf(): Promise<string | undefined> {
   return body?.csrfToken;
 }
 
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
+export async function call<T>(path: string, init?: RequestInit): Promise<T> {
   let res: Response;
   const method = init?.method ?? 'GET';
   const csrf = method === 'GET' ? undefined : await ensureCsrf();
@@ -51,7 +51,7 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-const json = (method: string, body?: unknown): RequestInit => ({
+export const json = (method: string, body?: unknown): RequestInit => ({
   method,
   ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
 });

@@ -32,6 +32,11 @@ export function AccountPage() {
               Admin console
             </Link>
           )}
+          {(me.user.role === 'legal_reviewer' || me.user.role === 'legal_admin') && (
+            <Link className="button secondary small" to="/legal">
+              Legal console
+            </Link>
+          )}
           <button className="button secondary small" onClick={() => leave(false)}>
             Sign out
           </button>
