@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { AccountRole } from '@conclave/protocol';
+import type { UserRecord } from '../../apps/server/src/modules/accounts/user-store';
 import { hashPassword } from '../../apps/server/src/modules/accounts/secrets';
 import { newTotpSecret, totpCodeAt } from '../../apps/server/src/modules/accounts/totp';
 import type { LegalStore } from '../../apps/server/src/modules/legal/legal-store';
@@ -106,4 +108,57 @@ export function validSubmission(over: Record<string, unknown> = {}) {
     ndo: null,
     ...over,
   };
+}
+
+/** A user of an account with a role, active, with a password (as an accepted invite leaves it). */
+export async function createUser(
+  stores: { users: { insertUser(u: UserRecord): Promise<boolean> } },
+  accountId: string,
+  role: AccountRole,
+  email: string,
+  password: string,
+): Promise<string> {
+  const id = randomUUID();
+  await stores.users.insertUser({
+    id,
+    accountId,
+    email,
+    name: email.split('@')[0]!,
+    role,
+    status: 'active',
+    passwordHash: await hashPassword(password),
+    totpSecret: null,
+    totpPendingSecret: null,
+    totpLastStep: 0,
+    failedLogins: 0,
+    lockedUntil: null,
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+  });
+  return id;
+}
+
+/** Uploads one file as multipart/form-data the way a browser form does. */
+export async function uploadFile(
+  client: ApiClient,
+  baseUrl: string,
+  path: string,
+  bytes: Uint8Array,
+  filename: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; body: any }> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), filename);
+  const headers: Record<string, string> = {
+    cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+    'x-csrf-token': client.cookies.get('conclave_csrf') ?? '',
+  };
+  const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: form });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+export function fakePdf(size = 2000): Uint8Array {
+  const b = Buffer.alloc(size, 0x20);
+  b.write('%PDF-1.7\n', 0, 'latin1');
+  return new Uint8Array(b);
 }

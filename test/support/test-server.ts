@@ -20,6 +20,8 @@ export interface TestServer extends RunningServer {
   dataDir: string;
   /** The server's own stores, for arranging accounts and reading what was written. */
   stores: ReturnType<typeof sqlStores>;
+  /** The server's own database, for reading rows no API shows (outbox, raw counts). */
+  db: Parameters<typeof sqlStores>[0];
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startTestServer(
     ...server,
     dataDir,
     stores,
+    db,
     async stop() {
       await server.close();
       if (opts.postgresUrl) {

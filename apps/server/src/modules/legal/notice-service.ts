@@ -14,6 +14,12 @@ import type { SubjectDirectory } from './subject-directory';
 /** Plans whose accounts an organisation manages: the notice goes to its admins (Google, Microsoft). */
 const MANAGED_PLANS = new Set(['business', 'enterprise']);
 
+export interface NoticeRecipient {
+  recipientUserId: string;
+  recipientKind: 'account_holder' | 'account_admin';
+  subjectUserId: string;
+}
+
 export interface NoticeDeps {
   store: LegalStore;
   directory: SubjectDirectory;
@@ -39,6 +45,29 @@ export class NoticeService {
   }
 
   /**
+   * Who must be told about each matched target: the user, or the active owners and admins of a
+   * managed account. Read before the approving transaction opens (account data, not legal data).
+   */
+  async recipientsFor(resolved: ResolvedTarget[]): Promise<NoticeRecipient[]> {
+    const out: NoticeRecipient[] = [];
+    for (const t of resolved) {
+      if (!t.userId || !t.accountId) continue;
+      const account = await this.#d.directory.account(t.accountId);
+      const managed = account ? MANAGED_PLANS.has(account.plan) : false;
+      const ids = managed
+        ? (await this.#d.directory.accountAdmins(t.accountId)).map((u) => u.userId)
+        : [t.userId];
+      for (const recipientUserId of ids)
+        out.push({
+          recipientUserId,
+          recipientKind: managed ? 'account_admin' : 'account_holder',
+          subjectUserId: t.userId,
+        });
+    }
+    return out;
+  }
+
+  /**
    * Creates one notice per recipient, in the approving transaction. A reviewed-valid
    * delayed-notification order with an end date suppresses it (reason `ndo`) until that date;
    * anything else starts pending and goes out before the production can be released.
@@ -46,7 +75,7 @@ export class NoticeService {
   async createForDisclosure(
     tx: LegalStore,
     r: LegalRequestRecord,
-    resolved: ResolvedTarget[],
+    recipients: NoticeRecipient[],
     disclosing: string,
     actor: Actor,
   ): Promise<NoticeRecord[]> {
@@ -55,47 +84,34 @@ export class NoticeService {
     const body = noticeBody(r, agency?.name ?? 'a government agency', disclosing);
     const ndoHolds = Boolean(r.hasNdo && r.ndoValid && r.ndoEndAt && !ndoExpired(r.ndoEndAt, now));
     const created: NoticeRecord[] = [];
-    for (const t of resolved) {
-      if (!t.userId || !t.accountId) continue;
-      const account = await this.#d.directory.account(t.accountId);
-      const managed = account ? MANAGED_PLANS.has(account.plan) : false;
-      const recipients = managed
-        ? (await this.#d.directory.accountAdmins(t.accountId)).map((u) => u.userId)
-        : [t.userId];
-      for (const recipientUserId of recipients) {
-        const n: NoticeRecord = {
-          id: randomUUID(),
-          requestId: r.id,
-          recipientUserId,
-          recipientKind: managed ? 'account_admin' : 'account_holder',
-          subjectUserId: t.userId,
-          state: ndoHolds ? 'suppressed' : 'pending',
-          suppressionReason: ndoHolds ? 'ndo' : null,
-          suppressionNotes: ndoHolds
-            ? `Delayed-notification order (${r.ndoCitation ?? 'cited'}) until ${r.ndoEndAt!.toISOString()}`
-            : null,
-          suppressedBy: ndoHolds ? actor.id : null,
-          body,
-          createdAt: now,
-          claimedBy: null,
-          sentAt: null,
-        };
-        if (await tx.notices.insertNotice(n)) {
-          created.push(n);
-          await audit(
-            tx,
-            now,
-            actor,
-            n.state === 'suppressed' ? 'notice.created_suppressed' : 'notice.created',
-            'notice',
-            n.id,
-            r.id,
-            {
-              recipientKind: n.recipientKind,
-              suppressionReason: n.suppressionReason,
-            },
-          );
-        }
+    for (const rcpt of recipients) {
+      const n: NoticeRecord = {
+        id: randomUUID(),
+        requestId: r.id,
+        ...rcpt,
+        state: ndoHolds ? 'suppressed' : 'pending',
+        suppressionReason: ndoHolds ? 'ndo' : null,
+        suppressionNotes: ndoHolds
+          ? `Delayed-notification order (${r.ndoCitation ?? 'cited'}) until ${r.ndoEndAt!.toISOString()}`
+          : null,
+        suppressedBy: ndoHolds ? actor.id : null,
+        body,
+        createdAt: now,
+        claimedBy: null,
+        sentAt: null,
+      };
+      if (await tx.notices.insertNotice(n)) {
+        created.push(n);
+        await audit(
+          tx,
+          now,
+          actor,
+          n.state === 'suppressed' ? 'notice.created_suppressed' : 'notice.created',
+          'notice',
+          n.id,
+          r.id,
+          { recipientKind: n.recipientKind, suppressionReason: n.suppressionReason },
+        );
       }
     }
     return created;

@@ -73,11 +73,14 @@ export class ReviewService {
 
   async view(actor: Actor, id: string) {
     const now = this.#d.clock();
+    // Account lookups run outside the transaction: on SQLite one connection serves both, and a
+    // read waiting behind our own open transaction would never finish.
+    const pre = await this.#request(this.#d.store, id);
+    const resolved = await resolveTargets(pre.targets, this.#d.directory);
     return this.#d.store.transaction(async (tx) => {
       const r = await this.#request(tx, id);
       const requester = await tx.requesters.findRequesterById(r.requesterId);
       const agency = await tx.requesters.findAgency(r.agencyId);
-      const resolved = await resolveTargets(r.targets, this.#d.directory);
       const [documents, messages, checklist, decisions, productions, notices, ndoExtensions] =
         await Promise.all([
           tx.requests.listDocuments(id),
@@ -190,6 +193,10 @@ export class ReviewService {
   /** The second reviewer's approval of a disclosure; creates the user notices with it. */
   async approve(actor: Actor, id: string, decisionId: string): Promise<DecisionRecord> {
     const now = this.#d.clock();
+    const pre = await this.#request(this.#d.store, id);
+    const recipients = await this.#d.notices.recipientsFor(
+      await resolveTargets(pre.targets, this.#d.directory),
+    );
     return this.#d.store.transaction(async (tx) => {
       const r = await this.#request(tx, id);
       const d = await tx.review.findDecision(id, decisionId);
@@ -206,8 +213,7 @@ export class ReviewService {
         ['awaiting_approval'],
       );
       await audit(tx, now, actor, 'decision.approved', 'decision', d.id, id, { kind: d.kind });
-      const resolved = await resolveTargets(r.targets, this.#d.directory);
-      await this.#d.notices.createForDisclosure(tx, r, resolved, disclosing(d.kind, r), actor);
+      await this.#d.notices.createForDisclosure(tx, r, recipients, disclosing(d.kind, r), actor);
       return { ...d, state: 'effective', approvedBy: actor.id, approvedAt: now };
     });
   }
@@ -302,14 +308,21 @@ export class ReviewService {
 
   async createProduction(actor: Actor, id: string) {
     const now = this.#d.clock();
-    return this.#d.store.transaction(async (tx) => {
-      const r = await this.#request(tx, id);
-      const d = (await tx.review.listDecisions(id)).find(
+    const effective = async (s: LegalStore) => {
+      const r = await this.#request(s, id);
+      const d = (await s.review.listDecisions(id)).find(
         (x) => x.state === 'effective' && isDisclosure(x.kind),
       );
       if (!d || r.status !== 'decided') throw new ConclaveError('LEGAL_TRANSITION_NOT_ALLOWED');
-      const resolved = await resolveTargets(r.targets, this.#d.directory);
-      const built = await buildProduction(r, d.kind, resolved, this.#d.directory, now);
+      return { r, d };
+    };
+    // Built from the account data before the transaction (see view()); re-checked inside it.
+    const pre = await effective(this.#d.store);
+    const resolved = await resolveTargets(pre.r.targets, this.#d.directory);
+    const built = await buildProduction(pre.r, pre.d.kind, resolved, this.#d.directory, now);
+    return this.#d.store.transaction(async (tx) => {
+      const { d } = await effective(tx);
+      if (d.id !== pre.d.id) throw new ConclaveError('LEGAL_TRANSITION_NOT_ALLOWED');
       const meta = {
         id: randomUUID(),
         requestId: id,
