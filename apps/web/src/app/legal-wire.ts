@@ -32,8 +32,8 @@ export interface RequesterMe {
   attestationAccepted: boolean;
   verified: boolean;
   csrfToken: string;
-  /** Upload limit, when the server reports it. */
-  maxDocumentBytes?: number;
+  /** The largest document the server accepts. */
+  maxDocumentBytes: number;
 }
 
 export interface TargetView {

@@ -63,7 +63,11 @@ export const legalPortalRoutes: FastifyPluginAsync<LegalPortalOptions> = async (
     const ctx = await requesters.resolve(token);
     if (!ctx) throw new ConclaveError('INTERNAL');
     setRequesterCookie(reply, cookies, token);
-    return { ...requesterView(ctx), csrfToken: ensureCsrfToken(req, reply, cookies) };
+    return {
+      ...requesterView(ctx),
+      maxDocumentBytes: opts.maxDocumentBytes,
+      csrfToken: ensureCsrfToken(req, reply, cookies),
+    };
   });
 
   const session = { config: { access: 'requester-session' as const } };
@@ -75,8 +79,10 @@ export const legalPortalRoutes: FastifyPluginAsync<LegalPortalOptions> = async (
     return reply.status(204).send();
   });
 
+  // The upload limit rides along so the portal can refuse an oversized file before sending it.
   app.get('/api/legal/portal/me', session, async (req, reply) => ({
     ...requesterView(requesterOf(req)),
+    maxDocumentBytes: opts.maxDocumentBytes,
     csrfToken: ensureCsrfToken(req, reply, cookies),
   }));
 
