@@ -29,7 +29,7 @@ function tickInProcess(file: string, at: Date): Promise<TickReport> {
       ['--import', 'tsx', child, file, at.toISOString()],
       { timeout: 60_000 },
       (err, stdout, stderr) =>
-        err ? reject(new Error(stderr || String(err))) : resolve(JSON.parse(stdout) as TickReport),
+        err ? reject(new Error(stderr || err.message)) : resolve(JSON.parse(stdout) as TickReport),
     );
   });
 }
