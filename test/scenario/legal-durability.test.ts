@@ -24,7 +24,7 @@ function startChild(): Promise<{ child: ChildProcess; url: string }> {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /READY (\S+)/.exec(out);
       if (m) resolve({ child, url: m[1]! });
