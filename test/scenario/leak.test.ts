@@ -40,6 +40,7 @@ describe('resources', () => {
       transports: 0,
       producers: 0,
       consumers: 0,
+      taps: 0,
       peerConnections: 0,
       udpSockets: 0,
     });

@@ -32,6 +32,7 @@ import type { Logger } from './logger';
 import { MeetingService } from './modules/meetings/meeting-service';
 import type { MeetingStore } from './modules/meetings/meeting-store';
 import { startMediaWorkers } from './rtc/media-workers';
+import { selectRecognizer } from './rtc/captions/select-recognizer';
 import { RoomRegistry } from './rtc/room-registry';
 import { SignalingServer } from './signaling/signaling-server';
 
@@ -123,6 +124,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     logger,
     reconnectGraceMs: config.reconnectGraceSeconds * 1000,
     endMeeting: (id) => meetings.end(id),
+    recognizer: selectRecognizer(config.captions),
   });
   const signaling = new SignalingServer({
     meetings,
@@ -155,7 +157,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     auth,
     admin,
     loginLimiter: new LoginLimiter(config.auth.loginAttemptsPerMinute),
-    cookies: { secure: Boolean(config.tls), sessionTtlMs: config.auth.sessionTtlHours * 3_600_000 },
+    cookies: {
+      // Behind a TLS-terminating proxy the server speaks HTTP, but browsers see https.
+      secure: Boolean(config.tls) || Boolean(config.publicUrl?.startsWith('https://')),
+      sessionTtlMs: config.auth.sessionTtlHours * 3_600_000,
+    },
+    trustProxy: config.trustProxy,
     signaling,
     webRoot: config.webRoot,
     baseUrl,

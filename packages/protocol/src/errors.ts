@@ -47,6 +47,19 @@ export const ERRORS = {
   E2EE_NOT_ON: { status: 409, message: 'End-to-end encryption is not on.' },
   E2EE_BAD_STATE: { status: 409, message: 'End-to-end encryption is changing; try again.' },
   WHITEBOARD_FULL: { status: 413, message: 'The whiteboard is full. The host can clear it.' },
+  CAPTIONS_UNAVAILABLE: {
+    status: 503,
+    message:
+      'Live captions are not available: no speech recognition engine is installed on this server.',
+  },
+  CAPTIONS_LANGUAGE_UNSUPPORTED: {
+    status: 400,
+    message: 'Captions are not available in that language on this server.',
+  },
+  CAPTIONS_NOT_ALLOWED: {
+    status: 403,
+    message: 'Only the host or the person who turned captions on can change them.',
+  },
   CHAT_DISABLED: { status: 403, message: 'The host has turned chat off.' },
   NOT_SIGNED_IN: { status: 401, message: 'Sign in first.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },

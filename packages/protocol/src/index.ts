@@ -7,6 +7,7 @@ export * from './signaling/server-messages';
 export * from './signaling/codec';
 export * from './signaling/e2ee';
 export * from './signaling/chat';
+export * from './signaling/captions';
 export * from './signaling/whiteboard';
 export * from './signaling/breakouts';
 export * from './accounts';

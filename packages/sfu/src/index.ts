@@ -4,6 +4,7 @@ export { Router, type CreateTransportOptions, type RouterEvents } from './router
 export { Transport, type ConsumeOptions, type TransportEvents } from './transport';
 export { Producer, type ProducerEvents } from './producer';
 export { Consumer, type ConsumerEvents } from './consumer';
+export { RtpTap, type RtpTapEvents } from './rtp-tap';
 export { TypedEmitter, type EventMap } from './typed-emitter';
 export {
   SFU_ERRORS,
@@ -20,6 +21,7 @@ export type {
   MediaKind,
   PayloadSample,
   ProducerStats,
+  TapPacket,
   TransportDirection,
   VideoPayloadSample,
   WorkerDump,

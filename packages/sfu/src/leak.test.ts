@@ -17,6 +17,7 @@ it(`${CYCLES} join/leave cycles leave nothing behind`, { timeout: 120_000 }, asy
     transports: 0,
     producers: 0,
     consumers: 0,
+    taps: 0,
     peerConnections: 0,
   });
   expect(idle.udpSockets).toBe(0);
@@ -70,6 +71,7 @@ it(`${CYCLES} join/leave cycles leave nothing behind`, { timeout: 120_000 }, asy
       transports: 0,
       producers: 0,
       consumers: 0,
+      taps: 0,
       peerConnections: 0,
       udpSockets: 0,
     });

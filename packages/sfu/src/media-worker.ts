@@ -13,6 +13,7 @@ import type { WorkerContext } from './context';
 import { InvalidStateError, SfuError } from './errors';
 import type { Producer } from './producer';
 import { Router } from './router';
+import type { RtpTap } from './rtp-tap';
 import type { Transport } from './transport';
 import { TypedEmitter } from './typed-emitter';
 import type { AppData } from './types';
@@ -65,6 +66,7 @@ export class MediaWorker extends TypedEmitter<MediaWorkerEvents> {
       channel: new Channel(thread, settings.requestTimeoutMs, (event) => this.#handleEvent(event)),
       transports: new Map<string, Transport>(),
       producers: new Map<string, Producer>(),
+      taps: new Map<string, RtpTap>(),
     };
     thread.on('message', (message: WorkerMessage) => this.#ctx.channel.handleMessage(message));
     this.#exited = new Promise((resolve) => {
@@ -184,6 +186,7 @@ export class MediaWorker extends TypedEmitter<MediaWorkerEvents> {
   }
 
   #teardown(): void {
+    for (const tap of [...this.#ctx.taps.values()]) tap.closedByWorker();
     for (const router of [...this.#routers]) router.workerClosed();
     this.#routers.clear();
   }
@@ -195,6 +198,12 @@ export class MediaWorker extends TypedEmitter<MediaWorkerEvents> {
         return;
       case 'event.producerclose':
         this.#ctx.producers.get(event.producerId)?.remoteClosed();
+        return;
+      case 'event.tap.rtp':
+        this.#ctx.taps.get(event.tapId)?.handlePacket(event);
+        return;
+      case 'event.tapclose':
+        this.#ctx.taps.get(event.tapId)?.closedByWorker();
         return;
       case 'event.connectionstatechange':
         this.#ctx.transports.get(event.transportId)?.handleConnectionState(event.state);

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { MediaKind, PayloadSample, ProducerInfo, ProducerStats } from './channel/messages';
 import type { Consumer } from './consumer';
 import type { WorkerContext } from './context';
 import { InvalidStateError } from './errors';
+import { RtpTap } from './rtp-tap';
 import { TypedEmitter } from './typed-emitter';
 import type { AppData } from './types';
 
@@ -24,6 +26,7 @@ export class Producer extends TypedEmitter<ProducerEvents> {
   appData: AppData = {};
   readonly #ctx: WorkerContext;
   readonly #consumers = new Set<Consumer>();
+  readonly #taps = new Set<RtpTap>();
   #paused: boolean;
   #closed = false;
 
@@ -79,6 +82,24 @@ export class Producer extends TypedEmitter<ProducerEvents> {
     return this.#ctx.channel.request('producer.inspectPayloads', { producerId: this.id });
   }
 
+  /**
+   * A copy of this producer's received RTP on the main thread (e.g. live captions decode the
+   * audio). Nothing is delivered while the producer is paused. The tap closes with the producer.
+   */
+  async createTap(): Promise<RtpTap> {
+    this.#assertOpen();
+    const tap = new RtpTap(this.#ctx, randomUUID(), this.id);
+    this.#taps.add(tap);
+    tap.on('close', () => this.#taps.delete(tap));
+    try {
+      await this.#ctx.channel.request('producer.createTap', { producerId: this.id, tapId: tap.id });
+    } catch (err) {
+      tap.closedByWorker();
+      throw err;
+    }
+    return tap;
+  }
+
   /** Idempotent. Closes every consumer of this producer (they emit 'producerclose'). */
   close(): void {
     if (this.#closed) return;
@@ -118,6 +139,7 @@ export class Producer extends TypedEmitter<ProducerEvents> {
     this.#ctx.producers.delete(this.id);
     for (const consumer of [...this.#consumers]) consumer.producerClosed();
     this.#consumers.clear();
+    for (const tap of [...this.#taps]) tap.closedByWorker();
   }
 
   #assertOpen(): void {

@@ -41,6 +41,34 @@ export const configSchema = z.object({
       keyframeRequestMinIntervalMs: 500,
       inspection: false,
     }),
+  captions: z
+    .object({
+      /**
+       * Live-captions engine: PocketSphinx installed on this machine (Debian `pocketsphinx` +
+       * `pocketsphinx-en-us`), an external whisper.cpp server, or off.
+       */
+      engine: z.enum(['pocketsphinx', 'whisper', 'off']).default('pocketsphinx'),
+      pocketsphinxCommand: z.string().default('pocketsphinx_continuous'),
+      pocketsphinxModelRoot: z.string().default('/usr/share/pocketsphinx/model'),
+      /** Base URL of a whisper.cpp `server` (engine "whisper"). */
+      whisperUrl: z.string().url().optional(),
+      /** Languages offered with the whisper engine. */
+      whisperLanguages: z.array(z.string()).default(['en-US']),
+    })
+    .default({
+      engine: 'pocketsphinx',
+      pocketsphinxCommand: 'pocketsphinx_continuous',
+      pocketsphinxModelRoot: '/usr/share/pocketsphinx/model',
+      whisperLanguages: ['en-US'],
+    })
+    .refine((c) => c.engine !== 'whisper' || c.whisperUrl !== undefined, {
+      message: 'captions.whisperUrl is required when captions.engine is "whisper"',
+    }),
+  /**
+   * Behind a reverse proxy: trust its X-Forwarded-For, so per-address sign-in limits see clients,
+   * not the proxy. Leave off when clients reach the server directly (they could forge it).
+   */
+  trustProxy: z.boolean().default(false),
   /** `postgres://...` switches storage to PostgreSQL; unset keeps the SQLite file in dataDir. */
   databaseUrl: z
     .string()
@@ -145,11 +173,15 @@ const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = 
     (c.ice = { ...(c.ice as object), additionalHostAddresses: v.split(',').filter(Boolean) }),
   CONCLAVE_MEDIA_WORKERS: (c, v) => (c.media = { ...(c.media as object), workers: v }),
   CONCLAVE_WEB_ROOT: (c, v) => (c.webRoot = v),
+  CONCLAVE_CAPTIONS_ENGINE: (c, v) => (c.captions = { ...(c.captions as object), engine: v }),
+  CONCLAVE_CAPTIONS_WHISPER_URL: (c, v) =>
+    (c.captions = { ...(c.captions as object), whisperUrl: v }),
   DATABASE_URL: (c, v) => (c.databaseUrl = v),
   CONCLAVE_LEGAL_ALLOWED_DOMAINS: (c, v) =>
     (c.legal = { ...(c.legal as object), allowedEmailDomains: v.split(',').filter(Boolean) }),
   CONCLAVE_LEGAL_OPERATOR_ACCOUNT: (c, v) =>
     (c.legal = { ...(c.legal as object), operatorAccountId: v }),
+  CONCLAVE_TRUST_PROXY: (c, v) => (c.trustProxy = v === 'true'),
   CONCLAVE_SMTP_HOST: (c, v) => (c.smtp = { ...(c.smtp as object), host: v }),
   CONCLAVE_SMTP_PORT: (c, v) => (c.smtp = { ...(c.smtp as object), port: v }),
   CONCLAVE_SMTP_SECURE: (c, v) => (c.smtp = { ...(c.smtp as object), secure: v === 'true' }),

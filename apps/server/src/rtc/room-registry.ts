@@ -1,4 +1,5 @@
 import type {
+  CaptionEntry,
   ChatMode,
   JoinResult,
   KeyPackageEntry,
@@ -11,6 +12,7 @@ import type { Logger } from '../logger';
 import type { SignalingPeer } from '../signaling/peer';
 import type { CommitRequest } from './e2ee/delivery-service';
 import type { OpenRequest } from './breakouts/breakout-manager';
+import type { SpeechRecognizer } from './captions/recognizer';
 import type { JoinRequest } from './room';
 import { Room } from './room';
 
@@ -43,6 +45,9 @@ export interface ParticipantHandle {
   breakoutBroadcast(text: string): null;
   breakoutClose(countdownSeconds: number): null;
   breakoutHelp(): null;
+  captionsStart(language: string): null;
+  captionsStop(): null;
+  captionsTranscript(): { entries: CaptionEntry[] };
 }
 
 export interface RoomRegistryDeps {
@@ -50,6 +55,8 @@ export interface RoomRegistryDeps {
   logger: Logger;
   reconnectGraceMs: number;
   endMeeting: (id: MeetingId) => Promise<void>;
+  /** The live-captions engine (or a NoRecognizer saying why there is none). */
+  recognizer: SpeechRecognizer;
 }
 
 /** Live rooms by meeting id. A room is pinned to the media worker with the fewest rooms. */
@@ -108,6 +115,9 @@ export class RoomRegistry {
       breakoutBroadcast: (text) => room.breakoutBroadcast(participant, text),
       breakoutClose: (seconds) => room.breakoutClose(participant, seconds),
       breakoutHelp: () => room.breakoutHelp(participant),
+      captionsStart: (language) => room.captionsStart(participant, language),
+      captionsStop: () => room.captionsStop(participant),
+      captionsTranscript: () => room.captionsTranscript(participant),
     };
     return { handle, result };
   }
@@ -125,6 +135,7 @@ export class RoomRegistry {
         logger: this.#deps.logger,
         reconnectGraceMs: this.#deps.reconnectGraceMs,
         settings,
+        recognizer: this.#deps.recognizer,
         createRouter: () => worker.createRouter(),
         endMeeting: () => this.#deps.endMeeting(meetingId),
         onClosed: () => {

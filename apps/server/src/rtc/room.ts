@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConclaveError } from '@conclave/protocol';
 import type {
+  CaptionEntry,
   Capabilities,
   ChatMode,
   JoinResult,
@@ -20,6 +21,9 @@ import { DeliveryService } from './e2ee/delivery-service';
 import { clientSupportsE2ee } from './e2ee/e2ee-policy';
 import { BreakoutManager } from './breakouts/breakout-manager';
 import type { OpenRequest } from './breakouts/breakout-manager';
+import { CaptionsManager } from './captions/captions-manager';
+import type { Speaker } from './captions/captions-manager';
+import type { SpeechRecognizer } from './captions/recognizer';
 import { ChatLog } from './chat/chat-log';
 import { MediaRouting } from './media-routing';
 import type { MediaInspection } from './media-routing';
@@ -32,6 +36,7 @@ export interface RoomDeps {
   logger: Logger;
   reconnectGraceMs: number;
   settings: MeetingSettings;
+  recognizer: SpeechRecognizer;
   /** A router on the same media worker, for a breakout room. */
   createRouter: () => Promise<Router>;
   /** Marks the meeting ended in storage. */
@@ -64,6 +69,7 @@ export class Room {
   readonly #whiteboard = new WhiteboardDoc();
   readonly #media: MediaRouting;
   readonly #breakouts: BreakoutManager;
+  readonly #captions: CaptionsManager;
 
   constructor(deps: RoomDeps) {
     this.#deps = deps;
@@ -80,6 +86,16 @@ export class Room {
       routerFor: (p) => this.#breakouts.routerFor(p) ?? deps.router,
       logger: this.#log,
       participants: () => this.#participants.values(),
+    });
+    this.#captions = new CaptionsManager({
+      recognizer: deps.recognizer,
+      logger: this.#log,
+      speakers: () => this.#speakers(),
+      // Captions belong to the main room: breakout rooms hear nothing of them.
+      broadcast: (event) => {
+        for (const p of this.#participants.values())
+          if (p.breakoutId === null && !p.held) p.peer?.send(event);
+      },
     });
     this.#e2ee = new DeliveryService(
       {
@@ -182,6 +198,7 @@ export class Room {
       held: p.held,
       chat: { mode: this.#chat.mode, history: this.#chat.visibleTo(p.id) },
       breakouts: this.#breakouts.view(),
+      captions: this.#captions.view(),
     };
   }
 
@@ -193,6 +210,7 @@ export class Room {
           this.#broadcast({ type: 'participant.updated', participant: p.view() });
       });
       if (screenChanged) this.#broadcast({ type: 'participant.updated', participant: p.view() });
+      this.#captions.sync();
       return { sdp: answer };
     });
   }
@@ -338,6 +356,9 @@ export class Room {
     p.closeMedia();
     await this.#media.setUpSubscriber(p);
     p.peer?.send({ type: 'breakout.moved', roomName });
+    if (roomName === null)
+      p.peer?.send({ type: 'captions.state', state: this.#captions.view(), notice: null });
+    this.#captions.sync();
   }
 
   breakoutOpen(host: RoomParticipant, req: OpenRequest): Promise<null> {
@@ -368,6 +389,32 @@ export class Room {
   breakoutHelp(p: RoomParticipant): null {
     this.#assertNotE2ee();
     return this.#breakouts.help(p);
+  }
+
+  // ---- live captions (the server hears the audio, so unavailable while E2EE is on)
+
+  captionsStart(p: RoomParticipant, language: string): null {
+    this.#assertNotE2ee();
+    if (p.held || p.breakoutId !== null)
+      throw new ConclaveError('CAPTIONS_NOT_ALLOWED', 'Captions are for the main room.');
+    return this.#captions.start(p, language);
+  }
+
+  captionsStop(p: RoomParticipant): null {
+    return this.#captions.stop(p);
+  }
+
+  captionsTranscript(p: RoomParticipant): { entries: CaptionEntry[] } {
+    return this.#captions.transcript(p);
+  }
+
+  /** Microphones in the main room of people who are let in. */
+  *#speakers(): Iterable<Speaker> {
+    for (const participant of this.#participants.values()) {
+      if (participant.held || participant.breakoutId !== null || !participant.peer) continue;
+      for (const track of participant.published.values())
+        if (track.source === 'microphone') yield { participant, producer: track.producer };
+    }
   }
 
   // ---- whiteboard (server-held yjs document; frozen read-only while E2EE is on)
@@ -429,6 +476,10 @@ export class Room {
           fromName: p.displayName,
         });
       }
+      // The server must not hear end-to-end encrypted audio (DESIGN.md §4.1 rule 4).
+      this.#captions.stopWithNotice(
+        'Live captions stopped: end-to-end encryption is being turned on.',
+      );
       return this.#e2ee.enable(p);
     });
   }
@@ -454,6 +505,7 @@ export class Room {
       await this.#media.connectReleased(p);
       this.#broadcast({ type: 'participant.updated', participant: p.view() });
     }
+    this.#captions.sync();
   }
 
   #hostTarget(host: RoomParticipant, targetId: ParticipantId): RoomParticipant {
@@ -487,6 +539,7 @@ export class Room {
     p.closeMedia();
     p.peer = undefined;
     this.#e2ee.participantLeft(p);
+    this.#captions.sync();
     this.#broadcast({ type: 'participant.left', participantId: p.id, reason });
     this.#log.info({ participantId: p.id, reason }, 'participant left');
     if (this.#participants.size === 0) this.close();
@@ -517,6 +570,7 @@ export class Room {
     }
     this.#participants.clear();
     this.#e2ee.close();
+    this.#captions.dispose();
     this.#whiteboard.destroy();
     this.#breakouts.dispose();
     this.#deps.router.close();

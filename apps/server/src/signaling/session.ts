@@ -183,6 +183,12 @@ export class SignalingSession implements SignalingPeer {
         return handle.breakoutClose(message.countdownSeconds);
       case 'breakout.help':
         return handle.breakoutHelp();
+      case 'captions.start':
+        return handle.captionsStart(message.language);
+      case 'captions.stop':
+        return handle.captionsStop();
+      case 'captions.transcript':
+        return handle.captionsTranscript();
       default: {
         const unreachable: never = message;
         throw new ConclaveError('UNKNOWN_MESSAGE_TYPE', `Unhandled ${String(unreachable)}`);

@@ -2,6 +2,8 @@ import { RoomClient } from '@conclave/client';
 import type { ConnectionState, E2eeView, RemoteTrack } from '@conclave/client';
 import type {
   BreakoutState,
+  CaptionEntry,
+  CaptionsState,
   ChatMessage,
   ChatMode,
   MeetingId,
@@ -32,7 +34,17 @@ export interface MeetingSnapshot {
   /** This participant's own screen share, while sharing. */
   screen: MediaStreamTrack | null;
   breakouts: BreakoutState;
+  captions: {
+    state: CaptionsState | undefined;
+    /** The latest caption per speaker, shown under their tile for a few seconds. */
+    live: Record<string, CaptionEntry>;
+  };
+  /** Host: the transcript fetched when they ended the meeting, for the download on the ended screen. */
+  finalTranscript: CaptionEntry[] | undefined;
 }
+
+/** How long a caption stays under a tile. */
+const CAPTION_VISIBLE_MS = 10_000;
 
 export interface JoinOptions {
   meetingId: MeetingId;
@@ -67,6 +79,8 @@ export class MeetingStore {
     chat: { mode: 'everyone', messages: [], unread: 0 },
     screen: null,
     breakouts: { status: 'none', rooms: [], assignments: {}, endsAt: null, closingAt: null },
+    captions: { state: undefined, live: {} },
+    finalTranscript: undefined,
   };
   /** The chat panel is open: new messages are read as they come. */
   #chatOpen = false;
@@ -127,6 +141,35 @@ export class MeetingStore {
 
   clearReenableOffer(): void {
     this.#update({ reenableOffer: undefined });
+  }
+
+  async startCaptions(language: string): Promise<void> {
+    await this.#room?.startCaptions(language);
+  }
+
+  async stopCaptions(): Promise<void> {
+    await this.#room?.stopCaptions();
+  }
+
+  /** Host: saves the meeting's transcript as a text file. */
+  async downloadTranscript(meetingId: MeetingId): Promise<void> {
+    const entries = this.#snapshot.finalTranscript ?? (await this.#room?.captionsTranscript());
+    if (!entries || entries.length === 0) {
+      this.notify('There is no transcript yet: nothing has been captioned.');
+      return;
+    }
+    saveTextFile(`conclave-transcript-${meetingId}.txt`, transcriptText(meetingId, entries));
+  }
+
+  /** Host: ends the meeting, keeping the transcript for the ended screen's download. */
+  async endForAll(): Promise<void> {
+    const room = this.#room;
+    if (!room) return;
+    if (this.#snapshot.captions.state?.on || this.#snapshot.finalTranscript === undefined) {
+      const entries = await room.captionsTranscript().catch(() => []);
+      if (entries.length > 0) this.#update({ finalTranscript: entries });
+    }
+    await room.endForAll();
   }
 
   async join(opts: JoinOptions): Promise<void> {
@@ -209,6 +252,31 @@ export class MeetingStore {
         chat: { mode, messages, unread: this.#chatOpen ? 0 : before.unread + Math.max(0, fresh) },
       });
     });
+    room.on('captions', ({ state, notice }) => {
+      const was = this.#snapshot.captions.state;
+      this.#update({ captions: { state, live: state.on ? this.#snapshot.captions.live : {} } });
+      if (notice) banner('warning', notice);
+      else if (state.on && !was?.on && state.startedBy)
+        banner(
+          'info',
+          `${state.startedBy.name} turned on live captions. The server transcribes what is said.`,
+        );
+      else if (!state.on && was?.on) banner('info', 'Live captions are off.');
+    });
+    room.on('captionText', (entry) => {
+      this.#update({
+        captions: {
+          ...this.#snapshot.captions,
+          live: { ...this.#snapshot.captions.live, [entry.participantId]: entry },
+        },
+      });
+      setTimeout(() => {
+        const live = this.#snapshot.captions.live;
+        if (live[entry.participantId]?.id !== entry.id) return;
+        const { [entry.participantId]: _gone, ...rest } = live;
+        this.#update({ captions: { ...this.#snapshot.captions, live: rest } });
+      }, CAPTION_VISIBLE_MS);
+    });
     room.onError = (err) => console.error(err);
     this.#room = room;
     // Closing the tab is leaving: the others rekey at once instead of after the reconnect grace.
@@ -221,4 +289,25 @@ export class MeetingStore {
   async leave(): Promise<void> {
     await this.#room?.leave();
   }
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const utcTime = (ms: number) => {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
+};
+
+/** One line per utterance: time (UTC), speaker, text. */
+export function transcriptText(meetingId: MeetingId, entries: readonly CaptionEntry[]): string {
+  const head = `Transcript of meeting ${meetingId} (live captions, machine-generated)\n\n`;
+  return head + entries.map((e) => `[${utcTime(e.at)}] ${e.name}: ${e.text}`).join('\n') + '\n';
+}
+
+function saveTextFile(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -1,5 +1,7 @@
 import { ConclaveError, PROTOCOL_VERSION } from '@conclave/protocol';
 import type {
+  CaptionEntry,
+  CaptionsState,
   BreakoutState,
   Capabilities,
   ChatMessage,
@@ -65,6 +67,10 @@ export type RoomClientEvents = {
   /** This participant was moved to a breakout room (its name) or back to the main room (null). */
   breakoutMoved: [string | null];
   breakoutMessage: [{ text: string; fromName: string }];
+  /** Live captions turned on/off or changed language; `notice` says why when no one chose it. */
+  captions: [{ state: CaptionsState; notice: string | null }];
+  /** One recognised utterance (main room only). */
+  captionText: [CaptionEntry];
   /** Host: someone in a breakout room asks for help. */
   helpRequested: [{ participantId: ParticipantId; displayName: string; roomName: string }];
 };
@@ -214,6 +220,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
     this.#breakouts = result.breakouts;
     this.emit('breakouts', this.#breakouts);
+    this.emit('captions', { state: result.captions, notice: null });
     this.#setState({ status: 'connected' });
     this.emit('participants', this.participants);
     this.emit('held', this.#held);
@@ -373,6 +380,12 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'chat.mode':
         this.#chatMode = ev.mode;
         this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
+        return;
+      case 'captions.state':
+        this.emit('captions', { state: ev.state, notice: ev.notice });
+        return;
+      case 'captions.text':
+        this.emit('captionText', ev.entry);
         return;
       case 'e2ee.state':
       case 'e2ee.pending':
@@ -539,6 +552,21 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   async setChatMode(mode: ChatMode): Promise<void> {
     await this.#requireSignal().request({ type: 'chat.setMode', mode });
+  }
+
+  /** Turns live captions on (or changes their language). */
+  async startCaptions(language: string): Promise<void> {
+    await this.#requireSignal().request({ type: 'captions.start', language });
+  }
+  async stopCaptions(): Promise<void> {
+    await this.#requireSignal().request({ type: 'captions.stop' });
+  }
+  /** Host: the meeting's transcript so far. */
+  async captionsTranscript(): Promise<CaptionEntry[]> {
+    const { entries } = await this.#requireSignal().request<{ entries: CaptionEntry[] }>({
+      type: 'captions.transcript',
+    });
+    return entries;
   }
 
   hostMute(id: ParticipantId): Promise<unknown> {

@@ -8,6 +8,7 @@ import {
   sdpSchema,
 } from './common';
 import { breakoutClientMessages } from './breakouts';
+import { captionsClientMessages } from './captions';
 import { chatClientMessages } from './chat';
 import { whiteboardClientMessages } from './whiteboard';
 import { capabilitiesSchema, e2eeClientMessages } from './e2ee';
@@ -119,6 +120,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   hostStopShare,
   ...e2eeClientMessages,
   ...chatClientMessages,
+  ...captionsClientMessages,
   ...whiteboardClientMessages,
   ...breakoutClientMessages,
 ]);

@@ -11,6 +11,7 @@ import {
   sdpSchema,
 } from './common';
 import { breakoutServerEvents, breakoutStateSchema } from './breakouts';
+import { captionsServerEvents, captionsStateSchema } from './captions';
 import { chatMessageSchema, chatModeSchema, chatServerEvents } from './chat';
 import { e2eeServerEvents, e2eeStateSchema } from './e2ee';
 import { whiteboardServerEvents } from './whiteboard';
@@ -37,6 +38,7 @@ export const joinResultSchema = z.object({
   /** Chat so far that this participant may read, and who may chat. */
   chat: z.object({ mode: chatModeSchema, history: z.array(chatMessageSchema) }),
   breakouts: breakoutStateSchema,
+  captions: captionsStateSchema,
 });
 export type JoinResult = z.infer<typeof joinResultSchema>;
 
@@ -105,6 +107,7 @@ export const serverMessageSchema = z.union([
     shareStopped,
     ...e2eeServerEvents,
     ...chatServerEvents,
+    ...captionsServerEvents,
     ...whiteboardServerEvents,
     ...breakoutServerEvents,
   ]),

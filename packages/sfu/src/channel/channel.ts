@@ -69,6 +69,8 @@ export class Channel {
       }
       case 'event.producer':
       case 'event.producerclose':
+      case 'event.tap.rtp':
+      case 'event.tapclose':
       case 'event.connectionstatechange':
         this.#onEvent(message);
         return;

@@ -95,6 +95,8 @@ export interface WorkerDump {
   transports: number;
   producers: number;
   consumers: number;
+  /** Open RTP taps (live captions). */
+  taps: number;
   /** werift RTCPeerConnections whose close() has not completed. */
   peerConnections: number;
   /** UDP sockets opened by this worker and not yet closed. */
@@ -127,6 +129,8 @@ export interface RequestMap {
   'producer.close': { params: { producerId: string }; result: null };
   'producer.getStats': { params: { producerId: string }; result: ProducerStats };
   'producer.inspectPayloads': { params: { producerId: string }; result: PayloadSample[] };
+  'producer.createTap': { params: { producerId: string; tapId: string }; result: null };
+  'tap.close': { params: { tapId: string }; result: null };
   'consumer.close': { params: { consumerId: string }; result: null };
   'consumer.requestKeyFrame': { params: { consumerId: string }; result: null };
   'consumer.getStats': { params: { consumerId: string }; result: ConsumerStats };
@@ -140,9 +144,18 @@ export type Request = {
   [K in RequestKind]: { kind: K; id: number } & RequestParams<K>;
 }[RequestKind];
 
+/** One RTP packet a tap saw (the payload is copied out of the worker). */
+export interface TapPacket {
+  payload: Uint8Array;
+  sequenceNumber: number;
+  timestamp: number;
+}
+
 /** Events the worker pushes without being asked. */
 export type WorkerEvent =
   | { kind: 'event.producer'; transportId: string; producer: ProducerInfo }
+  | ({ kind: 'event.tap.rtp'; tapId: string } & TapPacket)
+  | { kind: 'event.tapclose'; tapId: string }
   | { kind: 'event.producerclose'; producerId: string }
   | { kind: 'event.connectionstatechange'; transportId: string; state: ConnectionState };
 
@@ -171,6 +184,8 @@ const REQUEST_FIELDS: { [K in RequestKind]: Record<keyof RequestParams<K>, Field
   'producer.close': { producerId: 'string' },
   'producer.getStats': { producerId: 'string' },
   'producer.inspectPayloads': { producerId: 'string' },
+  'producer.createTap': { producerId: 'string', tapId: 'string' },
+  'tap.close': { tapId: 'string' },
   'consumer.close': { consumerId: 'string' },
   'consumer.requestKeyFrame': { consumerId: 'string' },
   'consumer.getStats': { consumerId: 'string' },

@@ -12,6 +12,7 @@ import { SfuError, toWireError } from '../errors';
 import { peerConfig, type PeerConnectionConfig } from './codecs';
 import type { WorkerConsumer } from './worker-consumer';
 import type { WorkerProducer } from './worker-producer';
+import { WorkerTap } from './worker-tap';
 import { WorkerRouter } from './worker-router';
 import { WorkerTransport, type WorkerTransportHooks } from './worker-transport';
 
@@ -34,6 +35,7 @@ export class WorkerRuntime {
   readonly #transports = new Map<string, WorkerTransport>();
   readonly #producers = new Map<string, WorkerProducer>();
   readonly #consumers = new Map<string, WorkerConsumer>();
+  readonly #taps = new Map<string, WorkerTap>();
   readonly #livePeerConnections = new Set<RTCPeerConnection>();
   readonly #hooks: WorkerTransportHooks;
 
@@ -100,6 +102,7 @@ export class WorkerRuntime {
       transports: this.#transports.size,
       producers: this.#producers.size,
       consumers: this.#consumers.size,
+      taps: this.#taps.size,
       peerConnections: this.#livePeerConnections.size,
       udpSockets: countUdpSockets(),
     };
@@ -177,6 +180,27 @@ export class WorkerRuntime {
         if (!this.#settings.inspection) throw new SfuError('SFU_ERR_INSPECTION_DISABLED');
         return this.#producer(request.producerId).inspectPayloads() ?? [];
       }
+      case 'producer.createTap': {
+        const producer = this.#producer(request.producerId);
+        if (this.#taps.has(request.tapId)) throw new SfuError('SFU_ERR_DUPLICATE_ID');
+        const tapId = request.tapId;
+        const tap = new WorkerTap(
+          tapId,
+          (packet) => this.#post({ kind: 'event.tap.rtp', tapId, ...packet }),
+          (closed) => {
+            this.#taps.delete(closed.id);
+            producer.removeTap(closed);
+            this.#post({ kind: 'event.tapclose', tapId: closed.id });
+          },
+        );
+        this.#taps.set(tapId, tap);
+        producer.addTap(tap);
+        return null;
+      }
+      case 'tap.close':
+        // Idempotent: the tap may have closed with its producer already.
+        this.#taps.get(request.tapId)?.close();
+        return null;
       case 'consumer.close':
         this.#consumer(request.consumerId).close();
         return null;

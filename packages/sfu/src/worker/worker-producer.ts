@@ -3,6 +3,7 @@ import type { MediaKind, PayloadSample, ProducerInfo, ProducerStats } from '../c
 import { KeyframeLimiter } from './keyframe-limiter';
 import { PayloadInspector } from './payload-inspector';
 import type { WorkerConsumer } from './worker-consumer';
+import type { WorkerTap } from './worker-tap';
 
 export interface WorkerProducerOptions {
   id: string;
@@ -22,6 +23,7 @@ export class WorkerProducer {
   readonly mid: string;
   readonly #transceiver: RTCRtpTransceiver;
   readonly #consumers = new Set<WorkerConsumer>();
+  readonly #taps = new Set<WorkerTap>();
   readonly #limiter: KeyframeLimiter;
   readonly #onClose: (producer: WorkerProducer) => void;
   readonly #unsubscribers: (() => void)[] = [];
@@ -95,6 +97,14 @@ export class WorkerProducer {
     this.#consumers.delete(consumer);
   }
 
+  addTap(tap: WorkerTap): void {
+    this.#taps.add(tap);
+  }
+
+  removeTap(tap: WorkerTap): void {
+    this.#taps.delete(tap);
+  }
+
   pause(): void {
     this.#paused = true;
   }
@@ -123,6 +133,8 @@ export class WorkerProducer {
     this.#unsubscribers.length = 0;
     for (const consumer of [...this.#consumers]) consumer.close();
     this.#consumers.clear();
+    for (const tap of [...this.#taps]) tap.close();
+    this.#taps.clear();
     this.#onClose(this);
   }
 
@@ -141,6 +153,7 @@ export class WorkerProducer {
     for (const consumer of this.#consumers) {
       if (consumer.send(rtp)) this.#rtpPacketsForwarded++;
     }
+    for (const tap of this.#taps) tap.send(rtp);
   }
 
   #sendPli(): void {

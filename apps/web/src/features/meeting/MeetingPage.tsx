@@ -68,7 +68,13 @@ function MeetingFlow({ meetingId }: { meetingId: MeetingId }) {
       <ErrorScreen
         title="This meeting has ended"
         message="The host ended the meeting for everyone."
-      />
+      >
+        {snapshot.finalTranscript && (
+          <button className="button" onClick={() => void store.downloadTranscript(meetingId)}>
+            Download transcript
+          </button>
+        )}
+      </ErrorScreen>
     );
   if (snapshot.connection.status === 'removed')
     return (

@@ -3,6 +3,7 @@ import type { MeetingId } from '@conclave/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import type { MeetingSnapshot, MeetingStore } from '../../state/meeting-store';
 import { BreakoutsPanel } from './BreakoutsPanel';
+import { CaptionsPanel } from './CaptionsPanel';
 import { ChatPanel } from './ChatPanel';
 import { WhiteboardPanel } from './WhiteboardPanel';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -25,7 +26,7 @@ export interface MeetingRoomProps {
 
 export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomProps) {
   const [panel, setPanelState] = useState<
-    'none' | 'participants' | 'security' | 'chat' | 'whiteboard' | 'breakouts'
+    'none' | 'participants' | 'security' | 'chat' | 'whiteboard' | 'breakouts' | 'captions'
   >('none');
   const setPanel = (next: typeof panel) => {
     setPanelState(next);
@@ -60,6 +61,10 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   const e2eeBlocks =
     snapshot.e2ee?.meeting.status !== undefined && snapshot.e2ee.meeting.status !== 'off';
   const E2EE_REASON = 'Not available with end-to-end encryption.';
+  const { captions } = snapshot;
+  // Captions belong to the main room; breakout rooms are not captioned.
+  const captionFor = (id: string | undefined) =>
+    captions.state?.on && !myBreakout && id ? captions.live[id]?.text : undefined;
 
   // The breakout countdown ticks every second while rooms are closing.
   const [, tick] = useState(0);
@@ -104,6 +109,17 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         >
           {e2eeOn ? '🛡 End-to-end encrypted' : 'Encrypted in transit'}
         </button>
+        {captions.state?.on && (
+          <button
+            className="captions-indicator"
+            data-testid="captions-indicator"
+            onClick={() => setPanel('captions')}
+            title="The server transcribes the meeting's audio while captions are on."
+          >
+            ● Captions on
+            {captions.state.startedBy ? ` (turned on by ${captions.state.startedBy.name})` : ''}
+          </button>
+        )}
       </header>
       <div className="banners">
         {snapshot.banners.map((b) => (
@@ -200,6 +216,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             audioMuted={!media.micOn || !media.microphone}
             videoMuted={!media.camera}
             mirror
+            caption={captionFor(snapshot.selfId)}
           />
           {others.map((p) => (
             <Tile
@@ -214,6 +231,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
               videoMuted={p.videoMuted}
               speaking={speaker === p.id}
               reconnecting={!p.connected}
+              caption={captionFor(p.id)}
             />
           ))}
         </section>
@@ -261,6 +279,18 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             isHost={isHost}
             readOnlyReason={e2eeBlocks ? E2EE_REASON : undefined}
             onError={notify}
+            onClose={() => setPanel('none')}
+          />
+        )}
+        {panel === 'captions' && (
+          <CaptionsPanel
+            state={captions.state}
+            selfId={snapshot.selfId}
+            isHost={isHost}
+            disabledReason={e2eeBlocks ? E2EE_REASON : undefined}
+            onStart={(language) => store.startCaptions(language)}
+            onStop={() => store.stopCaptions()}
+            onDownloadTranscript={() => store.downloadTranscript(meetingId)}
             onClose={() => setPanel('none')}
           />
         )}
@@ -327,6 +357,14 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         >
           Whiteboard
         </button>
+        <button
+          className={`tool${captions.state?.on ? ' on' : ''}`}
+          aria-pressed={panel === 'captions'}
+          title={e2eeBlocks ? E2EE_REASON : undefined}
+          onClick={() => setPanel(panel === 'captions' ? 'none' : 'captions')}
+        >
+          Captions
+        </button>
         {isHost && (
           <button
             className="tool"
@@ -362,7 +400,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             <h2 id="end-title">End the meeting for everyone?</h2>
             <p>Everyone will be disconnected and the meeting link will stop working.</p>
             <div className="row">
-              <button className="button danger" onClick={() => act(() => room!.endForAll())}>
+              <button className="button danger" onClick={() => act(() => store.endForAll())}>
                 End meeting for all
               </button>
               <button className="button secondary" onClick={() => setConfirmEnd(false)} autoFocus>

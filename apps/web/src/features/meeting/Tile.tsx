@@ -10,6 +10,8 @@ export interface TileProps {
   speaking?: boolean;
   reconnecting?: boolean;
   mirror?: boolean;
+  /** The speaker's latest live caption. */
+  caption?: string | undefined;
 }
 
 /** One person in the grid: video or initials, name, mute and camera-off indicators. */
@@ -55,6 +57,11 @@ export function Tile(props: TileProps) {
         )}
         {props.reconnecting && <span className="badge">Reconnecting…</span>}
       </figcaption>
+      {props.caption && (
+        <p className="tile-caption" data-testid="caption" aria-live="polite">
+          <span className="caption-speaker">{props.name}:</span> {props.caption}
+        </p>
+      )}
     </figure>
   );
 }

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { ConclaveError } from '@conclave/protocol';
+import type { CaptionEntry, CaptionsState, ParticipantId, ServerEvent } from '@conclave/protocol';
+import type { Producer } from '@conclave/sfu';
+import type { Logger } from '../../logger';
+import type { RoomParticipant } from '../participant';
+import type { SpeechRecognizer } from './recognizer';
+import { SpeakerCaptions } from './speaker-captions';
+
+/** Transcript entries kept per meeting (in memory, for the meeting's duration only). */
+export const MAX_TRANSCRIPT_ENTRIES = 20_000;
+
+export interface Speaker {
+  participant: RoomParticipant;
+  producer: Producer;
+}
+
+export interface CaptionsDeps {
+  recognizer: SpeechRecognizer;
+  logger: Logger;
+  /** Microphones to caption now: main-room participants who are not held. */
+  speakers: () => Iterable<Speaker>;
+  broadcast: (event: ServerEvent) => void;
+  now?: () => number;
+}
+
+/**
+ * Live captions of one meeting: who turned them on and in which language, one recognizer
+ * pipeline per microphone, and the transcript the host can download.
+ */
+export class CaptionsManager {
+  readonly #deps: CaptionsDeps;
+  readonly #pipelines = new Map<string, Promise<SpeakerCaptions | undefined>>();
+  readonly #transcript: CaptionEntry[] = [];
+  #language: string | null = null;
+  #startedBy: { id: ParticipantId; name: string } | null = null;
+  #disposed = false;
+
+  constructor(deps: CaptionsDeps) {
+    this.#deps = deps;
+  }
+
+  get on(): boolean {
+    return this.#language !== null;
+  }
+
+  view(): CaptionsState {
+    const status = this.#deps.recognizer.status();
+    return {
+      on: this.on,
+      language: this.#language,
+      startedBy: this.#startedBy,
+      available: status.available,
+      unavailableReason: status.available ? null : status.reason,
+      engine: status.engine,
+      languages: status.available ? status.languages : [],
+    };
+  }
+
+  /** Turns captions on, or changes their language. Anyone may turn them on. */
+  start(by: RoomParticipant, language: string): null {
+    const status = this.#deps.recognizer.status();
+    if (!status.available) throw new ConclaveError('CAPTIONS_UNAVAILABLE', status.reason);
+    if (!status.languages.includes(language))
+      throw new ConclaveError('CAPTIONS_LANGUAGE_UNSUPPORTED');
+    if (this.on) {
+      this.#assertMayChange(by);
+      if (language === this.#language) return null;
+      this.#closePipelines();
+    } else {
+      this.#startedBy = { id: by.id, name: by.displayName };
+    }
+    this.#language = language;
+    this.#deps.broadcast({ type: 'captions.state', state: this.view(), notice: null });
+    this.sync();
+    return null;
+  }
+
+  stop(by: RoomParticipant): null {
+    if (!this.on) return null;
+    this.#assertMayChange(by);
+    this.#turnOff(null);
+    return null;
+  }
+
+  /** Captions stop without a person choosing it (E2EE turned on); everyone is told why. */
+  stopWithNotice(notice: string): void {
+    if (this.on) this.#turnOff(notice);
+  }
+
+  /** Host only: the transcript so far, oldest first. */
+  transcript(by: RoomParticipant): { entries: CaptionEntry[] } {
+    if (by.role !== 'host') throw new ConclaveError('NOT_HOST');
+    return { entries: [...this.#transcript] };
+  }
+
+  /** Opens pipelines for new microphones and closes those that left; call after any change. */
+  sync(): void {
+    if (!this.on || this.#disposed) return;
+    const wanted = new Map<string, Speaker>();
+    for (const s of this.#deps.speakers()) if (!s.producer.closed) wanted.set(s.producer.id, s);
+    for (const [id, pipeline] of this.#pipelines) {
+      if (wanted.has(id)) continue;
+      this.#pipelines.delete(id);
+      void pipeline.then((p) => p?.close());
+    }
+    for (const [id, speaker] of wanted) {
+      if (this.#pipelines.has(id)) continue;
+      const pipeline: Promise<SpeakerCaptions | undefined> = this.#open(
+        speaker,
+        () => this.#pipelines.get(id) === pipeline,
+      );
+      this.#pipelines.set(id, pipeline);
+    }
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#closePipelines();
+  }
+
+  async #open(speaker: Speaker, stillWanted: () => boolean): Promise<SpeakerCaptions | undefined> {
+    const language = this.#language;
+    if (!language) return undefined;
+    const { participant, producer } = speaker;
+    try {
+      const pipeline = await SpeakerCaptions.open({
+        producer,
+        language,
+        recognizer: this.#deps.recognizer,
+        logger: this.#deps.logger,
+        onText: (text) => this.#text(participant, text),
+      });
+      // Captions may have stopped, or the microphone gone, while the pipeline opened.
+      if (!stillWanted()) {
+        pipeline.close();
+        return undefined;
+      }
+      return pipeline;
+    } catch (err) {
+      this.#deps.logger.warn({ err, participantId: participant.id }, 'captions pipeline failed');
+      return undefined;
+    }
+  }
+
+  #text(participant: RoomParticipant, text: string): void {
+    if (!this.on) return;
+    const entry: CaptionEntry = {
+      id: randomUUID(),
+      participantId: participant.id,
+      name: participant.displayName,
+      text: text.slice(0, 2000),
+      at: (this.#deps.now ?? Date.now)(),
+    };
+    if (this.#transcript.length >= MAX_TRANSCRIPT_ENTRIES) this.#transcript.shift();
+    this.#transcript.push(entry);
+    this.#deps.broadcast({ type: 'captions.text', entry });
+  }
+
+  #assertMayChange(by: RoomParticipant): void {
+    if (by.role !== 'host' && by.id !== this.#startedBy?.id)
+      throw new ConclaveError('CAPTIONS_NOT_ALLOWED');
+  }
+
+  #turnOff(notice: string | null): void {
+    this.#language = null;
+    this.#startedBy = null;
+    this.#closePipelines();
+    this.#deps.broadcast({ type: 'captions.state', state: this.view(), notice });
+  }
+
+  #closePipelines(): void {
+    for (const pipeline of this.#pipelines.values()) void pipeline.then((p) => p?.close());
+    this.#pipelines.clear();
+  }
+}

@@ -1,0 +1,211 @@
+import type { ParticipantId, ServerEvent } from '@conclave/protocol';
+import { MediaWorker } from '@conclave/sfu';
+import type { Router } from '@conclave/sfu';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Participant as SfuParticipant } from '../../packages/sfu/src/testing/participant';
+import { createLogger } from '../../apps/server/src/logger';
+import { CaptionsManager } from '../../apps/server/src/rtc/captions/captions-manager';
+import type { Speaker } from '../../apps/server/src/rtc/captions/captions-manager';
+import type {
+  RecognitionCallbacks,
+  SpeechRecognizer,
+} from '../../apps/server/src/rtc/captions/recognizer';
+import { RoomParticipant } from '../../apps/server/src/rtc/participant';
+
+// Live captions from SFU to transcript: a werift publisher sends Opus, the SFU taps it, the server
+// decodes it and hands 16 kHz PCM to the recognizer. The recognizer here is a stand-in that says
+// how much audio it heard, so the wiring is checked exactly; the real engine has its own tests.
+
+/** Emits "heard N ms" each time it has received another second of audio. */
+class MeasuringRecognizer implements SpeechRecognizer {
+  streams = 0;
+  open = 0;
+  status() {
+    return { available: true as const, engine: 'measuring', languages: ['en-US', 'fr-FR'] };
+  }
+  openStream(language: string, callbacks: RecognitionCallbacks) {
+    this.streams++;
+    this.open++;
+    let samples = 0;
+    let closed = false;
+    return {
+      write: (pcm: Int16Array) => {
+        const before = Math.floor(samples / 16_000);
+        samples += pcm.length;
+        if (Math.floor(samples / 16_000) > before)
+          callbacks.onText(`${language} heard ${Math.round(samples / 16)} ms`);
+      },
+      close: () => {
+        if (!closed) this.open--;
+        closed = true;
+      },
+    };
+  }
+}
+
+/** TOC 0xF8: 20 ms of CELT fullband, zero-length frame (decodes to silence). */
+const OPUS_20MS = Buffer.from([0xf8]);
+
+let worker: MediaWorker;
+let router: Router;
+const publishers: SfuParticipant[] = [];
+beforeAll(async () => {
+  worker = await MediaWorker.create({ iceAdditionalHostAddresses: ['127.0.0.1'] });
+  router = await worker.createRouter();
+});
+afterEach(async () => {
+  await Promise.all(publishers.splice(0).map((p) => p.leave()));
+});
+afterAll(async () => {
+  await worker.close();
+});
+
+const person = (name: string, role: 'host' | 'participant') =>
+  new RoomParticipant({
+    id: `${name}-id` as ParticipantId,
+    resumeToken: name,
+    displayName: name,
+    role,
+    peer: { send() {}, close() {} },
+    e2eeCapable: true,
+    clientLabel: 'test',
+  });
+
+async function setUp() {
+  const recognizer = new MeasuringRecognizer();
+  const events: ServerEvent[] = [];
+  const speakers: Speaker[] = [];
+  const manager = new CaptionsManager({
+    recognizer,
+    logger: createLogger('silent'),
+    speakers: () => speakers,
+    broadcast: (e) => events.push(e),
+    now: () => 1_700_000_000_000,
+  });
+  const publisher = new SfuParticipant({ video: false });
+  publishers.push(publisher);
+  await publisher.join(router);
+  const mic = publisher.producers.find((p) => p.kind === 'audio')!;
+  return { recognizer, events, speakers, manager, publisher, mic };
+}
+
+const speak = async (publisher: SfuParticipant, ms: number) => {
+  for (let i = 0; i < ms / 20; i++) {
+    publisher.publisher.sendAudioPayload(OPUS_20MS);
+    if (i % 10 === 9) await new Promise((r) => setTimeout(r, 5));
+  }
+};
+const texts = (events: ServerEvent[]) =>
+  events.flatMap((e) => (e.type === 'captions.text' ? [e.entry] : []));
+
+describe('live captions pipeline', () => {
+  it("decodes a speaker's audio, captions it under their name, and keeps a transcript for the host", async () => {
+    const { events, speakers, manager, publisher, mic, recognizer } = await setUp();
+    const gus = person('Gus', 'participant');
+    const hana = person('Hana', 'host');
+    speakers.push({ participant: gus, producer: mic });
+    manager.start(gus, 'en-US');
+    expect(events[0]).toMatchObject({
+      type: 'captions.state',
+      state: { on: true, language: 'en-US', startedBy: { name: 'Gus' } },
+    });
+    await expect.poll(() => recognizer.open).toBe(1);
+    await new Promise((r) => setTimeout(r, 300)); // the tap is open
+    await speak(publisher, 2000);
+    await expect.poll(() => texts(events).length, { timeout: 5000 }).toBe(2);
+    // every 20 ms packet became 320 samples at 16 kHz: exactly 1 s, then 2 s of audio
+    expect(texts(events).map((e) => [e.name, e.text])).toEqual([
+      ['Gus', 'en-US heard 1000 ms'],
+      ['Gus', 'en-US heard 2000 ms'],
+    ]);
+    expect(manager.transcript(hana).entries).toHaveLength(2);
+    expect(() => manager.transcript(gus)).toThrow(expect.objectContaining({ code: 'NOT_HOST' }));
+    manager.dispose();
+    await expect.poll(() => recognizer.open).toBe(0);
+  });
+
+  it('nothing is transcribed while the microphone is paused (muted)', async () => {
+    const { events, speakers, manager, publisher, mic, recognizer } = await setUp();
+    const gus = person('Gus', 'participant');
+    speakers.push({ participant: gus, producer: mic });
+    manager.start(gus, 'en-US');
+    await expect.poll(() => recognizer.open).toBe(1);
+    await mic.pause();
+    await speak(publisher, 1500);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(texts(events)).toEqual([]);
+    manager.dispose();
+  });
+
+  it('only the host or the person who turned captions on may change or stop them', async () => {
+    const { events, manager } = await setUp();
+    const gus = person('Gus', 'participant');
+    const ada = person('Ada', 'participant');
+    const hana = person('Hana', 'host');
+    manager.start(gus, 'en-US');
+    expect(() => manager.start(ada, 'fr-FR')).toThrow(
+      expect.objectContaining({ code: 'CAPTIONS_NOT_ALLOWED' }),
+    );
+    expect(() => manager.stop(ada)).toThrow(
+      expect.objectContaining({ code: 'CAPTIONS_NOT_ALLOWED' }),
+    );
+    expect(() => manager.start(hana, 'de-DE')).toThrow(
+      expect.objectContaining({ code: 'CAPTIONS_LANGUAGE_UNSUPPORTED' }),
+    );
+    manager.start(hana, 'fr-FR');
+    expect(manager.view()).toMatchObject({ on: true, language: 'fr-FR' });
+    manager.stop(hana);
+    expect(manager.view()).toMatchObject({ on: false, language: null, startedBy: null });
+    expect(events.filter((e) => e.type === 'captions.state')).toHaveLength(3);
+  });
+
+  it('stopping with a notice (E2EE turned on) tells everyone why and closes every stream', async () => {
+    const { events, speakers, manager, mic, recognizer } = await setUp();
+    const gus = person('Gus', 'participant');
+    speakers.push({ participant: gus, producer: mic });
+    manager.start(gus, 'en-US');
+    await expect.poll(() => recognizer.open).toBe(1);
+    manager.stopWithNotice('Live captions stopped: end-to-end encryption is being turned on.');
+    expect(events.at(-1)).toMatchObject({
+      type: 'captions.state',
+      state: { on: false },
+      notice: 'Live captions stopped: end-to-end encryption is being turned on.',
+    });
+    await expect.poll(() => recognizer.open).toBe(0);
+  });
+
+  it('a speaker who leaves has their stream closed; one who arrives gets one', async () => {
+    const { speakers, manager, mic, recognizer } = await setUp();
+    manager.start(person('Hana', 'host'), 'en-US');
+    expect(recognizer.streams).toBe(0);
+    speakers.push({ participant: person('Gus', 'participant'), producer: mic });
+    manager.sync();
+    await expect.poll(() => recognizer.open).toBe(1);
+    mic.close(); // the microphone track ends: the tap closes the pipeline
+    await expect.poll(() => recognizer.open).toBe(0);
+    speakers.length = 0;
+    manager.sync();
+    manager.dispose();
+  });
+
+  it('says why captions cannot start when the server has no engine', async () => {
+    const manager = new CaptionsManager({
+      recognizer: {
+        status: () => ({ available: false, engine: null, reason: 'No engine here.' }),
+        openStream: () => {
+          throw new Error('unreachable');
+        },
+      },
+      logger: createLogger('silent'),
+      speakers: () => [],
+      broadcast: () => undefined,
+    });
+    expect(manager.view()).toMatchObject({
+      available: false,
+      unavailableReason: 'No engine here.',
+    });
+    expect(() => manager.start(person('Hana', 'host'), 'en-US')).toThrow(
+      expect.objectContaining({ code: 'CAPTIONS_UNAVAILABLE', message: 'No engine here.' }),
+    );
+  });
+});
