@@ -6,6 +6,7 @@ import { installAccessControl } from '../../apps/server/src/http/auth/access';
 import type { AuthService } from '../../apps/server/src/modules/accounts/auth-service';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { ApiClient } from '../support/api-client';
+import { createAgency, createVerifiedRequester, requesterClient } from '../support/legal-fixtures';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -18,6 +19,7 @@ const ROLES = [
   'legal_reviewer',
   'legal_admin',
   'other_admin',
+  'requester',
 ] as const;
 type Caller = (typeof ROLES)[number];
 type Row = Record<Caller, number>;
@@ -29,6 +31,7 @@ const signedIn = (s: number, other = s): Row => ({
   anonymous: 401,
   guest: 401,
   other_admin: other,
+  requester: 401,
 });
 /** Owners and admins of the account only. */
 const admins = (s: number, other = s): Row => ({
@@ -40,7 +43,22 @@ const admins = (s: number, other = s): Row => ({
   legal_reviewer: 403,
   legal_admin: 403,
   other_admin: other,
+  requester: 401,
 });
+/** legal_reviewer / legal_admin of the operator account (A, the oldest); `adminOnly` drops reviewers. */
+const legal = (s: number, adminOnly = false): Row => ({
+  anonymous: 401,
+  guest: 401,
+  member: 403,
+  admin: 403,
+  owner: 403,
+  legal_reviewer: adminOnly ? 403 : s,
+  legal_admin: s,
+  other_admin: 403,
+  requester: 401,
+});
+/** A signed-in government requester (own cookie); no user session opens the portal. */
+const requester = (s: number): Row => ({ ...all(401), requester: s });
 
 /**
  * Every HTTP route x every caller -> status. A route that is registered without a row here fails
@@ -87,6 +105,44 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
     row: { ...signedIn(403, 404), owner: 200 },
     body: { userIds: [] },
   },
+  'GET /api/my/notices': { row: signedIn(200) },
+  // Trust center: requester portal. Ids that are not UUIDs stop at validation (400).
+  'POST /api/legal/portal/register': { row: all(400) },
+  'POST /api/legal/portal/verify-email': { row: all(400) },
+  'POST /api/legal/portal/login': { row: all(400) },
+  'POST /api/legal/portal/logout': { row: requester(204) },
+  'GET /api/legal/portal/me': { row: requester(200) },
+  'POST /api/legal/portal/2fa/enroll': { row: requester(409) },
+  'POST /api/legal/portal/2fa/verify': { row: requester(400) },
+  'GET /api/legal/portal/attestation': { row: all(200) },
+  'POST /api/legal/portal/attestation': { row: requester(400) },
+  'POST /api/legal/portal/requests': { row: requester(400) },
+  'GET /api/legal/portal/requests': { row: requester(200) },
+  'GET /api/legal/portal/requests/:id': { row: requester(400) },
+  'POST /api/legal/portal/requests/:id/documents': { row: requester(400) },
+  'GET /api/legal/portal/requests/:id/documents/:docId': { row: requester(400) },
+  'POST /api/legal/portal/requests/:id/messages': { row: requester(400) },
+  'POST /api/legal/portal/requests/:id/withdraw': { row: requester(400) },
+  'GET /api/legal/portal/requests/:id/productions/:prodId': { row: requester(400) },
+  // Trust center: legal console.
+  'GET /api/legal/queue': { row: legal(200) },
+  'GET /api/legal/requests/:id': { row: legal(400) },
+  'PUT /api/legal/requests/:id/checklist': { row: legal(400) },
+  'POST /api/legal/requests/:id/decisions': { row: legal(400) },
+  'POST /api/legal/requests/:id/decisions/:decisionId/approve': { row: legal(400) },
+  'POST /api/legal/requests/:id/ndo/review': { row: legal(400) },
+  'POST /api/legal/requests/:id/ndo/extensions': { row: legal(400) },
+  'POST /api/legal/requests/:id/emergency-over': { row: legal(400) },
+  'POST /api/legal/requests/:id/notices/:noticeId/suppress': { row: legal(400) },
+  'POST /api/legal/requests/:id/notices/:noticeId/send': { row: legal(400) },
+  'POST /api/legal/requests/:id/productions': { row: legal(400) },
+  'POST /api/legal/requests/:id/productions/:prodId/release': { row: legal(400) },
+  'GET /api/legal/requests/:id/productions/:prodId': { row: legal(400) },
+  'GET /api/legal/requests/:id/documents/:docId': { row: legal(400) },
+  'POST /api/legal/requests/:id/messages': { row: legal(400) },
+  'GET /api/legal/requests/:id/audit': { row: legal(400) },
+  'GET /api/legal/agencies': { row: legal(200) },
+  'POST /api/legal/agencies': { row: legal(400, true) },
 };
 
 const PASSWORD = 'correct horse battery';
@@ -98,7 +154,15 @@ describe('authorization matrix: every route x every caller', () => {
   let victimId: string;
   let ownedMeetingId: string;
 
+  let requesterTotp = '';
   const signIn = async (role: Caller) => {
+    if (role === 'requester') {
+      clients.set(
+        role,
+        await requesterClient(server.url, 'jane@police.example.gov', requesterTotp),
+      );
+      return;
+    }
     const c = new ApiClient(server.url);
     await c.get('/api/auth/csrf');
     const email = emails.get(role);
@@ -151,6 +215,10 @@ describe('authorization matrix: every route x every caller', () => {
     await add(ownerB, 'admin', 'admin@b.test');
     emails.set('other_admin', 'admin@b.test');
     victimId = await add(ownerA, 'member', 'victim@a.test');
+    const agencyId = await createAgency(server.stores.legal, 'police.example.gov');
+    requesterTotp = (
+      await createVerifiedRequester(server.stores.legal, agencyId, 'jane@police.example.gov')
+    ).totpSecret;
     ownedMeetingId = (await ownerA.post('/api/my/meetings', {})).body.meetingId as string;
     for (const role of ROLES) await signIn(role);
     // A guest: no account session, but in a meeting of their own making (host key in hand).
@@ -171,11 +239,15 @@ describe('authorization matrix: every route x every caller', () => {
     expect(Object.keys(MATRIX).filter((r) => !routes.includes(r))).toEqual([]);
   });
 
-  it('the endpoint list in the accounts README names every route', () => {
-    const doc = readFileSync(
-      new URL('../../apps/server/src/modules/accounts/README.md', import.meta.url),
-      'utf8',
-    );
+  it('the endpoint lists in the module READMEs name every route', () => {
+    const doc = ['accounts', 'legal']
+      .map((m) =>
+        readFileSync(
+          new URL(`../../apps/server/src/modules/${m}/README.md`, import.meta.url),
+          'utf8',
+        ),
+      )
+      .join('\n');
     const documented = new Set(
       [...doc.matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/api\/[^`\s]*)`/g)].map(
         (m) => `${m[1]} ${m[2]}`,
@@ -208,19 +280,28 @@ describe('authorization matrix: every route x every caller', () => {
         if (res.status === 401 || res.status === 403)
           expect(typeof res.body?.code, `${key} as ${role}`).toBe('string');
         // Signing out ends the session the next rows need.
-        if (url.startsWith('/api/auth/logout') && res.status === 204) await signIn(role);
+        if (
+          (url.startsWith('/api/auth/logout') || url === '/api/legal/portal/logout') &&
+          res.status === 204
+        )
+          await signIn(role);
       }
     }
     expect(mismatches).toEqual([]);
   });
 
   it('every state-changing route refuses a signed-in request without the CSRF header', async () => {
-    const owner = clients.get('owner')!;
     for (const key of apiRoutes()) {
       const [method, url] = key.split(' ') as [string, string];
       if (method === 'GET') continue;
+      // The first caller the route lets in: CSRF is checked after access.
+      const row = MATRIX[key]!.row;
+      const who = (['owner', 'legal_admin', 'requester'] as const).find(
+        (r) => row[r] !== 401 && row[r] !== 403,
+      )!;
+      const client = clients.get(who)!;
       const path = url.replace(':userId', victimId).replace(':id', ownedMeetingId);
-      const res = await owner.request(method, path, MATRIX[key]!.body ?? {}, { csrf: false });
+      const res = await client.request(method, path, MATRIX[key]!.body ?? {}, { csrf: false });
       expect([key, res.status, res.body?.code]).toEqual([key, 403, 'CSRF_TOKEN_INVALID']);
     }
   });

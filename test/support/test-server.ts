@@ -7,6 +7,7 @@ import type { ConfigInput } from '../../apps/server/src/config/config';
 import { createLogger } from '../../apps/server/src/logger';
 import { startServer } from '../../apps/server/src/server';
 import type { RunningServer } from '../../apps/server/src/server';
+import type { Clock } from '../../apps/server/src/modules/legal/deadlines';
 import {
   dropSchema,
   openPostgres,
@@ -19,6 +20,8 @@ export interface TestServer extends RunningServer {
   dataDir: string;
   /** The server's own stores, for arranging accounts and reading what was written. */
   stores: ReturnType<typeof sqlStores>;
+  /** The server's own database, for reading rows no API shows (outbox, raw counts). */
+  db: Parameters<typeof sqlStores>[0];
   stop(): Promise<void>;
 }
 
@@ -28,7 +31,7 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(
   overrides: ConfigInput = {},
-  opts: { postgresUrl?: string } = {},
+  opts: { postgresUrl?: string; clock?: Clock } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'conclave-test-'));
   const config = loadConfig({}, {
@@ -46,11 +49,18 @@ export async function startTestServer(
     ? await openPostgres(opts.postgresUrl, { schema, maxConnections: 4 })
     : await openSqlite(join(dataDir, 'conclave.sqlite'));
   const stores = sqlStores(db);
-  const server = await startServer({ config, logger, db, stores });
+  const server = await startServer({
+    config,
+    logger,
+    db,
+    stores,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   return {
     ...server,
     dataDir,
     stores,
+    db,
     async stop() {
       await server.close();
       if (opts.postgresUrl) {

@@ -22,7 +22,16 @@ async function main(): Promise<void> {
     sqliteFile: dataFile(config, 'conclave.sqlite'),
   });
   logger.info({ dialect }, 'storage ready');
-  const server = await startServer({ config, logger, db, stores: sqlStores(db) });
+  const server = await startServer({
+    config,
+    logger,
+    db,
+    stores: sqlStores(db, {
+      ...(config.legal.operatorAccountId
+        ? { operatorAccountId: config.legal.operatorAccountId }
+        : {}),
+    }),
+  });
   logger.info({ url: server.url }, `Conclave is running at ${server.url}`);
 
   const shutdown = (signal: string) => {

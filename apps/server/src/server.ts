@@ -17,6 +17,12 @@ import { OutboxMailer } from './modules/mail/outbox-mailer';
 import type { OutboxStore } from './modules/mail/outbox-store';
 import { SmtpMailer } from './modules/mail/smtp-mailer';
 import { MyMeetings } from './modules/meetings/my-meetings';
+import type { Clock } from './modules/legal/deadlines';
+import { systemClock } from './modules/legal/deadlines';
+import type { LegalStore } from './modules/legal/legal-store';
+import type { SubjectDirectory } from './modules/legal/subject-directory';
+import { createLegalModule } from './modules/legal/wire';
+import type { LegalModule } from './modules/legal/wire';
 import { LiveSettings } from './rtc/live-settings';
 import { sessionCookieValue } from './http/auth/cookies';
 import type { Config } from './config/config';
@@ -40,6 +46,7 @@ export interface RunningServer {
   auth: AuthService;
   admin: AdminService;
   liveSettings: LiveSettings;
+  legal: LegalModule;
   /** Graceful shutdown: stop accepting, close meetings, close media workers and storage. */
   close(): Promise<void>;
 }
@@ -53,6 +60,8 @@ export interface ServerStores {
   tokens: TokenStore;
   audit: AdminAuditStore;
   outbox: OutboxStore;
+  legal: LegalStore;
+  subjects: SubjectDirectory;
 }
 
 export interface ServerParts {
@@ -62,6 +71,8 @@ export interface ServerParts {
   /** Overrides the mailer chosen from config (SMTP when configured, else the outbox). */
   mailer?: Mailer;
   db: Kysely<never> | Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The trust center's clock (deadlines, NDO expiry); tests move it. */
+  clock?: Clock;
 }
 
 /** Wires the server from already-opened parts; main.ts decides which storage adapter. */
@@ -89,6 +100,15 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     lockoutMs: config.auth.lockoutMinutes * 60_000,
   });
   const admin = new AdminService({ ...stores, mailer, baseUrl });
+  const legal = createLegalModule({
+    config,
+    store: stores.legal,
+    directory: stores.subjects,
+    mailer,
+    clock: parts.clock ?? systemClock,
+    logger,
+    baseUrl,
+  });
   const myMeetings = new MyMeetings({
     store: stores.meetings,
     areAccountUsers: async (accountId, ids) => {
@@ -152,6 +172,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     signaling,
     webRoot: config.webRoot,
     baseUrl,
+    legal,
+    legalAccess: {
+      resolveRequester: (token) => legal.requesters.resolve(token),
+      operatorAccountId: () => stores.subjects.operatorAccountId(),
+    },
+    userNotices: (userId) => stores.legal.notices.listUserNotices(userId),
     isHealthy: () => !shuttingDown,
     ...(config.tls
       ? {
@@ -160,6 +186,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       : {}),
   });
   await app.listen({ host: config.host, port: config.port });
+  legal.scheduler.start(config.legal.schedulerIntervalSeconds * 1000);
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -175,9 +202,11 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     auth,
     admin,
     liveSettings,
+    legal,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        await legal.scheduler.stop();
         signaling.closeAll();
         await rooms.closeAll();
         await app.close();

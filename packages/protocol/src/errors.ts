@@ -103,6 +103,42 @@ export const ERRORS = {
     message: 'Your account requires a passcode for every meeting.',
   },
   NOT_MEETING_OWNER: { status: 403, message: 'Only the meeting owner can do this.' },
+  LEGAL_DOMAIN_NOT_ALLOWED: {
+    status: 403,
+    message:
+      'Requests are accepted only from official addresses of agencies on our list. Contact us through your agency.',
+  },
+  LEGAL_EMAIL_TAKEN: {
+    status: 409,
+    message: 'A requester with this email address already exists.',
+  },
+  LEGAL_REQUESTER_NOT_VERIFIED: {
+    status: 403,
+    message:
+      'Verify your email, set up two-factor authentication and accept the attestation first.',
+  },
+  LEGAL_NOT_A_PDF: { status: 415, message: 'Documents must be PDF files.' },
+  LEGAL_DOCUMENT_TOO_LARGE: { status: 413, message: 'The document is larger than the limit.' },
+  LEGAL_REQUEST_CLOSED: { status: 409, message: 'This request is closed.' },
+  LEGAL_TRANSITION_NOT_ALLOWED: {
+    status: 409,
+    message: 'That decision is not possible in the request’s current state.',
+  },
+  LEGAL_SECOND_REVIEWER_REQUIRED: {
+    status: 409,
+    message: 'A disclosure must be approved by a second, different reviewer.',
+  },
+  LEGAL_NOTICE_PENDING: {
+    status: 409,
+    message:
+      'Affected users must be notified (or the notice validly suppressed) before disclosure.',
+  },
+  LEGAL_SUPPRESSION_INVALID: {
+    status: 409,
+    message:
+      'A notice may be suppressed only for a valid delayed-notification order with an end date, or an exception.',
+  },
+  LEGAL_AUDIT_BROKEN: { status: 500, message: 'The audit log failed verification.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -11,3 +11,4 @@ export * from './signaling/captions';
 export * from './signaling/whiteboard';
 export * from './signaling/breakouts';
 export * from './accounts';
+export * from './legal';

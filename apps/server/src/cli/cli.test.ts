@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../modules/accounts/secrets';
 import { openSqlite } from '../storage/sqlite/database';
@@ -139,5 +140,36 @@ describe('conclave CLI', { timeout: 90_000 }, () => {
     expect(
       (await conclave(['user', 'reset-password', '--email', 'nobody@acme.test', '--db', db])).code,
     ).toBe(2);
+  });
+
+  it('audit verify reports a sound chain, then the first entry changed with raw SQL', async () => {
+    const k = await openSqlite(db);
+    try {
+      const legal = sqlStores(k).legal;
+      for (let i = 0; i < 3; i++)
+        await legal.transaction((tx) =>
+          tx.audit.append({
+            at: new Date(),
+            actorKind: 'system',
+            actorId: 'cli-test',
+            action: 'request.viewed',
+            entity: 'request',
+            entityId: `r${i}`,
+            requestId: null,
+            detail: { i },
+          }),
+        );
+    } finally {
+      await k.destroy();
+    }
+    const ok = await conclave(['audit', 'verify', '--db', db]);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.out).toMatch(/Audit chain OK: 3 entries/);
+    const raw = new SQLite(db);
+    raw.prepare('update legal_audit set detail = \'{"i":7}\' where seq = 2').run();
+    raw.close();
+    const broken = await conclave(['audit', 'verify', '--db', db]);
+    expect(broken.code).toBe(1);
+    expect(broken.out).toMatch(/BROKEN at entry 2: hash mismatch/);
   });
 });

@@ -13,6 +13,8 @@ Commands:
       --email <email>              (required)
       --password <password> | --password-stdin
                                    without either, a random password is printed once
+  audit verify                     Recompute the trust center's hash-chained audit log; report
+                                   the first broken entry (exit code 1) or the chain head.
   help, --help, -h                 Show this help.
 
 Storage: DATABASE_URL=postgres://... selects PostgreSQL; otherwise the SQLite file

@@ -9,6 +9,7 @@ import { openPostgres, openPostgresUnmigrated } from '../storage/postgres/databa
 import type { Database } from '../storage/schema';
 import { openSqlite, openSqliteUnmigrated } from '../storage/sqlite/database';
 import { sqlStores } from '../storage/sql-stores';
+import { auditVerifyCommand } from './audit-verify';
 import { createAccountCommand, resetPasswordCommand, UsageError } from './commands';
 import { HELP } from './help';
 
@@ -47,7 +48,7 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
   const command = positionals.join(' ');
   if (values.help || command === '' || command === 'help') return { code: 0, out: HELP };
 
-  const known = ['migrate', 'admin create-account', 'user reset-password'];
+  const known = ['migrate', 'admin create-account', 'user reset-password', 'audit verify'];
   if (!known.includes(command)) return { code: 2, out: `Unknown command: ${command}\n\n${HELP}` };
 
   let db: Kysely<Database> | undefined;
@@ -64,6 +65,7 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
     }
     db = await open(values.db, true);
     const stores = sqlStores(db);
+    if (command === 'audit verify') return await auditVerifyCommand(stores.legal.audit);
     const password = readPassword(values);
     const out =
       command === 'admin create-account'

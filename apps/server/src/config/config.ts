@@ -111,6 +111,40 @@ export const configSchema = z.object({
       lockoutMinutes: 15,
       loginAttemptsPerMinute: 20,
     }),
+  /** Trust center (modules/legal/README.md). */
+  legal: z
+    .object({
+      /**
+       * Operator allow-list of requester email domains (a domain also admits its subdomains). A
+       * requester also needs an agency registered for the domain by a legal admin. Empty: the
+       * portal accepts no registrations.
+       */
+      allowedEmailDomains: z.array(z.string().trim().toLowerCase().min(3)).default([]),
+      /** The account whose legal_reviewer / legal_admin users staff the console; default: the oldest. */
+      operatorAccountId: z.string().optional(),
+      maxDocumentMegabytes: z.coerce.number().min(1).max(100).default(10),
+      schedulerIntervalSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+      reviewSlaHours: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(72),
+      emergencySlaHours: z.coerce.number().int().min(1).max(72).default(4),
+      ndoReminderDays: z.coerce.number().int().min(1).max(90).default(7),
+      maxTargets: z.coerce.number().int().min(1).max(1000).default(10),
+      maxRangeDays: z.coerce.number().int().min(1).max(3660).default(366),
+    })
+    .default({
+      allowedEmailDomains: [],
+      maxDocumentMegabytes: 10,
+      schedulerIntervalSeconds: 60,
+      reviewSlaHours: 72,
+      emergencySlaHours: 4,
+      ndoReminderDays: 7,
+      maxTargets: 10,
+      maxRangeDays: 366,
+    }),
   reconnectGraceSeconds: z.coerce.number().int().min(1).max(600).default(30),
   /** Where the built web app is; the server serves it when present. */
   webRoot: z.string().default(resolve(import.meta.dirname, '../../../web/dist')),
@@ -143,6 +177,10 @@ const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = 
   CONCLAVE_CAPTIONS_WHISPER_URL: (c, v) =>
     (c.captions = { ...(c.captions as object), whisperUrl: v }),
   DATABASE_URL: (c, v) => (c.databaseUrl = v),
+  CONCLAVE_LEGAL_ALLOWED_DOMAINS: (c, v) =>
+    (c.legal = { ...(c.legal as object), allowedEmailDomains: v.split(',').filter(Boolean) }),
+  CONCLAVE_LEGAL_OPERATOR_ACCOUNT: (c, v) =>
+    (c.legal = { ...(c.legal as object), operatorAccountId: v }),
   CONCLAVE_TRUST_PROXY: (c, v) => (c.trustProxy = v === 'true'),
   CONCLAVE_SMTP_HOST: (c, v) => (c.smtp = { ...(c.smtp as object), host: v }),
   CONCLAVE_SMTP_PORT: (c, v) => (c.smtp = { ...(c.smtp as object), port: v }),

@@ -14,14 +14,20 @@ import type { LoginLimiter } from '../modules/accounts/login-limiter';
 import type { MeetingService } from '../modules/meetings/meeting-service';
 import type { MyMeetings } from '../modules/meetings/my-meetings';
 import type { SignalingServer } from '../signaling/signaling-server';
+import type { LegalModule } from '../modules/legal/wire';
+import type { UserNoticeRecord } from '../modules/legal/legal-store';
 import { installAccessControl } from './auth/access';
+import type { LegalAccess } from './auth/access';
 import type { CookiePolicy } from './auth/cookies';
 import { installErrorHandler } from './error-handler';
 import { adminAccountRoutes } from './routes/admin-account';
 import { adminUserRoutes } from './routes/admin-users';
 import { authRoutes } from './routes/auth';
 import { meetingRoutes } from './routes/meetings';
+import { legalPortalRoutes } from './routes/legal-portal';
+import { legalReviewRoutes } from './routes/legal-review';
 import { myMeetingRoutes } from './routes/my-meetings';
+import { myNoticeRoutes } from './routes/my-notices';
 
 export interface AppDeps {
   logger: Logger;
@@ -36,6 +42,9 @@ export interface AppDeps {
   signaling: SignalingServer;
   webRoot: string;
   baseUrl: () => string;
+  legal: LegalModule;
+  legalAccess: LegalAccess;
+  userNotices: (userId: string) => Promise<UserNoticeRecord[]>;
   https?: { cert: Buffer; key: Buffer };
   /** Reports false while shutting down so load balancers stop sending people here. */
   isHealthy: () => boolean;
@@ -52,7 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   await app.register(cookie);
   // Before any route: every route registered from here on is checked for an access rule.
-  installAccessControl(app, deps.auth);
+  installAccessControl(app, deps.auth, deps.legalAccess);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -89,6 +98,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     myMeetings: deps.myMeetings,
     baseUrl: deps.baseUrl,
   });
+  await app.register(legalPortalRoutes, {
+    requesters: deps.legal.requesters,
+    intake: deps.legal.intake,
+    limiter: deps.loginLimiter,
+    cookies: deps.cookies,
+    maxDocumentBytes: deps.legal.maxDocumentBytes,
+  });
+  await app.register(legalReviewRoutes, { review: deps.legal.review });
+  await app.register(myNoticeRoutes, { list: deps.userNotices });
   await app.register(async (scope) => deps.signaling.register(scope));
 
   if (existsSync(join(deps.webRoot, 'index.html'))) {

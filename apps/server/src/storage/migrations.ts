@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import { m0001_meetings } from './migrations/0001-meetings';
 import { m0002_meeting_e2ee_settings } from './migrations/0002-meeting-e2ee-settings';
 import { m0003_accounts } from './migrations/0003-accounts';
+import { m0004_legal } from './migrations/0004-legal';
 
 /** Numbered, forward-only migrations shared by every SQL adapter (CONVENTIONS.md rule 8). */
 export const migrations: Record<string, Migration> = {
   '0001-meetings': m0001_meetings,
   '0002-meeting-e2ee-settings': m0002_meeting_e2ee_settings,
   '0003-accounts': m0003_accounts,
+  '0004-legal': m0004_legal,
 };

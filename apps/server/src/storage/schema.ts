@@ -31,6 +31,8 @@ export interface AccountsTable {
   passcode_required: number;
   require_two_factor: number;
   created_at: string;
+  country_iso2: Generated<string | null>;
+  subdivision: Generated<string | null>;
 }
 
 export interface UsersTable {
@@ -91,6 +93,198 @@ export interface OutboxTable {
   created_at: string;
 }
 
+export interface LegalAgenciesTable {
+  id: string;
+  name: string;
+  country_iso2: string;
+  subdivision: string | null;
+  level: string;
+  created_at: string;
+}
+export interface LegalAgencyDomainsTable {
+  domain: string;
+  agency_id: string;
+}
+export interface LegalRequestersTable {
+  id: string;
+  agency_id: string;
+  email: string;
+  full_name: string;
+  badge_number: string;
+  phone: string;
+  mailing_address: string;
+  password_hash: string;
+  email_verified_at: string | null;
+  totp_secret: string | null;
+  totp_pending_secret: string | null;
+  totp_last_step: Generated<number>;
+  attestation_version: number | null;
+  attestation_accepted_at: string | null;
+  status: string;
+  created_at: string;
+}
+export interface LegalRequesterSessionsTable {
+  id: string;
+  requester_id: string;
+  created_at: string;
+  expires_at: string;
+}
+export interface LegalRequesterTokensTable {
+  id: string;
+  requester_id: string;
+  purpose: string;
+  expires_at: string;
+  used_at: string | null;
+}
+export interface LegalRequestsTable {
+  id: string;
+  requester_id: string;
+  agency_id: string;
+  idempotency_key: string;
+  received_at: string;
+  request_type: string;
+  country_iso2: string;
+  subdivision: string | null;
+  origin_country_iso2: string | null;
+  legal_basis: string;
+  issuing_authority: string;
+  external_ref: string | null;
+  description: string;
+  is_emergency: number;
+  is_preservation: number;
+  is_national_security: number;
+  wants_subscriber_info: number;
+  wants_non_content: number;
+  wants_content: number;
+  accounts_specified: number;
+  range_from: string;
+  range_to: string;
+  deadline_at: string;
+  has_ndo: number;
+  ndo_end_at: string | null;
+  ndo_citation: string | null;
+  ndo_valid: number | null;
+  emergency_over_at: string | null;
+  status: string;
+  outcome: string | null;
+  closed_at: string | null;
+  updated_at: string;
+}
+export interface LegalRequestTargetsTable {
+  id: string;
+  request_id: string;
+  position: number;
+  target_type: string;
+  value: string;
+}
+export interface LegalDocumentsTable {
+  id: string;
+  request_id: string;
+  filename: string;
+  size_bytes: number;
+  sha256: string;
+  content: Uint8Array;
+  uploaded_by: string;
+  uploaded_at: string;
+}
+export interface LegalMessagesTable {
+  id: string;
+  request_id: string;
+  author_kind: string;
+  author_id: string;
+  body: string;
+  created_at: string;
+}
+export interface LegalChecklistTable {
+  request_id: string;
+  ground: string;
+  result: string;
+  notes: string;
+  reviewer_id: string;
+  updated_at: string;
+}
+export interface LegalDecisionsTable {
+  id: string;
+  request_id: string;
+  kind: string;
+  challenge_kind: string | null;
+  rationale: string;
+  state: string;
+  decided_by: string;
+  decided_at: string;
+  approved_by: string | null;
+  approved_at: string | null;
+}
+export interface LegalProductionsTable {
+  id: string;
+  request_id: string;
+  decision_id: string;
+  manifest: string;
+  package: Uint8Array;
+  package_sha256: string;
+  created_by: string;
+  created_at: string;
+  released_by: string | null;
+  released_at: string | null;
+  first_downloaded_at: string | null;
+}
+export interface LegalNoticesTable {
+  id: string;
+  request_id: string;
+  recipient_user_id: string;
+  recipient_kind: string;
+  subject_user_id: string;
+  state: string;
+  suppression_reason: string | null;
+  suppression_notes: string | null;
+  suppressed_by: string | null;
+  body: string;
+  created_at: string;
+  claimed_by: string | null;
+  sent_at: string | null;
+}
+export interface LegalNdoExtensionsTable {
+  id: string;
+  request_id: string;
+  previous_end_at: string | null;
+  new_end_at: string;
+  citation: string;
+  recorded_by: string;
+  recorded_at: string;
+}
+export interface LegalSchedulerClaimsTable {
+  claim_key: string;
+  claimed_by: string;
+  claimed_at: string;
+}
+export interface UserNoticesTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  created_at: string;
+  read_at: string | null;
+}
+export interface LegalAuditTable {
+  seq: number;
+  at: string;
+  actor_kind: string;
+  actor_id: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  request_id: string | null;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+export interface LegalAuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
 export interface Database {
   meetings: MeetingsTable;
   meeting_cohosts: MeetingCohostsTable;
@@ -101,4 +295,22 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   admin_audit: AdminAuditTable;
   outbox: OutboxTable;
+  legal_agencies: LegalAgenciesTable;
+  legal_agency_domains: LegalAgencyDomainsTable;
+  legal_requesters: LegalRequestersTable;
+  legal_requester_sessions: LegalRequesterSessionsTable;
+  legal_requester_tokens: LegalRequesterTokensTable;
+  legal_requests: LegalRequestsTable;
+  legal_request_targets: LegalRequestTargetsTable;
+  legal_documents: LegalDocumentsTable;
+  legal_messages: LegalMessagesTable;
+  legal_checklist: LegalChecklistTable;
+  legal_decisions: LegalDecisionsTable;
+  legal_productions: LegalProductionsTable;
+  legal_notices: LegalNoticesTable;
+  legal_ndo_extensions: LegalNdoExtensionsTable;
+  legal_scheduler_claims: LegalSchedulerClaimsTable;
+  user_notices: UserNoticesTable;
+  legal_audit: LegalAuditTable;
+  legal_audit_head: LegalAuditHeadTable;
 }

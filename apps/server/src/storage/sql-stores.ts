@@ -2,14 +2,16 @@ import type { Kysely } from 'kysely';
 import type { Database } from './schema';
 import { SqlAccountStore } from './sql-account-store';
 import { SqlAdminAuditStore } from './sql-audit-store';
+import { SqlLegalStore } from './sql-legal-store';
 import { SqlMeetingStore } from './sql-meeting-store';
 import { SqlOutboxStore } from './sql-outbox-store';
 import { SqlSessionStore } from './sql-session-store';
+import { SqlSubjectDirectory } from './sql-subject-directory';
 import { SqlTokenStore } from './sql-token-store';
 import { SqlUserStore } from './sql-user-store';
 
 /** Every store over one kysely instance, whichever dialect it speaks. */
-export function sqlStores(db: Kysely<Database>) {
+export function sqlStores(db: Kysely<Database>, opts: { operatorAccountId?: string } = {}) {
   return {
     meetings: new SqlMeetingStore(db),
     accounts: new SqlAccountStore(db),
@@ -18,6 +20,8 @@ export function sqlStores(db: Kysely<Database>) {
     tokens: new SqlTokenStore(db),
     audit: new SqlAdminAuditStore(db),
     outbox: new SqlOutboxStore(db),
+    legal: new SqlLegalStore(db),
+    subjects: new SqlSubjectDirectory(db, opts.operatorAccountId),
   };
 }
 export type SqlStores = ReturnType<typeof sqlStores>;

@@ -7,6 +7,7 @@ import type { MeetingRecord } from '../modules/meetings/meeting-store';
 import type { Database } from './schema';
 import { sqlStores } from './sql-stores';
 import type { SqlStores } from './sql-stores';
+import { legalStoreContract } from './legal-store-contract';
 
 export interface ContractTarget {
   open(): Promise<Kysely<Database>>;
@@ -26,6 +27,7 @@ export function storeContract(target: ContractTarget): void {
   afterAll(async () => {
     if (db) await target.close(db);
   });
+  legalStoreContract(() => ({ store: s.legal, db }));
 
   const account = async (plan: 'basic' | 'business' = 'basic') => {
     const id = randomUUID();

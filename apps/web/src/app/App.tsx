@@ -10,6 +10,14 @@ import {
   ResetPasswordPage,
 } from '../features/auth/PasswordPages';
 import { SignInPage } from '../features/auth/SignInPage';
+import { LegalQueuePage } from '../features/legal/LegalQueuePage';
+import { LegalRequestPage } from '../features/legal/LegalRequestPage';
+import { NewRequestPage } from '../features/portal/NewRequestPage';
+import { PortalHomePage } from '../features/portal/PortalHomePage';
+import { PortalRequestPage } from '../features/portal/PortalRequestPage';
+import { RegisterPage } from '../features/portal/RegisterPage';
+import { SetupPage } from '../features/portal/SetupPage';
+import { VerifyEmailPage } from '../features/portal/VerifyEmailPage';
 
 export function App() {
   return (
@@ -23,6 +31,14 @@ export function App() {
         <Route path="/accept-invite" element={<AcceptInvitePage />} />
         <Route path="/account" element={<AccountPage />} />
         <Route path="/admin" element={<AdminPage />} />
+        <Route path="/legal" element={<LegalQueuePage />} />
+        <Route path="/legal/requests/:id" element={<LegalRequestPage />} />
+        <Route path="/legal/portal" element={<PortalHomePage />} />
+        <Route path="/legal/portal/register" element={<RegisterPage />} />
+        <Route path="/legal/portal/verify" element={<VerifyEmailPage />} />
+        <Route path="/legal/portal/setup" element={<SetupPage />} />
+        <Route path="/legal/portal/new" element={<NewRequestPage />} />
+        <Route path="/legal/portal/requests/:id" element={<PortalRequestPage />} />
         <Route
           path="*"
           element={

@@ -18,7 +18,7 @@ function csrfCookie(): string | undefined {
   return /(?:^|;\s*)conclave_csrf=([^;]+)/.exec(document.cookie)?.[1];
 }
 
-async function ensureCsrf(): Promise<string | undefined> {
+export async function ensureCsrf(): Promise<string | undefined> {
   const existing = csrfCookie();
   if (existing) return decodeURIComponent(existing);
   const res = await fetch('/api/auth/csrf').catch(() => undefined);
@@ -26,7 +26,7 @@ async function ensureCsrf(): Promise<string | undefined> {
   return body?.csrfToken;
 }
 
-async function call<T>(path: string, init?: RequestInit): Promise<T> {
+export async function call<T>(path: string, init?: RequestInit): Promise<T> {
   let res: Response;
   const method = init?.method ?? 'GET';
   const csrf = method === 'GET' ? undefined : await ensureCsrf();
@@ -51,7 +51,7 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-const json = (method: string, body?: unknown): RequestInit => ({
+export const json = (method: string, body?: unknown): RequestInit => ({
   method,
   ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
 });
@@ -97,6 +97,9 @@ export const api = {
   createMyMeeting: (body: { title?: string; startsAt?: string; passcode?: string }) =>
     call<CreateMeetingResult>('/api/my/meetings', json('POST', body)),
 
+  // ---- in-app notices (e.g. a government request about the user's account, issue 7)
+  myNotices: () => call<{ notices: UserNotice[] }>('/api/my/notices'),
+
   // ---- admin console
   users: (q: string) =>
     call<{ users: UserView[]; total: number }>(
@@ -135,6 +138,14 @@ export interface MyMeeting {
   isOwner: boolean;
   cohostUserIds: string[];
   joinUrl: string;
+}
+export interface UserNotice {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  createdAt: string;
+  readAt: string | null;
 }
 export interface PlanResult {
   plan: PlanId;

@@ -2,7 +2,8 @@ import { ConclaveError } from '@conclave/protocol';
 import type { AccountRole } from '@conclave/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthService, SessionContext } from '../../modules/accounts/auth-service';
-import { csrfTokenMatches, sessionCookieValue } from './cookies';
+import type { RequesterContext } from '../../modules/legal/requester-service';
+import { csrfTokenMatches, requesterCookieValue, sessionCookieValue } from './cookies';
 
 /**
  * Who may call a route. Every /api route declares one in `config.access`; a route without it
@@ -11,8 +12,27 @@ import { csrfTokenMatches, sessionCookieValue } from './cookies';
  * - `enrolment`: any signed-in user, even one who still has to set up required 2FA.
  * - `signed-in`: any signed-in user of any role.
  * - `account-admin`: owners and admins of the caller's own account.
+ * - `requester-session`: a signed-in government requester, verified or not (portal enrolment).
+ * - `requester`: a requester who verified the email, enrolled TOTP and accepted the attestation.
+ * - `legal`: `legal_reviewer` or `legal_admin` of the operator account.
+ * - `legal-admin`: `legal_admin` of the operator account.
  */
-export type Access = 'public' | 'enrolment' | 'signed-in' | 'account-admin';
+export type Access =
+  | 'public'
+  | 'enrolment'
+  | 'signed-in'
+  | 'account-admin'
+  | 'requester-session'
+  | 'requester'
+  | 'legal'
+  | 'legal-admin';
+
+/** How the access check reaches the trust center without importing it. */
+export interface LegalAccess {
+  resolveRequester(token: string): Promise<RequesterContext | undefined>;
+  /** Legal roles count only in this account (a customer admin cannot mint reviewers). */
+  operatorAccountId(): Promise<string | undefined>;
+}
 
 const ADMIN_ROLES: readonly AccountRole[] = ['owner', 'admin'];
 
@@ -28,6 +48,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     auth: SessionContext | null;
+    requester: RequesterContext | null;
   }
   interface FastifyInstance {
     routeTable: RouteEntry[];
@@ -49,9 +70,14 @@ const NON_API_METHODS = new Set(['GET', 'HEAD']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Installs the route registry, session resolution, the access check and the CSRF check. */
-export function installAccessControl(app: FastifyInstance, auth: AuthService): void {
+export function installAccessControl(
+  app: FastifyInstance,
+  auth: AuthService,
+  legal?: LegalAccess,
+): void {
   app.decorate('routeTable', [] as RouteEntry[]);
   app.decorateRequest('auth', null);
+  app.decorateRequest('requester', null);
 
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -73,9 +99,21 @@ export function installAccessControl(app: FastifyInstance, auth: AuthService): v
     const config = req.routeOptions.config;
     const access = config.access;
     if (!access) return; // non-API routes
-    const token = sessionCookieValue(req);
-    req.auth = token ? ((await auth.resolve(token)) ?? null) : null;
-    checkAccess(req.auth, access);
+    let token: string | undefined;
+    if (access === 'requester' || access === 'requester-session') {
+      // Requesters have their own cookie and table: a user session never opens the portal.
+      token = requesterCookieValue(req);
+      req.requester = token && legal ? ((await legal.resolveRequester(token)) ?? null) : null;
+      if (!req.requester) throw new ConclaveError('NOT_SIGNED_IN');
+      if (access === 'requester' && !req.requester.verified)
+        throw new ConclaveError('LEGAL_REQUESTER_NOT_VERIFIED');
+    } else {
+      token = sessionCookieValue(req);
+      req.auth = token ? ((await auth.resolve(token)) ?? null) : null;
+      checkAccess(req.auth, access);
+      if (access === 'legal' || access === 'legal-admin')
+        await checkLegal(req.auth!, access, legal);
+    }
     if (SAFE_METHODS.has(req.method)) return;
     const needsCsrf = config.csrf !== 'when-signed-in' || token !== undefined;
     if (needsCsrf && !csrfTokenMatches(req)) throw new ConclaveError('CSRF_TOKEN_INVALID');
@@ -89,7 +127,25 @@ function checkAccess(ctx: SessionContext | null, access: Access): void {
   if (ctx.mustEnrollTwoFactor) throw new ConclaveError('TWO_FACTOR_ENROLLMENT_REQUIRED');
   if (access === 'signed-in') return;
   if (access === 'account-admin' && ADMIN_ROLES.includes(ctx.user.role)) return;
+  if (access === 'legal' || access === 'legal-admin') return; // checkLegal decides
   throw new ConclaveError('FORBIDDEN');
+}
+
+async function checkLegal(
+  ctx: SessionContext,
+  access: 'legal' | 'legal-admin',
+  legal: LegalAccess | undefined,
+): Promise<void> {
+  const roles: readonly AccountRole[] =
+    access === 'legal' ? ['legal_reviewer', 'legal_admin'] : ['legal_admin'];
+  if (!legal || !roles.includes(ctx.user.role)) throw new ConclaveError('FORBIDDEN');
+  if (ctx.account.id !== (await legal.operatorAccountId())) throw new ConclaveError('FORBIDDEN');
+}
+
+/** The requester behind a portal route (access `requester` or `requester-session`). */
+export function requesterOf(req: FastifyRequest): RequesterContext {
+  if (!req.requester) throw new ConclaveError('NOT_SIGNED_IN');
+  return req.requester;
 }
 
 /** The caller of a route whose access guarantees a session. */

@@ -13,6 +13,33 @@ export interface CookiePolicy {
   sessionTtlMs: number;
 }
 
+/** The government requester portal's own session cookie (requesters are not users). */
+export const REQUESTER_COOKIE = 'conclave_legal_session';
+
+export function requesterCookieValue(req: FastifyRequest): string | undefined {
+  const v = req.cookies[REQUESTER_COOKIE];
+  return v && v.length <= 100 ? v : undefined;
+}
+
+export function setRequesterCookie(reply: FastifyReply, policy: CookiePolicy, token: string): void {
+  void reply.setCookie(REQUESTER_COOKIE, token, {
+    path: '/api/legal/portal',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: policy.secure,
+    maxAge: Math.floor(policy.sessionTtlMs / 1000),
+  });
+}
+
+export function clearRequesterCookie(reply: FastifyReply, policy: CookiePolicy): void {
+  void reply.clearCookie(REQUESTER_COOKIE, {
+    path: '/api/legal/portal',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: policy.secure,
+  });
+}
+
 export function sessionCookieValue(req: FastifyRequest): string | undefined {
   const v = req.cookies[SESSION_COOKIE];
   return v && v.length <= 100 ? v : undefined;

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import type { AccountRole } from '@conclave/protocol';
+import type { UserRecord } from '../../apps/server/src/modules/accounts/user-store';
+import { hashPassword } from '../../apps/server/src/modules/accounts/secrets';
+import { newTotpSecret, totpCodeAt } from '../../apps/server/src/modules/accounts/totp';
+import type { LegalStore } from '../../apps/server/src/modules/legal/legal-store';
+import { ApiClient } from './api-client';
+
+export const REQUESTER_PASSWORD = 'requester password 1';
+
+/** An agency for `domain` (as a legal admin would register it). */
+export async function createAgency(
+  store: LegalStore,
+  domain: string,
+  over: { country?: string; subdivision?: string | null; name?: string } = {},
+): Promise<string> {
+  const id = randomUUID();
+  await store.requesters.insertAgency({
+    id,
+    name: over.name ?? `Agency ${domain}`,
+    country: over.country ?? 'US',
+    subdivision: over.subdivision ?? null,
+    level: 'federal',
+    emailDomains: [domain],
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+  });
+  return id;
+}
+
+/** A requester who has verified the email, enrolled TOTP and accepted the attestation. */
+export async function createVerifiedRequester(
+  store: LegalStore,
+  agencyId: string,
+  email: string,
+): Promise<{ id: string; totpSecret: string }> {
+  const id = randomUUID();
+  const totpSecret = newTotpSecret();
+  const now = new Date('2026-01-01T00:00:00Z');
+  await store.requesters.insertRequester({
+    id,
+    agencyId,
+    email,
+    fullName: 'Det. Jane Roe',
+    badgeNumber: 'B-1234',
+    phone: '+1 555 0100',
+    mailingAddress: '1 Justice Plaza, Springfield',
+    passwordHash: await hashPassword(REQUESTER_PASSWORD),
+    emailVerifiedAt: now,
+    totpSecret,
+    totpPendingSecret: null,
+    totpLastStep: 0,
+    attestationVersion: 1,
+    attestationAcceptedAt: now,
+    status: 'active',
+    createdAt: now,
+  });
+  return { id, totpSecret };
+}
+
+const lastStep = new Map<string, number>();
+
+/**
+ * Signs a requester in through the portal (the server's clock must be the real one). A TOTP
+ * step is accepted once, so successive sign-ins use the next unused step within the ±1 window,
+ * waiting for the clock when the window is spent.
+ */
+export async function requesterClient(
+  baseUrl: string,
+  email: string,
+  totpSecret: string,
+): Promise<ApiClient> {
+  const c = new ApiClient(baseUrl);
+  await c.get('/api/auth/csrf');
+  for (;;) {
+    const current = Math.floor(Date.now() / 30_000);
+    const step = Math.max(current - 1, (lastStep.get(totpSecret) ?? 0) + 1);
+    if (step > current + 1) {
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    lastStep.set(totpSecret, step);
+    const res = await c.post('/api/legal/portal/login', {
+      email,
+      password: REQUESTER_PASSWORD,
+      totpCode: totpCodeAt(totpSecret, new Date(step * 30_000 + 1000)),
+    });
+    if (res.status !== 200)
+      throw new Error(`requester sign-in failed: ${JSON.stringify(res.body)}`);
+    return c;
+  }
+}
+
+export function validSubmission(over: Record<string, unknown> = {}) {
+  return {
+    idempotencyKey: randomUUID(),
+    type: 'search_warrant',
+    country: 'US',
+    subdivision: 'CA',
+    legalBasis: '18 U.S.C. § 2703(a)',
+    issuingAuthority: 'Superior Court of California, County of San Mateo',
+    externalRef: 'SW-2026-001',
+    description: 'Investigation of wire fraud.',
+    targets: [{ type: 'email', value: 'suspect@example.org' }],
+    dataCategories: ['basic_subscriber_info', 'non_content_records'],
+    rangeFrom: '2026-01-01T00:00:00.000Z',
+    rangeTo: '2026-03-01T00:00:00.000Z',
+    deadline: '2026-12-31T00:00:00.000Z',
+    ndo: null,
+    ...over,
+  };
+}
+
+/** A user of an account with a role, active, with a password (as an accepted invite leaves it). */
+export async function createUser(
+  stores: { users: { insertUser(u: UserRecord): Promise<boolean> } },
+  accountId: string,
+  role: AccountRole,
+  email: string,
+  password: string,
+): Promise<string> {
+  const id = randomUUID();
+  await stores.users.insertUser({
+    id,
+    accountId,
+    email,
+    name: email.split('@')[0]!,
+    role,
+    status: 'active',
+    passwordHash: await hashPassword(password),
+    totpSecret: null,
+    totpPendingSecret: null,
+    totpLastStep: 0,
+    failedLogins: 0,
+    lockedUntil: null,
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+  });
+  return id;
+}
+
+/** Uploads one file as multipart/form-data the way a browser form does. */
+export async function uploadFile(
+  client: ApiClient,
+  baseUrl: string,
+  path: string,
+  bytes: Uint8Array,
+  filename: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; body: any }> {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), filename);
+  const headers: Record<string, string> = {
+    cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+    'x-csrf-token': client.cookies.get('conclave_csrf') ?? '',
+  };
+  const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: form });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+export function fakePdf(size = 2000): Uint8Array {
+  const b = Buffer.alloc(size, 0x20);
+  b.write('%PDF-1.7\n', 0, 'latin1');
+  return new Uint8Array(b);
+}
