@@ -140,6 +140,8 @@ describe('trust center: intake, review, notice, production', () => {
       'LEGAL_REQUESTER_NOT_VERIFIED',
     );
     const mail = (await outbox(reg.email))[0]!;
+    // Without SMTP the operator's owner can read it (the requester has no account of ours).
+    expect(mail.account_id).toBe(await server.stores.subjects.operatorAccountId());
     const token = /#token=([\w-]+)/.exec(mail.body)![1]!;
     expect((await c.post('/api/legal/portal/verify-email', { token })).status).toBe(204);
     expect((await c.post('/api/legal/portal/verify-email', { token })).body.code).toBe(
@@ -467,11 +469,16 @@ describe('trust center: intake, review, notice, production', () => {
     ).toBe(201);
     expect((await jane.get(`/api/legal/portal/requests/${id}`)).body.messages).toHaveLength(2);
     expect(
-      (await jane.post(`/api/legal/portal/requests/${id}/withdraw`, {})).body.request,
+      (await jane.post(`/api/legal/portal/requests/${id}/withdraw`, { reason: 'Case closed.' }))
+        .body.request,
     ).toMatchObject({
       status: 'withdrawn',
       outcome: 'withdrawn',
     });
+    const messages = (await reviewer.get(`/api/legal/requests/${id}`)).body.messages as {
+      body: string;
+    }[];
+    expect(messages.at(-1)!.body).toBe('Withdrawn: Case closed.');
     expect((await jane.post(`/api/legal/portal/requests/${id}/withdraw`, {})).body.code).toBe(
       'LEGAL_TRANSITION_NOT_ALLOWED',
     );

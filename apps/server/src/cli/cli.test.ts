@@ -172,4 +172,42 @@ describe('conclave CLI', { timeout: 90_000 }, () => {
     expect(broken.code).toBe(1);
     expect(broken.out).toMatch(/BROKEN at entry 2: hash mismatch/);
   });
+
+  it('admin set-account-location records an ISO country and subdivision; bad codes exit 2', async () => {
+    const accountId = (await storedUser('boss@acme.test'))!.accountId;
+    const ok = await conclave([
+      'admin',
+      'set-account-location',
+      '--account',
+      accountId,
+      '--country',
+      'us',
+      '--subdivision',
+      'ca',
+      '--db',
+      db,
+    ]);
+    expect(ok.out).toMatch(/located in US-CA/);
+    const k = await openSqlite(db);
+    try {
+      expect(await sqlStores(k).subjects.account(accountId)).toMatchObject({
+        country: 'US',
+        subdivision: 'CA',
+      });
+    } finally {
+      await k.destroy();
+    }
+    const bad = await conclave([
+      'admin',
+      'set-account-location',
+      '--account',
+      accountId,
+      '--country',
+      'USA',
+      '--db',
+      db,
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toMatch(/--country/);
+  });
 });

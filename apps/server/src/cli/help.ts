@@ -13,6 +13,8 @@ Commands:
       --email <email>              (required)
       --password <password> | --password-stdin
                                    without either, a random password is printed once
+  admin set-account-location       Record where an account is (trust-center jurisdiction check).
+      --account <id> --country <ISO 3166-1 alpha-2> [--subdivision <ISO 3166-2 code>]
   audit verify                     Recompute the trust center's hash-chained audit log; report
                                    the first broken entry (exit code 1) or the chain head.
   help, --help, -h                 Show this help.

@@ -9,6 +9,7 @@ import { openPostgres, openPostgresUnmigrated } from '../storage/postgres/databa
 import type { Database } from '../storage/schema';
 import { openSqlite, openSqliteUnmigrated } from '../storage/sqlite/database';
 import { sqlStores } from '../storage/sql-stores';
+import { setAccountLocationCommand } from './account-location';
 import { auditVerifyCommand } from './audit-verify';
 import { createAccountCommand, resetPasswordCommand, UsageError } from './commands';
 import { HELP } from './help';
@@ -22,6 +23,9 @@ const OPTIONS = {
   'password-stdin': { type: 'boolean' },
   'owner-name': { type: 'string' },
   plan: { type: 'string' },
+  account: { type: 'string' },
+  country: { type: 'string' },
+  subdivision: { type: 'string' },
 } as const;
 
 async function open(dbFile: string | undefined, migrated: boolean): Promise<Kysely<Database>> {
@@ -48,7 +52,13 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
   const command = positionals.join(' ');
   if (values.help || command === '' || command === 'help') return { code: 0, out: HELP };
 
-  const known = ['migrate', 'admin create-account', 'user reset-password', 'audit verify'];
+  const known = [
+    'migrate',
+    'admin create-account',
+    'user reset-password',
+    'audit verify',
+    'admin set-account-location',
+  ];
   if (!known.includes(command)) return { code: 2, out: `Unknown command: ${command}\n\n${HELP}` };
 
   let db: Kysely<Database> | undefined;
@@ -66,6 +76,15 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
     db = await open(values.db, true);
     const stores = sqlStores(db);
     if (command === 'audit verify') return await auditVerifyCommand(stores.legal.audit);
+    if (command === 'admin set-account-location')
+      return {
+        code: 0,
+        out: await setAccountLocationCommand(db, {
+          ...(values.account !== undefined ? { account: values.account } : {}),
+          ...(values.country !== undefined ? { country: values.country } : {}),
+          ...(values.subdivision !== undefined ? { subdivision: values.subdivision } : {}),
+        }),
+      };
     const password = readPassword(values);
     const out =
       command === 'admin create-account'

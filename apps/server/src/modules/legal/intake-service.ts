@@ -228,6 +228,16 @@ export class IntakeService {
       );
       if (!ok) throw new ConclaveError('LEGAL_TRANSITION_NOT_ALLOWED');
       await tx.review.supersedeDecisions(id);
+      // The reason, when given, reaches the legal team as the last message on the request.
+      if (reason)
+        await tx.requests.insertMessage({
+          id: randomUUID(),
+          requestId: id,
+          authorKind: 'requester',
+          authorId: ctx.requester.id,
+          body: `Withdrawn: ${reason}`,
+          createdAt: now,
+        });
       await audit(tx, now, IntakeService.actor(ctx), 'request.withdrawn', 'request', id, id, {
         from: r.status,
         reasonGiven: reason.length > 0,

@@ -34,6 +34,11 @@ export interface RequesterServiceDeps {
   /** Operator allow-list (config `legal.allowedEmailDomains`): a domain or a parent of it. */
   allowedDomains: () => readonly string[];
   sessionTtlMs: number;
+  /**
+   * The account whose outbox keeps requester mail when there is no SMTP (the operator's), so
+   * its owner can pass the verification link on; with SMTP it only labels the message.
+   */
+  mailAccountId: () => Promise<string | undefined>;
 }
 
 export function domainAllowed(email: string, allowed: readonly string[]): boolean {
@@ -104,7 +109,7 @@ export class RequesterService {
       );
     });
     await this.#d.mailer.send({
-      accountId: null,
+      accountId: (await this.#d.mailAccountId()) ?? null,
       to: requester.email,
       subject: 'Verify your email for the Conclave law-enforcement portal',
       text: `Confirm that this official address is yours: ${this.#d.baseUrl()}/legal/portal/verify#token=${token}\n\nThe link works once, for 48 hours.\n`,

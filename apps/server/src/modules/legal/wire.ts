@@ -43,6 +43,7 @@ export function createLegalModule(d: {
     baseUrl: d.baseUrl,
     allowedDomains: () => c.allowedEmailDomains,
     sessionTtlMs: 8 * 3_600_000,
+    mailAccountId: () => d.directory.operatorAccountId(),
   });
   const intake = new IntakeService({
     store: d.store,
