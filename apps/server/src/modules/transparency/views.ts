@@ -1,10 +1,5 @@
 import { REPORT_OUTCOMES, REPORT_PROCESSES } from '@conclave/protocol';
-import type {
-  ReportData,
-  ReportProcess,
-  ReportTotals,
-  UserDataRow,
-} from '@conclave/protocol';
+import type { ReportData, ReportProcess, ReportTotals, UserDataRow } from '@conclave/protocol';
 import { emptyOutcomes } from './counting';
 
 // Filtering and totals. Both the page and the downloads go through `filterReport`, so the CSV and
