@@ -5,7 +5,7 @@ import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/a
 import { totpCodeAt } from '../../apps/server/src/modules/accounts/totp';
 import { launchChromium, newParticipant } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { createAgency, createUser, fakePdf } from '../support/legal-fixtures';
+import { createUser, fakePdf } from '../support/legal-fixtures';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -64,11 +64,6 @@ describe('trust center portal and legal console in a real browser', () => {
       .set({ country_iso2: 'US', subdivision: 'CA' })
       .where('id', '=', customer.accountId)
       .execute();
-    await createAgency(server.stores.legal, 'police.example.gov', {
-      country: 'US',
-      subdivision: 'CA',
-      name: 'San Mateo Police',
-    });
     browser = await launchChromium();
     jane = await newParticipant(browser, 'Jane');
     reviewer = await newParticipant(browser, 'Rita');
@@ -87,6 +82,22 @@ describe('trust center portal and legal console in a real browser', () => {
     await p.page.getByRole('link', { name: 'Legal console' }).click();
     await p.page.getByRole('heading', { name: 'Legal console' }).waitFor();
   };
+
+  it('a legal admin adds the agency whose official domain may register', async () => {
+    await staffSignIn(counsel, 'carl@operator.test');
+    const form = counsel.page.getByRole('form', { name: 'Add an agency' });
+    await form.getByLabel('Agency name').fill('San Mateo Police');
+    await form.getByLabel('Country (ISO)').fill('US');
+    await form.getByLabel('Subdivision (ISO, optional)').fill('CA');
+    await form.getByLabel('Level').selectOption('local');
+    await form.getByLabel('Email domains').fill('police.example.gov');
+    await form.getByRole('button', { name: 'Add agency' }).click();
+    await counsel.page
+      .getByRole('table', { name: 'Agencies' })
+      .getByRole('row')
+      .filter({ hasText: 'police.example.gov' })
+      .waitFor();
+  });
 
   it('registration refuses a domain off the allow-list beside the email field, then registers, verifies, enrols TOTP and attests', async () => {
     const page = jane.page;
@@ -277,7 +288,7 @@ describe('trust center portal and legal console in a real browser', () => {
 
   it('a second reviewer approves, the user is notified, the production is built and released, and the trail shows each step', async () => {
     const page = counsel.page;
-    await staffSignIn(counsel, 'carl@operator.test');
+    await page.getByRole('link', { name: 'Queue' }).click();
     await page.getByRole('link', { name: 'Review SW-2026-0042' }).click();
     await page.getByRole('button', { name: 'Approve disclosure' }).click();
     await page.getByRole('status').filter({ hasText: 'Disclosure approved.' }).waitFor();
@@ -305,6 +316,18 @@ describe('trust center portal and legal console in a real browser', () => {
       'production.released',
     ])
       await trail.filter({ hasText: action }).first().waitFor();
+
+    // the affected user reads the in-app notice on their account page
+    const sam = await newParticipant(browser, 'Sam');
+    await sam.page.goto(`${server.url}/signin`);
+    await sam.page.getByLabel('Email').fill('sam@customer.test');
+    await sam.page.getByLabel('Password').fill(PASSWORD);
+    await sam.page.getByRole('button', { name: 'Sign in' }).click();
+    await sam.page
+      .getByTestId('user-notice')
+      .filter({ hasText: 'A government request for data about your account' })
+      .waitFor();
+    await sam.context.close();
   });
 
   it('the requester signs in again with a fresh code, reads the message and downloads the production, which says E2EE content is not held', async () => {
@@ -329,5 +352,57 @@ describe('trust center portal and legal console in a real browser', () => {
       manifest: { statements: { meetingContent: string } };
     };
     expect(pkg.manifest.statements.meetingContent).toMatch(/end-to-end encrypted/);
+  });
+
+  it('an emergency request goes to the top of the queue; when the requester withdraws it, it leaves the queue', async () => {
+    // arranged through the API in Jane's signed-in browser: the form itself is tested above
+    const submit = (over: Record<string, unknown>) =>
+      jane.page.evaluate(
+        async (body) => {
+          const csrf = decodeURIComponent(/conclave_csrf=([^;]+)/.exec(document.cookie)![1]!);
+          const res = await fetch('/api/legal/portal/requests', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+            body: JSON.stringify(body),
+          });
+          return res.status;
+        },
+        {
+          idempotencyKey: crypto.randomUUID(),
+          country: 'US',
+          legalBasis: '18 U.S.C. § 2702(c)(4)',
+          issuingAuthority: 'San Mateo Police',
+          targets: [{ type: 'email', value: 'sam@customer.test' }],
+          dataCategories: ['basic_subscriber_info'],
+          rangeFrom: '2026-01-01T00:00:00.000Z',
+          rangeTo: '2026-01-31T00:00:00.000Z',
+          deadline: '2027-01-01T00:00:00.000Z',
+          ...over,
+        },
+      );
+    expect(await submit({ type: 'subpoena', externalRef: 'SUB-7' })).toBe(201);
+    expect(await submit({ type: 'emergency', externalRef: 'EM-9' })).toBe(201);
+
+    const page = reviewer.page;
+    await page.getByRole('link', { name: 'Queue' }).click();
+    const rows = page.getByTestId('queue-row');
+    await rows.nth(1).waitFor();
+    await expect(rows.first().getAttribute('data-emergency')).resolves.toBe('true');
+    await rows.first().getByRole('link', { name: 'Review EM-9' }).waitFor();
+
+    await jane.page.getByRole('link', { name: 'My requests' }).click();
+    await jane.page
+      .getByTestId('request-row')
+      .filter({ hasText: 'EM-9' })
+      .getByRole('link', { name: 'Open' })
+      .click();
+    await jane.page.getByRole('button', { name: 'Withdraw this request' }).click();
+    await jane.page.getByLabel('Reason (optional)').fill('Resolved locally.');
+    await jane.page.getByRole('button', { name: 'Confirm withdrawal' }).click();
+    await jane.page.getByTestId('status').filter({ hasText: 'Withdrawn' }).waitFor();
+
+    await page.reload();
+    await page.getByRole('link', { name: 'Review SUB-7' }).waitFor();
+    await expect(page.getByTestId('queue-row').count()).resolves.toBe(1);
   });
 });

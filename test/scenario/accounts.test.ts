@@ -254,6 +254,39 @@ describe('accounts: sign-in, invites, 2FA, reset, admin console', () => {
     expect(JSON.stringify(audit.body)).not.toMatch(/token=|argon2/);
   });
 
+  it('an admin signs a user out everywhere and resets a lost 2FA', async () => {
+    const m = await invite(owner);
+    const { secret } = (await m.client.post('/api/auth/2fa/enroll')).body as { secret: string };
+    await m.client.post('/api/auth/2fa/verify', { code: totpCodeAt(secret, new Date()) });
+    const out = await owner.post(`/api/admin/users/${m.id}/sign-out`);
+    expect(out.body.sessionsEnded).toBe(1);
+    expect((await m.client.get('/api/auth/me')).status).toBe(401);
+    const reset = await owner.post(`/api/admin/users/${m.id}/reset-2fa`);
+    expect(reset.body.user.twoFactorEnabled).toBe(false);
+    expect((await new ApiClient(server.url).signIn(m.email, PASSWORD)).status).toBe(200);
+  });
+
+  it("an admin cannot read an owner's or another admin's reset link in the outbox", async () => {
+    const { client: boss, ownerEmail } = await newAccount();
+    const admin = await invite(boss, 'admin');
+    const otherAdmin = await invite(boss, 'admin');
+    const member = await invite(boss, 'member');
+    const anon = new ApiClient(server.url);
+    await anon.get('/api/auth/csrf');
+    for (const to of [ownerEmail, otherAdmin.email, member.email, admin.email])
+      await anon.post('/api/auth/password-reset/request', { email: to });
+    const seen = (await admin.client.get('/api/admin/outbox')).body.messages as {
+      to: string;
+      subject: string;
+    }[];
+    const resets = seen.filter((m) => m.subject.startsWith('Reset')).map((m) => m.to);
+    expect(resets.sort()).toEqual([admin.email, member.email].sort());
+    const ownerSees = (await boss.get('/api/admin/outbox')).body.messages as { to: string }[];
+    expect(ownerSees.map((m) => m.to)).toEqual(
+      expect.arrayContaining([ownerEmail, otherAdmin.email]),
+    );
+  });
+
   it('E2EE can be allowed only on plans that include it', async () => {
     const { client } = await newAccount('basic');
     const plan = await client.get('/api/admin/plan');
@@ -345,6 +378,39 @@ describe('accounts: sign-in, invites, 2FA, reset, admin console', () => {
       expect(codes).toEqual([401, 401, 401, 429]);
     } finally {
       await limited.stop();
+    }
+  });
+
+  it('behind a TLS proxy: Secure cookies, and sign-in limits per forwarded client address', async () => {
+    const proxied = await startTestServer({
+      publicUrl: 'https://meet.example.org',
+      trustProxy: true,
+      auth: {
+        sessionTtlHours: 1,
+        maxFailedLogins: 5,
+        lockoutMinutes: 1,
+        loginAttemptsPerMinute: 1,
+      },
+    });
+    try {
+      const csrf = await fetch(`${proxied.url}/api/auth/csrf`);
+      expect(csrf.headers.get('set-cookie')).toMatch(/;\s*Secure/i);
+      const token = /conclave_csrf=([^;]+)/.exec(csrf.headers.get('set-cookie')!)![1]!;
+      const attempt = (from: string) =>
+        fetch(`${proxied.url}/api/auth/login`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            cookie: `conclave_csrf=${token}`,
+            'x-csrf-token': token,
+            'x-forwarded-for': from,
+          },
+          body: JSON.stringify({ email: 'x@acme.test', password: 'whatever' }),
+        }).then((r) => r.status);
+      expect([await attempt('198.51.100.1'), await attempt('198.51.100.1')]).toEqual([401, 429]);
+      expect(await attempt('198.51.100.2')).toBe(401);
+    } finally {
+      await proxied.stop();
     }
   });
 

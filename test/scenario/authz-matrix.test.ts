@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,8 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'PATCH /api/admin/users/:userId': { row: admins(200, 404), body: { role: 'member' } },
   'POST /api/admin/users/:userId/deactivate': { row: admins(200, 404) },
   'POST /api/admin/users/:userId/reactivate': { row: admins(200, 404) },
+  'POST /api/admin/users/:userId/sign-out': { row: admins(200, 404) },
+  'POST /api/admin/users/:userId/reset-2fa': { row: admins(200, 404) },
   'GET /api/admin/plan': { row: admins(200) },
   'PUT /api/admin/plan': { row: admins(200), body: { plan: 'basic' } },
   'GET /api/admin/meeting-settings': { row: admins(200) },
@@ -246,6 +249,23 @@ describe('authorization matrix: every route x every caller', () => {
     expect(Object.keys(MATRIX).filter((r) => !routes.includes(r))).toEqual([]);
   });
 
+  it('the endpoint lists in the module READMEs name every route', () => {
+    const doc = ['accounts', 'legal', 'transparency']
+      .map((m) =>
+        readFileSync(
+          new URL(`../../apps/server/src/modules/${m}/README.md`, import.meta.url),
+          'utf8',
+        ),
+      )
+      .join('\n');
+    const documented = new Set(
+      [...doc.matchAll(/`(GET|POST|PUT|PATCH|DELETE) (\/api\/[^`\s]*)`/g)].map(
+        (m) => `${m[1]} ${m[2]}`,
+      ),
+    );
+    expect(apiRoutes().filter((r) => !documented.has(r))).toEqual([]);
+  });
+
   it('routes outside /api are read-only and public by design', () => {
     const others = server.app.routeTable.filter((r) => !r.url.startsWith('/api/'));
     expect(others.every((r) => r.access === 'non-api' && r.method === 'GET')).toBe(true);
@@ -296,7 +316,7 @@ describe('authorization matrix: every route x every caller', () => {
     }
   });
 
-  it('a route registered without an access rule fails at start-up (deny by default)', async () => {
+  it('a route registered without an access rule or body schema fails at start-up (deny by default)', async () => {
     const app = Fastify();
     await app.register(cookie);
     installAccessControl(app, {} as AuthService);
@@ -307,6 +327,9 @@ describe('authorization matrix: every route x every caller', () => {
     await app2.register(cookie);
     installAccessControl(app2, {} as AuthService);
     expect(() => app2.post('/not-api', async () => ({}))).toThrow(/changes state outside \/api/);
+    expect(() =>
+      app2.post('/api/no-schema', { config: { access: 'public' } }, async () => ({})),
+    ).toThrow(/declares no body schema/);
     await app.close();
     await app2.close();
   });

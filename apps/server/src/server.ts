@@ -165,7 +165,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     auth,
     admin,
     loginLimiter: new LoginLimiter(config.auth.loginAttemptsPerMinute),
-    cookies: { secure: Boolean(config.tls), sessionTtlMs: config.auth.sessionTtlHours * 3_600_000 },
+    cookies: {
+      // Behind a TLS-terminating proxy the server speaks HTTP, but browsers see https.
+      secure: Boolean(config.tls) || Boolean(config.publicUrl?.startsWith('https://')),
+      sessionTtlMs: config.auth.sessionTtlHours * 3_600_000,
+    },
+    trustProxy: config.trustProxy,
     signaling,
     webRoot: config.webRoot,
     baseUrl,

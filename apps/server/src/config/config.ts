@@ -64,6 +64,11 @@ export const configSchema = z.object({
     .refine((c) => c.engine !== 'whisper' || c.whisperUrl !== undefined, {
       message: 'captions.whisperUrl is required when captions.engine is "whisper"',
     }),
+  /**
+   * Behind a reverse proxy: trust its X-Forwarded-For, so per-address sign-in limits see clients,
+   * not the proxy. Leave off when clients reach the server directly (they could forge it).
+   */
+  trustProxy: z.boolean().default(false),
   /** `postgres://...` switches storage to PostgreSQL; unset keeps the SQLite file in dataDir. */
   databaseUrl: z
     .string()
@@ -176,6 +181,7 @@ const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = 
     (c.legal = { ...(c.legal as object), allowedEmailDomains: v.split(',').filter(Boolean) }),
   CONCLAVE_LEGAL_OPERATOR_ACCOUNT: (c, v) =>
     (c.legal = { ...(c.legal as object), operatorAccountId: v }),
+  CONCLAVE_TRUST_PROXY: (c, v) => (c.trustProxy = v === 'true'),
   CONCLAVE_SMTP_HOST: (c, v) => (c.smtp = { ...(c.smtp as object), host: v }),
   CONCLAVE_SMTP_PORT: (c, v) => (c.smtp = { ...(c.smtp as object), port: v }),
   CONCLAVE_SMTP_SECURE: (c, v) => (c.smtp = { ...(c.smtp as object), secure: v === 'true' }),

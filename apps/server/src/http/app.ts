@@ -39,6 +39,8 @@ export interface AppDeps {
   admin: AdminService;
   loginLimiter: LoginLimiter;
   cookies: CookiePolicy;
+  /** Take the client address from X-Forwarded-For (sign-in limits per address). */
+  trustProxy?: boolean;
   signaling: SignalingServer;
   webRoot: string;
   baseUrl: () => string;
@@ -55,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: 64 * 1024,
+    trustProxy: deps.trustProxy ?? false,
     ...(deps.https ? { https: deps.https } : {}),
   }) as unknown as FastifyInstance;
 

@@ -1,3 +1,4 @@
+import { SqliteAdapter, sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { LegalStore } from '../modules/legal/legal-store';
 import type { Database } from './schema';
@@ -10,14 +11,16 @@ import { SqlReviewRepo } from './sql-legal-review';
 /** The trust center's repositories over one connection or one open transaction. */
 export class SqlLegalStore implements LegalStore {
   readonly #db: Kysely<Database>;
+  readonly #inTransaction: boolean;
   readonly requesters: SqlRequesterRepo;
   readonly requests: SqlRequestRepo;
   readonly review: SqlReviewRepo;
   readonly notices: SqlNoticeRepo;
   readonly audit: SqlAuditRepo;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, inTransaction = false) {
     this.#db = db;
+    this.#inTransaction = inTransaction || db.isTransaction;
     this.requesters = new SqlRequesterRepo(db);
     this.requests = new SqlRequestRepo(db);
     this.review = new SqlReviewRepo(db);
@@ -26,7 +29,22 @@ export class SqlLegalStore implements LegalStore {
   }
 
   transaction<T>(fn: (tx: LegalStore) => Promise<T>): Promise<T> {
-    if (this.#db.isTransaction) return fn(this);
-    return this.#db.transaction().execute((trx) => fn(new SqlLegalStore(trx)));
+    if (this.#inTransaction) return fn(this);
+    if (!(this.#db.getExecutor().adapter instanceof SqliteAdapter))
+      return this.#db.transaction().execute((trx) => fn(new SqlLegalStore(trx)));
+    // SQLite: BEGIN IMMEDIATE takes the write lock up front. A deferred transaction that read
+    // first fails at once with SQLITE_BUSY when another process (a second scheduler) committed
+    // in between; waiting for the lock at BEGIN lets busy_timeout do its job instead.
+    return this.#db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      try {
+        const out = await fn(new SqlLegalStore(conn, true));
+        await sql`commit`.execute(conn);
+        return out;
+      } catch (err) {
+        await sql`rollback`.execute(conn);
+        throw err;
+      }
+    });
   }
 }

@@ -226,6 +226,23 @@ export function storeContract(target: ContractTarget): void {
     expect((await s.audit.list(a, 10, page[1]!.seq)).map((e) => e.detail)).toEqual([{ i: 0 }]);
   });
 
+  it('gives concurrent audit appends distinct, gap-free sequence numbers', async () => {
+    const a = await account();
+    const seqs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        s.audit.append({
+          accountId: a,
+          actorUserId: null,
+          action: `c${i}`,
+          target: null,
+          detail: {},
+          at: at('1'),
+        }),
+      ),
+    );
+    expect([...seqs].sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
   it('keeps outbox mail per account', async () => {
     const a = await account();
     const msg = { to: 'x@example.org', subject: 'Hi', body: 'Body', createdAt: at('1') };

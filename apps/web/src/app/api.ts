@@ -90,6 +90,9 @@ export const api = {
   createMyMeeting: (body: { title?: string; startsAt?: string; passcode?: string }) =>
     call<CreateMeetingResult>('/api/my/meetings', json('POST', body)),
 
+  // ---- in-app notices (e.g. a government request about the user's account, issue 7)
+  myNotices: () => call<{ notices: UserNotice[] }>('/api/my/notices'),
+
   // ---- admin console
   users: (q: string) =>
     call<{ users: UserView[]; total: number }>(
@@ -127,6 +130,14 @@ export interface MyMeeting {
   requiresPasscode: boolean;
   isOwner: boolean;
   joinUrl: string;
+}
+export interface UserNotice {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  createdAt: string;
+  readAt: string | null;
 }
 export interface PlanResult {
   plan: PlanId;

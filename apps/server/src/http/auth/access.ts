@@ -85,6 +85,9 @@ export function installAccessControl(
     const isApi = route.url.startsWith('/api/');
     if (isApi && !access)
       throw new Error(`route ${methods.join(',')} ${route.url} declares no config.access`);
+    // Every state-changing API route validates its body with a declared zod schema (http/route.ts).
+    if (isApi && methods.some((m) => !SAFE_METHODS.has(m)) && !route.config?.schemas?.body)
+      throw new Error(`route ${methods.join(',')} ${route.url} declares no body schema`);
     if (!isApi && !methods.every((m) => NON_API_METHODS.has(m)))
       throw new Error(`route ${methods.join(',')} ${route.url} changes state outside /api`);
     for (const method of methods)

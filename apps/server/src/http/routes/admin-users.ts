@@ -7,40 +7,86 @@ import {
 import type { FastifyPluginAsync } from 'fastify';
 import type { AdminService } from '../../modules/accounts/admin-service';
 import { caller } from '../auth/access';
-import { parseOr400 } from '../validate';
+import { noBody, route } from '../route';
 import { userView } from './views';
-
-const admin = { config: { access: 'account-admin' as const } };
 
 /** Users page of the admin console: list, search, invite, change role, (de)activate. */
 export const adminUserRoutes: FastifyPluginAsync<{ admin: AdminService }> = async (app, opts) => {
   const svc = opts.admin;
+  const access = 'account-admin' as const;
 
-  app.get('/api/admin/users', admin, async (req) => {
-    const q = parseOr400(userListQuerySchema, req.query);
-    const { users, total } = await svc.listUsers(caller(req), q);
-    return { users: users.map(userView), total };
+  route(app, {
+    method: 'GET',
+    url: '/api/admin/users',
+    access,
+    query: userListQuerySchema,
+    handler: async ({ query, req }) => {
+      const { users, total } = await svc.listUsers(caller(req), query);
+      return { users: users.map(userView), total };
+    },
   });
 
-  app.post('/api/admin/users/invite', admin, async (req, reply) => {
-    const body = parseOr400(inviteBodySchema, req.body);
-    const user = await svc.invite(caller(req), body);
-    return reply.status(201).send({ user: userView(user) });
+  route(app, {
+    method: 'POST',
+    url: '/api/admin/users/invite',
+    access,
+    body: inviteBodySchema,
+    handler: async ({ body, req, reply }) =>
+      reply.status(201).send({ user: userView(await svc.invite(caller(req), body)) }),
   });
 
-  app.patch('/api/admin/users/:userId', admin, async (req) => {
-    const { userId } = parseOr400(userIdParamsSchema, req.params);
-    const body = parseOr400(changeRoleBodySchema, req.body);
-    return { user: userView(await svc.changeRole(caller(req), userId, body.role)) };
+  route(app, {
+    method: 'PATCH',
+    url: '/api/admin/users/:userId',
+    access,
+    params: userIdParamsSchema,
+    body: changeRoleBodySchema,
+    handler: async ({ params, body, req }) => ({
+      user: userView(await svc.changeRole(caller(req), params.userId, body.role)),
+    }),
   });
 
-  app.post('/api/admin/users/:userId/deactivate', admin, async (req) => {
-    const { userId } = parseOr400(userIdParamsSchema, req.params);
-    return { user: userView(await svc.setActive(caller(req), userId, false)) };
+  route(app, {
+    method: 'POST',
+    url: '/api/admin/users/:userId/deactivate',
+    access,
+    params: userIdParamsSchema,
+    body: noBody,
+    handler: async ({ params, req }) => ({
+      user: userView(await svc.setActive(caller(req), params.userId, false)),
+    }),
   });
 
-  app.post('/api/admin/users/:userId/reactivate', admin, async (req) => {
-    const { userId } = parseOr400(userIdParamsSchema, req.params);
-    return { user: userView(await svc.setActive(caller(req), userId, true)) };
+  route(app, {
+    method: 'POST',
+    url: '/api/admin/users/:userId/reactivate',
+    access,
+    params: userIdParamsSchema,
+    body: noBody,
+    handler: async ({ params, req }) => ({
+      user: userView(await svc.setActive(caller(req), params.userId, true)),
+    }),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/api/admin/users/:userId/sign-out',
+    access,
+    params: userIdParamsSchema,
+    body: noBody,
+    handler: async ({ params, req }) => ({
+      sessionsEnded: await svc.signOutUser(caller(req), params.userId),
+    }),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/api/admin/users/:userId/reset-2fa',
+    access,
+    params: userIdParamsSchema,
+    body: noBody,
+    handler: async ({ params, req }) => ({
+      user: userView(await svc.resetTwoFactor(caller(req), params.userId)),
+    }),
   });
 };

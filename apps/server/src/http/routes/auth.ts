@@ -15,7 +15,7 @@ import type { LoginLimiter } from '../../modules/accounts/login-limiter';
 import { caller } from '../auth/access';
 import type { CookiePolicy } from '../auth/cookies';
 import { clearSessionCookie, ensureCsrfToken, setSessionCookie } from '../auth/cookies';
-import { parseOr400 } from '../validate';
+import { noBody, route } from '../route';
 import { meView } from './views';
 
 export interface AuthRoutesOptions {
@@ -34,84 +34,141 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     setSessionCookie(reply, cookies, token);
     return meView(ctx, ensureCsrfToken(req, reply, cookies));
   };
-
-  app.get('/api/auth/csrf', { config: { access: 'public' } }, async (req, reply) => ({
-    csrfToken: ensureCsrfToken(req, reply, cookies),
-  }));
-
-  app.post('/api/auth/login', { config: { access: 'public' } }, async (req, reply) => {
+  const limit = (req: FastifyRequest) => {
     if (!opts.limiter.take(req.ip)) throw new ConclaveError('RATE_LIMITED');
-    const body = parseOr400(loginBodySchema, req.body);
-    const { token } = await auth.login(body);
-    return signIn(req, reply, token);
+  };
+
+  route(app, {
+    method: 'GET',
+    url: '/api/auth/csrf',
+    access: 'public',
+    handler: async ({ req, reply }) => ({ csrfToken: ensureCsrfToken(req, reply, cookies) }),
   });
 
-  app.post('/api/auth/logout', { config: { access: 'enrolment' } }, async (req, reply) => {
-    await auth.logout(caller(req));
-    clearSessionCookie(reply, cookies);
-    return reply.status(204).send();
+  route(app, {
+    method: 'POST',
+    url: '/api/auth/login',
+    access: 'public',
+    body: loginBodySchema,
+    handler: async ({ body, req, reply }) => {
+      limit(req);
+      const { token } = await auth.login(body);
+      return signIn(req, reply, token);
+    },
   });
 
-  app.post('/api/auth/logout-all', { config: { access: 'enrolment' } }, async (req, reply) => {
-    await auth.logoutAll(caller(req).user.id);
-    clearSessionCookie(reply, cookies);
-    return reply.status(204).send();
+  route(app, {
+    method: 'POST',
+    url: '/api/auth/logout',
+    access: 'enrolment',
+    body: noBody,
+    handler: async ({ req, reply }) => {
+      await auth.logout(caller(req));
+      clearSessionCookie(reply, cookies);
+      return reply.status(204).send();
+    },
   });
 
-  app.get('/api/auth/me', { config: { access: 'enrolment' } }, async (req, reply) =>
-    meView(caller(req), ensureCsrfToken(req, reply, cookies)),
-  );
-
-  app.post('/api/auth/password', { config: { access: 'signed-in' } }, async (req, reply) => {
-    const body = parseOr400(changePasswordBodySchema, req.body);
-    await auth.changePassword(caller(req), body.currentPassword, body.newPassword);
-    return reply.status(204).send();
+  route(app, {
+    method: 'POST',
+    url: '/api/auth/logout-all',
+    access: 'enrolment',
+    body: noBody,
+    handler: async ({ req, reply }) => {
+      await auth.logoutAll(caller(req).user.id);
+      clearSessionCookie(reply, cookies);
+      return reply.status(204).send();
+    },
   });
 
-  app.post('/api/auth/2fa/enroll', { config: { access: 'enrolment' } }, async (req) =>
-    auth.enrollTotp(caller(req).user),
-  );
-
-  app.post('/api/auth/2fa/verify', { config: { access: 'enrolment' } }, async (req) => {
-    const body = parseOr400(totpVerifyBodySchema, req.body);
-    return { recoveryCodes: await auth.confirmTotp(caller(req).user, body.code) };
+  route(app, {
+    method: 'GET',
+    url: '/api/auth/me',
+    access: 'enrolment',
+    handler: async ({ req, reply }) => meView(caller(req), ensureCsrfToken(req, reply, cookies)),
   });
 
-  app.post('/api/auth/2fa/disable', { config: { access: 'signed-in' } }, async (req, reply) => {
-    const body = parseOr400(totpDisableBodySchema, req.body);
-    await auth.disableTotp(caller(req), body.password, body.code);
-    return reply.status(204).send();
+  route(app, {
+    method: 'POST',
+    url: '/api/auth/password',
+    access: 'signed-in',
+    body: changePasswordBodySchema,
+    handler: async ({ body, req, reply }) => {
+      await auth.changePassword(caller(req), body.currentPassword, body.newPassword);
+      return reply.status(204).send();
+    },
   });
 
-  app.post('/api/auth/2fa/recovery-codes', { config: { access: 'signed-in' } }, async (req) => {
-    const body = parseOr400(passwordConfirmBodySchema, req.body);
-    return { recoveryCodes: await auth.regenerateRecoveryCodes(caller(req).user, body.password) };
+  route(app, {
+    method: 'POST',
+    url: '/api/auth/2fa/enroll',
+    access: 'enrolment',
+    body: noBody,
+    handler: async ({ req }) => auth.enrollTotp(caller(req).user),
   });
 
-  app.post(
-    '/api/auth/password-reset/request',
-    { config: { access: 'public' } },
-    async (req, reply) => {
-      if (!opts.limiter.take(req.ip)) throw new ConclaveError('RATE_LIMITED');
-      const body = parseOr400(resetRequestBodySchema, req.body);
+  route(app, {
+    method: 'POST',
+    url: '/api/auth/2fa/verify',
+    access: 'enrolment',
+    body: totpVerifyBodySchema,
+    handler: async ({ body, req }) => ({
+      recoveryCodes: await auth.confirmTotp(caller(req).user, body.code),
+    }),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/api/auth/2fa/disable',
+    access: 'signed-in',
+    body: totpDisableBodySchema,
+    handler: async ({ body, req, reply }) => {
+      await auth.disableTotp(caller(req), body.password, body.code);
+      return reply.status(204).send();
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/api/auth/2fa/recovery-codes',
+    access: 'signed-in',
+    body: passwordConfirmBodySchema,
+    handler: async ({ body, req }) => ({
+      recoveryCodes: await auth.regenerateRecoveryCodes(caller(req).user, body.password),
+    }),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/api/auth/password-reset/request',
+    access: 'public',
+    body: resetRequestBodySchema,
+    handler: async ({ body, req, reply }) => {
+      limit(req);
       await auth.requestReset(body.email);
       return reply.status(202).send({ status: 'sent-if-known' });
     },
-  );
+  });
 
-  app.post(
-    '/api/auth/password-reset/complete',
-    { config: { access: 'public' } },
-    async (req, reply) => {
-      const body = parseOr400(resetCompleteBodySchema, req.body);
+  route(app, {
+    method: 'POST',
+    url: '/api/auth/password-reset/complete',
+    access: 'public',
+    body: resetCompleteBodySchema,
+    handler: async ({ body, reply }) => {
       await auth.completeReset(body.token, body.password);
       return reply.status(204).send();
     },
-  );
+  });
 
-  app.post('/api/auth/invite/accept', { config: { access: 'public' } }, async (req, reply) => {
-    const body = parseOr400(inviteAcceptBodySchema, req.body);
-    const { token } = await auth.acceptInvite(body.token, body.password, body.name);
-    return signIn(req, reply, token);
+  route(app, {
+    method: 'POST',
+    url: '/api/auth/invite/accept',
+    access: 'public',
+    body: inviteAcceptBodySchema,
+    handler: async ({ body, req, reply }) => {
+      const { token } = await auth.acceptInvite(body.token, body.password, body.name);
+      return signIn(req, reply, token);
+    },
   });
 };

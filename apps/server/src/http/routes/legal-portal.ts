@@ -21,7 +21,8 @@ import type { RequesterService } from '../../modules/legal/requester-service';
 import { requesterOf } from '../auth/access';
 import type { CookiePolicy } from '../auth/cookies';
 import { clearRequesterCookie, ensureCsrfToken, setRequesterCookie } from '../auth/cookies';
-import { parseOr400 } from '../validate';
+import { noBody, route } from '../route';
+import { z } from 'zod';
 import { documentView, productionView, requestView, requesterView } from './legal-views';
 
 export interface LegalPortalOptions {
@@ -40,125 +41,208 @@ export const legalPortalRoutes: FastifyPluginAsync<LegalPortalOptions> = async (
     limits: { fileSize: opts.maxDocumentBytes, files: 1, fields: 0, parts: 1 },
   });
 
-  app.post('/api/legal/portal/register', { config: { access: 'public' } }, async (req, reply) => {
-    if (!opts.limiter.take(`legal:${req.ip}`)) throw new ConclaveError('RATE_LIMITED');
-    const body = parseOr400(requesterRegisterSchema, req.body);
-    const out = await requesters.register(body);
-    return reply.status(201).send(out);
+  const session = 'requester-session' as const;
+  const verified = 'requester' as const;
+  const requestParams = requestIdParamSchema;
+
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/portal/register',
+    access: 'public',
+    body: requesterRegisterSchema,
+    handler: async ({ body, req, reply }) => {
+      if (!opts.limiter.take(`legal:${req.ip}`)) throw new ConclaveError('RATE_LIMITED');
+      return reply.status(201).send(await requesters.register(body));
+    },
   });
 
-  app.post(
-    '/api/legal/portal/verify-email',
-    { config: { access: 'public' } },
-    async (req, reply) => {
-      await requesters.verifyEmail(parseOr400(tokenBodySchema, req.body).token);
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/portal/verify-email',
+    access: 'public',
+    body: tokenBodySchema,
+    handler: async ({ body, reply }) => {
+      await requesters.verifyEmail(body.token);
       return reply.status(204).send();
     },
-  );
+  });
 
-  app.post('/api/legal/portal/login', { config: { access: 'public' } }, async (req, reply) => {
-    if (!opts.limiter.take(`legal:${req.ip}`)) throw new ConclaveError('RATE_LIMITED');
-    const body = parseOr400(requesterLoginSchema, req.body);
-    const token = await requesters.login(body.email, body.password, body.totpCode);
-    const ctx = await requesters.resolve(token);
-    if (!ctx) throw new ConclaveError('INTERNAL');
-    setRequesterCookie(reply, cookies, token);
-    return {
-      ...requesterView(ctx),
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/portal/login',
+    access: 'public',
+    body: requesterLoginSchema,
+    handler: async ({ body, req, reply }) => {
+      if (!opts.limiter.take(`legal:${req.ip}`)) throw new ConclaveError('RATE_LIMITED');
+      const token = await requesters.login(body.email, body.password, body.totpCode);
+      const ctx = await requesters.resolve(token);
+      if (!ctx) throw new ConclaveError('INTERNAL');
+      setRequesterCookie(reply, cookies, token);
+      return {
+        ...requesterView(ctx),
+        maxDocumentBytes: opts.maxDocumentBytes,
+        csrfToken: ensureCsrfToken(req, reply, cookies),
+      };
+    },
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/portal/logout',
+    access: session,
+    body: noBody,
+    handler: async ({ req, reply }) => {
+      await requesters.logout(requesterOf(req));
+      clearRequesterCookie(reply, cookies);
+      return reply.status(204).send();
+    },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/portal/me',
+    access: session,
+    // The upload limit rides along so the portal can refuse an oversized file before sending it.
+    handler: async ({ req, reply }) => ({
+      ...requesterView(requesterOf(req)),
       maxDocumentBytes: opts.maxDocumentBytes,
       csrfToken: ensureCsrfToken(req, reply, cookies),
-    };
+    }),
   });
 
-  const session = { config: { access: 'requester-session' as const } };
-  const verified = { config: { access: 'requester' as const } };
-
-  app.post('/api/legal/portal/logout', session, async (req, reply) => {
-    await requesters.logout(requesterOf(req));
-    clearRequesterCookie(reply, cookies);
-    return reply.status(204).send();
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/portal/2fa/enroll',
+    access: session,
+    body: noBody,
+    handler: async ({ req }) => requesters.enrollTotp(requesterOf(req)),
   });
 
-  // The upload limit rides along so the portal can refuse an oversized file before sending it.
-  app.get('/api/legal/portal/me', session, async (req, reply) => ({
-    ...requesterView(requesterOf(req)),
-    maxDocumentBytes: opts.maxDocumentBytes,
-    csrfToken: ensureCsrfToken(req, reply, cookies),
-  }));
-
-  app.post('/api/legal/portal/2fa/enroll', session, async (req) =>
-    requesters.enrollTotp(requesterOf(req)),
-  );
-
-  app.post('/api/legal/portal/2fa/verify', session, async (req, reply) => {
-    await requesters.confirmTotp(requesterOf(req), parseOr400(totpCodeBodySchema, req.body).code);
-    return reply.status(204).send();
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/portal/2fa/verify',
+    access: session,
+    body: totpCodeBodySchema,
+    handler: async ({ body, req, reply }) => {
+      await requesters.confirmTotp(requesterOf(req), body.code);
+      return reply.status(204).send();
+    },
   });
 
-  app.get('/api/legal/portal/attestation', { config: { access: 'public' } }, async () => ({
-    version: ATTESTATION_VERSION,
-    text: ATTESTATION_TEXT,
-  }));
-
-  app.post('/api/legal/portal/attestation', session, async (req, reply) => {
-    const ctx = requesterOf(req);
-    parseOr400(attestationBodySchema, req.body);
-    if (!ctx.requester.emailVerifiedAt)
-      throw new ConclaveError('LEGAL_REQUESTER_NOT_VERIFIED', 'Verify your email first.');
-    await requesters.acceptAttestation(ctx);
-    return reply.status(204).send();
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/portal/attestation',
+    access: 'public',
+    handler: async () => ({ version: ATTESTATION_VERSION, text: ATTESTATION_TEXT }),
   });
 
-  app.post('/api/legal/portal/requests', verified, async (req, reply) => {
-    const body = parseOr400(submitRequestSchema, req.body);
-    const { request, created } = await intake.submit(requesterOf(req), body);
-    return reply.status(created ? 201 : 200).send({ request: requestView(request) });
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/portal/attestation',
+    access: session,
+    body: attestationBodySchema,
+    handler: async ({ req, reply }) => {
+      const ctx = requesterOf(req);
+      if (!ctx.requester.emailVerifiedAt)
+        throw new ConclaveError('LEGAL_REQUESTER_NOT_VERIFIED', 'Verify your email first.');
+      await requesters.acceptAttestation(ctx);
+      return reply.status(204).send();
+    },
   });
 
-  app.get('/api/legal/portal/requests', verified, async (req) => ({
-    requests: (await intake.list(requesterOf(req))).map(requestView),
-  }));
-
-  app.get('/api/legal/portal/requests/:id', verified, async (req) => {
-    const { id } = parseOr400(requestIdParamSchema, req.params);
-    const v = await intake.view(requesterOf(req), id);
-    return {
-      request: requestView(v.request),
-      documents: v.documents.map(documentView),
-      messages: v.messages,
-      productions: v.productions.map(productionView),
-    };
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/portal/requests',
+    access: verified,
+    body: submitRequestSchema,
+    handler: async ({ body, req, reply }) => {
+      const { request, created } = await intake.submit(requesterOf(req), body);
+      return reply.status(created ? 201 : 200).send({ request: requestView(request) });
+    },
   });
 
-  app.post('/api/legal/portal/requests/:id/documents', verified, async (req, reply) => {
-    const { id } = parseOr400(requestIdParamSchema, req.params);
-    const { filename, bytes } = await readUpload(req);
-    const meta = await intake.upload(requesterOf(req), id, filename, bytes);
-    return reply.status(201).send({ document: documentView(meta) });
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/portal/requests',
+    access: verified,
+    handler: async ({ req }) => ({
+      requests: (await intake.list(requesterOf(req))).map(requestView),
+    }),
   });
 
-  app.get('/api/legal/portal/requests/:id/documents/:docId', verified, async (req, reply) => {
-    const { id, docId } = parseOr400(documentParamSchema, req.params);
-    const doc = await intake.readDocument(requesterOf(req), id, docId);
-    return sendPdf(reply, doc.meta.filename, doc.content);
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/portal/requests/:id',
+    access: verified,
+    params: requestParams,
+    handler: async ({ params, req }) => {
+      const v = await intake.view(requesterOf(req), params.id);
+      return {
+        request: requestView(v.request),
+        documents: v.documents.map(documentView),
+        messages: v.messages,
+        productions: v.productions.map(productionView),
+      };
+    },
   });
 
-  app.post('/api/legal/portal/requests/:id/messages', verified, async (req, reply) => {
-    const { id } = parseOr400(requestIdParamSchema, req.params);
-    const { body } = parseOr400(messageBodySchema, req.body);
-    return reply.status(201).send({ message: await intake.message(requesterOf(req), id, body) });
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/portal/requests/:id/documents',
+    access: verified,
+    // multipart/form-data: the file part is read and checked (size, %PDF- magic) by readUpload.
+    body: z.unknown(),
+    params: requestParams,
+    handler: async ({ params, req, reply }) => {
+      const { filename, bytes } = await readUpload(req);
+      const meta = await intake.upload(requesterOf(req), params.id, filename, bytes);
+      return reply.status(201).send({ document: documentView(meta) });
+    },
   });
 
-  app.post('/api/legal/portal/requests/:id/withdraw', verified, async (req) => {
-    const { id } = parseOr400(requestIdParamSchema, req.params);
-    const { reason } = parseOr400(withdrawBodySchema, req.body);
-    return { request: requestView(await intake.withdraw(requesterOf(req), id, reason)) };
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/portal/requests/:id/documents/:docId',
+    access: verified,
+    params: documentParamSchema,
+    handler: async ({ params, req, reply }) => {
+      const doc = await intake.readDocument(requesterOf(req), params.id, params.docId);
+      return sendPdf(reply, doc.meta.filename, doc.content);
+    },
   });
 
-  app.get('/api/legal/portal/requests/:id/productions/:prodId', verified, async (req, reply) => {
-    const { id, prodId } = parseOr400(productionParamSchema, req.params);
-    const p = await intake.downloadProduction(requesterOf(req), id, prodId);
-    return sendPackage(reply, p.meta.id, p.meta.packageSha256, p.pkg);
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/portal/requests/:id/messages',
+    access: verified,
+    body: messageBodySchema,
+    params: requestParams,
+    handler: async ({ body, params, req, reply }) =>
+      reply
+        .status(201)
+        .send({ message: await intake.message(requesterOf(req), params.id, body.body) }),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/portal/requests/:id/withdraw',
+    access: verified,
+    body: withdrawBodySchema,
+    params: requestParams,
+    handler: async ({ body, params, req }) => ({
+      request: requestView(await intake.withdraw(requesterOf(req), params.id, body.reason)),
+    }),
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/portal/requests/:id/productions/:prodId',
+    access: verified,
+    params: productionParamSchema,
+    handler: async ({ params, req, reply }) => {
+      const p = await intake.downloadProduction(requesterOf(req), params.id, params.prodId);
+      return sendPackage(reply, p.meta.id, p.meta.packageSha256, p.pkg);
+    },
   });
 };
 

@@ -16,7 +16,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Actor } from '../../modules/legal/actor';
 import type { ReviewService } from '../../modules/legal/review-service';
 import { caller } from '../auth/access';
-import { parseOr400 } from '../validate';
+import { noBody, route } from '../route';
 import { agencyView, documentView, productionView, requestView } from './legal-views';
 import { sendPackage, sendPdf } from './legal-portal';
 
@@ -27,123 +27,219 @@ export interface LegalReviewOptions {
 /** The legal console API (legal_reviewer / legal_admin of the operator account). */
 export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (app, opts) => {
   const { review } = opts;
-  const legal = { config: { access: 'legal' as const } };
-  const legalAdmin = { config: { access: 'legal-admin' as const } };
   const actor = (req: Parameters<typeof caller>[0]): Actor => ({
     kind: 'user',
     id: caller(req).user.id,
   });
-  const idOf = (params: unknown) => parseOr400(requestIdParamSchema, params).id;
 
-  app.get('/api/legal/queue', legal, async (req) => ({
-    queue: (await review.queue(actor(req))).map((q) => ({
-      request: requestView(q.request),
-      slaDueAt: q.slaDueAt,
-      overdue: q.overdue,
-    })),
-  }));
-
-  app.get('/api/legal/requests/:id', legal, async (req) => {
-    const v = await review.view(actor(req), idOf(req.params));
-    return {
-      ...v,
-      request: requestView(v.request),
-      agency: v.agency && agencyView(v.agency),
-      documents: v.documents.map(documentView),
-      productions: v.productions.map(productionView),
-    };
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/queue',
+    access: 'legal',
+    handler: async ({ req }) => ({
+      queue: (await review.queue(actor(req))).map((q) => ({
+        request: requestView(q.request),
+        slaDueAt: q.slaDueAt,
+        overdue: q.overdue,
+      })),
+    }),
   });
 
-  app.put('/api/legal/requests/:id/checklist', legal, async (req) => {
-    const id = idOf(req.params);
-    const { answers } = parseOr400(checklistBodySchema, req.body);
-    return { checklist: await review.saveChecklist(actor(req), id, answers) };
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/requests/:id',
+    access: 'legal',
+    params: requestIdParamSchema,
+    handler: async ({ params, req }) => {
+      const v = await review.view(actor(req), params.id);
+      return {
+        ...v,
+        request: requestView(v.request),
+        agency: v.agency && agencyView(v.agency),
+        documents: v.documents.map(documentView),
+        productions: v.productions.map(productionView),
+      };
+    },
   });
 
-  app.post('/api/legal/requests/:id/decisions', legal, async (req, reply) => {
-    const id = idOf(req.params);
-    const body = parseOr400(decisionBodySchema, req.body);
-    return reply.status(201).send({ decision: await review.decide(actor(req), id, body) });
+  route(app, {
+    method: 'PUT',
+    url: '/api/legal/requests/:id/checklist',
+    access: 'legal',
+    body: checklistBodySchema,
+    params: requestIdParamSchema,
+    handler: async ({ body, params, req }) => ({
+      checklist: await review.saveChecklist(actor(req), params.id, body.answers),
+    }),
   });
 
-  app.post('/api/legal/requests/:id/decisions/:decisionId/approve', legal, async (req) => {
-    const { id, decisionId } = parseOr400(decisionParamSchema, req.params);
-    return { decision: await review.approve(actor(req), id, decisionId) };
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/requests/:id/decisions',
+    access: 'legal',
+    body: decisionBodySchema,
+    params: requestIdParamSchema,
+    handler: async ({ body, params, req, reply }) =>
+      reply.status(201).send({ decision: await review.decide(actor(req), params.id, body) }),
   });
 
-  app.post('/api/legal/requests/:id/ndo/review', legal, async (req, reply) => {
-    const id = idOf(req.params);
-    const body = parseOr400(ndoReviewBodySchema, req.body);
-    await review.reviewNdo(actor(req), id, body.valid, body.notes);
-    return reply.status(204).send();
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/requests/:id/decisions/:decisionId/approve',
+    access: 'legal',
+    body: noBody,
+    params: decisionParamSchema,
+    handler: async ({ params, req }) => ({
+      decision: await review.approve(actor(req), params.id, params.decisionId),
+    }),
   });
 
-  app.post('/api/legal/requests/:id/ndo/extensions', legal, async (req, reply) => {
-    const id = idOf(req.params);
-    const body = parseOr400(ndoExtensionBodySchema, req.body);
-    const ext = await review.extendNdo(actor(req), id, new Date(body.newEndDate), body.citation);
-    return reply.status(201).send({ extension: ext });
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/requests/:id/ndo/review',
+    access: 'legal',
+    body: ndoReviewBodySchema,
+    params: requestIdParamSchema,
+    handler: async ({ body, params, req, reply }) => {
+      await review.reviewNdo(actor(req), params.id, body.valid, body.notes);
+      return reply.status(204).send();
+    },
   });
 
-  app.post('/api/legal/requests/:id/emergency-over', legal, async (req, reply) => {
-    await review.emergencyOver(actor(req), idOf(req.params));
-    return reply.status(204).send();
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/requests/:id/ndo/extensions',
+    access: 'legal',
+    body: ndoExtensionBodySchema,
+    params: requestIdParamSchema,
+    handler: async ({ body, params, req, reply }) => {
+      const ext = await review.extendNdo(
+        actor(req),
+        params.id,
+        new Date(body.newEndDate),
+        body.citation,
+      );
+      return reply.status(201).send({ extension: ext });
+    },
   });
 
-  app.post('/api/legal/requests/:id/notices/:noticeId/suppress', legal, async (req, reply) => {
-    const { id, noticeId } = parseOr400(noticeParamSchema, req.params);
-    const body = parseOr400(suppressBodySchema, req.body);
-    await review.suppressNotice(actor(req), id, noticeId, body.reason, body.notes);
-    return reply.status(204).send();
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/requests/:id/emergency-over',
+    access: 'legal',
+    body: noBody,
+    params: requestIdParamSchema,
+    handler: async ({ params, req, reply }) => {
+      await review.emergencyOver(actor(req), params.id);
+      return reply.status(204).send();
+    },
   });
 
-  app.post('/api/legal/requests/:id/notices/:noticeId/send', legal, async (req, reply) => {
-    const { id, noticeId } = parseOr400(noticeParamSchema, req.params);
-    await review.sendNoticeNow(actor(req), id, noticeId);
-    return reply.status(204).send();
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/requests/:id/notices/:noticeId/suppress',
+    access: 'legal',
+    body: suppressBodySchema,
+    params: noticeParamSchema,
+    handler: async ({ body, params, req, reply }) => {
+      await review.suppressNotice(actor(req), params.id, params.noticeId, body.reason, body.notes);
+      return reply.status(204).send();
+    },
   });
 
-  app.post('/api/legal/requests/:id/productions', legal, async (req, reply) => {
-    const p = await review.createProduction(actor(req), idOf(req.params));
-    return reply.status(201).send({ production: productionView(p) });
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/requests/:id/notices/:noticeId/send',
+    access: 'legal',
+    body: noBody,
+    params: noticeParamSchema,
+    handler: async ({ params, req, reply }) => {
+      await review.sendNoticeNow(actor(req), params.id, params.noticeId);
+      return reply.status(204).send();
+    },
   });
 
-  app.post('/api/legal/requests/:id/productions/:prodId/release', legal, async (req, reply) => {
-    const { id, prodId } = parseOr400(productionParamSchema, req.params);
-    await review.releaseProduction(actor(req), id, prodId);
-    return reply.status(204).send();
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/requests/:id/productions',
+    access: 'legal',
+    body: noBody,
+    params: requestIdParamSchema,
+    handler: async ({ params, req, reply }) => {
+      const p = await review.createProduction(actor(req), params.id);
+      return reply.status(201).send({ production: productionView(p) });
+    },
   });
 
-  app.get('/api/legal/requests/:id/productions/:prodId', legal, async (req, reply) => {
-    const { id, prodId } = parseOr400(productionParamSchema, req.params);
-    const p = await review.readProduction(actor(req), id, prodId);
-    return sendPackage(reply, p.meta.id, p.meta.packageSha256, p.pkg);
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/requests/:id/productions/:prodId/release',
+    access: 'legal',
+    body: noBody,
+    params: productionParamSchema,
+    handler: async ({ params, req, reply }) => {
+      await review.releaseProduction(actor(req), params.id, params.prodId);
+      return reply.status(204).send();
+    },
   });
 
-  app.get('/api/legal/requests/:id/documents/:docId', legal, async (req, reply) => {
-    const { id, docId } = parseOr400(documentParamSchema, req.params);
-    const doc = await review.readDocument(actor(req), id, docId);
-    return sendPdf(reply, doc.meta.filename, doc.content);
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/requests/:id/productions/:prodId',
+    access: 'legal',
+    params: productionParamSchema,
+    handler: async ({ params, req, reply }) => {
+      const p = await review.readProduction(actor(req), params.id, params.prodId);
+      return sendPackage(reply, p.meta.id, p.meta.packageSha256, p.pkg);
+    },
   });
 
-  app.post('/api/legal/requests/:id/messages', legal, async (req, reply) => {
-    const id = idOf(req.params);
-    const { body } = parseOr400(messageBodySchema, req.body);
-    return reply.status(201).send({ message: await review.message(actor(req), id, body) });
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/requests/:id/documents/:docId',
+    access: 'legal',
+    params: documentParamSchema,
+    handler: async ({ params, req, reply }) => {
+      const doc = await review.readDocument(actor(req), params.id, params.docId);
+      return sendPdf(reply, doc.meta.filename, doc.content);
+    },
   });
 
-  app.get('/api/legal/requests/:id/audit', legal, async (req) => ({
-    entries: await review.trail(actor(req), idOf(req.params)),
-  }));
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/requests/:id/messages',
+    access: 'legal',
+    body: messageBodySchema,
+    params: requestIdParamSchema,
+    handler: async ({ body, params, req, reply }) =>
+      reply.status(201).send({ message: await review.message(actor(req), params.id, body.body) }),
+  });
 
-  app.get('/api/legal/agencies', legal, async () => ({
-    agencies: (await review.listAgencies()).map(agencyView),
-  }));
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/requests/:id/audit',
+    access: 'legal',
+    params: requestIdParamSchema,
+    handler: async ({ params, req }) => ({
+      entries: await review.trail(actor(req), params.id),
+    }),
+  });
 
-  app.post('/api/legal/agencies', legalAdmin, async (req, reply) => {
-    const body = parseOr400(agencyBodySchema, req.body);
-    return reply
-      .status(201)
-      .send({ agency: agencyView(await review.createAgency(actor(req), body)) });
+  route(app, {
+    method: 'GET',
+    url: '/api/legal/agencies',
+    access: 'legal',
+    handler: async () => ({
+      agencies: (await review.listAgencies()).map(agencyView),
+    }),
+  });
+
+  route(app, {
+    method: 'POST',
+    url: '/api/legal/agencies',
+    access: 'legal-admin',
+    body: agencyBodySchema,
+    handler: async ({ body, req, reply }) =>
+      reply.status(201).send({ agency: agencyView(await review.createAgency(actor(req), body)) }),
   });
 };

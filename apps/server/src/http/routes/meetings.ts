@@ -2,7 +2,7 @@ import { ConclaveError, createMeetingBodySchema, parseMeetingId } from '@conclav
 import type { CreateMeetingResult, MeetingId } from '@conclave/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type { MeetingService } from '../../modules/meetings/meeting-service';
-import { parseOr400 } from '../validate';
+import { route } from '../route';
 
 export interface MeetingRoutesOptions {
   meetings: MeetingService;
@@ -19,11 +19,13 @@ function meetingIdParam(params: unknown): MeetingId {
 export const meetingRoutes: FastifyPluginAsync<MeetingRoutesOptions> = async (app, opts) => {
   // Guest meetings: anyone may create one, as before accounts; signed-in callers own theirs
   // through /api/my/meetings. CSRF is checked only when a session cookie rides along.
-  app.post(
-    '/api/meetings',
-    { config: { access: 'public', csrf: 'when-signed-in' } },
-    async (req, reply) => {
-      const body = parseOr400(createMeetingBodySchema, req.body);
+  route(app, {
+    method: 'POST',
+    url: '/api/meetings',
+    access: 'public',
+    csrf: 'when-signed-in',
+    body: createMeetingBodySchema,
+    handler: async ({ body, reply }) => {
       const created = await opts.meetings.create(body);
       const result: CreateMeetingResult = {
         ...created,
@@ -31,9 +33,13 @@ export const meetingRoutes: FastifyPluginAsync<MeetingRoutesOptions> = async (ap
       };
       return reply.status(201).send(result);
     },
-  );
+  });
 
-  app.get('/api/meetings/:id', { config: { access: 'public' } }, async (req) =>
-    opts.meetings.info(meetingIdParam(req.params)),
-  );
+  // Not a zod `params` schema: an id that does not parse is simply "no such meeting" (404).
+  route(app, {
+    method: 'GET',
+    url: '/api/meetings/:id',
+    access: 'public',
+    handler: async ({ req }) => opts.meetings.info(meetingIdParam(req.params)),
+  });
 };

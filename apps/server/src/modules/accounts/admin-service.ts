@@ -31,6 +31,15 @@ export type AdminEvents = {
 
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** Who may see whose mail in the outbox (and act on whom): owner > admin > everyone else. */
+const RANK: Record<AccountRole, number> = {
+  owner: 3,
+  admin: 2,
+  member: 1,
+  legal_reviewer: 1,
+  legal_admin: 1,
+};
+
 /**
  * The account admin console. Every method acts on the caller's own account only (the account id
  * comes from the session, never from the request) and writes one admin audit row.
@@ -114,6 +123,31 @@ export class AdminService extends TypedEmitter<AdminEvents> {
     return { ...target, status };
   }
 
+  /** Ends every session of a user (a lost laptop); they sign in again. */
+  async signOutUser(actor: SessionContext, userId: string): Promise<number> {
+    const target = await this.#target(actor, userId);
+    if (target.role === 'owner' && actor.user.role !== 'owner')
+      throw new ConclaveError('OWNER_ONLY');
+    const ended = await this.#d.sessions.deleteUserSessions(target.id);
+    await this.#log(actor, 'user.sign_out_everywhere', target.id, { sessionsEnded: ended });
+    return ended;
+  }
+
+  /**
+   * Turns a user's 2FA off (a lost phone and no recovery codes) and ends their sessions; if the
+   * account requires 2FA they must enrol again at their next sign-in.
+   */
+  async resetTwoFactor(actor: SessionContext, userId: string): Promise<UserRecord> {
+    const target = await this.#target(actor, userId);
+    if (target.role === 'owner' && actor.user.role !== 'owner')
+      throw new ConclaveError('OWNER_ONLY');
+    await this.#d.users.updateUser(target.id, { totpSecret: null, totpPendingSecret: null });
+    await this.#d.users.replaceRecoveryCodes(target.id, []);
+    await this.#d.sessions.deleteUserSessions(target.id);
+    await this.#log(actor, 'user.reset_2fa', target.id, { email: target.email });
+    return { ...target, totpSecret: null, totpPendingSecret: null };
+  }
+
   async #target(actor: SessionContext, userId: string): Promise<UserRecord> {
     const target = await this.#d.users.findUserById(userId);
     // Another account's user is "not found": ids of other accounts are not confirmed.
@@ -183,10 +217,24 @@ export class AdminService extends TypedEmitter<AdminEvents> {
     return this.#d.audit.list(actor.account.id, limit, beforeSeq);
   }
 
+  /**
+   * Mail kept without SMTP. Outbox mail holds live reset and invite links, so an admin sees only
+   * mail to themselves and to users below them: reading an owner's (or another admin's) reset
+   * link would be a takeover of that user. Owners see everything.
+   */
   async outbox(actor: SessionContext, limit = 100): Promise<OutboxMessage[]> {
-    const messages = await this.#d.outbox.listMessages(actor.account.id, limit);
-    await this.#log(actor, 'outbox.read', actor.account.id, { count: messages.length });
-    return messages;
+    const all = await this.#d.outbox.listMessages(actor.account.id, limit);
+    const visible: OutboxMessage[] = [];
+    for (const m of all) {
+      if (actor.user.role === 'owner' || m.to === actor.user.email) {
+        visible.push(m);
+        continue;
+      }
+      const recipient = await this.#d.users.findUserByEmail(m.to);
+      if (!recipient || RANK[recipient.role] < RANK[actor.user.role]) visible.push(m);
+    }
+    await this.#log(actor, 'outbox.read', actor.account.id, { count: visible.length });
+    return visible;
   }
 
   /** Admin actions of the caller that are not covered above (e.g. sign-out of a user). */

@@ -1,6 +1,7 @@
 import { Link, Navigate, useNavigate } from 'react-router';
 import { isAccountAdmin, signOut, useSession } from '../../state/session';
 import { MyMeetingsCard } from './MyMeetingsCard';
+import { NoticesCard } from './NoticesCard';
 import { TwoFactorCard } from './TwoFactorCard';
 
 /** A signed-in user's home: their meetings, two-factor sign-in, signing out. */
@@ -46,6 +47,7 @@ export function AccountPage() {
         </nav>
       </header>
       <div className="cards">
+        {!me.mustEnrollTwoFactor && <NoticesCard />}
         {!me.mustEnrollTwoFactor && <MyMeetingsCard />}
         <TwoFactorCard me={me} />
       </div>

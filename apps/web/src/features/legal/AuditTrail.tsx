@@ -21,6 +21,7 @@ export function AuditTrail({ entries, selfId }: { entries: AuditEntryView[]; sel
             <th>When</th>
             <th>Who</th>
             <th>Action</th>
+            <th>Detail</th>
             <th>Hash</th>
           </tr>
         </thead>
@@ -31,6 +32,7 @@ export function AuditTrail({ entries, selfId }: { entries: AuditEntryView[]; sel
               <td>{utc(e.at)}</td>
               <td>{actor(e)}</td>
               <td>{e.action}</td>
+              <td>{e.detail !== '{}' && <code className="audit-detail">{e.detail}</code>}</td>
               <td>
                 <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
               </td>

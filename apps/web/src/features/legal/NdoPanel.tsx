@@ -25,7 +25,7 @@ export function NdoPanel(p: {
       {r.hasNdo && (
         <>
           <p data-testid="ndo-status">
-            Order {r.ndoCitation ?? ''}:{' '}
+            {r.ndoCitation ?? 'Order'}:{' '}
             {r.ndoEndAt ? `ends ${utc(r.ndoEndAt)}` : 'no end date (cannot be valid)'} ·{' '}
             {r.ndoValid === null ? 'not reviewed' : r.ndoValid ? 'valid' : 'not valid'}
           </p>

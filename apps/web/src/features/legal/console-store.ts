@@ -1,10 +1,16 @@
 import type {
+  AgencyBody,
   CheckResult,
   DecisionBody,
   ReviewGround,
   SuppressionReason,
 } from '@conclave/protocol';
-import type { AuditEntryView, QueueItem, ReviewRequestDetail } from '../../app/legal-wire';
+import type {
+  AgencyView,
+  AuditEntryView,
+  QueueItem,
+  ReviewRequestDetail,
+} from '../../app/legal-wire';
 import { createStore } from '../../state/create-store';
 import { legalApi } from './legal-api';
 
@@ -14,6 +20,7 @@ import { legalApi } from './legal-api';
 
 export interface ConsoleState {
   queue: QueueItem[] | undefined;
+  agencies: AgencyView[] | undefined;
   detail: ReviewRequestDetail | undefined;
   trail: AuditEntryView[] | undefined;
   /** FORBIDDEN / NOT_SIGNED_IN from the server: shown instead of the console. */
@@ -25,6 +32,7 @@ export interface ConsoleState {
 
 const store = createStore<ConsoleState>({
   queue: undefined,
+  agencies: undefined,
   detail: undefined,
   trail: undefined,
   denied: undefined,
@@ -122,3 +130,22 @@ export const releaseProduction = (id: string, prodId: string) =>
 
 export const sendReviewerMessage = (id: string, body: string) =>
   act(id, () => legalApi.message(id, body), 'Message sent.');
+
+// ---- agencies (whose official domains may register; legal admins add them)
+
+export async function loadAgencies(): Promise<void> {
+  try {
+    store.set({ agencies: (await legalApi.agencies()).agencies });
+  } catch (err) {
+    store.set({ error: message(err) });
+  }
+}
+
+export const createAgency = (body: AgencyBody) =>
+  run(
+    async () => {
+      await legalApi.createAgency(body);
+      await loadAgencies();
+    },
+    `${body.name} can now register requesters from ${body.emailDomains.join(', ')}.`,
+  );

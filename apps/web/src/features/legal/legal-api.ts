@@ -1,4 +1,5 @@
 import type {
+  AgencyBody,
   CheckResult,
   DecisionBody,
   ReviewGround,
@@ -6,6 +7,7 @@ import type {
 } from '@conclave/protocol';
 import { call, json } from '../../app/api';
 import type {
+  AgencyView,
   AuditEntryView,
   ChecklistAnswerView,
   DecisionView,
@@ -45,6 +47,9 @@ export const legalApi = {
   message: (id: string, body: string) =>
     call<{ message: MessageView }>(`${req(id)}/messages`, json('POST', { body })),
   audit: (id: string) => call<{ entries: AuditEntryView[] }>(`${req(id)}/audit`),
+  agencies: () => call<{ agencies: AgencyView[] }>('/api/legal/agencies'),
+  createAgency: (body: AgencyBody) =>
+    call<{ agency: AgencyView }>('/api/legal/agencies', json('POST', body)),
   documentUrl: (id: string, docId: string) => `${req(id)}/documents/${docId}`,
   productionUrl: (id: string, prodId: string) => `${req(id)}/productions/${prodId}`,
 };

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Navigate } from 'react-router';
+import { Navigate, useLocation } from 'react-router';
 import { Loading, PortalLayout } from './PortalLayout';
 import { RequestList } from './RequestList';
 import { SignInForm } from './SignInForm';
@@ -12,9 +12,11 @@ export function PortalHomePage() {
     if (s.me === undefined) void loadMe();
   }, [s.me]);
   const verified = s.me?.verified === true;
+  // Keyed on the navigation, so following "My requests" from the list reloads it.
+  const { key } = useLocation();
   useEffect(() => {
     if (verified) void loadRequests();
-  }, [verified]);
+  }, [verified, key]);
   if (s.me === undefined) return <Loading />;
   if (s.me && !s.me.verified) return <Navigate to="/legal/portal/setup" replace />;
   return (
