@@ -143,6 +143,17 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'GET /api/legal/requests/:id/audit': { row: legal(400) },
   'GET /api/legal/agencies': { row: legal(200) },
   'POST /api/legal/agencies': { row: legal(400, true) },
+  // Transparency reports: public reading (":period" is not a period -> 400), legal_admin writing.
+  'GET /api/transparency/reports': { row: all(200) },
+  'GET /api/transparency/reports/:period': { row: all(400) },
+  'GET /api/transparency/reports/:period/json': { row: all(400) },
+  'GET /api/transparency/reports/:period/csv': { row: all(400) },
+  'GET /api/transparency/methodology': { row: all(200) },
+  'GET /api/transparency/guide': { row: all(200) },
+  'PUT /api/transparency/guide': { row: legal(400, true) },
+  'GET /api/legal/transparency/preview/:period': { row: legal(400, true) },
+  'POST /api/legal/transparency/reports': { row: legal(400, true) },
+  'POST /api/legal/transparency/reports/:period/errata': { row: legal(400, true) },
 };
 
 const PASSWORD = 'correct horse battery';
@@ -240,7 +251,7 @@ describe('authorization matrix: every route x every caller', () => {
   });
 
   it('the endpoint lists in the module READMEs name every route', () => {
-    const doc = ['accounts', 'legal']
+    const doc = ['accounts', 'legal', 'transparency']
       .map((m) =>
         readFileSync(
           new URL(`../../apps/server/src/modules/${m}/README.md`, import.meta.url),

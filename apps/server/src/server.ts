@@ -22,6 +22,8 @@ import { systemClock } from './modules/legal/deadlines';
 import type { LegalStore } from './modules/legal/legal-store';
 import type { SubjectDirectory } from './modules/legal/subject-directory';
 import { createLegalModule } from './modules/legal/wire';
+import { TransparencyService } from './modules/transparency/transparency-service';
+import type { TransparencyStore } from './modules/transparency/transparency-store';
 import type { LegalModule } from './modules/legal/wire';
 import { LiveSettings } from './rtc/live-settings';
 import { sessionCookieValue } from './http/auth/cookies';
@@ -47,6 +49,7 @@ export interface RunningServer {
   admin: AdminService;
   liveSettings: LiveSettings;
   legal: LegalModule;
+  transparency: TransparencyService;
   /** Graceful shutdown: stop accepting, close meetings, close media workers and storage. */
   close(): Promise<void>;
 }
@@ -61,6 +64,7 @@ export interface ServerStores {
   audit: AdminAuditStore;
   outbox: OutboxStore;
   legal: LegalStore;
+  transparency: TransparencyStore;
   subjects: SubjectDirectory;
 }
 
@@ -108,6 +112,10 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     clock: parts.clock ?? systemClock,
     logger,
     baseUrl,
+  });
+  const transparency = new TransparencyService({
+    store: stores.transparency,
+    clock: parts.clock ?? systemClock,
   });
   const myMeetings = new MyMeetings({
     store: stores.meetings,
@@ -177,6 +185,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       resolveRequester: (token) => legal.requesters.resolve(token),
       operatorAccountId: () => stores.subjects.operatorAccountId(),
     },
+    transparency,
     userNotices: (userId) => stores.legal.notices.listUserNotices(userId),
     isHealthy: () => !shuttingDown,
     ...(config.tls
@@ -203,6 +212,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     admin,
     liveSettings,
     legal,
+    transparency,
     close() {
       closing ??= (async () => {
         shuttingDown = true;

@@ -139,6 +139,19 @@ export const ERRORS = {
       'A notice may be suppressed only for a valid delayed-notification order with an end date, or an exception.',
   },
   LEGAL_AUDIT_BROKEN: { status: 500, message: 'The audit log failed verification.' },
+  TRANSPARENCY_PERIOD_OPEN: {
+    status: 409,
+    message: 'A period can be published only after it has ended.',
+  },
+  TRANSPARENCY_ALREADY_PUBLISHED: {
+    status: 409,
+    message: 'This period is already published. Publish errata as a new version instead.',
+  },
+  TRANSPARENCY_NOT_PUBLISHED: { status: 404, message: 'No report is published for this period.' },
+  TRANSPARENCY_VERSION_STALE: {
+    status: 409,
+    message: 'A newer version of this report was published meanwhile. Reload and try again.',
+  },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server.' },
 } as const satisfies Record<string, { status: number; message: string }>;

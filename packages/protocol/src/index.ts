@@ -12,3 +12,4 @@ export * from './signaling/whiteboard';
 export * from './signaling/breakouts';
 export * from './accounts';
 export * from './legal';
+export * from './transparency';

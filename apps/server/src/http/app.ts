@@ -28,6 +28,8 @@ import { legalPortalRoutes } from './routes/legal-portal';
 import { legalReviewRoutes } from './routes/legal-review';
 import { myMeetingRoutes } from './routes/my-meetings';
 import { myNoticeRoutes } from './routes/my-notices';
+import { transparencyRoutes } from './routes/transparency';
+import type { TransparencyService } from '../modules/transparency/transparency-service';
 
 export interface AppDeps {
   logger: Logger;
@@ -44,6 +46,7 @@ export interface AppDeps {
   baseUrl: () => string;
   legal: LegalModule;
   legalAccess: LegalAccess;
+  transparency: TransparencyService;
   userNotices: (userId: string) => Promise<UserNoticeRecord[]>;
   https?: { cert: Buffer; key: Buffer };
   /** Reports false while shutting down so load balancers stop sending people here. */
@@ -107,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(legalReviewRoutes, { review: deps.legal.review });
   await app.register(myNoticeRoutes, { list: deps.userNotices });
+  await app.register(transparencyRoutes, { transparency: deps.transparency });
   await app.register(async (scope) => deps.signaling.register(scope));
 
   if (existsSync(join(deps.webRoot, 'index.html'))) {

@@ -26,6 +26,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   url: string;
   access: Access;
   csrf?: 'always' | 'when-signed-in';
+  /** Overrides the app's 64 KiB body limit (e.g. long Markdown). */
+  bodyLimit?: number;
   body?: B;
   query?: Q;
   params?: P;
@@ -56,6 +58,7 @@ export function route<
   app.route({
     method: spec.method,
     url: spec.url,
+    ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     config: { access: spec.access, ...(spec.csrf ? { csrf: spec.csrf } : {}), schemas },
     handler: async (req, reply) =>
       spec.handler({

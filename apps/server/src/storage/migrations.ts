@@ -3,6 +3,7 @@ import { m0001_meetings } from './migrations/0001-meetings';
 import { m0002_meeting_e2ee_settings } from './migrations/0002-meeting-e2ee-settings';
 import { m0003_accounts } from './migrations/0003-accounts';
 import { m0004_legal } from './migrations/0004-legal';
+import { m0005_transparency } from './migrations/0005-transparency';
 
 /** Numbered, forward-only migrations shared by every SQL adapter (CONVENTIONS.md rule 8). */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-meeting-e2ee-settings': m0002_meeting_e2ee_settings,
   '0003-accounts': m0003_accounts,
   '0004-legal': m0004_legal,
+  '0005-transparency': m0005_transparency,
 };

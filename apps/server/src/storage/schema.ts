@@ -313,4 +313,23 @@ export interface Database {
   user_notices: UserNoticesTable;
   legal_audit: LegalAuditTable;
   legal_audit_head: LegalAuditHeadTable;
+  transparency_reports: TransparencyReportsTable;
+  transparency_texts: TransparencyTextsTable;
+}
+
+export interface TransparencyReportsTable {
+  period: string;
+  version: number;
+  published_at: string;
+  published_by: string;
+  note: string | null;
+  audit_seq: number;
+  audit_head: string;
+  data_json: string;
+}
+export interface TransparencyTextsTable {
+  key: string;
+  markdown: string;
+  updated_at: string;
+  updated_by: string;
 }

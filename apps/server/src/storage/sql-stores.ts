@@ -8,6 +8,7 @@ import { SqlOutboxStore } from './sql-outbox-store';
 import { SqlSessionStore } from './sql-session-store';
 import { SqlSubjectDirectory } from './sql-subject-directory';
 import { SqlTokenStore } from './sql-token-store';
+import { SqlTransparencyStore } from './sql-transparency-store';
 import { SqlUserStore } from './sql-user-store';
 
 /** Every store over one kysely instance, whichever dialect it speaks. */
@@ -21,6 +22,7 @@ export function sqlStores(db: Kysely<Database>, opts: { operatorAccountId?: stri
     audit: new SqlAdminAuditStore(db),
     outbox: new SqlOutboxStore(db),
     legal: new SqlLegalStore(db),
+    transparency: new SqlTransparencyStore(db),
     subjects: new SqlSubjectDirectory(db, opts.operatorAccountId),
   };
 }

@@ -8,6 +8,7 @@ import type { Database } from './schema';
 import { sqlStores } from './sql-stores';
 import type { SqlStores } from './sql-stores';
 import { legalStoreContract } from './legal-store-contract';
+import { transparencyStoreContract } from './transparency-store-contract';
 
 export interface ContractTarget {
   open(): Promise<Kysely<Database>>;
@@ -28,6 +29,7 @@ export function storeContract(target: ContractTarget): void {
     if (db) await target.close(db);
   });
   legalStoreContract(() => ({ store: s.legal, db }));
+  transparencyStoreContract(() => ({ store: s.transparency, legal: s.legal }));
 
   const account = async (plan: 'basic' | 'business' = 'basic') => {
     const id = randomUUID();

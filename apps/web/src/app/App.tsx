@@ -12,6 +12,8 @@ import {
 import { SignInPage } from '../features/auth/SignInPage';
 import { LegalQueuePage } from '../features/legal/LegalQueuePage';
 import { LegalRequestPage } from '../features/legal/LegalRequestPage';
+import { ReportsAdminPage } from '../features/transparency/ReportsAdminPage';
+import { TransparencyPage } from '../features/transparency/TransparencyPage';
 import { NewRequestPage } from '../features/portal/NewRequestPage';
 import { PortalHomePage } from '../features/portal/PortalHomePage';
 import { PortalRequestPage } from '../features/portal/PortalRequestPage';
@@ -33,6 +35,8 @@ export function App() {
         <Route path="/admin" element={<AdminPage />} />
         <Route path="/legal" element={<LegalQueuePage />} />
         <Route path="/legal/requests/:id" element={<LegalRequestPage />} />
+        <Route path="/legal/reports" element={<ReportsAdminPage />} />
+        <Route path="/transparency" element={<TransparencyPage />} />
         <Route path="/legal/portal" element={<PortalHomePage />} />
         <Route path="/legal/portal/register" element={<RegisterPage />} />
         <Route path="/legal/portal/verify" element={<VerifyEmailPage />} />

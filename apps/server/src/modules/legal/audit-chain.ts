@@ -17,7 +17,10 @@ export type AuditEntity =
   | 'message'
   | 'checklist'
   | 'requester'
-  | 'agency';
+  | 'agency'
+  // Issue 8: publishing a transparency report (and editing its guide) is on the same chain.
+  | 'transparency_report'
+  | 'transparency_guide';
 
 export interface AuditInput {
   at: Date;

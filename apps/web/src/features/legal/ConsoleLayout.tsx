@@ -33,6 +33,9 @@ export function ConsoleLayout(p: {
           <Link className="button secondary small" to="/legal">
             Queue
           </Link>
+          <Link className="button secondary small" to="/legal/reports">
+            Transparency reports
+          </Link>
           <Link className="button secondary small" to="/account">
             My account
           </Link>

@@ -1,0 +1,133 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Outcome, ReportData, RequestStatus, RequestType } from '@conclave/protocol';
+import type { LegalStore } from '../modules/legal/legal-store';
+import type { ReportInput } from '../modules/transparency/counting';
+import type { SnapshotRecord, TransparencyStore } from '../modules/transparency/transparency-store';
+import type { Database, TransparencyReportsTable } from './schema';
+import { SqlLegalStore } from './sql-legal-store';
+
+export class SqlTransparencyStore implements TransparencyStore {
+  readonly #db: Kysely<Database>;
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async requestsReceivedBetween(start: Date, end: Date): Promise<ReportInput[]> {
+    // ISO-8601 UTC text of one fixed width compares in time order on both dialects.
+    const rows = await this.#db
+      .selectFrom('legal_requests')
+      .select([
+        'received_at',
+        'request_type',
+        'country_iso2',
+        'origin_country_iso2',
+        'is_emergency',
+        'is_national_security',
+        'accounts_specified',
+        'has_ndo',
+        'status',
+        'outcome',
+      ])
+      .where('received_at', '>=', start.toISOString())
+      .where('received_at', '<', end.toISOString())
+      .execute();
+    return rows.map((r) => ({
+      receivedAt: new Date(r.received_at),
+      type: r.request_type as RequestType,
+      country: r.country_iso2,
+      originCountry: r.origin_country_iso2,
+      isEmergency: Number(r.is_emergency) === 1,
+      isNationalSecurity: Number(r.is_national_security) === 1,
+      accountsSpecified: Number(r.accounts_specified),
+      hasNdo: Number(r.has_ndo) === 1,
+      status: r.status as RequestStatus,
+      outcome: r.outcome as Outcome | null,
+    }));
+  }
+
+  async insertSnapshot(s: SnapshotRecord): Promise<boolean> {
+    const res = await this.#db
+      .insertInto('transparency_reports')
+      .values({
+        period: s.period,
+        version: s.version,
+        published_at: s.publishedAt,
+        published_by: s.publishedBy,
+        note: s.note,
+        audit_seq: s.auditSeq,
+        audit_head: s.auditHead,
+        data_json: JSON.stringify(s.data),
+      })
+      .onConflict((oc) => oc.columns(['period', 'version']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  async listVersions(period: string): Promise<SnapshotRecord[]> {
+    const rows = await this.#db
+      .selectFrom('transparency_reports')
+      .selectAll()
+      .where('period', '=', period)
+      .orderBy('version', 'asc')
+      .execute();
+    return rows.map(toSnapshot);
+  }
+
+  async listLatest(): Promise<SnapshotRecord[]> {
+    const rows = await this.#db
+      .selectFrom('transparency_reports as t')
+      .selectAll()
+      .where((e) =>
+        e(
+          't.version',
+          '=',
+          e
+            .selectFrom('transparency_reports as u')
+            .select((e) => e.fn.max('u.version').as('v'))
+            .whereRef('u.period', '=', 't.period'),
+        ),
+      )
+      .orderBy('t.period', 'desc')
+      .execute();
+    return rows.map(toSnapshot);
+  }
+
+  async getText(key: 'guide') {
+    const r = await this.#db
+      .selectFrom('transparency_texts')
+      .selectAll()
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return r && { markdown: r.markdown, updatedAt: new Date(r.updated_at) };
+  }
+
+  async setText(key: 'guide', markdown: string, at: Date, by: string): Promise<void> {
+    await this.#db
+      .insertInto('transparency_texts')
+      .values({ key, markdown, updated_at: at.toISOString(), updated_by: by })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({ markdown, updated_at: at.toISOString(), updated_by: by }),
+      )
+      .execute();
+  }
+
+  transaction<T>(fn: (tx: TransparencyStore, legal: LegalStore) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return fn(this, new SqlLegalStore(this.#db));
+    return this.#db
+      .transaction()
+      .execute((trx) => fn(new SqlTransparencyStore(trx), new SqlLegalStore(trx)));
+  }
+}
+
+function toSnapshot(r: Selectable<TransparencyReportsTable>): SnapshotRecord {
+  return {
+    period: r.period,
+    version: Number(r.version),
+    publishedAt: r.published_at,
+    publishedBy: r.published_by,
+    note: r.note,
+    auditSeq: Number(r.audit_seq),
+    auditHead: r.audit_head,
+    data: JSON.parse(r.data_json) as ReportData,
+  };
+}
