@@ -17,6 +17,15 @@ Commands:
       --account <id> --country <ISO 3166-1 alpha-2> [--subdivision <ISO 3166-2 code>]
   audit verify                     Recompute the trust center's hash-chained audit log; report
                                    the first broken entry (exit code 1) or the chain head.
+  legal import FILE                Import past requests kept elsewhere as closed historical
+      [--format csv|jsonl]         requests with their outcomes (docs/legal-import.md). All or
+                                   nothing: any bad row is reported by line number and nothing
+                                   is imported. Default format: from the extension.
+  transparency verify PERIOD       Recompute a published transparency report (e.g. 2026-H1) from
+      [--version N]                the stored requests and print every field that differs
+                                   (field, published, recomputed); check the audit chain up to
+                                   the head the snapshot recorded. Exit code 1 on any difference.
+                                   Default: the newest version.
   help, --help, -h                 Show this help.
 
 Storage: DATABASE_URL=postgres://... selects PostgreSQL; otherwise the SQLite file

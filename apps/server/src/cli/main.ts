@@ -13,6 +13,8 @@ import { setAccountLocationCommand } from './account-location';
 import { auditVerifyCommand } from './audit-verify';
 import { createAccountCommand, resetPasswordCommand, UsageError } from './commands';
 import { HELP } from './help';
+import { legalImportCommand } from './legal-import';
+import { transparencyVerifyCommand } from './transparency-verify';
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -26,6 +28,8 @@ const OPTIONS = {
   account: { type: 'string' },
   country: { type: 'string' },
   subdivision: { type: 'string' },
+  version: { type: 'string' },
+  format: { type: 'string' },
 } as const;
 
 async function open(dbFile: string | undefined, migrated: boolean): Promise<Kysely<Database>> {
@@ -49,7 +53,9 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
     return { code: 2, out: `${(err as Error).message}\n\n${HELP}` };
   }
   const { values, positionals } = parsed;
-  const command = positionals.join(' ');
+  // Commands are one or two words; what follows is the command's own argument (PERIOD, FILE).
+  const command = positionals.slice(0, 2).join(' ');
+  const operand = positionals[2];
   if (values.help || command === '' || command === 'help') return { code: 0, out: HELP };
 
   const known = [
@@ -58,7 +64,12 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
     'user reset-password',
     'audit verify',
     'admin set-account-location',
+    'transparency verify',
+    'legal import',
   ];
+  const takesOperand = ['transparency verify', 'legal import'];
+  const extra = positionals.slice(takesOperand.includes(command) ? 3 : 2);
+  if (extra.length) return { code: 2, out: `Unexpected argument: ${extra.join(' ')}\n\n${HELP}` };
   if (!known.includes(command)) return { code: 2, out: `Unknown command: ${command}\n\n${HELP}` };
 
   let db: Kysely<Database> | undefined;
@@ -76,6 +87,15 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
     db = await open(values.db, true);
     const stores = sqlStores(db);
     if (command === 'audit verify') return await auditVerifyCommand(stores.legal.audit);
+    if (command === 'legal import')
+      return await legalImportCommand(stores.legal, operand, values.format, new Date());
+    if (command === 'transparency verify')
+      return await transparencyVerifyCommand(
+        stores.transparency,
+        stores.legal.audit,
+        operand,
+        values.version,
+      );
     if (command === 'admin set-account-location')
       return {
         code: 0,

@@ -1,0 +1,164 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audit } from '../modules/legal/actor';
+import type { LegalRequestRecord } from '../modules/legal/legal-store';
+import { TransparencyService } from '../modules/transparency/transparency-service';
+import { requestRecord } from '../storage/legal-store-contract';
+import { openSqlite } from '../storage/sqlite/database';
+import { sqlStores } from '../storage/sql-stores';
+
+const main = new URL('./main.ts', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'conclave-tverify-'));
+const db = join(dir, 'verify.sqlite');
+const T = new Date('2026-02-01T00:00:00.000Z');
+
+function conclave(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, CONCLAVE_DATA_DIR: dir };
+    delete env.DATABASE_URL;
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', main, ...args, '--db', db],
+      { env, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
+      },
+    );
+  });
+}
+
+/** Two requests in 2026-H1 and one in H2, then version 1 of 2026-H1 published. */
+async function seedAndPublish(): Promise<string> {
+  const k = await openSqlite(db);
+  try {
+    const stores = sqlStores(k);
+    const legal = stores.legal;
+    await legal.requesters.insertAgency({
+      id: 'agency-1',
+      name: 'Police',
+      country: 'US',
+      subdivision: null,
+      level: 'federal',
+      emailDomains: ['police.example.gov'],
+      createdAt: T,
+    });
+    await legal.requesters.insertRequester({
+      id: 'requester-1',
+      agencyId: 'agency-1',
+      email: 'j@police.example.gov',
+      fullName: 'J',
+      badgeNumber: '1',
+      phone: '1',
+      mailingAddress: 'x',
+      passwordHash: 'h',
+      emailVerifiedAt: null,
+      totpSecret: null,
+      totpPendingSecret: null,
+      totpLastStep: 0,
+      attestationVersion: null,
+      attestationAcceptedAt: null,
+      status: 'active',
+      createdAt: T,
+    });
+    // Stored the way intake stores them: each request with its audit entry.
+    const req = (over: Partial<LegalRequestRecord>) =>
+      legal.transaction(async (tx) => {
+        const r = requestRecord('requester-1', 'agency-1', over);
+        await tx.requests.insertRequest(r);
+        await audit(
+          tx,
+          T,
+          { kind: 'requester', id: 'requester-1' },
+          'request.submitted',
+          'request',
+          r.id,
+          r.id,
+        );
+      });
+    await req({
+      id: 'rejected-one',
+      type: 'subpoena',
+      receivedAt: new Date('2026-03-01T00:00:00.000Z'),
+      isNationalSecurity: false,
+      isEmergency: false,
+      accountsSpecified: 1,
+      hasNdo: false,
+      status: 'closed',
+      outcome: 'rejected',
+    });
+    await req({
+      type: 'search_warrant',
+      receivedAt: new Date('2026-06-30T23:59:59.999Z'),
+      isNationalSecurity: false,
+      isEmergency: false,
+      accountsSpecified: 2,
+      status: 'released',
+      outcome: 'content_disclosed',
+    });
+    await req({ receivedAt: new Date('2026-07-01T00:00:00.000Z') });
+    const service = new TransparencyService({
+      store: stores.transparency,
+      clock: () => new Date('2026-07-15T00:00:00.000Z'),
+    });
+    await service.publish({ kind: 'user', id: 'legal-admin' }, '2026-H1', 500);
+    return 'rejected-one';
+  } finally {
+    await k.destroy();
+  }
+}
+
+// Each run starts Node with tsx (~2 s on this machine), hence the generous timeout.
+describe('conclave transparency verify', { timeout: 90_000 }, () => {
+  let tampered: string;
+  beforeAll(async () => {
+    tampered = await seedAndPublish();
+  }, 30_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('an untouched snapshot recomputes with no differences and an intact chain', async () => {
+    const { code, out } = await conclave(['transparency', 'verify', '2026-H1']);
+    expect(out).toContain('2026-H1 version 1');
+    expect(out).toContain('Audit chain OK up to #3 (3 entries)');
+    expect(out).toContain('Report: no differences (2 requests recounted)');
+    expect(code).toBe(0);
+  });
+
+  it('a request changed after publication is reported field by field, exit code 1', async () => {
+    const raw = new SQLite(db);
+    raw
+      .prepare(
+        "UPDATE legal_requests SET outcome = 'non_content_disclosed', status = 'decided' WHERE id = ?",
+      )
+      .run(tampered);
+    raw.close();
+    const { code, out } = await conclave(['transparency', 'verify', '2026-H1', '--version', '1']);
+    expect(code).toBe(1);
+    expect(out).toContain('Report: 4 difference(s)');
+    expect(out).toMatch(/userData\[US\/subpoena\]\.outcomes\.rejected {2}1 {2}0/);
+    expect(out).toMatch(/userData\[US\/subpoena\]\.outcomes\.non_content_only {2}0 {2}1/);
+    expect(out).toMatch(/userData\[US\/subpoena\]\.someDataProduced {2}0 {2}1/);
+    expect(out).toMatch(/userData\[US\/subpoena\]\.accountsDataProduced {2}0 {2}1/);
+  });
+
+  it('an edited audit entry before the recorded head breaks verification', async () => {
+    const raw = new SQLite(db);
+    raw.prepare(`UPDATE legal_audit SET detail = '{"received":0}' WHERE seq = 1`).run();
+    raw.close();
+    const { code, out } = await conclave(['transparency', 'verify', '2026-H1']);
+    expect(code).toBe(1);
+    expect(out).toContain('Audit chain BROKEN at entry 1: hash mismatch');
+  });
+
+  it('an unpublished period or a missing version is a usage error', async () => {
+    expect(await conclave(['transparency', 'verify', '2025-H2'])).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('2025-H2 has not been published'),
+    });
+    expect((await conclave(['transparency', 'verify', '2026-H1', '--version', '2'])).code).toBe(2);
+    expect((await conclave(['transparency', 'verify', 'soon'])).code).toBe(2);
+  });
+});

@@ -1,0 +1,228 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { requestTypeSchema } from '@conclave/protocol';
+import type { Outcome } from '@conclave/protocol';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { z } from 'zod';
+import type { Actor } from './actor';
+import { audit } from './actor';
+import type { LegalRequestRecord, LegalStore } from './legal-store';
+
+// `conclave legal import FILE`: past requests kept elsewhere, imported as closed historical
+// requests so the first transparency reports can cover earlier periods. Format: docs/legal-import.md.
+
+/** The placeholder requester (and its agency) every imported request hangs off. */
+export const HISTORICAL_REQUESTER_ID = 'historical-import';
+
+/** A closed request has a final outcome: "challenged" keeps a request open, so it is refused. */
+const CLOSED_OUTCOMES = [
+  'rejected',
+  'withdrawn',
+  'no_data',
+  'non_content_disclosed',
+  'content_disclosed',
+  'preserved',
+  'access_withheld',
+] as const satisfies readonly Outcome[];
+
+const instant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00.000Z` : s));
+const flag = z
+  .union([z.boolean(), z.enum(['true', 'false', 'yes', 'no', '1', '0', ''])])
+  .optional()
+  .transform((v) => v === true || v === 'true' || v === 'yes' || v === '1');
+const country = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. US');
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .optional()
+    .transform((v) => (v ? v : null));
+
+const rowSchema = z
+  .object({
+    type: requestTypeSchema,
+    country,
+    origin_country: z.union([country, z.literal('')]).optional(),
+    received_at: instant,
+    closed_at: z.union([instant, z.literal('')]).optional(),
+    outcome: z.enum(CLOSED_OUTCOMES),
+    accounts_specified: z.coerce.number().int().min(0).max(1_000_000),
+    ndo: flag,
+    emergency: flag,
+    preservation: flag,
+    national_security: flag,
+    authority: optionalText(300),
+    external_ref: optionalText(200),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const closed = r.closed_at || r.received_at;
+    if (closed < r.received_at)
+      ctx.addIssue({ code: 'custom', path: ['closed_at'], message: 'is before received_at' });
+  });
+type Row = z.infer<typeof rowSchema>;
+
+export class ImportFileError extends Error {
+  override name = 'ImportFileError';
+  constructor(readonly problems: string[]) {
+    super(`${problems.length} problem(s); nothing was imported:\n${problems.join('\n')}`);
+  }
+}
+
+interface Numbered {
+  line: number;
+  value: unknown;
+}
+
+function readJsonLines(text: string, problems: string[]): Numbered[] {
+  const out: Numbered[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    try {
+      out.push({ line: i + 1, value: JSON.parse(raw) as unknown });
+    } catch {
+      problems.push(`line ${i + 1}: not valid JSON`);
+    }
+  });
+  return out;
+}
+
+function readCsv(text: string, problems: string[]): Numbered[] {
+  try {
+    const records = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      info: true,
+    });
+    return records.map((r) => ({
+      line: r.info.lines,
+      // An empty optional cell means "not given".
+      value: Object.fromEntries(Object.entries(r.record).filter(([, v]) => v !== '')),
+    }));
+  } catch (err) {
+    const line = (err as { lines?: number }).lines;
+    problems.push(`line ${line ?? '?'}: ${(err as Error).message}`);
+    return [];
+  }
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  const field = issue.path.join('.');
+  return field ? `${field}: ${issue.message}` : issue.message;
+}
+
+/** Parses and validates a whole file; throws ImportFileError listing every bad line. */
+export function parseImportFile(text: string, format: 'csv' | 'jsonl', now: Date): Row[] {
+  const problems: string[] = [];
+  const raw = format === 'csv' ? readCsv(text, problems) : readJsonLines(text, problems);
+  const rows: Row[] = [];
+  for (const { line, value } of raw) {
+    const r = rowSchema.safeParse(value);
+    if (!r.success) {
+      problems.push(`line ${line}: ${r.error.issues.map(describe).join('; ')}`);
+      continue;
+    }
+    if (r.data.received_at > now) problems.push(`line ${line}: received_at is in the future`);
+    rows.push(r.data);
+  }
+  if (raw.length === 0 && problems.length === 0) problems.push('the file holds no requests');
+  if (problems.length) throw new ImportFileError(problems);
+  return rows;
+}
+
+function toRecord(r: Row, importId: string, n: number, now: Date): LegalRequestRecord {
+  const type = r.type;
+  return {
+    id: randomUUID(),
+    requesterId: HISTORICAL_REQUESTER_ID,
+    agencyId: HISTORICAL_REQUESTER_ID,
+    idempotencyKey: `import:${importId}:${n}`,
+    receivedAt: r.received_at,
+    type,
+    country: r.country,
+    subdivision: null,
+    originCountry: r.origin_country || null,
+    legalBasis: 'historical import',
+    issuingAuthority: r.authority ?? 'unknown (historical import)',
+    externalRef: r.external_ref,
+    description: '',
+    isEmergency: r.emergency || type === 'emergency',
+    isPreservation: r.preservation || type === 'preservation' || type === 'preservation_extension',
+    isNationalSecurity: r.national_security || type === 'national_security',
+    wantsSubscriberInfo: false,
+    wantsNonContent: false,
+    wantsContent: false,
+    accountsSpecified: r.accounts_specified,
+    rangeFrom: r.received_at,
+    rangeTo: r.received_at,
+    deadlineAt: r.received_at,
+    hasNdo: r.ndo,
+    ndoEndAt: null,
+    ndoCitation: null,
+    ndoValid: null,
+    emergencyOverAt: null,
+    status: r.outcome === 'withdrawn' ? 'withdrawn' : 'closed',
+    outcome: r.outcome,
+    closedAt: r.closed_at || r.received_at,
+    updatedAt: now,
+    // Historical records carry no account identifiers: reports count, they never name.
+    targets: [],
+  };
+}
+
+/** Imports every row in one transaction with one audit entry, or nothing. */
+export async function importHistorical(
+  legal: LegalStore,
+  input: { text: string; format: 'csv' | 'jsonl'; fileName: string },
+  actor: Actor,
+  now: Date,
+): Promise<{ importId: string; imported: number }> {
+  const rows = parseImportFile(input.text, input.format, now);
+  const importId = randomUUID();
+  await legal.transaction(async (tx) => {
+    if (!(await tx.requesters.findRequesterById(HISTORICAL_REQUESTER_ID))) {
+      await tx.requesters.insertAgency({
+        id: HISTORICAL_REQUESTER_ID,
+        name: 'Historical import',
+        country: 'ZZ',
+        subdivision: null,
+        level: 'other',
+        emailDomains: ['historical-import.invalid'],
+        createdAt: now,
+      });
+      await tx.requesters.insertRequester({
+        id: HISTORICAL_REQUESTER_ID,
+        agencyId: HISTORICAL_REQUESTER_ID,
+        email: 'historical-import@invalid',
+        fullName: 'Historical import',
+        badgeNumber: '',
+        phone: '',
+        mailingAddress: '',
+        passwordHash: '!',
+        emailVerifiedAt: null,
+        totpSecret: null,
+        totpPendingSecret: null,
+        totpLastStep: 0,
+        attestationVersion: null,
+        attestationAcceptedAt: null,
+        // Nobody signs in as the placeholder.
+        status: 'suspended',
+        createdAt: now,
+      });
+    }
+    let n = 0;
+    for (const r of rows) await tx.requests.insertRequest(toRecord(r, importId, ++n, now));
+    await audit(tx, now, actor, 'request.imported', 'request', importId, null, {
+      file: input.fileName,
+      format: input.format,
+      sha256: createHash('sha256').update(input.text).digest('hex'),
+      rows: rows.length,
+    });
+  });
+  return { importId, imported: rows.length };
+}
