@@ -65,7 +65,7 @@ async function measure(name: string, db: Db, dialect: 'sqlite' | 'postgres') {
   const store = new SqlTransparencyStore(db);
   let received = 0;
   const report = await time(async () => {
-    const rows = await store.requestsReceivedBetween(PERIOD.start, PERIOD.end);
+    const rows = await store.reportGroupsBetween(PERIOD.start, PERIOD.end);
     const data = computeReport(rows, PERIOD, 500, new Date());
     received = data.userData.reduce((s, u) => s + u.received, 0);
   });

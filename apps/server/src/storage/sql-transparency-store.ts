@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Outcome, ReportData, RequestStatus, RequestType } from '@conclave/protocol';
 import type { LegalStore } from '../modules/legal/legal-store';
-import type { ReportInput } from '../modules/transparency/counting';
+import type { ReportGroup, ReportInput } from '../modules/transparency/counting';
 import type { SnapshotRecord, TransparencyStore } from '../modules/transparency/transparency-store';
 import type { Database, TransparencyReportsTable } from './schema';
 import { SqlLegalStore } from './sql-legal-store';
@@ -42,6 +42,51 @@ export class SqlTransparencyStore implements TransparencyStore {
       hasNdo: Number(r.has_ndo) === 1,
       status: r.status as RequestStatus,
       outcome: r.outcome as Outcome | null,
+    }));
+  }
+
+  async reportGroupsBetween(start: Date, end: Date): Promise<ReportGroup[]> {
+    const rows = await this.#db
+      .selectFrom('legal_requests')
+      .select((e) => [
+        e.fn.min('received_at').as('received_at'),
+        'request_type',
+        'country_iso2',
+        'origin_country_iso2',
+        'is_emergency',
+        'is_national_security',
+        'has_ndo',
+        'status',
+        'outcome',
+        e.fn.countAll<number | string>().as('n'),
+        e.fn.sum<number | string>('accounts_specified').as('accounts'),
+      ])
+      .where('received_at', '>=', start.toISOString())
+      .where('received_at', '<', end.toISOString())
+      .groupBy([
+        'request_type',
+        'country_iso2',
+        'origin_country_iso2',
+        'is_emergency',
+        'is_national_security',
+        'has_ndo',
+        'status',
+        'outcome',
+      ])
+      .execute();
+    // PostgreSQL returns count and sum as bigint text.
+    return rows.map((r) => ({
+      receivedAt: new Date(r.received_at),
+      type: r.request_type as RequestType,
+      country: r.country_iso2,
+      originCountry: r.origin_country_iso2,
+      isEmergency: Number(r.is_emergency) === 1,
+      isNationalSecurity: Number(r.is_national_security) === 1,
+      accountsSpecified: Number(r.accounts),
+      hasNdo: Number(r.has_ndo) === 1,
+      status: r.status as RequestStatus,
+      outcome: r.outcome as Outcome | null,
+      count: Number(r.n),
     }));
   }
 

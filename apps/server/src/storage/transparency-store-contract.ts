@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { LegalStore } from '../modules/legal/legal-store';
 import type { TransparencyStore } from '../modules/transparency/transparency-store';
+import { computeReport } from '../modules/transparency/counting';
+import { FIXTURE } from '../modules/transparency/fixture';
+import { parsePeriod } from '../modules/transparency/period';
 import { requestRecord } from './legal-store-contract';
 
 const T = new Date('2031-02-01T00:00:00.000Z');
@@ -78,6 +81,27 @@ export function transparencyStoreContract(
         outcome: 'content_disclosed',
       },
     ]);
+  });
+
+  it('transparency: a report computed from the grouped requests equals one computed row by row', async () => {
+    const { store, legal } = get();
+    const q = await requester();
+    // The fixture moved to 2033 (its own years), every request stored twice so groups count 2.
+    for (const f of [...FIXTURE, ...FIXTURE]) {
+      const receivedAt = new Date(f.receivedAt);
+      receivedAt.setUTCFullYear(receivedAt.getUTCFullYear() + 7);
+      await legal.requests.insertRequest(
+        requestRecord(q.id, q.agencyId, { ...f, isPreservation: false, receivedAt }),
+      );
+    }
+    for (const id of ['2033-H1', '2033-H2']) {
+      const p = parsePeriod(id);
+      const rows = await store.requestsReceivedBetween(p.start, p.end);
+      const groups = await store.reportGroupsBetween(p.start, p.end);
+      expect(groups.length).toBeLessThan(rows.length);
+      expect(groups.reduce((n, g) => n + (g.count ?? 1), 0)).toBe(rows.length);
+      expect(computeReport(groups, p, 500, T)).toEqual(computeReport(rows, p, 500, T));
+    }
   });
 
   it('transparency: snapshots are never overwritten; the latest version of each period is listed', async () => {

@@ -32,6 +32,12 @@ export type ReportInput = Pick<
   | 'outcome'
 >;
 
+/**
+ * Requests with identical counted fields, grouped: `count` requests whose `accountsSpecified`
+ * add up to the given value. Lets storage aggregate in SQL; every rule below is additive.
+ */
+export type ReportGroup = ReportInput & { count?: number };
+
 const FOREIGN_ASSISTANCE = new Set(['mlat', 'cloud_act', 'letters_rogatory']);
 
 /** Research §8.7: the requesting authority's country; MLAT/CLOUD Act/letters rogatory go to the originator. */
@@ -105,7 +111,7 @@ function row<T extends { country: string }>(map: Map<string, T>, country: string
  * only those whose `receivedAt` is inside the period count (research §8.2).
  */
 export function computeReport(
-  requests: Iterable<ReportInput>,
+  requests: Iterable<ReportGroup>,
   period: Period,
   bandWidth: BandWidth,
   computedAt: Date,
@@ -120,9 +126,10 @@ export function computeReport(
 
   for (const r of requests) {
     if (!inPeriod(period, r.receivedAt)) continue;
+    const n = r.count ?? 1;
     // National-security requests never reach ordinary totals (research §8.8).
     if (isNationalSecurity(r)) {
-      nsRequests++;
+      nsRequests += n;
       nsSelectors += r.accountsSpecified;
       continue;
     }
@@ -131,14 +138,14 @@ export function computeReport(
     switch (r.type) {
       case 'preservation': {
         const p = row(preservation, country, () => preservationRow(country));
-        p.received++;
+        p.received += n;
         p.accountsSpecified += r.accountsSpecified;
         if (r.outcome === 'preserved') p.accountsPreserved += r.accountsSpecified;
         continue;
       }
       case 'preservation_extension':
         // An extension is not a new request (research §8.3): counted in `extensions` only.
-        row(preservation, country, () => preservationRow(country)).extensions++;
+        row(preservation, country, () => preservationRow(country)).extensions += n;
         continue;
       case 'withhold_access': {
         const w = row(withhold, country, () => ({
@@ -147,9 +154,9 @@ export function computeReport(
           complied: 0,
           accountsAffected: 0,
         }));
-        w.received++;
+        w.received += n;
         if (r.outcome === 'access_withheld') {
-          w.complied++;
+          w.complied += n;
           w.accountsAffected += r.accountsSpecified;
         }
         continue;
@@ -161,15 +168,15 @@ export function computeReport(
         const u = row(userData, `${country}|${r.type}`, () =>
           userDataRow(country, r.type as ReportProcess),
         );
-        u.received++;
+        u.received += n;
         u.accountsSpecified += r.accountsSpecified;
-        u.outcomes[bucket]++;
+        u.outcomes[bucket] += n;
         if (producedData(bucket)) {
-          u.someDataProduced++;
+          u.someDataProduced += n;
           u.accountsDataProduced += r.accountsSpecified;
         }
         // Counted by request, including orders later lifted (research §8.9).
-        if (r.hasNdo) u.withDelayedNotice++;
+        if (r.hasNdo) u.withDelayedNotice += n;
         if (r.type === 'emergency' || r.isEmergency) {
           const e = row(emergency, country, () => ({
             country,
@@ -178,10 +185,10 @@ export function computeReport(
             noData: 0,
             dataProvided: 0,
           }));
-          e.received++;
-          if (bucket === 'rejected') e.rejected++;
-          else if (producedData(bucket)) e.dataProvided++;
-          else if (bucket !== 'pending') e.noData++;
+          e.received += n;
+          if (bucket === 'rejected') e.rejected += n;
+          else if (producedData(bucket)) e.dataProvided += n;
+          else if (bucket !== 'pending') e.noData += n;
         }
       }
     }

@@ -28,7 +28,7 @@ export class TransparencyService {
 
   async #compute(store: TransparencyStore, periodId: string, bandWidth: BandWidth) {
     const period = parsePeriod(periodId);
-    const rows = await store.requestsReceivedBetween(period.start, period.end);
+    const rows = await store.reportGroupsBetween(period.start, period.end);
     return computeReport(rows, period, bandWidth, this.#clock());
   }
 

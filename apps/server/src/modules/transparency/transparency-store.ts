@@ -1,6 +1,6 @@
 import type { ReportData, SnapshotMeta } from '@conclave/protocol';
 import type { LegalStore } from '../legal/legal-store';
-import type { ReportInput } from './counting';
+import type { ReportGroup, ReportInput } from './counting';
 
 // The transparency module's storage port (CONVENTIONS.md rule 8).
 
@@ -11,6 +11,11 @@ export interface SnapshotRecord extends SnapshotMeta {
 export interface TransparencyStore {
   /** Requests received in [start, end), only the fields reports count. */
   requestsReceivedBetween(start: Date, end: Date): Promise<ReportInput[]>;
+  /**
+   * The same requests grouped in the database by their counted fields (what reports compute
+   * from: a million requests stay a few hundred groups). `receivedAt` is the group's earliest.
+   */
+  reportGroupsBetween(start: Date, end: Date): Promise<ReportGroup[]>;
   /** False when this (period, version) already exists: snapshots are never overwritten. */
   insertSnapshot(s: SnapshotRecord): Promise<boolean>;
   /** Every version of a period, oldest first. */
