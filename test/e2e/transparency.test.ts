@@ -52,7 +52,7 @@ describe('transparency report in a real browser', () => {
     await page.goto(`${server.url}/legal/reports`);
     await page.getByLabel('Period', { exact: true }).fill('2026-H1');
     await page.getByRole('button', { name: 'Preview' }).click();
-    await expect.poll(() => page.getByTestId('preview-received').textContent()).toBe('10');
+    await expect.poll(() => page.getByTestId('preview-received').textContent()).toBe('11');
     await page.getByRole('button', { name: 'Publish version 1' }).click();
     await page.getByText('Published 2026-H1 version 1.').waitFor();
   });
@@ -60,8 +60,8 @@ describe('transparency report in a real browser', () => {
   it('the public page shows the numbers beside charts, filters, and downloads what is shown', async () => {
     const page = visitor.page;
     await page.goto(`${server.url}/transparency`);
-    await expect.poll(() => page.getByTestId('total-received').textContent()).toBe('10');
-    expect(await page.getByTestId('total-ndo').textContent()).toBe('2 of 10');
+    await expect.poll(() => page.getByTestId('total-received').textContent()).toBe('11');
+    expect(await page.getByTestId('total-ndo').textContent()).toBe('2 of 11');
     const typeTable = page.getByTestId('by-type-table');
     expect(
       await typeTable

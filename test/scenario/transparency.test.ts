@@ -47,7 +47,7 @@ describe('transparency reports: publish, freeze, errata', () => {
   it('previews without publishing; the public sees nothing until publication', async () => {
     const res = await admin.get('/api/legal/transparency/preview/2026-H1?bandWidth=250');
     expect(res.status).toBe(200);
-    expect(res.body.totals.received).toBe(10);
+    expect(res.body.totals.received).toBe(11);
     expect(res.body.data.nationalSecurity.requests).toEqual({ low: 0, high: 249 });
     expect((await pub().get('/api/transparency/reports/2026-H1')).body.code).toBe(
       'TRANSPARENCY_NOT_PUBLISHED',
@@ -66,7 +66,7 @@ describe('transparency reports: publish, freeze, errata', () => {
     for await (const e of server.stores.legal.audit.entries()) entries.push(e);
     const last = entries.at(-1)!;
     expect([last.action, last.entityId]).toEqual(['report.published', '2026-H1/v1']);
-    expect(JSON.parse(last.detail)).toMatchObject({ auditHead: head.hash, received: 10 });
+    expect(JSON.parse(last.detail)).toMatchObject({ auditHead: head.hash, received: 11 });
     expect((await verifyChain(entries)).ok).toBe(true);
   });
 
@@ -78,10 +78,10 @@ describe('transparency reports: publish, freeze, errata', () => {
     await seedRequests(server.stores.legal, [{ ...FIXTURE[2]! }]);
     const shown = (await pub().get('/api/transparency/reports/2026-H1')).body;
     expect(shown.snapshot.version).toBe(1);
-    expect(shown.totals.received).toBe(10);
+    expect(shown.totals.received).toBe(11);
     expect(shown.totals.outcomes.pending).toBe(3);
     const preview = (await admin.get('/api/legal/transparency/preview/2026-H1')).body;
-    expect(preview.totals.received).toBe(11);
+    expect(preview.totals.received).toBe(12);
     expect(preview.totals.outcomes.pending).toBe(2);
   });
 
@@ -101,13 +101,13 @@ describe('transparency reports: publish, freeze, errata', () => {
       note: 'Corrects one outcome recorded late.',
     });
     const latest = (await pub().get('/api/transparency/reports/2026-H1')).body;
-    expect([latest.snapshot.version, latest.totals.received]).toEqual([2, 11]);
+    expect([latest.snapshot.version, latest.totals.received]).toEqual([2, 12]);
     expect(latest.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
     const v1 = (await pub().get('/api/transparency/reports/2026-H1?version=1')).body;
-    expect(v1.totals.received).toBe(10);
+    expect(v1.totals.received).toBe(11);
     const trends = (await pub().get('/api/transparency/reports')).body.trends;
     expect(trends).toEqual([
-      expect.objectContaining({ period: '2026-H1', version: 2, received: 11 }),
+      expect.objectContaining({ period: '2026-H1', version: 2, received: 12 }),
     ]);
   });
 
@@ -156,6 +156,24 @@ describe('transparency reports: publish, freeze, errata', () => {
     await bad(admin.put('/api/transparency/guide', { markdown: 'x'.repeat(70_000) }), /at most/);
     const open = await admin.post('/api/legal/transparency/reports', { period: '2026-H2' });
     expect([open.status, open.body.code]).toEqual([409, 'TRANSPARENCY_PERIOD_OPEN']);
+  });
+
+  it("counts a reviewer's 'general information only' answer as closed without data produced", async () => {
+    const before = (await admin.get('/api/legal/transparency/preview/2026-H1')).body.totals;
+    const [id] = await seedRequests(server.stores.legal, [
+      { ...FIXTURE[2]!, status: 'in_review', outcome: null, hasNdo: false },
+    ]);
+    const res = await admin.post(`/api/legal/requests/${id}/decisions`, {
+      kind: 'general_information',
+      rationale: 'Explained how to serve valid process; no data was requested in a valid form.',
+    });
+    expect(res.status).toBe(201);
+    const stored = await server.stores.legal.requests.findRequest(id!);
+    expect([stored?.status, stored?.outcome]).toEqual(['closed', 'general_information']);
+    const after = (await admin.get('/api/legal/transparency/preview/2026-H1')).body.totals;
+    expect(after.received).toBe(before.received + 1);
+    expect(after.outcomes.general_information).toBe(before.outcomes.general_information + 1);
+    expect(after.someDataProduced).toBe(before.someDataProduced);
   });
 
   it('serves a default guide that the legal admin can replace', async () => {

@@ -51,6 +51,8 @@ export const DECISION_KINDS = [
   'disclose_non_content',
   'disclose_content',
   'no_responsive_data',
+  /** Process information only (how to serve, what we require): no user data (research §2, Zoom). */
+  'general_information',
   'withdrawn',
   'preserve',
   'withhold_access',
@@ -80,6 +82,7 @@ export const OUTCOMES = [
   'challenged',
   'withdrawn',
   'no_data',
+  'general_information',
   'non_content_disclosed',
   'content_disclosed',
   'preserved',

@@ -29,6 +29,12 @@ describe('decision state machine', () => {
       needsApproval: false,
     });
     expect(transition('in_review', 'no_responsive_data')).toMatchObject({ outcome: 'no_data' });
+    // Process information only closes the request without a disclosure or a second reviewer.
+    expect(transition('received', 'general_information')).toEqual({
+      status: 'closed',
+      outcome: 'general_information',
+      needsApproval: false,
+    });
   });
 
   it('a pending disclosure can be replaced by another decision', () => {

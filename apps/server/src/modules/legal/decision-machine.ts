@@ -24,6 +24,8 @@ const TABLE: Record<DecisionKind, Transition> = {
   // A challenge keeps the request open: the requester may narrow it or withdraw.
   challenge: { status: 'challenged', outcome: 'challenged', needsApproval: false },
   no_responsive_data: { status: 'closed', outcome: 'no_data', needsApproval: false },
+  // We explained our process and gave no data: closes the request, nothing leaves, no approval.
+  general_information: { status: 'closed', outcome: 'general_information', needsApproval: false },
   withdrawn: { status: 'withdrawn', outcome: 'withdrawn', needsApproval: false },
   // Preservation is not disclosure (research §8): nothing leaves, no approval needed.
   preserve: { status: 'decided', outcome: 'preserved', needsApproval: false },

@@ -18,6 +18,7 @@ const CLOSED_OUTCOMES = [
   'rejected',
   'withdrawn',
   'no_data',
+  'general_information',
   'non_content_disclosed',
   'content_disclosed',
   'preserved',

@@ -59,6 +59,9 @@ export function outcomeBucket(r: ReportInput): ReportOutcome {
       return 'rejected';
     case 'no_data':
       return 'no_responsive_data';
+    // Process information only is not data produced (research §8.5).
+    case 'general_information':
+      return 'general_information';
     case 'withdrawn':
       return 'withdrawn';
     // A challenge keeps the request open (decision-machine.ts): the requester may narrow or withdraw.

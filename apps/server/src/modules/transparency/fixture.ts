@@ -75,4 +75,6 @@ export const FIXTURE: ReportInput[] = [
   }),
   // Another year: never counted in 2026-H1.
   r({ receivedAt: new Date('2025-03-01T00:00:00.000Z') }),
+  // Process information only: closed, not data produced.
+  r({ outcome: 'general_information', type: 'court_order', country: 'DE' }),
 ];

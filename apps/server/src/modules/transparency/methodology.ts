@@ -17,7 +17,7 @@ export const METHODOLOGY = `## Methodology
 **Outcomes.** Each request has exactly one outcome:
 - *Content*: we disclosed content. Content disclosed always includes non-content, so this bucket and *non-content only* never overlap.
 - *Non-content only*: we disclosed non-content data and no content.
-- *General information only*: we explained our process and disclosed no data. This is not counted as data produced. Our decision workflow has no such outcome yet, so it is 0.
+- *General information only*: we explained our process and disclosed no data. This is not counted as data produced.
 - *Rejected*: refused for invalid service, legal invalidity or insufficient detail, including requests we challenged until they were dropped.
 - *No responsive data*: the request was valid but we hold no data for it. Some publishers fold this into *rejected*; we show it separately so both views can be read.
 - *Withdrawn*: the requesting authority withdrew the request before we decided it.
