@@ -4,6 +4,7 @@ import { m0002_meeting_e2ee_settings } from './migrations/0002-meeting-e2ee-sett
 import { m0003_accounts } from './migrations/0003-accounts';
 import { m0004_legal } from './migrations/0004-legal';
 import { m0005_transparency } from './migrations/0005-transparency';
+import { m0006_report_groups_index } from './migrations/0006-report-groups-index';
 
 /** Numbered, forward-only migrations shared by every SQL adapter (CONVENTIONS.md rule 8). */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-accounts': m0003_accounts,
   '0004-legal': m0004_legal,
   '0005-transparency': m0005_transparency,
+  '0006-report-groups-index': m0006_report_groups_index,
 };
