@@ -17,7 +17,13 @@ import type { Actor } from '../../modules/legal/actor';
 import type { ReviewService } from '../../modules/legal/review-service';
 import { caller } from '../auth/access';
 import { noBody, route } from '../route';
-import { agencyView, documentView, productionView, requestView } from './legal-views';
+import {
+  agencyView,
+  documentView,
+  productionView,
+  queueItemView,
+  requestView,
+} from './legal-views';
 import { sendPackage, sendPdf } from './legal-portal';
 
 export interface LegalReviewOptions {
@@ -37,11 +43,7 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     url: '/api/legal/queue',
     access: 'legal',
     handler: async ({ req }) => ({
-      queue: (await review.queue(actor(req))).map((q) => ({
-        request: requestView(q.request),
-        slaDueAt: q.slaDueAt,
-        overdue: q.overdue,
-      })),
+      queue: (await review.queue(actor(req))).map(queueItemView),
     }),
   });
 
