@@ -96,7 +96,7 @@ export const SUPPRESSION_REASONS = [
 export const suppressionReasonSchema = z.enum(SUPPRESSION_REASONS);
 export type SuppressionReason = z.infer<typeof suppressionReasonSchema>;
 
-const iso2 = z
+export const iso2Schema = z
   .string()
   .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code (e.g. US)')
   .describe('ISO 3166-1 alpha-2');
@@ -149,10 +149,10 @@ export const submitRequestSchema = z
     /** Client-chosen; a retried submission with the same key returns the first result. */
     idempotencyKey: z.string().min(8).max(64),
     type: requestTypeSchema,
-    country: iso2,
+    country: iso2Schema,
     subdivision: subdivision.optional(),
     /** For MLAT / CLOUD Act / letters rogatory: the foreign country that originated it. */
-    originCountry: iso2.optional(),
+    originCountry: iso2Schema.optional(),
     legalBasis: text(500),
     issuingAuthority: text(300),
     externalRef: text(100).optional(),
@@ -211,7 +211,7 @@ export const suppressBodySchema = z.object({
 });
 export const agencyBodySchema = z.object({
   name: text(200),
-  country: iso2,
+  country: iso2Schema,
   subdivision: subdivision.optional(),
   level: z.enum([
     'federal',
