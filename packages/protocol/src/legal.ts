@@ -413,15 +413,16 @@ export interface PortalRequestDetail {
 }
 
 export interface ReviewRequestDetail extends PortalRequestDetail {
-  agency: AgencyView | null;
-  requester: {
+  /** Absent only if the record is gone (requests keep their agency and requester). */
+  agency?: AgencyView;
+  requester?: {
     id: string;
     fullName: string;
     email: string;
     badgeNumber: string;
     phone: string;
     mailingAddress: string;
-  } | null;
+  };
   slaDueAt: string;
   prechecks: PrecheckView[];
   targets: ResolvedTargetView[];

@@ -12,6 +12,7 @@ import {
   requestIdParamSchema,
   suppressBodySchema,
 } from '@conclave/protocol';
+import type { AuditEntryView } from '@conclave/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Actor } from '../../modules/legal/actor';
 import type { ReviewService } from '../../modules/legal/review-service';
@@ -19,10 +20,13 @@ import { caller } from '../auth/access';
 import { noBody, route } from '../route';
 import {
   agencyView,
-  documentView,
+  checklistView,
+  decisionView,
+  messageView,
+  ndoExtensionView,
   productionView,
   queueItemView,
-  requestView,
+  reviewDetailView,
 } from './legal-views';
 import { sendPackage, sendPdf } from './legal-portal';
 
@@ -53,14 +57,7 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     access: 'legal',
     params: requestIdParamSchema,
     handler: async ({ params, req }) => {
-      const v = await review.view(actor(req), params.id);
-      return {
-        ...v,
-        request: requestView(v.request),
-        agency: v.agency && agencyView(v.agency),
-        documents: v.documents.map(documentView),
-        productions: v.productions.map(productionView),
-      };
+      return reviewDetailView(await review.view(actor(req), params.id));
     },
   });
 
@@ -71,7 +68,9 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     body: checklistBodySchema,
     params: requestIdParamSchema,
     handler: async ({ body, params, req }) => ({
-      checklist: await review.saveChecklist(actor(req), params.id, body.answers),
+      checklist: (await review.saveChecklist(actor(req), params.id, body.answers)).map(
+        checklistView,
+      ),
     }),
   });
 
@@ -82,7 +81,9 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     body: decisionBodySchema,
     params: requestIdParamSchema,
     handler: async ({ body, params, req, reply }) =>
-      reply.status(201).send({ decision: await review.decide(actor(req), params.id, body) }),
+      reply
+        .status(201)
+        .send({ decision: decisionView(await review.decide(actor(req), params.id, body)) }),
   });
 
   route(app, {
@@ -92,7 +93,7 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     body: noBody,
     params: decisionParamSchema,
     handler: async ({ params, req }) => ({
-      decision: await review.approve(actor(req), params.id, params.decisionId),
+      decision: decisionView(await review.approve(actor(req), params.id, params.decisionId)),
     }),
   });
 
@@ -121,7 +122,7 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
         new Date(body.newEndDate),
         body.citation,
       );
-      return reply.status(201).send({ extension: ext });
+      return reply.status(201).send({ extension: ndoExtensionView(ext) });
     },
   });
 
@@ -214,7 +215,9 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     body: messageBodySchema,
     params: requestIdParamSchema,
     handler: async ({ body, params, req, reply }) =>
-      reply.status(201).send({ message: await review.message(actor(req), params.id, body.body) }),
+      reply
+        .status(201)
+        .send({ message: messageView(await review.message(actor(req), params.id, body.body)) }),
   });
 
   route(app, {
@@ -222,9 +225,10 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     url: '/api/legal/requests/:id/audit',
     access: 'legal',
     params: requestIdParamSchema,
-    handler: async ({ params, req }) => ({
-      entries: await review.trail(actor(req), params.id),
-    }),
+    handler: async ({ params, req }) =>
+      ({ entries: await review.trail(actor(req), params.id) }) satisfies {
+        entries: AuditEntryView[];
+      },
   });
 
   route(app, {

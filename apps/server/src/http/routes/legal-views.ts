@@ -1,21 +1,31 @@
 import type {
   AgencyView,
+  ChecklistAnswerView,
+  DecisionView,
   DocumentView,
   MessageView,
+  NdoExtensionView,
+  NoticeView,
   PortalRequestDetail,
   ProductionView,
   QueueItem,
   RequestView,
   RequesterMe,
+  ReviewRequestDetail,
 } from '@conclave/protocol';
 import type {
   AgencyRecord,
+  ChecklistAnswer,
+  DecisionRecord,
   DocumentMeta,
   LegalRequestRecord,
   MessageRecord,
+  NdoExtensionRecord,
+  NoticeRecord,
   ProductionMeta,
 } from '../../modules/legal/legal-store';
 import type { RequesterContext } from '../../modules/legal/requester-service';
+import type { ReviewService } from '../../modules/legal/review-service';
 
 // What the trust center's routes send: records minus anything internal (password hashes, TOTP
 // secrets, idempotency keys), typed by the wire shapes of @conclave/protocol. Dates become
@@ -105,4 +115,44 @@ export function queueItemView(q: {
   overdue: boolean;
 }): QueueItem {
   return { request: requestView(q.request), slaDueAt: iso(q.slaDueAt), overdue: q.overdue };
+}
+
+export function checklistView(a: ChecklistAnswer): ChecklistAnswerView {
+  return { ...a, updatedAt: iso(a.updatedAt) };
+}
+
+export function decisionView(d: DecisionRecord): DecisionView {
+  return { ...d, decidedAt: iso(d.decidedAt), approvedAt: isoOrNull(d.approvedAt) };
+}
+
+export function noticeView(n: NoticeRecord): NoticeView {
+  return { ...n, createdAt: iso(n.createdAt), sentAt: isoOrNull(n.sentAt) };
+}
+
+export function ndoExtensionView(e: NdoExtensionRecord): NdoExtensionView {
+  return {
+    ...e,
+    previousEndAt: isoOrNull(e.previousEndAt),
+    newEndAt: iso(e.newEndAt),
+    recordedAt: iso(e.recordedAt),
+  };
+}
+
+/** The console's request page; its keys keep the order of the service's view. */
+export function reviewDetailView(
+  v: Awaited<ReturnType<ReviewService['view']>>,
+): ReviewRequestDetail {
+  return {
+    ...v,
+    request: requestView(v.request),
+    agency: v.agency && agencyView(v.agency),
+    slaDueAt: iso(v.slaDueAt),
+    documents: v.documents.map(documentView),
+    messages: v.messages.map(messageView),
+    checklist: v.checklist.map(checklistView),
+    decisions: v.decisions.map(decisionView),
+    productions: v.productions.map(productionView),
+    notices: v.notices.map(noticeView),
+    ndoExtensions: v.ndoExtensions.map(ndoExtensionView),
+  };
 }
