@@ -1,27 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { ApiClient } from '../support/api-client';
 import {
+  STAFF_PASSWORD,
   createAgency,
-  createUser,
-  createVerifiedRequester,
+  createOperator,
   fakePdf,
-  requesterClient,
+  signedInRequester,
+  startLegalServer,
   uploadFile,
   validSubmission,
 } from '../support/legal-fixtures';
-import type { ApiClient as Client } from '../support/api-client';
-import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
 // Bad input gets a clear 4xx with a catalogue code, and nothing is half-written.
 
-const PASSWORD = 'correct horse battery';
-
 describe('trust center: bad input', () => {
   let server: TestServer;
-  let jane: Client;
-  let reviewer: Client;
+  let jane: ApiClient;
+  let reviewer: ApiClient;
   let requestId: string;
 
   const count = async (table: 'legal_requests' | 'legal_documents' | 'legal_request_targets') =>
@@ -51,37 +47,12 @@ describe('trust center: bad input', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer({
-      auth: {
-        sessionTtlHours: 1,
-        maxFailedLogins: 50,
-        lockoutMinutes: 1,
-        loginAttemptsPerMinute: 5000,
-      },
-      legal: { allowedEmailDomains: ['example.gov'], maxDocumentMegabytes: 1 },
-    });
-    const op = await createAccountWithOwner(server.stores, {
-      name: 'Operator',
-      ownerEmail: 'owner@operator.test',
-      ownerName: 'Op',
-      ownerPassword: PASSWORD,
-    });
-    await createUser(
-      server.stores,
-      op.accountId,
-      'legal_reviewer',
-      'reviewer@operator.test',
-      PASSWORD,
-    );
+    server = await startLegalServer();
+    await createOperator(server);
     reviewer = new ApiClient(server.url);
-    await reviewer.signIn('reviewer@operator.test', PASSWORD);
-    const agencyId = await createAgency(server.stores.legal, 'police.example.gov');
-    const { totpSecret } = await createVerifiedRequester(
-      server.stores.legal,
-      agencyId,
-      'jane@police.example.gov',
-    );
-    jane = await requesterClient(server.url, 'jane@police.example.gov', totpSecret);
+    await reviewer.signIn('reviewer@operator.test', STAFF_PASSWORD);
+    await createAgency(server.stores.legal, 'police.example.gov');
+    jane = await signedInRequester(server, 'police.example.gov', 'jane@police.example.gov');
     requestId = (
       await jane.post(
         '/api/legal/portal/requests',

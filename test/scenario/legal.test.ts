@@ -5,21 +5,21 @@ import { totpCodeAt } from '../../apps/server/src/modules/accounts/totp';
 import { verifyChain } from '../../apps/server/src/modules/legal/audit-chain';
 import { ApiClient } from '../support/api-client';
 import {
+  STAFF_PASSWORD as PASSWORD,
   createAgency,
+  createOperator,
   createUser,
-  createVerifiedRequester,
   fakePdf,
-  requesterClient,
+  signedInRequester,
+  startLegalServer,
   uploadFile,
   validSubmission,
 } from '../support/legal-fixtures';
-import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
 // Issue 7 end to end over HTTP: a requester registers and submits, two reviewers decide and
 // approve, the affected user is notified before the production is released to the portal.
 
-const PASSWORD = 'correct horse battery';
 const DAY = 86_400_000;
 
 describe('trust center: intake, review, notice, production', () => {
@@ -40,36 +40,8 @@ describe('trust center: intake, review, notice, production', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer(
-      {
-        auth: {
-          sessionTtlHours: 1,
-          maxFailedLogins: 50,
-          lockoutMinutes: 1,
-          loginAttemptsPerMinute: 5000,
-        },
-        legal: {
-          allowedEmailDomains: ['example.gov'],
-          maxDocumentMegabytes: 1,
-          schedulerIntervalSeconds: 3600,
-        },
-      },
-      { clock },
-    );
-    // The operator's account comes first (the oldest account staffs the legal console).
-    const op = await createAccountWithOwner(server.stores, {
-      name: 'Operator',
-      ownerEmail: 'owner@operator.test',
-      ownerName: 'Op',
-      ownerPassword: PASSWORD,
-    });
-    await createUser(
-      server.stores,
-      op.accountId,
-      'legal_reviewer',
-      'reviewer@operator.test',
-      PASSWORD,
-    );
+    server = await startLegalServer({ schedulerIntervalSeconds: 3600 }, { clock });
+    const op = await createOperator(server);
     await createUser(server.stores, op.accountId, 'legal_admin', 'counsel@operator.test', PASSWORD);
     const customer = await createAccountWithOwner(server.stores, {
       name: 'Customer',
@@ -165,15 +137,7 @@ describe('trust center: intake, review, notice, production', () => {
   });
 
   it('submits a request once (retries are idempotent), uploads a PDF, and two reviewers decide a disclosure', async () => {
-    const agencyId = (await server.stores.legal.requesters.findAgencyByDomain(
-      'police.example.gov',
-    ))!.id;
-    const { totpSecret } = await createVerifiedRequester(
-      server.stores.legal,
-      agencyId,
-      'sam@police.example.gov',
-    );
-    const jane = await requesterClient(server.url, 'sam@police.example.gov', totpSecret);
+    const jane = await signedInRequester(server, 'police.example.gov', 'sam@police.example.gov');
     const body = validSubmission({
       targets: [
         { type: 'email', value: 'suspect@customer.test' },
@@ -295,13 +259,8 @@ describe('trust center: intake, review, notice, production', () => {
       );
 
     // Another agency sees none of it.
-    const otherAgency = await createAgency(server.stores.legal, 'sheriff.example.gov');
-    const other = await createVerifiedRequester(
-      server.stores.legal,
-      otherAgency,
-      'al@sheriff.example.gov',
-    );
-    const al = await requesterClient(server.url, 'al@sheriff.example.gov', other.totpSecret);
+    await createAgency(server.stores.legal, 'sheriff.example.gov');
+    const al = await signedInRequester(server, 'sheriff.example.gov', 'al@sheriff.example.gov');
     expect((await al.get(`/api/legal/portal/requests/${id}`)).status).toBe(404);
     expect((await al.get('/api/legal/portal/requests')).body.requests).toEqual([]);
 
@@ -333,15 +292,7 @@ describe('trust center: intake, review, notice, production', () => {
   });
 
   it('an NDO with an end date, marked valid, holds the notice until it expires; an extension moves it; the team is reminded once', async () => {
-    const agencyId = (await server.stores.legal.requesters.findAgencyByDomain(
-      'police.example.gov',
-    ))!.id;
-    const { totpSecret } = await createVerifiedRequester(
-      server.stores.legal,
-      agencyId,
-      'ndo@police.example.gov',
-    );
-    const jane = await requesterClient(server.url, 'ndo@police.example.gov', totpSecret);
+    const jane = await signedInRequester(server, 'police.example.gov', 'ndo@police.example.gov');
     const end = new Date(clock().getTime() + 30 * DAY);
     const sub = await jane.post(
       '/api/legal/portal/requests',
@@ -397,15 +348,7 @@ describe('trust center: intake, review, notice, production', () => {
   });
 
   it('an emergency suppression needs a live emergency and is lifted when the emergency is marked over', async () => {
-    const agencyId = (await server.stores.legal.requesters.findAgencyByDomain(
-      'police.example.gov',
-    ))!.id;
-    const { totpSecret } = await createVerifiedRequester(
-      server.stores.legal,
-      agencyId,
-      'er@police.example.gov',
-    );
-    const jane = await requesterClient(server.url, 'er@police.example.gov', totpSecret);
+    const jane = await signedInRequester(server, 'police.example.gov', 'er@police.example.gov');
     const sub = await jane.post(
       '/api/legal/portal/requests',
       validSubmission({
@@ -446,15 +389,7 @@ describe('trust center: intake, review, notice, production', () => {
   });
 
   it('a requester can withdraw an open request and message the legal team', async () => {
-    const agencyId = (await server.stores.legal.requesters.findAgencyByDomain(
-      'police.example.gov',
-    ))!.id;
-    const { totpSecret } = await createVerifiedRequester(
-      server.stores.legal,
-      agencyId,
-      'wd@police.example.gov',
-    );
-    const jane = await requesterClient(server.url, 'wd@police.example.gov', totpSecret);
+    const jane = await signedInRequester(server, 'police.example.gov', 'wd@police.example.gov');
     const id = (await jane.post('/api/legal/portal/requests', validSubmission())).body.request
       .id as string;
     expect(

@@ -1,12 +1,73 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountRole } from '@conclave/protocol';
+import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import type { UserRecord } from '../../apps/server/src/modules/accounts/user-store';
 import { hashPassword } from '../../apps/server/src/modules/accounts/secrets';
 import { newTotpSecret, totpCodeAt } from '../../apps/server/src/modules/accounts/totp';
+import type { Clock } from '../../apps/server/src/modules/legal/deadlines';
 import type { LegalStore } from '../../apps/server/src/modules/legal/legal-store';
 import { ApiClient } from './api-client';
+import { startTestServer } from './test-server';
+import type { TestServer } from './test-server';
 
 export const REQUESTER_PASSWORD = 'requester password 1';
+/** The password of the operator's staff created by `createOperator`. */
+export const STAFF_PASSWORD = 'correct horse battery';
+
+/**
+ * A server for the trust center stories: sign-in limits out of the way, requesters from
+ * `example.gov`, documents up to 1 MiB.
+ */
+export function startLegalServer(
+  legal: { schedulerIntervalSeconds?: number } = {},
+  opts: { clock?: Clock } = {},
+): Promise<TestServer> {
+  return startTestServer(
+    {
+      auth: {
+        sessionTtlHours: 1,
+        maxFailedLogins: 50,
+        lockoutMinutes: 1,
+        loginAttemptsPerMinute: 5000,
+      },
+      legal: { allowedEmailDomains: ['example.gov'], maxDocumentMegabytes: 1, ...legal },
+    },
+    opts,
+  );
+}
+
+/**
+ * The operator's account, created first (the oldest account staffs the legal console), with a
+ * `legal_reviewer`, reviewer@operator.test, whose password is `STAFF_PASSWORD`.
+ */
+export async function createOperator(server: TestServer): Promise<{ accountId: string }> {
+  const op = await createAccountWithOwner(server.stores, {
+    name: 'Operator',
+    ownerEmail: 'owner@operator.test',
+    ownerName: 'Op',
+    ownerPassword: STAFF_PASSWORD,
+  });
+  await createUser(
+    server.stores,
+    op.accountId,
+    'legal_reviewer',
+    'reviewer@operator.test',
+    STAFF_PASSWORD,
+  );
+  return { accountId: op.accountId };
+}
+
+/** A verified requester of the agency that owns `domain`, signed in to the portal. */
+export async function signedInRequester(
+  server: TestServer,
+  domain: string,
+  email: string,
+): Promise<ApiClient> {
+  const agency = await server.stores.legal.requesters.findAgencyByDomain(domain);
+  if (!agency) throw new Error(`no agency owns ${domain}`);
+  const { totpSecret } = await createVerifiedRequester(server.stores.legal, agency.id, email);
+  return requesterClient(server.url, email, totpSecret);
+}
 
 /** An agency for `domain` (as a legal admin would register it). */
 export async function createAgency(

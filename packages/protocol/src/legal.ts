@@ -99,7 +99,7 @@ export const SUPPRESSION_REASONS = [
 export const suppressionReasonSchema = z.enum(SUPPRESSION_REASONS);
 export type SuppressionReason = z.infer<typeof suppressionReasonSchema>;
 
-const iso2 = z
+export const iso2Schema = z
   .string()
   .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code (e.g. US)')
   .describe('ISO 3166-1 alpha-2');
@@ -152,10 +152,10 @@ export const submitRequestSchema = z
     /** Client-chosen; a retried submission with the same key returns the first result. */
     idempotencyKey: z.string().min(8).max(64),
     type: requestTypeSchema,
-    country: iso2,
+    country: iso2Schema,
     subdivision: subdivision.optional(),
     /** For MLAT / CLOUD Act / letters rogatory: the foreign country that originated it. */
-    originCountry: iso2.optional(),
+    originCountry: iso2Schema.optional(),
     legalBasis: text(500),
     issuingAuthority: text(300),
     externalRef: text(100).optional(),
@@ -214,7 +214,7 @@ export const suppressBodySchema = z.object({
 });
 export const agencyBodySchema = z.object({
   name: text(200),
-  country: iso2,
+  country: iso2Schema,
   subdivision: subdivision.optional(),
   level: z.enum([
     'federal',
@@ -244,3 +244,199 @@ export const decisionParamSchema = z.object({
   decisionId: z.string().uuid(),
 });
 export const noticeParamSchema = z.object({ id: z.string().uuid(), noticeId: z.string().uuid() });
+
+// ---- responses (JSON): what the portal and the console receive. Dates are ISO-8601 UTC strings;
+// the server's records (apps/server/src/modules/legal/legal-store.ts) hold them as Date and may
+// carry more fields.
+
+export interface AgencyView {
+  id: string;
+  name: string;
+  country: string;
+  subdivision: string | null;
+  level: string;
+  emailDomains: string[];
+}
+
+export interface RequesterMe {
+  id: string;
+  email: string;
+  fullName: string;
+  agency: AgencyView;
+  emailVerified: boolean;
+  twoFactorEnabled: boolean;
+  attestationAccepted: boolean;
+  verified: boolean;
+  csrfToken: string;
+  /** The largest document the server accepts. */
+  maxDocumentBytes: number;
+}
+
+export interface TargetView {
+  id: string;
+  position: number;
+  type: TargetType;
+  value: string;
+}
+
+export interface RequestView {
+  id: string;
+  requesterId: string;
+  agencyId: string;
+  receivedAt: string;
+  type: RequestType;
+  country: string;
+  subdivision: string | null;
+  originCountry: string | null;
+  legalBasis: string;
+  issuingAuthority: string;
+  externalRef: string | null;
+  description: string;
+  isEmergency: boolean;
+  isPreservation: boolean;
+  isNationalSecurity: boolean;
+  wantsSubscriberInfo: boolean;
+  wantsNonContent: boolean;
+  wantsContent: boolean;
+  accountsSpecified: number;
+  rangeFrom: string;
+  rangeTo: string;
+  deadlineAt: string;
+  hasNdo: boolean;
+  ndoEndAt: string | null;
+  ndoCitation: string | null;
+  ndoValid: boolean | null;
+  emergencyOverAt: string | null;
+  status: RequestStatus;
+  outcome: Outcome | null;
+  closedAt: string | null;
+  updatedAt: string;
+  targets: TargetView[];
+}
+
+export interface DocumentView {
+  id: string;
+  requestId: string;
+  filename: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
+export interface MessageView {
+  id: string;
+  authorKind: 'requester' | 'reviewer';
+  authorId: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface ProductionView {
+  id: string;
+  decisionId: string;
+  manifest: unknown;
+  packageSha256: string;
+  createdBy: string;
+  createdAt: string;
+  releasedBy: string | null;
+  releasedAt: string | null;
+  firstDownloadedAt: string | null;
+}
+
+export interface PrecheckView {
+  code: string;
+  level: 'ok' | 'flag' | 'info';
+  detail: string;
+  targetIds?: string[];
+}
+
+export interface ResolvedTargetView extends TargetView {
+  matched: boolean;
+  accountCountry: string | null;
+  accountSubdivision: string | null;
+}
+
+export interface ChecklistAnswerView {
+  ground: ReviewGround;
+  result: CheckResult;
+  notes: string;
+  reviewerId: string;
+  updatedAt: string;
+}
+
+export interface DecisionView {
+  id: string;
+  kind: DecisionKind;
+  challengeKind: ChallengeKind | null;
+  rationale: string;
+  state: 'pending_approval' | 'effective' | 'superseded';
+  decidedBy: string;
+  decidedAt: string;
+  approvedBy: string | null;
+  approvedAt: string | null;
+}
+
+export interface NoticeView {
+  id: string;
+  recipientKind: 'account_holder' | 'account_admin';
+  state: 'pending' | 'suppressed' | 'sent';
+  suppressionReason: SuppressionReason | null;
+  suppressionNotes: string | null;
+  body: string;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface NdoExtensionView {
+  id: string;
+  previousEndAt: string | null;
+  newEndAt: string;
+  citation: string;
+  recordedAt: string;
+}
+
+export interface AuditEntryView {
+  seq: number;
+  at: string;
+  actorKind: string;
+  actorId: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  detail: string;
+  hash: string;
+}
+
+export interface PortalRequestDetail {
+  request: RequestView;
+  documents: DocumentView[];
+  messages: MessageView[];
+  productions: ProductionView[];
+}
+
+export interface ReviewRequestDetail extends PortalRequestDetail {
+  /** Absent only if the record is gone (requests keep their agency and requester). */
+  agency?: AgencyView;
+  requester?: {
+    id: string;
+    fullName: string;
+    email: string;
+    badgeNumber: string;
+    phone: string;
+    mailingAddress: string;
+  };
+  slaDueAt: string;
+  prechecks: PrecheckView[];
+  targets: ResolvedTargetView[];
+  checklist: ChecklistAnswerView[];
+  decisions: DecisionView[];
+  notices: NoticeView[];
+  ndoExtensions: NdoExtensionView[];
+}
+
+export interface QueueItem {
+  request: RequestView;
+  slaDueAt: string;
+  overdue: boolean;
+}

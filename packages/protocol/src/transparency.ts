@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { iso2Schema } from './legal';
+import type { RequestType } from './legal';
 
 // Transparency reports (issue 8). Vocabulary and CSV columns follow
 // research/legal-requests-and-transparency.md §7 ("Published dataset") and §8 (counting rules).
@@ -9,7 +11,10 @@ export const periodSchema = z
   .regex(/^(19|20|21)\d{2}-H[12]$/, 'a period like 2026-H1 (H1 = Jan–Jun, H2 = Jul–Dec)');
 export type PeriodId = z.infer<typeof periodSchema>;
 
-/** User-data legal-process types reported in the main table (all others have their own table). */
+/**
+ * User-data legal-process types reported in the main table (all others have their own table); a
+ * subset of the request types of legal.ts.
+ */
 export const REPORT_PROCESSES = [
   'subpoena',
   'court_order',
@@ -18,7 +23,7 @@ export const REPORT_PROCESSES = [
   'mlat',
   'cloud_act',
   'letters_rogatory',
-] as const;
+] as const satisfies readonly RequestType[];
 export type ReportProcess = (typeof REPORT_PROCESSES)[number];
 
 /** Mutually exclusive outcome buckets of one request as of the snapshot (research §8.5). */
@@ -57,10 +62,9 @@ export const previewQuerySchema = z.object({
   bandWidth: z.coerce.number().pipe(bandWidthSchema).default(500),
 });
 
-const iso2 = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code (e.g. US)');
 export const reportQuerySchema = z.object({
   version: z.coerce.number().int().min(1).max(10_000).optional(),
-  jurisdiction: iso2.optional(),
+  jurisdiction: iso2Schema.optional(),
   type: z.enum(REPORT_PROCESSES).optional(),
 });
 export type ReportQuery = z.infer<typeof reportQuerySchema>;

@@ -1,39 +1,24 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../modules/legal/actor';
 import type { LegalRequestRecord } from '../modules/legal/legal-store';
 import { TransparencyService } from '../modules/transparency/transparency-service';
 import { requestRecord } from '../storage/legal-store-contract';
-import { openSqlite } from '../storage/sqlite/database';
+import type { Database } from '../storage/schema';
 import { sqlStores } from '../storage/sql-stores';
+import {
+  TEST_POSTGRES_URL,
+  postgresTestDatabase,
+  sqliteTestDatabase,
+  warnIfPostgresSkipped,
+} from './cli-test-database';
+import type { CliTestDatabase } from './cli-test-database';
 
-const main = new URL('./main.ts', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'conclave-tverify-'));
-const db = join(dir, 'verify.sqlite');
 const T = new Date('2026-02-01T00:00:00.000Z');
 
-function conclave(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CONCLAVE_DATA_DIR: dir };
-    delete env.DATABASE_URL;
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', main, ...args, '--db', db],
-      { env, timeout: 30_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-      },
-    );
-  });
-}
-
 /** Two requests in 2026-H1 and one in H2, then version 1 of 2026-H1 published. */
-async function seedAndPublish(): Promise<string> {
-  const k = await openSqlite(db);
+async function seedAndPublish(t: CliTestDatabase): Promise<string> {
+  const k = await t.open();
   try {
     const stores = sqlStores(k);
     const legal = stores.legal;
@@ -111,16 +96,30 @@ async function seedAndPublish(): Promise<string> {
   }
 }
 
-// Each run starts Node with tsx (~2 s on this machine), hence the generous timeout.
-describe('conclave transparency verify', { timeout: 90_000 }, () => {
+/** Runs `statement` on the test's database, as someone with direct database access would. */
+async function tamper(
+  t: CliTestDatabase,
+  statement: (k: Kysely<Database>) => Promise<unknown>,
+): Promise<void> {
+  const k = await t.open();
+  try {
+    await statement(k);
+  } finally {
+    await k.destroy();
+  }
+}
+
+function verifyStories(create: () => Promise<CliTestDatabase>) {
+  let t: CliTestDatabase;
   let tampered: string;
   beforeAll(async () => {
-    tampered = await seedAndPublish();
+    t = await create();
+    tampered = await seedAndPublish(t);
   }, 30_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => t?.drop());
 
   it('an untouched snapshot recomputes with no differences and an intact chain', async () => {
-    const { code, out } = await conclave(['transparency', 'verify', '2026-H1']);
+    const { code, out } = await t.conclave(['transparency', 'verify', '2026-H1']);
     expect(out).toContain('2026-H1 version 1');
     expect(out).toContain('Audit chain OK up to #3 (3 entries)');
     expect(out).toContain('Report: no differences (2 requests recounted)');
@@ -128,14 +127,14 @@ describe('conclave transparency verify', { timeout: 90_000 }, () => {
   });
 
   it('a request changed after publication is reported field by field, exit code 1', async () => {
-    const raw = new SQLite(db);
-    raw
-      .prepare(
-        "UPDATE legal_requests SET outcome = 'non_content_disclosed', status = 'decided' WHERE id = ?",
-      )
-      .run(tampered);
-    raw.close();
-    const { code, out } = await conclave(['transparency', 'verify', '2026-H1', '--version', '1']);
+    await tamper(t, (k) =>
+      k
+        .updateTable('legal_requests')
+        .set({ outcome: 'non_content_disclosed', status: 'decided' })
+        .where('id', '=', tampered)
+        .execute(),
+    );
+    const { code, out } = await t.conclave(['transparency', 'verify', '2026-H1', '--version', '1']);
     expect(code).toBe(1);
     expect(out).toContain('Report: 4 difference(s)');
     expect(out).toMatch(/userData\[US\/subpoena\]\.outcomes\.rejected {2}1 {2}0/);
@@ -145,20 +144,37 @@ describe('conclave transparency verify', { timeout: 90_000 }, () => {
   });
 
   it('an edited audit entry before the recorded head breaks verification', async () => {
-    const raw = new SQLite(db);
-    raw.prepare(`UPDATE legal_audit SET detail = '{"received":0}' WHERE seq = 1`).run();
-    raw.close();
-    const { code, out } = await conclave(['transparency', 'verify', '2026-H1']);
+    await tamper(t, (k) =>
+      k.updateTable('legal_audit').set({ detail: '{"received":0}' }).where('seq', '=', 1).execute(),
+    );
+    const { code, out } = await t.conclave(['transparency', 'verify', '2026-H1']);
     expect(code).toBe(1);
     expect(out).toContain('Audit chain BROKEN at entry 1: hash mismatch');
   });
 
   it('an unpublished period or a missing version is a usage error', async () => {
-    expect(await conclave(['transparency', 'verify', '2025-H2'])).toMatchObject({
+    expect(await t.conclave(['transparency', 'verify', '2025-H2'])).toMatchObject({
       code: 2,
       out: expect.stringContaining('2025-H2 has not been published'),
     });
-    expect((await conclave(['transparency', 'verify', '2026-H1', '--version', '2'])).code).toBe(2);
-    expect((await conclave(['transparency', 'verify', 'soon'])).code).toBe(2);
+    expect((await t.conclave(['transparency', 'verify', '2026-H1', '--version', '2'])).code).toBe(
+      2,
+    );
+    expect((await t.conclave(['transparency', 'verify', 'soon'])).code).toBe(2);
   });
+}
+
+warnIfPostgresSkipped('conclave transparency verify');
+
+// Each run starts Node with tsx (~2 s on this machine), hence the generous timeout.
+describe('conclave transparency verify: SQLite', { timeout: 90_000 }, () => {
+  verifyStories(async () => sqliteTestDatabase('conclave-tverify-'));
 });
+
+(TEST_POSTGRES_URL ? describe : describe.skip)(
+  'conclave transparency verify: PostgreSQL',
+  { timeout: 90_000 },
+  () => {
+    verifyStories(() => postgresTestDatabase(TEST_POSTGRES_URL!, 'conclave-tverify-'));
+  },
+);

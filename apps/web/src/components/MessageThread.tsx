@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { utc } from '../app/legal-labels';
-import type { MessageView } from '../app/legal-wire';
+import type { MessageView } from '@conclave/protocol';
 
 /** Messages between the requester and the legal team about one request. */
 export function MessageThread(p: {

@@ -6,7 +6,7 @@ import {
   TARGET_TYPE_LABELS,
   utc,
 } from '../app/legal-labels';
-import type { RequestView } from '../app/legal-wire';
+import type { RequestView } from '@conclave/protocol';
 
 /** What a government request asks for, as the requester filed it. */
 export function RequestSummary({ r }: { r: RequestView }) {

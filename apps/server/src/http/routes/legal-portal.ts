@@ -13,6 +13,7 @@ import {
   totpCodeBodySchema,
   withdrawBodySchema,
 } from '@conclave/protocol';
+import type { RequesterMe } from '@conclave/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { LoginLimiter } from '../../modules/accounts/login-limiter';
 import type { IntakeService } from '../../modules/legal/intake-service';
@@ -23,7 +24,13 @@ import type { CookiePolicy } from '../auth/cookies';
 import { clearRequesterCookie, ensureCsrfToken, setRequesterCookie } from '../auth/cookies';
 import { noBody, route } from '../route';
 import { z } from 'zod';
-import { documentView, productionView, requestView, requesterView } from './legal-views';
+import {
+  documentView,
+  messageView,
+  portalDetailView,
+  requestView,
+  requesterView,
+} from './legal-views';
 
 export interface LegalPortalOptions {
   requesters: RequesterService;
@@ -82,7 +89,7 @@ export const legalPortalRoutes: FastifyPluginAsync<LegalPortalOptions> = async (
         ...requesterView(ctx),
         maxDocumentBytes: opts.maxDocumentBytes,
         csrfToken: ensureCsrfToken(req, reply, cookies),
-      };
+      } satisfies RequesterMe;
     },
   });
 
@@ -103,11 +110,12 @@ export const legalPortalRoutes: FastifyPluginAsync<LegalPortalOptions> = async (
     url: '/api/legal/portal/me',
     access: session,
     // The upload limit rides along so the portal can refuse an oversized file before sending it.
-    handler: async ({ req, reply }) => ({
-      ...requesterView(requesterOf(req)),
-      maxDocumentBytes: opts.maxDocumentBytes,
-      csrfToken: ensureCsrfToken(req, reply, cookies),
-    }),
+    handler: async ({ req, reply }) =>
+      ({
+        ...requesterView(requesterOf(req)),
+        maxDocumentBytes: opts.maxDocumentBytes,
+        csrfToken: ensureCsrfToken(req, reply, cookies),
+      }) satisfies RequesterMe,
   });
 
   route(app, {
@@ -176,13 +184,7 @@ export const legalPortalRoutes: FastifyPluginAsync<LegalPortalOptions> = async (
     access: verified,
     params: requestParams,
     handler: async ({ params, req }) => {
-      const v = await intake.view(requesterOf(req), params.id);
-      return {
-        request: requestView(v.request),
-        documents: v.documents.map(documentView),
-        messages: v.messages,
-        productions: v.productions.map(productionView),
-      };
+      return portalDetailView(await intake.view(requesterOf(req), params.id));
     },
   });
 
@@ -218,9 +220,9 @@ export const legalPortalRoutes: FastifyPluginAsync<LegalPortalOptions> = async (
     body: messageBodySchema,
     params: requestParams,
     handler: async ({ body, params, req, reply }) =>
-      reply
-        .status(201)
-        .send({ message: await intake.message(requesterOf(req), params.id, body.body) }),
+      reply.status(201).send({
+        message: messageView(await intake.message(requesterOf(req), params.id, body.body)),
+      }),
   });
 
   route(app, {

@@ -12,12 +12,22 @@ import {
   requestIdParamSchema,
   suppressBodySchema,
 } from '@conclave/protocol';
+import type { AuditEntryView } from '@conclave/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Actor } from '../../modules/legal/actor';
 import type { ReviewService } from '../../modules/legal/review-service';
 import { caller } from '../auth/access';
 import { noBody, route } from '../route';
-import { agencyView, documentView, productionView, requestView } from './legal-views';
+import {
+  agencyView,
+  checklistView,
+  decisionView,
+  messageView,
+  ndoExtensionView,
+  productionView,
+  queueItemView,
+  reviewDetailView,
+} from './legal-views';
 import { sendPackage, sendPdf } from './legal-portal';
 
 export interface LegalReviewOptions {
@@ -37,11 +47,7 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     url: '/api/legal/queue',
     access: 'legal',
     handler: async ({ req }) => ({
-      queue: (await review.queue(actor(req))).map((q) => ({
-        request: requestView(q.request),
-        slaDueAt: q.slaDueAt,
-        overdue: q.overdue,
-      })),
+      queue: (await review.queue(actor(req))).map(queueItemView),
     }),
   });
 
@@ -51,14 +57,7 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     access: 'legal',
     params: requestIdParamSchema,
     handler: async ({ params, req }) => {
-      const v = await review.view(actor(req), params.id);
-      return {
-        ...v,
-        request: requestView(v.request),
-        agency: v.agency && agencyView(v.agency),
-        documents: v.documents.map(documentView),
-        productions: v.productions.map(productionView),
-      };
+      return reviewDetailView(await review.view(actor(req), params.id));
     },
   });
 
@@ -69,7 +68,9 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     body: checklistBodySchema,
     params: requestIdParamSchema,
     handler: async ({ body, params, req }) => ({
-      checklist: await review.saveChecklist(actor(req), params.id, body.answers),
+      checklist: (await review.saveChecklist(actor(req), params.id, body.answers)).map(
+        checklistView,
+      ),
     }),
   });
 
@@ -80,7 +81,9 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     body: decisionBodySchema,
     params: requestIdParamSchema,
     handler: async ({ body, params, req, reply }) =>
-      reply.status(201).send({ decision: await review.decide(actor(req), params.id, body) }),
+      reply
+        .status(201)
+        .send({ decision: decisionView(await review.decide(actor(req), params.id, body)) }),
   });
 
   route(app, {
@@ -90,7 +93,7 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     body: noBody,
     params: decisionParamSchema,
     handler: async ({ params, req }) => ({
-      decision: await review.approve(actor(req), params.id, params.decisionId),
+      decision: decisionView(await review.approve(actor(req), params.id, params.decisionId)),
     }),
   });
 
@@ -119,7 +122,7 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
         new Date(body.newEndDate),
         body.citation,
       );
-      return reply.status(201).send({ extension: ext });
+      return reply.status(201).send({ extension: ndoExtensionView(ext) });
     },
   });
 
@@ -212,7 +215,9 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     body: messageBodySchema,
     params: requestIdParamSchema,
     handler: async ({ body, params, req, reply }) =>
-      reply.status(201).send({ message: await review.message(actor(req), params.id, body.body) }),
+      reply
+        .status(201)
+        .send({ message: messageView(await review.message(actor(req), params.id, body.body)) }),
   });
 
   route(app, {
@@ -220,9 +225,10 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
     url: '/api/legal/requests/:id/audit',
     access: 'legal',
     params: requestIdParamSchema,
-    handler: async ({ params, req }) => ({
-      entries: await review.trail(actor(req), params.id),
-    }),
+    handler: async ({ params, req }) =>
+      ({ entries: await review.trail(actor(req), params.id) }) satisfies {
+        entries: AuditEntryView[];
+      },
   });
 
   route(app, {

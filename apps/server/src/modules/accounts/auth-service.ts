@@ -64,29 +64,32 @@ export class AuthService {
       if (user) await this.#failed(user, now);
       throw new ConclaveError('LOGIN_FAILED');
     }
-    if (user.totpSecret) {
-      if (body.totpCode) {
-        if (!(await this.#acceptTotp(user, user.totpSecret, body.totpCode, now))) {
-          await this.#failed(user, now);
-          throw new ConclaveError('TWO_FACTOR_CODE_WRONG');
-        }
-      } else if (body.recoveryCode) {
-        const used = await this.#d.users.useRecoveryCode(
-          user.id,
-          hashRecoveryCode(user.id, body.recoveryCode),
-          now,
-        );
-        if (!used) {
-          await this.#failed(user, now);
-          throw new ConclaveError('TWO_FACTOR_CODE_WRONG');
-        }
-      } else {
-        throw new ConclaveError('TWO_FACTOR_REQUIRED');
-      }
-    }
+    if (user.totpSecret) await this.#secondFactor(user, user.totpSecret, body, now);
     if (user.failedLogins > 0 || user.lockedUntil)
       await this.#d.users.updateUser(user.id, { failedLogins: 0, lockedUntil: null });
     return { token: await this.#openSession(user.id, now), userId: user.id };
+  }
+
+  /** A TOTP code or, instead, an unused recovery code; a wrong one counts as a failed sign-in. */
+  async #secondFactor(
+    user: UserRecord,
+    totpSecret: string,
+    body: LoginBody,
+    now: Date,
+  ): Promise<void> {
+    let accepted: boolean;
+    if (body.totpCode) accepted = await this.#acceptTotp(user, totpSecret, body.totpCode, now);
+    else if (body.recoveryCode)
+      accepted = await this.#d.users.useRecoveryCode(
+        user.id,
+        hashRecoveryCode(user.id, body.recoveryCode),
+        now,
+      );
+    else throw new ConclaveError('TWO_FACTOR_REQUIRED');
+    if (!accepted) {
+      await this.#failed(user, now);
+      throw new ConclaveError('TWO_FACTOR_CODE_WRONG');
+    }
   }
 
   async #failed(user: UserRecord, now: Date): Promise<void> {

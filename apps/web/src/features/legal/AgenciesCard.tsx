@@ -1,7 +1,6 @@
-import type { AgencyBody } from '@conclave/protocol';
+import type { AgencyBody, AgencyView } from '@conclave/protocol';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import type { AgencyView } from '../../app/legal-wire';
 
 const LEVELS: AgencyBody['level'][] = [
   'federal',

@@ -1,5 +1,5 @@
 import { utc } from '../../app/legal-labels';
-import type { AuditEntryView } from '../../app/legal-wire';
+import type { AuditEntryView } from '@conclave/protocol';
 
 /** This request's entries of the hash-chained audit log (read-only: nobody edits an entry). */
 export function AuditTrail({ entries, selfId }: { entries: AuditEntryView[]; selfId: string }) {

@@ -1,9 +1,8 @@
 import { CHECK_RESULTS, REVIEW_GROUNDS } from '@conclave/protocol';
-import type { CheckResult, ReviewGround } from '@conclave/protocol';
+import type { ChecklistAnswerView, CheckResult, ReviewGround } from '@conclave/protocol';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { CHECK_RESULT_LABELS, GROUND_LABELS } from '../../app/legal-labels';
-import type { ChecklistAnswerView } from '../../app/legal-wire';
 
 type Answer = { result: CheckResult | ''; notes: string };
 

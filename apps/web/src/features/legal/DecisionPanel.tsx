@@ -1,9 +1,14 @@
 import { CHALLENGE_KINDS, DECISION_KINDS } from '@conclave/protocol';
-import type { ChallengeKind, DecisionBody, DecisionKind, RequestStatus } from '@conclave/protocol';
+import type {
+  ChallengeKind,
+  DecisionBody,
+  DecisionKind,
+  DecisionView,
+  RequestStatus,
+} from '@conclave/protocol';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { CHALLENGE_LABELS, DECISION_LABELS, utc } from '../../app/legal-labels';
-import type { DecisionView } from '../../app/legal-wire';
 
 const DECIDABLE: RequestStatus[] = ['received', 'in_review', 'challenged', 'awaiting_approval'];
 const STATE_TEXT = {

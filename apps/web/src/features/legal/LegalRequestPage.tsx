@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { utc } from '../../app/legal-labels';
-import type { ReviewRequestDetail } from '../../app/legal-wire';
+import type { ReviewRequestDetail } from '@conclave/protocol';
 import { MessageThread } from '../../components/MessageThread';
 import { RequestSummary } from '../../components/RequestSummary';
 import { useSession } from '../../state/session';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { utc } from '../../app/legal-labels';
-import type { NdoExtensionView, RequestView } from '../../app/legal-wire';
+import type { NdoExtensionView, RequestView } from '@conclave/protocol';
 
 /**
  * The delayed-notification order: its end date, whether a reviewer found it valid, extensions;

@@ -1,8 +1,7 @@
 import { SUPPRESSION_REASONS } from '@conclave/protocol';
-import type { SuppressionReason } from '@conclave/protocol';
+import type { NoticeView, SuppressionReason } from '@conclave/protocol';
 import { useState } from 'react';
 import { SUPPRESSION_LABELS, utc } from '../../app/legal-labels';
-import type { NoticeView } from '../../app/legal-wire';
 
 const RECIPIENT = { account_holder: 'Account holder', account_admin: 'Account admin' } as const;
 

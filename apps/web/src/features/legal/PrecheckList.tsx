@@ -1,4 +1,4 @@
-import type { PrecheckView, ResolvedTargetView } from '../../app/legal-wire';
+import type { PrecheckView, ResolvedTargetView } from '@conclave/protocol';
 import { TARGET_TYPE_LABELS } from '../../app/legal-labels';
 
 const LEVEL_TEXT = { flag: 'Flag', ok: 'OK', info: 'Note' } as const;

@@ -1,6 +1,5 @@
-import type { RequestStatus } from '@conclave/protocol';
+import type { ProductionView, RequestStatus } from '@conclave/protocol';
 import { utc } from '../../app/legal-labels';
-import type { ProductionView } from '../../app/legal-wire';
 
 interface ManifestFile {
   name: string;

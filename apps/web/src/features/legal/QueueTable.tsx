@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { REQUEST_TYPE_LABELS, STATUS_LABELS, utc } from '../../app/legal-labels';
-import type { QueueItem } from '../../app/legal-wire';
+import type { QueueItem } from '@conclave/protocol';
 
 /** Open requests in the server's order: emergencies first, then by SLA due time. */
 export function QueueTable({ queue }: { queue: QueueItem[] }) {

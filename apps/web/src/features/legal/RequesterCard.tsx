@@ -1,5 +1,5 @@
 import { bytes, utc } from '../../app/legal-labels';
-import type { ReviewRequestDetail } from '../../app/legal-wire';
+import type { ReviewRequestDetail } from '@conclave/protocol';
 
 /** Who sent the request, for which agency, and the documents they filed (with hashes). */
 export function RequesterCard(p: {

@@ -1,16 +1,14 @@
 import type {
   AgencyBody,
-  CheckResult,
-  DecisionBody,
-  ReviewGround,
-  SuppressionReason,
-} from '@conclave/protocol';
-import type {
   AgencyView,
   AuditEntryView,
+  CheckResult,
+  DecisionBody,
   QueueItem,
+  ReviewGround,
   ReviewRequestDetail,
-} from '../../app/legal-wire';
+  SuppressionReason,
+} from '@conclave/protocol';
 import { createStore } from '../../state/create-store';
 import { legalApi } from './legal-api';
 

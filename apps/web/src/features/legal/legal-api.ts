@@ -1,21 +1,19 @@
 import type {
   AgencyBody,
-  CheckResult,
-  DecisionBody,
-  ReviewGround,
-  SuppressionReason,
-} from '@conclave/protocol';
-import { call, json } from '../../app/api';
-import type {
   AgencyView,
   AuditEntryView,
   ChecklistAnswerView,
+  CheckResult,
+  DecisionBody,
   DecisionView,
   MessageView,
   ProductionView,
   QueueItem,
+  ReviewGround,
   ReviewRequestDetail,
-} from '../../app/legal-wire';
+  SuppressionReason,
+} from '@conclave/protocol';
+import { call, json } from '../../app/api';
 
 const req = (id: string) => `/api/legal/requests/${encodeURIComponent(id)}`;
 

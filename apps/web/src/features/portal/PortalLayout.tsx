@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { RequesterMe } from '../../app/legal-wire';
+import type { RequesterMe } from '@conclave/protocol';
 import { Feedback } from '../../components/Field';
 
 /** The portal's frame: who is signed in, where to go, and the last action's outcome. */

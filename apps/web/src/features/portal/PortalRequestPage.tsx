@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { Navigate, useParams } from 'react-router';
 import { bytes, utc } from '../../app/legal-labels';
-import type { PortalRequestDetail } from '../../app/legal-wire';
+import type { PortalRequestDetail } from '@conclave/protocol';
 import { MessageThread } from '../../components/MessageThread';
 import { RequestSummary } from '../../components/RequestSummary';
 import { DocumentsField } from './DocumentsField';

@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import { OUTCOME_LABELS, REQUEST_TYPE_LABELS, STATUS_LABELS, utc } from '../../app/legal-labels';
-import type { RequestView } from '../../app/legal-wire';
+import type { RequestView } from '@conclave/protocol';
 
 /** The agency's requests, newest first, with their status. */
 export function RequestList({ requests }: { requests: RequestView[] | undefined }) {

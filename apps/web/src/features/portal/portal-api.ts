@@ -1,12 +1,13 @@
-import type { RequesterRegisterBody, SubmitRequestBody } from '@conclave/protocol';
-import { call, json } from '../../app/api';
 import type {
   DocumentView,
   MessageView,
   PortalRequestDetail,
-  RequestView,
   RequesterMe,
-} from '../../app/legal-wire';
+  RequesterRegisterBody,
+  RequestView,
+  SubmitRequestBody,
+} from '@conclave/protocol';
+import { call, json } from '../../app/api';
 import { uploadFile } from '../../app/upload';
 
 const base = '/api/legal/portal';

@@ -1,7 +1,11 @@
 import { ConclaveError } from '@conclave/protocol';
-import type { RequesterRegisterBody } from '@conclave/protocol';
+import type {
+  PortalRequestDetail,
+  RequesterMe,
+  RequesterRegisterBody,
+  RequestView,
+} from '@conclave/protocol';
 import QRCode from 'qrcode';
-import type { PortalRequestDetail, RequestView, RequesterMe } from '../../app/legal-wire';
 import { createStore } from '../../state/create-store';
 import { portalApi } from './portal-api';
 import { checkFile } from './file-checks';
