@@ -170,6 +170,15 @@ describe('transparency reports: publish, freeze, errata', () => {
     expect(res.status).toBe(201);
     const stored = await server.stores.legal.requests.findRequest(id!);
     expect([stored?.status, stored?.outcome]).toEqual(['closed', 'general_information']);
+    // The decision's audit entry carries what reports count, for `transparency verify`.
+    const entries = [];
+    for await (const e of server.stores.legal.audit.entries()) entries.push(e);
+    const decided = entries.filter((e) => e.action === 'decision.recorded').at(-1)!;
+    expect(JSON.parse(decided.detail).counted).toMatchObject({
+      id,
+      status: 'closed',
+      outcome: 'general_information',
+    });
     const after = (await admin.get('/api/legal/transparency/preview/2026-H1')).body.totals;
     expect(after.received).toBe(before.received + 1);
     expect(after.outcomes.general_information).toBe(before.outcomes.general_information + 1);

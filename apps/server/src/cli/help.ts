@@ -21,11 +21,12 @@ Commands:
       [--format csv|jsonl]         requests with their outcomes (docs/legal-import.md). All or
                                    nothing: any bad row is reported by line number and nothing
                                    is imported. Default format: from the extension.
-  transparency verify PERIOD       Recompute a published transparency report (e.g. 2026-H1) from
-      [--version N]                the stored requests and print every field that differs
-                                   (field, published, recomputed); check the audit chain up to
-                                   the head the snapshot recorded. Exit code 1 on any difference.
-                                   Default: the newest version.
+  transparency verify PERIOD       Check a published transparency report (e.g. 2026-H1): the
+      [--version N]                audit chain up to the head the snapshot recorded; the report
+                                   recomputed from the counted facts in the log at that head vs
+                                   the published numbers (field, published, recomputed); the
+                                   stored requests vs the log (request, field, log, stored).
+                                   Exit code 1 on any difference. Default: the newest version.
   help, --help, -h                 Show this help.
 
 Storage: DATABASE_URL=postgres://... selects PostgreSQL; otherwise the SQLite file

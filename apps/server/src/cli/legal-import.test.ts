@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../modules/legal/audit-chain';
+import { compareStoredWithLog, replayCountedFacts } from '../modules/transparency/log-replay';
 import { sqlStores } from '../storage/sql-stores';
 import {
   TEST_POSTGRES_URL,
@@ -105,6 +106,14 @@ function importStories(create: () => Promise<CliTestDatabase>) {
         new Date('2024-01-01T00:00:00Z'),
       );
       expect(seen.map((r) => r.outcome).sort()).toEqual(['content_disclosed', 'preserved']);
+      // The log carries what reports count of every imported request (transparency verify).
+      const stored = await sqlStores(k).transparency.countedFactsBetween(
+        new Date('2000-01-01T00:00:00Z'),
+        new Date('2100-01-01T00:00:00Z'),
+      );
+      const replay = await replayCountedFacts(a.entries(), Infinity);
+      expect(stored).toHaveLength(5);
+      expect(compareStoredWithLog(stored, [...replay.latest.values()])).toEqual([]);
     } finally {
       await k.destroy();
     }

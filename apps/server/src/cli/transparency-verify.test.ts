@@ -1,7 +1,11 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../modules/legal/actor';
+import { COUNTED_KEY, countedFacts } from '../modules/legal/counted-facts';
 import type { LegalRequestRecord } from '../modules/legal/legal-store';
+import { NoticeService } from '../modules/legal/notice-service';
+import { ReviewService } from '../modules/legal/review-service';
+import { OutboxMailer } from '../modules/mail/outbox-mailer';
 import { TransparencyService } from '../modules/transparency/transparency-service';
 import { requestRecord } from '../storage/legal-store-contract';
 import type { Database } from '../storage/schema';
@@ -62,6 +66,7 @@ async function seedAndPublish(t: CliTestDatabase): Promise<string> {
           'request',
           r.id,
           r.id,
+          { [COUNTED_KEY]: countedFacts(r) },
         );
       });
     await req({
@@ -84,6 +89,14 @@ async function seedAndPublish(t: CliTestDatabase): Promise<string> {
       status: 'released',
       outcome: 'content_disclosed',
     });
+    // Open at publication: pending in version 1, decided afterwards in the legal console.
+    await req({
+      id: 'pending-one',
+      type: 'court_order',
+      receivedAt: new Date('2026-04-01T00:00:00.000Z'),
+      status: 'in_review',
+      outcome: null,
+    });
     await req({ receivedAt: new Date('2026-07-01T00:00:00.000Z') });
     const service = new TransparencyService({
       store: stores.transparency,
@@ -91,6 +104,34 @@ async function seedAndPublish(t: CliTestDatabase): Promise<string> {
     });
     await service.publish({ kind: 'user', id: 'legal-admin' }, '2026-H1', 500);
     return 'rejected-one';
+  } finally {
+    await k.destroy();
+  }
+}
+
+/** Records a decision the way the legal console does (ReviewService, audited). */
+async function decideInConsole(t: CliTestDatabase, id: string, kind: 'no_responsive_data') {
+  const k = await t.open();
+  try {
+    const stores = sqlStores(k);
+    const clock = () => new Date('2026-07-20T00:00:00.000Z');
+    const review = new ReviewService({
+      store: stores.legal,
+      directory: stores.subjects,
+      notices: new NoticeService({
+        store: stores.legal,
+        directory: stores.subjects,
+        mailer: new OutboxMailer(stores.outbox, clock),
+        clock,
+      }),
+      clock,
+      rules: { reviewSlaHours: 72, emergencySlaHours: 4, ndoReminderDays: 14 },
+      limits: { maxTargets: 50, maxRangeDays: 366 },
+    });
+    await review.decide({ kind: 'user', id: 'reviewer-1' }, id, {
+      kind,
+      rationale: 'Searched every store; nothing matches the identifiers.',
+    });
   } finally {
     await k.destroy();
   }
@@ -121,8 +162,24 @@ function verifyStories(create: () => Promise<CliTestDatabase>) {
   it('an untouched snapshot recomputes with no differences and an intact chain', async () => {
     const { code, out } = await t.conclave(['transparency', 'verify', '2026-H1']);
     expect(out).toContain('2026-H1 version 1');
-    expect(out).toContain('Audit chain OK up to #3 (3 entries)');
-    expect(out).toContain('Report: no differences (2 requests recounted)');
+    expect(out).toContain('Audit chain OK up to #4 (4 entries)');
+    expect(out).toContain(
+      'Report from the audit log up to #4: no differences (3 requests recounted)',
+    );
+    expect(out).toContain('Stored requests agree with the audit log (3 requests of 2026-H1)');
+    expect(code).toBe(0);
+  });
+
+  it('a request decided after publication through the console is named as a reason for an erratum, not a fault', async () => {
+    await decideInConsole(t, 'pending-one', 'no_responsive_data');
+    const { code, out } = await t.conclave(['transparency', 'verify', '2026-H1']);
+    expect(out).toContain(
+      'Report from the audit log up to #4: no differences (3 requests recounted)',
+    );
+    expect(out).toContain('Stored requests agree with the audit log (3 requests of 2026-H1)');
+    expect(out).toMatch(
+      /Since publication, 1 request\(s\) of 2026-H1 changed through audited actions \(pending-one\)/,
+    );
     expect(code).toBe(0);
   });
 
@@ -136,7 +193,11 @@ function verifyStories(create: () => Promise<CliTestDatabase>) {
     );
     const { code, out } = await t.conclave(['transparency', 'verify', '2026-H1', '--version', '1']);
     expect(code).toBe(1);
-    expect(out).toContain('Report: 4 difference(s)');
+    expect(out).toContain('Report from the audit log up to #4: no differences');
+    expect(out).toContain('Stored requests DIFFER from the audit log: 2 difference(s)');
+    expect(out).toContain('rejected-one  outcome  "rejected"  "non_content_disclosed"');
+    expect(out).toContain('rejected-one  status  "closed"  "decided"');
+    expect(out).toContain('Effect on the report: 4 difference(s)');
     expect(out).toMatch(/userData\[US\/subpoena\]\.outcomes\.rejected {2}1 {2}0/);
     expect(out).toMatch(/userData\[US\/subpoena\]\.outcomes\.non_content_only {2}0 {2}1/);
     expect(out).toMatch(/userData\[US\/subpoena\]\.someDataProduced {2}0 {2}1/);

@@ -1,6 +1,7 @@
 import { SqliteAdapter, sql } from 'kysely';
 import type { Kysely, Selectable } from 'kysely';
 import type { Outcome, ReportData, RequestStatus, RequestType } from '@conclave/protocol';
+import type { CountedFacts } from '../modules/legal/counted-facts';
 import type { LegalStore } from '../modules/legal/legal-store';
 import type { ReportGroup, ReportInput } from '../modules/transparency/counting';
 import type { SnapshotRecord, TransparencyStore } from '../modules/transparency/transparency-store';
@@ -53,6 +54,32 @@ export class SqlTransparencyStore implements TransparencyStore {
       .where('received_at', '<', end.toISOString())
       .execute();
     return rows.map((r) => toReportInput(r, r.accounts_specified));
+  }
+
+  async countedFactsBetween(start: Date, end: Date): Promise<CountedFacts[]> {
+    const rows = await this.#db
+      .selectFrom('legal_requests')
+      .select(['id', 'received_at', 'accounts_specified', ...COUNTED_COLUMNS])
+      .where('received_at', '>=', start.toISOString())
+      .where('received_at', '<', end.toISOString())
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => {
+      const i = toReportInput(r, r.accounts_specified);
+      return {
+        id: r.id,
+        receivedAt: i.receivedAt.toISOString(),
+        type: i.type,
+        country: i.country,
+        originCountry: i.originCountry,
+        emergency: i.isEmergency,
+        nationalSecurity: i.isNationalSecurity,
+        accountsSpecified: i.accountsSpecified,
+        ndo: i.hasNdo,
+        status: i.status,
+        outcome: i.outcome,
+      };
+    });
   }
 
   async reportGroupsBetween(start: Date, end: Date): Promise<ReportGroup[]> {

@@ -5,6 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { Actor } from './actor';
 import { audit } from './actor';
+import { COUNTED_KEY, countedFacts } from './counted-facts';
 import type { LegalRequestRecord, LegalStore } from './legal-store';
 
 // `conclave legal import FILE`: past requests kept elsewhere, imported as closed historical
@@ -216,13 +217,15 @@ export async function importHistorical(
         createdAt: now,
       });
     }
-    let n = 0;
-    for (const r of rows) await tx.requests.insertRequest(toRecord(r, importId, ++n, now));
+    const records = rows.map((r, i) => toRecord(r, importId, i + 1, now));
+    for (const record of records) await tx.requests.insertRequest(record);
     await audit(tx, now, actor, 'request.imported', 'request', importId, null, {
       file: input.fileName,
       format: input.format,
       sha256: createHash('sha256').update(input.text).digest('hex'),
       rows: rows.length,
+      // What the reports count of each imported request, for `transparency verify` to replay.
+      [COUNTED_KEY]: records.map(countedFacts),
     });
   });
   return { importId, imported: rows.length };

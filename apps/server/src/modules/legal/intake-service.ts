@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConclaveError } from '@conclave/protocol';
 import type { SubmitRequestBody } from '@conclave/protocol';
 import { audit } from './actor';
+import { COUNTED_KEY, countedFacts, countedFactsNow } from './counted-facts';
 import type { Actor } from './actor';
 import type { Clock } from './deadlines';
 import { WITHDRAWABLE, isFinal } from './decision-machine';
@@ -91,6 +92,7 @@ export class IntakeService {
         targets: r.targets.length,
         emergency: r.isEmergency,
         ndo: r.hasNdo,
+        [COUNTED_KEY]: countedFacts(r),
       });
       return { request: r, created: true };
     });
@@ -241,6 +243,7 @@ export class IntakeService {
       await audit(tx, now, IntakeService.actor(ctx), 'request.withdrawn', 'request', id, id, {
         from: r.status,
         reasonGiven: reason.length > 0,
+        [COUNTED_KEY]: await countedFactsNow(tx, id),
       });
       return { ...r, status: 'withdrawn', outcome: 'withdrawn', closedAt: now };
     });

@@ -8,6 +8,7 @@ import type {
   SuppressionReason,
 } from '@conclave/protocol';
 import { audit } from './actor';
+import { COUNTED_KEY, countedFactsNow } from './counted-facts';
 import type { Actor } from './actor';
 import type { Clock, LegalTimeRules } from './deadlines';
 import { compareQueue, isOverdue, ndoExpired, slaDueAt } from './deadlines';
@@ -138,10 +139,12 @@ export class ReviewService {
           reviewerId: actor.id,
           updatedAt: now,
         });
-      if (r.status === 'received')
+      const started = r.status === 'received';
+      if (started)
         await tx.requests.updateRequest(id, { status: 'in_review', updatedAt: now }, ['received']);
       await audit(tx, now, actor, 'checklist.saved', 'checklist', id, id, {
         answers: answers.map((a) => ({ ground: a.ground, result: a.result })),
+        ...(started ? { [COUNTED_KEY]: await countedFactsNow(tx, id) } : {}),
       });
       return tx.review.listChecklist(id);
     });
@@ -185,6 +188,7 @@ export class ReviewService {
         state: d.state,
         from: r.status,
         to: t.status,
+        [COUNTED_KEY]: await countedFactsNow(tx, id),
       });
       return d;
     });
@@ -212,7 +216,10 @@ export class ReviewService {
         { status: t.approvedStatus ?? 'decided', outcome: t.outcome, updatedAt: now },
         ['awaiting_approval'],
       );
-      await audit(tx, now, actor, 'decision.approved', 'decision', d.id, id, { kind: d.kind });
+      await audit(tx, now, actor, 'decision.approved', 'decision', d.id, id, {
+        kind: d.kind,
+        [COUNTED_KEY]: await countedFactsNow(tx, id),
+      });
       await this.#d.notices.createForDisclosure(tx, r, recipients, disclosing(d.kind, r), actor);
       return { ...d, state: 'effective', approvedBy: actor.id, approvedAt: now };
     });
@@ -361,6 +368,7 @@ export class ReviewService {
       ]);
       await audit(tx, now, actor, 'production.released', 'production', prodId, id, {
         sha256: p.packageSha256,
+        [COUNTED_KEY]: await countedFactsNow(tx, id),
       });
     });
   }

@@ -1,4 +1,5 @@
 import type { ReportData, SnapshotMeta } from '@conclave/protocol';
+import type { CountedFacts } from '../legal/counted-facts';
 import type { LegalStore } from '../legal/legal-store';
 import type { ReportGroup, ReportInput } from './counting';
 
@@ -16,6 +17,8 @@ export interface TransparencyStore {
    * from: a million requests stay a few hundred groups). `receivedAt` is the group's earliest.
    */
   reportGroupsBetween(start: Date, end: Date): Promise<ReportGroup[]>;
+  /** What reports count of each request received in [start, end), with its id (for verify). */
+  countedFactsBetween(start: Date, end: Date): Promise<CountedFacts[]>;
   /** False when this (period, version) already exists: snapshots are never overwritten. */
   insertSnapshot(s: SnapshotRecord): Promise<boolean>;
   /** Every version of a period, oldest first. */
