@@ -316,6 +316,15 @@ describe('trust center portal and legal console in a real browser', () => {
       'production.released',
     ])
       await trail.filter({ hasText: action }).first().waitFor();
+    // Each reload after an action is an audited view; runs of them fold into one line each.
+    await trail
+      .filter({ hasText: /request\.viewed ×\d+, audit\.viewed ×\d+/ })
+      .first()
+      .waitFor();
+    const folded = await trail.count();
+    await page.getByRole('button', { name: 'Show every entry' }).click();
+    await expect.poll(() => trail.count()).toBeGreaterThan(folded);
+    expect(await trail.filter({ hasText: /×/ }).count()).toBe(0);
 
     // the affected user reads the in-app notice on their account page
     const sam = await newParticipant(browser, 'Sam');

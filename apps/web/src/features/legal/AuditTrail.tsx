@@ -1,8 +1,11 @@
+import { useState } from 'react';
 import { utc } from '../../app/legal-labels';
 import type { AuditEntryView } from '@conclave/protocol';
+import { groupViews, rowAction } from './audit-rows';
 
 /** This request's entries of the hash-chained audit log (read-only: nobody edits an entry). */
 export function AuditTrail({ entries, selfId }: { entries: AuditEntryView[]; selfId: string }) {
+  const [eachView, setEachView] = useState(false);
   const actor = (e: AuditEntryView) =>
     e.actorKind === 'requester'
       ? 'requester'
@@ -11,9 +14,27 @@ export function AuditTrail({ entries, selfId }: { entries: AuditEntryView[]; sel
         : e.actorId === selfId
           ? 'you'
           : `reviewer ${e.actorId.slice(0, 8)}`;
+  const rows = eachView
+    ? entries.map((e) => ({ first: e, last: e, count: 1, actions: new Map([[e.action, 1]]) }))
+    : groupViews(entries);
+  const grouped = entries.length - rows.length;
   return (
     <section className="card wide" aria-labelledby="audit-title">
       <h2 id="audit-title">Audit trail</h2>
+      {(grouped > 0 || eachView) && (
+        <p className="muted">
+          {eachView
+            ? `Showing all ${entries.length} entries. `
+            : `Repeated views are shown once with their count (${grouped} entries folded). `}
+          <button
+            type="button"
+            className="button secondary small"
+            onClick={() => setEachView(!eachView)}
+          >
+            {eachView ? 'Fold repeated views' : 'Show every entry'}
+          </button>
+        </p>
+      )}
       <table className="data-table" aria-label="Audit trail">
         <thead>
           <tr>
@@ -26,18 +47,25 @@ export function AuditTrail({ entries, selfId }: { entries: AuditEntryView[]; sel
           </tr>
         </thead>
         <tbody>
-          {entries.map((e) => (
-            <tr key={e.seq} data-testid="audit-entry">
-              <td>{e.seq}</td>
-              <td>{utc(e.at)}</td>
-              <td>{actor(e)}</td>
-              <td>{e.action}</td>
-              <td>{e.detail !== '{}' && <code className="audit-detail">{e.detail}</code>}</td>
-              <td>
-                <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
-              </td>
-            </tr>
-          ))}
+          {rows.map((row) => {
+            const { first, last, count } = row;
+            return (
+              <tr key={first.seq} data-testid="audit-entry">
+                <td>{count > 1 ? `${first.seq}–${last.seq}` : first.seq}</td>
+                <td>{count > 1 ? `${utc(first.at)} – ${utc(last.at)}` : utc(first.at)}</td>
+                <td>{actor(first)}</td>
+                <td>{rowAction(row)}</td>
+                <td>
+                  {count === 1 && first.detail !== '{}' && (
+                    <code className="audit-detail">{first.detail}</code>
+                  )}
+                </td>
+                <td>
+                  <code title={last.hash}>{last.hash.slice(0, 12)}…</code>
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </section>
