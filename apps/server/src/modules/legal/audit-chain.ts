@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditEntryView } from '@conclave/protocol';
 
 // The legal audit log is a hash chain: entry n stores SHA-256(prevHash ‖ "\n" ‖ canonical JSON of
 // its fields), so changing, removing or reordering any stored entry breaks every later hash.
@@ -34,19 +35,13 @@ export interface AuditInput {
   detail: Record<string, unknown>;
 }
 
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actorKind: string;
-  actorId: string;
-  action: string;
-  entity: string;
-  entityId: string;
+/**
+ * A stored entry: what the console shows (`AuditEntryView`, whose `detail` is the canonical JSON
+ * text exactly as hashed) plus the request it concerns and the previous entry's hash.
+ */
+export interface AuditEntry extends AuditEntryView {
   requestId: string | null;
-  /** Canonical JSON text, exactly as hashed. */
-  detail: string;
   prevHash: string;
-  hash: string;
 }
 
 export function canonicalJson(value: unknown): string {
