@@ -3,6 +3,7 @@ import { requestRecord } from '../../storage/legal-store-contract';
 import {
   DEFAULT_TIME_RULES,
   compareQueue,
+  isOverdue,
   ndoExpired,
   ndoReminderDue,
   rangeDays,
@@ -20,6 +21,25 @@ describe('deadlines (UTC, injected clock)', () => {
     expect(slaDueAt(r, DEFAULT_TIME_RULES).toISOString()).toBe('2026-03-04T00:00:00.000Z');
     const soon = { ...r, deadlineAt: at('2026-03-02T00:00:00Z') };
     expect(slaDueAt(soon, DEFAULT_TIME_RULES).toISOString()).toBe('2026-03-02T00:00:00.000Z');
+  });
+
+  it('only a request waiting for our answer can be overdue', () => {
+    const r = requestRecord('q', 'a', {
+      receivedAt: at('2026-03-01T00:00:00Z'),
+      deadlineAt: at('2026-03-10T00:00:00Z'),
+    });
+    const late = at('2026-03-05T00:00:00Z');
+    const overdue = (status: (typeof r)['status']) =>
+      isOverdue({ ...r, status }, DEFAULT_TIME_RULES, late);
+    expect(['received', 'in_review', 'awaiting_approval'].map((s) => overdue(s as never))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(['decided', 'challenged', 'closed', 'released'].map((s) => overdue(s as never))).toEqual(
+      [false, false, false, false],
+    );
+    expect(isOverdue(r, DEFAULT_TIME_RULES, at('2026-03-03T00:00:00Z'))).toBe(false);
   });
 
   it('live emergencies sort first, then by due time (an emergency over keeps its short SLA)', () => {

@@ -1,3 +1,4 @@
+import type { RequestStatus } from '@conclave/protocol';
 import type { LegalRequestRecord } from './legal-store';
 
 // The one place that computes trust-center deadlines and expiries. Every instant is a JS Date
@@ -45,8 +46,20 @@ export function compareQueue(
   return d !== 0 ? d : a.receivedAt.getTime() - b.receivedAt.getTime();
 }
 
+/**
+ * The review SLA runs while the answer is ours to give: received, in review, or a disclosure
+ * waiting for its second reviewer. A decided request (preserved, access withheld, disclosure
+ * approved and waiting for release) or a challenged one (waiting on the requester) is no longer
+ * overdue, even though it stays in the queue.
+ */
+const AWAITING_OUR_ANSWER: readonly RequestStatus[] = [
+  'received',
+  'in_review',
+  'awaiting_approval',
+];
+
 export function isOverdue(r: LegalRequestRecord, rules: LegalTimeRules, now: Date): boolean {
-  return now.getTime() > slaDueAt(r, rules).getTime();
+  return AWAITING_OUR_ANSWER.includes(r.status) && now.getTime() > slaDueAt(r, rules).getTime();
 }
 
 /** An order ends at its end instant: from then on notice is no longer delayed. */

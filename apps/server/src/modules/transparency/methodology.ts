@@ -36,5 +36,7 @@ export const METHODOLOGY = `## Methodology
 
 **Published reports are frozen.** Each published version is a snapshot that records the head of our hash-chained audit log at the moment it was computed. Later changes to requests never change a published version. Corrections are published as a new version with a note (errata); earlier versions stay available.
 
+**Checking our numbers.** Every change to what this report counts of a request (its type, country, flags, accounts, status and outcome) is written into that audit log when it happens. \`conclave transparency verify PERIOD\` recomputes a published version from the log as it stood at the recorded head and prints any difference from the published numbers; it also compares the stored requests with the log, so a request changed outside the audited review process is named. Auditors with access to our database can run it themselves.
+
 **Downloads.** The CSV and JSON downloads contain exactly the rows the page shows under the current filters. CSV columns follow the common schema of published transparency datasets (Google, Apple, Twitter, Meta, Zoom).
 `;

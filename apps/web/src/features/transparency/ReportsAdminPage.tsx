@@ -36,7 +36,7 @@ export function ReportsAdminPage() {
 
   return (
     <ConsoleLayout title="Transparency reports" denied={undefined} error={error} notice={notice}>
-      <section className="card" aria-labelledby="prepare-title">
+      <section className="card wide" aria-labelledby="prepare-title">
         <h2 id="prepare-title">Prepare a period</h2>
         <form
           className="row"
@@ -70,7 +70,9 @@ export function ReportsAdminPage() {
               ))}
             </select>
           </label>
-          <button type="submit">Preview</button>
+          <button className="button" type="submit">
+            Preview
+          </button>
         </form>
         {preview && (
           <>
@@ -90,6 +92,7 @@ export function ReportsAdminPage() {
             </dl>
             {!latest ? (
               <button
+                className="button"
                 type="button"
                 onClick={() =>
                   run(async () => {
@@ -123,13 +126,15 @@ export function ReportsAdminPage() {
                     required
                   />
                 </label>
-                <button type="submit">Publish errata as version {latest.version + 1}</button>
+                <button className="button" type="submit">
+                  Publish errata as version {latest.version + 1}
+                </button>
               </form>
             )}
           </>
         )}
       </section>
-      <section className="card" aria-labelledby="guide-edit-title">
+      <section className="card wide" aria-labelledby="guide-edit-title">
         <h2 id="guide-edit-title">Government Requests Guide (Markdown)</h2>
         {guide !== undefined && (
           <form
@@ -144,13 +149,15 @@ export function ReportsAdminPage() {
             <label>
               Guide text
               <textarea
-                rows={16}
+                rows={24}
                 value={guide}
                 onChange={(e) => setGuide(e.target.value)}
                 maxLength={65_536}
               />
             </label>
-            <button type="submit">Save guide</button>
+            <button className="button" type="submit">
+              Save guide
+            </button>
           </form>
         )}
       </section>

@@ -164,7 +164,8 @@ export function TransparencyPage() {
               </dd>
               <dt>Preservation requests</dt>
               <dd>
-                {t.preservation.received} ({t.preservation.extensions} extensions, not counted as
+                {t.preservation.received} ({t.preservation.extensions}{' '}
+                {t.preservation.extensions === 1 ? 'extension' : 'extensions'}, not counted as
                 requests)
               </dd>
               <dt>Emergency requests</dt>
@@ -207,34 +208,36 @@ export function TransparencyPage() {
               </a>
             </p>
           </section>
-          <ChartWithTable
-            title="Requests by legal process"
-            kind="bar"
-            labelHeader="Legal process"
-            data={charts.byType}
-            testId="by-type"
-          />
-          <ChartWithTable
-            title="Requests by jurisdiction"
-            kind="bar"
-            labelHeader="Country"
-            data={charts.byJurisdiction}
-            testId="by-jurisdiction"
-          />
-          <ChartWithTable
-            title="Requests by outcome"
-            kind="bar"
-            labelHeader="Outcome"
-            data={charts.byOutcome}
-            testId="by-outcome"
-          />
-          <ChartWithTable
-            title="Requests received across published periods"
-            kind="line"
-            labelHeader="Period"
-            data={trendData}
-            testId="trends"
-          />
+          <div className="chart-grid">
+            <ChartWithTable
+              title="Requests by legal process"
+              kind="bar"
+              labelHeader="Legal process"
+              data={charts.byType}
+              testId="by-type"
+            />
+            <ChartWithTable
+              title="Requests by jurisdiction"
+              kind="bar"
+              labelHeader="Country"
+              data={charts.byJurisdiction}
+              testId="by-jurisdiction"
+            />
+            <ChartWithTable
+              title="Requests by outcome"
+              kind="bar"
+              labelHeader="Outcome"
+              data={charts.byOutcome}
+              testId="by-outcome"
+            />
+            <ChartWithTable
+              title="Requests received across published periods"
+              kind="line"
+              labelHeader="Period"
+              data={trendData}
+              testId="trends"
+            />
+          </div>
         </>
       )}
       {texts && (
