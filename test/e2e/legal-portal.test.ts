@@ -305,6 +305,10 @@ describe('trust center portal and legal console in a real browser', () => {
     await page.getByTestId('production').filter({ hasText: 'not released' }).waitFor();
     await page.getByRole('button', { name: 'Release to the requester' }).click();
     await page.getByTestId('status').filter({ hasText: 'Production released' }).waitFor();
+    await page
+      .getByTestId('no-further-decision')
+      .filter({ hasText: 'status “Production released”, outcome “Non-content disclosed”' })
+      .waitFor();
 
     const trail = page.getByTestId('audit-entry');
     for (const action of [

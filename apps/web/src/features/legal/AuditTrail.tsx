@@ -25,7 +25,7 @@ export function AuditTrail({ entries, selfId }: { entries: AuditEntryView[]; sel
         <p className="muted">
           {eachView
             ? `Showing all ${entries.length} entries. `
-            : `Repeated views are shown once with their count (${grouped} entries folded). `}
+            : `Repeated views are shown once with their count (${grouped} ${grouped === 1 ? 'entry' : 'entries'} folded). `}
           <button
             type="button"
             className="button secondary small"

@@ -68,6 +68,8 @@ export function ChecklistForm(p: {
       </button>
       <p className="muted">
         {answered.length} of {REVIEW_GROUNDS.length} grounds answered.
+        {p.disabled &&
+          ' The request is closed: the checklist is kept as it was and can no longer change.'}
       </p>
     </form>
   );

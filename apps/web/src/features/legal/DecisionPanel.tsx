@@ -4,11 +4,18 @@ import type {
   DecisionBody,
   DecisionKind,
   DecisionView,
+  Outcome,
   RequestStatus,
 } from '@conclave/protocol';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { CHALLENGE_LABELS, DECISION_LABELS, utc } from '../../app/legal-labels';
+import {
+  CHALLENGE_LABELS,
+  DECISION_LABELS,
+  OUTCOME_LABELS,
+  STATUS_LABELS,
+  utc,
+} from '../../app/legal-labels';
 
 const DECIDABLE: RequestStatus[] = ['received', 'in_review', 'challenged', 'awaiting_approval'];
 const STATE_TEXT = {
@@ -21,6 +28,7 @@ const STATE_TEXT = {
 export function DecisionPanel(p: {
   decisions: DecisionView[];
   status: RequestStatus;
+  outcome: Outcome | null;
   selfId: string;
   busy: boolean;
   onDecide: (body: DecisionBody) => Promise<boolean>;
@@ -58,6 +66,14 @@ export function DecisionPanel(p: {
             </li>
           ))}
         </ul>
+      )}
+      {!DECIDABLE.includes(p.status) && (
+        <p className="muted" data-testid="no-further-decision">
+          No further decision can be recorded: status “{STATUS_LABELS[p.status]}”
+          {p.outcome ? `, outcome “${OUTCOME_LABELS[p.outcome]}”` : ''}.
+          {p.decisions.length === 0 &&
+            ' It was closed without a decision in this console (for example, imported from earlier records).'}
+        </p>
       )}
       {pending &&
         (pending.decidedBy === p.selfId ? (

@@ -70,6 +70,7 @@ function ReviewBody(p: {
       <DecisionPanel
         decisions={d.decisions}
         status={r.status}
+        outcome={r.outcome}
         selfId={p.selfId}
         busy={busy}
         onDecide={(body) => actions.decide(id, body)}
