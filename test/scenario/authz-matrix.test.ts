@@ -68,6 +68,7 @@ const requester = (s: number): Row => ({ ...all(401), requester: s });
 const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'POST /api/meetings': { row: all(201) },
   'GET /api/meetings/:id': { row: all(404) },
+  'GET /api/guest-policy': { row: all(200) },
   'GET /api/auth/csrf': { row: all(200) },
   'POST /api/auth/login': { row: all(400) },
   'POST /api/auth/logout': { row: signedIn(204) },

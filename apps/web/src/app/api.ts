@@ -9,6 +9,7 @@ import type {
   UserView,
   CreateMeetingBody,
   CreateMeetingResult,
+  GuestPolicy,
   MeetingId,
   MeetingInfo,
 } from '@conclave/protocol';
@@ -60,6 +61,7 @@ export const api = {
   createMeeting: (body: CreateMeetingBody) =>
     call<CreateMeetingResult>('/api/meetings', { method: 'POST', body: JSON.stringify(body) }),
   meetingInfo: (id: MeetingId) => call<MeetingInfo>(`/api/meetings/${id}`),
+  guestPolicy: () => call<GuestPolicy>('/api/guest-policy'),
 
   // ---- session
   me: () => call<MeResult>('/api/auth/me'),
