@@ -107,6 +107,8 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
     body: { userIds: [] },
   },
   'GET /api/my/notices': { row: signedIn(200) },
+  // ":id" becomes a meeting number, not a notice id (400); own vs others': legal-notices test.
+  'POST /api/my/notices/:id/read': { row: signedIn(400) },
   // Trust center: requester portal. Ids that are not UUIDs stop at validation (400).
   'POST /api/legal/portal/register': { row: all(400) },
   'POST /api/legal/portal/verify-email': { row: all(400) },

@@ -187,7 +187,10 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       operatorAccountId: () => stores.subjects.operatorAccountId(),
     },
     transparency,
-    userNotices: (userId) => stores.legal.notices.listUserNotices(userId),
+    userNotices: {
+      list: (userId) => stores.legal.notices.listUserNotices(userId),
+      markRead: (userId, id, at) => stores.legal.notices.markUserNoticeRead(userId, id, at),
+    },
     isHealthy: () => !shuttingDown,
     ...(config.tls
       ? {

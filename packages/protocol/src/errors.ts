@@ -106,6 +106,7 @@ export const ERRORS = {
     status: 403,
     message: 'This server does not allow meetings without an account. Sign in to create a meeting.',
   },
+  NOTICE_NOT_FOUND: { status: 404, message: 'There is no such notice.' },
   NOT_MEETING_OWNER: { status: 403, message: 'Only the meeting owner can do this.' },
   LEGAL_DOMAIN_NOT_ALLOWED: {
     status: 403,

@@ -101,6 +101,8 @@ export const api = {
 
   // ---- in-app notices (e.g. a government request about the user's account, issue 7)
   myNotices: () => call<{ notices: UserNotice[] }>('/api/my/notices'),
+  markNoticeRead: (id: string) =>
+    call<{ id: string; readAt: string }>(`/api/my/notices/${id}/read`, json('POST')),
 
   // ---- admin console
   users: (q: string) =>
