@@ -64,6 +64,23 @@ describe('accounts and the admin console in real browsers', () => {
     await owner.page.getByRole('heading', { name: 'Admin console · Acme Clinic' }).waitFor();
   });
 
+  it("the owner sets the account's location for the trust center's jurisdiction check", async () => {
+    await owner.page.getByRole('tab', { name: 'Location' }).click();
+    await owner.page
+      .getByTestId('account-location')
+      .filter({ hasText: 'No location is set' })
+      .waitFor();
+    const form = owner.page.getByRole('form', { name: 'Account location' });
+    await form.getByLabel(/^Country/).fill('us');
+    await form.getByLabel(/^Subdivision/).fill('ca');
+    await form.getByRole('button', { name: 'Save location' }).click();
+    await owner.page.getByText('The account is now located in US-CA.').waitFor();
+    await owner.page
+      .getByTestId('account-location')
+      .filter({ hasText: 'This account is located in US-CA.' })
+      .waitFor();
+  });
+
   it('a wrong password is refused with a clear message', async () => {
     const stranger = await newParticipant(browser, 'Stranger');
     await signIn(stranger, { email: OWNER.email, password: 'not the password' });

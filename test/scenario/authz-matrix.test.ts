@@ -96,6 +96,9 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'PUT /api/admin/meeting-settings': { row: admins(200), body: {} },
   'GET /api/admin/security': { row: admins(200) },
   'PUT /api/admin/security': { row: admins(200), body: { requireTwoFactor: false } },
+  'GET /api/admin/location': { row: admins(200) },
+  // An empty body names no country: 400 for those let in, nothing changes.
+  'PUT /api/admin/location': { row: admins(400) },
   'GET /api/admin/audit': { row: admins(200) },
   'GET /api/admin/outbox': { row: admins(200) },
   'GET /api/my/meetings': { row: signedIn(200) },

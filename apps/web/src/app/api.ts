@@ -1,5 +1,6 @@
 import { ConclaveError, isErrorCode } from '@conclave/protocol';
 import type {
+  AccountLocation,
   AccountMeetingSettings,
   AccountRole,
   LoginBody,
@@ -128,6 +129,9 @@ export const api = {
   security: () => call<{ requireTwoFactor: boolean }>('/api/admin/security'),
   setSecurity: (requireTwoFactor: boolean) =>
     call<{ requireTwoFactor: boolean }>('/api/admin/security', json('PUT', { requireTwoFactor })),
+  location: () => call<AccountLocation>('/api/admin/location'),
+  setLocation: (country: string, subdivision: string | null) =>
+    call<AccountLocation>('/api/admin/location', json('PUT', { country, subdivision })),
   audit: () => call<{ entries: AuditEntry[] }>('/api/admin/audit?limit=200'),
   outbox: () => call<{ messages: OutboxMessage[] }>('/api/admin/outbox'),
 };
