@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
+import { MeetingService } from '../../apps/server/src/modules/meetings/meeting-service';
 import { totpCodeAt } from '../../apps/server/src/modules/accounts/totp';
 import { launchChromium, newParticipant } from '../support/browser';
 import type { Participant } from '../support/browser';
@@ -61,6 +62,23 @@ describe('accounts and the admin console in real browsers', () => {
     await owner.page.getByTestId('signed-in-as').filter({ hasText: OWNER.email }).waitFor();
     await owner.page.getByRole('link', { name: 'Admin console' }).click();
     await owner.page.getByRole('heading', { name: 'Admin console · Acme Clinic' }).waitFor();
+  });
+
+  it("the owner sets the account's location for the trust center's jurisdiction check", async () => {
+    await owner.page.getByRole('tab', { name: 'Location' }).click();
+    await owner.page
+      .getByTestId('account-location')
+      .filter({ hasText: 'No location is set' })
+      .waitFor();
+    const form = owner.page.getByRole('form', { name: 'Account location' });
+    await form.getByLabel(/^Country/).fill('us');
+    await form.getByLabel(/^Subdivision/).fill('ca');
+    await form.getByRole('button', { name: 'Save location' }).click();
+    await owner.page.getByText('The account is now located in US-CA.').waitFor();
+    await owner.page
+      .getByTestId('account-location')
+      .filter({ hasText: 'This account is located in US-CA.' })
+      .waitFor();
   });
 
   it('a wrong password is refused with a clear message', async () => {
@@ -171,5 +189,43 @@ describe('accounts and the admin console in real browsers', () => {
       .click();
     await alice.page.getByText('Waiting for the host to let you in').waitFor({ state: 'hidden' });
     await meetingPage.getByTestId('tile').filter({ hasText: 'Alice Adams' }).waitFor();
+  });
+
+  it('an operator who allows no guest meetings: the start page asks for sign-in, and E2EE in a guest meeting is disabled with the reason', async () => {
+    const strict = await startTestServer({ meetings: { guestCreation: false, guestE2ee: false } });
+    const gail = await newParticipant(browser, 'Gail Guest');
+    try {
+      await gail.page.goto(strict.url);
+      await gail.page.getByTestId('guest-creation-off').waitFor();
+      const link = gail.page.getByRole('link', { name: 'Sign in to create a meeting' });
+      await expect(link.getAttribute('href')).resolves.toBe('/signin');
+      await expect(gail.page.getByRole('button', { name: 'Create meeting' }).count()).resolves.toBe(
+        0,
+      );
+
+      // A guest meeting from before the operator's change: the switch is read live.
+      const old = await new MeetingService(strict.stores.meetings).create({});
+      await gail.page.evaluate(([id, key]) => localStorage.setItem(`conclave.hostKey.${id}`, key), [
+        old.meetingId,
+        old.hostKey,
+      ] as const);
+      await gail.page.goto(`${strict.url}/m/${old.meetingId}`);
+      await gail.page.getByLabel('Your name').fill('Gail Guest');
+      await gail.page.getByRole('button', { name: 'Join now' }).click();
+      await gail.page
+        .getByRole('navigation', { name: 'Meeting controls' })
+        .waitFor({ timeout: 20_000 });
+      await gail.page.getByRole('button', { name: 'More' }).click();
+      const item = gail.page.getByRole('menuitem', { name: 'Turn on end-to-end encryption' });
+      await expect(item.isDisabled()).resolves.toBe(true);
+      await gail.page
+        .getByText(
+          'End-to-end encryption is not available for meetings without an account on this server.',
+        )
+        .waitFor();
+    } finally {
+      await gail.context.close();
+      await strict.stop();
+    }
   });
 });

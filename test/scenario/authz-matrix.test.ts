@@ -68,6 +68,7 @@ const requester = (s: number): Row => ({ ...all(401), requester: s });
 const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'POST /api/meetings': { row: all(201) },
   'GET /api/meetings/:id': { row: all(404) },
+  'GET /api/guest-policy': { row: all(200) },
   'GET /api/auth/csrf': { row: all(200) },
   'POST /api/auth/login': { row: all(400) },
   'POST /api/auth/logout': { row: signedIn(204) },
@@ -95,6 +96,9 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'PUT /api/admin/meeting-settings': { row: admins(200), body: {} },
   'GET /api/admin/security': { row: admins(200) },
   'PUT /api/admin/security': { row: admins(200), body: { requireTwoFactor: false } },
+  'GET /api/admin/location': { row: admins(200) },
+  // An empty body names no country: 400 for those let in, nothing changes.
+  'PUT /api/admin/location': { row: admins(400) },
   'GET /api/admin/audit': { row: admins(200) },
   'GET /api/admin/outbox': { row: admins(200) },
   'GET /api/my/meetings': { row: signedIn(200) },
@@ -106,6 +110,8 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
     body: { userIds: [] },
   },
   'GET /api/my/notices': { row: signedIn(200) },
+  // ":id" becomes a meeting number, not a notice id (400); own vs others': legal-notices test.
+  'POST /api/my/notices/:id/read': { row: signedIn(400) },
   // Trust center: requester portal. Ids that are not UUIDs stop at validation (400).
   'POST /api/legal/portal/register': { row: all(400) },
   'POST /api/legal/portal/verify-email': { row: all(400) },

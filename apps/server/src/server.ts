@@ -92,6 +92,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     stores.meetings,
     () => new Date(),
     new AccountPolicySource(stores.accounts),
+    () => ({ creation: config.meetings.guestCreation, e2ee: config.meetings.guestE2ee }),
   );
   const smtp = config.smtp ? new SmtpMailer(config.smtp) : undefined;
   const mailer = parts.mailer ?? smtp ?? new OutboxMailer(stores.outbox);
@@ -186,7 +187,10 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       operatorAccountId: () => stores.subjects.operatorAccountId(),
     },
     transparency,
-    userNotices: (userId) => stores.legal.notices.listUserNotices(userId),
+    userNotices: {
+      list: (userId) => stores.legal.notices.listUserNotices(userId),
+      markRead: (userId, id, at) => stores.legal.notices.markUserNoticeRead(userId, id, at),
+    },
     isHealthy: () => !shuttingDown,
     ...(config.tls
       ? {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { iso2Schema, subdivisionSchema } from './legal';
 import { meetingIdSchema } from './signaling/common';
 import { unsupportedClientPolicySchema } from './signaling/e2ee';
 
@@ -178,6 +179,21 @@ export const meetingSettingsResultSchema = accountMeetingSettingsSchema.extend({
 export const setMeetingSettingsBodySchema = accountMeetingSettingsSchema.partial().strict();
 
 export const securitySettingsSchema = z.object({ requireTwoFactor: z.boolean() }).strict();
+
+/**
+ * Where the account is (billing address): the trust center's jurisdiction pre-check compares it
+ * with a request's. `PUT /api/admin/location`; subdivision without the country part (`CA` for
+ * US-CA), null or absent for none.
+ */
+export const setAccountLocationBodySchema = z
+  .object({ country: iso2Schema, subdivision: subdivisionSchema.nullable().optional() })
+  .strict();
+export type SetAccountLocationBody = z.infer<typeof setAccountLocationBodySchema>;
+export interface AccountLocation {
+  /** ISO 3166-1 alpha-2; null until someone sets it. */
+  country: string | null;
+  subdivision: string | null;
+}
 
 export const auditQuerySchema = z
   .object({

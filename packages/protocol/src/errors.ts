@@ -102,6 +102,11 @@ export const ERRORS = {
     status: 400,
     message: 'Your account requires a passcode for every meeting.',
   },
+  GUEST_MEETINGS_DISABLED: {
+    status: 403,
+    message: 'This server does not allow meetings without an account. Sign in to create a meeting.',
+  },
+  NOTICE_NOT_FOUND: { status: 404, message: 'There is no such notice.' },
   NOT_MEETING_OWNER: { status: 403, message: 'Only the meeting owner can do this.' },
   LEGAL_DOMAIN_NOT_ALLOWED: {
     status: 403,

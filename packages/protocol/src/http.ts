@@ -42,3 +42,12 @@ export const meetingInfoSchema = z.object({
   status: z.enum(['open', 'ended']),
 });
 export type MeetingInfo = z.infer<typeof meetingInfoSchema>;
+
+/** `GET /api/guest-policy`: what the operator allows meetings created without an account. */
+export const guestPolicySchema = z.object({
+  /** Anyone may create a meeting without signing in (else: sign in first). */
+  guestCreation: z.boolean(),
+  /** Hosts of such meetings may turn on end-to-end encryption. */
+  guestE2ee: z.boolean(),
+});
+export type GuestPolicy = z.infer<typeof guestPolicySchema>;

@@ -104,7 +104,10 @@ export const iso2Schema = z
   .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code (e.g. US)')
   .describe('ISO 3166-1 alpha-2');
 /** ISO 3166-2 subdivision code without the country part, e.g. `CA` for US-CA. */
-const subdivision = z.string().regex(/^[A-Z0-9]{1,3}$/, 'an ISO 3166-2 subdivision code');
+export const subdivisionSchema = z
+  .string()
+  .regex(/^[A-Z0-9]{1,3}$/, 'an ISO 3166-2 subdivision code');
+const subdivision = subdivisionSchema;
 const isoInstant = z.iso.datetime({ offset: false });
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 const text = (max: number) => z.string().trim().min(1).max(max);

@@ -4,8 +4,8 @@ import type { Database } from '../storage/schema';
 import { UsageError } from './commands';
 
 // Where an account is (billing address country, ISO 3166): the trust center's "target outside
-// the requesting jurisdiction" pre-check reads it. Operator-set until the admin console has a
-// field for it.
+// the requesting jurisdiction" pre-check reads it. Account owners and admins set it in the admin
+// console (PUT /api/admin/location, audited); this command is the operator's way in.
 
 const country = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US');
 const subdivision = z.string().regex(/^[A-Z0-9]{1,3}$/, 'an ISO 3166-2 subdivision such as CA');

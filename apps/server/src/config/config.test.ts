@@ -41,6 +41,13 @@ describe('configuration', () => {
     );
   });
 
+  it('guest meetings and their E2EE are on by default; the operator turns them off', () => {
+    expect(loadConfig({}).meetings).toEqual({ guestCreation: true, guestE2ee: true });
+    const off = loadConfig({ CONCLAVE_GUEST_MEETINGS: 'false', CONCLAVE_GUEST_E2EE: 'false' });
+    expect(off.meetings).toEqual({ guestCreation: false, guestE2ee: false });
+    expect(() => loadConfig({ CONCLAVE_GUEST_E2EE: 'no' })).toThrow(/meetings\.guestE2ee/);
+  });
+
   it('builds invite links from the listening port when no public URL is set', () => {
     expect(publicBaseUrl(loadConfig({}), 8123)).toBe('http://localhost:8123');
   });

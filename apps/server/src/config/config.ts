@@ -145,6 +145,18 @@ export const configSchema = z.object({
       maxTargets: 10,
       maxRangeDays: 366,
     }),
+  /**
+   * Meetings created without an account (guest meetings). They have no plan and no account admin,
+   * so the operator decides for them (DESIGN.md §4.1 rule 2).
+   */
+  meetings: z
+    .object({
+      /** Anyone may create a meeting without signing in (off: only signed-in users create). */
+      guestCreation: z.boolean().default(true),
+      /** Hosts of guest meetings may turn on end-to-end encryption. */
+      guestE2ee: z.boolean().default(true),
+    })
+    .default({ guestCreation: true, guestE2ee: true }),
   reconnectGraceSeconds: z.coerce.number().int().min(1).max(600).default(30),
   /** Where the built web app is; the server serves it when present. */
   webRoot: z.string().default(resolve(import.meta.dirname, '../../../web/dist')),
@@ -152,6 +164,10 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+
+/** `true` / `false`; anything else stays a string, so validation names the setting. */
+const strictBoolean = (v: string): boolean | string =>
+  v === 'true' ? true : v === 'false' ? false : v;
 
 const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = {
   HOST: (c, v) => (c.host = v),
@@ -181,6 +197,10 @@ const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = 
     (c.legal = { ...(c.legal as object), allowedEmailDomains: v.split(',').filter(Boolean) }),
   CONCLAVE_LEGAL_OPERATOR_ACCOUNT: (c, v) =>
     (c.legal = { ...(c.legal as object), operatorAccountId: v }),
+  CONCLAVE_GUEST_MEETINGS: (c, v) =>
+    (c.meetings = { ...(c.meetings as object), guestCreation: strictBoolean(v) }),
+  CONCLAVE_GUEST_E2EE: (c, v) =>
+    (c.meetings = { ...(c.meetings as object), guestE2ee: strictBoolean(v) }),
   CONCLAVE_TRUST_PROXY: (c, v) => (c.trustProxy = v === 'true'),
   CONCLAVE_SMTP_HOST: (c, v) => (c.smtp = { ...(c.smtp as object), host: v }),
   CONCLAVE_SMTP_PORT: (c, v) => (c.smtp = { ...(c.smtp as object), port: v }),

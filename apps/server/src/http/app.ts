@@ -15,7 +15,6 @@ import type { MeetingService } from '../modules/meetings/meeting-service';
 import type { MyMeetings } from '../modules/meetings/my-meetings';
 import type { SignalingServer } from '../signaling/signaling-server';
 import type { LegalModule } from '../modules/legal/wire';
-import type { UserNoticeRecord } from '../modules/legal/legal-store';
 import { installAccessControl } from './auth/access';
 import type { LegalAccess } from './auth/access';
 import type { CookiePolicy } from './auth/cookies';
@@ -28,6 +27,7 @@ import { legalPortalRoutes } from './routes/legal-portal';
 import { legalReviewRoutes } from './routes/legal-review';
 import { myMeetingRoutes } from './routes/my-meetings';
 import { myNoticeRoutes } from './routes/my-notices';
+import type { MyNoticesOptions } from './routes/my-notices';
 import { transparencyRoutes } from './routes/transparency';
 import type { TransparencyService } from '../modules/transparency/transparency-service';
 
@@ -47,7 +47,7 @@ export interface AppDeps {
   legal: LegalModule;
   legalAccess: LegalAccess;
   transparency: TransparencyService;
-  userNotices: (userId: string) => Promise<UserNoticeRecord[]>;
+  userNotices: MyNoticesOptions;
   https?: { cert: Buffer; key: Buffer };
   /** Reports false while shutting down so load balancers stop sending people here. */
   isHealthy: () => boolean;
@@ -109,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxDocumentBytes: deps.legal.maxDocumentBytes,
   });
   await app.register(legalReviewRoutes, { review: deps.legal.review });
-  await app.register(myNoticeRoutes, { list: deps.userNotices });
+  await app.register(myNoticeRoutes, deps.userNotices);
   await app.register(transparencyRoutes, { transparency: deps.transparency });
   await app.register(async (scope) => deps.signaling.register(scope));
 

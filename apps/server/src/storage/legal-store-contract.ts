@@ -203,6 +203,28 @@ export function legalStoreContract(get: () => { store: LegalStore; db: Kysely<Da
     expect(await store.notices.claimOnce(`k-${r.id}`, 'b', T)).toBe(false);
   });
 
+  it('user notices: only the recipient marks one read, and the first time stays', async () => {
+    const { store } = get();
+    const userId = randomUUID();
+    const notice = {
+      id: randomUUID(),
+      userId,
+      kind: 'government_request',
+      title: 't',
+      body: 'b',
+      createdAt: T,
+      readAt: null,
+    };
+    await store.notices.insertUserNotice(notice);
+    const later = new Date(T.getTime() + 60_000);
+    expect(await store.notices.markUserNoticeRead(randomUUID(), notice.id, T)).toBeUndefined();
+    expect(await store.notices.markUserNoticeRead(userId, randomUUID(), T)).toBeUndefined();
+    expect((await store.notices.listUserNotices(userId))[0]!.readAt).toBeNull();
+    expect(await store.notices.markUserNoticeRead(userId, notice.id, T)).toEqual(T);
+    expect(await store.notices.markUserNoticeRead(userId, notice.id, later)).toEqual(T);
+    expect((await store.notices.listUserNotices(userId))[0]!.readAt).toEqual(T);
+  });
+
   it('legal audit: appends chain, verify passes, and a row tampered with raw SQL is reported at that entry', async () => {
     const { store, db } = get();
     const appended = [];

@@ -21,6 +21,8 @@ export class SqlAccountStore implements AccountStore {
         waiting_room_by_default: a.meetingSettings.waitingRoomByDefault ? 1 : 0,
         passcode_required: a.meetingSettings.passcodeRequired ? 1 : 0,
         require_two_factor: a.requireTwoFactor ? 1 : 0,
+        country_iso2: a.location.country,
+        subdivision: a.location.subdivision,
         created_at: a.createdAt.toISOString(),
       })
       .execute();
@@ -47,6 +49,10 @@ export class SqlAccountStore implements AccountStore {
       set.waiting_room_by_default = s.waitingRoomByDefault ? 1 : 0;
       set.passcode_required = s.passcodeRequired ? 1 : 0;
     }
+    if (patch.location) {
+      set.country_iso2 = patch.location.country;
+      set.subdivision = patch.location.subdivision;
+    }
     if (Object.keys(set).length === 0) return;
     await this.#db.updateTable('accounts').set(set).where('id', '=', id).execute();
   }
@@ -66,6 +72,7 @@ function toAccount(row: Selectable<AccountsTable>): AccountRecord {
       passcodeRequired: Number(row.passcode_required) === 1,
     },
     requireTwoFactor: Number(row.require_two_factor) === 1,
+    location: { country: row.country_iso2 ?? null, subdivision: row.subdivision ?? null },
     createdAt: new Date(row.created_at),
   };
 }

@@ -109,6 +109,23 @@ export class SqlNoticeRepo implements NoticeRepo {
       .execute();
   }
 
+  async markUserNoticeRead(userId: string, id: string, at: Date): Promise<Date | undefined> {
+    await this.#db
+      .updateTable('user_notices')
+      .set({ read_at: at.toISOString() })
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .execute();
+    const row = await this.#db
+      .selectFrom('user_notices')
+      .select('read_at')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row ? (date(row.read_at) ?? undefined) : undefined;
+  }
+
   async listUserNotices(userId: string): Promise<UserNoticeRecord[]> {
     const rows = await this.#db
       .selectFrom('user_notices')

@@ -44,6 +44,7 @@ export function storeContract(target: ContractTarget): void {
         passcodeRequired: false,
       },
       requireTwoFactor: false,
+      location: { country: null, subdivision: null },
       createdAt: at('1'),
     });
     return id;
@@ -101,6 +102,17 @@ export function storeContract(target: ContractTarget): void {
       },
     });
     expect(a?.createdAt.toISOString()).toBe(at('1').toISOString());
+    expect(a?.location).toEqual({ country: null, subdivision: null });
+    await s.accounts.updateAccount(id, { location: { country: 'US', subdivision: 'CA' } });
+    expect((await s.accounts.findAccount(id))?.location).toEqual({
+      country: 'US',
+      subdivision: 'CA',
+    });
+    await s.accounts.updateAccount(id, { location: { country: 'DE', subdivision: null } });
+    expect((await s.accounts.findAccount(id))?.location).toEqual({
+      country: 'DE',
+      subdivision: null,
+    });
     expect(await s.accounts.findAccount(randomUUID())).toBeUndefined();
   });
 

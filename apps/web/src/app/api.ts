@@ -1,5 +1,6 @@
 import { ConclaveError, isErrorCode } from '@conclave/protocol';
 import type {
+  AccountLocation,
   AccountMeetingSettings,
   AccountRole,
   LoginBody,
@@ -9,6 +10,7 @@ import type {
   UserView,
   CreateMeetingBody,
   CreateMeetingResult,
+  GuestPolicy,
   MeetingId,
   MeetingInfo,
 } from '@conclave/protocol';
@@ -60,6 +62,7 @@ export const api = {
   createMeeting: (body: CreateMeetingBody) =>
     call<CreateMeetingResult>('/api/meetings', { method: 'POST', body: JSON.stringify(body) }),
   meetingInfo: (id: MeetingId) => call<MeetingInfo>(`/api/meetings/${id}`),
+  guestPolicy: () => call<GuestPolicy>('/api/guest-policy'),
 
   // ---- session
   me: () => call<MeResult>('/api/auth/me'),
@@ -99,6 +102,8 @@ export const api = {
 
   // ---- in-app notices (e.g. a government request about the user's account, issue 7)
   myNotices: () => call<{ notices: UserNotice[] }>('/api/my/notices'),
+  markNoticeRead: (id: string) =>
+    call<{ id: string; readAt: string }>(`/api/my/notices/${id}/read`, json('POST')),
 
   // ---- admin console
   users: (q: string) =>
@@ -124,6 +129,9 @@ export const api = {
   security: () => call<{ requireTwoFactor: boolean }>('/api/admin/security'),
   setSecurity: (requireTwoFactor: boolean) =>
     call<{ requireTwoFactor: boolean }>('/api/admin/security', json('PUT', { requireTwoFactor })),
+  location: () => call<AccountLocation>('/api/admin/location'),
+  setLocation: (country: string, subdivision: string | null) =>
+    call<AccountLocation>('/api/admin/location', json('PUT', { country, subdivision })),
   audit: () => call<{ entries: AuditEntry[] }>('/api/admin/audit?limit=200'),
   outbox: () => call<{ messages: OutboxMessage[] }>('/api/admin/outbox'),
 };

@@ -1,6 +1,7 @@
 import {
   auditQuerySchema,
   securitySettingsSchema,
+  setAccountLocationBodySchema,
   setMeetingSettingsBodySchema,
   setPlanBodySchema,
 } from '@conclave/protocol';
@@ -10,7 +11,7 @@ import { caller } from '../auth/access';
 import { route } from '../route';
 import { planView } from './views';
 
-/** Plan, meeting settings, security, admin-action history and outbox pages. */
+/** Plan, meeting settings, security, location, admin-action history and outbox pages. */
 export const adminAccountRoutes: FastifyPluginAsync<{ admin: AdminService }> = async (
   app,
   opts,
@@ -72,6 +73,25 @@ export const adminAccountRoutes: FastifyPluginAsync<{ admin: AdminService }> = a
       await svc.setRequireTwoFactor(caller(req), body.requireTwoFactor);
       return body;
     },
+  });
+
+  route(app, {
+    method: 'GET',
+    url: '/api/admin/location',
+    access,
+    handler: async ({ req }) => (await svc.currentAccount(caller(req))).location,
+  });
+
+  route(app, {
+    method: 'PUT',
+    url: '/api/admin/location',
+    access,
+    body: setAccountLocationBodySchema,
+    handler: async ({ body, req }) =>
+      svc.setLocation(caller(req), {
+        country: body.country,
+        subdivision: body.subdivision ?? null,
+      }),
   });
 
   route(app, {

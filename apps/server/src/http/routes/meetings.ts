@@ -1,5 +1,5 @@
 import { ConclaveError, createMeetingBodySchema, parseMeetingId } from '@conclave/protocol';
-import type { CreateMeetingResult, MeetingId } from '@conclave/protocol';
+import type { CreateMeetingResult, GuestPolicy, MeetingId } from '@conclave/protocol';
 import type { FastifyPluginAsync } from 'fastify';
 import type { MeetingService } from '../../modules/meetings/meeting-service';
 import { route } from '../route';
@@ -17,8 +17,20 @@ function meetingIdParam(params: unknown): MeetingId {
 }
 
 export const meetingRoutes: FastifyPluginAsync<MeetingRoutesOptions> = async (app, opts) => {
-  // Guest meetings: anyone may create one, as before accounts; signed-in callers own theirs
-  // through /api/my/meetings. CSRF is checked only when a session cookie rides along.
+  // What the start page needs to know before offering "Create meeting" (config `meetings.*`).
+  route(app, {
+    method: 'GET',
+    url: '/api/guest-policy',
+    access: 'public',
+    handler: async (): Promise<GuestPolicy> => {
+      const p = opts.meetings.guestPolicy();
+      return { guestCreation: p.creation, guestE2ee: p.e2ee };
+    },
+  });
+
+  // Guest meetings: anyone may create one, as before accounts, unless the operator turned that
+  // off (403 GUEST_MEETINGS_DISABLED); signed-in callers own theirs through /api/my/meetings.
+  // CSRF is checked only when a session cookie rides along.
   route(app, {
     method: 'POST',
     url: '/api/meetings',

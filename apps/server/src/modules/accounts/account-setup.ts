@@ -35,6 +35,7 @@ export async function createAccountWithOwner(
       passcodeRequired: false,
     },
     requireTwoFactor: false,
+    location: { country: null, subdivision: null },
     createdAt: now,
   });
   const inserted = await stores.users.insertUser({

@@ -1,4 +1,4 @@
-import type { AccountMeetingSettings, PlanId } from '@conclave/protocol';
+import type { AccountLocation, AccountMeetingSettings, PlanId } from '@conclave/protocol';
 
 export interface AccountRecord {
   id: string;
@@ -6,6 +6,8 @@ export interface AccountRecord {
   plan: PlanId;
   meetingSettings: AccountMeetingSettings;
   requireTwoFactor: boolean;
+  /** Billing-address country and subdivision (trust-center jurisdiction check). */
+  location: AccountLocation;
   createdAt: Date;
 }
 
@@ -13,6 +15,7 @@ export interface AccountPatch {
   plan?: PlanId;
   meetingSettings?: AccountMeetingSettings;
   requireTwoFactor?: boolean;
+  location?: AccountLocation;
 }
 
 /** Storage port for accounts (organisations); adapters live in storage/. */

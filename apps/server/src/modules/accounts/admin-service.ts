@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ConclaveError, PLANS } from '@conclave/protocol';
-import type { AccountMeetingSettings, AccountRole, PlanId } from '@conclave/protocol';
+import type {
+  AccountLocation,
+  AccountMeetingSettings,
+  AccountRole,
+  PlanId,
+} from '@conclave/protocol';
 import type { Mailer } from '../mail/mailer';
 import type { OutboxMessage, OutboxStore } from '../mail/outbox-store';
 import { TypedEmitter } from '../../util/typed-emitter';
@@ -200,6 +205,17 @@ export class AdminService extends TypedEmitter<AdminEvents> {
       from: account.requireTwoFactor,
       to: requireTwoFactor,
     });
+  }
+
+  /** The billing-address location the trust center's jurisdiction pre-check reads. */
+  async setLocation(actor: SessionContext, location: AccountLocation): Promise<AccountLocation> {
+    const account = await this.#account(actor);
+    await this.#d.accounts.updateAccount(account.id, { location });
+    await this.#log(actor, 'account.location_change', account.id, {
+      from: account.location,
+      to: location,
+    });
+    return location;
   }
 
   async #account(actor: SessionContext) {

@@ -288,6 +288,11 @@ export interface NoticeRepo {
   claimOnce(key: string, claimer: string, at: Date): Promise<boolean>;
   insertUserNotice(n: UserNoticeRecord): Promise<void>;
   listUserNotices(userId: string): Promise<UserNoticeRecord[]>;
+  /**
+   * Marks one of the user's notices read (the first time counts); returns its `readAt`, or
+   * undefined when the user has no notice with this id (someone else's included).
+   */
+  markUserNoticeRead(userId: string, id: string, at: Date): Promise<Date | undefined>;
 }
 
 export interface AuditRepo {

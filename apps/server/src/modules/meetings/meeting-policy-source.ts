@@ -19,3 +19,15 @@ export interface AccountMeetingPolicy {
 export interface MeetingPolicySource {
   policyFor(accountId: string): Promise<AccountMeetingPolicy | undefined>;
 }
+
+/**
+ * What the operator decided for guest meetings (config `meetings.*`): they have no plan and no
+ * account admin, so the operator stands in for both (DESIGN.md §4.1 rule 2). Read on every
+ * creation and admission, like the account policy.
+ */
+export interface GuestMeetingPolicy {
+  /** Anyone may create a meeting without signing in. */
+  creation: boolean;
+  /** Hosts of guest meetings may turn on E2EE. */
+  e2ee: boolean;
+}

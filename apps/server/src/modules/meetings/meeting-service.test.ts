@@ -127,4 +127,40 @@ describe('MeetingService', () => {
       code: 'ACCOUNT_REQUIRES_PASSCODE',
     });
   });
+
+  it('the operator can refuse guest meetings; account meetings are still created and joined', async () => {
+    const svc = new MeetingService(
+      new MemoryStore(),
+      () => new Date(),
+      undefined,
+      () => ({
+        creation: false,
+        e2ee: true,
+      }),
+    );
+    await expect(svc.create({})).rejects.toMatchObject({ code: 'GUEST_MEETINGS_DISABLED' });
+    const { meetingId } = await svc.createOwned({ accountId: 'a', ownerUserId: 'u' });
+    await expect(svc.admit(meetingId)).resolves.toMatchObject({ role: 'participant' });
+  });
+
+  it("guest meetings follow the operator's E2EE switch at every admission, not a stored copy", async () => {
+    let guests = { creation: true, e2ee: true };
+    const svc = new MeetingService(
+      new MemoryStore(),
+      () => new Date(),
+      undefined,
+      () => guests,
+    );
+    const { meetingId, hostKey } = await svc.create({ settings: { e2eeAllowed: true } });
+    await expect(svc.admit(meetingId, undefined, hostKey)).resolves.toMatchObject({
+      settings: { e2eeAllowed: true, operatorAllowsGuestE2ee: true },
+    });
+    guests = { ...guests, e2ee: false };
+    await expect(svc.admit(meetingId, undefined, hostKey)).resolves.toMatchObject({
+      settings: { operatorAllowsGuestE2ee: false },
+    });
+    await expect(svc.currentSettings(meetingId)).resolves.toMatchObject({
+      operatorAllowsGuestE2ee: false,
+    });
+  });
 });

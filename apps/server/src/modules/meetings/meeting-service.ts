@@ -1,6 +1,6 @@
 import { ConclaveError } from '@conclave/protocol';
 import type { CreateMeetingBody, MeetingId, MeetingInfo } from '@conclave/protocol';
-import type { MeetingPolicySource } from './meeting-policy-source';
+import type { GuestMeetingPolicy, MeetingPolicySource } from './meeting-policy-source';
 import type { MeetingRecord, MeetingSettings, MeetingStore } from './meeting-store';
 import {
   hashPasscode,
@@ -32,25 +32,34 @@ export interface OwnedMeetingRequest {
 
 /** Until an account policy source is injected (unit tests), owned meetings act like guest ones. */
 const NO_POLICY: MeetingPolicySource = { policyFor: async () => undefined };
+/** The defaults of config `meetings.*`: guest meetings allowed, with E2EE. */
+const GUESTS_WELCOME = (): GuestMeetingPolicy => ({ creation: true, e2ee: true });
 
 /** Creating meetings and deciding who may enter them; knows nothing of media or sockets. */
 export class MeetingService {
   readonly #store: MeetingStore;
   readonly #now: () => Date;
   readonly #policy: MeetingPolicySource;
+  readonly #guests: () => GuestMeetingPolicy;
 
   constructor(
     store: MeetingStore,
     now: () => Date = () => new Date(),
     policy: MeetingPolicySource = NO_POLICY,
+    guests: () => GuestMeetingPolicy = GUESTS_WELCOME,
   ) {
     this.#store = store;
     this.#now = now;
     this.#policy = policy;
+    this.#guests = guests;
   }
 
-  /** A guest meeting: no owner, runs on the settings its creator chose (as before accounts). */
+  /**
+   * A guest meeting: no owner, runs on the settings its creator chose (as before accounts),
+   * within what the operator allows guest meetings.
+   */
   async create(body: CreateMeetingBody): Promise<CreatedMeeting> {
+    if (!this.#guests().creation) throw new ConclaveError('GUEST_MEETINGS_DISABLED');
     return this.#insert({
       passcode: body.passcode,
       settings: {
@@ -62,6 +71,11 @@ export class MeetingService {
       title: null,
       startsAt: null,
     });
+  }
+
+  /** What the operator allows guest meetings right now. */
+  guestPolicy(): GuestMeetingPolicy {
+    return this.#guests();
   }
 
   /** A meeting owned by a signed-in user; its E2EE settings follow the account live. */
@@ -167,7 +181,10 @@ export class MeetingService {
   }
 
   async #settingsOf(record: MeetingRecord): Promise<MeetingSettings> {
-    if (!record.accountId) return record.settings;
+    // The operator's switch is read now, not stored: it also reaches guest meetings created
+    // before the change.
+    if (!record.accountId)
+      return { ...record.settings, operatorAllowsGuestE2ee: this.#guests().e2ee };
     const policy = await this.#policy.policyFor(record.accountId);
     if (!policy) return { ...record.settings, e2eeAllowed: false, planIncludesE2ee: false };
     return {

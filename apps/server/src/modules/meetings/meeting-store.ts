@@ -22,6 +22,8 @@ export interface MeetingSettings {
   e2eeAllowed: boolean;
   /** The account's plan includes E2EE; absent for guest meetings, which have no plan. */
   planIncludesE2ee?: boolean;
+  /** Guest meetings only: the operator allows E2EE in them (config `meetings.guestE2ee`). */
+  operatorAllowsGuestE2ee?: boolean;
   unsupportedClientPolicy: UnsupportedClientPolicy;
   /** Everyone but the host waits until let in (account setting; guest meetings: off). */
   waitingRoom?: boolean;

@@ -1,11 +1,12 @@
 import type { ParticipantId, ServerEvent } from '@conclave/protocol';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { MeetingSettings } from '../../modules/meetings/meeting-store';
 import type { SignalingPeer } from '../../signaling/peer';
 import { RoomParticipant } from '../participant';
 import { DeliveryService } from './delivery-service';
 
-function setup(opts: { allowed?: boolean } = {}) {
+function setup(opts: { allowed?: boolean; settings?: Partial<MeetingSettings> } = {}) {
   const people = new Map<ParticipantId, RoomParticipant>();
   const inbox = new Map<ParticipantId, ServerEvent[]>();
   let released = 0;
@@ -21,7 +22,7 @@ function setup(opts: { allowed?: boolean } = {}) {
         released++;
       },
     },
-    { e2eeAllowed: opts.allowed ?? true, unsupportedClientPolicy: 'downgrade' },
+    { e2eeAllowed: opts.allowed ?? true, unsupportedClientPolicy: 'downgrade', ...opts.settings },
     { logger: pino({ level: 'silent' }), batchWindowMs: 5, commitTimeoutMs: 200 },
   );
   const add = (name: string, role: 'host' | 'participant' = 'participant', capable = true) => {
@@ -48,10 +49,25 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the MLS Delivery Service', () => {
   it('refuses to turn on for a plan or admin that does not allow it, with the subscription message', () => {
-    const { ds, add } = setup({ allowed: false });
+    const { ds, add } = setup({ allowed: false, settings: { planIncludesE2ee: false } });
     const host = add('host', 'host');
     expect(() => ds.enable(host)).toThrow(/not available with your subscription/);
     expect(ds.view()).toMatchObject({ available: false, status: 'off' });
+  });
+
+  it('refuses in a guest meeting when the operator does not allow it, saying so', () => {
+    const { ds, add } = setup({ settings: { operatorAllowsGuestE2ee: false } });
+    const host = add('host', 'host');
+    expect(() => ds.enable(host)).toThrow(
+      expect.objectContaining({
+        code: 'E2EE_NOT_AVAILABLE',
+        message: expect.stringMatching(/meetings without an account on this server/),
+      }),
+    );
+    expect(ds.view()).toMatchObject({
+      available: false,
+      unavailableReason: expect.stringMatching(/without an account/),
+    });
   });
 
   it('only the host turns it on, and not while an unsupported client is in the meeting', () => {

@@ -98,7 +98,9 @@ export class DeliveryService {
 
   enable(host: RoomParticipant): { keyPackages: KeyPackageEntry[] } {
     if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
-    if (!e2eeAvailability(this.#settings).available) throw new ConclaveError('E2EE_NOT_AVAILABLE');
+    const availability = e2eeAvailability(this.#settings);
+    if (!availability.available)
+      throw new ConclaveError('E2EE_NOT_AVAILABLE', availability.reason ?? undefined);
     if (this.#status !== 'off') throw new ConclaveError('E2EE_BAD_STATE');
     if (!host.e2eeCapable) throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
     // People in the waiting room are not in the meeting yet: they meet the policy when let in.

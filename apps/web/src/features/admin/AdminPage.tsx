@@ -3,6 +3,7 @@ import { Link, Navigate } from 'react-router';
 import { api } from '../../app/api';
 import { isAccountAdmin, useSession } from '../../state/session';
 import { HistoryTab } from './HistoryTab';
+import { LocationTab } from './LocationTab';
 import { MeetingSettingsTab } from './MeetingSettingsTab';
 import { OutboxTab } from './OutboxTab';
 import { PlanTab } from './PlanTab';
@@ -14,6 +15,7 @@ const TABS = [
   ['plan', 'Plan'],
   ['settings', 'Meeting settings'],
   ['security', 'Security'],
+  ['location', 'Location'],
   ['history', 'History'],
   ['outbox', 'Outbox'],
 ] as const;
@@ -82,6 +84,7 @@ export function AdminPage() {
         {tab === 'plan' && <PlanTab />}
         {tab === 'settings' && <MeetingSettingsTab />}
         {tab === 'security' && <SecurityTab />}
+        {tab === 'location' && <LocationTab />}
         {tab === 'history' && (
           <HistoryTab nameOf={(id) => (id ? (names[id] ?? 'a former user') : 'the operator')} />
         )}

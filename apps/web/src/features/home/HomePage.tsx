@@ -1,6 +1,6 @@
 import { formatMeetingId, parseMeetingId } from '@conclave/protocol';
-import type { CreateMeetingResult } from '@conclave/protocol';
-import { useState } from 'react';
+import type { CreateMeetingResult, GuestPolicy } from '@conclave/protocol';
+import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api } from '../../app/api';
@@ -17,13 +17,22 @@ export function HomePage() {
   const [joinError, setJoinError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const session = useSession();
+  const [guestPolicy, setGuestPolicy] = useState<GuestPolicy>();
+  useEffect(() => {
+    // Unknown (server unreachable): show the form; creating then reports the error.
+    api.guestPolicy().then(setGuestPolicy, () => undefined);
+  }, []);
+  const guestCreationOff = guestPolicy?.guestCreation === false;
+  const mustSignIn = guestCreationOff && session.status !== 'signed-in';
 
   async function create(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(undefined);
     try {
-      const result = await api.createMeeting(passcode ? { passcode } : {});
+      const body = passcode ? { passcode } : {};
+      // The operator allows no meetings without an account: a signed-in user's is their own.
+      const result = await (guestCreationOff ? api.createMyMeeting(body) : api.createMeeting(body));
       saveHostKey(result.meetingId, result.hostKey);
       setCreated(result);
     } catch (err) {
@@ -77,6 +86,13 @@ export function HomePage() {
                   Start meeting
                 </button>
               </div>
+            </div>
+          ) : mustSignIn ? (
+            <div className="stack" data-testid="guest-creation-off">
+              <p>This server creates meetings for signed-in users only.</p>
+              <Link className="button" to="/signin">
+                Sign in to create a meeting
+              </Link>
             </div>
           ) : (
             <form onSubmit={create} className="stack">
