@@ -31,8 +31,11 @@ export function HomePage() {
     setError(undefined);
     try {
       const body = passcode ? { passcode } : {};
-      // The operator allows no meetings without an account: a signed-in user's is their own.
-      const result = await (guestCreationOff ? api.createMyMeeting(body) : api.createMeeting(body));
+      // A signed-in user's meeting is their account's (its plan and admin decide E2EE); only a
+      // visitor without an account makes a guest meeting, when the operator allows them.
+      const result = await (session.status === 'signed-in'
+        ? api.createMyMeeting(body)
+        : api.createMeeting(body));
       saveHostKey(result.meetingId, result.hostKey);
       setCreated(result);
     } catch (err) {
