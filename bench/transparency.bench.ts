@@ -17,6 +17,7 @@ import type { openSqlite as OpenSqlite } from '../apps/server/src/storage/sqlite
 import { SqlTransparencyStore } from '../apps/server/src/storage/sql-transparency-store';
 import { openSqlite } from '../apps/server/src/storage/sqlite/database';
 import { dropSchema, seedSyntheticRequests } from '../apps/server/src/storage/synthetic-requests';
+import { testCipher } from '../apps/server/src/storage/test-cipher';
 
 type Db = Awaited<ReturnType<typeof OpenSqlite>>;
 
@@ -62,7 +63,8 @@ async function measure(name: string, db: Db, dialect: 'sqlite' | 'postgres') {
       .executeTakeFirstOrThrow();
     inPeriod = Number(r.n);
   });
-  const store = new SqlTransparencyStore(db);
+  // Synthetic requesters have no TOTP secret, so any key will do.
+  const store = new SqlTransparencyStore(db, testCipher());
   let received = 0;
   const report = await time(async () => {
     const rows = await store.reportGroupsBetween(PERIOD.start, PERIOD.end);

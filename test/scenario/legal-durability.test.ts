@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadSecretKey } from '../../apps/server/src/config/secret-key';
 import { verifyChain } from '../../apps/server/src/modules/legal/audit-chain';
+import { ColumnCipher } from '../../apps/server/src/storage/column-cipher';
 import { openSqlite } from '../../apps/server/src/storage/sqlite/database';
 import { sqlStores } from '../../apps/server/src/storage/sql-stores';
 import {
@@ -17,6 +19,8 @@ import {
 const script = new URL('../support/legal-server-child.ts', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'conclave-kill-'));
 const file = join(dataDir, 'conclave.sqlite');
+// The key file the child server reads too (created here, reused there).
+const cipher = new ColumnCipher(loadSecretKey({ dataDir }).key);
 
 function startChild(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
@@ -47,9 +51,9 @@ describe('durability: a request acknowledged is never lost', () => {
     { timeout: 120_000 },
     async () => {
       const setup = await openSqlite(file);
-      const agencyId = await createAgency(sqlStores(setup).legal, 'police.example.gov');
+      const agencyId = await createAgency(sqlStores(setup, cipher).legal, 'police.example.gov');
       const { totpSecret } = await createVerifiedRequester(
-        sqlStores(setup).legal,
+        sqlStores(setup, cipher).legal,
         agencyId,
         'jane@police.example.gov',
       );
@@ -87,7 +91,7 @@ describe('durability: a request acknowledged is never lost', () => {
 
       const db = await openSqlite(file);
       try {
-        const legal = sqlStores(db).legal;
+        const legal = sqlStores(db, cipher).legal;
         for (const id of acked)
           expect((await legal.requests.findRequest(id))?.targets).toHaveLength(3);
         const rows = await db.selectFrom('legal_requests').select('id').execute();

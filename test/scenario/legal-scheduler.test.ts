@@ -13,6 +13,7 @@ import {
 } from '../../apps/server/src/storage/postgres/database';
 import { openSqlite } from '../../apps/server/src/storage/sqlite/database';
 import { sqlStores } from '../../apps/server/src/storage/sql-stores';
+import { testCipher } from '../../apps/server/src/storage/test-cipher';
 import { execFile } from 'node:child_process';
 import { createAgency, createUser, createVerifiedRequester } from '../support/legal-fixtures';
 import { schedulerOn } from '../support/legal-scheduler-factory';
@@ -36,7 +37,7 @@ function tickInProcess(file: string, at: Date): Promise<TickReport> {
 
 /** 12 users, one disclosure request naming them all, one NDO-suppressed notice each. */
 async function arrange(db: Db, ndoEnd: Date) {
-  const s = sqlStores(db);
+  const s = sqlStores(db, testCipher());
   const { accountId } = await createAccountWithOwner(s, {
     name: 'Customer',
     ownerEmail: `owner-${randomUUID()}@c.test`,
@@ -109,9 +110,9 @@ async function twoSchedulersSendEachNoticeOnce(a: Db, one: Tick, two: Tick) {
     .where('user_id', 'in', userIds)
     .execute();
   expect(inApp.map((n) => n.user_id).sort()).toEqual([...userIds].sort());
-  const sent = await sqlStores(a).legal.notices.listNotices(requestId);
+  const sent = await sqlStores(a, testCipher()).legal.notices.listNotices(requestId);
   expect(sent.every((n) => n.state === 'sent')).toBe(true);
-  const legal = sqlStores(a).legal;
+  const legal = sqlStores(a, testCipher()).legal;
   expect(await verifyChain(legal.audit.entries(), await legal.audit.head())).toMatchObject({
     ok: true,
   });

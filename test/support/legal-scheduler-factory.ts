@@ -3,12 +3,13 @@ import { NoticeScheduler } from '../../apps/server/src/modules/legal/notice-sche
 import { NoticeService } from '../../apps/server/src/modules/legal/notice-service';
 import { OutboxMailer } from '../../apps/server/src/modules/mail/outbox-mailer';
 import { sqlStores } from '../../apps/server/src/storage/sql-stores';
+import { testCipher } from '../../apps/server/src/storage/test-cipher';
 
 export type Db = Parameters<typeof sqlStores>[0];
 
 /** A scheduler as another process would build it: its own connection, mailer and id. */
 export function schedulerOn(db: Db, now: () => Date): NoticeScheduler {
-  const s = sqlStores(db);
+  const s = sqlStores(db, testCipher());
   const mailer = new OutboxMailer(s.outbox, now);
   const notices = new NoticeService({ store: s.legal, directory: s.subjects, mailer, clock: now });
   return new NoticeScheduler({

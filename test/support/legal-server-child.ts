@@ -2,8 +2,10 @@
 // Prints `READY <url>` once listening.
 import { join } from 'node:path';
 import { loadConfig } from '../../apps/server/src/config/config';
+import { loadSecretKey } from '../../apps/server/src/config/secret-key';
 import { createLogger } from '../../apps/server/src/logger';
 import { startServer } from '../../apps/server/src/server';
+import { ColumnCipher } from '../../apps/server/src/storage/column-cipher';
 import { openSqlite } from '../../apps/server/src/storage/sqlite/database';
 import { sqlStores } from '../../apps/server/src/storage/sql-stores';
 
@@ -30,6 +32,6 @@ const server = await startServer({
   config,
   logger: createLogger('silent'),
   db,
-  stores: sqlStores(db),
+  stores: sqlStores(db, new ColumnCipher(loadSecretKey(config).key)),
 });
 process.stdout.write(`READY ${server.url}\n`);

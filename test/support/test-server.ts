@@ -4,16 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../apps/server/src/config/config';
 import type { ConfigInput } from '../../apps/server/src/config/config';
+import { loadSecretKey } from '../../apps/server/src/config/secret-key';
 import { createLogger } from '../../apps/server/src/logger';
 import { startServer } from '../../apps/server/src/server';
 import type { RunningServer } from '../../apps/server/src/server';
 import type { Clock } from '../../apps/server/src/modules/legal/deadlines';
+import { ColumnCipher } from '../../apps/server/src/storage/column-cipher';
 import {
   dropSchema,
   openPostgres,
   openPostgresUnmigrated,
 } from '../../apps/server/src/storage/postgres/database';
 import { openSqlite } from '../../apps/server/src/storage/sqlite/database';
+import { checkSecretKey, sealClearSecrets } from '../../apps/server/src/storage/secret-columns';
 import { sqlStores } from '../../apps/server/src/storage/sql-stores';
 
 export interface TestServer extends RunningServer {
@@ -48,7 +51,11 @@ export async function startTestServer(
   const db = opts.postgresUrl
     ? await openPostgres(opts.postgresUrl, { schema, maxConnections: 4 })
     : await openSqlite(join(dataDir, 'conclave.sqlite'));
-  const stores = sqlStores(db);
+  // The real key path: generated into the temp data dir (or `secretKey` from overrides).
+  const cipher = new ColumnCipher(loadSecretKey(config).key);
+  await checkSecretKey(db, cipher);
+  await sealClearSecrets(db, cipher);
+  const stores = sqlStores(db, cipher);
   const server = await startServer({
     config,
     logger,

@@ -40,6 +40,7 @@ describe('logger', () => {
       {
         body: { email: 'a@b.test', password: 'pw-1', totpCode: '123456', recoveryCode: 'rc-1' },
         user: { passwordHash: '$argon2id$h', totpSecret: 'JBSWY3DP', sessionId: 'sid-9' },
+        config: { secretKey: 'k'.repeat(64) },
         newPassword: 'pw-2',
         csrfToken: 'csrf-3',
         req: { headers: { 'x-csrf-token': 'csrf-4', cookie: 'conclave_session=s-5' } },
@@ -60,6 +61,7 @@ describe('logger', () => {
       'csrf-4',
       's-5',
       'abcde-fghij',
+      'k'.repeat(64),
     ])
       expect(out).not.toContain(secret);
     expect(out).toContain('a@b.test');

@@ -5,9 +5,10 @@ export type { Logger };
 
 /**
  * Paths whose values never reach a log line (CONVENTIONS.md rule 7): passcodes, host keys,
- * resume tokens, passwords, TOTP secrets and codes, session ids, CSRF tokens, cookies, and
- * anything named like a secret. Request bodies are never logged whole (fastify logs only the
- * method and URL), so these keys cover objects code passes to the logger on purpose.
+ * resume tokens, passwords, TOTP secrets and codes, the server secret key (`secretKey`), session
+ * ids, CSRF tokens, cookies, and anything named like a secret. Request bodies are never logged
+ * whole (fastify logs only the method and URL), so these keys cover objects code passes to the
+ * logger on purpose.
  */
 const SECRET_KEYS = [
   'passcode',
@@ -28,6 +29,7 @@ const SECRET_KEYS = [
   'csrfToken',
   'sessionId',
   'key',
+  'secretKey',
 ];
 
 export const REDACT_PATHS = [

@@ -1,14 +1,19 @@
 // Composition root: the only place that picks a storage adapter (CONVENTIONS.md).
 import { ConfigError, loadConfig } from './config/config';
+import { loadSecretKey } from './config/secret-key';
 import { createLogger } from './logger';
 import { dataFile, startServer } from './server';
+import { ColumnCipher } from './storage/column-cipher';
 import { openDatabase } from './storage/open-database';
+import { checkSecretKey, sealClearSecrets } from './storage/secret-columns';
 import { sqlStores } from './storage/sql-stores';
 
 async function main(): Promise<void> {
-  let config;
+  let config, secretKey;
   try {
     config = loadConfig();
+    // Before the database: a malformed key stops start-up with nothing touched.
+    secretKey = loadSecretKey(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -21,12 +26,20 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     sqliteFile: dataFile(config, 'conclave.sqlite'),
   });
-  logger.info({ dialect }, 'storage ready');
+  const cipher = new ColumnCipher(secretKey.key);
+  await checkSecretKey(db, cipher);
+  const sealed = await sealClearSecrets(db, cipher);
+  logger.info(
+    { dialect, secretKeySource: secretKey.source, secretKeyFile: secretKey.file, sealed },
+    secretKey.generated
+      ? `storage ready; generated the secret key ${secretKey.file} (keep it out of database backups)`
+      : 'storage ready',
+  );
   const server = await startServer({
     config,
     logger,
     db,
-    stores: sqlStores(db, {
+    stores: sqlStores(db, cipher, {
       ...(config.legal.operatorAccountId
         ? { operatorAccountId: config.legal.operatorAccountId }
         : {}),

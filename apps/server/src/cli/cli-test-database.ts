@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { loadSecretKey } from '../config/secret-key';
+import { ColumnCipher } from '../storage/column-cipher';
 import { openPostgres, openPostgresUnmigrated } from '../storage/postgres/database';
 import type { Database } from '../storage/schema';
 import { openSqlite } from '../storage/sqlite/database';
@@ -28,8 +30,10 @@ export interface CliTestDatabase {
   open(): Promise<Kysely<Database>>;
   /** Runs `conclave ...args` against this database in a child process. */
   conclave(args: string[]): Promise<{ code: number; out: string }>;
-  /** A folder for input files, removed by `drop`. */
+  /** A folder for input files, removed by `drop`; also the CLI's data dir. */
   dir: string;
+  /** The cipher of the key the CLI uses (`<dir>/secret.key`), for stores opened in the test. */
+  cipher: ColumnCipher;
   drop(): Promise<void>;
 }
 
@@ -55,6 +59,7 @@ export function sqliteTestDatabase(prefix: string): CliTestDatabase {
   return {
     dialect: 'SQLite',
     dir,
+    cipher: new ColumnCipher(loadSecretKey({ dataDir: dir }).key),
     open: () => openSqlite(file),
     conclave: (args) => {
       const env: NodeJS.ProcessEnv = { ...process.env, CONCLAVE_DATA_DIR: dir };
@@ -84,6 +89,7 @@ export async function postgresTestDatabase(url: string, prefix: string): Promise
   return {
     dialect: 'PostgreSQL',
     dir,
+    cipher: new ColumnCipher(loadSecretKey({ dataDir: dir }).key),
     open: () => openPostgres(dbUrl.href, { maxConnections: 2 }),
     conclave: (args) =>
       runCli(args, { ...process.env, CONCLAVE_DATA_DIR: dir, DATABASE_URL: dbUrl.href }),

@@ -1,21 +1,30 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../modules/accounts/secrets';
+import { loadSecretKey } from '../config/secret-key';
+import { ColumnCipher } from '../storage/column-cipher';
 import { openSqlite } from '../storage/sqlite/database';
 import { sqlStores } from '../storage/sql-stores';
 
 const main = new URL('./main.ts', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'conclave-cli-'));
 const db = join(dir, 'cli.sqlite');
+// The key the CLI reads from its data dir (created here, reused by each `conclave` run).
+const cipher = new ColumnCipher(loadSecretKey({ dataDir: dir }).key);
 
 /** Runs the CLI as a child process, the way an operator does. */
-function conclave(args: string[], stdin?: string): Promise<{ code: number; out: string }> {
+function conclave(
+  args: string[],
+  stdin?: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, CONCLAVE_DATA_DIR: dir };
+    const env: NodeJS.ProcessEnv = { ...process.env, CONCLAVE_DATA_DIR: dir, ...extraEnv };
     delete env.DATABASE_URL;
     const child = execFile(
       process.execPath,
@@ -32,7 +41,7 @@ function conclave(args: string[], stdin?: string): Promise<{ code: number; out: 
 async function storedUser(email: string) {
   const k = await openSqlite(db);
   try {
-    return await sqlStores(k).users.findUserByEmail(email);
+    return await sqlStores(k, cipher).users.findUserByEmail(email);
   } finally {
     await k.destroy();
   }
@@ -145,7 +154,7 @@ describe('conclave CLI', { timeout: 90_000 }, () => {
   it('audit verify reports a sound chain, then the first entry changed with raw SQL', async () => {
     const k = await openSqlite(db);
     try {
-      const legal = sqlStores(k).legal;
+      const legal = sqlStores(k, cipher).legal;
       for (let i = 0; i < 3; i++)
         await legal.transaction((tx) =>
           tx.audit.append({
@@ -190,7 +199,7 @@ describe('conclave CLI', { timeout: 90_000 }, () => {
     expect(ok.out).toMatch(/located in US-CA/);
     const k = await openSqlite(db);
     try {
-      expect(await sqlStores(k).subjects.account(accountId)).toMatchObject({
+      expect(await sqlStores(k, cipher).subjects.account(accountId)).toMatchObject({
         country: 'US',
         subdivision: 'CA',
       });
@@ -209,5 +218,31 @@ describe('conclave CLI', { timeout: 90_000 }, () => {
     ]);
     expect(bad.code).toBe(2);
     expect(bad.out).toMatch(/--country/);
+  });
+
+  it('reads users with the server key from the data dir; another key fails saying it does not match', async () => {
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const k = await openSqlite(db);
+    try {
+      const users = sqlStores(k, cipher).users;
+      const boss = (await users.findUserByEmail('boss@acme.test'))!;
+      await users.updateUser(boss.id, { totpSecret: secret });
+    } finally {
+      await k.destroy();
+    }
+    const args = ['user', 'reset-password', '--email', 'boss@acme.test', '--password-stdin'];
+    const ok = await conclave([...args, '--db', db], 'a third long passphrase\n');
+    expect(ok.code).toBe(0);
+    expect(await storedUser('boss@acme.test')).toMatchObject({ totpSecret: secret });
+    const wrong = await conclave([...args, '--db', db], 'a fourth long passphrase\n', {
+      CONCLAVE_SECRET_KEY: randomBytes(32).toString('hex'),
+    });
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toMatch(/secret key .* does not match/);
+    expect(wrong.out).not.toContain(secret);
+    const malformed = await conclave([...args, '--db', db], 'x\n', {
+      CONCLAVE_SECRET_KEY: 'not-a-key',
+    });
+    expect(malformed).toMatchObject({ code: 2, out: expect.stringContaining('secretKey') });
   });
 });

@@ -31,4 +31,6 @@ Commands:
 
 Storage: DATABASE_URL=postgres://... selects PostgreSQL; otherwise the SQLite file
 <dataDir>/conclave.sqlite (CONCLAVE_DATA_DIR, default ./data), or --db <file>.
+Secret key: the server's, which encrypts TOTP secrets: CONCLAVE_SECRET_KEY, else
+<dataDir>/secret.key (created if missing; with --db, still from the data dir).
 `;

@@ -99,15 +99,15 @@ function importStories(create: () => Promise<CliTestDatabase>) {
     expect(await counts()).toEqual({ requests: 5, audit: 2 });
     const k = await t.open();
     try {
-      const a = sqlStores(k).legal.audit;
+      const a = sqlStores(k, t.cipher).legal.audit;
       expect(await verifyChain(a.entries(), await a.head())).toMatchObject({ ok: true });
-      const seen = await sqlStores(k).transparency.requestsReceivedBetween(
+      const seen = await sqlStores(k, t.cipher).transparency.requestsReceivedBetween(
         new Date('2023-07-01T00:00:00Z'),
         new Date('2024-01-01T00:00:00Z'),
       );
       expect(seen.map((r) => r.outcome).sort()).toEqual(['content_disclosed', 'preserved']);
       // The log carries what reports count of every imported request (transparency verify).
-      const stored = await sqlStores(k).transparency.countedFactsBetween(
+      const stored = await sqlStores(k, t.cipher).transparency.countedFactsBetween(
         new Date('2000-01-01T00:00:00Z'),
         new Date('2100-01-01T00:00:00Z'),
       );

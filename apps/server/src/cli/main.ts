@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { ConfigError, loadConfig } from '../config/config';
+import { loadSecretKey } from '../config/secret-key';
+import { ColumnCipher } from '../storage/column-cipher';
 import { migrate } from '../storage/migrator';
 import { openPostgres, openPostgresUnmigrated } from '../storage/postgres/database';
 import type { Database } from '../storage/schema';
@@ -84,8 +86,10 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
         out: ran.length ? `Applied: ${ran.join(', ')}` : 'Already up to date.',
       };
     }
+    // The server's key (same config, same data dir), so users with 2FA read and write as usual.
+    const cipher = new ColumnCipher(loadSecretKey(loadConfig()).key);
     db = await open(values.db, true);
-    const stores = sqlStores(db);
+    const stores = sqlStores(db, cipher);
     if (command === 'audit verify') return await auditVerifyCommand(stores.legal.audit);
     if (command === 'legal import')
       return await legalImportCommand(stores.legal, operand, values.format, new Date());

@@ -24,7 +24,7 @@ const T = new Date('2026-02-01T00:00:00.000Z');
 async function seedAndPublish(t: CliTestDatabase): Promise<string> {
   const k = await t.open();
   try {
-    const stores = sqlStores(k);
+    const stores = sqlStores(k, t.cipher);
     const legal = stores.legal;
     await legal.requesters.insertAgency({
       id: 'agency-1',
@@ -113,7 +113,7 @@ async function seedAndPublish(t: CliTestDatabase): Promise<string> {
 async function decideInConsole(t: CliTestDatabase, id: string, kind: 'no_responsive_data') {
   const k = await t.open();
   try {
-    const stores = sqlStores(k);
+    const stores = sqlStores(k, t.cipher);
     const clock = () => new Date('2026-07-20T00:00:00.000Z');
     const review = new ReviewService({
       store: stores.legal,

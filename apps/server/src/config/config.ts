@@ -7,6 +7,19 @@ import { z } from 'zod';
 // then environment variables. Every value is validated; a bad value stops start-up with a message
 // naming the setting.
 
+export const SECRET_KEY_FORMAT = 'must be 64 hex characters or the base64 of 32 bytes';
+
+/** A 32-byte key from 64 hex characters or base64 (or base64url); undefined for anything else. */
+export function parseSecretKey(text: string): Buffer | undefined {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(t)) {
+    const key = Buffer.from(t, 'base64');
+    if (key.length === 32) return key;
+  }
+  return undefined;
+}
+
 const iceServerSchema = z.object({
   urls: z.union([z.string(), z.array(z.string())]),
   username: z.string().optional(),
@@ -19,6 +32,14 @@ export const configSchema = z.object({
   /** The address people use to reach the server; invite links are built from it. */
   publicUrl: z.string().url().optional(),
   dataDir: z.string().default('./data'),
+  /**
+   * The key that encrypts TOTP secrets at rest (config/secret-key.ts): 64 hex characters or the
+   * base64 of 32 bytes. Unset: `<dataDir>/secret.key`, created on first start.
+   */
+  secretKey: z
+    .string()
+    .refine((s) => parseSecretKey(s) !== undefined, SECRET_KEY_FORMAT)
+    .optional(),
   tls: z.object({ certFile: z.string(), keyFile: z.string() }).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ice: z
@@ -174,6 +195,7 @@ const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = 
   PORT: (c, v) => (c.port = v),
   CONCLAVE_PUBLIC_URL: (c, v) => (c.publicUrl = v),
   CONCLAVE_DATA_DIR: (c, v) => (c.dataDir = v),
+  CONCLAVE_SECRET_KEY: (c, v) => (c.secretKey = v),
   CONCLAVE_LOG_LEVEL: (c, v) => (c.logLevel = v),
   CONCLAVE_TLS_CERT: (c, v) => (c.tls = { ...(c.tls as object), certFile: v }),
   CONCLAVE_TLS_KEY: (c, v) => (c.tls = { ...(c.tls as object), keyFile: v }),

@@ -9,6 +9,7 @@ import { migrate } from './sqlite/database';
 import { seedParents, seedRequester } from './synthetic-requests';
 import { requestRecord } from './legal-store-contract';
 import { SqlLegalStore } from './sql-legal-store';
+import { testCipher } from './test-cipher';
 
 // The transparency bench target (1,000,000 requests in under 2 s on SQLite) rests on one query
 // plan: the report's GROUP BY is read in order from legal_requests_report_groups_idx (migration
@@ -29,7 +30,7 @@ describe('report groups query plan (SQLite)', () => {
     await migrate(db);
     await seedParents(db);
     await seedRequester(db);
-    const legal = new SqlLegalStore(db);
+    const legal = new SqlLegalStore(db, testCipher());
     for (const input of FIXTURE)
       await legal.requests.insertRequest(requestRecord('bench', 'bench', input));
   });
@@ -37,7 +38,7 @@ describe('report groups query plan (SQLite)', () => {
 
   it('reads the groups from the covering index in order, without a temporary sort', async () => {
     queries.length = 0;
-    const groups = await new SqlTransparencyStore(db).reportGroupsBetween(
+    const groups = await new SqlTransparencyStore(db, testCipher()).reportGroupsBetween(
       parsePeriod('2026-H1').start,
       parsePeriod('2026-H1').end,
     );

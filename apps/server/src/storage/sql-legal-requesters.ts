@@ -5,6 +5,7 @@ import type {
   RequesterRecord,
   RequesterRepo,
 } from '../modules/legal/legal-store';
+import type { ColumnCipher } from './column-cipher';
 import type { Database, LegalAgenciesTable, LegalRequestersTable } from './schema';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -12,8 +13,11 @@ const date = (s: string | null) => (s ? new Date(s) : null);
 
 export class SqlRequesterRepo implements RequesterRepo {
   readonly #db: Kysely<Database>;
-  constructor(db: Kysely<Database>) {
+  readonly #cipher: ColumnCipher;
+  /** `cipher` seals the TOTP secret columns (column-cipher.ts); there is no clear-text mode. */
+  constructor(db: Kysely<Database>, cipher: ColumnCipher) {
     this.#db = db;
+    this.#cipher = cipher;
   }
 
   async insertAgency(a: AgencyRecord): Promise<boolean> {
@@ -95,8 +99,12 @@ export class SqlRequesterRepo implements RequesterRepo {
         mailing_address: r.mailingAddress,
         password_hash: r.passwordHash,
         email_verified_at: iso(r.emailVerifiedAt),
-        totp_secret: r.totpSecret,
-        totp_pending_secret: r.totpPendingSecret,
+        totp_secret: this.#cipher.seal('legal_requesters.totp_secret', r.id, r.totpSecret),
+        totp_pending_secret: this.#cipher.seal(
+          'legal_requesters.totp_pending_secret',
+          r.id,
+          r.totpPendingSecret,
+        ),
         totp_last_step: r.totpLastStep,
         attestation_version: r.attestationVersion,
         attestation_accepted_at: iso(r.attestationAcceptedAt),
@@ -114,7 +122,7 @@ export class SqlRequesterRepo implements RequesterRepo {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? toRequester(row) : undefined;
+    return row ? this.#toRequester(row) : undefined;
   }
 
   async findRequesterByEmail(email: string): Promise<RequesterRecord | undefined> {
@@ -123,14 +131,20 @@ export class SqlRequesterRepo implements RequesterRepo {
       .selectAll()
       .where('email', '=', email.toLowerCase())
       .executeTakeFirst();
-    return row ? toRequester(row) : undefined;
+    return row ? this.#toRequester(row) : undefined;
   }
 
   async updateRequester(id: string, p: RequesterPatch): Promise<void> {
     const set: Partial<Selectable<LegalRequestersTable>> = {};
     if (p.emailVerifiedAt !== undefined) set.email_verified_at = iso(p.emailVerifiedAt);
-    if (p.totpSecret !== undefined) set.totp_secret = p.totpSecret;
-    if (p.totpPendingSecret !== undefined) set.totp_pending_secret = p.totpPendingSecret;
+    if (p.totpSecret !== undefined)
+      set.totp_secret = this.#cipher.seal('legal_requesters.totp_secret', id, p.totpSecret);
+    if (p.totpPendingSecret !== undefined)
+      set.totp_pending_secret = this.#cipher.seal(
+        'legal_requesters.totp_pending_secret',
+        id,
+        p.totpPendingSecret,
+      );
     if (p.attestationVersion !== undefined) set.attestation_version = p.attestationVersion;
     if (p.attestationAcceptedAt !== undefined)
       set.attestation_accepted_at = iso(p.attestationAcceptedAt);
@@ -209,8 +223,21 @@ export class SqlRequesterRepo implements RequesterRepo {
       .executeTakeFirst();
     return row?.requester_id;
   }
+
+  #toRequester(r: Selectable<LegalRequestersTable>): RequesterRecord {
+    return {
+      ...toRequester(r),
+      totpSecret: this.#cipher.open('legal_requesters.totp_secret', r.id, r.totp_secret),
+      totpPendingSecret: this.#cipher.open(
+        'legal_requesters.totp_pending_secret',
+        r.id,
+        r.totp_pending_secret,
+      ),
+    };
+  }
 }
 
+/** The row as stored; the TOTP columns are still sealed (`#toRequester` opens them). */
 function toRequester(r: Selectable<LegalRequestersTable>): RequesterRecord {
   return {
     id: r.id,

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ColumnCipher } from './column-cipher';
 import type { Database } from './schema';
 import { SqlAccountStore } from './sql-account-store';
 import { SqlAdminAuditStore } from './sql-audit-store';
@@ -11,18 +12,25 @@ import { SqlTokenStore } from './sql-token-store';
 import { SqlTransparencyStore } from './sql-transparency-store';
 import { SqlUserStore } from './sql-user-store';
 
-/** Every store over one kysely instance, whichever dialect it speaks. */
-export function sqlStores(db: Kysely<Database>, opts: { operatorAccountId?: string } = {}) {
+/**
+ * Every store over one kysely instance, whichever dialect it speaks. `cipher` seals the TOTP
+ * secret columns; it is required so no caller can store them in clear by forgetting it.
+ */
+export function sqlStores(
+  db: Kysely<Database>,
+  cipher: ColumnCipher,
+  opts: { operatorAccountId?: string } = {},
+) {
   return {
     meetings: new SqlMeetingStore(db),
     accounts: new SqlAccountStore(db),
-    users: new SqlUserStore(db),
+    users: new SqlUserStore(db, cipher),
     sessions: new SqlSessionStore(db),
     tokens: new SqlTokenStore(db),
     audit: new SqlAdminAuditStore(db),
     outbox: new SqlOutboxStore(db),
-    legal: new SqlLegalStore(db),
-    transparency: new SqlTransparencyStore(db),
+    legal: new SqlLegalStore(db, cipher),
+    transparency: new SqlTransparencyStore(db, cipher),
     subjects: new SqlSubjectDirectory(db, opts.operatorAccountId),
   };
 }

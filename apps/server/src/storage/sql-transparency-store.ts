@@ -5,6 +5,7 @@ import type { CountedFacts } from '../modules/legal/counted-facts';
 import type { LegalStore } from '../modules/legal/legal-store';
 import type { ReportGroup, ReportInput } from '../modules/transparency/counting';
 import type { SnapshotRecord, TransparencyStore } from '../modules/transparency/transparency-store';
+import type { ColumnCipher } from './column-cipher';
 import type { Database, LegalRequestsTable, TransparencyReportsTable } from './schema';
 import { SqlLegalStore } from './sql-legal-store';
 
@@ -41,8 +42,11 @@ function toReportInput(r: CountedRow, accounts: number | string): ReportInput {
 
 export class SqlTransparencyStore implements TransparencyStore {
   readonly #db: Kysely<Database>;
-  constructor(db: Kysely<Database>) {
+  readonly #cipher: ColumnCipher;
+  /** `cipher` is for the legal store its transactions hand out (requesters' TOTP secrets). */
+  constructor(db: Kysely<Database>, cipher: ColumnCipher) {
     this.#db = db;
+    this.#cipher = cipher;
   }
 
   async requestsReceivedBetween(start: Date, end: Date): Promise<ReportInput[]> {
@@ -175,10 +179,12 @@ export class SqlTransparencyStore implements TransparencyStore {
   }
 
   transaction<T>(fn: (tx: TransparencyStore, legal: LegalStore) => Promise<T>): Promise<T> {
-    if (this.#db.isTransaction) return fn(this, new SqlLegalStore(this.#db));
+    if (this.#db.isTransaction) return fn(this, new SqlLegalStore(this.#db, this.#cipher));
     return this.#db
       .transaction()
-      .execute((trx) => fn(new SqlTransparencyStore(trx), new SqlLegalStore(trx)));
+      .execute((trx) =>
+        fn(new SqlTransparencyStore(trx, this.#cipher), new SqlLegalStore(trx, this.#cipher)),
+      );
   }
 }
 

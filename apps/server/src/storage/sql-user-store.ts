@@ -8,14 +8,18 @@ import type {
   UserStatus,
   UserStore,
 } from '../modules/accounts/user-store';
+import type { ColumnCipher } from './column-cipher';
 import type { Database, UsersTable } from './schema';
 
 const STATUSES: readonly UserStatus[] = ['invited', 'active', 'deactivated'];
 
 export class SqlUserStore implements UserStore {
   readonly #db: Kysely<Database>;
-  constructor(db: Kysely<Database>) {
+  readonly #cipher: ColumnCipher;
+  /** `cipher` seals the TOTP secret columns (column-cipher.ts); there is no clear-text mode. */
+  constructor(db: Kysely<Database>, cipher: ColumnCipher) {
     this.#db = db;
+    this.#cipher = cipher;
   }
 
   async insertUser(u: UserRecord): Promise<boolean> {
@@ -29,8 +33,12 @@ export class SqlUserStore implements UserStore {
         role: u.role,
         status: u.status,
         password_hash: u.passwordHash,
-        totp_secret: u.totpSecret,
-        totp_pending_secret: u.totpPendingSecret,
+        totp_secret: this.#cipher.seal('users.totp_secret', u.id, u.totpSecret),
+        totp_pending_secret: this.#cipher.seal(
+          'users.totp_pending_secret',
+          u.id,
+          u.totpPendingSecret,
+        ),
         totp_last_step: u.totpLastStep,
         failed_logins: u.failedLogins,
         locked_until: u.lockedUntil?.toISOString() ?? null,
@@ -47,7 +55,7 @@ export class SqlUserStore implements UserStore {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    return row ? toUser(row) : undefined;
+    return row ? this.#toUser(row) : undefined;
   }
 
   async findUserByEmail(email: string): Promise<UserRecord | undefined> {
@@ -56,7 +64,7 @@ export class SqlUserStore implements UserStore {
       .selectAll()
       .where('email', '=', email.toLowerCase())
       .executeTakeFirst();
-    return row ? toUser(row) : undefined;
+    return row ? this.#toUser(row) : undefined;
   }
 
   async listUsers(
@@ -76,7 +84,7 @@ export class SqlUserStore implements UserStore {
       base.selectAll().orderBy('email').limit(query.limit).offset(query.offset).execute(),
       base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { users: rows.map(toUser), total: Number(count.n) };
+    return { users: rows.map((r) => this.#toUser(r)), total: Number(count.n) };
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<void> {
@@ -85,8 +93,14 @@ export class SqlUserStore implements UserStore {
     if (patch.role !== undefined) set.role = patch.role;
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
-    if (patch.totpSecret !== undefined) set.totp_secret = patch.totpSecret;
-    if (patch.totpPendingSecret !== undefined) set.totp_pending_secret = patch.totpPendingSecret;
+    if (patch.totpSecret !== undefined)
+      set.totp_secret = this.#cipher.seal('users.totp_secret', id, patch.totpSecret);
+    if (patch.totpPendingSecret !== undefined)
+      set.totp_pending_secret = this.#cipher.seal(
+        'users.totp_pending_secret',
+        id,
+        patch.totpPendingSecret,
+      );
     if (patch.totpLastStep !== undefined) set.totp_last_step = patch.totpLastStep;
     if (patch.failedLogins !== undefined) set.failed_logins = patch.failedLogins;
     if (patch.lockedUntil !== undefined)
@@ -147,8 +161,21 @@ export class SqlUserStore implements UserStore {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+
+  #toUser(row: Selectable<UsersTable>): UserRecord {
+    return {
+      ...toUser(row),
+      totpSecret: this.#cipher.open('users.totp_secret', row.id, row.totp_secret),
+      totpPendingSecret: this.#cipher.open(
+        'users.totp_pending_secret',
+        row.id,
+        row.totp_pending_secret,
+      ),
+    };
+  }
 }
 
+/** The row as stored; the TOTP columns are still sealed (`#toUser` opens them). */
 function toUser(row: Selectable<UsersTable>): UserRecord {
   return {
     id: row.id,

@@ -6,8 +6,10 @@ import type { UserRecord } from '../modules/accounts/user-store';
 import type { MeetingRecord } from '../modules/meetings/meeting-store';
 import type { Database } from './schema';
 import { sqlStores } from './sql-stores';
+import { testCipher } from './test-cipher';
 import type { SqlStores } from './sql-stores';
 import { legalStoreContract } from './legal-store-contract';
+import { secretColumnsContract } from './secret-columns-contract';
 import { transparencyStoreContract } from './transparency-store-contract';
 
 export interface ContractTarget {
@@ -21,15 +23,17 @@ const at = (s: string) => new Date(`2026-01-0${s}T10:00:00.000Z`);
 export function storeContract(target: ContractTarget): void {
   let db: Kysely<Database>;
   let s: SqlStores;
+  const cipher = testCipher();
   beforeAll(async () => {
     db = await target.open();
-    s = sqlStores(db);
+    s = sqlStores(db, cipher);
   });
   afterAll(async () => {
     if (db) await target.close(db);
   });
   legalStoreContract(() => ({ store: s.legal, db }));
   transparencyStoreContract(() => ({ store: s.transparency, legal: s.legal }));
+  secretColumnsContract(() => ({ stores: s, db, cipher }));
 
   const account = async (plan: 'basic' | 'business' = 'basic') => {
     const id = randomUUID();
