@@ -27,6 +27,7 @@ export function secretColumnsContract(
         passcodeRequired: false,
       },
       requireTwoFactor: false,
+      location: { country: null, subdivision: null },
       createdAt: T,
     });
     const id = randomUUID();
