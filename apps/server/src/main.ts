@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config/config';
 import { loadSecretKey } from './config/secret-key';
 import { createLogger } from './logger';
 import { dataFile, startServer } from './server';
-import { ColumnCipher } from './storage/column-cipher';
+import { ColumnCipher, SecretKeyMismatchError } from './storage/column-cipher';
 import { openDatabase } from './storage/open-database';
 import { checkSecretKey, sealClearSecrets } from './storage/secret-columns';
 import { sqlStores } from './storage/sql-stores';
@@ -27,7 +27,17 @@ async function main(): Promise<void> {
     sqliteFile: dataFile(config, 'conclave.sqlite'),
   });
   const cipher = new ColumnCipher(secretKey.key);
-  await checkSecretKey(db, cipher);
+  try {
+    await checkSecretKey(db, cipher);
+  } catch (err) {
+    // The wrong key is an operator's configuration mistake: its message, no stack, exit 2.
+    if (err instanceof SecretKeyMismatchError) {
+      process.stderr.write(`${err.message}\n`);
+      await db.destroy();
+      process.exit(2);
+    }
+    throw err;
+  }
   const sealed = await sealClearSecrets(db, cipher);
   logger.info(
     { dialect, secretKeySource: secretKey.source, secretKeyFile: secretKey.file, sealed },
