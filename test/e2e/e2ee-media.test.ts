@@ -114,14 +114,10 @@ describe('what the server sees, in real browsers', () => {
           expect([...p.subarray(3, 6)], 'VP8 keyframe start code').toEqual([0x9d, 0x01, 0x2a]);
         }
       } else {
-        // Plain Opus: the TOC byte (RFC 6716 §3.1) is mostly the same packet to packet.
-        const counts = new Map<number, number>();
-        for (const s of samples)
-          counts.set(bytes(s.payloadHead)[0]!, (counts.get(bytes(s.payloadHead)[0]!) ?? 0) + 1);
-        expect(
-          Math.max(...counts.values()),
-          'one Opus configuration dominates',
-        ).toBeGreaterThanOrEqual(samples.length / 2);
+        // Plain Opus: the TOC byte (RFC 6716 §3.1) takes a few values (the encoder moves between
+        // a handful of configurations); ciphertext would spread over ~50 of 256 in 64 packets.
+        const tocs = new Set(samples.map((x) => bytes(x.payloadHead)[0]!));
+        expect(tocs.size, 'a few Opus configurations').toBeLessThanOrEqual(8);
       }
       expect(
         looksSealed(track.kind, samples.slice(-20)),
