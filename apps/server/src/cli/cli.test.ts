@@ -245,4 +245,36 @@ describe('conclave CLI', { timeout: 90_000 }, () => {
     });
     expect(malformed).toMatchObject({ code: 2, out: expect.stringContaining('secretKey') });
   });
+
+  it('user reset-2fa turns 2FA off even when the stored secret no longer opens with the key', async () => {
+    const k = await openSqlite(db);
+    try {
+      // Sealed under a key that is not the server's: findUserByEmail would fail on this row.
+      const other = sqlStores(k, new ColumnCipher(randomBytes(32))).users;
+      const boss = (await other.findUserRefByEmail('boss@acme.test'))!;
+      await other.updateUser(boss.id, { totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' });
+    } finally {
+      await k.destroy();
+    }
+    await expect(storedUser('boss@acme.test')).rejects.toThrow(/does not match/);
+    const { code, out } = await conclave([
+      'user',
+      'reset-2fa',
+      '--email',
+      'boss@acme.test',
+      '--db',
+      db,
+    ]);
+    expect(out).toContain('Two-factor sign-in turned off for boss@acme.test');
+    expect(code).toBe(0);
+    expect(await storedUser('boss@acme.test')).toMatchObject({
+      totpSecret: null,
+      totpPendingSecret: null,
+    });
+    const nobody = await conclave(['user', 'reset-2fa', '--email', 'nobody@acme.test', '--db', db]);
+    expect(nobody).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('no user with the email'),
+    });
+  });
 });

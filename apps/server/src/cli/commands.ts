@@ -77,3 +77,29 @@ export async function resetPasswordCommand(
     ? `New password for ${address} (shown once): ${next}\nEnded ${ended} session(s).`
     : `Password for ${address} changed. Ended ${ended} session(s).`;
 }
+
+/**
+ * `conclave user reset-2fa --email E`: turns a user's 2FA off, removes their recovery codes and
+ * ends their sessions — for a lost phone when no admin can sign in, or a TOTP secret the server
+ * key no longer opens (it never reads the secret, so it works in both cases).
+ */
+export async function resetTwoFactorCommand(
+  stores: SqlStores,
+  opts: { email?: string },
+): Promise<string> {
+  const address = parse(email, opts.email, '--email');
+  const user = await stores.users.findUserRefByEmail(address);
+  if (!user) throw new UsageError(`no user with the email ${address}`);
+  await stores.users.updateUser(user.id, { totpSecret: null, totpPendingSecret: null });
+  await stores.users.replaceRecoveryCodes(user.id, []);
+  const ended = await stores.sessions.deleteUserSessions(user.id);
+  await stores.audit.append({
+    accountId: user.accountId,
+    actorUserId: null,
+    action: 'user.reset_2fa_by_operator',
+    target: user.id,
+    detail: { email: address, sessionsEnded: ended },
+    at: new Date(),
+  });
+  return `Two-factor sign-in turned off for ${address}; they enrol again if their account requires it. Ended ${ended} session(s).`;
+}

@@ -15,6 +15,8 @@ Commands:
                                    without either, a random password is printed once
   admin set-account-location       Record where an account is (trust-center jurisdiction check).
       --account <id> --country <ISO 3166-1 alpha-2> [--subdivision <ISO 3166-2 code>]
+  user reset-2fa --email <email>   Turn a user's two-factor sign-in off (lost phone, or a secret
+                                   the server key no longer opens); ends their sessions.
   audit verify                     Recompute the trust center's hash-chained audit log; report
                                    the first broken entry (exit code 1) or the chain head.
   legal import FILE                Import past requests kept elsewhere as closed historical

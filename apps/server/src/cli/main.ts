@@ -13,7 +13,12 @@ import { openSqlite, openSqliteUnmigrated } from '../storage/sqlite/database';
 import { sqlStores } from '../storage/sql-stores';
 import { setAccountLocationCommand } from './account-location';
 import { auditVerifyCommand } from './audit-verify';
-import { createAccountCommand, resetPasswordCommand, UsageError } from './commands';
+import {
+  createAccountCommand,
+  resetPasswordCommand,
+  resetTwoFactorCommand,
+  UsageError,
+} from './commands';
 import { HELP } from './help';
 import { legalImportCommand } from './legal-import';
 import { transparencyVerifyCommand } from './transparency-verify';
@@ -64,6 +69,7 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
     'migrate',
     'admin create-account',
     'user reset-password',
+    'user reset-2fa',
     'audit verify',
     'admin set-account-location',
     'transparency verify',
@@ -107,6 +113,13 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
           ...(values.account !== undefined ? { account: values.account } : {}),
           ...(values.country !== undefined ? { country: values.country } : {}),
           ...(values.subdivision !== undefined ? { subdivision: values.subdivision } : {}),
+        }),
+      };
+    if (command === 'user reset-2fa')
+      return {
+        code: 0,
+        out: await resetTwoFactorCommand(stores, {
+          ...(values.email !== undefined ? { email: values.email } : {}),
         }),
       };
     const password = readPassword(values);

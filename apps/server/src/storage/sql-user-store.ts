@@ -67,6 +67,14 @@ export class SqlUserStore implements UserStore {
     return row ? this.#toUser(row) : undefined;
   }
 
+  async findUserRefByEmail(email: string) {
+    return this.#db
+      .selectFrom('users')
+      .select(['id', 'account_id as accountId'])
+      .where('email', '=', email.toLowerCase())
+      .executeTakeFirst();
+  }
+
   async listUsers(
     accountId: string,
     query: UserQuery,

@@ -48,6 +48,8 @@ export interface UserStore {
   insertUser(user: UserRecord): Promise<boolean>;
   findUserById(id: string): Promise<UserRecord | undefined>;
   findUserByEmail(email: string): Promise<UserRecord | undefined>;
+  /** Who has this email, without reading (decrypting) the TOTP columns: for operator repairs. */
+  findUserRefByEmail(email: string): Promise<{ id: string; accountId: string } | undefined>;
   /** Users of one account, by email; `q` matches email or name as plain text (no wildcards). */
   listUsers(accountId: string, query: UserQuery): Promise<{ users: UserRecord[]; total: number }>;
   updateUser(id: string, patch: UserPatch): Promise<void>;
