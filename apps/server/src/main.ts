@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (secretKey.warning) logger.warn({ secretKeyFile: secretKey.file }, secretKey.warning);
   const { db, dialect } = await openDatabase({
     databaseUrl: config.databaseUrl,
     sqliteFile: dataFile(config, 'conclave.sqlite'),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,5 +53,15 @@ describe('server secret key', () => {
     expect(() => loadSecretKey({ dataDir })).toThrow(ConfigError);
     expect(() => loadSecretKey({ dataDir })).toThrow(file);
     expect(readFileSync(file, 'utf8')).toBe('not a key\n');
+  });
+
+  it('warns when the key file is open to other users, and not when it is 0600', () => {
+    const dataDir = freshDir('loose');
+    const first = loadSecretKey({ dataDir });
+    expect(first.warning).toBeUndefined();
+    chmodSync(first.file!, 0o644);
+    expect(loadSecretKey({ dataDir }).warning).toMatch(
+      /open to other users \(mode 0644\): run chmod 600/,
+    );
   });
 });

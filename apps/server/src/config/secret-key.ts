@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, parseSecretKey, SECRET_KEY_FORMAT } from './config';
 
@@ -19,6 +19,8 @@ export function loadSecretKey(config: { secretKey?: string | undefined; dataDir:
   source: 'config' | 'file';
   file?: string;
   generated: boolean;
+  /** Set when the key file is readable or writable by group or others: say it at start-up. */
+  warning?: string;
 } {
   if (config.secretKey !== undefined) {
     const key = parseSecretKey(config.secretKey);
@@ -37,5 +39,14 @@ export function loadSecretKey(config: { secretKey?: string | undefined; dataDir:
   }
   const key = parseSecretKey(readFileSync(file, 'utf8'));
   if (!key) throw new ConfigError(`The secret key file ${file} ${SECRET_KEY_FORMAT}.`);
+  const mode = statSync(file).mode & 0o777;
+  if (mode & 0o077)
+    return {
+      key,
+      source: 'file',
+      file,
+      generated,
+      warning: `The secret key file ${file} is open to other users (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 on it.`,
+    };
   return { key, source: 'file', file, generated };
 }
