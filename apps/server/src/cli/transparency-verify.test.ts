@@ -7,7 +7,7 @@ import { NoticeService } from '../modules/legal/notice-service';
 import { ReviewService } from '../modules/legal/review-service';
 import { OutboxMailer } from '../modules/mail/outbox-mailer';
 import { TransparencyService } from '../modules/transparency/transparency-service';
-import { requestRecord } from '../storage/legal-store-contract';
+import { requestRecord, requesterRecord } from '../storage/legal-store-contract';
 import type { Database } from '../storage/schema';
 import { sqlStores } from '../storage/sql-stores';
 import {
@@ -35,24 +35,9 @@ async function seedAndPublish(t: CliTestDatabase): Promise<string> {
       emailDomains: ['police.example.gov'],
       createdAt: T,
     });
-    await legal.requesters.insertRequester({
-      id: 'requester-1',
-      agencyId: 'agency-1',
-      email: 'j@police.example.gov',
-      fullName: 'J',
-      badgeNumber: '1',
-      phone: '1',
-      mailingAddress: 'x',
-      passwordHash: 'h',
-      emailVerifiedAt: null,
-      totpSecret: null,
-      totpPendingSecret: null,
-      totpLastStep: 0,
-      attestationVersion: null,
-      attestationAcceptedAt: null,
-      status: 'active',
-      createdAt: T,
-    });
+    await legal.requesters.insertRequester(
+      requesterRecord('agency-1', 'j@police.example.gov', { id: 'requester-1' }),
+    );
     // Stored the way intake stores them: each request with its audit entry.
     const req = (over: Partial<LegalRequestRecord>) =>
       legal.transaction(async (tx) => {

@@ -8,6 +8,33 @@ import type { Database } from './schema';
 
 const T = new Date('2026-02-01T00:00:00.000Z');
 
+/** A verified, active requester of `agencyId` with the given email (contract tests and fixtures). */
+export function requesterRecord(
+  agencyId: string,
+  email: string,
+  over: Partial<RequesterRecord> = {},
+): RequesterRecord {
+  return {
+    id: randomUUID(),
+    agencyId,
+    email,
+    fullName: 'Jane',
+    badgeNumber: '1',
+    phone: '1',
+    mailingAddress: 'x',
+    passwordHash: 'h',
+    emailVerifiedAt: null,
+    totpSecret: null,
+    totpPendingSecret: null,
+    totpLastStep: 0,
+    attestationVersion: null,
+    attestationAcceptedAt: null,
+    status: 'active',
+    createdAt: T,
+    ...over,
+  };
+}
+
 export function requestRecord(
   requesterId: string,
   agencyId: string,
@@ -71,24 +98,7 @@ export function legalStoreContract(get: () => { store: LegalStore; db: Kysely<Da
         createdAt: T,
       }),
     ).toBe(true);
-    const requester: RequesterRecord = {
-      id: randomUUID(),
-      agencyId,
-      email: `jane@${domain}`,
-      fullName: 'Jane',
-      badgeNumber: '1',
-      phone: '1',
-      mailingAddress: 'x',
-      passwordHash: 'h',
-      emailVerifiedAt: null,
-      totpSecret: null,
-      totpPendingSecret: null,
-      totpLastStep: 0,
-      attestationVersion: null,
-      attestationAcceptedAt: null,
-      status: 'active',
-      createdAt: T,
-    };
+    const requester = requesterRecord(agencyId, `jane@${domain}`);
     expect(await store.requesters.insertRequester(requester)).toBe(true);
     return { agencyId, domain, requester };
   };

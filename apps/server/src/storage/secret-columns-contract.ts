@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import { ColumnCipher, SecretKeyMismatchError } from './column-cipher';
+import { requesterRecord } from './legal-store-contract';
 import type { Database } from './schema';
 import { checkSecretKey, sealClearSecrets } from './secret-columns';
 import { sqlStores } from './sql-stores';
@@ -90,24 +91,9 @@ export function secretColumnsContract(
       createdAt: T,
     });
     const id = randomUUID();
-    await s.legal.requesters.insertRequester({
-      id,
-      agencyId,
-      email: `jane@${domain}`,
-      fullName: 'Jane',
-      badgeNumber: '1',
-      phone: '1',
-      mailingAddress: 'x',
-      passwordHash: 'h',
-      emailVerifiedAt: null,
-      totpSecret: null,
-      totpPendingSecret: SECRET,
-      totpLastStep: 0,
-      attestationVersion: null,
-      attestationAcceptedAt: null,
-      status: 'active',
-      createdAt: T,
-    });
+    await s.legal.requesters.insertRequester(
+      requesterRecord(agencyId, `jane@${domain}`, { id, totpPendingSecret: SECRET }),
+    );
     const raw = () =>
       db
         .selectFrom('legal_requesters')

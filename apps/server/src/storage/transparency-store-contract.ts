@@ -5,7 +5,7 @@ import type { TransparencyStore } from '../modules/transparency/transparency-sto
 import { computeReport } from '../modules/transparency/counting';
 import { FIXTURE } from '../modules/transparency/fixture';
 import { parsePeriod } from '../modules/transparency/period';
-import { requestRecord } from './legal-store-contract';
+import { requestRecord, requesterRecord } from './legal-store-contract';
 
 const T = new Date('2031-02-01T00:00:00.000Z');
 
@@ -26,24 +26,9 @@ export function transparencyStoreContract(
       createdAt: T,
     });
     const id = randomUUID();
-    await legal.requesters.insertRequester({
-      id,
-      agencyId,
-      email: `j@${agencyId.slice(0, 8)}.example.gov`,
-      fullName: 'J',
-      badgeNumber: '1',
-      phone: '1',
-      mailingAddress: 'x',
-      passwordHash: 'h',
-      emailVerifiedAt: null,
-      totpSecret: null,
-      totpPendingSecret: null,
-      totpLastStep: 0,
-      attestationVersion: null,
-      attestationAcceptedAt: null,
-      status: 'active',
-      createdAt: T,
-    });
+    await legal.requesters.insertRequester(
+      requesterRecord(agencyId, `j@${agencyId.slice(0, 8)}.example.gov`, { id }),
+    );
     return { agencyId, id };
   };
 
