@@ -16,6 +16,7 @@ import { Tile } from './Tile';
 import { useActiveSpeaker } from './useActiveSpeaker';
 import type { LocalMedia } from './useLocalMedia';
 import { AudioSink, VideoView } from './VideoView';
+import { ShieldIcon } from '../../components/ShieldIcon';
 
 export interface MeetingRoomProps {
   meetingId: MeetingId;
@@ -108,7 +109,13 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           onClick={() => setPanel('security')}
           title="Open the security panel"
         >
-          {e2eeOn ? '🛡 End-to-end encrypted' : 'Encrypted in transit'}
+          {e2eeOn ? (
+            <>
+              <ShieldIcon /> End-to-end encrypted
+            </>
+          ) : (
+            'Encrypted in transit'
+          )}
         </button>
         {captions.state?.on && (
           <button
