@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -276,5 +276,55 @@ describe('conclave CLI', { timeout: 90_000 }, () => {
       code: 2,
       out: expect.stringContaining('no user with the email'),
     });
+  });
+
+  it('secrets rotate-key re-encrypts every secret under a new key file, all or nothing', async () => {
+    const keyFile = join(dir, 'secret.key');
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const setBossSecret = async (c: ColumnCipher) => {
+      const k = await openSqlite(db);
+      try {
+        const users = sqlStores(k, c).users;
+        const boss = (await users.findUserRefByEmail('boss@acme.test'))!;
+        await users.updateUser(boss.id, { totpSecret: secret });
+      } finally {
+        await k.destroy();
+      }
+    };
+    const bossWith = async (c: ColumnCipher) => {
+      const k = await openSqlite(db);
+      try {
+        return (await sqlStores(k, c).users.findUserByEmail('boss@acme.test'))?.totpSecret;
+      } finally {
+        await k.destroy();
+      }
+    };
+    const rotate = () => conclave(['secrets', 'rotate-key', '--db', db]);
+
+    // One secret the current key cannot open: nothing changes, the user is named.
+    await setBossSecret(new ColumnCipher(randomBytes(32)));
+    const before = readFileSync(keyFile, 'utf8');
+    const refused = await rotate();
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/Nothing was rotated: 1 stored secret\(s\) do not open/);
+    expect(readFileSync(keyFile, 'utf8')).toBe(before);
+    expect(existsSync(`${keyFile}.new`)).toBe(false);
+
+    await setBossSecret(cipher);
+    const ok = await rotate();
+    expect(ok.out).toMatch(/Re-encrypted 1 stored secret\(s\) under a new key/);
+    expect(ok.code).toBe(0);
+    const after = readFileSync(keyFile, 'utf8');
+    expect(after).not.toBe(before);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const next = new ColumnCipher(loadSecretKey({ dataDir: dir }).key);
+    expect(await bossWith(next)).toBe(secret);
+    await expect(bossWith(cipher)).rejects.toThrow(/does not match/);
+
+    // A key from the environment is never replaced behind the operator's back.
+    const fromEnv = await conclave(['secrets', 'rotate-key', '--db', db], undefined, {
+      CONCLAVE_SECRET_KEY: after.trim(),
+    });
+    expect(fromEnv).toMatchObject({ code: 2, out: expect.stringContaining('--new-key-stdin') });
   });
 });

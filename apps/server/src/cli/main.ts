@@ -21,6 +21,7 @@ import {
 } from './commands';
 import { HELP } from './help';
 import { legalImportCommand } from './legal-import';
+import { rotateKeyCommand } from './rotate-key';
 import { transparencyVerifyCommand } from './transparency-verify';
 
 const OPTIONS = {
@@ -37,6 +38,7 @@ const OPTIONS = {
   subdivision: { type: 'string' },
   version: { type: 'string' },
   format: { type: 'string' },
+  'new-key-stdin': { type: 'boolean' },
 } as const;
 
 async function open(dbFile: string | undefined, migrated: boolean): Promise<Kysely<Database>> {
@@ -70,6 +72,7 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
     'admin create-account',
     'user reset-password',
     'user reset-2fa',
+    'secrets rotate-key',
     'audit verify',
     'admin set-account-location',
     'transparency verify',
@@ -91,6 +94,11 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
         code: 0,
         out: ran.length ? `Applied: ${ran.join(', ')}` : 'Already up to date.',
       };
+    }
+    if (command === 'secrets rotate-key') {
+      db = await open(values.db, true);
+      const newKey = values['new-key-stdin'] ? readFileSync(0, 'utf8') : undefined;
+      return { code: 0, out: await rotateKeyCommand(db, loadConfig(), newKey) };
     }
     // The server's key (same config, same data dir), so users with 2FA read and write as usual.
     const cipher = new ColumnCipher(loadSecretKey(loadConfig()).key);

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { ColumnCipher, SecretKeyMismatchError } from './column-cipher';
 import { requesterRecord } from './legal-store-contract';
 import type { Database } from './schema';
-import { checkSecretKey, sealClearSecrets } from './secret-columns';
+import { checkSecretKey, rotateSecretKey, sealClearSecrets } from './secret-columns';
 import { sqlStores } from './sql-stores';
 import type { SqlStores } from './sql-stores';
 
@@ -55,6 +55,32 @@ export function secretColumnsContract(
       .select(['totp_secret', 'totp_pending_secret'])
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
+
+  // First of these tests: the later ones leave rows on purpose that no key opens.
+  it('secrets: rotation re-encrypts every value under the new key, or nothing at all', async () => {
+    const { stores: s, db, cipher } = get();
+    const id = await newUser(s);
+    await s.users.updateUser(id, { totpSecret: SECRET });
+    const next = new ColumnCipher(randomBytes(32));
+    const stray = await newUser(s);
+    await sqlStores(db, new ColumnCipher(randomBytes(32))).users.updateUser(stray, {
+      totpPendingSecret: SECRET,
+    });
+    const strayRaw = await rawUser(db, stray);
+    await expect(rotateSecretKey(db, cipher, next)).rejects.toThrow(
+      /Nothing was rotated: 1 stored secret\(s\) do not open/,
+    );
+    expect(await s.users.findUserById(id)).toMatchObject({ totpSecret: SECRET });
+    expect(await rawUser(db, stray)).toEqual(strayRaw);
+    await s.users.updateUser(stray, { totpPendingSecret: null });
+
+    expect(await rotateSecretKey(db, cipher, next)).toBeGreaterThanOrEqual(1);
+    expect(await sqlStores(db, next).users.findUserById(id)).toMatchObject({ totpSecret: SECRET });
+    await expect(s.users.findUserById(id)).rejects.toThrow(SecretKeyMismatchError);
+    // Back to the contract's key for the tests that follow.
+    await rotateSecretKey(db, next, cipher);
+    expect(await s.users.findUserById(id)).toMatchObject({ totpSecret: SECRET });
+  });
 
   it('secrets: a user TOTP secret is stored as v1 ciphertext and read back in clear', async () => {
     const { stores: s, db } = get();

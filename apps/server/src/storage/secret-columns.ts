@@ -79,3 +79,53 @@ export async function sealClearSecrets(
   }
   return sealed;
 }
+
+/**
+ * Re-encrypts every stored TOTP secret from `from` to `to` in one transaction (values still in
+ * clear are sealed too). All or nothing: a value `from` cannot open aborts the rotation and names
+ * its rows, so nothing ends up under two keys. Returns how many values it re-encrypted.
+ */
+export async function rotateSecretKey(
+  db: Kysely<Database>,
+  from: ColumnCipher,
+  to: ColumnCipher,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    let rotated = 0;
+    const unreadable: string[] = [];
+    for (const table of TABLES) {
+      for (const column of COLUMNS) {
+        const rows = await trx
+          .selectFrom(table)
+          .select(['id', column])
+          .where(column, 'is not', null)
+          .execute();
+        for (const row of rows) {
+          const stored = row[column];
+          if (stored === null) continue;
+          let clear: string | null;
+          try {
+            clear = from.open(`${table}.${column}`, row.id, stored);
+          } catch (err) {
+            if (!(err instanceof SecretKeyMismatchError)) throw err;
+            unreadable.push(`${table}.${column} of ${row.id}`);
+            continue;
+          }
+          await trx
+            .updateTable(table)
+            .set({ [column]: to.seal(`${table}.${column}`, row.id, clear) })
+            .where('id', '=', row.id)
+            .execute();
+          rotated += 1;
+        }
+      }
+    }
+    if (unreadable.length > 0)
+      throw new SecretKeyMismatchError(
+        `Nothing was rotated: ${unreadable.length} stored secret(s) do not open with the current ` +
+          `key (${unreadable.slice(0, 5).join(', ')}${unreadable.length > 5 ? ', …' : ''}). ` +
+          'Reset those users with `conclave user reset-2fa --email …` first.',
+      );
+    return rotated;
+  });
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { Kysely } from 'kysely';
+import { parseSecretKey, SECRET_KEY_FORMAT } from '../config/config';
+import { loadSecretKey } from '../config/secret-key';
+import { ColumnCipher } from '../storage/column-cipher';
+import type { Database } from '../storage/schema';
+import { rotateSecretKey } from '../storage/secret-columns';
+import { UsageError } from './commands';
+
+/**
+ * `conclave secrets rotate-key [--new-key-stdin]` (server stopped): re-encrypts every stored TOTP
+ * secret under a new key in one transaction. With the key in `<dataDir>/secret.key`, the new key
+ * is written beside it as `secret.key.new` first and renamed over it after the commit, so a crash
+ * leaves either the old state or both the new rows and the new key file. With the key in the
+ * configuration (CONCLAVE_SECRET_KEY), the operator supplies the new key and then sets it there.
+ */
+export async function rotateKeyCommand(
+  db: Kysely<Database>,
+  config: { secretKey?: string | undefined; dataDir: string },
+  newKeyText: string | undefined,
+): Promise<string> {
+  const current = loadSecretKey(config);
+  let next: Buffer;
+  if (newKeyText === undefined) {
+    if (current.source === 'config')
+      throw new UsageError(
+        'the key comes from CONCLAVE_SECRET_KEY / secretKey: pass the new key with --new-key-stdin, then set it there',
+      );
+    next = randomBytes(32);
+  } else {
+    const parsed = parseSecretKey(newKeyText);
+    if (!parsed) throw new UsageError(`the new key ${SECRET_KEY_FORMAT}`);
+    next = parsed;
+  }
+  if (next.equals(current.key)) throw new UsageError('the new key is the current key');
+  const from = new ColumnCipher(current.key);
+  const to = new ColumnCipher(next);
+  if (current.source === 'config') {
+    const n = await rotateSecretKey(db, from, to);
+    return `Re-encrypted ${n} stored secret(s) under the new key. Set CONCLAVE_SECRET_KEY (or secretKey) to the new key before starting the server.`;
+  }
+  const file = current.file!;
+  const pending = `${file}.new`;
+  writeFileSync(pending, `${next.toString('hex')}\n`, { mode: 0o600 });
+  let n: number;
+  try {
+    n = await rotateSecretKey(db, from, to);
+  } catch (err) {
+    rmSync(pending, { force: true });
+    throw err;
+  }
+  renameSync(pending, file);
+  return `Re-encrypted ${n} stored secret(s) under a new key; ${file} now holds it (the old key is gone).`;
+}
