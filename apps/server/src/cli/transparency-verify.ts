@@ -2,7 +2,7 @@ import type { AuditEntry } from '../modules/legal/audit-chain';
 import { verifyChain } from '../modules/legal/audit-chain';
 import type { AuditRepo } from '../modules/legal/legal-store';
 import { computeReport } from '../modules/transparency/counting';
-import { parsePeriod } from '../modules/transparency/period';
+import { inPeriod, parsePeriod } from '../modules/transparency/period';
 import {
   changedSinceHead,
   compareStoredWithLog,
@@ -79,7 +79,9 @@ export async function transparencyVerifyCommand(
   }
 
   // 2. The published numbers from the log as it stood at the head.
-  const replay = await replayCountedFacts(audit.entries(), snap.auditSeq);
+  const replay = await replayCountedFacts(audit.entries(), snap.auditSeq, (f) =>
+    inPeriod(period, new Date(f.receivedAt)),
+  );
   for (const u of replay.unreadable.slice(0, MAX_LINES)) {
     failed = true;
     lines.push(`Audit entry #${u.seq} carries unreadable counted facts: ${u.problem}.`);

@@ -53,6 +53,8 @@ describe('replaying counted facts from the audit log', () => {
     expect(r.unreadable).toEqual([]);
     expect(changedSinceHead(r, parsePeriod('2026-H1'))).toEqual(['a']);
     expect(changedSinceHead(r, parsePeriod('2026-H2'))).toEqual([]);
+    const onlyA = await replayCountedFacts(log, 3, (f) => f.id === 'a');
+    expect([...onlyA.latest.keys(), ...onlyA.atHead.keys()]).toEqual(['a', 'a']);
   });
 
   it('reports counted facts it cannot read instead of skipping them', async () => {

@@ -30,9 +30,14 @@ function factsOf(e: AuditEntry): unknown[] {
   return Array.isArray(counted) ? counted : [counted];
 }
 
+/**
+ * `keep` limits what is held in memory (verify keeps one period's requests: receivedAt never
+ * changes through the audited paths, so a request is in the period in every entry or in none).
+ */
 export async function replayCountedFacts(
   entries: AsyncIterable<AuditEntry> | Iterable<AuditEntry>,
   headSeq: number,
+  keep: (f: CountedFacts) => boolean = () => true,
 ): Promise<Replay> {
   const latest = new Map<string, CountedFacts>();
   const unreadable: Replay['unreadable'] = [];
@@ -41,8 +46,9 @@ export async function replayCountedFacts(
     if (!atHead && e.seq > headSeq) atHead = new Map(latest);
     for (const raw of factsOf(e)) {
       const parsed = countedFactsSchema.safeParse(raw);
-      if (parsed.success) latest.set(parsed.data.id, parsed.data);
-      else unreadable.push({ seq: e.seq, problem: parsed.error.issues[0]?.message ?? 'invalid' });
+      if (!parsed.success)
+        unreadable.push({ seq: e.seq, problem: parsed.error.issues[0]?.message ?? 'invalid' });
+      else if (keep(parsed.data)) latest.set(parsed.data.id, parsed.data);
     }
   }
   return { atHead: atHead ?? new Map(latest), latest, unreadable };
