@@ -33,7 +33,18 @@ function requesterCsrf(path: string): string | undefined {
   return path.startsWith('/api/legal/portal/') ? readCookie('conclave_legal_csrf') : undefined;
 }
 
-/** A token valid for the session cookie the browser holds now (the server re-issues a stale one). */
+/**
+ * A token valid for the session cookies the browser holds now (the server re-issues a stale one):
+ * the portal's from `GET /api/legal/portal/me` while a requester is signed in, else the user's.
+ */
+async function refreshCsrf(path: string): Promise<string | undefined> {
+  if (path.startsWith('/api/legal/portal/')) {
+    const me = await fetch('/api/legal/portal/me').catch(() => undefined);
+    if (me?.ok) return requesterCsrf(path);
+  }
+  return fetchCsrf();
+}
+
 async function fetchCsrf(): Promise<string | undefined> {
   const res = await fetch('/api/auth/csrf').catch(() => undefined);
   const body = (await res?.json().catch(() => undefined)) as { csrfToken?: string } | undefined;
@@ -44,15 +55,16 @@ export async function call<T>(path: string, init?: RequestInit): Promise<T> {
   const method = init?.method ?? 'GET';
   const csrf = method === 'GET' ? undefined : await ensureCsrf(path);
   let res = await send(path, init, csrf);
-  // A token bound to a session that has since ended in this browser (the session cookie expired):
-  // fetch one for the current session and try once more. The refused request did not run.
-  if (res.status === 403 && csrf && !requesterCsrf(path)) {
+  // A token bound to a session that has since ended in this browser (the session cookie expired,
+  // a token from before an upgrade): fetch one for the current session and try once more. The
+  // refused request did not run.
+  if (res.status === 403 && csrf) {
     const body = (await res
       .clone()
       .json()
       .catch(() => ({}))) as { code?: unknown };
     if (body.code === 'CSRF_TOKEN_INVALID') {
-      const fresh = await fetchCsrf();
+      const fresh = await refreshCsrf(path);
       if (fresh && fresh !== csrf) res = await send(path, init, fresh);
     }
   }
