@@ -372,7 +372,8 @@ describe('trust center portal and legal console in a real browser', () => {
     const submit = (over: Record<string, unknown>) =>
       jane.page.evaluate(
         async (body) => {
-          const csrf = decodeURIComponent(/conclave_csrf=([^;]+)/.exec(document.cookie)![1]!);
+          // the portal's own token, bound to Jane's requester session
+          const csrf = decodeURIComponent(/conclave_legal_csrf=([^;]+)/.exec(document.cookie)![1]!);
           const res = await fetch('/api/legal/portal/requests', {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },

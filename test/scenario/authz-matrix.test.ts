@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import cookie from '@fastify/cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installAccessControl } from '../../apps/server/src/http/auth/access';
+import type { CookiePolicy } from '../../apps/server/src/http/auth/cookies';
 import type { AuthService } from '../../apps/server/src/modules/accounts/auth-service';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { ApiClient } from '../support/api-client';
@@ -326,13 +327,13 @@ describe('authorization matrix: every route x every caller', () => {
   it('a route registered without an access rule or body schema fails at start-up (deny by default)', async () => {
     const app = Fastify();
     await app.register(cookie);
-    installAccessControl(app, {} as AuthService);
+    installAccessControl(app, {} as AuthService, {} as CookiePolicy);
     expect(() => app.get('/api/forgotten', async () => ({ secret: true }))).toThrow(
       /declares no config.access/,
     );
     const app2 = Fastify();
     await app2.register(cookie);
-    installAccessControl(app2, {} as AuthService);
+    installAccessControl(app2, {} as AuthService, {} as CookiePolicy);
     expect(() => app2.post('/not-api', async () => ({}))).toThrow(/changes state outside \/api/);
     expect(() =>
       app2.post('/api/no-schema', { config: { access: 'public' } }, async () => ({})),

@@ -1,6 +1,6 @@
 /**
  * A browser-like HTTP client for scenario tests: keeps cookies, sends the CSRF header the way
- * the web app does (copied from the `conclave_csrf` cookie), JSON in and out.
+ * the web app does (copied from the cookie on every request, never cached), JSON in and out.
  */
 export class ApiClient {
   readonly #base: string;
@@ -21,7 +21,7 @@ export class ApiClient {
     const headers: Record<string, string> = {};
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (cookie) headers.cookie = cookie;
-    const csrf = this.cookies.get('conclave_csrf');
+    const csrf = this.csrfFor(path);
     if ((opts.csrf ?? true) && csrf) headers['x-csrf-token'] = csrf;
     const payload = opts.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
     if (payload !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
@@ -43,6 +43,17 @@ export class ApiClient {
       // not JSON (static files)
     }
     return { status: res.status, body: parsed };
+  }
+
+  /**
+   * The token the web app sends to `path` (apps/web/src/app/api.ts): the requester portal's own
+   * `conclave_legal_csrf` while a requester is signed in, else `conclave_csrf`.
+   */
+  csrfFor(path: string): string | undefined {
+    const portal = path.startsWith('/api/legal/portal/')
+      ? this.cookies.get('conclave_legal_csrf')
+      : undefined;
+    return portal ?? this.cookies.get('conclave_csrf');
   }
 
   get = (path: string) => this.request('GET', path);

@@ -211,7 +211,7 @@ export async function uploadFile(
   form.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), filename);
   const headers: Record<string, string> = {
     cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-    'x-csrf-token': client.cookies.get('conclave_csrf') ?? '',
+    'x-csrf-token': client.csrfFor(path) ?? '',
   };
   const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: form });
   const text = await res.text();

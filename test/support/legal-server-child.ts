@@ -28,10 +28,12 @@ const config = loadConfig(
   },
 );
 const db = await openSqlite(join(dataDir, 'conclave.sqlite'));
+const secretKey = loadSecretKey(config).key;
 const server = await startServer({
   config,
   logger: createLogger('silent'),
   db,
-  stores: sqlStores(db, new ColumnCipher(loadSecretKey(config).key)),
+  secretKey,
+  stores: sqlStores(db, new ColumnCipher(secretKey)),
 });
 process.stdout.write(`READY ${server.url}\n`);

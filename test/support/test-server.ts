@@ -52,7 +52,8 @@ export async function startTestServer(
     ? await openPostgres(opts.postgresUrl, { schema, maxConnections: 4 })
     : await openSqlite(join(dataDir, 'conclave.sqlite'));
   // The real key path: generated into the temp data dir (or `secretKey` from overrides).
-  const cipher = new ColumnCipher(loadSecretKey(config).key);
+  const secretKey = loadSecretKey(config).key;
+  const cipher = new ColumnCipher(secretKey);
   await checkSecretKey(db, cipher);
   await sealClearSecrets(db, cipher);
   const stores = sqlStores(db, cipher);
@@ -61,6 +62,7 @@ export async function startTestServer(
     logger,
     db,
     stores,
+    secretKey,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   return {

@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     config,
     logger,
     db,
+    secretKey: secretKey.key,
     stores: sqlStores(db, cipher, {
       ...(config.legal.operatorAccountId
         ? { operatorAccountId: config.legal.operatorAccountId }

@@ -27,6 +27,7 @@ import type { TransparencyStore } from './modules/transparency/transparency-stor
 import type { LegalModule } from './modules/legal/wire';
 import { LiveSettings } from './rtc/live-settings';
 import { sessionCookieValue } from './http/auth/cookies';
+import { CsrfTokens } from './http/auth/csrf';
 import type { Config } from './config/config';
 import { publicBaseUrl } from './config/config';
 import { buildApp } from './http/app';
@@ -75,6 +76,8 @@ export interface ServerParts {
   /** Overrides the mailer chosen from config (SMTP when configured, else the outbox). */
   mailer?: Mailer;
   db: Kysely<never> | Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The server secret key (config/secret-key.ts); the CSRF key is derived from it. */
+  secretKey: Buffer;
   /** The trust center's clock (deadlines, NDO expiry); tests move it. */
   clock?: Clock;
 }
@@ -176,6 +179,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       // Behind a TLS-terminating proxy the server speaks HTTP, but browsers see https.
       secure: Boolean(config.tls) || Boolean(config.publicUrl?.startsWith('https://')),
       sessionTtlMs: config.auth.sessionTtlHours * 3_600_000,
+      csrf: new CsrfTokens(parts.secretKey),
     },
     trustProxy: config.trustProxy,
     signaling,

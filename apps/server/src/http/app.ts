@@ -64,7 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   await app.register(cookie);
   // Before any route: every route registered from here on is checked for an access rule.
-  installAccessControl(app, deps.auth, deps.legalAccess);
+  installAccessControl(app, deps.auth, deps.cookies, deps.legalAccess);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -15,25 +15,71 @@ import type {
   MeetingInfo,
 } from '@conclave/protocol';
 
-/** The double-submit CSRF token (server README: "Sessions and CSRF"), read from its cookie. */
-function csrfCookie(): string | undefined {
-  return /(?:^|;\s*)conclave_csrf=([^;]+)/.exec(document.cookie)?.[1];
+function readCookie(name: string): string | undefined {
+  const raw = new RegExp(`(?:^|;\\s*)${name}=([^;]+)`).exec(document.cookie)?.[1];
+  return raw === undefined ? undefined : decodeURIComponent(raw);
 }
 
-export async function ensureCsrf(): Promise<string | undefined> {
-  const existing = csrfCookie();
-  if (existing) return decodeURIComponent(existing);
+/**
+ * The signed double-submit CSRF token for a request to `path` (server accounts README, "Sessions
+ * and CSRF"): the portal's own token while a requester is signed in, else the one bound to the
+ * user session (or to no session), fetched when there is none yet.
+ */
+export async function ensureCsrf(path: string): Promise<string | undefined> {
+  return requesterCsrf(path) ?? readCookie('conclave_csrf') ?? fetchCsrf();
+}
+
+function requesterCsrf(path: string): string | undefined {
+  return path.startsWith('/api/legal/portal/') ? readCookie('conclave_legal_csrf') : undefined;
+}
+
+/**
+ * A token valid for the session cookies the browser holds now (the server re-issues a stale one):
+ * the portal's from `GET /api/legal/portal/me` while a requester is signed in, else the user's.
+ */
+async function refreshCsrf(path: string): Promise<string | undefined> {
+  if (path.startsWith('/api/legal/portal/')) {
+    const me = await fetch('/api/legal/portal/me').catch(() => undefined);
+    if (me?.ok) return requesterCsrf(path);
+  }
+  return fetchCsrf();
+}
+
+async function fetchCsrf(): Promise<string | undefined> {
   const res = await fetch('/api/auth/csrf').catch(() => undefined);
   const body = (await res?.json().catch(() => undefined)) as { csrfToken?: string } | undefined;
   return body?.csrfToken;
 }
 
 export async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  let res: Response;
   const method = init?.method ?? 'GET';
-  const csrf = method === 'GET' ? undefined : await ensureCsrf();
+  const csrf = method === 'GET' ? undefined : await ensureCsrf(path);
+  let res = await send(path, init, csrf);
+  // A token bound to a session that has since ended in this browser (the session cookie expired,
+  // a token from before an upgrade): fetch one for the current session and try once more. The
+  // refused request did not run.
+  if (res.status === 403 && csrf) {
+    const body = (await res
+      .clone()
+      .json()
+      .catch(() => ({}))) as { code?: unknown };
+    if (body.code === 'CSRF_TOKEN_INVALID') {
+      const fresh = await refreshCsrf(path);
+      if (fresh && fresh !== csrf) res = await send(path, init, fresh);
+    }
+  }
+  if (res.status === 204 || res.status === 202) return undefined as T;
+  const body = (await res.json().catch(() => ({}))) as { code?: unknown; message?: unknown };
+  if (!res.ok) {
+    const code = isErrorCode(body.code) ? body.code : 'INTERNAL';
+    throw new ConclaveError(code, typeof body.message === 'string' ? body.message : undefined);
+  }
+  return body as T;
+}
+
+async function send(path: string, init: RequestInit | undefined, csrf: string | undefined) {
   try {
-    res = await fetch(path, {
+    return await fetch(path, {
       ...init,
       headers: {
         ...(init?.body !== undefined ? { 'content-type': 'application/json' } : {}),
@@ -44,13 +90,6 @@ export async function call<T>(path: string, init?: RequestInit): Promise<T> {
   } catch {
     throw new ConclaveError('INTERNAL', 'Cannot reach the server. Check your connection.');
   }
-  if (res.status === 204 || res.status === 202) return undefined as T;
-  const body = (await res.json().catch(() => ({}))) as { code?: unknown; message?: unknown };
-  if (!res.ok) {
-    const code = isErrorCode(body.code) ? body.code : 'INTERNAL';
-    throw new ConclaveError(code, typeof body.message === 'string' ? body.message : undefined);
-  }
-  return body as T;
 }
 
 export const json = (method: string, body?: unknown): RequestInit => ({

@@ -10,7 +10,7 @@ export async function uploadFile<T>(
   file: File,
   onProgress: (fraction: number) => void,
 ): Promise<T> {
-  const csrf = await ensureCsrf();
+  const csrf = await ensureCsrf(url);
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);

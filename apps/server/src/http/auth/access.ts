@@ -3,6 +3,7 @@ import type { AccountRole } from '@conclave/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthService, SessionContext } from '../../modules/accounts/auth-service';
 import type { RequesterContext } from '../../modules/legal/requester-service';
+import type { CookiePolicy } from './cookies';
 import { csrfTokenMatches, requesterCookieValue, sessionCookieValue } from './cookies';
 
 /**
@@ -73,6 +74,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function installAccessControl(
   app: FastifyInstance,
   auth: AuthService,
+  cookies: CookiePolicy,
   legal?: LegalAccess,
 ): void {
   app.decorate('routeTable', [] as RouteEntry[]);
@@ -116,7 +118,7 @@ export function installAccessControl(
     }
     if (SAFE_METHODS.has(req.method)) return;
     const needsCsrf = config.csrf !== 'when-signed-in' || token !== undefined;
-    if (needsCsrf && !csrfTokenMatches(req)) throw new ConclaveError('CSRF_TOKEN_INVALID');
+    if (needsCsrf && !csrfTokenMatches(req, cookies)) throw new ConclaveError('CSRF_TOKEN_INVALID');
   });
 }
 

@@ -14,7 +14,12 @@ import type { AuthService } from '../../modules/accounts/auth-service';
 import type { LoginLimiter } from '../../modules/accounts/login-limiter';
 import { caller } from '../auth/access';
 import type { CookiePolicy } from '../auth/cookies';
-import { clearSessionCookie, ensureCsrfToken, setSessionCookie } from '../auth/cookies';
+import {
+  clearSessionCookie,
+  ensureCsrfToken,
+  issueCsrfToken,
+  setSessionCookie,
+} from '../auth/cookies';
 import { noBody, route } from '../route';
 import { meView } from './views';
 
@@ -28,11 +33,17 @@ export interface AuthRoutesOptions {
 export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opts) => {
   const { auth, cookies } = opts;
 
-  const signIn = async (req: FastifyRequest, reply: FastifyReply, token: string) => {
+  // The session changes: the CSRF token the browser holds is bound to the old one (or to
+  // "anonymous"), so every sign-in and sign-out issues one bound to the new session.
+  const signIn = async (reply: FastifyReply, token: string) => {
     const ctx = await auth.resolve(token);
     if (!ctx) throw new ConclaveError('INTERNAL', 'The new session could not be read back.');
     setSessionCookie(reply, cookies, token);
-    return meView(ctx, ensureCsrfToken(req, reply, cookies));
+    return meView(ctx, issueCsrfToken(reply, cookies, 'user', token));
+  };
+  const signOut = (reply: FastifyReply) => {
+    clearSessionCookie(reply, cookies);
+    issueCsrfToken(reply, cookies, 'user', undefined);
   };
   const limit = (req: FastifyRequest) => {
     if (!opts.limiter.take(req.ip)) throw new ConclaveError('RATE_LIMITED');
@@ -53,7 +64,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     handler: async ({ body, req, reply }) => {
       limit(req);
       const { token } = await auth.login(body);
-      return signIn(req, reply, token);
+      return signIn(reply, token);
     },
   });
 
@@ -64,7 +75,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     body: noBody,
     handler: async ({ req, reply }) => {
       await auth.logout(caller(req));
-      clearSessionCookie(reply, cookies);
+      signOut(reply);
       return reply.status(204).send();
     },
   });
@@ -76,7 +87,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     body: noBody,
     handler: async ({ req, reply }) => {
       await auth.logoutAll(caller(req).user.id);
-      clearSessionCookie(reply, cookies);
+      signOut(reply);
       return reply.status(204).send();
     },
   });
@@ -166,9 +177,9 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     url: '/api/auth/invite/accept',
     access: 'public',
     body: inviteAcceptBodySchema,
-    handler: async ({ body, req, reply }) => {
+    handler: async ({ body, reply }) => {
       const { token } = await auth.acceptInvite(body.token, body.password, body.name);
-      return signIn(req, reply, token);
+      return signIn(reply, token);
     },
   });
 };

@@ -21,7 +21,13 @@ import { ATTESTATION_TEXT, ATTESTATION_VERSION } from '../../modules/legal/reque
 import type { RequesterService } from '../../modules/legal/requester-service';
 import { requesterOf } from '../auth/access';
 import type { CookiePolicy } from '../auth/cookies';
-import { clearRequesterCookie, ensureCsrfToken, setRequesterCookie } from '../auth/cookies';
+import {
+  clearRequesterCookie,
+  clearRequesterCsrfToken,
+  ensureCsrfToken,
+  issueCsrfToken,
+  setRequesterCookie,
+} from '../auth/cookies';
 import { noBody, route } from '../route';
 import { z } from 'zod';
 import {
@@ -88,7 +94,8 @@ export const legalPortalRoutes: FastifyPluginAsync<LegalPortalOptions> = async (
       return {
         ...requesterView(ctx),
         maxDocumentBytes: opts.maxDocumentBytes,
-        csrfToken: ensureCsrfToken(req, reply, cookies),
+        // Bound to the new requester session (cookie `conclave_legal_csrf`).
+        csrfToken: issueCsrfToken(reply, cookies, 'requester', token),
       } satisfies RequesterMe;
     },
   });
@@ -101,6 +108,8 @@ export const legalPortalRoutes: FastifyPluginAsync<LegalPortalOptions> = async (
     handler: async ({ req, reply }) => {
       await requesters.logout(requesterOf(req));
       clearRequesterCookie(reply, cookies);
+      // Without the requester session the portal falls back to `conclave_csrf`.
+      clearRequesterCsrfToken(reply, cookies);
       return reply.status(204).send();
     },
   });
