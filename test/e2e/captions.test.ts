@@ -25,6 +25,7 @@ describe('live captions in real browsers', () => {
   let speakerBrowser: Browser;
   let host: Participant;
   let sam: Participant;
+  let invite: string;
   const dir = mkdtempSync(join(tmpdir(), 'conclave-captions-'));
 
   beforeAll(async () => {
@@ -33,7 +34,7 @@ describe('live captions in real browsers', () => {
     hostBrowser = await launchChromium();
     speakerBrowser = await launchChromium([`--use-file-for-fake-audio-capture=${wav}`]);
     host = await newParticipant(hostBrowser, 'Hana Host');
-    const invite = await hostNewMeeting(host, server.url);
+    invite = await hostNewMeeting(host, server.url);
     // The host's fake microphone beeps; muted, only Sam is captioned.
     await host.page.getByRole('button', { name: 'Mute', exact: true }).click();
     sam = await newParticipant(speakerBrowser, 'Sam Speaker');
@@ -96,6 +97,56 @@ describe('live captions in real browsers', () => {
     for (const line of lines)
       expect(line).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\] Sam Speaker: \S/);
     expect(matchedWords(text).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('in a breakout room captions go on: the indicator stays, and only that room reads the words', async () => {
+    // Lee listens; the host's browser plays a beep as microphone, so Lee stays muted.
+    const lee = await newParticipant(hostBrowser, 'Lee Listener');
+    try {
+      await joinMeeting(lee, invite);
+      await lee.page.getByRole('button', { name: 'Mute', exact: true }).click();
+      await host.page.getByRole('button', { name: 'Breakout rooms' }).click();
+      await host.page.getByLabel('Room for Sam Speaker').selectOption({ label: 'Room 1' });
+      await host.page.getByLabel('Room for Lee Listener').selectOption({ label: 'Room 1' });
+      await host.page.getByRole('button', { name: 'Open breakout rooms' }).click();
+      for (const p of [sam, lee]) {
+        await p.page
+          .getByTestId('breakout-status')
+          .filter({ hasText: 'You are in breakout room Room 1.' })
+          .waitFor({ timeout: 10_000 });
+        await p.page
+          .getByTestId('captions-indicator')
+          .filter({ hasText: 'Captions on (turned on by Sam Speaker)' })
+          .waitFor({ timeout: 10_000 });
+      }
+      const samTile = lee.page.getByTestId('tile').filter({ hasText: 'Sam Speaker' });
+      const seen = new Set<string>();
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && matchedWords([...seen].join(' ')).length < 2) {
+        const caption = samTile.getByTestId('caption');
+        if (await caption.isVisible()) seen.add((await caption.textContent()) ?? '');
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect([...seen].every((c) => c.startsWith('Sam Speaker:'))).toBe(true);
+      expect(matchedWords([...seen].join(' ')).length).toBeGreaterThanOrEqual(2);
+      // The main room reads nothing of Room 1.
+      await expect(
+        host.page.getByTestId('caption').filter({ hasText: 'Sam Speaker:' }).count(),
+      ).resolves.toBe(0);
+      await openCaptions(host);
+      const [download] = await Promise.all([
+        host.page.waitForEvent('download'),
+        host.page.getByRole('button', { name: 'Download transcript' }).click(),
+      ]);
+      expect(readFileSync(await download.path(), 'utf8')).toMatch(
+        /^\[[^\]]+ UTC\] \(Room 1\) Sam Speaker: \S/m,
+      );
+      await host.page.getByRole('button', { name: 'Breakout rooms' }).click();
+      await host.page.getByRole('button', { name: 'Close all rooms (10 s countdown)' }).click();
+      await sam.page.getByText('You are back in the main room.').waitFor({ timeout: 20_000 });
+    } finally {
+      await lee.context.close();
+    }
   });
 
   it('turning E2EE on stops captions with a notice; they are shown unavailable and the server refuses them', async () => {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Participant as SfuParticipant } from '../../packages/sfu/src/testing/participant';
 import { createLogger } from '../../apps/server/src/logger';
 import { CaptionsManager } from '../../apps/server/src/rtc/captions/captions-manager';
-import type { Speaker } from '../../apps/server/src/rtc/captions/captions-manager';
+import type { CaptionRoom, Speaker } from '../../apps/server/src/rtc/captions/captions-manager';
 import type {
   RecognitionCallbacks,
   SpeechRecognizer,
@@ -48,10 +48,13 @@ const OPUS_20MS = Buffer.from([0xf8]);
 
 let worker: MediaWorker;
 let router: Router;
+/** A breakout room's router, on the same worker (as the server does it). */
+let breakoutRouter: Router;
 const publishers: SfuParticipant[] = [];
 beforeAll(async () => {
   worker = await MediaWorker.create({ iceAdditionalHostAddresses: ['127.0.0.1'] });
   router = await worker.createRouter();
+  breakoutRouter = await worker.createRouter();
 });
 afterEach(async () => {
   await Promise.all(publishers.splice(0).map((p) => p.leave()));
@@ -60,33 +63,52 @@ afterAll(async () => {
   await worker.close();
 });
 
-const person = (name: string, role: 'host' | 'participant') =>
-  new RoomParticipant({
+/** What the server sent each participant over their signaling connection. */
+const inboxes = new WeakMap<RoomParticipant, ServerEvent[]>();
+const received = (p: RoomParticipant) => inboxes.get(p) ?? [];
+
+const person = (name: string, role: 'host' | 'participant', breakoutId: string | null = null) => {
+  const inbox: ServerEvent[] = [];
+  const p = new RoomParticipant({
     id: `${name}-id` as ParticipantId,
     resumeToken: name,
     displayName: name,
     role,
-    peer: { send() {}, close() {} },
+    peer: { send: (e) => inbox.push(e), close() {} },
     e2eeCapable: true,
     clientLabel: 'test',
   });
+  p.breakoutId = breakoutId;
+  inboxes.set(p, inbox);
+  return p;
+};
+
+const ROOM_1: CaptionRoom = { id: 'room-1-id', name: 'Room 1' };
+
+/** A werift microphone publishing into `on` (the main room's router or a breakout room's). */
+async function microphone(on: Router) {
+  const publisher = new SfuParticipant({ video: false });
+  publishers.push(publisher);
+  await publisher.join(on);
+  const mic = publisher.producers.find((p) => p.kind === 'audio')!;
+  return { publisher, mic };
+}
 
 async function setUp() {
   const recognizer = new MeasuringRecognizer();
-  const events: ServerEvent[] = [];
   const speakers: Speaker[] = [];
+  // Obi listens in the main room; `events` is what Obi is sent.
+  const obi = person('Obi', 'participant');
+  const people: RoomParticipant[] = [obi];
   const manager = new CaptionsManager({
     recognizer,
     logger: createLogger('silent'),
     speakers: () => speakers,
-    broadcast: (e) => events.push(e),
+    participants: () => people,
     now: () => 1_700_000_000_000,
   });
-  const publisher = new SfuParticipant({ video: false });
-  publishers.push(publisher);
-  await publisher.join(router);
-  const mic = publisher.producers.find((p) => p.kind === 'audio')!;
-  return { recognizer, events, speakers, manager, publisher, mic };
+  const { publisher, mic } = await microphone(router);
+  return { recognizer, events: received(obi), speakers, people, manager, publisher, mic };
 }
 
 const speak = async (publisher: SfuParticipant, ms: number) => {
@@ -103,7 +125,7 @@ describe('live captions pipeline', () => {
     const { events, speakers, manager, publisher, mic, recognizer } = await setUp();
     const gus = person('Gus', 'participant');
     const hana = person('Hana', 'host');
-    speakers.push({ participant: gus, producer: mic });
+    speakers.push({ participant: gus, producer: mic, room: null });
     manager.start(gus, 'en-US');
     expect(events[0]).toMatchObject({
       type: 'captions.state',
@@ -127,7 +149,7 @@ describe('live captions pipeline', () => {
   it('nothing is transcribed while the microphone is paused (muted)', async () => {
     const { events, speakers, manager, publisher, mic, recognizer } = await setUp();
     const gus = person('Gus', 'participant');
-    speakers.push({ participant: gus, producer: mic });
+    speakers.push({ participant: gus, producer: mic, room: null });
     manager.start(gus, 'en-US');
     await expect.poll(() => recognizer.open).toBe(1);
     await mic.pause();
@@ -162,7 +184,7 @@ describe('live captions pipeline', () => {
   it('stopping with a notice (E2EE turned on) tells everyone why and closes every stream', async () => {
     const { events, speakers, manager, mic, recognizer } = await setUp();
     const gus = person('Gus', 'participant');
-    speakers.push({ participant: gus, producer: mic });
+    speakers.push({ participant: gus, producer: mic, room: null });
     manager.start(gus, 'en-US');
     await expect.poll(() => recognizer.open).toBe(1);
     manager.stopWithNotice('Live captions stopped: end-to-end encryption is being turned on.');
@@ -178,13 +200,99 @@ describe('live captions pipeline', () => {
     const { speakers, manager, mic, recognizer } = await setUp();
     manager.start(person('Hana', 'host'), 'en-US');
     expect(recognizer.streams).toBe(0);
-    speakers.push({ participant: person('Gus', 'participant'), producer: mic });
+    speakers.push({ participant: person('Gus', 'participant'), producer: mic, room: null });
     manager.sync();
     await expect.poll(() => recognizer.open).toBe(1);
     mic.close(); // the microphone track ends: the tap closes the pipeline
     await expect.poll(() => recognizer.open).toBe(0);
     speakers.length = 0;
     manager.sync();
+    manager.dispose();
+  });
+
+  it("caption lines reach only the speaker's room; the captions state reaches every room", async () => {
+    const { events, speakers, people, manager, publisher, mic, recognizer } = await setUp();
+    const gus = person('Gus', 'participant'); // speaks in the main room
+    const bea = person('Bea', 'participant', ROOM_1.id); // speaks in Room 1
+    const al = person('Al', 'participant', ROOM_1.id); // listens in Room 1
+    const bo = person('Bo', 'participant', 'room-2-id'); // listens in Room 2
+    const wally = person('Wally', 'participant'); // in the waiting room
+    wally.held = wally.waiting = true;
+    people.push(gus, bea, al, bo, wally);
+    const room1 = await microphone(breakoutRouter);
+    speakers.push(
+      { participant: gus, producer: mic, room: null },
+      { participant: bea, producer: room1.mic, room: ROOM_1 },
+    );
+    manager.start(bea, 'en-US'); // from a breakout room: one setting for the whole meeting
+    for (const p of people)
+      expect(received(p)).toContainEqual(
+        expect.objectContaining({
+          type: 'captions.state',
+          state: expect.objectContaining({ on: true, startedBy: { id: bea.id, name: 'Bea' } }),
+        }),
+      );
+    await expect.poll(() => recognizer.open).toBe(2);
+    await new Promise((r) => setTimeout(r, 300)); // the taps are open
+    await Promise.all([speak(publisher, 1000), speak(room1.publisher, 1000)]);
+    await expect.poll(() => texts(received(al)).length, { timeout: 5000 }).toBe(1);
+    await expect.poll(() => texts(events).length, { timeout: 5000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 300)); // nothing else arrives late
+    const lines = (p: RoomParticipant) => texts(received(p)).map((e) => [e.name, e.room]);
+    for (const p of [gus, people[0]!]) expect(lines(p)).toEqual([['Gus', undefined]]);
+    for (const p of [bea, al]) expect(lines(p)).toEqual([['Bea', 'Room 1']]);
+    expect(lines(bo)).toEqual([]);
+    expect(lines(wally)).toEqual([]);
+    manager.stop(bea);
+    for (const p of people)
+      expect(received(p).at(-1)).toMatchObject({ type: 'captions.state', state: { on: false } });
+    await expect.poll(() => recognizer.open).toBe(0);
+  });
+
+  it("the host's transcript covers every room, each breakout line labelled with its room", async () => {
+    const { speakers, manager, publisher, mic, recognizer } = await setUp();
+    const hana = person('Hana', 'host');
+    const room1 = await microphone(breakoutRouter);
+    speakers.push(
+      { participant: person('Gus', 'participant'), producer: mic, room: null },
+      { participant: person('Bea', 'participant', ROOM_1.id), producer: room1.mic, room: ROOM_1 },
+    );
+    manager.start(hana, 'en-US');
+    await expect.poll(() => recognizer.open).toBe(2);
+    await new Promise((r) => setTimeout(r, 300));
+    await Promise.all([speak(publisher, 1000), speak(room1.publisher, 1000)]);
+    await expect.poll(() => manager.transcript(hana).entries.length, { timeout: 5000 }).toBe(2);
+    const entries = manager.transcript(hana).entries;
+    expect(entries.find((e) => e.name === 'Gus')).not.toHaveProperty('room');
+    expect(entries.find((e) => e.name === 'Bea')).toMatchObject({ room: 'Room 1' });
+    manager.dispose();
+  });
+
+  it('a speaker moved to a breakout room is captioned there, and only there, with no action of theirs', async () => {
+    const { events, speakers, people, manager, mic, recognizer } = await setUp();
+    const gus = person('Gus', 'participant');
+    const al = person('Al', 'participant', ROOM_1.id);
+    people.push(gus, al);
+    speakers.push({ participant: gus, producer: mic, room: null });
+    manager.start(gus, 'en-US');
+    await expect.poll(() => recognizer.open).toBe(1);
+    // The move as the room does it: their producers close, then sync; their client then
+    // publishes again on the breakout room's router, and `publish` syncs.
+    gus.breakoutId = ROOM_1.id;
+    mic.close();
+    speakers.length = 0;
+    manager.sync();
+    await expect.poll(() => recognizer.open).toBe(0);
+    const moved = await microphone(breakoutRouter);
+    speakers.push({ participant: gus, producer: moved.mic, room: ROOM_1 });
+    manager.sync();
+    await expect.poll(() => recognizer.open).toBe(1);
+    expect(recognizer.streams).toBe(2);
+    await new Promise((r) => setTimeout(r, 300));
+    await speak(moved.publisher, 1000);
+    await expect.poll(() => texts(received(al)).length, { timeout: 5000 }).toBe(1);
+    expect(texts(received(gus))).toMatchObject([{ name: 'Gus', room: 'Room 1' }]);
+    expect(texts(events)).toEqual([]); // the main room does not read Room 1's words
     manager.dispose();
   });
 
@@ -198,7 +306,7 @@ describe('live captions pipeline', () => {
       },
       logger: createLogger('silent'),
       speakers: () => [],
-      broadcast: () => undefined,
+      participants: () => [],
     });
     expect(manager.view()).toMatchObject({
       available: false,

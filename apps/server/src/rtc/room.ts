@@ -91,11 +91,7 @@ export class Room {
       recognizer: deps.recognizer,
       logger: this.#log,
       speakers: () => this.#speakers(),
-      // Captions belong to the main room: breakout rooms hear nothing of them.
-      broadcast: (event) => {
-        for (const p of this.#participants.values())
-          if (p.breakoutId === null && !p.held) p.peer?.send(event);
-      },
+      participants: () => this.#participants.values(),
     });
     this.#e2ee = new DeliveryService(
       {
@@ -386,8 +382,7 @@ export class Room {
     p.closeMedia();
     await this.#media.setUpSubscriber(p);
     p.peer?.send({ type: 'breakout.moved', roomName });
-    if (roomName === null)
-      p.peer?.send({ type: 'captions.state', state: this.#captions.view(), notice: null });
+    // Their old microphone's pipeline closes here; `publish` opens one for the new producer.
     this.#captions.sync();
   }
 
@@ -421,12 +416,13 @@ export class Room {
     return this.#breakouts.help(p);
   }
 
-  // ---- live captions (the server hears the audio, so unavailable while E2EE is on)
+  // ---- live captions (the server hears the audio, so unavailable while E2EE is on; one setting
+  // for the main room and every breakout room, each caption line only to the speaker's room)
 
   captionsStart(p: RoomParticipant, language: string): null {
     this.#assertNotE2ee();
-    if (p.held || p.breakoutId !== null)
-      throw new ConclaveError('CAPTIONS_NOT_ALLOWED', 'Captions are for the main room.');
+    if (p.held)
+      throw new ConclaveError('CAPTIONS_NOT_ALLOWED', 'You can use captions once you are let in.');
     return this.#captions.start(p, language);
   }
 
@@ -438,12 +434,13 @@ export class Room {
     return this.#captions.transcript(p);
   }
 
-  /** Microphones in the main room of people who are let in. */
+  /** Microphones of people who are let in, in every room. */
   *#speakers(): Iterable<Speaker> {
     for (const participant of this.#participants.values()) {
-      if (participant.held || participant.breakoutId !== null || !participant.peer) continue;
+      if (participant.held || !participant.peer) continue;
+      const room = this.#breakouts.roomOf(participant);
       for (const track of participant.published.values())
-        if (track.source === 'microphone') yield { participant, producer: track.producer };
+        if (track.source === 'microphone') yield { participant, producer: track.producer, room };
     }
   }
 

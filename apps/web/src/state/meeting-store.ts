@@ -12,6 +12,7 @@ import type {
   Role,
 } from '@conclave/protocol';
 import { signalingUrl } from '../app/api';
+import { transcriptText } from './transcript';
 
 export interface MeetingSnapshot {
   connection: ConnectionState;
@@ -236,12 +237,14 @@ export class MeetingStore {
       this.#update({
         banners: [...this.#snapshot.banners.slice(-5), { id: ++this.#noticeId, tone, text }],
       });
-    room.on('breakoutMoved', (name) =>
+    room.on('breakoutMoved', (name) => {
+      // Captions of the room just left are not shown in the next one.
+      this.#update({ captions: { ...this.#snapshot.captions, live: {} } });
       banner(
         'info',
         name ? `You are now in breakout room ${name}.` : 'You are back in the main room.',
-      ),
-    );
+      );
+    });
     room.on('breakoutMessage', ({ text, fromName }) =>
       banner('info', `Message from ${fromName} to all rooms: ${text}`),
     );
@@ -294,18 +297,6 @@ export class MeetingStore {
   async leave(): Promise<void> {
     await this.#room?.leave();
   }
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-const utcTime = (ms: number) => {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
-};
-
-/** One line per utterance: time (UTC), speaker, text. */
-export function transcriptText(meetingId: MeetingId, entries: readonly CaptionEntry[]): string {
-  const head = `Transcript of meeting ${meetingId} (live captions, machine-generated)\n\n`;
-  return head + entries.map((e) => `[${utcTime(e.at)}] ${e.name}: ${e.text}`).join('\n') + '\n';
 }
 
 function saveTextFile(name: string, text: string): void {

@@ -31,6 +31,8 @@ export const captionEntrySchema = z.object({
   text: z.string(),
   /** Epoch milliseconds when the utterance was recognised. */
   at: z.number(),
+  /** The breakout room it was said in (absent: the main room). */
+  room: z.string().optional(),
 });
 export type CaptionEntry = z.infer<typeof captionEntrySchema>;
 

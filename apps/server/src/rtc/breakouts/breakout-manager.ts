@@ -62,6 +62,12 @@ export class BreakoutManager {
     return p.breakoutId ? this.#rooms.find((r) => r.id === p.breakoutId)?.router : undefined;
   }
 
+  /** The breakout room `p` is in, or null in the main room. */
+  roomOf(p: RoomParticipant): { id: string; name: string } | null {
+    const room = p.breakoutId ? this.#rooms.find((r) => r.id === p.breakoutId) : undefined;
+    return room ? { id: room.id, name: room.name } : null;
+  }
+
   async open(host: RoomParticipant, req: OpenRequest): Promise<null> {
     if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
     if (this.#status !== 'none')

@@ -10,23 +10,34 @@ import { SpeakerCaptions } from './speaker-captions';
 /** Transcript entries kept per meeting (in memory, for the meeting's duration only). */
 export const MAX_TRANSCRIPT_ENTRIES = 20_000;
 
+/** A breakout room; `null` stands for the main room. */
+export interface CaptionRoom {
+  id: string;
+  name: string;
+}
+
 export interface Speaker {
   participant: RoomParticipant;
   producer: Producer;
+  /** The room whose router carries this microphone (a move makes a new producer). */
+  room: CaptionRoom | null;
 }
 
 export interface CaptionsDeps {
   recognizer: SpeechRecognizer;
   logger: Logger;
-  /** Microphones to caption now: main-room participants who are not held. */
+  /** Microphones to caption now: those of participants who are not held, in every room. */
   speakers: () => Iterable<Speaker>;
-  broadcast: (event: ServerEvent) => void;
+  /** Everyone in the meeting, in every room (held participants too). */
+  participants: () => Iterable<RoomParticipant>;
   now?: () => number;
 }
 
 /**
- * Live captions of one meeting: who turned them on and in which language, one recognizer
- * pipeline per microphone, and the transcript the host can download.
+ * Live captions of one meeting: who turned them on and in which language (one setting for the
+ * main room and every breakout room), one recognizer pipeline per microphone, and the transcript
+ * the host can download. Everyone, in every room, is told the captions state (the server hears
+ * their audio); each caption line goes only to the people in the speaker's room.
  */
 export class CaptionsManager {
   readonly #deps: CaptionsDeps;
@@ -71,7 +82,7 @@ export class CaptionsManager {
       this.#startedBy = { id: by.id, name: by.displayName };
     }
     this.#language = language;
-    this.#deps.broadcast({ type: 'captions.state', state: this.view(), notice: null });
+    this.#broadcastState(null);
     this.sync();
     return null;
   }
@@ -88,7 +99,7 @@ export class CaptionsManager {
     if (this.on) this.#turnOff(notice);
   }
 
-  /** Host only: the transcript so far, oldest first. */
+  /** Host only: the transcript so far of every room, oldest first. */
   transcript(by: RoomParticipant): { entries: CaptionEntry[] } {
     if (by.role !== 'host') throw new ConclaveError('NOT_HOST');
     return { entries: [...this.#transcript] };
@@ -129,7 +140,8 @@ export class CaptionsManager {
         language,
         recognizer: this.#deps.recognizer,
         logger: this.#deps.logger,
-        onText: (text) => this.#text(participant, text),
+        // Words spoken in a room stay in it, even when recognised after the speaker moved on.
+        onText: (text) => this.#text(participant, speaker.room, text),
       });
       // Captions may have stopped, or the microphone gone, while the pipeline opened.
       if (!stillWanted()) {
@@ -143,7 +155,7 @@ export class CaptionsManager {
     }
   }
 
-  #text(participant: RoomParticipant, text: string): void {
+  #text(participant: RoomParticipant, room: CaptionRoom | null, text: string): void {
     if (!this.on) return;
     const entry: CaptionEntry = {
       id: randomUUID(),
@@ -151,10 +163,19 @@ export class CaptionsManager {
       name: participant.displayName,
       text: text.slice(0, 2000),
       at: (this.#deps.now ?? Date.now)(),
+      ...(room ? { room: room.name } : {}),
     };
     if (this.#transcript.length >= MAX_TRANSCRIPT_ENTRIES) this.#transcript.shift();
     this.#transcript.push(entry);
-    this.#deps.broadcast({ type: 'captions.text', entry });
+    const event: ServerEvent = { type: 'captions.text', entry };
+    const roomId = room?.id ?? null;
+    for (const p of this.#deps.participants())
+      if (!p.held && p.breakoutId === roomId) p.peer?.send(event);
+  }
+
+  #broadcastState(notice: string | null): void {
+    const event: ServerEvent = { type: 'captions.state', state: this.view(), notice };
+    for (const p of this.#deps.participants()) p.peer?.send(event);
   }
 
   #assertMayChange(by: RoomParticipant): void {
@@ -166,7 +187,7 @@ export class CaptionsManager {
     this.#language = null;
     this.#startedBy = null;
     this.#closePipelines();
-    this.#deps.broadcast({ type: 'captions.state', state: this.view(), notice });
+    this.#broadcastState(notice);
   }
 
   #closePipelines(): void {

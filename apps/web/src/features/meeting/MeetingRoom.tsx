@@ -64,9 +64,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   const E2EE_REASON = 'Not available with end-to-end encryption.';
   const { captions } = snapshot;
   const waitingCount = snapshot.participants.filter((p) => p.waiting).length;
-  // Captions belong to the main room; breakout rooms are not captioned.
+  // The server sends each caption only to the speaker's room (main or breakout).
   const captionFor = (id: string | undefined) =>
-    captions.state?.on && !myBreakout && id ? captions.live[id]?.text : undefined;
+    captions.state?.on && id ? captions.live[id]?.text : undefined;
 
   // The breakout countdown ticks every second while rooms are closing.
   const [, tick] = useState(0);
