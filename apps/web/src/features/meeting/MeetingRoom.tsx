@@ -16,7 +16,7 @@ import { Tile } from './Tile';
 import { useActiveSpeaker } from './useActiveSpeaker';
 import type { LocalMedia } from './useLocalMedia';
 import { AudioSink, VideoView } from './VideoView';
-import { ShieldIcon } from '../../components/ShieldIcon';
+import { ShieldIcon } from '../../components/icons';
 
 export interface MeetingRoomProps {
   meetingId: MeetingId;

@@ -1,4 +1,5 @@
 import type { Participant, ParticipantId } from '@conclave/protocol';
+import { CameraIcon, MicIcon } from '../../components/icons';
 
 export interface ParticipantsPanelProps {
   participants: Participant[];
@@ -39,10 +40,10 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
             </span>
             <span className="indicators">
               <span aria-label={p.audioMuted ? 'Microphone muted' : 'Microphone on'}>
-                {p.audioMuted ? '🔇' : '🎤'}
+                <MicIcon off={p.audioMuted} />
               </span>
               <span aria-label={p.videoMuted ? 'Camera off' : 'Camera on'}>
-                {p.videoMuted ? '🚫' : '📷'}
+                <CameraIcon off={p.videoMuted} />
               </span>
             </span>
             {props.isHost && p.id !== props.selfId && (

@@ -1,5 +1,6 @@
 import type { ParticipantId } from '@conclave/protocol';
 import { VideoView } from './VideoView';
+import { CameraIcon, MicIcon } from '../../components/icons';
 
 export interface TileProps {
   participantId: ParticipantId | undefined;
@@ -47,12 +48,12 @@ export function Tile(props: TileProps) {
         <span className="tile-name">{props.name}</span>
         {props.audioMuted && (
           <span className="badge" aria-label="Microphone muted" title="Microphone muted">
-            🔇
+            <MicIcon off />
           </span>
         )}
         {props.videoMuted && (
           <span className="badge" aria-label="Camera off" title="Camera off">
-            🚫
+            <CameraIcon off />
           </span>
         )}
         {props.reconnecting && <span className="badge">Reconnecting…</span>}
