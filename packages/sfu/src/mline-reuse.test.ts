@@ -96,3 +96,34 @@ it('a consumer closed within one negotiation round keeps its m-line out of reuse
   expect(host.subscriber.mLines()).toEqual({ audio: 0, video: 2 });
   await flows(guest, host, third);
 });
+
+it('a consumer added while an offer is out goes inactive when it closes, and only then is reused', async () => {
+  worker ??= await MediaWorker.create({ iceAdditionalHostAddresses: ['127.0.0.1'] });
+  const router = await worker.createRouter();
+  const host = new Participant({ audio: false, video: false });
+  const guest = new Participant();
+  everyone.push(host, guest);
+  await host.join(router, { waitConnected: false });
+  await guest.join(router);
+  const audioProducer = guest.producers.find((p) => p.kind === 'audio')!;
+  const videoProducer = guest.producers.find((p) => p.kind === 'video')!;
+  const [audio] = await host.consume([audioProducer]);
+  // The server's order when someone joins: a consumer, its offer, the next consumer before the
+  // answer. werift marks the video transceiver stopped when the answer lacks its m-line.
+  const offer = await host.subTransport.createOffer();
+  const video = await host.subTransport.consume(videoProducer.id);
+  await host.subTransport.handleAnswer(await host.subscriber.handleOffer(offer));
+  await host.renegotiate();
+  await flows(guest, host, video);
+
+  video.close();
+  audio!.close();
+  await host.renegotiate();
+  const sdp = host.subscriber.pc.remoteDescription!.sdp;
+  const section = sdp.split(/\r?\n(?=m=)/).find((s) => s.includes(`a=mid:${video.mid}\r`))!;
+  expect(section).toMatch(/^a=inactive\r?$/m);
+  const again = await host.subTransport.consume(videoProducer.id);
+  expect(again.mid).toBe(video.mid);
+  await host.renegotiate();
+  await flows(guest, host, again);
+});

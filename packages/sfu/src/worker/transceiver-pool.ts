@@ -28,7 +28,7 @@ export class TransceiverPool {
     return { retiring: this.#retiring.size, reusable: this.#reusable.length };
   }
 
-  /** A consumer closed; `removeTrack()` has made its transceiver inactive. */
+  /** A consumer closed and set its transceiver inactive. */
   retire(transceiver: RTCRtpTransceiver): void {
     // werift's own addTransceiver() would recycle an inactive transceiver that never sent, of
     // any kind (an m-line cannot change kind); the reuse here is ours alone.
@@ -41,7 +41,7 @@ export class TransceiverPool {
    * consumer closing while the offer is being built is left for the next round.
    */
   offering(): void {
-    this.#offered = [...this.#retiring];
+    this.#offered = [...this.#retiring].filter((t) => t.direction === 'inactive');
   }
 
   /** The answer to the last offer was applied: its inactive m-lines are free. */
