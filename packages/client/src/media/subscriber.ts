@@ -19,6 +19,12 @@ export type SubscriberEvents = {
 /**
  * The subscribe PeerConnection: the server offers, the client answers. Each offer comes with
  * the map from mid to participant and source, which is how remote tracks get their owners.
+ *
+ * The server reuses the m-line of a closed stream for the next stream of that kind: the same
+ * mid (and the same receiver and MediaStreamTrack) then carries another person's media, under
+ * a new SSRC. So ownership is read afresh from every offer's map, never remembered per mid or
+ * per track, and a receiver gets its E2EE transform once: the transform outlives the SSRC change
+ * (SFrame picks the key from each frame's key id, not from the receiver).
  */
 export class Subscriber extends TypedEmitter<SubscriberEvents> {
   readonly #pc: RTCPeerConnection;
@@ -37,9 +43,14 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
     this.#signal = signal;
     this.#pc = pc;
     if (onReceiver) {
-      pc.addEventListener('track', (ev: RTCTrackEvent) =>
-        onReceiver(ev.receiver, ev.track.kind === 'audio' ? 'audio' : 'video'),
-      );
+      // 'track' fires again when a reused m-line goes back to receiving; an encoded-streams
+      // receiver throws on a second createEncodedStreams().
+      const attached = new WeakSet<RTCRtpReceiver>();
+      pc.addEventListener('track', (ev: RTCTrackEvent) => {
+        if (attached.has(ev.receiver)) return;
+        attached.add(ev.receiver);
+        onReceiver(ev.receiver, ev.track.kind === 'audio' ? 'audio' : 'video');
+      });
     }
   }
 

@@ -164,21 +164,54 @@ export class FakeSubscriber {
   readonly pc = new RTCPeerConnection(clientConfig());
   /** RTP packets received per subscribe-side mid. */
   readonly received = new Map<string, number>();
-  /** Last sequence number seen per mid, and the number of gaps. */
-  readonly lastSeq = new Map<string, number>();
+  /** RTP packets received per SSRC (a reused m-line carries a new SSRC). */
+  readonly receivedBySsrc = new Map<number, number>();
+  /** Last sequence number seen per SSRC, and the number of gaps. */
+  readonly lastSeq = new Map<number, number>();
   gaps = 0;
+  readonly #followed = new Set<MediaStreamTrack>();
 
   constructor() {
-    this.pc.onTrack.subscribe((track) => {
-      const transceiver = this.pc.getTransceivers().find((t) => t.receiver.tracks.includes(track));
-      track.onReceiveRtp.subscribe((rtp) => {
-        const mid = transceiver?.mid ?? '?';
-        this.received.set(mid, (this.received.get(mid) ?? 0) + 1);
-        const last = this.lastSeq.get(mid);
-        if (last !== undefined && rtp.header.sequenceNumber !== ((last + 1) & 0xffff)) this.gaps++;
-        this.lastSeq.set(mid, rtp.header.sequenceNumber);
-      });
+    // werift adds one remote track per SSRC to a receiver but fires onTrack with its first one,
+    // so on each event every transceiver's tracks are followed.
+    this.pc.onTrack.subscribe(() => {
+      for (const transceiver of this.pc.getTransceivers()) {
+        for (const track of transceiver.receiver.tracks) this.#follow(transceiver, track);
+      }
     });
+  }
+
+  #follow(transceiver: RTCRtpTransceiver, track: MediaStreamTrack): void {
+    if (this.#followed.has(track)) return;
+    this.#followed.add(track);
+    track.onReceiveRtp.subscribe((rtp) => {
+      const mid = transceiver.mid ?? '?';
+      const ssrc = rtp.header.ssrc;
+      this.received.set(mid, (this.received.get(mid) ?? 0) + 1);
+      this.receivedBySsrc.set(ssrc, (this.receivedBySsrc.get(ssrc) ?? 0) + 1);
+      const last = this.lastSeq.get(ssrc);
+      if (last !== undefined && rtp.header.sequenceNumber !== ((last + 1) & 0xffff)) this.gaps++;
+      this.lastSeq.set(ssrc, rtp.header.sequenceNumber);
+    });
+  }
+
+  /** The SSRC the SFU currently offers on `mid` (from the remote description). */
+  offeredSsrc(mid: string): number | undefined {
+    const sdp = this.pc.remoteDescription?.sdp ?? '';
+    const section = sdp
+      .split(/\r?\n(?=m=)/)
+      .find((s) => new RegExp(`^a=mid:${mid}\\r?$`, 'm').test(s));
+    const ssrc = section && /^a=ssrc:(\d+) /m.exec(section)?.[1];
+    return ssrc ? Number(ssrc) : undefined;
+  }
+
+  /** m-lines of the last offer, per kind. */
+  mLines(): { audio: number; video: number } {
+    const sdp = this.pc.remoteDescription?.sdp ?? '';
+    return {
+      audio: (sdp.match(/^m=audio /gm) ?? []).length,
+      video: (sdp.match(/^m=video /gm) ?? []).length,
+    };
   }
 
   count(mid: string): number {

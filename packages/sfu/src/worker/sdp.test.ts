@@ -9,7 +9,7 @@ const offer = [
   'a=group:BUNDLE 0 1 2',
   'm=audio 0 UDP/TLS/RTP/SAVPF 111',
   'a=setup:passive',
-  'a=inactive',
+  'a=recvonly',
   'a=mid:0',
   'm=video 9 UDP/TLS/RTP/SAVPF 96',
   'a=setup:passive',
@@ -25,6 +25,14 @@ const offer = [
 describe('fixOfferSdp', () => {
   it('drops rejected m-sections from the BUNDLE group', () => {
     expect(fixOfferSdp(offer, { initial: false })).toContain('a=group:BUNDLE 1 2\r\n');
+  });
+
+  it("offers a closed consumer's inactive m-section on the bundle port, not rejected", () => {
+    const paused = offer.replace('a=recvonly', 'a=inactive');
+    const fixed = fixOfferSdp(paused, { initial: false });
+    expect(fixed).toContain('a=group:BUNDLE 0 1 2\r\n');
+    expect(fixed).toContain('m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=setup:passive\r\na=inactive');
+    expect(fixed).not.toMatch(/^m=\S+ 0 /m);
   });
 
   it('offers actpass only in the first offer', () => {

@@ -85,12 +85,12 @@ export class WorkerConsumer {
     this.#closed = true;
     this.#unsubscribePli();
     this.producer.removeConsumer(this);
-    if (this.#pc.connectionState !== 'closed' && !this.#transceiver.stopped) {
-      try {
-        this.#pc.removeTrack(this.#transceiver.sender);
-      } catch {
-        // the peer connection is closing; nothing left to renegotiate
-      }
+    if (this.#pc.connectionState !== 'closed') {
+      // Not pc.removeTrack(): werift 0.24.4 marks a transceiver `stopped` when an answer lacks
+      // its m-line (a consumer added while an offer was out), and removeTrack() then does
+      // nothing, so the m-line would stay sendonly, with no media, for good.
+      this.#transceiver.sender.stop();
+      this.#transceiver.setDirection('inactive');
     }
     this.#onClose(this);
   }

@@ -4,6 +4,7 @@ import type { ConnectionState, TransportDirection } from '../channel/messages';
 import { SfuError } from '../errors';
 import type { PeerConnectionConfig } from './codecs';
 import { fixOfferSdp } from './sdp';
+import { TransceiverPool } from './transceiver-pool';
 import { WorkerConsumer } from './worker-consumer';
 import { WorkerProducer } from './worker-producer';
 
@@ -43,6 +44,7 @@ export class WorkerTransport {
   readonly #producersByMid = new Map<string, WorkerProducer>();
   readonly #consumers = new Map<string, WorkerConsumer>();
   readonly #unannounced = new Set<WorkerConsumer>();
+  readonly #pool: TransceiverPool;
   #queue: Promise<unknown> = Promise.resolve();
   #nextMid = 0;
   #closed = false;
@@ -61,6 +63,7 @@ export class WorkerTransport {
     this.#inspection = options.inspection;
     this.#closedSignal.catch(() => undefined);
     this.pc = new RTCPeerConnection(options.peerConfig);
+    this.#pool = new TransceiverPool(this.pc);
     this.pc.connectionStateChange.subscribe((state) => {
       if (this.#closed) return;
       if (state === 'connected') {
@@ -95,10 +98,14 @@ export class WorkerTransport {
     });
   }
 
-  /** Subscribe side: an offer with one sendonly m-line per consumer (inactive once closed). */
+  /**
+   * Subscribe side: an offer with one sendonly m-line per consumer; a closed consumer's m-line is
+   * inactive until a new consumer of its kind reuses it (see TransceiverPool).
+   */
   createOffer(): Promise<string> {
     this.#expectDirection('subscribe');
     return this.#serialise(async () => {
+      this.#pool.offering();
       await this.pc.setLocalDescription(await this.pc.createOffer());
       this.#assertOpen();
       return fixOfferSdp(this.#localSdp(), { initial: !this.pc.currentRemoteDescription });
@@ -112,6 +119,7 @@ export class WorkerTransport {
         throw new SfuError('SFU_ERR_INVALID_SDP', 'no offer is pending on this transport');
       }
       await this.#applyRemote('answer', sdp);
+      this.#pool.answered();
       for (const consumer of this.#unannounced) consumer.producer.requestKeyFrame();
       this.#unannounced.clear();
     });
@@ -120,9 +128,9 @@ export class WorkerTransport {
   consume(consumerId: string, producer: WorkerProducer): WorkerConsumer {
     this.#expectDirection('subscribe');
     if (producer.closed) throw new SfuError('SFU_ERR_PRODUCER_NOT_FOUND');
-    const transceiver = this.pc.addTransceiver(producer.kind, { direction: 'sendonly' });
+    const transceiver = this.#pool.addTransceiver(producer.kind);
     // werift allocates mids at createOffer; we assign ours now so the caller can map
-    // "mid X = participant P's camera" before the offer goes out.
+    // "mid X = participant P's camera" before the offer goes out (a reused m-line keeps its mid).
     transceiver.mid ??= this.#allocateMid();
     const consumer = new WorkerConsumer({
       id: consumerId,
@@ -133,6 +141,7 @@ export class WorkerTransport {
       onClose: (c) => {
         this.#consumers.delete(c.id);
         this.#unannounced.delete(c);
+        if (!this.#closed) this.#pool.retire(transceiver);
         this.#hooks.onConsumerClosed(c);
       },
     });
