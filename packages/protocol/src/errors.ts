@@ -21,6 +21,7 @@ export const ERRORS = {
   PASSCODE_WRONG: { status: 403, message: 'The passcode is wrong.' },
   NOT_HOST: { status: 403, message: 'Only the host can do this.' },
   PARTICIPANT_NOT_FOUND: { status: 404, message: 'That participant is not in the meeting.' },
+  BREAKOUT_ROOM_NOT_FOUND: { status: 404, message: 'There is no such breakout room.' },
   REMOVED_FROM_MEETING: { status: 403, message: 'The host removed you from this meeting.' },
   RESUME_EXPIRED: { status: 410, message: 'The connection was lost for too long. Join again.' },
   MEDIA_NEGOTIATION_FAILED: { status: 500, message: 'Audio and video could not be set up.' },

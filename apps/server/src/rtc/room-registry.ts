@@ -46,6 +46,7 @@ export interface ParticipantHandle {
   breakoutBroadcast(text: string): null;
   breakoutClose(countdownSeconds: number): null;
   breakoutHelp(): null;
+  breakoutJoin(roomIndex: number | null): Promise<null>;
   captionsStart(language: string): null;
   captionsStop(): null;
   captionsTranscript(): { entries: CaptionEntry[] };
@@ -117,6 +118,7 @@ export class RoomRegistry {
       breakoutBroadcast: (text) => room.breakoutBroadcast(participant, text),
       breakoutClose: (seconds) => room.breakoutClose(participant, seconds),
       breakoutHelp: () => room.breakoutHelp(participant),
+      breakoutJoin: (index) => room.breakoutJoin(participant, index),
       captionsStart: (language) => room.captionsStart(participant, language),
       captionsStop: () => room.captionsStop(participant),
       captionsTranscript: () => room.captionsTranscript(participant),

@@ -416,6 +416,12 @@ export class Room {
     return this.#breakouts.help(p);
   }
 
+  /** Host or co-host: visit a breakout room, or return to the main room (null). */
+  breakoutJoin(host: RoomParticipant, roomIndex: number | null): Promise<null> {
+    this.#assertNotE2ee();
+    return this.#serial(() => this.#breakouts.visit(host, roomIndex));
+  }
+
   // ---- live captions (the server hears the audio, so unavailable while E2EE is on; one setting
   // for the main room and every breakout room, each caption line only to the speaker's room)
 

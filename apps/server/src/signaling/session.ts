@@ -185,6 +185,8 @@ export class SignalingSession implements SignalingPeer {
         return handle.breakoutClose(message.countdownSeconds);
       case 'breakout.help':
         return handle.breakoutHelp();
+      case 'breakout.join':
+        return handle.breakoutJoin(message.roomIndex);
       case 'captions.start':
         return handle.captionsStart(message.language);
       case 'captions.stop':

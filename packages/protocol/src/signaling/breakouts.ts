@@ -65,6 +65,21 @@ export const breakoutClientMessages = [
   }),
   /** A participant in a breakout room asks the host for help. */
   z.object({ type: z.literal('breakout.help'), id: requestIdSchema }),
+  /**
+   * Host or co-host: visit a breakout room (index) or return to the main room (null). Their media
+   * moves like a moved participant's (`breakout.moved` follows); host powers stay. Anyone else
+   * gets `NOT_HOST`; an index with no room gets `BREAKOUT_ROOM_NOT_FOUND`.
+   */
+  z.object({
+    type: z.literal('breakout.join'),
+    id: requestIdSchema,
+    roomIndex: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_BREAKOUT_ROOMS - 1)
+      .nullable(),
+  }),
 ] as const;
 
 export const breakoutServerEvents = [
@@ -77,5 +92,7 @@ export const breakoutServerEvents = [
     participantId: participantIdSchema,
     displayName: z.string(),
     roomName: z.string(),
+    /** The room's index, for `breakout.join`. */
+    roomIndex: z.number().int().min(0),
   }),
 ] as const;

@@ -18,8 +18,11 @@ function setup() {
     moveMedia: async (p, room) => void moves.push([p.displayName, room]),
     serial: (fn) => fn(),
   });
+  const sent = new Map<string, ServerEvent[]>();
   const add = (name: string, role: 'host' | 'participant' = 'participant') => {
-    const peer: SignalingPeer = { send: () => undefined, close: () => undefined };
+    const inbox: ServerEvent[] = [];
+    sent.set(name, inbox);
+    const peer: SignalingPeer = { send: (ev) => void inbox.push(ev), close: () => undefined };
     const p = new RoomParticipant({
       id: name as ParticipantId,
       resumeToken: name,
@@ -32,8 +35,15 @@ function setup() {
     people.set(p.id, p);
     return p;
   };
-  return { mgr, add, events, moves, routersClosed: () => routersClosed };
+  return { mgr, add, events, moves, sent, routersClosed: () => routersClosed };
 }
+
+const twoRooms = {
+  rooms: [{ name: 'R1' }, { name: 'R2' }],
+  assignments: {},
+  manualOnly: false,
+  durationMinutes: null,
+};
 
 describe('breakout rooms', () => {
   it('assigns the unassigned round robin, keeps the host in the main room, and only the host may open', async () => {
@@ -84,5 +94,54 @@ describe('breakout rooms', () => {
     expect(moves.at(-1)).toEqual(['a', null]);
     expect(routersClosed()).toBe(1);
     expect(events.filter((e) => e.type === 'breakout.state').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a host visits a room and returns; a participant cannot move themselves', async () => {
+    const { mgr, add, moves } = setup();
+    const host = add('host', 'host');
+    const a = add('a');
+    add('b');
+    await expect(mgr.visit(host, 0)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await mgr.open(host, twoRooms);
+    moves.length = 0;
+    await expect(mgr.visit(a, 1)).rejects.toMatchObject({ code: 'NOT_HOST' });
+    await expect(mgr.visit(host, 7)).rejects.toMatchObject({ code: 'BREAKOUT_ROOM_NOT_FOUND' });
+    expect(moves).toEqual([]);
+    await mgr.visit(host, 1);
+    const view = mgr.view();
+    expect(view.assignments.host).toBe(view.rooms[1]?.id);
+    expect(moves).toEqual([['host', 'R2']]);
+    // Visiting the room one is in rebuilds nothing.
+    await mgr.visit(host, 1);
+    expect(moves).toHaveLength(1);
+    // Host powers stay while visiting.
+    await mgr.move(host, a, 1);
+    expect(mgr.broadcastMessage(host, 'hi')).toBeNull();
+    await mgr.visit(host, null);
+    expect(mgr.view().assignments.host).toBeUndefined();
+    expect(moves.at(-1)).toEqual(['host', null]);
+  });
+
+  it('a help request names the room index, and closing brings a visiting host back', async () => {
+    const { mgr, add, moves, sent } = setup();
+    const host = add('host', 'host');
+    const a = add('a');
+    await mgr.open(host, { ...twoRooms, assignments: { a: 1 } });
+    mgr.help(a);
+    expect(sent.get('host')).toContainEqual({
+      type: 'breakout.helpRequested',
+      participantId: 'a',
+      displayName: 'a',
+      roomName: 'R2',
+      roomIndex: 1,
+    });
+    await mgr.visit(host, 1);
+    mgr.close(host, 0);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(mgr.view()).toMatchObject({ status: 'none', assignments: {} });
+    expect(moves.slice(-2).sort()).toEqual([
+      ['a', null],
+      ['host', null],
+    ]);
   });
 });

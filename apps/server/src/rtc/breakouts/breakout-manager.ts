@@ -107,13 +107,37 @@ export class BreakoutManager {
     if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
     if (this.#status === 'none')
       throw new ConclaveError('BAD_REQUEST', 'Open breakout rooms first.');
-    const room = roomIndex === null ? null : this.#rooms[roomIndex];
-    if (room === undefined)
-      throw new ConclaveError('BAD_REQUEST', 'There is no such breakout room.');
-    target.breakoutId = room?.id ?? null;
-    await this.#port.moveMedia(target, room?.name ?? null);
-    this.#broadcastState();
+    await this.#moveTo(target, this.#roomAt(roomIndex));
     return null;
+  }
+
+  /**
+   * A host or co-host visits a room (or returns to the main room, null): their media moves like a
+   * moved participant's and their role, hence their host powers, stays. Closing brings them back.
+   */
+  async visit(host: RoomParticipant, roomIndex: number | null): Promise<null> {
+    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
+    if (this.#status === 'none')
+      throw new ConclaveError('BAD_REQUEST', 'Open breakout rooms first.');
+    const room = this.#roomAt(roomIndex);
+    // Already there: nothing to rebuild.
+    if ((room?.id ?? null) === host.breakoutId) return null;
+    await this.#moveTo(host, room);
+    return null;
+  }
+
+  /** The room at `index`, or null for the main room. */
+  #roomAt(index: number | null): BreakoutRoom | null {
+    if (index === null) return null;
+    const room = this.#rooms[index];
+    if (!room) throw new ConclaveError('BREAKOUT_ROOM_NOT_FOUND');
+    return room;
+  }
+
+  async #moveTo(p: RoomParticipant, room: BreakoutRoom | null): Promise<void> {
+    p.breakoutId = room?.id ?? null;
+    await this.#port.moveMedia(p, room?.name ?? null);
+    this.#broadcastState();
   }
 
   broadcastMessage(host: RoomParticipant, text: string): null {
@@ -133,7 +157,8 @@ export class BreakoutManager {
   }
 
   help(p: RoomParticipant): null {
-    const room = this.#rooms.find((r) => r.id === p.breakoutId);
+    const roomIndex = this.#rooms.findIndex((r) => r.id === p.breakoutId);
+    const room = this.#rooms[roomIndex];
     if (!room) throw new ConclaveError('BAD_REQUEST', 'You are not in a breakout room.');
     for (const h of this.#port.participants()) {
       if (h.role === 'host')
@@ -142,6 +167,7 @@ export class BreakoutManager {
           participantId: p.id,
           displayName: p.displayName,
           roomName: room.name,
+          roomIndex,
         });
     }
     return null;
