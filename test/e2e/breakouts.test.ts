@@ -89,6 +89,42 @@ describe('breakout rooms in real browsers', () => {
     await host.page.getByText('Carol asks for help in Room 1.').waitFor({ timeout: 5000 });
   });
 
+  it('the host joins the room of the participant who asked for help, sees them, and returns', async () => {
+    await host.page
+      .getByRole('alert')
+      .filter({ hasText: 'Carol asks for help in Room 1.' })
+      .getByRole('button', { name: 'Join Room 1' })
+      .click();
+    await host.page
+      .getByTestId('breakout-status')
+      .filter({ hasText: 'You are in breakout room Room 1.' })
+      .waitFor({ timeout: 10_000 });
+    const carolTile = host.page.getByTestId('tile').filter({ hasText: 'Carol' });
+    await carolTile.getByTestId('tile-video').waitFor({ timeout: 10_000 });
+    const hostSees = await eventually(
+      () => decodingNow(host),
+      decodingOnly(['Bob', 'Carol']),
+      20_000,
+      0,
+    );
+    expect(decodingOnly(['Bob', 'Carol'])(hostSees), JSON.stringify(hostSees)).toBe(true);
+    const carolSees = await eventually(
+      () => decodingNow(carol),
+      decodingOnly(['Bob', 'Hana Host']),
+      20_000,
+      0,
+    );
+    expect(decodingOnly(['Bob', 'Hana Host'])(carolSees), JSON.stringify(carolSees)).toBe(true);
+
+    const panel = host.page.getByRole('complementary', { name: 'Breakout rooms' });
+    await panel.getByRole('button', { name: 'Return to main room' }).click();
+    await host.page.getByText('You are back in the main room.').waitFor({ timeout: 10_000 });
+    await panel.getByRole('button', { name: 'Join Room 1' }).waitFor({ timeout: 5000 });
+    const hostAlone = await eventually(() => decodingNow(host), decodingOnly([]), 10_000, 0);
+    expect(decodingOnly([])(hostAlone), JSON.stringify(hostAlone)).toBe(true);
+    await expect(host.page.getByTestId('tile').count()).resolves.toBe(1);
+  });
+
   it('closing counts down and brings everyone back to the main room', async () => {
     await host.page.getByRole('button', { name: 'Close all rooms (10 s countdown)' }).click();
     await bob.page

@@ -26,7 +26,13 @@ export interface MeetingSnapshot {
   mutedByHost: number;
   e2ee: E2eeView | undefined;
   /** E2EE transitions, newest last; they stay until dismissed so nobody misses one. */
-  banners: { id: number; tone: 'info' | 'warning'; text: string }[];
+  banners: {
+    id: number;
+    tone: 'info' | 'warning';
+    text: string;
+    /** A help request: the host may go straight to that breakout room. */
+    joinRoom?: { index: number; name: string };
+  }[];
   /** Held out of an end-to-end encrypted meeting (unsupported client, policy hold/downgrade). */
   held: boolean;
   /** The host may turn E2EE back on: the unsupported participant left. */
@@ -233,9 +239,16 @@ export class MeetingStore {
     room.on('reenableOffered', (name) => this.#update({ reenableOffer: name }));
     room.on('screenShare', (screen) => this.#update({ screen }));
     room.on('breakouts', (breakouts) => this.#update({ breakouts }));
-    const banner = (tone: 'info' | 'warning', text: string) =>
+    const banner = (
+      tone: 'info' | 'warning',
+      text: string,
+      joinRoom?: { index: number; name: string },
+    ) =>
       this.#update({
-        banners: [...this.#snapshot.banners.slice(-5), { id: ++this.#noticeId, tone, text }],
+        banners: [
+          ...this.#snapshot.banners.slice(-5),
+          { id: ++this.#noticeId, tone, text, ...(joinRoom ? { joinRoom } : {}) },
+        ],
       });
     room.on('breakoutMoved', (name) => {
       // Captions of the room just left are not shown in the next one.
@@ -248,8 +261,11 @@ export class MeetingStore {
     room.on('breakoutMessage', ({ text, fromName }) =>
       banner('info', `Message from ${fromName} to all rooms: ${text}`),
     );
-    room.on('helpRequested', ({ displayName, roomName }) =>
-      banner('warning', `${displayName} asks for help in ${roomName}.`),
+    room.on('helpRequested', ({ displayName, roomName, roomIndex }) =>
+      banner('warning', `${displayName} asks for help in ${roomName}.`, {
+        index: roomIndex,
+        name: roomName,
+      }),
     );
     room.on('chat', ({ mode, messages }) => {
       const before = this.#snapshot.chat;

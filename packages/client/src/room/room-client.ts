@@ -72,7 +72,9 @@ export type RoomClientEvents = {
   /** One recognised utterance (main room only). */
   captionText: [CaptionEntry];
   /** Host: someone in a breakout room asks for help. */
-  helpRequested: [{ participantId: ParticipantId; displayName: string; roomName: string }];
+  helpRequested: [
+    { participantId: ParticipantId; displayName: string; roomName: string; roomIndex: number },
+  ];
 };
 
 /**
@@ -364,6 +366,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
           participantId: ev.participantId,
           displayName: ev.displayName,
           roomName: ev.roomName,
+          roomIndex: ev.roomIndex,
         });
         return;
       case 'whiteboard.update':
@@ -539,6 +542,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   }
   async moveToBreakout(id: ParticipantId, roomIndex: number | null): Promise<void> {
     await this.#requireSignal().request({ type: 'breakout.move', participantId: id, roomIndex });
+  }
+  /** Host or co-host: visit a breakout room (index), or return to the main room (null). */
+  async joinBreakout(roomIndex: number | null): Promise<void> {
+    await this.#requireSignal().request({ type: 'breakout.join', roomIndex });
   }
   async broadcastToBreakouts(text: string): Promise<void> {
     await this.#requireSignal().request({ type: 'breakout.broadcast', text });

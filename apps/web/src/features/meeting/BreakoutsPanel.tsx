@@ -12,12 +12,19 @@ export interface BreakoutsPanelProps {
     durationMinutes: number | null;
   }) => void;
   onMove: (id: ParticipantId, roomIndex: number | null) => void;
+  /** The breakout room this host is visiting (undefined: the main room). */
+  myRoomId: string | undefined;
+  /** Visit a room (index) or return to the main room (null). */
+  onJoin: (roomIndex: number | null) => void;
   onBroadcast: (text: string) => void;
   onClose: (countdownSeconds: number) => void;
   onDismiss: () => void;
 }
 
-/** Host: plan rooms, assign people (by hand or automatically), open with a timer, message, close. */
+/**
+ * Host: plan rooms, assign people (by hand or automatically), open with a timer, visit a room and
+ * come back, message, close.
+ */
 export function BreakoutsPanel(props: BreakoutsPanelProps) {
   const [count, setCount] = useState(2);
   const [minutes, setMinutes] = useState('');
@@ -116,26 +123,48 @@ export function BreakoutsPanel(props: BreakoutsPanelProps) {
               Closing: everyone returns shortly.
             </p>
           )}
+          {props.myRoomId && (
+            <button className="button small" onClick={() => props.onJoin(null)}>
+              Return to main room
+            </button>
+          )}
           {props.state.rooms.map((r, i) => (
             <section key={r.id} aria-label={r.name}>
-              <h3>{r.name}</h3>
+              <h3>
+                {r.name}{' '}
+                {props.myRoomId === r.id ? (
+                  <span className="muted">(you are here)</span>
+                ) : (
+                  <button
+                    className="button small secondary"
+                    aria-label={`Join ${r.name}`}
+                    onClick={() => props.onJoin(i)}
+                  >
+                    Join
+                  </button>
+                )}
+              </h3>
               <ul className="participant-list">
                 {props.participants
                   .filter((p) => props.state.assignments[p.id] === r.id)
                   .map((p) => (
                     <li key={p.id}>
                       {p.displayName}
-                      <button
-                        className="button small secondary"
-                        onClick={() =>
-                          props.onMove(
-                            p.id,
-                            i === 0 ? (props.state.rooms.length > 1 ? 1 : null) : 0,
-                          )
-                        }
-                      >
-                        Move
-                      </button>
+                      {p.role === 'host' ? (
+                        <span className="muted"> (host, visiting)</span>
+                      ) : (
+                        <button
+                          className="button small secondary"
+                          onClick={() =>
+                            props.onMove(
+                              p.id,
+                              i === 0 ? (props.state.rooms.length > 1 ? 1 : null) : 0,
+                            )
+                          }
+                        >
+                          Move
+                        </button>
+                      )}
                     </li>
                   ))}
               </ul>

@@ -138,6 +138,20 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             data-testid="e2ee-banner"
           >
             {b.text}{' '}
+            {b.joinRoom && isHost && (
+              <>
+                <button
+                  className="button small"
+                  onClick={() => {
+                    const index = b.joinRoom!.index;
+                    store.dismissBanner(b.id);
+                    act(() => room!.joinBreakout(index));
+                  }}
+                >
+                  Join {b.joinRoom.name}
+                </button>{' '}
+              </>
+            )}
             <button
               className="button small secondary"
               onClick={() => store.dismissBanner(b.id)}
@@ -174,9 +188,21 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             : snapshot.breakouts.endsAt
               ? ` Rooms close at ${new Date(snapshot.breakouts.endsAt).toLocaleTimeString()}.`
               : ''}{' '}
-          <button className="button small secondary" onClick={() => act(() => room!.askForHelp())}>
-            Ask for help
-          </button>
+          {isHost ? (
+            <button
+              className="button small secondary"
+              onClick={() => act(() => room!.joinBreakout(null))}
+            >
+              Back to the main room
+            </button>
+          ) : (
+            <button
+              className="button small secondary"
+              onClick={() => act(() => room!.askForHelp())}
+            >
+              Ask for help
+            </button>
+          )}
         </div>
       )}
       <div className="notices" aria-live="polite">
@@ -285,6 +311,8 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             disabledReason={e2eeBlocks ? E2EE_REASON : undefined}
             onOpen={(req) => act(() => room!.openBreakouts(req))}
             onMove={(id, index) => act(() => room!.moveToBreakout(id, index))}
+            myRoomId={myBreakoutId}
+            onJoin={(index) => act(() => room!.joinBreakout(index))}
             onBroadcast={(text) => act(() => room!.broadcastToBreakouts(text))}
             onClose={(seconds) => act(() => room!.closeBreakouts(seconds))}
             onDismiss={() => setPanel('none')}
