@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import pino from 'pino';
 import { expect, it } from 'vitest';
 import { MailDispatcher, retryDelayMs } from '../modules/mail/mail-dispatcher';
 import type { MailMessage } from '../modules/mail/mailer';
@@ -49,7 +50,7 @@ export function mailQueueContract(get: () => { db: Kysely<Database> }): void {
     expect(await dueFor(a, to, plus(299_999))).toEqual([]);
   });
 
-  it('failed attempts back off 30 s doubling up to 1 h, and mail past the age limit is kept with its error', async () => {
+  it('failed attempts back off 30 s doubling up to 1 h, are logged without the mail, and mail past the age limit is kept with its error', async () => {
     expect([1, 2, 3, 4, 7, 8, 20].map(retryDelayMs)).toEqual([
       30_000, 60_000, 120_000, 240_000, 1_920_000, 3_600_000, 3_600_000,
     ]);
@@ -57,6 +58,7 @@ export function mailQueueContract(get: () => { db: Kysely<Database> }): void {
     const id = await queue(to);
     const store = new SqlOutboxStore(get().db);
     let now = t0;
+    const logLines: string[] = [];
     const failing = new MailDispatcher({
       store: {
         ...bind(store),
@@ -69,6 +71,7 @@ export function mailQueueContract(get: () => { db: Kysely<Database> }): void {
       },
       clock: () => now,
       giveUpAfterMs: 3 * 3_600_000,
+      logger: pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) }),
     });
     const schedule: number[] = [];
     for (let i = 0; i < 12; i++) {
@@ -87,6 +90,10 @@ export function mailQueueContract(get: () => { db: Kysely<Database> }): void {
     const kept = (await store.findQueued(id))!;
     expect(kept).toMatchObject({ sentAt: null, nextAttemptAt: null, lastError: 'ECONNREFUSED' });
     expect(kept.attempts).toBe(9);
+    expect(logLines).toHaveLength(9);
+    expect(logLines.join('')).toContain('ECONNREFUSED');
+    for (const secret of ['secret body', to, '"B"'])
+      expect(logLines.join('')).not.toContain(secret);
     expect(await dueFor(store, to, plus(10 * 3_600_000))).toEqual([]);
   });
 
