@@ -1,22 +1,19 @@
 import { DEFAULT_TIME_RULES } from '../../apps/server/src/modules/legal/deadlines';
 import { NoticeScheduler } from '../../apps/server/src/modules/legal/notice-scheduler';
 import { NoticeService } from '../../apps/server/src/modules/legal/notice-service';
-import { OutboxMailer } from '../../apps/server/src/modules/mail/outbox-mailer';
 import { sqlStores } from '../../apps/server/src/storage/sql-stores';
 import { testCipher } from '../../apps/server/src/storage/test-cipher';
 
 export type Db = Parameters<typeof sqlStores>[0];
 
-/** A scheduler as another process would build it: its own connection, mailer and id. */
+/** A scheduler as another process would build it: its own connection and id. */
 export function schedulerOn(db: Db, now: () => Date): NoticeScheduler {
   const s = sqlStores(db, testCipher());
-  const mailer = new OutboxMailer(s.outbox, now);
-  const notices = new NoticeService({ store: s.legal, directory: s.subjects, mailer, clock: now });
+  const notices = new NoticeService({ store: s.legal, directory: s.subjects, clock: now });
   return new NoticeScheduler({
     store: s.legal,
     notices,
     directory: s.subjects,
-    mailer,
     clock: now,
     rules: DEFAULT_TIME_RULES,
     baseUrl: () => 'http://localhost',

@@ -7,8 +7,11 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** A real SMTP server on a loopback port that keeps every message it receives. */
-export async function startSmtpSink(): Promise<{
+/**
+ * A real SMTP server on a loopback port that keeps every message it receives. `port` restarts a
+ * stopped sink where the server under test expects it (0: any free port).
+ */
+export async function startSmtpSink(port = 0): Promise<{
   port: number;
   mails: ReceivedMail[];
   waitFor: (to: string, timeoutMs?: number) => Promise<ReceivedMail>;
@@ -34,8 +37,8 @@ export async function startSmtpSink(): Promise<{
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.server.address() as AddressInfo).port;
   const waitFor = async (to: string, timeoutMs = 5_000): Promise<ReceivedMail> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -49,7 +52,7 @@ export async function startSmtpSink(): Promise<{
     }
   };
   return {
-    port,
+    port: bound,
     mails,
     waitFor,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -12,10 +12,11 @@ import { LoginLimiter } from './modules/accounts/login-limiter';
 import type { SessionStore } from './modules/accounts/session-store';
 import type { TokenStore } from './modules/accounts/token-store';
 import type { UserStore } from './modules/accounts/user-store';
-import type { Mailer } from './modules/mail/mailer';
+import type { MailTransport } from './modules/mail/mail-dispatcher';
 import { OutboxMailer } from './modules/mail/outbox-mailer';
 import type { OutboxStore } from './modules/mail/outbox-store';
 import { SmtpMailer } from './modules/mail/smtp-mailer';
+import { MailDispatcher } from './modules/mail/mail-dispatcher';
 import { MyMeetings } from './modules/meetings/my-meetings';
 import type { Clock } from './modules/legal/deadlines';
 import { systemClock } from './modules/legal/deadlines';
@@ -51,6 +52,8 @@ export interface RunningServer {
   liveSettings: LiveSettings;
   legal: LegalModule;
   transparency: TransparencyService;
+  /** Sends queued mail over SMTP; undefined without SMTP (mail stays in the outbox). */
+  mailDispatcher: MailDispatcher | undefined;
   /** Graceful shutdown: stop accepting, close meetings, close media workers and storage. */
   close(): Promise<void>;
 }
@@ -73,8 +76,8 @@ export interface ServerParts {
   config: Config;
   logger: Logger;
   stores: ServerStores;
-  /** Overrides the mailer chosen from config (SMTP when configured, else the outbox). */
-  mailer?: Mailer;
+  /** Overrides where queued mail is delivered (default: SMTP when configured, else nowhere). */
+  mailTransport?: MailTransport;
   db: Kysely<never> | Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The server secret key (config/secret-key.ts); the CSRF key is derived from it. */
   secretKey: Buffer;
@@ -97,8 +100,22 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     new AccountPolicySource(stores.accounts),
     () => ({ creation: config.meetings.guestCreation, e2ee: config.meetings.guestE2ee }),
   );
+  // Mail is queued in the outbox table. With SMTP the dispatcher sends it and retries; without,
+  // it stays there for admins to read.
+  const clock = parts.clock ?? systemClock;
   const smtp = config.smtp ? new SmtpMailer(config.smtp) : undefined;
-  const mailer = parts.mailer ?? smtp ?? new OutboxMailer(stores.outbox);
+  const transport = parts.mailTransport ?? smtp;
+  const dispatcher = transport
+    ? new MailDispatcher({
+        store: stores.outbox,
+        transport,
+        clock,
+        logger,
+        giveUpAfterMs: config.mail.giveUpHours * 3_600_000,
+      })
+    : undefined;
+  const mailQueued = () => dispatcher?.kick();
+  const mailer = new OutboxMailer(stores.outbox, clock, mailQueued);
   const auth = new AuthService({
     ...stores,
     mailer,
@@ -113,6 +130,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     store: stores.legal,
     directory: stores.subjects,
     mailer,
+    mailQueued,
     clock: parts.clock ?? systemClock,
     logger,
     baseUrl,
@@ -204,6 +222,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   });
   await app.listen({ host: config.host, port: config.port });
   legal.scheduler.start(config.legal.schedulerIntervalSeconds * 1000);
+  dispatcher?.start(config.mail.dispatchIntervalSeconds * 1000);
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -221,10 +240,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     liveSettings,
     legal,
     transparency,
+    mailDispatcher: dispatcher,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
         await legal.scheduler.stop();
+        await dispatcher?.stop();
         signaling.closeAll();
         await rooms.closeAll();
         await app.close();

@@ -5,7 +5,6 @@ import { COUNTED_KEY, countedFacts } from '../modules/legal/counted-facts';
 import type { LegalRequestRecord } from '../modules/legal/legal-store';
 import { NoticeService } from '../modules/legal/notice-service';
 import { ReviewService } from '../modules/legal/review-service';
-import { OutboxMailer } from '../modules/mail/outbox-mailer';
 import { TransparencyService } from '../modules/transparency/transparency-service';
 import { requestRecord, requesterRecord } from '../storage/legal-store-contract';
 import type { Database } from '../storage/schema';
@@ -106,7 +105,6 @@ async function decideInConsole(t: CliTestDatabase, id: string, kind: 'no_respons
       notices: new NoticeService({
         store: stores.legal,
         directory: stores.subjects,
-        mailer: new OutboxMailer(stores.outbox, clock),
         clock,
       }),
       clock,

@@ -107,6 +107,20 @@ export const configSchema = z.object({
       from: z.string().default('Conclave <no-reply@localhost>'),
     })
     .optional(),
+  /** The mail queue's dispatcher (modules/mail/README.md); it runs only when SMTP is configured. */
+  mail: z
+    .object({
+      /** How often queued mail that is due is sent (new mail is also sent at once). */
+      dispatchIntervalSeconds: z.coerce.number().int().min(1).max(3600).default(10),
+      /** Mail still failing after this long is no longer retried; it stays with its last error. */
+      giveUpHours: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 30)
+        .default(72),
+    })
+    .default({ dispatchIntervalSeconds: 10, giveUpHours: 72 }),
   auth: z
     .object({
       sessionTtlHours: z.coerce

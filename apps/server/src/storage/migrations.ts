@@ -5,6 +5,7 @@ import { m0003_accounts } from './migrations/0003-accounts';
 import { m0004_legal } from './migrations/0004-legal';
 import { m0005_transparency } from './migrations/0005-transparency';
 import { m0006_report_groups_index } from './migrations/0006-report-groups-index';
+import { m0007_mail_queue } from './migrations/0007-mail-queue';
 
 /** Numbered, forward-only migrations shared by every SQL adapter (CONVENTIONS.md rule 8). */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-legal': m0004_legal,
   '0005-transparency': m0005_transparency,
   '0006-report-groups-index': m0006_report_groups_index,
+  '0007-mail-queue': m0007_mail_queue,
 };

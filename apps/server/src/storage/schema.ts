@@ -91,6 +91,11 @@ export interface OutboxTable {
   subject: string;
   body: string;
   created_at: string;
+  /** Queue columns (migration 0007); next_attempt_at null: never sent (no-SMTP era or given up). */
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  sent_at: string | null;
 }
 
 export interface LegalAgenciesTable {

@@ -8,6 +8,7 @@ import { SqlNoticeRepo } from './sql-legal-notices';
 import { SqlRequesterRepo } from './sql-legal-requesters';
 import { SqlRequestRepo } from './sql-legal-requests';
 import { SqlReviewRepo } from './sql-legal-review';
+import { SqlOutboxStore } from './sql-outbox-store';
 
 /** The trust center's repositories over one connection or one open transaction. */
 export class SqlLegalStore implements LegalStore {
@@ -19,6 +20,7 @@ export class SqlLegalStore implements LegalStore {
   readonly review: SqlReviewRepo;
   readonly notices: SqlNoticeRepo;
   readonly audit: SqlAuditRepo;
+  readonly mail: SqlOutboxStore;
 
   constructor(db: Kysely<Database>, cipher: ColumnCipher, inTransaction = false) {
     this.#db = db;
@@ -29,6 +31,7 @@ export class SqlLegalStore implements LegalStore {
     this.review = new SqlReviewRepo(db);
     this.notices = new SqlNoticeRepo(db);
     this.audit = new SqlAuditRepo(db);
+    this.mail = new SqlOutboxStore(db);
   }
 
   transaction<T>(fn: (tx: LegalStore) => Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@ import { sqlStores } from './sql-stores';
 import { testCipher } from './test-cipher';
 import type { SqlStores } from './sql-stores';
 import { legalStoreContract } from './legal-store-contract';
+import { mailQueueContract } from './mail-queue-contract';
 import { secretColumnsContract } from './secret-columns-contract';
 import { transparencyStoreContract } from './transparency-store-contract';
 
@@ -34,6 +35,7 @@ export function storeContract(target: ContractTarget): void {
   legalStoreContract(() => ({ store: s.legal, db }));
   transparencyStoreContract(() => ({ store: s.transparency, legal: s.legal }));
   secretColumnsContract(() => ({ stores: s, db, cipher }));
+  mailQueueContract(() => ({ db }));
 
   const account = async (plan: 'basic' | 'business' = 'basic') => {
     const id = randomUUID();

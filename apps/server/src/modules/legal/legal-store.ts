@@ -1,3 +1,4 @@
+import type { OutboxStore } from '../mail/outbox-store';
 import type {
   ChallengeKind,
   CheckResult,
@@ -309,6 +310,8 @@ export interface LegalStore {
   review: ReviewRepo;
   notices: NoticeRepo;
   audit: AuditRepo;
+  /** The mail queue on the same connection: mail queued in `transaction()` commits with it. */
+  mail: OutboxStore;
   /** Runs `fn` in one transaction (nested calls join the outer one). */
   transaction<T>(fn: (tx: LegalStore) => Promise<T>): Promise<T>;
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../logger';
-import type { Mailer } from '../mail/mailer';
 import type { Clock, LegalTimeRules } from './deadlines';
 import { ndoExpired, ndoReminderDue } from './deadlines';
 import type { LegalStore } from './legal-store';
@@ -17,8 +16,9 @@ export interface SchedulerDeps {
   store: LegalStore;
   notices: NoticeService;
   directory: SubjectDirectory;
-  mailer: Mailer;
   clock: Clock;
+  /** Called after a transaction that queued mail commits. */
+  mailQueued?: () => void;
   rules: LegalTimeRules;
   logger?: Logger;
   baseUrl: () => string;
@@ -110,15 +110,23 @@ export class NoticeScheduler {
     return { sent, reminders };
   }
 
+  /** The claim and the queued reminders commit together: a claimed reminder is never lost. */
   async #remindOnce(key: string, now: Date, text: string): Promise<boolean> {
-    if (!(await this.#d.store.notices.claimOnce(key, this.#id, now))) return false;
-    for (const u of await this.#d.directory.legalTeam())
-      await this.#d.mailer.send({
-        accountId: u.accountId,
-        to: u.email,
-        subject: 'Trust center reminder',
-        text: `${text}\n\n${this.#d.baseUrl()}/legal\n`,
-      });
-    return true;
+    const team = await this.#d.directory.legalTeam();
+    const won = await this.#d.store.transaction(async (tx) => {
+      if (!(await tx.notices.claimOnce(key, this.#id, now))) return false;
+      for (const u of team)
+        await tx.mail.insertMessage({
+          id: randomUUID(),
+          accountId: u.accountId,
+          to: u.email,
+          subject: 'Trust center reminder',
+          body: `${text}\n\n${this.#d.baseUrl()}/legal\n`,
+          createdAt: now,
+        });
+      return true;
+    });
+    if (won) this.#d.mailQueued?.();
+    return won;
   }
 }

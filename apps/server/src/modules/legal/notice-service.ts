@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Mailer } from '../mail/mailer';
 import { SYSTEM, audit } from './actor';
 import type { Actor } from './actor';
 import type { Clock } from './deadlines';
@@ -23,8 +22,9 @@ export interface NoticeRecipient {
 export interface NoticeDeps {
   store: LegalStore;
   directory: SubjectDirectory;
-  mailer: Mailer;
   clock: Clock;
+  /** Called after a transaction that queued mail commits (server.ts: the dispatcher sends it). */
+  mailQueued?: () => void;
 }
 
 export function noticeBody(r: LegalRequestRecord, agencyName: string, disclosing: string): string {
@@ -119,11 +119,14 @@ export class NoticeService {
 
   /**
    * Sends one notice if nobody else has: the conditional UPDATE to `sent` is the claim, so two
-   * processes (or two schedulers) never both send it. The in-app notice and the audit entry
-   * commit with the claim; the email follows the commit.
+   * processes (or two schedulers) never both send it. The in-app notice, the audit entry and the
+   * queued email commit with the claim, so the email exists iff the claim does; the mail
+   * dispatcher sends it and retries while SMTP is down.
    */
   async deliver(notice: NoticeRecord, claimer: string, actor: Actor = SYSTEM): Promise<boolean> {
     const now = this.#d.clock();
+    // Account data, read before the transaction like recipientsFor().
+    const user = await this.#d.directory.userById(notice.recipientUserId);
     const won = await this.#d.store.transaction(async (tx) => {
       if (!(await tx.notices.claimSend(notice.id, claimer, now))) return false;
       await tx.notices.insertUserNotice({
@@ -139,17 +142,18 @@ export class NoticeService {
         previousState: notice.state,
         suppressionReason: notice.suppressionReason,
       });
+      if (user)
+        await tx.mail.insertMessage({
+          id: randomUUID(),
+          accountId: user.accountId,
+          to: user.email,
+          subject: 'A government request for data about your account',
+          body: notice.body,
+          createdAt: now,
+        });
       return true;
     });
-    if (!won) return false;
-    const user = await this.#d.directory.userById(notice.recipientUserId);
-    if (user)
-      await this.#d.mailer.send({
-        accountId: user.accountId,
-        to: user.email,
-        subject: 'A government request for data about your account',
-        text: notice.body,
-      });
-    return true;
+    if (won) this.#d.mailQueued?.();
+    return won;
   }
 }

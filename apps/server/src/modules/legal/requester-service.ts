@@ -3,7 +3,6 @@ import { ConclaveError } from '@conclave/protocol';
 import type { RequesterRegisterBody } from '@conclave/protocol';
 import { hashPassword, newToken, sha256Hex, verifyPassword } from '../accounts/secrets';
 import { newTotpSecret, totpStep, totpUri } from '../accounts/totp';
-import type { Mailer } from '../mail/mailer';
 import { audit } from './actor';
 import type { Clock } from './deadlines';
 import type { AgencyRecord, LegalStore, RequesterRecord } from './legal-store';
@@ -28,7 +27,8 @@ export interface RequesterContext {
 
 export interface RequesterServiceDeps {
   store: LegalStore;
-  mailer: Mailer;
+  /** Called after a transaction that queued mail commits. */
+  mailQueued?: () => void;
   clock: Clock;
   baseUrl: () => string;
   /** Operator allow-list (config `legal.allowedEmailDomains`): a domain or a parent of it. */
@@ -86,6 +86,7 @@ export class RequesterService {
       createdAt: now,
     };
     const token = newToken();
+    const mailAccountId = (await this.#d.mailAccountId()) ?? null;
     await this.#d.store.transaction(async (tx) => {
       if (!(await tx.requesters.insertRequester(requester)))
         throw new ConclaveError('LEGAL_EMAIL_TAKEN');
@@ -107,13 +108,17 @@ export class RequesterService {
           agencyId: agency.id,
         },
       );
+      // Queued with the registration: the link exists iff the requester does.
+      await tx.mail.insertMessage({
+        id: randomUUID(),
+        accountId: mailAccountId,
+        to: requester.email,
+        subject: 'Verify your email for the Conclave law-enforcement portal',
+        body: `Confirm that this official address is yours: ${this.#d.baseUrl()}/legal/portal/verify#token=${token}\n\nThe link works once, for 48 hours.\n`,
+        createdAt: now,
+      });
     });
-    await this.#d.mailer.send({
-      accountId: (await this.#d.mailAccountId()) ?? null,
-      to: requester.email,
-      subject: 'Verify your email for the Conclave law-enforcement portal',
-      text: `Confirm that this official address is yours: ${this.#d.baseUrl()}/legal/portal/verify#token=${token}\n\nThe link works once, for 48 hours.\n`,
-    });
+    this.#d.mailQueued?.();
     return { requesterId: requester.id };
   }
 

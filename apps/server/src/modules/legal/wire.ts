@@ -25,6 +25,8 @@ export function createLegalModule(d: {
   store: LegalStore;
   directory: SubjectDirectory;
   mailer: Mailer;
+  /** Called after a transaction that queued mail commits (the dispatcher sends it). */
+  mailQueued: () => void;
   clock: Clock;
   logger: Logger;
   baseUrl: () => string;
@@ -38,7 +40,7 @@ export function createLegalModule(d: {
   const maxDocumentBytes = Math.floor(c.maxDocumentMegabytes * 1024 * 1024);
   const requesters = new RequesterService({
     store: d.store,
-    mailer: d.mailer,
+    mailQueued: d.mailQueued,
     clock: d.clock,
     baseUrl: d.baseUrl,
     allowedDomains: () => c.allowedEmailDomains,
@@ -67,7 +69,7 @@ export function createLegalModule(d: {
   const notices = new NoticeService({
     store: d.store,
     directory: d.directory,
-    mailer: d.mailer,
+    mailQueued: d.mailQueued,
     clock: d.clock,
   });
   const review = new ReviewService({
@@ -82,7 +84,7 @@ export function createLegalModule(d: {
     store: d.store,
     notices,
     directory: d.directory,
-    mailer: d.mailer,
+    mailQueued: d.mailQueued,
     clock: d.clock,
     rules,
     logger: d.logger,

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
-import type { MailMessage, Mailer } from './mailer';
+import type { MailTransport } from './mail-dispatcher';
+import type { MailMessage } from './mailer';
 
 export interface SmtpSettings {
   host: string;
@@ -11,8 +12,12 @@ export interface SmtpSettings {
   from: string;
 }
 
-/** Sends over SMTP with nodemailer. */
-export class SmtpMailer implements Mailer {
+/**
+ * Sends over SMTP with nodemailer; the mail dispatcher's transport (modules call the queueing
+ * Mailer instead). Timeouts stay below the dispatcher's claim lease (5 min), so an attempt that
+ * hangs is over before another process may retry the same mail.
+ */
+export class SmtpMailer implements MailTransport {
   readonly #transport: Transporter;
   readonly #from: string;
 
@@ -22,6 +27,9 @@ export class SmtpMailer implements Mailer {
       host: settings.host,
       port: settings.port,
       secure: settings.secure,
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
       ...(settings.user ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
     });
   }

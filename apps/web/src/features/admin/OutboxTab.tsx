@@ -1,7 +1,7 @@
 import { api } from '../../app/api';
 import { Feedback, useAdminData } from './useAdminData';
 
-/** Mail kept by the server when no SMTP server is configured (invites, password resets). */
+/** Mail not delivered yet: all of it without SMTP; with SMTP, mail waiting for a retry or given up. */
 export function OutboxTab() {
   const { data, error } = useAdminData(api.outbox);
   return (
