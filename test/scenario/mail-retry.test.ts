@@ -8,6 +8,7 @@ import type { NoticeRecord } from '../../apps/server/src/modules/legal/legal-sto
 import { requestRecord } from '../../apps/server/src/storage/legal-store-contract';
 import { openSqlite } from '../../apps/server/src/storage/sqlite/database';
 import { SqlOutboxStore } from '../../apps/server/src/storage/sql-outbox-store';
+import { ApiClient } from '../support/api-client';
 import { createAgency, createUser, createVerifiedRequester } from '../support/legal-fixtures';
 import { startSmtpSink } from '../support/smtp-sink';
 import { startTestServer } from '../support/test-server';
@@ -44,11 +45,16 @@ describe('durable mail queue', () => {
     await sink?.close();
   });
 
-  async function pendingNotice(): Promise<{ notice: NoticeRecord; email: string }> {
+  async function pendingNotice(): Promise<{
+    notice: NoticeRecord;
+    email: string;
+    ownerEmail: string;
+  }> {
     const s = server.stores;
+    const ownerEmail = `owner-${randomUUID()}@c.test`;
     const { accountId } = await createAccountWithOwner(s, {
       name: 'Customer',
-      ownerEmail: `owner-${randomUUID()}@c.test`,
+      ownerEmail,
       ownerName: 'O',
       ownerPassword: 'correct horse battery',
     });
@@ -82,14 +88,14 @@ describe('durable mail queue', () => {
       sentAt: null,
     };
     await s.legal.notices.insertNotice(notice);
-    return { notice, email };
+    return { notice, email, ownerEmail };
   }
 
   const queued = (to: string) =>
     server.db.selectFrom('outbox').selectAll().where('to_address', '=', to).execute();
 
   it('a legal notice sent while SMTP is down is queued with its error and delivered once when SMTP is back', async () => {
-    const { notice, email } = await pendingNotice();
+    const { notice, email, ownerEmail } = await pendingNotice();
     const dispatcher = server.mailDispatcher!;
 
     expect(await server.legal.notices.deliver(notice, 'test')).toBe(true);
@@ -105,6 +111,19 @@ describe('durable mail queue', () => {
     expect(row!.last_error).toMatch(/ECONNREFUSED/);
     expect(row!.last_error).not.toContain(NOTICE_TEXT);
     expect(row!.next_attempt_at).toBe(new Date(now.getTime() + 30_000).toISOString());
+
+    // The account owner sees in /admin → Outbox that delivery failed, why, and when it retries.
+    const owner = new ApiClient(server.url);
+    expect((await owner.signIn(ownerEmail, 'correct horse battery')).status).toBe(200);
+    const outbox = await owner.get('/api/admin/outbox');
+    expect(outbox.body.messages).toEqual([
+      expect.objectContaining({
+        to: email,
+        attempts: 1,
+        lastError: expect.stringMatching(/ECONNREFUSED/),
+        nextAttemptAt: new Date(now.getTime() + 30_000).toISOString(),
+      }),
+    ]);
 
     // SMTP comes back; nothing goes out before the retry is due.
     sink = await startSmtpSink(port);

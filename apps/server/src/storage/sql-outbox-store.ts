@@ -23,7 +23,7 @@ export class SqlOutboxStore implements OutboxStore {
       .execute();
   }
 
-  async listMessages(accountId: string, limit: number): Promise<OutboxMessage[]> {
+  async listMessages(accountId: string, limit: number): Promise<QueuedMail[]> {
     const rows = await this.#db
       .selectFrom('outbox')
       .selectAll()
@@ -33,14 +33,7 @@ export class SqlOutboxStore implements OutboxStore {
       .orderBy('id')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      accountId: r.account_id,
-      to: r.to_address,
-      subject: r.subject,
-      body: r.body,
-      createdAt: new Date(r.created_at),
-    }));
+    return rows.map(toQueued);
   }
 
   async listDue(now: Date, notBefore: Date, limit: number): Promise<QueuedMail[]> {

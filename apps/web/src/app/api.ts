@@ -213,6 +213,9 @@ export interface OutboxMessage {
   subject: string;
   body: string;
   createdAt: string;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
 }
 
 export function signalingUrl(): string {

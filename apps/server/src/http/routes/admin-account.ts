@@ -122,6 +122,11 @@ export const adminAccountRoutes: FastifyPluginAsync<{ admin: AdminService }> = a
         subject: m.subject,
         body: m.body,
         createdAt: m.createdAt.toISOString(),
+        // Delivery so far: 0 attempts = waiting (no SMTP, or not yet tried); a next attempt
+        // null after attempts = given up. The error holds codes only, never the message.
+        attempts: m.attempts,
+        lastError: m.lastError,
+        nextAttemptAt: m.nextAttemptAt?.toISOString() ?? null,
       })),
     }),
   });

@@ -7,7 +7,7 @@ import type {
   PlanId,
 } from '@conclave/protocol';
 import type { Mailer } from '../mail/mailer';
-import type { OutboxMessage, OutboxStore } from '../mail/outbox-store';
+import type { OutboxStore, QueuedMail } from '../mail/outbox-store';
 import { TypedEmitter } from '../../util/typed-emitter';
 import type { AccountStore } from './account-store';
 import type { AdminAuditEntry, AdminAuditStore } from './audit-store';
@@ -238,9 +238,9 @@ export class AdminService extends TypedEmitter<AdminEvents> {
    * mail to themselves and to users below them: reading an owner's (or another admin's) reset
    * link would be a takeover of that user. Owners see everything.
    */
-  async outbox(actor: SessionContext, limit = 100): Promise<OutboxMessage[]> {
+  async outbox(actor: SessionContext, limit = 100): Promise<QueuedMail[]> {
     const all = await this.#d.outbox.listMessages(actor.account.id, limit);
-    const visible: OutboxMessage[] = [];
+    const visible: QueuedMail[] = [];
     for (const m of all) {
       if (actor.user.role === 'owner' || m.to === actor.user.email) {
         visible.push(m);

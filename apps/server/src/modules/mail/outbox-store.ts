@@ -25,8 +25,8 @@ export interface QueuedMail extends OutboxMessage {
 export interface OutboxStore {
   /** Queues a mail, due at once; on a store bound to a transaction it commits with it. */
   insertMessage(message: OutboxMessage): Promise<void>;
-  /** Mail not delivered yet, newest first. */
-  listMessages(accountId: string, limit: number): Promise<OutboxMessage[]>;
+  /** Mail not delivered yet, newest first, with its delivery attempts so far. */
+  listMessages(accountId: string, limit: number): Promise<QueuedMail[]>;
   /** Unsent rows due at `now` and created at or after `notBefore`, oldest due first. */
   listDue(now: Date, notBefore: Date, limit: number): Promise<QueuedMail[]>;
   /**

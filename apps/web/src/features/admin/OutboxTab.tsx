@@ -1,4 +1,15 @@
 import { api } from '../../app/api';
+import type { OutboxMessage } from '../../app/api';
+
+/** Where a message stands: never tried, failing and retried, or given up. */
+export function deliveryText(m: OutboxMessage): string {
+  if (m.attempts === 0) return 'Not sent: no SMTP server is configured, or it is about to be sent.';
+  const tries = `${m.attempts} attempt${m.attempts === 1 ? '' : 's'}`;
+  const why = m.lastError ? ` (last error: ${m.lastError})` : '';
+  return m.nextAttemptAt
+    ? `Delivery failed after ${tries}${why}; next attempt ${new Date(m.nextAttemptAt).toLocaleString()}.`
+    : `Gave up after ${tries}${why}. Forward it by hand if it still matters.`;
+}
 import { Feedback, useAdminData } from './useAdminData';
 
 /** Mail not delivered yet: all of it without SMTP; with SMTP, mail waiting for a retry or given up. */
@@ -18,6 +29,9 @@ export function OutboxTab() {
           <h3>{m.subject}</h3>
           <p className="muted">
             To {m.to} · {new Date(m.createdAt).toLocaleString()}
+          </p>
+          <p className={m.attempts > 0 ? 'warning' : 'muted'} data-testid="outbox-delivery">
+            {deliveryText(m)}
           </p>
           <pre>{m.body}</pre>
         </article>
