@@ -68,11 +68,18 @@ export class SqlUserStore implements UserStore {
   }
 
   async findUserRefByEmail(email: string) {
-    return this.#db
+    const row = await this.#db
       .selectFrom('users')
-      .select(['id', 'account_id as accountId'])
+      .select(['id', 'account_id', 'role'])
       .where('email', '=', email.toLowerCase())
       .executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        accountId: row.account_id,
+        role: accountRoleSchema.catch('member').parse(row.role),
+      }
+    );
   }
 
   async listUsers(

@@ -246,7 +246,8 @@ export class AdminService extends TypedEmitter<AdminEvents> {
         visible.push(m);
         continue;
       }
-      const recipient = await this.#d.users.findUserByEmail(m.to);
+      // Only the role is needed: a TOTP secret the key cannot open must not hide the outbox.
+      const recipient = await this.#d.users.findUserRefByEmail(m.to);
       if (!recipient || RANK[recipient.role] < RANK[actor.user.role]) visible.push(m);
     }
     await this.#log(actor, 'outbox.read', actor.account.id, { count: visible.length });

@@ -49,7 +49,9 @@ export interface UserStore {
   findUserById(id: string): Promise<UserRecord | undefined>;
   findUserByEmail(email: string): Promise<UserRecord | undefined>;
   /** Who has this email, without reading (decrypting) the TOTP columns: for operator repairs. */
-  findUserRefByEmail(email: string): Promise<{ id: string; accountId: string } | undefined>;
+  findUserRefByEmail(
+    email: string,
+  ): Promise<{ id: string; accountId: string; role: AccountRole } | undefined>;
   /** Users of one account, by email; `q` matches email or name as plain text (no wildcards). */
   listUsers(accountId: string, query: UserQuery): Promise<{ users: UserRecord[]; total: number }>;
   updateUser(id: string, patch: UserPatch): Promise<void>;
