@@ -296,6 +296,46 @@ describe('live captions pipeline', () => {
     manager.dispose();
   });
 
+  it('reopens a pipeline whose recognizer died, so one engine crash does not end the captions', async () => {
+    // The first stream dies at its first audio (as a crashed engine process would); later
+    // streams work like the measuring one.
+    const measuring = new MeasuringRecognizer();
+    let opened = 0;
+    const recognizer: SpeechRecognizer = {
+      status: () => measuring.status(),
+      openStream: (language, callbacks) => {
+        if (++opened > 1) return measuring.openStream(language, callbacks);
+        let dead = false;
+        return {
+          write: () => {
+            if (!dead) callbacks.onError(new Error('pocketsphinx exited (SIGKILL)'));
+            dead = true;
+          },
+          close: () => undefined,
+        };
+      },
+    };
+    const obi = person('Obi', 'participant');
+    const gus = person('Gus', 'participant');
+    const { publisher, mic } = await microphone(router);
+    const manager = new CaptionsManager({
+      recognizer,
+      logger: createLogger('silent'),
+      speakers: () => [{ participant: gus, producer: mic, room: null }],
+      participants: () => [obi, gus],
+    });
+    manager.start(gus, 'en-US');
+    await new Promise((r) => setTimeout(r, 300)); // the tap is open
+    await speak(publisher, 200); // the first stream dies
+    await expect.poll(() => opened, { timeout: 5000 }).toBe(2); // reopened after ~1 s
+    await new Promise((r) => setTimeout(r, 300));
+    await speak(publisher, 1000);
+    await expect
+      .poll(() => texts(received(obi)).map((e) => e.text), { timeout: 5000 })
+      .toEqual(['en-US heard 1000 ms']);
+    manager.dispose();
+  });
+
   it('says why captions cannot start when the server has no engine', async () => {
     const manager = new CaptionsManager({
       recognizer: {

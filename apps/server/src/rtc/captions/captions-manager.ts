@@ -7,6 +7,11 @@ import type { RoomParticipant } from '../participant';
 import type { SpeechRecognizer } from './recognizer';
 import { SpeakerCaptions } from './speaker-captions';
 
+/** A microphone whose recognizer keeps dying is retried this many times, then left uncaptioned. */
+export const MAX_PIPELINE_RESTARTS = 5;
+/** Wait before reopening a failed pipeline: 1 s, doubling, at most 30 s. */
+const restartDelayMs = (n: number) => Math.min(1000 * 2 ** (n - 1), 30_000);
+
 /** Transcript entries kept per meeting (in memory, for the meeting's duration only). */
 export const MAX_TRANSCRIPT_ENTRIES = 20_000;
 
@@ -42,6 +47,9 @@ export interface CaptionsDeps {
 export class CaptionsManager {
   readonly #deps: CaptionsDeps;
   readonly #pipelines = new Map<string, Promise<SpeakerCaptions | undefined>>();
+  /** Failed pipelines per producer, and the reopen timers waiting. */
+  readonly #restarts = new Map<string, number>();
+  readonly #restartTimers = new Set<NodeJS.Timeout>();
   readonly #transcript: CaptionEntry[] = [];
   #language: string | null = null;
   #startedBy: { id: ParticipantId; name: string } | null = null;
@@ -117,12 +125,36 @@ export class CaptionsManager {
     }
     for (const [id, speaker] of wanted) {
       if (this.#pipelines.has(id)) continue;
+      if ((this.#restarts.get(id) ?? 0) > MAX_PIPELINE_RESTARTS) continue;
       const pipeline: Promise<SpeakerCaptions | undefined> = this.#open(
         speaker,
         () => this.#pipelines.get(id) === pipeline,
+        () => this.#failed(id, pipeline),
       );
       this.#pipelines.set(id, pipeline);
     }
+  }
+
+  /**
+   * A recognizer died under a live microphone (an engine crash, a process killed): drop that
+   * pipeline and open a new one after a short wait, so one crash does not end someone's captions
+   * for the rest of the meeting. A microphone that keeps failing is left alone after a few tries.
+   */
+  #failed(id: string, pipeline: Promise<SpeakerCaptions | undefined>): void {
+    if (this.#pipelines.get(id) !== pipeline) return;
+    this.#pipelines.delete(id);
+    void pipeline.then((p) => p?.close());
+    const n = (this.#restarts.get(id) ?? 0) + 1;
+    this.#restarts.set(id, n);
+    if (n > MAX_PIPELINE_RESTARTS) {
+      this.#deps.logger.warn({ producerId: id }, 'captions engine keeps failing; giving up');
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#restartTimers.delete(timer);
+      this.sync();
+    }, restartDelayMs(n));
+    this.#restartTimers.add(timer);
   }
 
   dispose(): void {
@@ -130,7 +162,11 @@ export class CaptionsManager {
     this.#closePipelines();
   }
 
-  async #open(speaker: Speaker, stillWanted: () => boolean): Promise<SpeakerCaptions | undefined> {
+  async #open(
+    speaker: Speaker,
+    stillWanted: () => boolean,
+    onFailed: () => void,
+  ): Promise<SpeakerCaptions | undefined> {
     const language = this.#language;
     if (!language) return undefined;
     const { participant, producer } = speaker;
@@ -142,6 +178,7 @@ export class CaptionsManager {
         logger: this.#deps.logger,
         // Words spoken in a room stay in it, even when recognised after the speaker moved on.
         onText: (text) => this.#text(participant, speaker.room, text),
+        onFailed,
       });
       // Captions may have stopped, or the microphone gone, while the pipeline opened.
       if (!stillWanted()) {
@@ -193,5 +230,9 @@ export class CaptionsManager {
   #closePipelines(): void {
     for (const pipeline of this.#pipelines.values()) void pipeline.then((p) => p?.close());
     this.#pipelines.clear();
+    // Turned off (or the language changed): a microphone that was given up on gets a new chance.
+    for (const t of this.#restartTimers) clearTimeout(t);
+    this.#restartTimers.clear();
+    this.#restarts.clear();
   }
 }

@@ -8,6 +8,8 @@ export interface SpeakerCaptionsOptions {
   language: string;
   recognizer: SpeechRecognizer;
   onText: (text: string) => void;
+  /** The recognizer stream failed (its engine process died): it will caption nothing more. */
+  onFailed?: () => void;
   logger: Logger;
 }
 
@@ -36,7 +38,10 @@ export class SpeakerCaptions {
     try {
       stream = options.recognizer.openStream(options.language, {
         onText: options.onText,
-        onError: (err) => options.logger.warn({ err }, 'caption recognition failed'),
+        onError: (err) => {
+          options.logger.warn({ err }, 'caption recognition failed');
+          options.onFailed?.();
+        },
       });
       const tap = await options.producer.createTap();
       return new SpeakerCaptions(tap, decoder, stream);
