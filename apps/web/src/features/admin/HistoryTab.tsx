@@ -1,5 +1,6 @@
 import { api } from '../../app/api';
-import { Feedback, useAdminData } from './useAdminData';
+import { Feedback } from '../../components/Field';
+import { useAdminData } from './useAdminData';
 
 /** Every admin action, newest first (written by the server in the same step as the change). */
 export function HistoryTab({ nameOf }: { nameOf: (userId: string | null) => string }) {

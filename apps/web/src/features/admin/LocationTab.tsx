@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../../app/api';
-import { Feedback, useAdminData } from './useAdminData';
+import { Feedback } from '../../components/Field';
+import { useAdminData } from './useAdminData';
 
 /**
  * The account's billing-address country and subdivision (ISO 3166). The trust center checks

@@ -1,6 +1,7 @@
 import type { UnsupportedClientPolicy } from '@conclave/protocol';
 import { api } from '../../app/api';
-import { Feedback, useAdminData } from './useAdminData';
+import { Feedback } from '../../components/Field';
+import { useAdminData } from './useAdminData';
 
 const POLICIES: { id: UnsupportedClientPolicy; label: string }[] = [
   { id: 'downgrade', label: 'Turn end-to-end encryption off and tell everyone (default)' },

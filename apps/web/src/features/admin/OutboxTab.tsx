@@ -10,7 +10,8 @@ export function deliveryText(m: OutboxMessage): string {
     ? `Delivery failed after ${tries}${why}; next attempt ${new Date(m.nextAttemptAt).toLocaleString()}.`
     : `Gave up after ${tries}${why}. Forward it by hand if it still matters.`;
 }
-import { Feedback, useAdminData } from './useAdminData';
+import { Feedback } from '../../components/Field';
+import { useAdminData } from './useAdminData';
 
 /** Mail not delivered yet: all of it without SMTP; with SMTP, mail waiting for a retry or given up. */
 export function OutboxTab() {

@@ -1,6 +1,7 @@
 import type { PlanId } from '@conclave/protocol';
 import { api } from '../../app/api';
-import { Feedback, useAdminData } from './useAdminData';
+import { Feedback } from '../../components/Field';
+import { useAdminData } from './useAdminData';
 
 const yes = (v: boolean) => (v ? 'Yes' : 'No');
 

@@ -1,5 +1,6 @@
 import { api } from '../../app/api';
-import { Feedback, useAdminData } from './useAdminData';
+import { Feedback } from '../../components/Field';
+import { useAdminData } from './useAdminData';
 
 export function SecurityTab() {
   const { data, error, busy, act, notice } = useAdminData(api.security);

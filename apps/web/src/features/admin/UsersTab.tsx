@@ -3,7 +3,8 @@ import type { AccountRole, UserView } from '@conclave/protocol';
 import { useCallback, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../../app/api';
-import { Feedback, useAdminData } from './useAdminData';
+import { Feedback } from '../../components/Field';
+import { useAdminData } from './useAdminData';
 
 export const ROLE_LABELS: Record<AccountRole, string> = {
   owner: 'Owner',

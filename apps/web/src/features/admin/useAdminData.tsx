@@ -27,20 +27,3 @@ export function useAdminData<T>(load: () => Promise<T>) {
   const [notice, setNotice] = useState<string>();
   return { data, setData, error, busy, act, reload, notice };
 }
-
-export function Feedback(props: { error: string | undefined; notice: string | undefined }) {
-  return (
-    <>
-      {props.error && (
-        <p className="error" role="alert">
-          {props.error}
-        </p>
-      )}
-      {props.notice && !props.error && (
-        <p className="ok" role="status">
-          {props.notice}
-        </p>
-      )}
-    </>
-  );
-}
