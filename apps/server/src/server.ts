@@ -38,6 +38,9 @@ import type { MeetingStore } from './modules/meetings/meeting-store';
 import { startMediaWorkers } from './rtc/media-workers';
 import { selectRecognizer } from './rtc/captions/select-recognizer';
 import { RoomRegistry } from './rtc/room-registry';
+import { RecordingService } from './modules/recordings/recording-service';
+import type { RecordingStore } from './modules/recordings/recording-store';
+import { recordingKey } from './modules/recordings/sealed-file';
 import { SignalingServer } from './signaling/signaling-server';
 
 export interface RunningServer {
@@ -52,6 +55,7 @@ export interface RunningServer {
   liveSettings: LiveSettings;
   legal: LegalModule;
   transparency: TransparencyService;
+  recordings: RecordingService;
   /** Sends queued mail over SMTP; undefined without SMTP (mail stays in the outbox). */
   mailDispatcher: MailDispatcher | undefined;
   /** Graceful shutdown: stop accepting, close meetings, close media workers and storage. */
@@ -70,6 +74,7 @@ export interface ServerStores {
   legal: LegalStore;
   transparency: TransparencyStore;
   subjects: SubjectDirectory;
+  recordings: RecordingStore;
 }
 
 export interface ServerParts {
@@ -155,12 +160,27 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
         .map((u) => ({ id: u.id, name: u.name, email: u.email }));
     },
   });
+  const recordings = new RecordingService({
+    store: stores.recordings,
+    audit: stores.audit,
+    accounts: stores.accounts,
+    meetings: stores.meetings,
+    dir: dataFile(config, 'recordings'),
+    key: recordingKey(parts.secretKey),
+    clock,
+    logger,
+    ffmpegPath: config.recordings.ffmpegPath,
+  });
   const rooms = new RoomRegistry({
     workers,
     logger,
     reconnectGraceMs: config.reconnectGraceSeconds * 1000,
     endMeeting: (id) => meetings.end(id),
     recognizer: selectRecognizer(config.captions),
+    recorderFor: (meetingId) => ({
+      availability: () => recordings.availability(meetingId),
+      begin: (name) => recordings.begin(meetingId, name),
+    }),
   });
   const signaling = new SignalingServer({
     meetings,
@@ -209,6 +229,8 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       operatorAccountId: () => stores.subjects.operatorAccountId(),
     },
     transparency,
+    recordings,
+    recordingKey: recordingKey(parts.secretKey),
     userNotices: {
       list: (userId) => stores.legal.notices.listUserNotices(userId),
       markRead: (userId, id, at) => stores.legal.notices.markUserNoticeRead(userId, id, at),
@@ -223,6 +245,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   await app.listen({ host: config.host, port: config.port });
   legal.scheduler.start(config.legal.schedulerIntervalSeconds * 1000);
   dispatcher?.start(config.mail.dispatchIntervalSeconds * 1000);
+  recordings.start(config.recordings.retentionSweepSeconds * 1000);
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -240,6 +263,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     liveSettings,
     legal,
     transparency,
+    recordings,
     mailDispatcher: dispatcher,
     close() {
       closing ??= (async () => {
@@ -248,6 +272,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
         await dispatcher?.stop();
         signaling.closeAll();
         await rooms.closeAll();
+        await recordings.stop();
         await app.close();
         await Promise.all(workers.map((w) => w.close()));
         smtp?.close();

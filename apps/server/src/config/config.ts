@@ -192,6 +192,15 @@ export const configSchema = z.object({
       guestE2ee: z.boolean().default(true),
     })
     .default({ guestCreation: true, guestE2ee: true }),
+  /** Cloud recordings (DESIGN.md §8): stored sealed under `<dataDir>/recordings`. */
+  recordings: z
+    .object({
+      /** The ffmpeg that composes recordings after a meeting (Debian's `ffmpeg` package). */
+      ffmpegPath: z.string().min(1).default('ffmpeg'),
+      /** How often the scheduler deletes recordings past their account's retention. */
+      retentionSweepSeconds: z.coerce.number().int().min(1).max(86_400).default(3600),
+    })
+    .default({ ffmpegPath: 'ffmpeg', retentionSweepSeconds: 3600 }),
   reconnectGraceSeconds: z.coerce.number().int().min(1).max(600).default(30),
   /** Where the built web app is; the server serves it when present. */
   webRoot: z.string().default(resolve(import.meta.dirname, '../../../web/dist')),

@@ -29,6 +29,8 @@ import { myMeetingRoutes } from './routes/my-meetings';
 import { myNoticeRoutes } from './routes/my-notices';
 import type { MyNoticesOptions } from './routes/my-notices';
 import { transparencyRoutes } from './routes/transparency';
+import { recordingRoutes } from './routes/recordings';
+import type { RecordingService } from '../modules/recordings/recording-service';
 import type { TransparencyService } from '../modules/transparency/transparency-service';
 
 export interface AppDeps {
@@ -47,6 +49,9 @@ export interface AppDeps {
   legal: LegalModule;
   legalAccess: LegalAccess;
   transparency: TransparencyService;
+  recordings: RecordingService;
+  /** The key recording files are sealed with. */
+  recordingKey: Buffer;
   userNotices: MyNoticesOptions;
   https?: { cert: Buffer; key: Buffer };
   /** Reports false while shutting down so load balancers stop sending people here. */
@@ -111,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(legalReviewRoutes, { review: deps.legal.review });
   await app.register(myNoticeRoutes, deps.userNotices);
   await app.register(transparencyRoutes, { transparency: deps.transparency });
+  await app.register(recordingRoutes, { recordings: deps.recordings, key: deps.recordingKey });
   await app.register(async (scope) => deps.signaling.register(scope));
 
   if (existsSync(join(deps.webRoot, 'index.html'))) {

@@ -2,6 +2,7 @@ import { ConclaveError, PROTOCOL_VERSION } from '@conclave/protocol';
 import type {
   CaptionEntry,
   CaptionsState,
+  RecordingState,
   BreakoutState,
   Capabilities,
   ChatMessage,
@@ -69,6 +70,8 @@ export type RoomClientEvents = {
   breakoutMessage: [{ text: string; fromName: string }];
   /** Live captions turned on/off or changed language; `notice` says why when no one chose it. */
   captions: [{ state: CaptionsState; notice: string | null }];
+  /** Cloud or local recording started/stopped; `notice` says why when no one chose it. */
+  recording: [{ state: RecordingState; notice: string | null }];
   /** One recognised utterance (main room only). */
   captionText: [CaptionEntry];
   /** Host: someone in a breakout room asks for help. */
@@ -223,6 +226,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.#breakouts = result.breakouts;
     this.emit('breakouts', this.#breakouts);
     this.emit('captions', { state: result.captions, notice: null });
+    this.emit('recording', { state: result.recording, notice: null });
     this.#setState({ status: 'connected' });
     this.emit('participants', this.participants);
     this.emit('held', this.#held);
@@ -389,6 +393,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         return;
       case 'captions.text':
         this.emit('captionText', ev.entry);
+        return;
+      case 'recording.state':
+        this.emit('recording', { state: ev.state, notice: ev.notice });
         return;
       case 'e2ee.state':
       case 'e2ee.pending':
@@ -563,6 +570,19 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   async setChatMode(mode: ChatMode): Promise<void> {
     await this.#requireSignal().request({ type: 'chat.setMode', mode });
+  }
+
+  /** Host or co-host: start or stop the cloud recording. */
+  async setCloudRecording(on: boolean): Promise<void> {
+    await this.#requireSignal().request({ type: on ? 'recording.start' : 'recording.stop' });
+  }
+  /** Tells everyone this device started or stopped recording locally. */
+  async setLocalRecording(recording: boolean): Promise<void> {
+    await this.#requireSignal().request({ type: 'recording.local', recording });
+  }
+  /** Host: let participants record on their devices. */
+  async allowLocalRecording(allowed: boolean): Promise<void> {
+    await this.#requireSignal().request({ type: 'recording.allowLocal', allowed });
   }
 
   /** Turns live captions on (or changes their language). */
