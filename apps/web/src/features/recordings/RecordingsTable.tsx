@@ -1,5 +1,5 @@
 import { formatMeetingId } from '@conclave/protocol';
-import type { MeetingId, RecordingView } from '@conclave/protocol';
+import type { RecordingView } from '@conclave/protocol';
 import { useState } from 'react';
 import { recordingsApi } from './recordings-api';
 
