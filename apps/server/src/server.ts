@@ -130,6 +130,17 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     lockoutMs: config.auth.lockoutMinutes * 60_000,
   });
   const admin = new AdminService({ ...stores, mailer, baseUrl });
+  const recordings = new RecordingService({
+    store: stores.recordings,
+    audit: stores.audit,
+    accounts: stores.accounts,
+    meetings: stores.meetings,
+    dir: dataFile(config, 'recordings'),
+    key: recordingKey(parts.secretKey),
+    clock,
+    logger,
+    ffmpegPath: config.recordings.ffmpegPath,
+  });
   const legal = createLegalModule({
     config,
     store: stores.legal,
@@ -139,6 +150,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     clock: parts.clock ?? systemClock,
     logger,
     baseUrl,
+    recordings,
   });
   const transparency = new TransparencyService({
     store: stores.transparency,
@@ -159,17 +171,6 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
         .filter((u) => u.status === 'active')
         .map((u) => ({ id: u.id, name: u.name, email: u.email }));
     },
-  });
-  const recordings = new RecordingService({
-    store: stores.recordings,
-    audit: stores.audit,
-    accounts: stores.accounts,
-    meetings: stores.meetings,
-    dir: dataFile(config, 'recordings'),
-    key: recordingKey(parts.secretKey),
-    clock,
-    logger,
-    ffmpegPath: config.recordings.ffmpegPath,
   });
   const rooms = new RoomRegistry({
     workers,

@@ -8,6 +8,7 @@ import { NoticeScheduler } from './notice-scheduler';
 import { NoticeService } from './notice-service';
 import { RequesterService } from './requester-service';
 import { ReviewService } from './review-service';
+import type { RecordingCustody } from './recording-custody';
 import type { SubjectDirectory } from './subject-directory';
 
 export interface LegalModule {
@@ -30,6 +31,7 @@ export function createLegalModule(d: {
   clock: Clock;
   logger: Logger;
   baseUrl: () => string;
+  recordings?: RecordingCustody;
 }): LegalModule {
   const c = d.config.legal;
   const rules: LegalTimeRules = {
@@ -79,6 +81,7 @@ export function createLegalModule(d: {
     clock: d.clock,
     rules,
     limits: { maxTargets: c.maxTargets, maxRangeDays: c.maxRangeDays },
+    ...(d.recordings ? { recordings: d.recordings } : {}),
   });
   const scheduler = new NoticeScheduler({
     store: d.store,
