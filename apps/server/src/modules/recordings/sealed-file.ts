@@ -70,7 +70,7 @@ export class SealedFileWriter {
   #bytes = 0;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
-  #error: unknown;
+  #error: Error | undefined;
 
   private constructor(fh: FileHandle, key: Buffer, fileId: Buffer) {
     this.#fh = fh;
@@ -118,8 +118,7 @@ export class SealedFileWriter {
       this.#queue = this.#queue.finally(() => this.#fh.close());
     }
     await this.#queue;
-    if (this.#error)
-      throw this.#error instanceof Error ? this.#error : new Error(String(this.#error));
+    if (this.#error) throw this.#error;
     return { bytes: this.#bytes, sha256: this.#hash.copy().digest('hex') };
   }
 
@@ -144,7 +143,8 @@ export class SealedFileWriter {
         try {
           await this.#fh.write(out);
         } catch (err) {
-          this.#error = err;
+          this.#error =
+            err instanceof Error ? err : new Error('The recording file could not be written.');
         }
       });
       if (last) break;
