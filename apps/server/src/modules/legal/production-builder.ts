@@ -18,7 +18,7 @@ export const NOT_HELD = {
     'Not retained: the service keeps no per-participant join/leave log after a meeting ends.',
   chat: 'Not retained: in-meeting chat is relayed live and never stored by the service.',
   meetingContent:
-    'Not held, except cloud recordings: audio, video and screen shares are forwarded in real time and not stored unless a host made a cloud recording; every recording held for the targets is listed in recordings-held.json with its size and SHA-256, and deleted ones with the audit entry of their deletion. End-to-end encrypted meetings cannot be cloud-recorded: their media and chat are encrypted with keys that never reach the service, which therefore holds no media of them and cannot read or produce it. Recordings a participant made on their own device never reach the service.',
+    'Not held, except cloud recordings: audio, video and screen shares are forwarded in real time and not stored unless a host made a cloud recording; every recording held for the targets is listed in recordings-held.json with its size and SHA-256, and deleted ones with the audit entry of their deletion. End-to-end encrypted meetings cannot be cloud-recorded: their media and chat are encrypted with keys that never reach the service, which therefore holds no media of end-to-end encrypted meetings and cannot read or produce it. Recordings a participant made on their own device never reach the service.',
   recordingMedia:
     'The media files of the recordings listed are not part of this package; their size and SHA-256 identify them.',
 } as const;

@@ -90,7 +90,7 @@ export async function composeArgs(job: ComposeJob): Promise<string[]> {
   graph.push(`[${last}]format=yuv420p[vout]`);
   const audio = job.tracks.flatMap((t, i) => (t.kind === 'audio' ? [i] : []));
   if (audio.length === 0) {
-    graph.push(`anullsrc=r=48000:cl=stereo,atrim=0:${seconds},asplit=2[a1][a2]`);
+    graph.push(`anullsrc=r=48000:cl=stereo:n=960,atrim=0:${seconds},asplit=2[a1][a2]`);
   } else {
     // aresample async fills the start offset and any gap with silence (first_pts=0).
     for (const i of audio)

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../logger';
 import type { ComposeTrack } from './composer';
@@ -60,8 +60,10 @@ export class CompositionQueue {
     if (!rec || rec.deletedAt || rec.status !== 'composing') return;
     const files = await store.files(id);
     // A second run (crash mid-composition) replaces earlier outputs.
-    const tmp = await mkdtemp(join(this.#d.dir, '.compose-'));
+    let tmp: string | undefined;
     try {
+      await mkdir(join(this.#d.dir, id), { recursive: true, mode: 0o700 });
+      tmp = await mkdtemp(join(this.#d.dir, '.compose-'));
       const tracks: ComposeTrack[] = [];
       let interrupted = rec.interrupted;
       for (const f of files) {
@@ -135,7 +137,7 @@ export class CompositionQueue {
       });
       throw err;
     } finally {
-      await rm(tmp, { recursive: true, force: true });
+      if (tmp) await rm(tmp, { recursive: true, force: true });
     }
   }
 }
