@@ -5,6 +5,12 @@ import { ApiClient } from './api-client';
 // Recording tests: an account whose plan includes cloud recording and whose admin allows it,
 // a meeting it owns, and the owner's view of the recordings over HTTP.
 
+/** The owner the crash test's child server creates. */
+export const CRASH_OWNER = {
+  email: 'olga@clinic.example',
+  password: 'correct horse battery staple',
+};
+
 export interface RecordingAccount {
   api: ApiClient;
   accountId: string;
