@@ -201,6 +201,10 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     currentSettings: (id) => meetings.currentSettings(id),
     logger,
   });
+  recordings.onSettingsChanged = (accountId) =>
+    void liveSettings
+      .accountChanged(accountId)
+      .catch((err: unknown) => logger.error({ err, accountId }, 'live settings push failed'));
   admin.onError = (err) => logger.error({ err }, 'policyChanged listener failed');
   admin.on('policyChanged', (accountId) => {
     liveSettings

@@ -91,6 +91,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   #subscriber: Subscriber | undefined;
   #participants = new Map<ParticipantId, Participant>();
   #state: ConnectionState = { status: 'idle' };
+  #recording: RecordingState | undefined;
   #self: { id: ParticipantId; role: Role; resumeToken: string; graceSeconds: number } | undefined;
   #local: LocalTracks = {};
   #audioMuted = false;
@@ -226,6 +227,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.#breakouts = result.breakouts;
     this.emit('breakouts', this.#breakouts);
     this.emit('captions', { state: result.captions, notice: null });
+    this.#recording = result.recording;
     this.emit('recording', { state: result.recording, notice: null });
     this.#setState({ status: 'connected' });
     this.emit('participants', this.participants);
@@ -395,6 +397,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         this.emit('captionText', ev.entry);
         return;
       case 'recording.state':
+        this.#recording = ev.state;
         this.emit('recording', { state: ev.state, notice: ev.notice });
         return;
       case 'e2ee.state':
@@ -570,6 +573,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   async setChatMode(mode: ChatMode): Promise<void> {
     await this.#requireSignal().request({ type: 'chat.setMode', mode });
+  }
+
+  /** Who records this meeting now (cloud and local), as the server last said. */
+  get recording(): RecordingState | undefined {
+    return this.#recording;
   }
 
   /** Host or co-host: start or stop the cloud recording. */

@@ -51,6 +51,8 @@ export class RecordingService {
   readonly #d: RecordingServiceDeps;
   readonly #queue: CompositionQueue;
   #sweepTimer: NodeJS.Timeout | undefined;
+  /** The admin changed the account's recording settings (running meetings re-read them). */
+  onSettingsChanged: (accountId: string) => void = () => undefined;
   #sweeping: Promise<void> | undefined;
 
   constructor(deps: RecordingServiceDeps) {
@@ -303,6 +305,7 @@ export class RecordingService {
       detail: { before, after: next },
       at: this.#d.clock(),
     });
+    this.onSettingsChanged(caller.accountId);
     return this.settings(caller.accountId);
   }
 
