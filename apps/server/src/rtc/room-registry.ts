@@ -181,6 +181,6 @@ export class RoomRegistry {
     for (const r of rooms) if (r.status === 'fulfilled') r.value.close();
     this.#rooms.clear();
     // Recordings in progress are finished (their files closed) before storage goes away.
-    await Promise.all(rooms.map((r) => (r.status === 'fulfilled' ? r.value.settled : undefined)));
+    await Promise.all(rooms.flatMap((r) => (r.status === 'fulfilled' ? [r.value.settled] : [])));
   }
 }
