@@ -170,6 +170,10 @@ export class SqlRecordingStore implements RecordingStore {
     await this.#db.deleteFrom('recording_files').where('recording_id', '=', recordingId).execute();
   }
 
+  async deleteFile(id: string): Promise<void> {
+    await this.#db.deleteFrom('recording_files').where('id', '=', id).execute();
+  }
+
   async settings(accountId: string): Promise<RecordingSettings> {
     const row = await this.#db
       .selectFrom('account_recording_settings')

@@ -105,8 +105,10 @@ export class CompositionQueue {
           void store.update(id, { progress: Math.min(99, pct) }).catch(() => undefined);
         },
       });
-      for (const old of files.filter((f) => f.kind === 'video' || f.kind === 'audio'))
+      for (const old of files.filter((f) => f.kind === 'video' || f.kind === 'audio')) {
         await rm(join(this.#d.dir, old.path), { force: true });
+        await store.deleteFile(old.id);
+      }
       for (const [kind, src] of [
         ['video', videoOut],
         ['audio', audioOut],

@@ -94,6 +94,7 @@ export interface RecordingStore {
   ): Promise<void>;
   files(recordingId: string): Promise<RecordingFileRecord[]>;
   deleteFiles(recordingId: string): Promise<void>;
+  deleteFile(id: string): Promise<void>;
 
   settings(accountId: string): Promise<RecordingSettings>;
   saveSettings(accountId: string, s: RecordingSettings): Promise<void>;
