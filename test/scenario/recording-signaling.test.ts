@@ -104,6 +104,26 @@ describe('recording rules over signaling', () => {
     expect(rows[0]!.stopReason).toBe('End-to-end encryption was turned on.');
   });
 
+  it('ending the meeting for all finishes a recording in progress and hands it to composition', async () => {
+    const meeting = (await owner.post('/api/my/meetings', {})).body as {
+      meetingId: string;
+      hostKey: string;
+    };
+    const host = await join(meeting, 'Host 3', true);
+    await join(meeting, 'Pat 3');
+    await host.room.setCloudRecording(true);
+    // The server closes everyone's connection as it ends the meeting (the reply may not arrive).
+    await host.room.endForAll().catch(() => undefined);
+    const find = async () =>
+      (await server.stores.recordings.listForAccount(accountId)).find(
+        (r) => r.meetingId === meeting.meetingId,
+      );
+    await expect.poll(async () => (await find())?.status, { timeout: 20_000 }).toBe('ready');
+    const row = await find();
+    expect(row).toMatchObject({ status: 'ready', interrupted: false, stopReason: null });
+    expect(row!.endedAt).not.toBeNull();
+  });
+
   it('local recording: only with the host’s permission; everyone sees who; withdrawing permission stops it', async () => {
     const meeting = (await owner.post('/api/my/meetings', {})).body as {
       meetingId: string;
