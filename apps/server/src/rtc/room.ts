@@ -521,6 +521,11 @@ export class Room {
     return this.#e2ee.commit(p, req);
   }
 
+  e2eeJoinFailed(p: RoomParticipant, reason: string, keyPackage: string | undefined): null {
+    this.#e2ee.joinFailed(p, reason, keyPackage);
+    return null;
+  }
+
   e2eeDisable(p: RoomParticipant, message: string): Promise<null> {
     return this.#e2ee.disable(p, message).then(() => null);
   }

@@ -26,6 +26,16 @@ export interface E2eeView {
   capable: boolean;
   /** Devices in the MLS roster that signaling did not announce, or the other way round. */
   rosterMismatch: string[];
+  /** This device could not join the encrypted group, even after asking to be added again. */
+  joinFailure: string | null;
+  /** The host's device: participants who could not join the encrypted group, and why. */
+  membersWhoCouldNotJoin: JoinFailure[];
+}
+
+export interface JoinFailure {
+  participantId: ParticipantId;
+  displayName: string;
+  reason: string;
 }
 
 export type E2eeManagerEvents = {
@@ -69,6 +79,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #lastEpoch: number | null = null;
   /** This device is in the MLS group (tracked here, ahead of the worker's status posts). */
   #inGroup = false;
+  /** Welcomes that failed since this device last joined the group. */
+  #welcomeFailures = 0;
+  #joinFailure: string | null = null;
+  readonly #othersFailed = new Map<ParticipantId, JoinFailure>();
 
   constructor(deps: E2eeManagerDeps) {
     super();
@@ -130,6 +144,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       counters: this.#counters,
       capable: this.capable,
       rosterMismatch: this.#rosterMismatch(),
+      joinFailure: this.#joinFailure,
+      membersWhoCouldNotJoin: [...this.#othersFailed.values()].filter(
+        (f) => !this.#local?.roster.some((m) => m.userId === f.participantId),
+      ),
     };
   }
 
@@ -174,6 +192,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   }
 
   participantsChanged(): void {
+    const present = new Set(this.#deps.participants().map((p) => p.id));
+    for (const id of this.#othersFailed.keys()) if (!present.has(id)) this.#othersFailed.delete(id);
     this.#emitView();
   }
 
@@ -213,6 +233,18 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         void this.#queue(() => this.#joinFromWelcome(ev.welcome)).catch((err: unknown) =>
           this.#fail('Joining the encrypted meeting failed', err),
         );
+        return;
+      case 'e2ee.memberJoinFailed':
+        this.#othersFailed.set(ev.participantId, {
+          participantId: ev.participantId,
+          displayName: ev.displayName,
+          reason: ev.reason,
+        });
+        this.emit('banner', {
+          tone: 'warning',
+          text: `${ev.displayName} could not join the end-to-end encrypted meeting (${ev.reason}). They cannot see or hear anyone, and nobody can see or hear them.`,
+        });
+        this.#emitView();
         return;
       case 'e2ee.app':
         void this.#queue(() => this.#onApp(ev.from, ev.message));
@@ -271,15 +303,37 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const out = await worker.commit(
       add.map((a) => fromBase64(a.keyPackage)),
       remove,
-    );
-    await this.#signal.request({
-      type: 'e2ee.commit',
       epoch,
-      commit: toBase64(out.commit),
-      ...(out.welcome ? { welcome: toBase64(out.welcome) } : {}),
-      added: add.map((a) => a.participantId),
-      removed: remove,
-    });
+    );
+    if (!out) return; // asked about an epoch we already left: the next request is current
+    try {
+      await this.#signal.request({
+        type: 'e2ee.commit',
+        epoch,
+        commit: toBase64(out.commit),
+        ...(out.welcome ? { welcome: toBase64(out.welcome) } : {}),
+        added: add.map((a) => a.participantId),
+        removed: remove,
+      });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'E2EE_EPOCH_STALE') throw err;
+      await this.#resync('this device’s key change lost to another');
+    }
+  }
+
+  /**
+   * Another device's commit won the epoch (RFC 9420 §14: the Delivery Service orders commits)
+   * after this device had already moved to its own: its state is not the group's. Leave it and
+   * ask to be added again with a fresh KeyPackage, the same path as a failed Welcome.
+   */
+  async #resync(reason: string): Promise<void> {
+    const worker = this.#deps.worker;
+    const signal = this.#signal;
+    if (!worker || !signal) return;
+    await worker.abandonGroup();
+    this.#inGroup = false;
+    const kp = await worker.makeKeyPackage();
+    await signal.request({ type: 'e2ee.joinFailed', reason, keyPackage: toBase64(kp) });
   }
 
   async #processCommit(commit: string): Promise<void> {
@@ -296,8 +350,42 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   }
 
   async #joinFromWelcome(welcome: string): Promise<void> {
-    await this.#deps.worker?.joinFromWelcome(fromBase64(welcome));
+    const worker = this.#deps.worker;
+    if (!worker) return;
+    try {
+      await worker.joinFromWelcome(fromBase64(welcome));
+    } catch (err) {
+      await this.#welcomeFailed(err);
+      return;
+    }
     this.#inGroup = true;
+    this.#welcomeFailures = 0;
+    if (this.#joinFailure) {
+      this.#joinFailure = null;
+      this.#emitView();
+    }
+  }
+
+  /**
+   * A Welcome that does not open is never a silent dead end: the first time, ask the committer
+   * to replace the leaf it gave us with a fresh KeyPackage (RFC 9420 §10: one KeyPackage per
+   * join); the second time, tell the person and the host's device why.
+   */
+  async #welcomeFailed(err: unknown): Promise<void> {
+    const signal = this.#signal;
+    const worker = this.#deps.worker;
+    if (!signal || !worker) return;
+    this.#welcomeFailures += 1;
+    const reason = (err instanceof Error ? err.message : 'unknown error').slice(0, 200);
+    if (this.#welcomeFailures === 1) {
+      const kp = await worker.makeKeyPackage();
+      await signal.request({ type: 'e2ee.joinFailed', reason, keyPackage: toBase64(kp) });
+      return;
+    }
+    this.#joinFailure = `This device could not join the end-to-end encrypted meeting (${reason}). You cannot see or hear the others and they cannot see or hear you. The host has been told; leaving and joining again may help.`;
+    this.emit('banner', { tone: 'warning', text: this.#joinFailure });
+    this.#emitView();
+    await signal.request({ type: 'e2ee.joinFailed', reason });
   }
 
   async #onApp(from: ParticipantId, message: string): Promise<void> {

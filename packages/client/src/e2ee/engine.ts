@@ -109,15 +109,23 @@ export class E2eeEngine {
   ): Promise<{ commit: Uint8Array; welcome?: Uint8Array }> {
     this.#reset();
     this.#session = await GroupSession.create(this.#requireIdentity());
-    return this.commit(keyPackages, []);
+    const out = await this.commit(keyPackages, []);
+    if (!out) throw new E2eeError('E2EE_ERR_MLS_STATE', 'new group is not at epoch 0');
+    return out;
   }
 
-  /** One commit that adds and removes (batched); frame keys move to the new epoch. */
+  /**
+   * One commit that adds and removes (batched); frame keys move to the new epoch. With `atEpoch`
+   * (the epoch the Delivery Service asked about) nothing happens and null is returned when the
+   * group has moved on: a stale request must not fork this device's state.
+   */
   async commit(
     add: Uint8Array[],
     removeUserIds: string[],
-  ): Promise<{ commit: Uint8Array; welcome?: Uint8Array }> {
+    atEpoch?: number,
+  ): Promise<{ commit: Uint8Array; welcome?: Uint8Array } | null> {
     const session = this.#requireSession();
+    if (atEpoch !== undefined && session.epoch !== BigInt(atEpoch)) return null;
     const leaves = session
       .members()
       .filter(
@@ -229,6 +237,15 @@ export class E2eeEngine {
       members: session.members().map((m) => m.leafIndex),
     });
     this.#wrongReceiveKeys = wrong;
+  }
+
+  /**
+   * This device's group state is no longer the group's (a commit it made was refused): forget
+   * it and wait for a new Welcome. The meeting is still encrypted, so frames keep being dropped.
+   */
+  abandonGroup(): void {
+    this.#reset();
+    this.#encrypting = true;
   }
 
   /** After an authenticated "e2ee-off": stop sealing, forget the group. */

@@ -62,12 +62,17 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
       keyPackages,
     });
   }
-  commit(add: Uint8Array[], remove: string[]) {
-    return this.#call<{ commit: Uint8Array; welcome?: Uint8Array }>({
+  /** null: the group is no longer at `epoch` (the request is stale; nothing was changed). */
+  commit(add: Uint8Array[], remove: string[], epoch?: number) {
+    return this.#call<{ commit: Uint8Array; welcome?: Uint8Array } | null>({
       kind: 'commit',
       add,
       remove,
+      ...(epoch !== undefined ? { epoch } : {}),
     });
+  }
+  abandonGroup() {
+    return this.#call<null>({ kind: 'abandonGroup' });
   }
   processCommit(commit: Uint8Array) {
     return this.#call<'epoch' | 'removed'>({ kind: 'processCommit', commit });

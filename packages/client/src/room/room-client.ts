@@ -398,6 +398,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'e2ee.keyPackageNeeded':
       case 'e2ee.downgradeRequired':
       case 'e2ee.reenableOffered':
+      case 'e2ee.memberJoinFailed':
         this.e2ee.handleEvent(ev);
         return;
       default: {

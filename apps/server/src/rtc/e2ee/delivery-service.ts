@@ -187,6 +187,34 @@ export class DeliveryService {
     else this.#port.send(p.id, { type: 'e2ee.keyPackageNeeded' });
   }
 
+  /**
+   * `p` could not join from the Welcome it was sent. With a fresh KeyPackage: the next commit
+   * removes the leaf that Welcome gave it and adds the new KeyPackage. Without (it gave up):
+   * its leaf is removed and the host's devices are told who could not join and why.
+   */
+  joinFailed(p: RoomParticipant, reason: string, keyPackage: string | undefined): void {
+    if (this.#status === 'off') throw new ConclaveError('E2EE_NOT_ON');
+    if (!this.#members.has(p.id))
+      throw new ConclaveError('E2EE_BAD_STATE', 'You were not added to the encrypted group.');
+    this.#log.warn({ participant: p.id, retry: Boolean(keyPackage), reason }, 'welcome failed');
+    this.#pendingRemove.add(p.id);
+    if (keyPackage) {
+      this.#keyPackages.set(p.id, keyPackage);
+      this.#pendingAdd.add(p.id);
+    } else {
+      for (const host of this.#port.participants()) {
+        if (host.role !== 'host' || host.id === p.id) continue;
+        this.#port.send(host.id, {
+          type: 'e2ee.memberJoinFailed',
+          participantId: p.id,
+          displayName: p.displayName,
+          reason,
+        });
+      }
+    }
+    this.#scheduleBatch();
+  }
+
   commit(from: RoomParticipant, req: CommitRequest): { epoch: number } {
     if (this.#status === 'off') throw new ConclaveError('E2EE_NOT_ON');
     if (!this.#members.has(from.id))
@@ -259,9 +287,11 @@ export class DeliveryService {
       return;
     }
     this.#pendingRemove.add(p.id);
-    if (this.#committer === p.id) this.#committer = this.#pickCommitter(remaining);
-    if (this.#inFlight) {
-      // The committer may have gone with the request; ask again from scratch.
+    if (this.#committer === p.id) {
+      this.#committer = this.#pickCommitter(remaining);
+      // The committer went with the request: ask the new one from scratch. Otherwise the
+      // request stays in flight and the leaver goes into the next batch: a second request for
+      // the same epoch would have the committer make two competing commits.
       this.#inFlight = undefined;
       clearTimeout(this.#commitTimer);
     }
@@ -309,7 +339,11 @@ export class DeliveryService {
     }
     const remove = [...this.#pendingRemove];
     if (add.length === 0 && remove.length === 0) return;
-    if (!this.#committer || !this.#port.get(this.#committer)?.connected) {
+    if (
+      !this.#committer ||
+      this.#pendingRemove.has(this.#committer) ||
+      !this.#port.get(this.#committer)?.connected
+    ) {
       const live = [...this.#members].filter(
         (id) => !this.#pendingRemove.has(id) && this.#port.get(id)?.connected,
       );

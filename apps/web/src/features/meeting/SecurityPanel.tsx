@@ -48,6 +48,23 @@ export function SecurityPanel({
                 : 'Off'}
         </dd>
       </dl>
+      {e2ee?.joinFailure && (
+        <div role="alert" className="warning" data-testid="e2ee-join-failure">
+          <p>{e2ee.joinFailure}</p>
+        </div>
+      )}
+      {e2ee && e2ee.membersWhoCouldNotJoin.length > 0 && (
+        <div role="alert" className="warning" data-testid="e2ee-members-not-joined">
+          <p>Could not join the end-to-end encrypted meeting:</p>
+          <ul>
+            {e2ee.membersWhoCouldNotJoin.map((f) => (
+              <li key={f.participantId}>
+                {f.displayName}: {f.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {on && e2ee?.local && (
         <>
           <h3>Security code</h3>

@@ -12,7 +12,7 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
     case 'createGroup':
       return engine.createGroup(req.keyPackages);
     case 'commit':
-      return engine.commit(req.add, req.remove);
+      return engine.commit(req.add, req.remove, req.epoch);
     case 'processCommit':
       return engine.processCommit(req.commit);
     case 'joinFromWelcome':
@@ -23,6 +23,9 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
       return engine.openControl(req.data);
     case 'turnOff':
       engine.turnOff();
+      return null;
+    case 'abandonGroup':
+      engine.abandonGroup();
       return null;
     case 'test.corruptReceiveKeys':
       return engine.corruptReceiveKeys();

@@ -10,7 +10,8 @@ export type WorkerRequest =
   | { kind: 'init'; id: number; identity: MemberIdentity }
   | { kind: 'makeKeyPackage'; id: number }
   | { kind: 'createGroup'; id: number; keyPackages: Uint8Array[] }
-  | { kind: 'commit'; id: number; add: Uint8Array[]; remove: string[] }
+  | { kind: 'commit'; id: number; add: Uint8Array[]; remove: string[]; epoch?: number }
+  | { kind: 'abandonGroup'; id: number }
   | { kind: 'processCommit'; id: number; commit: Uint8Array }
   | { kind: 'joinFromWelcome'; id: number; welcome: Uint8Array }
   | { kind: 'sealControl'; id: number; message: ControlMessage }
@@ -90,7 +91,8 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
     case 'commit':
       return isBytesArray(m.add) &&
         Array.isArray(m.remove) &&
-        m.remove.every((r) => typeof r === 'string')
+        m.remove.every((r) => typeof r === 'string') &&
+        (m.epoch === undefined || (typeof m.epoch === 'number' && Number.isInteger(m.epoch)))
         ? (m as unknown as WorkerRequest)
         : undefined;
     case 'processCommit':
