@@ -1,6 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  decodedDuring,
+  decodingAll,
   e2eeView,
   eventually,
   firstVideoDecodedAt,
@@ -17,27 +19,6 @@ import {
 import type { Participant } from '../support/browser';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
-
-const decodingAll = (p: Participant, n: number, timeout = 15_000) =>
-  eventually(
-    () => remoteStats(p.page),
-    (s) => s.length === n && s.every((x) => x.framesDecoded > 0),
-    timeout,
-  );
-
-/** Frames decoded from each remote over `ms`: proves media keeps flowing, not a stale counter. */
-async function decodedDuring(p: Participant, ms: number): Promise<Map<string, number>> {
-  const before = await remoteStats(p.page);
-  await new Promise((r) => setTimeout(r, ms));
-  const after = await remoteStats(p.page);
-  return new Map(
-    after.map((a) => [
-      a.name ?? a.participantId,
-      a.framesDecoded -
-        (before.find((b) => b.participantId === a.participantId)?.framesDecoded ?? 0),
-    ]),
-  );
-}
 
 describe('end-to-end encrypted meeting in real browsers', () => {
   let server: TestServer;
