@@ -15,7 +15,7 @@
 // device is on the new epoch is printed.
 //
 // Flags: --sizes 50,200,1000   --rounds 3   --browser-rounds 2   --no-browsers
-import { GroupSession } from '@conclave/e2ee';
+import { GroupSession, SigningKey } from '@conclave/e2ee';
 import { PROTOCOL_VERSION } from '@conclave/protocol';
 import {
   createMeeting,
@@ -45,19 +45,25 @@ const rounds = Number(arg('rounds', '3'));
 
 async function silentDevice(baseUrl: string, meetingId: string, i: number): Promise<WsClient> {
   const c = await WsClient.connect(baseUrl, { responsesOnly: true });
+  // Like every client: one signature key for the session, announced at join (issue 14).
+  const key = await SigningKey.generate();
   const joined = await c.request({
     type: 'join',
     protocolVersion: PROTOCOL_VERSION,
     meetingId,
     displayName: `Silent ${i}`,
-    capabilities: { encodedTransform: 'native', mlsCiphersuites: [1], clientLabel: 'bench' },
+    capabilities: {
+      encodedTransform: 'native',
+      mlsCiphersuites: [1],
+      clientLabel: 'bench',
+      mlsSignatureKey: Buffer.from(key.publicKey).toString('base64'),
+    },
   });
   const id = (joined.result as { participantId: string }).participantId;
-  const kp = await GroupSession.makeKeyPackage({
-    userId: id,
-    displayName: `Silent ${i}`,
-    deviceId: id,
-  });
+  const kp = await GroupSession.makeKeyPackage(
+    { userId: id, displayName: `Silent ${i}`, deviceId: id },
+    key,
+  );
   await c.request({
     type: 'e2ee.keyPackage',
     keyPackage: Buffer.from(kp.keyPackage).toString('base64'),

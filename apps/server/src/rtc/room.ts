@@ -152,6 +152,7 @@ export class Room {
         peer,
         e2eeCapable,
         clientLabel: req.capabilities?.clientLabel ?? 'Unknown client',
+        mlsSignatureKey: e2eeCapable ? (req.capabilities?.mlsSignatureKey ?? null) : null,
       });
       // Everyone but hosts waits in the waiting room when the account turned it on.
       participant.waiting = req.settings.waitingRoom === true && req.role !== 'host';

@@ -191,6 +191,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     });
     let result: JoinResult;
     try {
+      const mlsSignatureKey = await this.e2ee.signingKey();
       result = await signal.request<JoinResult>({
         type: 'join',
         protocolVersion: PROTOCOL_VERSION,
@@ -199,7 +200,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         ...(this.#opts.passcode ? { passcode: this.#opts.passcode } : {}),
         ...(this.#opts.hostKey ? { hostKey: this.#opts.hostKey } : {}),
         ...(resume && this.#self ? { resumeToken: this.#self.resumeToken } : {}),
-        capabilities: this.#capabilities,
+        capabilities: {
+          ...this.#capabilities,
+          ...(mlsSignatureKey ? { mlsSignatureKey } : {}),
+        },
       });
     } catch (err) {
       signal.close();
@@ -516,6 +520,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     await this.#requireSignal().request({ type: 'host.admit', participantId: id });
   }
   async admitHeld(id: ParticipantId): Promise<void> {
+    this.e2ee.expectDowngradeFor(id);
     await this.#requireSignal().request({ type: 'e2ee.admitHeld', participantId: id });
   }
 

@@ -22,6 +22,14 @@ export const capabilitiesSchema = z.object({
   mlsCiphersuites: z.array(z.number().int().min(0).max(0xffff)).max(16),
   /** Human description of the client for notices ("Chromium on Linux"); display only. */
   clientLabel: z.string().trim().max(64).default('Unknown client'),
+  /**
+   * This device's MLS signature public key (Ed25519, base64) for the whole session: every
+   * KeyPackage it sends is signed with it, and other devices refuse any other key for it.
+   */
+  mlsSignatureKey: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'Not a 32-byte base64 key')
+    .optional(),
 });
 export type Capabilities = z.infer<typeof capabilitiesSchema>;
 

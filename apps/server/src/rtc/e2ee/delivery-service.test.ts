@@ -266,6 +266,26 @@ describe('the MLS Delivery Service', () => {
     });
   });
 
+  it('a big meeting turning on is added in commits of at most 100 KeyPackages (each fits one message)', async () => {
+    const { ds, add, events } = setup();
+    const host = add('host', 'host');
+    const people = Array.from({ length: 250 }, (_, i) => add(`p${i}`));
+    for (const p of people) ds.keyPackage(p, btoa(p.id));
+    const { keyPackages } = ds.enable(host);
+    expect(keyPackages).toHaveLength(100);
+    ds.commit(host, {
+      epoch: 0,
+      commit: 'Q09NTQ==',
+      welcome: 'V0VMQw==',
+      added: keyPackages.map((k) => k.participantId),
+      removed: [],
+    });
+    await wait(20);
+    const next = events('host', 'e2ee.pending').at(-1);
+    expect(next).toMatchObject({ epoch: 1 });
+    expect(next?.type === 'e2ee.pending' && next.add.length).toBe(100);
+  });
+
   it('turning off relays the host device message to members, then admits held participants', async () => {
     const { ds, add, events, released } = setup();
     const host = add('host', 'host');

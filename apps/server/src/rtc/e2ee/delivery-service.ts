@@ -5,6 +5,12 @@ import type { MeetingSettings } from '../../modules/meetings/meeting-store';
 import type { RoomParticipant } from '../participant';
 import { e2eeAvailability } from './e2ee-policy';
 
+/**
+ * KeyPackages in one Commit at most: a Commit with its Welcome must fit one signaling message
+ * (MAX_MESSAGE_BYTES); 100 adds into a 1,000-member group take about 600 KB of base64.
+ */
+export const MAX_ADDS_PER_COMMIT = 100;
+
 /** What the Delivery Service needs from its room. */
 export interface DeliveryServicePort {
   participants(): Iterable<RoomParticipant>;
@@ -124,7 +130,9 @@ export class DeliveryService {
     for (const p of this.#port.participants()) {
       if (p.id === host.id || p.waiting) continue;
       const kp = this.#keyPackages.get(p.id);
-      if (kp) keyPackages.push({ participantId: p.id, keyPackage: kp });
+      if (kp && keyPackages.length < MAX_ADDS_PER_COMMIT)
+        keyPackages.push({ participantId: p.id, keyPackage: kp });
+      else if (kp) this.#pendingAdd.add(p.id);
       else {
         this.#pendingAdd.add(p.id);
         this.#port.send(p.id, { type: 'e2ee.keyPackageNeeded' });
@@ -334,6 +342,7 @@ export class DeliveryService {
     if (this.#status === 'off' || this.#inFlight) return;
     const add: KeyPackageEntry[] = [];
     for (const id of this.#pendingAdd) {
+      if (add.length >= MAX_ADDS_PER_COMMIT) break;
       const kp = this.#keyPackages.get(id);
       if (kp && this.#port.get(id)) add.push({ participantId: id, keyPackage: kp });
     }

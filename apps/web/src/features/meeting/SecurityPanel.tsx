@@ -72,19 +72,23 @@ export function SecurityPanel({
             {e2ee.local.securityCode}
           </p>
           <p className="muted">
-            Everyone in the meeting sees the same code. Compare it aloud; it changes when someone
-            joins or leaves.
+            Everyone in the meeting sees the same code. It is derived from the group's keys, which
+            commit to every device listed below: if you read the same code aloud, you also agree on
+            exactly who holds the key. It changes when someone joins or leaves.
           </p>
           <h3>Devices that hold the key ({e2ee.local.roster.length})</h3>
           <ul className="roster" data-testid="key-roster">
-            {e2ee.local.roster.map((m) => (
-              <li key={m.deviceId}>
-                {m.displayName}
-                {participants.some((p) => p.id === m.userId)
-                  ? ''
-                  : ' — not in the participant list'}
-              </li>
-            ))}
+            {e2ee.local.roster.map((m) => {
+              const p = participants.find((x) => x.id === m.deviceId);
+              return (
+                <li key={`${m.leafIndex}`}>
+                  {m.displayName}
+                  {p ? ` · ${p.clientLabel}` : ' — not in the participant list'}
+                  {' · unverified guest · key '}
+                  <code>{keyFingerprint(m.signatureKey)}</code>
+                </li>
+              );
+            })}
           </ul>
           {e2ee.rosterMismatch.length > 0 && (
             <div role="alert" className="warning" data-testid="roster-warning">
@@ -97,4 +101,13 @@ export function SecurityPanel({
       )}
     </aside>
   );
+}
+
+/** A short, readable form of a device's public signature key (first 8 bytes, hex). */
+function keyFingerprint(b64: string): string {
+  const bytes = atob(b64).slice(0, 8);
+  return [...bytes]
+    .map((c) => c.charCodeAt(0).toString(16).padStart(2, '0'))
+    .join('')
+    .replace(/(.{4})(?!$)/g, '$1 ');
 }
