@@ -268,6 +268,7 @@ export class Room {
   }
 
   requestKeyFrames(p: RoomParticipant, scope: 'received' | 'own' | 'all'): Promise<null> {
+    if (p.held) return Promise.reject(new ConclaveError('NOT_LET_IN'));
     return this.#media.requestKeyFrames(p, scope).then(() => null);
   }
 

@@ -66,6 +66,9 @@ export interface E2eeManagerDeps {
   isHost: () => boolean;
 }
 
+/** How long a device listed as a member waits for its Welcome before asking again. */
+const WELCOME_WAIT_MS = 5_000;
+
 const OFF_STATE: E2eeState = {
   status: 'off',
   epoch: 0,
@@ -99,6 +102,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   readonly #pins = new Map<ParticipantId, ExpectedDevice>();
   readonly #keyChanges = new Set<string>();
   #countdown: { view: DowngradeCountdown; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** The server counts this device as a member but no Welcome came: it was withheld or lost. */
+  #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The host asked to let this held participant in (so the downgrade it brings is wanted). */
   #admitAsked: ParticipantId | undefined;
 
@@ -228,7 +233,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       : this.#deps.worker.expectEncryption(state.status !== 'off');
     await this.#deps.worker.init(identity);
     await expecting;
-    if (!this.#inGroup) await this.#uploadKeyPackage();
+    // Held or waiting: the server asks for a KeyPackage once the host lets this device in.
+    const self = this.#deps.participants().find((p) => p.id === this.#deps.selfId());
+    if (!this.#inGroup && !self?.held && !self?.waiting) await this.#uploadKeyPackage();
   }
 
   participantsChanged(): void {
@@ -342,6 +349,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #onState(state: E2eeState): void {
     const before = this.#meeting;
     this.#meeting = state;
+    this.#watchForWelcome(state);
     if (state.status === 'on' && before.status !== 'on') {
       const who =
         this.#deps.participants().find((p) => p.id === state.enabledBy)?.displayName ?? 'The host';
@@ -420,7 +428,32 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     }
   }
 
+  /**
+   * A Welcome the server withholds must not leave this device silently outside the group: when
+   * the server lists it as a member and no Welcome opens within WELCOME_WAIT_MS, it is treated
+   * like a Welcome that failed (ask again, then tell the person and the host).
+   */
+  #watchForWelcome(state: E2eeState): void {
+    const self = this.#deps.selfId();
+    const expecting =
+      state.status === 'on' && self !== undefined && state.members.includes(self) && !this.#inGroup;
+    if (!expecting) {
+      clearTimeout(this.#welcomeTimer);
+      this.#welcomeTimer = undefined;
+      return;
+    }
+    this.#welcomeTimer ??= setTimeout(() => {
+      this.#welcomeTimer = undefined;
+      if (this.#inGroup) return;
+      void this.#queue(() => this.#welcomeFailed(new Error('no Welcome arrived'))).catch(
+        (err: unknown) => this.#fail('Joining the encrypted meeting failed', err),
+      );
+    }, WELCOME_WAIT_MS);
+  }
+
   async #joinFromWelcome(welcome: string): Promise<void> {
+    clearTimeout(this.#welcomeTimer);
+    this.#welcomeTimer = undefined;
     const worker = this.#deps.worker;
     if (!worker) return;
     try {
@@ -660,6 +693,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
 
   close(): void {
     clearTimeout(this.#keyFrameTimer);
+    clearTimeout(this.#welcomeTimer);
     this.#clearCountdown();
     this.#deps.worker?.terminate();
     this.removeAllListeners();

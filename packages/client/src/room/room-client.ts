@@ -190,6 +190,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       ...(this.#opts.WebSocket ? { WebSocket: this.#opts.WebSocket } : {}),
     });
     let result: JoinResult;
+    // Events that arrive right behind the join result (in the same read) must not be lost: a
+    // participant who joined a moment later would be missing from the list for the whole
+    // meeting (and shown as an unknown key holder). Buffer them until the result is applied.
+    const early: ServerEvent[] = [];
+    const offEarly = signal.on('event', (ev) => early.push(ev));
     try {
       const mlsSignatureKey = await this.e2ee.signingKey();
       result = await signal.request<JoinResult>({
@@ -206,9 +211,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         },
       });
     } catch (err) {
+      offEarly();
       signal.close();
       throw err;
     }
+    offEarly();
     this.#signal = signal;
     this.#self = {
       id: result.participantId,
@@ -218,6 +225,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     };
     this.#participants = new Map(result.participants.map((p) => [p.id, p]));
     signal.on('event', (ev) => this.#onEvent(ev));
+    for (const ev of early) this.#onEvent(ev);
     signal.on('close', ({ code }) => this.#onSignalClosed(signal, code));
     signal.on('protocolError', (m) => this.emit('notice', m));
     this.#held = result.held;

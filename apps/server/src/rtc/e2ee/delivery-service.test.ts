@@ -129,12 +129,19 @@ describe('the MLS Delivery Service', () => {
     const wendy = add('wendy');
     wendy.held = true;
     wendy.waiting = true;
-    ds.keyPackage(wendy, btoa('wendy'));
+    expect(() => ds.keyPackage(wendy, btoa('wendy'))).toThrow(
+      expect.objectContaining({ code: 'NOT_LET_IN' }),
+    );
+    expect(() => ds.joinFailed(wendy, 'x', btoa('wendy'))).toThrow(
+      expect.objectContaining({ code: 'NOT_LET_IN' }),
+    );
     await wait(20);
     expect(events('host', 'e2ee.pending')).toHaveLength(0);
     wendy.waiting = false;
     wendy.held = false;
     ds.admitted(wendy);
+    expect(events('wendy', 'e2ee.keyPackageNeeded')).toHaveLength(1);
+    ds.keyPackage(wendy, btoa('wendy'));
     await wait(20);
     expect(events('host', 'e2ee.pending')[0]).toMatchObject({
       add: [{ participantId: 'wendy' }],

@@ -179,9 +179,11 @@ export class DeliveryService {
 
   keyPackage(p: RoomParticipant, keyPackage: string): void {
     if (!p.e2eeCapable) throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
+    // Nobody held or in the waiting room gets anything E2EE before the host lets them in: their
+    // device uploads a KeyPackage when asked (keyPackageNeeded) after admission.
+    if (p.waiting || p.held) throw new ConclaveError('NOT_LET_IN');
     this.#keyPackages.set(p.id, keyPackage);
-    // Nobody in the waiting room gets the group key before the host lets them in.
-    if (this.active && !this.#members.has(p.id) && !p.waiting) {
+    if (this.active && !this.#members.has(p.id)) {
       this.#pendingAdd.add(p.id);
       this.#scheduleBatch();
     }
@@ -201,6 +203,7 @@ export class DeliveryService {
    * its leaf is removed and the host's devices are told who could not join and why.
    */
   joinFailed(p: RoomParticipant, reason: string, keyPackage: string | undefined): void {
+    if (p.waiting || p.held) throw new ConclaveError('NOT_LET_IN');
     if (this.#status === 'off') throw new ConclaveError('E2EE_NOT_ON');
     if (!this.#members.has(p.id))
       throw new ConclaveError('E2EE_BAD_STATE', 'You were not added to the encrypted group.');
