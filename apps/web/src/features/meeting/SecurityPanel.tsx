@@ -84,7 +84,7 @@ export function SecurityPanel({
                 <li key={`${m.leafIndex}`}>
                   {m.displayName}
                   {p ? ` · ${p.clientLabel}` : ' — not in the participant list'}
-                  {' · unverified guest · key '}
+                  {' · name not verified · key '}
                   <code>{keyFingerprint(m.signatureKey)}</code>
                 </li>
               );
