@@ -208,13 +208,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       if ((leaves.get(m.userId) ?? 0) > 1)
         out.add(`${m.displayName} appears more than once among the devices that hold the key.`);
     }
+    const members = new Set<string>(this.#meeting.members);
+    const holders = new Set(roster.map((m) => m.deviceId));
     for (const p of participants) {
-      if (
-        !p.held &&
-        !p.waiting &&
-        this.#meeting.members.includes(p.id) &&
-        !roster.some((m) => m.deviceId === p.id)
-      ) {
+      if (!p.held && !p.waiting && members.has(p.id) && !holders.has(p.id)) {
         out.add(`${p.displayName} is in the meeting but does not hold the key yet.`);
       }
     }
