@@ -187,6 +187,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #rosterMismatch(): string[] {
     const out = new Set(this.#keyChanges);
     if (!this.#local?.inGroup) return [...out];
+    if (this.#local.policyChanged)
+      out.add(
+        'A key change tried to alter who may turn encryption off; the rule set when it was turned on stays in force.',
+      );
     const roster = this.#local.roster;
     const participants = this.#deps.participants();
     const byId = new Map(participants.map((p) => [p.id as string, p]));

@@ -31,6 +31,8 @@ export interface EngineStatus {
   encrypting: boolean;
   /** The policy fixed in the group when E2EE was turned on (who may turn it off, and so on). */
   policy: MeetingPolicy | null;
+  /** A later commit tried to change that policy: the first one stays in force (and is shown). */
+  policyChanged: boolean;
 }
 
 export interface RosterEntry extends MemberIdentity {
@@ -80,6 +82,9 @@ export class E2eeEngine {
   #devices = new Map<string, ExpectedDevice>();
   /** Joining from a Welcome: leaves of devices we never saw announced are let through (shown). */
   #joining = false;
+  /** The group's policy as this device first read it (creation or Welcome); never replaced. */
+  #policy: MeetingPolicy | null = null;
+  #policyChanged = false;
   /** Recent KeyPackages not yet used: a Welcome may answer any of them (newest first). */
   #pending: PendingJoin[] = [];
   #session: GroupSession | undefined;
@@ -181,6 +186,7 @@ export class E2eeEngine {
       ...this.#sessionOptions(),
       policy,
     });
+    this.#policy = policy;
     const out = await this.commit(keyPackages, []);
     if (!out) throw new E2eeError('E2EE_ERR_MLS_STATE', 'new group is not at epoch 0');
     return out;
@@ -237,6 +243,9 @@ export class E2eeEngine {
       this.#encrypting = true;
       return 'removed';
     }
+    // Only a GroupContextExtensions proposal could change it; our devices never make one.
+    if (JSON.stringify(this.#session?.policy() ?? null) !== JSON.stringify(this.#policy))
+      this.#policyChanged = true;
     await this.#installEpoch();
     return 'epoch';
   }
@@ -257,6 +266,7 @@ export class E2eeEngine {
         });
         this.#reset();
         this.#session = session;
+        this.#policy = session.policy() ?? null;
         this.#pending = this.#pending.filter((p) => p !== pending);
         await this.#installEpoch();
         return;
@@ -355,6 +365,8 @@ export class E2eeEngine {
 
   #reset(): void {
     this.#session = undefined;
+    this.#policy = null;
+    this.#policyChanged = false;
     this.#keyring.clear();
     this.#keyring = this.#newKeyring();
     this.#encrypting = false;
@@ -379,7 +391,8 @@ export class E2eeEngine {
           }))
         : [],
       encrypting: this.#encrypting,
-      policy: s?.policy() ?? null,
+      policy: s ? this.#policy : null,
+      policyChanged: Boolean(s) && this.#policyChanged,
     };
   }
 
