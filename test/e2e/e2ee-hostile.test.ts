@@ -1,3 +1,5 @@
+import { GroupSession, SigningKey } from '@conclave/e2ee';
+import { PROTOCOL_VERSION } from '@conclave/protocol';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,8 +13,10 @@ import {
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
+import { joinBot, waitForView } from '../support/bots';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { WsClient } from '../support/ws-client';
 
 // What a person sees when the server attacks an E2EE meeting (issue 14), in real Chromium. The
 // server's test hook `room.inject` sends events no honest server would: the same power a
@@ -70,6 +74,69 @@ describe('E2EE against a hostile server, as people see it', () => {
     await new Promise((r) => setTimeout(r, 1000));
     for (const p of [host, bob]) expect((await e2eeView(p)).securityCode).not.toBeNull();
     await bob.page.getByTestId('shield').filter({ hasText: 'End-to-end encrypted' }).waitFor();
+  });
+
+  it('a ghost device uploads a KeyPackage claiming to be the host: the host’s browser refuses it and says so', async () => {
+    const hostId = await selfId(host);
+    const ghost = await WsClient.connect(server.url);
+    const key = await SigningKey.generate();
+    await ghost.request({
+      type: 'join',
+      protocolVersion: PROTOCOL_VERSION,
+      meetingId,
+      displayName: 'Someone',
+      capabilities: {
+        encodedTransform: 'native',
+        mlsCiphersuites: [1],
+        clientLabel: 'Ghost',
+        mlsSignatureKey: Buffer.from(key.publicKey).toString('base64'),
+      },
+    });
+    const forged = await GroupSession.makeKeyPackage(
+      { userId: hostId, displayName: 'Hana Host', deviceId: hostId },
+      key,
+    );
+    await ghost.request({
+      type: 'e2ee.keyPackage',
+      keyPackage: Buffer.from(forged.keyPackage).toString('base64'),
+    });
+    await host.page
+      .getByTestId('e2ee-banner')
+      .filter({ hasText: /claiming to be Hana Host: its key is not the one that device announced/ })
+      .first()
+      .waitFor({ timeout: 5000 });
+    for (const p of [host, bob]) {
+      const names = await p.page.evaluate(() =>
+        (
+          window as unknown as {
+            conclave: {
+              room: { e2ee: { view: { local: { roster: { displayName: string }[] } } } };
+            };
+          }
+        ).conclave.room.e2ee.view.local.roster.map((m) => m.displayName),
+      );
+      expect(names.sort()).toEqual(['Bob', 'Hana Host']);
+    }
+    ghost.close();
+  });
+
+  it('"E2EE off" sealed by another member’s device and relayed as the host’s: Bob’s browser ignores it and keeps encrypting', async () => {
+    const carol = await joinBot(server.url, meetingId, 'Carol bot');
+    await waitForView(carol, (v) => v.local?.inGroup === true);
+    const sealed = await carol.worker.engine.sealControl({ kind: 'e2ee-off', reason: 'host' });
+    (await room()).inject({
+      type: 'e2ee.app',
+      from: (await selfId(host)) as never,
+      message: Buffer.from(sealed).toString('base64'),
+    });
+    await bob.page
+      .getByTestId('e2ee-banner')
+      .filter({ hasText: 'did not come from the device that turned it on' })
+      .first()
+      .waitFor({ timeout: 5000 });
+    await bob.page.getByTestId('shield').filter({ hasText: 'End-to-end encrypted' }).waitFor();
+    expect((await e2eeView(bob)).securityCode).not.toBeNull();
+    await carol.room.leave();
   });
 
   it('the server swaps the host’s announced device key: within 2 s every other device shows the warning shield and why', async () => {
