@@ -42,7 +42,7 @@ describe('HTTP API', () => {
   });
 
   it('accepts an id typed with spaces', async () => {
-    const created = (await (await post('{"passcode":"abc"}')).json()) as { meetingId: string };
+    const created = (await (await post('{"passcode":"abc123"}')).json()) as { meetingId: string };
     const spaced = `${created.meetingId.slice(0, 3)} ${created.meetingId.slice(3, 7)} ${created.meetingId.slice(7)}`;
     const info = await fetch(`${server.url}/api/meetings/${encodeURIComponent(spaced)}`);
     expect(await info.json()).toMatchObject({ requiresPasscode: true });
@@ -53,7 +53,8 @@ describe('HTTP API', () => {
       ['{bad json', 'application/json', 400, 'BAD_REQUEST'],
       ['{"passcode": 12}', 'application/json', 400, 'BAD_REQUEST'],
       ['{"passcode": "has space"}', 'application/json', 400, 'BAD_REQUEST'],
-      ['{"passcode": "abc", "admin": true}', 'application/json', 400, 'BAD_REQUEST'],
+      ['{"passcode": "abc123", "admin": true}', 'application/json', 400, 'BAD_REQUEST'],
+      ['{"passcode": "12345"}', 'application/json', 400, 'BAD_REQUEST'],
       [
         JSON.stringify({ passcode: 'a'.repeat(100_000) }),
         'application/json',

@@ -34,6 +34,9 @@ import { publicBaseUrl } from './config/config';
 import { buildApp } from './http/app';
 import type { Logger } from './logger';
 import { MeetingService } from './modules/meetings/meeting-service';
+import { PasscodeGuard } from './modules/meetings/passcode-guard';
+import type { AttemptStore } from './modules/limits/attempt-store';
+import { MemoryAttemptStore } from './modules/limits/attempt-store';
 import type { MeetingStore } from './modules/meetings/meeting-store';
 import { startMediaWorkers } from './rtc/media-workers';
 import { selectRecognizer } from './rtc/captions/select-recognizer';
@@ -83,6 +86,8 @@ export interface ServerParts {
   secretKey: Buffer;
   /** The trust center's clock (deadlines, NDO expiry); tests move it. */
   clock?: Clock;
+  /** Where failed passcode attempts are counted (default: this process's memory). */
+  attempts?: AttemptStore;
 }
 
 /** Wires the server from already-opened parts; main.ts decides which storage adapter. */
@@ -99,6 +104,14 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     () => new Date(),
     new AccountPolicySource(stores.accounts),
     () => ({ creation: config.meetings.guestCreation, e2ee: config.meetings.guestE2ee }),
+    new PasscodeGuard(
+      {
+        freePerAddress: config.meetings.passcodeAttemptsPerAddress,
+        freePerMeeting: config.meetings.passcodeAttemptsPerMeeting,
+        maxDelayMs: config.meetings.passcodeMaxDelaySeconds * 1000,
+      },
+      parts.attempts ?? new MemoryAttemptStore(),
+    ),
   );
   // Mail is queued in the outbox table. With SMTP the dispatcher sends it and retries; without,
   // it stays there for admins to read.
@@ -167,7 +180,13 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     rooms,
     logger,
     idleTimeoutMs: 45_000,
-    maxMessagesPerSecond: 50,
+    joinTimeoutMs: config.signaling.joinTimeoutSeconds * 1000,
+    maxUnjoinedPerAddress: config.signaling.maxUnjoinedPerAddress,
+    limits: {
+      maxMessagesPerSecond: config.signaling.messagesPerSecond,
+      preJoinMessagesPerSecond: config.signaling.preJoinMessagesPerSecond,
+      preJoinMaxBytes: config.signaling.preJoinMaxBytes,
+    },
     identifyUser: async (req) => {
       const token = sessionCookieValue(req);
       const ctx = token ? await auth.resolve(token) : undefined;

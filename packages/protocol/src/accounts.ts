@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_PASSCODE_LENGTH } from './http';
 import { iso2Schema, subdivisionSchema } from './legal';
 import { meetingIdSchema } from './signaling/common';
 import { unsupportedClientPolicySchema } from './signaling/e2ee';
@@ -250,6 +251,9 @@ export const createOwnedMeetingBodySchema = z
       .trim()
       .max(32, 'Passcodes are at most 32 characters.')
       .regex(/^[A-Za-z0-9]*$/, 'Passcodes use letters and digits only.')
+      .refine((p) => p.length === 0 || p.length >= MIN_PASSCODE_LENGTH, {
+        message: `Passcodes are at least ${MIN_PASSCODE_LENGTH} characters.`,
+      })
       .optional(),
   })
   .strict();

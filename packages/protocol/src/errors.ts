@@ -19,6 +19,10 @@ export const ERRORS = {
   },
   PASSCODE_REQUIRED: { status: 401, message: 'This meeting needs a passcode.' },
   PASSCODE_WRONG: { status: 403, message: 'The passcode is wrong.' },
+  PASSCODE_ATTEMPTS_EXCEEDED: {
+    status: 429,
+    message: 'Too many wrong passcodes. Wait a moment, then try again.',
+  },
   NOT_HOST: { status: 403, message: 'Only the host can do this.' },
   PARTICIPANT_NOT_FOUND: { status: 404, message: 'That participant is not in the meeting.' },
   BREAKOUT_ROOM_NOT_FOUND: { status: 404, message: 'There is no such breakout room.' },
@@ -169,20 +173,34 @@ export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /** Rate limits: when the same request may be tried again (also the HTTP Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 /** A typed error carrying a catalogue code; the only kind of error the edges turn into replies. */
 export class ConclaveError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  constructor(code: ErrorCode, message: string = ERRORS[code].message) {
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    code: ErrorCode,
+    message: string = ERRORS[code].message,
+    extra: { retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = 'ConclaveError';
     this.code = code;
     this.status = ERRORS[code].status;
+    this.retryAfterSeconds = extra.retryAfterSeconds;
   }
   toBody(): ErrorBody {
-    return { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.retryAfterSeconds !== undefined
+        ? { retryAfterSeconds: this.retryAfterSeconds }
+        : {}),
+    };
   }
 }
 
