@@ -5,6 +5,7 @@ import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/a
 import { totpCodeAt } from '../../apps/server/src/modules/accounts/totp';
 import { launchChromium, newParticipant } from '../support/browser';
 import type { Participant } from '../support/browser';
+import { enrolledTotp, nextTotpCode } from '../support/totp-codes';
 import { createUser, fakePdf } from '../support/legal-fixtures';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -79,6 +80,11 @@ describe('trust center portal and legal console in a real browser', () => {
     await p.page.getByLabel('Email').fill(email);
     await p.page.getByLabel('Password').fill(PASSWORD);
     await p.page.getByRole('button', { name: 'Sign in' }).click();
+    // Legal staff sign in with a second factor (the console requires it).
+    await p.page
+      .getByLabel('Authentication code')
+      .fill(await nextTotpCode(enrolledTotp.get(email)!));
+    await p.page.getByRole('button', { name: 'Verify' }).click();
     await p.page.getByRole('link', { name: 'Legal console' }).click();
     await p.page.getByRole('heading', { name: 'Legal console' }).waitFor();
   };

@@ -9,6 +9,7 @@ import { AdminService } from './modules/accounts/admin-service';
 import type { AdminAuditStore } from './modules/accounts/audit-store';
 import { AuthService } from './modules/accounts/auth-service';
 import { LoginLimiter } from './modules/accounts/login-limiter';
+import { ReviewerLinks } from './modules/accounts/reviewer-links';
 import type { SessionStore } from './modules/accounts/session-store';
 import type { TokenStore } from './modules/accounts/token-store';
 import type { UserStore } from './modules/accounts/user-store';
@@ -138,7 +139,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     lockoutMs: config.auth.lockoutMinutes * 60_000,
   });
   const admin = new AdminService({ ...stores, mailer, baseUrl });
+  const reviewerLinks = new ReviewerLinks(stores.audit, config.legal.reviewerIndependenceDays);
   const legal = createLegalModule({
+    reviewersLinked: async (decider, approver) => {
+      const operator = await stores.subjects.operatorAccountId();
+      return operator !== undefined && reviewerLinks.linked(operator, decider, approver);
+    },
     config,
     store: stores.legal,
     directory: stores.subjects,

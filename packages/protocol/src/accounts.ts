@@ -148,6 +148,13 @@ export const inviteBodySchema = z
   .strict();
 export const userIdParamsSchema = z.object({ userId: z.uuid() }).strict();
 export const changeRoleBodySchema = z.object({ role: accountRoleSchema }).strict();
+/** Legal admins manage legal staff from the legal console: legal roles, or back to member. */
+export const legalStaffInviteBodySchema = z
+  .object({ email, role: z.enum(['legal_reviewer', 'legal_admin']), name: displayName.optional() })
+  .strict();
+export const legalStaffRoleBodySchema = z
+  .object({ role: z.enum(['legal_reviewer', 'legal_admin', 'member']) })
+  .strict();
 
 export const planResultSchema = z.object({
   plan: planIdSchema,

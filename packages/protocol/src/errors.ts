@@ -95,6 +95,11 @@ export const ERRORS = {
   USER_NOT_FOUND: { status: 404, message: 'There is no such user in your account.' },
   LAST_OWNER: { status: 409, message: 'An account needs at least one active owner.' },
   OWNER_ONLY: { status: 403, message: 'Only an owner can grant or remove the owner role.' },
+  LEGAL_ROLES_RESTRICTED: {
+    status: 403,
+    message:
+      'Only an owner or a legal admin can grant, change or remove the legal roles (legal reviewer, legal admin) or act on legal staff.',
+  },
   CANNOT_CHANGE_SELF: {
     status: 409,
     message: 'You cannot change your own role or deactivate yourself.',
@@ -133,6 +138,16 @@ export const ERRORS = {
   LEGAL_TRANSITION_NOT_ALLOWED: {
     status: 409,
     message: 'That decision is not possible in the request’s current state.',
+  },
+  LEGAL_TWO_FACTOR_REQUIRED: {
+    status: 403,
+    message:
+      'The legal console needs two-factor sign-in. Turn it on on your account page, then come back.',
+  },
+  LEGAL_REVIEWERS_LINKED: {
+    status: 409,
+    message:
+      'The two reviewers must be independent: one invited the other (or gave them a legal role) recently. Another reviewer must approve, or the account owner must confirm this reviewer.',
   },
   LEGAL_SECOND_REVIEWER_REQUIRED: {
     status: 409,

@@ -169,6 +169,11 @@ export const configSchema = z.object({
       ndoReminderDays: z.coerce.number().int().min(1).max(90).default(7),
       maxTargets: z.coerce.number().int().min(1).max(1000).default(10),
       maxRangeDays: z.coerce.number().int().min(1).max(3660).default(366),
+      /**
+       * Two reviewers of one disclosure may not be linked by an invitation (or legal-role grant)
+       * within this many days, unless the owner confirmed the invited reviewer.
+       */
+      reviewerIndependenceDays: z.coerce.number().int().min(0).max(3650).default(90),
     })
     .default({
       allowedEmailDomains: [],
@@ -179,6 +184,7 @@ export const configSchema = z.object({
       ndoReminderDays: 7,
       maxTargets: 10,
       maxRangeDays: 366,
+      reviewerIndependenceDays: 90,
     }),
   /**
    * Meetings created without an account (guest meetings). They have no plan and no account admin,

@@ -25,6 +25,7 @@ import { authRoutes } from './routes/auth';
 import { meetingRoutes } from './routes/meetings';
 import { legalPortalRoutes } from './routes/legal-portal';
 import { legalReviewRoutes } from './routes/legal-review';
+import { legalStaffRoutes } from './routes/legal-staff';
 import { myMeetingRoutes } from './routes/my-meetings';
 import { myNoticeRoutes } from './routes/my-notices';
 import type { MyNoticesOptions } from './routes/my-notices';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxDocumentBytes: deps.legal.maxDocumentBytes,
   });
   await app.register(legalReviewRoutes, { review: deps.legal.review });
+  await app.register(legalStaffRoutes, { admin: deps.admin });
   await app.register(myNoticeRoutes, deps.userNotices);
   await app.register(transparencyRoutes, { transparency: deps.transparency });
   await app.register(async (scope) => deps.signaling.register(scope));

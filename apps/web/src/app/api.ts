@@ -211,7 +211,8 @@ export interface OutboxMessage {
   id: string;
   to: string;
   subject: string;
-  body: string;
+  /** Only for mail to the caller: links in the others are credentials. */
+  body: string | null;
   createdAt: string;
   attempts: number;
   lastError: string | null;

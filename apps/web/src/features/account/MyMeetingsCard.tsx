@@ -69,12 +69,13 @@ export function MyMeetingsCard() {
           />
         </label>
         <label>
-          Passcode
+          Passcode (at least 6 letters or digits)
           <input
             value={passcode}
             onChange={(e) => setPasscode(e.target.value)}
             maxLength={32}
-            pattern="[A-Za-z0-9]*"
+            pattern="([A-Za-z0-9]{6,})?"
+            title="At least 6 letters or digits"
           />
         </label>
         <button className="button" disabled={busy}>

@@ -100,13 +100,13 @@ export function HomePage() {
           ) : (
             <form onSubmit={create} className="stack">
               <label>
-                Passcode (optional)
+                Passcode (optional, at least 6 letters or digits)
                 <input
                   value={passcode}
                   onChange={(e) => setPasscode(e.target.value)}
                   maxLength={32}
-                  pattern="[A-Za-z0-9]*"
-                  title="Letters and digits only"
+                  pattern="([A-Za-z0-9]{6,})?"
+                  title="At least 6 letters or digits"
                   autoComplete="off"
                 />
               </label>
