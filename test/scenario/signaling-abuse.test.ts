@@ -80,13 +80,12 @@ describe('signaling under abuse', () => {
     await Promise.all([...open, fifth].map((c) => c.closed));
   });
 
-  it('a large frame before joining is refused and closes the connection (1009)', async () => {
+  it('a large frame before joining closes the connection (1009) at its length header, unread', async () => {
     const c = await WsClient.connect(server.url);
     c.sendRaw(Buffer.alloc(200_000, 0x7b));
-    expect(await c.next((m) => m.type === 'response')).toMatchObject({
-      error: { code: 'MESSAGE_TOO_LARGE' },
-    });
     expect(await c.closed).toMatchObject({ code: 1009 });
+    // Refused by the socket before the payload was read: no reply was ever computed.
+    expect(c.messages).toEqual([]);
   });
 
   it('a joined participant still gets a typed error for an oversized frame and stays', async () => {
@@ -107,5 +106,36 @@ describe('signaling under abuse', () => {
     expect(await c.closed).toMatchObject({ code: 1008 });
     const replies = c.messages.filter((m) => m.type === 'response');
     expect(replies.length).toBeLessThanOrEqual(41);
+  });
+
+  it('an address that keeps sending oversized frames must wait before connecting again', async () => {
+    // Two closures for abuse are free (the oversized frame and the flood above); the third
+    // costs a wait.
+    const c = await WsClient.connect(server.url);
+    c.sendRaw(Buffer.alloc(100_000, 0x7b));
+    await c.closed;
+    const refused = await new Promise<{ status: number; retryAfter: string; body: string }>(
+      (resolve, reject) => {
+        const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws`);
+        ws.on('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              retryAfter: String(res.headers['retry-after']),
+              body,
+            }),
+          );
+        });
+        ws.on('open', () => reject(new Error('an abusive address connected again at once')));
+      },
+    );
+    expect(refused.status).toBe(429);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(refused.body)).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: Number(refused.retryAfter),
+    });
   });
 });

@@ -1,4 +1,25 @@
-import { ConclaveError } from '@conclave/protocol';
+import { ConclaveError, MAX_MESSAGE_BYTES } from '@conclave/protocol';
+import type { WebSocket } from 'ws';
+
+/**
+ * Largest frame a joined participant's socket reads: a little above the protocol limit, so a
+ * slightly oversized message gets a typed MESSAGE_TOO_LARGE reply; larger closes (1009).
+ */
+export const JOINED_MAX_FRAME_BYTES = MAX_MESSAGE_BYTES + 64 * 1024;
+
+/**
+ * Caps the frames one socket reads, checked by ws against each frame's length header before a
+ * byte of its payload is buffered: an oversized frame closes the socket (1009) and the rest of
+ * what the peer sends is discarded unread. ws has one `maxPayload` per server, so the cap of one
+ * socket is set on its receiver (ws 8 `Receiver#_maxPayload`, receiver.js `haveLength`); if a
+ * later ws renames it, FloodGuard's length check still refuses the frame, only after reading it.
+ */
+export function capFrameBytes(socket: WebSocket, bytes: number): boolean {
+  const receiver = (socket as unknown as { _receiver?: { _maxPayload?: unknown } })._receiver;
+  if (!receiver || typeof receiver._maxPayload !== 'number') return false;
+  receiver._maxPayload = bytes;
+  return true;
+}
 
 /** What one connection may send (README "Configuration": signaling.*). */
 export interface FloodLimits {

@@ -10,7 +10,7 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../logger';
 import type { MeetingService } from '../modules/meetings/meeting-service';
 import type { ParticipantHandle, RoomRegistry } from '../rtc/room-registry';
-import { FloodGuard } from './flood-guard';
+import { capFrameBytes, FloodGuard, JOINED_MAX_FRAME_BYTES } from './flood-guard';
 import type { FloodLimits } from './flood-guard';
 import type { SignalingPeer } from './peer';
 
@@ -38,6 +38,8 @@ export interface ConnectionInfo {
   address?: string;
   /** Called once, when the connection first joins a meeting (it is no longer anonymous). */
   onJoined?: () => void;
+  /** Called when the connection is closed for abuse (oversized frame, flood). */
+  onAbuse?: () => void;
 }
 
 /**
@@ -66,10 +68,19 @@ export class SignalingSession implements SignalingPeer {
     this.#socket = socket;
     this.#deps = deps;
     this.#flood = new FloodGuard(deps.limits);
+    capFrameBytes(socket, deps.limits.preJoinMaxBytes);
     this.#log = deps.logger.child({ component: 'signaling' });
     socket.on('message', (data) => this.#onRaw(data as Buffer));
     socket.on('close', () => this.#onSocketClosed());
-    socket.on('error', (err) => this.#log.debug({ err }, 'socket error'));
+    socket.on('error', (err) => {
+      this.#log.debug({ err }, 'socket error');
+      // A frame over the socket's cap: ws closes (1009) and would then drain, unread, whatever
+      // else the peer sends; stop reading instead (after ws's own resume on the next tick).
+      if ((err as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.#conn.onAbuse?.();
+        setImmediate(() => this.#stopReading());
+      }
+    });
     this.#touch();
     this.#joinTimer = setTimeout(() => {
       this.#log.info('closing a connection that did not join in time');
@@ -106,6 +117,7 @@ export class SignalingSession implements SignalingPeer {
     const verdict = this.#flood.judge(data.byteLength, this.#handle !== undefined);
     if (verdict.kind === 'close') {
       this.send({ type: 'response', ok: false, error: verdict.error.toBody() });
+      this.#conn.onAbuse?.();
       this.#refuse(verdict.code, verdict.reason);
       return;
     }
@@ -122,7 +134,13 @@ export class SignalingSession implements SignalingPeer {
     if (this.#refusing || this.#closed) return;
     this.#refusing = true;
     this.#socket.close(code, reason);
-    // A client that does not answer the close handshake is cut.
+    this.#stopReading();
+  }
+
+  /** Reads nothing more (a flooder's queued frames would still be parsed) and cuts in 2 s. */
+  #stopReading(): void {
+    this.#refusing = true;
+    this.#socket.pause();
     setTimeout(() => this.#socket.terminate(), 2000).unref();
   }
 
@@ -258,6 +276,7 @@ export class SignalingSession implements SignalingPeer {
       if (this.#joinTimer) {
         clearTimeout(this.#joinTimer);
         this.#joinTimer = undefined;
+        capFrameBytes(this.#socket, JOINED_MAX_FRAME_BYTES);
         this.#conn.onJoined?.();
       }
       this.#log.info(

@@ -1,13 +1,30 @@
 import { ConclaveError } from '@conclave/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
+import { AttemptLimiter } from '../modules/limits/attempt-limiter';
+import type { AttemptStore } from '../modules/limits/attempt-store';
+import { MemoryAttemptStore } from '../modules/limits/attempt-store';
 import type { SessionDeps } from './session';
 import { SignalingSession } from './session';
 
 export interface SignalingServerDeps extends SessionDeps {
   /** Connections one address may hold open before joining a meeting; more are refused (429). */
   maxUnjoinedPerAddress: number;
+  /** Where closures for abuse are counted per address (default: this process's memory). */
+  abuseStore?: AttemptStore;
 }
+
+/**
+ * An address whose connection was closed for abuse (an oversized frame before joining, a flood)
+ * may open new ones again after a wait: none for the first two, then 1 s doubling to 60 s.
+ * Connections already joined are never affected.
+ */
+const ABUSE_POLICY = {
+  freeFailures: 2,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+  forgetAfterMs: 10 * 60_000,
+};
 
 /** The `/ws` endpoint: one SignalingSession per connection. */
 export class SignalingServer {
@@ -15,9 +32,11 @@ export class SignalingServer {
   readonly #sockets = new Set<WebSocket>();
   /** Per client address: connections that have not joined a meeting yet. */
   readonly #unjoined = new Map<string, number>();
+  readonly #abuse: AttemptLimiter;
 
   constructor(deps: SignalingServerDeps) {
     this.#deps = deps;
+    this.#abuse = new AttemptLimiter(deps.abuseStore ?? new MemoryAttemptStore(), ABUSE_POLICY);
   }
 
   register(app: FastifyInstance): void {
@@ -27,13 +46,18 @@ export class SignalingServer {
         websocket: true,
         // Before the upgrade: a refused connection costs one HTTP response, not a socket.
         preValidation: async (req, reply) => {
-          if ((this.#unjoined.get(req.ip) ?? 0) >= this.#deps.maxUnjoinedPerAddress) {
+          const waitMs = await this.#abuse.waitMs(`ws-abuse:${req.ip}`);
+          const full = (this.#unjoined.get(req.ip) ?? 0) >= this.#deps.maxUnjoinedPerAddress;
+          if (waitMs > 0 || full) {
+            const seconds = Math.max(1, Math.ceil(waitMs / 1000));
             const error = new ConclaveError(
               'RATE_LIMITED',
-              'Too many connections from your address are waiting to join. Try again shortly.',
-              { retryAfterSeconds: 5 },
+              full
+                ? 'Too many connections from your address are waiting to join. Try again shortly.'
+                : 'Connections from your address sent too much. Try again shortly.',
+              { retryAfterSeconds: seconds },
             );
-            return reply.status(429).header('retry-after', '5').send(error.toBody());
+            return reply.status(429).header('retry-after', String(seconds)).send(error.toBody());
           }
         },
       },
@@ -54,7 +78,8 @@ export class SignalingServer {
           release();
         });
         const userId = this.#deps.identifyUser?.(req) ?? Promise.resolve(undefined);
-        new SignalingSession(socket, this.#deps, { userId, address, onJoined: release });
+        const onAbuse = () => void this.#abuse.fail(`ws-abuse:${address}`);
+        new SignalingSession(socket, this.#deps, { userId, address, onJoined: release, onAbuse });
       },
     );
   }
