@@ -98,6 +98,35 @@ describe('HTTP API', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('401 and 403 answers carry the same security headers as every other response', async () => {
+    const unauthenticated = await fetch(`${server.url}/api/auth/me`);
+    const noCsrf = await fetch(`${server.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: 'conclave_session=forged' },
+      body: '{}',
+    });
+    const admin = await fetch(`${server.url}/api/admin/users`);
+    for (const [res, status] of [
+      [unauthenticated, 401],
+      [noCsrf, 401],
+      [admin, 401],
+    ] as const) {
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+    const forbidden = await fetch(`${server.url}/api/auth/password-reset/request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(forbidden.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(forbidden.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
   it('healthz is ok while running', async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(await res.json()).toEqual({ status: 'ok' });

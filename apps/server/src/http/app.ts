@@ -65,8 +65,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandler(app);
   await app.register(cookie);
-  // Before any route: every route registered from here on is checked for an access rule.
-  installAccessControl(app, deps.auth, deps.cookies, deps.legalAccess);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -83,6 +81,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Pages are served over plain HTTP on localhost by default; HSTS only makes sense with TLS.
     hsts: Boolean(deps.https),
   });
+  // After helmet: its onRequest hook must run before the access check can answer 401/403, so
+  // refusals carry the security headers too. Still before any route: every route registered
+  // from here on is checked for an access rule.
+  installAccessControl(app, deps.auth, deps.cookies, deps.legalAccess);
   // Joined sockets' cap; sockets that have not joined get a far smaller one (flood-guard.ts).
   await app.register(websocket, { options: { maxPayload: JOINED_MAX_FRAME_BYTES } });
 
