@@ -42,7 +42,7 @@ function attacker(): Promise<void> {
     };
     ws.on('unexpected-response', () => {
       counts.refusedUpgrades++;
-      again(50);
+      ws.terminate();
     });
     ws.on('error', () => {});
     ws.on('open', () => {
@@ -62,8 +62,10 @@ function attacker(): Promise<void> {
     });
     ws.on('close', () => {
       if (Date.now() < END) counts.closedByServer++;
+      // Every socket reconnects 50 ms after any refusal or close: 100 sockets, up to 2,000
+      // connection attempts per second.
       if (Date.now() >= END) resolve();
-      else again(0);
+      else again(50);
     });
     setTimeout(() => ws.terminate(), Math.max(0, END - Date.now())).unref();
   });

@@ -108,16 +108,29 @@ describe('signaling under abuse', () => {
     expect(replies.length).toBeLessThanOrEqual(41);
   });
 
-  it('an address that keeps sending oversized frames must wait before connecting again', async () => {
+  it('an address that keeps sending oversized frames must wait: its new connections are cut at accept', async () => {
     // Two closures for abuse are free (the oversized frame and the flood above); the third
     // costs a wait.
     const c = await WsClient.connect(server.url);
     c.sendRaw(Buffer.alloc(100_000, 0x7b));
     await c.closed;
-    const refused = await new Promise<{ status: number; retryAfter: string; body: string }>(
-      (resolve, reject) => {
-        const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/ws`);
-        ws.on('unexpected-response', (_req, res) => {
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(WsClient.connect(server.url)).rejects.toThrow(/socket hang up|ECONNRESET/);
+  });
+});
+
+describe('signaling abuse behind a reverse proxy', () => {
+  it('an abusive client (by X-Forwarded-For) gets 429 with Retry-After; others still connect', async () => {
+    const server = await startTestServer({ trustProxy: true });
+    const ws = `${server.url.replace(/^http/, 'ws')}/ws`;
+    const from = (ip: string) =>
+      new Promise<{ status: number; retryAfter?: string; body?: string }>((resolve) => {
+        const socket = new WebSocket(ws, { headers: { 'x-forwarded-for': ip } });
+        socket.on('open', () => {
+          resolve({ status: 101 });
+          socket.send(Buffer.alloc(100_000, 0x7b));
+        });
+        socket.on('unexpected-response', (_req, res) => {
           let body = '';
           res.on('data', (d: Buffer) => (body += d.toString()));
           res.on('end', () =>
@@ -128,14 +141,24 @@ describe('signaling under abuse', () => {
             }),
           );
         });
-        ws.on('open', () => reject(new Error('an abusive address connected again at once')));
-      },
-    );
-    expect(refused.status).toBe(429);
-    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
-    expect(JSON.parse(refused.body)).toMatchObject({
-      code: 'RATE_LIMITED',
-      retryAfterSeconds: Number(refused.retryAfter),
-    });
+        socket.on('error', () => {});
+      });
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await from('203.0.113.9')).status).toBe(101);
+        await new Promise((r) => setTimeout(r, 100)); // the oversized frame closes it
+      }
+      const refused = await from('203.0.113.9');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse(refused.body!)).toMatchObject({
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: Number(refused.retryAfter),
+      });
+      // The proxy's own address is never cut: another client behind it connects.
+      expect((await from('198.51.100.4')).status).toBe(101);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -116,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(myNoticeRoutes, deps.userNotices);
   await app.register(transparencyRoutes, { transparency: deps.transparency });
   await app.register(async (scope) => deps.signaling.register(scope));
+  if (!deps.trustProxy) deps.signaling.cutBlockedConnections(app.server);
 
   if (existsSync(join(deps.webRoot, 'index.html'))) {
     await app.register(fastifyStatic, {

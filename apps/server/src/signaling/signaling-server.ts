@@ -1,4 +1,5 @@
 import { ConclaveError } from '@conclave/protocol';
+import type { Server } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AttemptLimiter } from '../modules/limits/attempt-limiter';
@@ -33,6 +34,8 @@ export class SignalingServer {
   /** Per client address: connections that have not joined a meeting yet. */
   readonly #unjoined = new Map<string, number>();
   readonly #abuse: AttemptLimiter;
+  /** This process's copy of the waits the abuse limiter imposed, for the TCP-level cut. */
+  readonly #blockedUntil = new Map<string, number>();
 
   constructor(deps: SignalingServerDeps) {
     this.#deps = deps;
@@ -47,6 +50,7 @@ export class SignalingServer {
         // Before the upgrade: a refused connection costs one HTTP response, not a socket.
         preValidation: async (req, reply) => {
           const waitMs = await this.#abuse.waitMs(`ws-abuse:${req.ip}`);
+          if (waitMs > 0) this.#block(req.ip, waitMs);
           const full = (this.#unjoined.get(req.ip) ?? 0) >= this.#deps.maxUnjoinedPerAddress;
           if (waitMs > 0 || full) {
             const seconds = Math.max(1, Math.ceil(waitMs / 1000));
@@ -78,10 +82,36 @@ export class SignalingServer {
           release();
         });
         const userId = this.#deps.identifyUser?.(req) ?? Promise.resolve(undefined);
-        const onAbuse = () => void this.#abuse.fail(`ws-abuse:${address}`);
+        const onAbuse = () =>
+          void this.#abuse
+            .fail(`ws-abuse:${address}`)
+            .then((waitMs) => waitMs > 0 && this.#block(address, waitMs));
         new SignalingSession(socket, this.#deps, { userId, address, onJoined: release, onAbuse });
       },
     );
+  }
+
+  /**
+   * While an address must wait, its new TCP connections are closed at accept, before any HTTP
+   * is parsed: a client that keeps reconnecting costs an accept, not a request. Only where the
+   * peer address is the client's (not behind a proxy, whose address all clients share).
+   */
+  cutBlockedConnections(server: Server): void {
+    server.on('connection', (socket) => {
+      const address = socket.remoteAddress;
+      const until = address === undefined ? undefined : this.#blockedUntil.get(address);
+      if (until === undefined) return;
+      if (until > Date.now()) socket.destroy();
+      else this.#blockedUntil.delete(address!);
+    });
+  }
+
+  #block(address: string, waitMs: number): void {
+    if (this.#blockedUntil.size > 10_000) {
+      const now = Date.now();
+      for (const [a, until] of this.#blockedUntil) if (until <= now) this.#blockedUntil.delete(a);
+    }
+    this.#blockedUntil.set(address, Date.now() + waitMs);
   }
 
   get connectionCount(): number {
