@@ -105,6 +105,22 @@ describe('trust center portal and legal console in a real browser', () => {
       .waitFor();
   });
 
+  it('a legal admin invites legal staff from the console; they have no console access until 2FA', async () => {
+    const form = counsel.page.getByRole('form', { name: 'Invite legal staff' });
+    await form.getByLabel('Email').fill('newcomer@operator.test');
+    await form.getByLabel('Role').selectOption('legal_reviewer');
+    await form.getByRole('button', { name: 'Invite' }).click();
+    await counsel.page.getByText('Invitation sent to newcomer@operator.test.').waitFor();
+    const row = counsel.page
+      .getByRole('table', { name: 'Legal staff' })
+      .getByRole('row')
+      .filter({ hasText: 'newcomer@operator.test' });
+    await row.getByText('Not yet: no console access').waitFor();
+    await expect(row.getByLabel('Legal role of newcomer@operator.test').inputValue()).resolves.toBe(
+      'legal_reviewer',
+    );
+  });
+
   it('registration refuses a domain off the allow-list beside the email field, then registers, verifies, enrols TOTP and attests', async () => {
     const page = jane.page;
     await page.goto(`${server.url}/legal/portal/register`);
