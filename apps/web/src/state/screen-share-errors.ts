@@ -5,7 +5,8 @@
  */
 export function screenShareErrorText(err: unknown): string {
   const name = (err as { name?: unknown } | null)?.name;
-  const message = String((err as { message?: unknown } | null)?.message ?? '');
+  const raw = (err as { message?: unknown } | null)?.message;
+  const message = typeof raw === 'string' ? raw : '';
   switch (name) {
     case 'NotAllowedError':
       if (/polic/i.test(message))

@@ -270,10 +270,7 @@ export class AdminService extends TypedEmitter<AdminEvents> {
    * recipient; an admin who could read them could take over the account the link opens, or
    * accept an invitation to a legal role (issue 15).
    */
-  async outbox(
-    actor: SessionContext,
-    limit = 100,
-  ): Promise<OutboxEntry[]> {
+  async outbox(actor: SessionContext, limit = 100): Promise<OutboxEntry[]> {
     const all = await this.#d.outbox.listMessages(actor.account.id, limit);
     const visible = all.map((m) => ({ ...m, body: m.to === actor.user.email ? m.body : null }));
     await this.#log(actor, 'outbox.read', actor.account.id, { count: visible.length });
