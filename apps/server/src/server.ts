@@ -87,7 +87,10 @@ export interface ServerParts {
   secretKey: Buffer;
   /** The trust center's clock (deadlines, NDO expiry); tests move it. */
   clock?: Clock;
-  /** Where failed passcode attempts are counted (default: this process's memory). */
+  /**
+   * Where failed passcode attempts and /ws abuse are counted (default: this process's memory;
+   * a shared store, e.g. Redis, makes the limits hold across nodes).
+   */
   attempts?: AttemptStore;
 }
 
@@ -99,6 +102,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   let port = config.port;
   let shuttingDown = false;
   const { stores } = parts;
+  const attempts = parts.attempts ?? new MemoryAttemptStore();
   const baseUrl = () => publicBaseUrl(config, port);
   const meetings = new MeetingService(
     stores.meetings,
@@ -111,7 +115,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
         freePerMeeting: config.meetings.passcodeAttemptsPerMeeting,
         maxDelayMs: config.meetings.passcodeMaxDelaySeconds * 1000,
       },
-      parts.attempts ?? new MemoryAttemptStore(),
+      attempts,
     ),
   );
   // Mail is queued in the outbox table. With SMTP the dispatcher sends it and retries; without,
@@ -188,6 +192,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     idleTimeoutMs: 45_000,
     joinTimeoutMs: config.signaling.joinTimeoutSeconds * 1000,
     maxUnjoinedPerAddress: config.signaling.maxUnjoinedPerAddress,
+    abuseStore: attempts,
     limits: {
       maxMessagesPerSecond: config.signaling.messagesPerSecond,
       preJoinMessagesPerSecond: config.signaling.preJoinMessagesPerSecond,
