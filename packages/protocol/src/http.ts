@@ -10,6 +10,20 @@ import { unsupportedClientPolicySchema } from './signaling/e2ee';
  */
 export const MIN_PASSCODE_LENGTH = 6;
 
+/**
+ * A passcode the app suggests: 8 random digits (easy to read out and type on a phone keypad;
+ * 10^8 guesses against the attempt limits). Uniform: bytes of 250 or more are drawn again.
+ */
+export function generatePasscode(): string {
+  let out = '';
+  const byte = new Uint8Array(1);
+  while (out.length < 8) {
+    globalThis.crypto.getRandomValues(byte);
+    if (byte[0]! < 250) out += String(byte[0]! % 10);
+  }
+  return out;
+}
+
 export const createMeetingBodySchema = z
   .object({
     passcode: z

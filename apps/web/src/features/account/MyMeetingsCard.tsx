@@ -1,4 +1,4 @@
-import { formatMeetingId } from '@conclave/protocol';
+import { formatMeetingId, generatePasscode } from '@conclave/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useNavigate } from 'react-router';
@@ -78,6 +78,13 @@ export function MyMeetingsCard() {
             title="At least 6 letters or digits"
           />
         </label>
+        <button
+          type="button"
+          className="button secondary small"
+          onClick={() => setPasscode(generatePasscode())}
+        >
+          Generate a passcode
+        </button>
         <button className="button" disabled={busy}>
           {startsAt ? 'Schedule meeting' : 'Start a meeting now'}
         </button>

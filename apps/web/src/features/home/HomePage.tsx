@@ -1,4 +1,4 @@
-import { formatMeetingId, parseMeetingId } from '@conclave/protocol';
+import { formatMeetingId, parseMeetingId, generatePasscode } from '@conclave/protocol';
 import type { CreateMeetingResult, GuestPolicy } from '@conclave/protocol';
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
@@ -110,6 +110,13 @@ export function HomePage() {
                   autoComplete="off"
                 />
               </label>
+              <button
+                type="button"
+                className="button secondary small"
+                onClick={() => setPasscode(generatePasscode())}
+              >
+                Generate a passcode
+              </button>
               <button className="button" type="submit" disabled={busy}>
                 {busy ? 'Creating…' : 'Create meeting'}
               </button>
