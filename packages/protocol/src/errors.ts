@@ -10,6 +10,7 @@ export const ERRORS = {
     message: 'This app is out of date. Reload the page to get the current version.',
   },
   NOT_JOINED: { status: 409, message: 'Join the meeting first.' },
+  NOT_LET_IN: { status: 403, message: 'You can do that once the host lets you in.' },
   ALREADY_JOINED: { status: 409, message: 'This connection has already joined a meeting.' },
   MEETING_NOT_FOUND: { status: 404, message: 'There is no meeting with this id.' },
   MEETING_ENDED: { status: 410, message: 'This meeting has ended.' },

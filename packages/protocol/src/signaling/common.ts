@@ -51,6 +51,8 @@ export const participantSchema = z.object({
   /** The client can take part in end-to-end encryption (by feature detection). */
   e2eeCapable: z.boolean(),
   clientLabel: z.string(),
+  /** The MLS signature key this device announced when it joined (base64), pinned for its session. */
+  mlsSignatureKey: z.string().nullable().default(null),
   /** No media in or out: in the waiting room, or an unsupported client held out of E2EE. */
   held: z.boolean(),
   /** In the waiting room until the host lets them in (account setting "waiting room"). */
