@@ -14,4 +14,5 @@ export * from './signaling/breakouts';
 export * from './accounts';
 export * from './recordings';
 export * from './legal';
+export * from './iso3166';
 export * from './transparency';

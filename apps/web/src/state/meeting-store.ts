@@ -14,6 +14,7 @@ import type {
 } from '@conclave/protocol';
 import { signalingUrl } from '../app/api';
 import { transcriptText } from './transcript';
+import { screenShareErrorText } from './screen-share-errors';
 
 export interface MeetingSnapshot {
   connection: ConnectionState;
@@ -133,8 +134,7 @@ export class MeetingStore {
         audio: false,
       });
     } catch (err) {
-      if ((err as { name?: string }).name !== 'NotAllowedError')
-        this.notify('Screen sharing is not available in this browser.');
+      this.notify(screenShareErrorText(err));
       return;
     }
     const track = stream.getVideoTracks()[0];

@@ -8,6 +8,12 @@ export const PROTOCOL_VERSION = 1;
 /** Largest signaling frame the server reads; MLS Welcomes for large groups are the biggest. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects in a valid client message (codec.test.ts derives the
+ * real depth from the schemas); the server refuses deeper frames before parsing them.
+ */
+export const MAX_NESTING_DEPTH = 8;
+
 export const meetingIdSchema = z
   .string()
   .regex(MEETING_ID_PATTERN)

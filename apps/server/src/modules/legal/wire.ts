@@ -32,6 +32,8 @@ export function createLegalModule(d: {
   logger: Logger;
   baseUrl: () => string;
   recordings?: RecordingCustody;
+  /** Whether one reviewer brought the other into a legal role recently (two-reviewer rule). */
+  reviewersLinked?: (deciderId: string, approverId: string) => Promise<boolean>;
 }): LegalModule {
   const c = d.config.legal;
   const rules: LegalTimeRules = {
@@ -82,6 +84,7 @@ export function createLegalModule(d: {
     rules,
     limits: { maxTargets: c.maxTargets, maxRangeDays: c.maxRangeDays },
     ...(d.recordings ? { recordings: d.recordings } : {}),
+    ...(d.reviewersLinked ? { reviewersLinked: d.reviewersLinked } : {}),
   });
   const scheduler = new NoticeScheduler({
     store: d.store,
