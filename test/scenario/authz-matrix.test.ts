@@ -115,6 +115,15 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
     row: { ...signedIn(403, 404), owner: 200 },
     body: { userIds: [] },
   },
+  // Recordings: ":id" is not a UUID (400) for everyone let in; own vs others': recordings test.
+  'GET /api/my/recordings': { row: signedIn(200) },
+  'GET /api/admin/recordings': { row: admins(200) },
+  'GET /api/recordings/:id': { row: signedIn(400) },
+  'GET /api/recordings/:id/files/:kind': { row: signedIn(400) },
+  'DELETE /api/recordings/:id': { row: signedIn(400) },
+  'GET /api/admin/recording-settings': { row: admins(200) },
+  // An empty body changes nothing: 400 for those let in.
+  'PUT /api/admin/recording-settings': { row: admins(400) },
   'GET /api/my/notices': { row: signedIn(200) },
   // ":id" becomes a meeting number, not a notice id (400); own vs others': legal-notices test.
   'POST /api/my/notices/:id/read': { row: signedIn(400) },
@@ -145,6 +154,7 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'POST /api/legal/requests/:id/ndo/review': { row: legal(400) },
   'POST /api/legal/requests/:id/ndo/extensions': { row: legal(400) },
   'POST /api/legal/requests/:id/emergency-over': { row: legal(400) },
+  'POST /api/legal/requests/:id/preservation/release': { row: legal(400) },
   'POST /api/legal/requests/:id/notices/:noticeId/suppress': { row: legal(400) },
   'POST /api/legal/requests/:id/notices/:noticeId/send': { row: legal(400) },
   'POST /api/legal/requests/:id/productions': { row: legal(400) },
@@ -273,7 +283,7 @@ describe('authorization matrix: every route x every caller', () => {
   });
 
   it('the endpoint lists in the module READMEs name every route', () => {
-    const doc = ['accounts', 'legal', 'transparency']
+    const doc = ['accounts', 'legal', 'transparency', 'recordings']
       .map((m) =>
         readFileSync(
           new URL(`../../apps/server/src/modules/${m}/README.md`, import.meta.url),

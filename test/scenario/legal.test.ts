@@ -224,6 +224,8 @@ describe('trust center: intake, review, notice, production', () => {
     expect(manifest.statements.meetingContent).toMatch(/end-to-end encrypted/);
     expect(manifest.files.map((f: { name: string }) => f.name)).toEqual([
       'meeting-metadata.json',
+      // Cloud recordings held for the targets (none here): listed even when empty (issue 20).
+      'recordings-held.json',
       'statement.txt',
       'subscriber-information.json',
     ]);

@@ -42,6 +42,9 @@ import type { MeetingStore } from './modules/meetings/meeting-store';
 import { startMediaWorkers } from './rtc/media-workers';
 import { selectRecognizer } from './rtc/captions/select-recognizer';
 import { RoomRegistry } from './rtc/room-registry';
+import { RecordingService } from './modules/recordings/recording-service';
+import type { RecordingStore } from './modules/recordings/recording-store';
+import { recordingKey } from './modules/recordings/sealed-file';
 import { SignalingServer } from './signaling/signaling-server';
 
 export interface RunningServer {
@@ -56,6 +59,7 @@ export interface RunningServer {
   liveSettings: LiveSettings;
   legal: LegalModule;
   transparency: TransparencyService;
+  recordings: RecordingService;
   /** Sends queued mail over SMTP; undefined without SMTP (mail stays in the outbox). */
   mailDispatcher: MailDispatcher | undefined;
   /** Graceful shutdown: stop accepting, close meetings, close media workers and storage. */
@@ -74,6 +78,7 @@ export interface ServerStores {
   legal: LegalStore;
   transparency: TransparencyStore;
   subjects: SubjectDirectory;
+  recordings: RecordingStore;
 }
 
 export interface ServerParts {
@@ -143,6 +148,17 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     lockoutMs: config.auth.lockoutMinutes * 60_000,
   });
   const admin = new AdminService({ ...stores, mailer, baseUrl });
+  const recordings = new RecordingService({
+    store: stores.recordings,
+    audit: stores.audit,
+    accounts: stores.accounts,
+    meetings: stores.meetings,
+    dir: dataFile(config, 'recordings'),
+    key: recordingKey(parts.secretKey),
+    clock,
+    logger,
+    ffmpegPath: config.recordings.ffmpegPath,
+  });
   const reviewerLinks = new ReviewerLinks(stores.audit, config.legal.reviewerIndependenceDays);
   const legal = createLegalModule({
     reviewersLinked: async (decider, approver) => {
@@ -157,6 +173,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     clock: parts.clock ?? systemClock,
     logger,
     baseUrl,
+    recordings,
   });
   const transparency = new TransparencyService({
     store: stores.transparency,
@@ -184,6 +201,10 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     reconnectGraceMs: config.reconnectGraceSeconds * 1000,
     endMeeting: (id) => meetings.end(id),
     recognizer: selectRecognizer(config.captions),
+    recorderFor: (meetingId) => ({
+      availability: () => recordings.availability(meetingId),
+      begin: (name) => recordings.begin(meetingId, name),
+    }),
   });
   const signaling = new SignalingServer({
     meetings,
@@ -210,6 +231,10 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     currentSettings: (id) => meetings.currentSettings(id),
     logger,
   });
+  recordings.onSettingsChanged = (accountId) =>
+    void liveSettings
+      .accountChanged(accountId)
+      .catch((err: unknown) => logger.error({ err, accountId }, 'live settings push failed'));
   admin.onError = (err) => logger.error({ err }, 'policyChanged listener failed');
   admin.on('policyChanged', (accountId) => {
     liveSettings
@@ -239,6 +264,8 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       operatorAccountId: () => stores.subjects.operatorAccountId(),
     },
     transparency,
+    recordings,
+    recordingKey: recordingKey(parts.secretKey),
     userNotices: {
       list: (userId) => stores.legal.notices.listUserNotices(userId),
       markRead: (userId, id, at) => stores.legal.notices.markUserNoticeRead(userId, id, at),
@@ -253,6 +280,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   await app.listen({ host: config.host, port: config.port });
   legal.scheduler.start(config.legal.schedulerIntervalSeconds * 1000);
   dispatcher?.start(config.mail.dispatchIntervalSeconds * 1000);
+  recordings.start(config.recordings.retentionSweepSeconds * 1000);
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
@@ -270,6 +298,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     liveSettings,
     legal,
     transparency,
+    recordings,
     mailDispatcher: dispatcher,
     close() {
       closing ??= (async () => {
@@ -278,6 +307,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
         await dispatcher?.stop();
         signaling.closeAll();
         await rooms.closeAll();
+        await recordings.stop();
         await app.close();
         await Promise.all(workers.map((w) => w.close()));
         smtp?.close();

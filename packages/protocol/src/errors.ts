@@ -66,6 +66,19 @@ export const ERRORS = {
     status: 403,
     message: 'Only the host or the person who turned captions on can change them.',
   },
+  RECORDING_UNAVAILABLE: {
+    status: 409,
+    message: 'Cloud recording is not available in this meeting.',
+  },
+  RECORDING_NOT_ALLOWED: {
+    status: 403,
+    message: 'The host has not allowed participants to record this meeting.',
+  },
+  RECORDING_NOT_FOUND: { status: 404, message: 'There is no such recording.' },
+  RECORDING_NOT_READY: {
+    status: 409,
+    message: 'This recording is still being prepared. Try again when it is ready.',
+  },
   CHAT_DISABLED: { status: 403, message: 'The host has turned chat off.' },
   NOT_SIGNED_IN: { status: 401, message: 'Sign in first.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },

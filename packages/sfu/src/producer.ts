@@ -100,6 +100,15 @@ export class Producer extends TypedEmitter<ProducerEvents> {
     return tap;
   }
 
+  /**
+   * Asks the publisher for a keyframe (rate-limited like consumers' requests), for a tap that
+   * needs one to start or after a loss (recording). Audio producers ignore it.
+   */
+  async requestKeyFrame(): Promise<void> {
+    this.#assertOpen();
+    await this.#ctx.channel.request('producer.requestKeyFrame', { producerId: this.id });
+  }
+
   /** Idempotent. Closes every consumer of this producer (they emit 'producerclose'). */
   close(): void {
     if (this.#closed) return;

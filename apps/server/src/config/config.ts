@@ -210,6 +210,15 @@ export const configSchema = z.object({
       passcodeAttemptsPerMeeting: 20,
       passcodeMaxDelaySeconds: 300,
     }),
+  /** Cloud recordings (DESIGN.md §8): stored sealed under `<dataDir>/recordings`. */
+  recordings: z
+    .object({
+      /** The ffmpeg that composes recordings after a meeting (Debian's `ffmpeg` package). */
+      ffmpegPath: z.string().min(1).default('ffmpeg'),
+      /** How often the scheduler deletes recordings past their account's retention. */
+      retentionSweepSeconds: z.coerce.number().int().min(1).max(86_400).default(3600),
+    })
+    .default({ ffmpegPath: 'ffmpeg', retentionSweepSeconds: 3600 }),
   /** Flood resistance of the `/ws` signaling endpoint (signaling/flood-guard.ts). */
   signaling: z
     .object({

@@ -31,6 +31,8 @@ import { myMeetingRoutes } from './routes/my-meetings';
 import { myNoticeRoutes } from './routes/my-notices';
 import type { MyNoticesOptions } from './routes/my-notices';
 import { transparencyRoutes } from './routes/transparency';
+import { recordingRoutes } from './routes/recordings';
+import type { RecordingService } from '../modules/recordings/recording-service';
 import type { TransparencyService } from '../modules/transparency/transparency-service';
 
 export interface AppDeps {
@@ -49,6 +51,9 @@ export interface AppDeps {
   legal: LegalModule;
   legalAccess: LegalAccess;
   transparency: TransparencyService;
+  recordings: RecordingService;
+  /** The key recording files are sealed with. */
+  recordingKey: Buffer;
   userNotices: MyNoticesOptions;
   https?: { cert: Buffer; key: Buffer };
   /** Reports false while shutting down so load balancers stop sending people here. */
@@ -115,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(legalStaffRoutes, { admin: deps.admin });
   await app.register(myNoticeRoutes, deps.userNotices);
   await app.register(transparencyRoutes, { transparency: deps.transparency });
+  await app.register(recordingRoutes, { recordings: deps.recordings, key: deps.recordingKey });
   await app.register(async (scope) => deps.signaling.register(scope));
   if (!deps.trustProxy) deps.signaling.cutBlockedConnections(app.server);
 

@@ -13,6 +13,7 @@ import type { SignalingPeer } from '../signaling/peer';
 import type { CommitRequest } from './e2ee/delivery-service';
 import type { OpenRequest } from './breakouts/breakout-manager';
 import type { SpeechRecognizer } from './captions/recognizer';
+import type { MeetingRecorder } from './recording/recording-manager';
 import type { JoinRequest } from './room';
 import { Room } from './room';
 
@@ -51,6 +52,10 @@ export interface ParticipantHandle {
   captionsStart(language: string): null;
   captionsStop(): null;
   captionsTranscript(): { entries: CaptionEntry[] };
+  recordingStart(): Promise<null>;
+  recordingStop(): Promise<null>;
+  recordingLocal(recording: boolean): null;
+  recordingAllowLocal(allowed: boolean): null;
 }
 
 export interface RoomRegistryDeps {
@@ -60,6 +65,8 @@ export interface RoomRegistryDeps {
   endMeeting: (id: MeetingId) => Promise<void>;
   /** The live-captions engine (or a NoRecognizer saying why there is none). */
   recognizer: SpeechRecognizer;
+  /** Cloud recording for a meeting (the recordings module behind a port). */
+  recorderFor: (meetingId: MeetingId) => MeetingRecorder;
 }
 
 /** Live rooms by meeting id. A room is pinned to the media worker with the fewest rooms. */
@@ -124,6 +131,10 @@ export class RoomRegistry {
       captionsStart: (language) => room.captionsStart(participant, language),
       captionsStop: () => room.captionsStop(participant),
       captionsTranscript: () => room.captionsTranscript(participant),
+      recordingStart: () => room.recordingStart(participant),
+      recordingStop: () => room.recordingStop(participant),
+      recordingLocal: (recording) => room.recordingLocal(participant, recording),
+      recordingAllowLocal: (allowed) => room.recordingAllowLocal(participant, allowed),
     };
     return { handle, result };
   }
@@ -142,6 +153,7 @@ export class RoomRegistry {
         reconnectGraceMs: this.#deps.reconnectGraceMs,
         settings,
         recognizer: this.#deps.recognizer,
+        recorder: this.#deps.recorderFor(meetingId),
         createRouter: () => worker.createRouter(),
         endMeeting: () => this.#deps.endMeeting(meetingId),
         onClosed: () => {
@@ -170,5 +182,7 @@ export class RoomRegistry {
     const rooms = await Promise.allSettled([...this.#rooms.values()]);
     for (const r of rooms) if (r.status === 'fulfilled') r.value.close();
     this.#rooms.clear();
+    // Recordings in progress are finished (their files closed) before storage goes away.
+    await Promise.all(rooms.flatMap((r) => (r.status === 'fulfilled' ? [r.value.settled] : [])));
   }
 }

@@ -26,6 +26,8 @@ import type { Speaker } from './captions/captions-manager';
 import type { SpeechRecognizer } from './captions/recognizer';
 import { ChatLog } from './chat/chat-log';
 import { MediaRouting } from './media-routing';
+import { RecordingManager } from './recording/recording-manager';
+import type { MeetingRecorder, RecordedTrack } from './recording/recording-manager';
 import type { MediaInspection } from './media-routing';
 import { WhiteboardDoc } from './whiteboard/whiteboard-doc';
 import { RoomParticipant } from './participant';
@@ -37,6 +39,8 @@ export interface RoomDeps {
   reconnectGraceMs: number;
   settings: MeetingSettings;
   recognizer: SpeechRecognizer;
+  /** Cloud recording of this meeting (the recordings module behind a port). */
+  recorder: MeetingRecorder;
   /** A router on the same media worker, for a breakout room. */
   createRouter: () => Promise<Router>;
   /** Marks the meeting ended in storage. */
@@ -70,6 +74,8 @@ export class Room {
   readonly #media: MediaRouting;
   readonly #breakouts: BreakoutManager;
   readonly #captions: CaptionsManager;
+  readonly #recording: RecordingManager;
+  #recordingSettled: Promise<void> = Promise.resolve();
 
   constructor(deps: RoomDeps) {
     this.#deps = deps;
@@ -92,6 +98,15 @@ export class Room {
       logger: this.#log,
       speakers: () => this.#speakers(),
       participants: () => this.#participants.values(),
+    });
+    this.#recording = new RecordingManager({
+      recorder: deps.recorder,
+      logger: this.#log,
+      tracks: () => this.#recordedTracks(),
+      participants: () => this.#participants.values(),
+      requestKeyFrame: (producer) => void producer.requestKeyFrame().catch(() => undefined),
+      transcriptSince: (at) => this.#captions.entriesSince(at),
+      e2eeActive: () => this.#e2ee.active,
     });
     this.#e2ee = new DeliveryService(
       {
@@ -160,6 +175,7 @@ export class Room {
       participant.held = participant.waiting || (this.#e2ee.active && !e2eeCapable);
       this.#participants.set(participant.id, participant);
       await this.#media.setUpSubscriber(participant);
+      await this.#recording.refreshAvailability();
       this.#broadcast(
         { type: 'participant.joined', participant: participant.view() },
         participant.id,
@@ -199,6 +215,7 @@ export class Room {
       chat: { mode: this.#chat.mode, history: this.#chat.visibleTo(p.id) },
       breakouts: this.#breakouts.view(),
       captions: this.#captions.view(),
+      recording: this.#recording.view(),
     };
   }
 
@@ -211,6 +228,7 @@ export class Room {
       });
       if (screenChanged) this.#broadcast({ type: 'participant.updated', participant: p.view() });
       this.#captions.sync();
+      this.#recording.sync();
       return { sdp: answer };
     });
   }
@@ -238,6 +256,7 @@ export class Room {
       this.#e2ee.admitted(target);
       this.#broadcast({ type: 'participant.updated', participant: target.view() });
       this.#captions.sync();
+      this.#recording.sync();
       return null;
     });
   }
@@ -386,6 +405,7 @@ export class Room {
     p.peer?.send({ type: 'breakout.moved', roomName });
     // Their old microphone's pipeline closes here; `publish` opens one for the new producer.
     this.#captions.sync();
+    this.#recording.sync();
   }
 
   breakoutOpen(host: RoomParticipant, req: OpenRequest): Promise<null> {
@@ -452,6 +472,35 @@ export class Room {
     }
   }
 
+  // ---- recording (cloud: the server writes what it forwards, so not while E2EE is on;
+  // local: the participant's browser records, the server only tells everyone who does)
+
+  recordingStart(p: RoomParticipant): Promise<null> {
+    this.#assertNotE2ee();
+    return this.#serial(() => this.#recording.start(p));
+  }
+
+  recordingStop(p: RoomParticipant): Promise<null> {
+    return this.#serial(() => this.#recording.stop(p));
+  }
+
+  recordingLocal(p: RoomParticipant, recording: boolean): null {
+    return this.#recording.setLocal(p, recording);
+  }
+
+  recordingAllowLocal(p: RoomParticipant, allowed: boolean): null {
+    return this.#recording.allowLocal(p, allowed);
+  }
+
+  /** The main room's tracks of people who are let in (breakout rooms are not recorded). */
+  *#recordedTracks(): Iterable<RecordedTrack> {
+    for (const participant of this.#participants.values()) {
+      if (participant.held || participant.breakoutId !== null) continue;
+      for (const track of participant.published.values())
+        yield { participant, producer: track.producer, source: track.source };
+    }
+  }
+
   // ---- whiteboard (server-held yjs document; frozen read-only while E2EE is on)
 
   whiteboardUpdate(from: RoomParticipant, updateB64: string): null {
@@ -515,6 +564,11 @@ export class Room {
       this.#captions.stopWithNotice(
         'Live captions stopped: end-to-end encryption is being turned on.',
       );
+      // Nothing is written after the switch: the recording ends before E2EE starts.
+      await this.#recording.stopWithNotice(
+        'Cloud recording stopped: end-to-end encryption is being turned on, so the server can no longer see the media.',
+        'End-to-end encryption was turned on.',
+      );
       return this.#e2ee.enable(p);
     });
   }
@@ -546,6 +600,7 @@ export class Room {
       this.#broadcast({ type: 'participant.updated', participant: p.view() });
     }
     this.#captions.sync();
+    this.#recording.sync();
   }
 
   #hostTarget(host: RoomParticipant, targetId: ParticipantId): RoomParticipant {
@@ -580,6 +635,8 @@ export class Room {
     p.peer = undefined;
     this.#e2ee.participantLeft(p);
     this.#captions.sync();
+    this.#recording.sync();
+    this.#recording.participantLeft(p.id);
     this.#broadcast({ type: 'participant.left', participantId: p.id, reason });
     this.#log.info({ participantId: p.id, reason }, 'participant left');
     if (this.#participants.size === 0) this.close();
@@ -597,6 +654,12 @@ export class Room {
   updateSettings(settings: MeetingSettings): void {
     if (this.#closed) return;
     this.#e2ee.updateSettings(settings);
+    void this.#recording.refreshAvailability();
+  }
+
+  /** Resolves once a closed room's recording is finished and handed to composition. */
+  get settled(): Promise<void> {
+    return this.#recordingSettled;
   }
 
   close(notice?: 'meeting.ended'): void {
@@ -609,6 +672,9 @@ export class Room {
       p.closeMedia();
     }
     this.#participants.clear();
+    this.#recordingSettled = this.#recording
+      .dispose()
+      .catch((err: unknown) => this.#log.error({ err }, 'recording did not finish'));
     this.#e2ee.close();
     this.#captions.dispose();
     this.#whiteboard.destroy();

@@ -239,6 +239,14 @@ export class SignalingSession implements SignalingPeer {
         return handle.captionsStop();
       case 'captions.transcript':
         return handle.captionsTranscript();
+      case 'recording.start':
+        return handle.recordingStart();
+      case 'recording.stop':
+        return handle.recordingStop();
+      case 'recording.local':
+        return handle.recordingLocal(message.recording);
+      case 'recording.allowLocal':
+        return handle.recordingAllowLocal(message.allowed);
       default: {
         const unreachable: never = message;
         throw new ConclaveError('UNKNOWN_MESSAGE_TYPE', `Unhandled ${String(unreachable)}`);

@@ -320,6 +320,10 @@ export interface Database {
   legal_audit_head: LegalAuditHeadTable;
   transparency_reports: TransparencyReportsTable;
   transparency_texts: TransparencyTextsTable;
+  recordings: RecordingsTable;
+  recording_files: RecordingFilesTable;
+  account_recording_settings: AccountRecordingSettingsTable;
+  recording_holds: RecordingHoldsTable;
 }
 
 export interface TransparencyReportsTable {
@@ -337,4 +341,52 @@ export interface TransparencyTextsTable {
   markdown: string;
   updated_at: string;
   updated_by: string;
+}
+
+/** Migration 0008 (issue 20). */
+export interface RecordingsTable {
+  id: string;
+  account_id: string;
+  meeting_id: string;
+  owner_user_id: string | null;
+  started_by_name: string;
+  started_at: string;
+  ended_at: string | null;
+  status: string;
+  interrupted: number;
+  stop_reason: string | null;
+  progress: number;
+  error: string | null;
+  duration_ms: number | string | null;
+  deleted_at: string | null;
+  deleted_by: string | null;
+  deletion_audit_seq: number | null;
+}
+
+export interface RecordingFilesTable {
+  id: string;
+  recording_id: string;
+  kind: string;
+  path: string;
+  bytes: number | string;
+  sha256: string;
+  participant_id: string | null;
+  participant_name: string | null;
+  source: string | null;
+  offset_ms: number | string;
+  complete: number;
+  created_at: string;
+}
+
+export interface AccountRecordingSettingsTable {
+  account_id: string;
+  allow_cloud_recording: number;
+  retention_days: number | null;
+}
+
+export interface RecordingHoldsTable {
+  recording_id: string;
+  request_id: string;
+  placed_at: string;
+  released_at: string | null;
 }

@@ -6,6 +6,7 @@ import { SqlAdminAuditStore } from './sql-audit-store';
 import { SqlLegalStore } from './sql-legal-store';
 import { SqlMeetingStore } from './sql-meeting-store';
 import { SqlOutboxStore } from './sql-outbox-store';
+import { SqlRecordingStore } from './sql-recording-store';
 import { SqlSessionStore } from './sql-session-store';
 import { SqlSubjectDirectory } from './sql-subject-directory';
 import { SqlTokenStore } from './sql-token-store';
@@ -32,6 +33,7 @@ export function sqlStores(
     legal: new SqlLegalStore(db, cipher),
     transparency: new SqlTransparencyStore(db, cipher),
     subjects: new SqlSubjectDirectory(db, opts.operatorAccountId),
+    recordings: new SqlRecordingStore(db),
   };
 }
 export type SqlStores = ReturnType<typeof sqlStores>;

@@ -10,6 +10,7 @@ import { testCipher } from './test-cipher';
 import type { SqlStores } from './sql-stores';
 import { legalStoreContract } from './legal-store-contract';
 import { mailQueueContract } from './mail-queue-contract';
+import { recordingStoreContract } from './recording-store-contract';
 import { secretColumnsContract } from './secret-columns-contract';
 import { transparencyStoreContract } from './transparency-store-contract';
 
@@ -36,6 +37,7 @@ export function storeContract(target: ContractTarget): void {
   transparencyStoreContract(() => ({ store: s.transparency, legal: s.legal }));
   secretColumnsContract(() => ({ stores: s, db, cipher }));
   mailQueueContract(() => ({ db }));
+  recordingStoreContract(() => ({ store: s.recordings }));
 
   const account = async (plan: 'basic' | 'business' = 'basic') => {
     const id = randomUUID();

@@ -9,6 +9,7 @@ import type {
   MeetingId,
   Participant,
   ParticipantId,
+  RecordingState,
   Role,
 } from '@conclave/protocol';
 import { signalingUrl } from '../app/api';
@@ -47,6 +48,8 @@ export interface MeetingSnapshot {
     /** The latest caption per speaker, shown under their tile for a few seconds. */
     live: Record<string, CaptionEntry>;
   };
+  /** Who records (cloud or on their device); drives the indicator and the join notice. */
+  recording: RecordingState | undefined;
   /** Host: the transcript fetched when they ended the meeting, for the download on the ended screen. */
   finalTranscript: CaptionEntry[] | undefined;
 }
@@ -88,6 +91,7 @@ export class MeetingStore {
     screen: null,
     breakouts: { status: 'none', rooms: [], assignments: {}, endsAt: null, closingAt: null },
     captions: { state: undefined, live: {} },
+    recording: undefined,
     finalTranscript: undefined,
   };
   /** The chat panel is open: new messages are read as they come. */
@@ -286,6 +290,14 @@ export class MeetingStore {
           `${state.startedBy.name} turned on live captions. The server transcribes what is said.`,
         );
       else if (!state.on && was?.on) banner('info', 'Live captions are off.');
+    });
+    room.on('recording', ({ state, notice }) => {
+      const was = this.#snapshot.recording?.cloud;
+      this.#update({ recording: state });
+      if (notice) banner('warning', notice);
+      else if (was && state.cloud.on && !was.on && state.cloud.startedBy)
+        banner('info', `${state.cloud.startedBy.name} started recording the meeting.`);
+      else if (was?.on && !state.cloud.on) banner('info', 'Cloud recording stopped.');
     });
     room.on('captionText', (entry) => {
       this.#update({

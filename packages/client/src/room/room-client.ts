@@ -2,6 +2,7 @@ import { ConclaveError, PROTOCOL_VERSION } from '@conclave/protocol';
 import type {
   CaptionEntry,
   CaptionsState,
+  RecordingState,
   BreakoutState,
   Capabilities,
   ChatMessage,
@@ -69,6 +70,8 @@ export type RoomClientEvents = {
   breakoutMessage: [{ text: string; fromName: string }];
   /** Live captions turned on/off or changed language; `notice` says why when no one chose it. */
   captions: [{ state: CaptionsState; notice: string | null }];
+  /** Cloud or local recording started/stopped; `notice` says why when no one chose it. */
+  recording: [{ state: RecordingState; notice: string | null }];
   /** One recognised utterance (main room only). */
   captionText: [CaptionEntry];
   /** Host: someone in a breakout room asks for help. */
@@ -88,6 +91,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   #subscriber: Subscriber | undefined;
   #participants = new Map<ParticipantId, Participant>();
   #state: ConnectionState = { status: 'idle' };
+  #recording: RecordingState | undefined;
   #self: { id: ParticipantId; role: Role; resumeToken: string; graceSeconds: number } | undefined;
   #local: LocalTracks = {};
   #audioMuted = false;
@@ -235,6 +239,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.#breakouts = result.breakouts;
     this.emit('breakouts', this.#breakouts);
     this.emit('captions', { state: result.captions, notice: null });
+    this.#recording = result.recording;
+    this.emit('recording', { state: result.recording, notice: null });
     this.#setState({ status: 'connected' });
     this.emit('participants', this.participants);
     this.emit('held', this.#held);
@@ -401,6 +407,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         return;
       case 'captions.text':
         this.emit('captionText', ev.entry);
+        return;
+      case 'recording.state':
+        this.#recording = ev.state;
+        this.emit('recording', { state: ev.state, notice: ev.notice });
         return;
       case 'e2ee.state':
       case 'e2ee.pending':
@@ -577,6 +587,24 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   async setChatMode(mode: ChatMode): Promise<void> {
     await this.#requireSignal().request({ type: 'chat.setMode', mode });
+  }
+
+  /** Who records this meeting now (cloud and local), as the server last said. */
+  get recording(): RecordingState | undefined {
+    return this.#recording;
+  }
+
+  /** Host or co-host: start or stop the cloud recording. */
+  async setCloudRecording(on: boolean): Promise<void> {
+    await this.#requireSignal().request({ type: on ? 'recording.start' : 'recording.stop' });
+  }
+  /** Tells everyone this device started or stopped recording locally. */
+  async setLocalRecording(recording: boolean): Promise<void> {
+    await this.#requireSignal().request({ type: 'recording.local', recording });
+  }
+  /** Host: let participants record on their devices. */
+  async allowLocalRecording(allowed: boolean): Promise<void> {
+    await this.#requireSignal().request({ type: 'recording.allowLocal', allowed });
   }
 
   /** Turns live captions on (or changes their language). */

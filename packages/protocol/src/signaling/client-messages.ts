@@ -9,6 +9,7 @@ import {
 } from './common';
 import { breakoutClientMessages } from './breakouts';
 import { captionsClientMessages } from './captions';
+import { recordingClientMessages } from './recording';
 import { chatClientMessages } from './chat';
 import { whiteboardClientMessages } from './whiteboard';
 import { capabilitiesSchema, e2eeClientMessages } from './e2ee';
@@ -128,6 +129,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   ...e2eeClientMessages,
   ...chatClientMessages,
   ...captionsClientMessages,
+  ...recordingClientMessages,
   ...whiteboardClientMessages,
   ...breakoutClientMessages,
 ]);

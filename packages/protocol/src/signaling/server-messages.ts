@@ -12,6 +12,7 @@ import {
 } from './common';
 import { breakoutServerEvents, breakoutStateSchema } from './breakouts';
 import { captionsServerEvents, captionsStateSchema } from './captions';
+import { recordingServerEvents, recordingStateSchema } from './recording';
 import { chatMessageSchema, chatModeSchema, chatServerEvents } from './chat';
 import { e2eeServerEvents, e2eeStateSchema } from './e2ee';
 import { whiteboardServerEvents } from './whiteboard';
@@ -40,6 +41,7 @@ export const joinResultSchema = z.object({
   chat: z.object({ mode: chatModeSchema, history: z.array(chatMessageSchema) }),
   breakouts: breakoutStateSchema,
   captions: captionsStateSchema,
+  recording: recordingStateSchema,
 });
 export type JoinResult = z.infer<typeof joinResultSchema>;
 
@@ -109,6 +111,7 @@ export const serverMessageSchema = z.union([
     ...e2eeServerEvents,
     ...chatServerEvents,
     ...captionsServerEvents,
+    ...recordingServerEvents,
     ...whiteboardServerEvents,
     ...breakoutServerEvents,
   ]),

@@ -130,6 +130,7 @@ export interface RequestMap {
   'producer.getStats': { params: { producerId: string }; result: ProducerStats };
   'producer.inspectPayloads': { params: { producerId: string }; result: PayloadSample[] };
   'producer.createTap': { params: { producerId: string; tapId: string }; result: null };
+  'producer.requestKeyFrame': { params: { producerId: string }; result: null };
   'tap.close': { params: { tapId: string }; result: null };
   'consumer.close': { params: { consumerId: string }; result: null };
   'consumer.requestKeyFrame': { params: { consumerId: string }; result: null };
@@ -185,6 +186,7 @@ const REQUEST_FIELDS: { [K in RequestKind]: Record<keyof RequestParams<K>, Field
   'producer.getStats': { producerId: 'string' },
   'producer.inspectPayloads': { producerId: 'string' },
   'producer.createTap': { producerId: 'string', tapId: 'string' },
+  'producer.requestKeyFrame': { producerId: 'string' },
   'tap.close': { tapId: 'string' },
   'consumer.close': { consumerId: 'string' },
   'consumer.requestKeyFrame': { consumerId: 'string' },

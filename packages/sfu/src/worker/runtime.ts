@@ -204,6 +204,9 @@ export class WorkerRuntime {
       case 'consumer.close':
         this.#consumer(request.consumerId).close();
         return null;
+      case 'producer.requestKeyFrame':
+        this.#producer(request.producerId).requestKeyFrame();
+        return null;
       case 'consumer.requestKeyFrame':
         this.#consumer(request.consumerId).producer.requestKeyFrame();
         return null;

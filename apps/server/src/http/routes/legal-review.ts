@@ -140,6 +140,15 @@ export const legalReviewRoutes: FastifyPluginAsync<LegalReviewOptions> = async (
 
   route(app, {
     method: 'POST',
+    url: '/api/legal/requests/:id/preservation/release',
+    access: 'legal',
+    body: noBody,
+    params: requestIdParamSchema,
+    handler: async ({ params, req }) => review.releasePreservation(actor(req), params.id),
+  });
+
+  route(app, {
+    method: 'POST',
     url: '/api/legal/requests/:id/notices/:noticeId/suppress',
     access: 'legal',
     body: suppressBodySchema,

@@ -139,7 +139,7 @@ export function precheck(
       code: 'content_not_held',
       level: 'info',
       detail:
-        'Meeting audio, video and screen shares are never recorded, chat is not stored, and end-to-end encrypted content cannot be read by the service.',
+        'Meeting audio, video and screen shares are stored only as cloud recordings a host chose to make (never of end-to-end encrypted meetings; the production lists them), chat is not stored, and end-to-end encrypted content cannot be read by the service.',
     });
   return out;
 }

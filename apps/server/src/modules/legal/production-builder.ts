@@ -3,11 +3,13 @@ import type { DecisionKind } from '@conclave/protocol';
 import { canonicalJson } from './audit-chain';
 import type { LegalRequestRecord } from './legal-store';
 import type { ResolvedTarget } from './prechecks';
+import type { RecordingCustody } from './recording-custody';
 import type { SubjectDirectory } from './subject-directory';
 
 // A production holds only what the system really stores for the targets and the date range.
-// Conclave never records meeting media, keeps no chat history and cannot read end-to-end
-// encrypted content (DESIGN.md §4): the package says so in words instead of leaving a gap.
+// Conclave records meeting media only when a host makes a cloud recording (never under
+// end-to-end encryption), keeps no chat history and cannot read end-to-end encrypted content
+// (DESIGN.md §4, §8): the package lists every recording held, and says the rest in words.
 
 export const PRODUCTION_FORMAT = 'conclave-production/1';
 
@@ -16,7 +18,9 @@ export const NOT_HELD = {
     'Not retained: the service keeps no per-participant join/leave log after a meeting ends.',
   chat: 'Not retained: in-meeting chat is relayed live and never stored by the service.',
   meetingContent:
-    'Not held: audio, video and screen shares are forwarded in real time and never recorded. In end-to-end encrypted meetings the media and chat are encrypted with keys that never reach the service, which therefore cannot read or produce them.',
+    'Not held, except cloud recordings: audio, video and screen shares are forwarded in real time and not stored unless a host made a cloud recording; every recording held for the targets is listed in recordings-held.json with its size and SHA-256, and deleted ones with the audit entry of their deletion. End-to-end encrypted meetings cannot be cloud-recorded: their media and chat are encrypted with keys that never reach the service, which therefore holds no media of end-to-end encrypted meetings and cannot read or produce it. Recordings a participant made on their own device never reach the service.',
+  recordingMedia:
+    'The media files of the recordings listed are not part of this package; their size and SHA-256 identify them.',
 } as const;
 
 export interface ProductionFile {
@@ -45,10 +49,12 @@ export async function buildProduction(
   resolved: ResolvedTarget[],
   dir: SubjectDirectory,
   now: Date,
+  recordings?: RecordingCustody,
 ): Promise<BuiltProduction> {
   const withRecords = kind === 'disclose_non_content' || kind === 'disclose_content';
   const subscribers: unknown[] = [];
   const meetings: unknown[] = [];
+  const held: unknown[] = [];
   const seen = new Set<string>();
   for (const t of resolved) {
     if (!t.userId || seen.has(t.userId)) continue;
@@ -72,6 +78,15 @@ export async function buildProduction(
           country: account.country,
           createdAt: account.createdAt.toISOString(),
         },
+      });
+    if (withRecords && recordings)
+      held.push({
+        target: { type: t.target.type, value: t.target.value },
+        userId: user.userId,
+        recordings: (await recordings.custodyOf(user.userId)).filter((x) => {
+          const at = new Date(x.startedAt);
+          return at >= r.rangeFrom && at <= r.rangeTo;
+        }),
       });
     if (withRecords && r.wantsNonContent)
       for (const m of await dir.meetingsOfUser(user.userId, r.rangeFrom, r.rangeTo))
@@ -109,10 +124,12 @@ export async function buildProduction(
       `Participant logs: ${NOT_HELD.participantLogs}`,
       `Chat: ${NOT_HELD.chat}`,
       `Meeting content: ${NOT_HELD.meetingContent}`,
+      `Recording media: ${NOT_HELD.recordingMedia}`,
       '',
     ].join('\n'),
   };
   if (withRecords && r.wantsNonContent) files['meeting-metadata.json'] = canonicalJson(meetings);
+  if (withRecords && recordings) files['recordings-held.json'] = canonicalJson(held);
   const list: ProductionFile[] = Object.entries(files)
     .map(([name, text]) => ({ name, sha256: sha(text), bytes: Buffer.byteLength(text) }))
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -24,6 +24,7 @@ import type { NoticeService } from './notice-service';
 import { precheck, resolveTargets } from './prechecks';
 import type { PrecheckLimits } from './prechecks';
 import { buildProduction } from './production-builder';
+import type { RecordingCustody } from './recording-custody';
 import type { SubjectDirectory } from './subject-directory';
 
 // The legal console (roles legal_reviewer / legal_admin). Every read of a request, document,
@@ -37,6 +38,8 @@ export interface ReviewDeps {
   clock: Clock;
   rules: LegalTimeRules;
   limits: PrecheckLimits;
+  /** Cloud recordings: listed in productions, held by preservation requests. */
+  recordings?: RecordingCustody;
   /**
    * Whether one reviewer brought the other into a legal role recently (accounts'
    * ReviewerLinks): such a pair may not be the two reviewers of a disclosure.
@@ -156,6 +159,35 @@ export class ReviewService {
   }
 
   async decide(actor: Actor, id: string, b: DecisionBody): Promise<DecisionRecord> {
+    const d = await this.#decide(actor, id, b);
+    // Preservation keeps the targets' recordings past retention until released (DESIGN.md §8).
+    if (d.kind === 'preserve' && this.#d.recordings) {
+      const r = await this.#request(this.#d.store, id);
+      const resolved = await resolveTargets(r.targets, this.#d.directory);
+      const userIds = resolved.flatMap((t) => (t.userId ? [t.userId] : []));
+      const held = await this.#d.recordings.placeHolds(id, userIds);
+      await this.#d.store.transaction((tx) =>
+        audit(tx, this.#d.clock(), actor, 'recordings.preserved', 'request', id, id, {
+          recordingIds: held,
+        }),
+      );
+    }
+    return d;
+  }
+
+  /** Ends a preservation request's holds; retention applies to those recordings again. */
+  async releasePreservation(actor: Actor, id: string): Promise<{ released: string[] }> {
+    await this.#request(this.#d.store, id);
+    const released = (await this.#d.recordings?.releaseHolds(id)) ?? [];
+    await this.#d.store.transaction((tx) =>
+      audit(tx, this.#d.clock(), actor, 'recordings.preservation_released', 'request', id, id, {
+        recordingIds: released,
+      }),
+    );
+    return { released };
+  }
+
+  async #decide(actor: Actor, id: string, b: DecisionBody): Promise<DecisionRecord> {
     const now = this.#d.clock();
     return this.#d.store.transaction(async (tx) => {
       const r = await this.#request(tx, id);
@@ -340,7 +372,14 @@ export class ReviewService {
     // Built from the account data before the transaction (see view()); re-checked inside it.
     const pre = await effective(this.#d.store);
     const resolved = await resolveTargets(pre.r.targets, this.#d.directory);
-    const built = await buildProduction(pre.r, pre.d.kind, resolved, this.#d.directory, now);
+    const built = await buildProduction(
+      pre.r,
+      pre.d.kind,
+      resolved,
+      this.#d.directory,
+      now,
+      this.#d.recordings,
+    );
     return this.#d.store.transaction(async (tx) => {
       const { d } = await effective(tx);
       if (d.id !== pre.d.id) throw new ConclaveError('LEGAL_TRANSITION_NOT_ALLOWED');

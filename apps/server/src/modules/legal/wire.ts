@@ -8,6 +8,7 @@ import { NoticeScheduler } from './notice-scheduler';
 import { NoticeService } from './notice-service';
 import { RequesterService } from './requester-service';
 import { ReviewService } from './review-service';
+import type { RecordingCustody } from './recording-custody';
 import type { SubjectDirectory } from './subject-directory';
 
 export interface LegalModule {
@@ -30,6 +31,7 @@ export function createLegalModule(d: {
   clock: Clock;
   logger: Logger;
   baseUrl: () => string;
+  recordings?: RecordingCustody;
   /** Whether one reviewer brought the other into a legal role recently (two-reviewer rule). */
   reviewersLinked?: (deciderId: string, approverId: string) => Promise<boolean>;
 }): LegalModule {
@@ -81,6 +83,7 @@ export function createLegalModule(d: {
     clock: d.clock,
     rules,
     limits: { maxTargets: c.maxTargets, maxRangeDays: c.maxRangeDays },
+    ...(d.recordings ? { recordings: d.recordings } : {}),
     ...(d.reviewersLinked ? { reviewersLinked: d.reviewersLinked } : {}),
   });
   const scheduler = new NoticeScheduler({

@@ -113,6 +113,11 @@ export class CaptionsManager {
     return { entries: [...this.#transcript] };
   }
 
+  /** What was said since `at` (epoch ms), for a recording that saves its transcript. */
+  entriesSince(at: number): CaptionEntry[] {
+    return this.#transcript.filter((e) => e.at >= at);
+  }
+
   /** Opens pipelines for new microphones and closes those that left; call after any change. */
   sync(): void {
     if (!this.on || this.#disposed) return;

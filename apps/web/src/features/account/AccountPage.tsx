@@ -1,6 +1,7 @@
 import { Link, Navigate, useNavigate } from 'react-router';
 import { isAccountAdmin, signOut, useSession } from '../../state/session';
 import { MyMeetingsCard } from './MyMeetingsCard';
+import { MyRecordingsCard } from '../recordings/MyRecordingsCard';
 import { NoticesCard } from './NoticesCard';
 import { TwoFactorCard } from './TwoFactorCard';
 
@@ -49,6 +50,7 @@ export function AccountPage() {
       <div className="cards">
         {!me.mustEnrollTwoFactor && <NoticesCard />}
         {!me.mustEnrollTwoFactor && <MyMeetingsCard />}
+        {!me.mustEnrollTwoFactor && <MyRecordingsCard />}
         <TwoFactorCard me={me} />
       </div>
     </main>

@@ -7,6 +7,7 @@ import { LocationTab } from './LocationTab';
 import { MeetingSettingsTab } from './MeetingSettingsTab';
 import { OutboxTab } from './OutboxTab';
 import { PlanTab } from './PlanTab';
+import { RecordingsTab } from '../recordings/RecordingsTab';
 import { SecurityTab } from './SecurityTab';
 import { UsersTab } from './UsersTab';
 
@@ -14,6 +15,7 @@ const TABS = [
   ['users', 'Users'],
   ['plan', 'Plan'],
   ['settings', 'Meeting settings'],
+  ['recordings', 'Recordings'],
   ['security', 'Security'],
   ['location', 'Location'],
   ['history', 'History'],
@@ -83,6 +85,7 @@ export function AdminPage() {
         {tab === 'users' && <UsersTab selfId={me.user.id} selfRole={me.user.role} />}
         {tab === 'plan' && <PlanTab />}
         {tab === 'settings' && <MeetingSettingsTab />}
+        {tab === 'recordings' && <RecordingsTab />}
         {tab === 'security' && <SecurityTab />}
         {tab === 'location' && <LocationTab />}
         {tab === 'history' && (

@@ -30,7 +30,7 @@ export function PlanTab() {
             <th>End-to-end encryption</th>
             <th>Participants per meeting</th>
             <th>Cloud recording</th>
-            <th>Cloud transcripts</th>
+            <th>Cloud transcripts (captions saved with recordings)</th>
             <th />
           </tr>
         </thead>

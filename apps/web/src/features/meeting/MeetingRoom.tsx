@@ -17,6 +17,10 @@ import { useActiveSpeaker } from './useActiveSpeaker';
 import type { LocalMedia } from './useLocalMedia';
 import { AudioSink, VideoView } from './VideoView';
 import { ShieldIcon } from '../../components/icons';
+import { RecordControl } from './recording/RecordControl';
+import { RecordingIndicator, RecordingNotice } from './recording/RecordingIndicator';
+import { useLocalRecording } from './recording/useLocalRecording';
+import { useRecordingNotice } from './recording/useRecordingNotice';
 
 export interface MeetingRoomProps {
   meetingId: MeetingId;
@@ -96,6 +100,22 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   }, [snapshot.mutedByHost, setMicOn]);
 
   const notify = useCallback((text: string) => store.notify(text), [store]);
+  const local = useLocalRecording(store, meetingId, {
+    root: () => document.querySelector<HTMLElement>('.stage'),
+    audioTracks: () => [
+      ...snapshot.remoteTracks.filter((t) => t.kind === 'audio').map((t) => t.track),
+      ...(media.microphone && media.micOn ? [media.microphone] : []),
+    ],
+  });
+  const recordingNotice = useRecordingNotice(snapshot.recording, snapshot.selfId);
+  const e2eeItem = e2eeMenuItem(snapshot, {
+    enable: () => act(() => room!.e2ee.enable()),
+    disable: () => act(() => room!.e2ee.disable()),
+  });
+  // Turning E2EE on stops the cloud recording: the menu says so before the host chooses.
+  if (snapshot.recording?.cloud.on && !e2eeBlocks && !e2eeItem.disabled && !e2eeItem.reason)
+    e2eeItem.reason =
+      'This stops the cloud recording: the server cannot record end-to-end encrypted media.';
   const act = (fn: () => Promise<unknown>) => {
     fn().catch((err: unknown) =>
       store.notify(err instanceof Error ? err.message : 'That did not work.'),
@@ -140,6 +160,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             {captions.state.startedBy ? ` (turned on by ${captions.state.startedBy.name})` : ''}
           </button>
         )}
+        <RecordingIndicator state={snapshot.recording} />
       </header>
       <div className="banners">
         {snapshot.banners.map((b) => (
@@ -443,16 +464,18 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             Breakout rooms
           </button>
         )}
-        <CopyInviteButton url={inviteUrl} />
-        <MoreMenu
-          items={[
-            e2eeMenuItem(snapshot, {
-              enable: () => act(() => room!.e2ee.enable()),
-              disable: () => act(() => room!.e2ee.disable()),
-            }),
-            { label: 'Security', onSelect: () => setPanel('security') },
-          ]}
+        <RecordControl
+          state={snapshot.recording}
+          isHost={isHost}
+          e2eeOn={e2eeBlocks}
+          localRecording={local.recording}
+          localSupported={local.supported}
+          onCloud={(on) => act(() => room!.setCloudRecording(on))}
+          onLocal={(on) => act(() => (on ? local.start() : local.stop()))}
+          onAllowLocal={(allowed) => act(() => room!.allowLocalRecording(allowed))}
         />
+        <CopyInviteButton url={inviteUrl} />
+        <MoreMenu items={[e2eeItem, { label: 'Security', onSelect: () => setPanel('security') }]} />
         {isHost && (
           <button className="tool danger" onClick={() => setConfirmEnd(true)}>
             End for all
@@ -462,6 +485,13 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           Leave
         </button>
       </nav>
+      {recordingNotice.show && snapshot.recording && (
+        <RecordingNotice
+          state={snapshot.recording}
+          onContinue={recordingNotice.acknowledge}
+          onLeave={() => act(() => store.leave())}
+        />
+      )}
       {confirmEnd && (
         <div className="modal-backdrop">
           <div className="modal" role="dialog" aria-modal="true" aria-labelledby="end-title">

@@ -9,7 +9,7 @@ export interface MoreMenuItem {
 }
 
 /** The toolbar's More menu: a keyboard-usable menu button (later issues add items). */
-export function MoreMenu({ items }: { items: MoreMenuItem[] }) {
+export function MoreMenu({ items, label = 'More' }: { items: MoreMenuItem[]; label?: string }) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -35,10 +35,10 @@ export function MoreMenu({ items }: { items: MoreMenuItem[] }) {
         aria-expanded={open}
         onClick={() => setOpen(!open)}
       >
-        More
+        {label}
       </button>
       {open && (
-        <ul className="menu" role="menu" aria-label="More">
+        <ul className="menu" role="menu" aria-label={label}>
           {items.map((item) => (
             <li key={item.label} role="none">
               <button

@@ -100,7 +100,8 @@ export function RequestForm(p: {
           </label>
         ))}
         <p className="muted">
-          Meeting audio, video and screen shares are never recorded, and end-to-end encrypted
+          Meeting audio, video and screen shares are stored only when a host makes a cloud
+          recording, which is never possible with end-to-end encryption. End-to-end encrypted
           content cannot be read by us: it is not held and cannot be produced.
         </p>
       </FieldSet>

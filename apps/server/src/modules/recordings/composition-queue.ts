@@ -1,0 +1,145 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../logger';
+import type { ComposeTrack } from './composer';
+import { compose } from './composer';
+import type { RecordingStore } from './recording-store';
+import { sealFile, unsealFile } from './sealed-file';
+
+export interface CompositionDeps {
+  store: RecordingStore;
+  key: Buffer;
+  /** The recordings directory (sealed files live under it; plaintext only in a 0700 temp dir). */
+  dir: string;
+  logger: Logger;
+  now: () => Date;
+  ffmpegPath?: string;
+}
+
+/**
+ * Composes finished recordings one at a time (ffmpeg is heavy; a second job waits). The raw
+ * tracks are opened into a private temporary directory, composed, the outputs sealed next to
+ * the tracks, and the plaintext removed whatever happens.
+ */
+export class CompositionQueue {
+  readonly #d: CompositionDeps;
+  #chain: Promise<void> = Promise.resolve();
+  readonly #abort = new AbortController();
+  #pending = 0;
+
+  constructor(deps: CompositionDeps) {
+    this.#d = deps;
+  }
+
+  enqueue(recordingId: string): void {
+    this.#pending++;
+    this.#chain = this.#chain
+      .then(() => (this.#abort.signal.aborted ? undefined : this.#run(recordingId)))
+      .catch((err: unknown) => this.#d.logger.error({ err, recordingId }, 'composition failed'))
+      .finally(() => this.#pending--);
+  }
+
+  /** Resolves when every queued job is done (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.#chain;
+  }
+
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** Stops a running ffmpeg (shutdown); the recording stays "composing" and resumes at start. */
+  stop(): Promise<void> {
+    this.#abort.abort();
+    return this.#chain;
+  }
+
+  async #run(id: string): Promise<void> {
+    const { store } = this.#d;
+    const rec = await store.find(id);
+    if (!rec || rec.deletedAt || rec.status !== 'composing') return;
+    const files = await store.files(id);
+    // A second run (crash mid-composition) replaces earlier outputs.
+    let tmp: string | undefined;
+    try {
+      await mkdir(join(this.#d.dir, id), { recursive: true, mode: 0o700 });
+      tmp = await mkdtemp(join(this.#d.dir, '.compose-'));
+      const tracks: ComposeTrack[] = [];
+      let interrupted = rec.interrupted;
+      for (const f of files) {
+        if (f.kind !== 'track' || !f.source) continue;
+        const plain = join(tmp, `${f.id}.webm`);
+        const complete = await unsealFile(join(this.#d.dir, f.path), plain, this.#d.key).catch(
+          (err: unknown) => {
+            this.#d.logger.warn({ err, recordingId: id }, 'a recording track could not be read');
+            return null;
+          },
+        );
+        if (complete === null) continue;
+        if (!complete) interrupted = true;
+        tracks.push({
+          path: plain,
+          kind: f.source === 'microphone' ? 'audio' : 'video',
+          source: f.source,
+          personKey: f.participantId ?? f.id,
+          personName: f.participantName ?? 'Participant',
+          offsetMs: f.offsetMs,
+        });
+      }
+      const durationMs = Math.max(1000, rec.durationMs ?? 0);
+      const videoOut = join(tmp, 'video.webm');
+      const audioOut = join(tmp, 'audio.webm');
+      let lastSaved = 0;
+      await compose({
+        tracks,
+        durationMs,
+        workDir: tmp,
+        videoOut,
+        audioOut,
+        signal: this.#abort.signal,
+        ...(this.#d.ffmpegPath ? { ffmpegPath: this.#d.ffmpegPath } : {}),
+        onProgress: (f) => {
+          const pct = Math.floor(f * 100);
+          if (pct - lastSaved < 5) return;
+          lastSaved = pct;
+          void store.update(id, { progress: Math.min(99, pct) }).catch(() => undefined);
+        },
+      });
+      for (const old of files.filter((f) => f.kind === 'video' || f.kind === 'audio')) {
+        await rm(join(this.#d.dir, old.path), { force: true });
+        await store.deleteFile(old.id);
+      }
+      for (const [kind, src] of [
+        ['video', videoOut],
+        ['audio', audioOut],
+      ] as const) {
+        const fileId = crypto.randomUUID();
+        const path = join(id, `${fileId}.${kind}`);
+        const summary = await sealFile(src, join(this.#d.dir, path), this.#d.key);
+        await store.insertFile({
+          id: fileId,
+          recordingId: id,
+          kind,
+          path,
+          ...summary,
+          participantId: null,
+          participantName: null,
+          source: null,
+          offsetMs: 0,
+          complete: true,
+          createdAt: this.#d.now(),
+        });
+      }
+      await store.update(id, { status: 'ready', progress: 100, interrupted, error: null });
+    } catch (err) {
+      if (this.#abort.signal.aborted) return;
+      await store.update(id, {
+        status: 'failed',
+        error: err instanceof Error ? err.message : String(err),
+      });
+      throw err;
+    } finally {
+      if (tmp) await rm(tmp, { recursive: true, force: true });
+    }
+  }
+}
