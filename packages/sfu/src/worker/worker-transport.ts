@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
-import type { ConnectionState, TransportDirection } from '../channel/messages';
+import type { ConnectionState, TransportDirection, TransportStats } from '../channel/messages';
 import { SfuError } from '../errors';
 import type { PeerConnectionConfig } from './codecs';
 import { fixOfferSdp } from './sdp';
+import { DownlinkAllocator } from './simulcast/downlink-allocator';
+import { LayerMeter } from './simulcast/layer-meter';
 import { TransceiverPool } from './transceiver-pool';
 import { WorkerConsumer } from './worker-consumer';
 import { WorkerProducer } from './worker-producer';
@@ -25,6 +27,7 @@ export interface WorkerTransportOptions {
   direction: TransportDirection;
   peerConfig: PeerConnectionConfig;
   keyframeRequestMinIntervalMs: number;
+  subscriberKeyframeRequestMinIntervalMs: number;
   /** Test only: producers keep payload samples. */
   inspection: boolean;
   hooks: WorkerTransportHooks;
@@ -40,6 +43,10 @@ export class WorkerTransport {
   readonly pc: RTCPeerConnection;
   readonly #hooks: WorkerTransportHooks;
   readonly #keyframeIntervalMs: number;
+  readonly #subscriberPliIntervalMs: number;
+  readonly #allocator: DownlinkAllocator | undefined;
+  /** What this subscribe transport sends (RTP payload bytes). */
+  readonly #sent = new LayerMeter();
   readonly #inspection: boolean;
   readonly #producersByMid = new Map<string, WorkerProducer>();
   readonly #consumers = new Map<string, WorkerConsumer>();
@@ -60,6 +67,14 @@ export class WorkerTransport {
     this.direction = options.direction;
     this.#hooks = options.hooks;
     this.#keyframeIntervalMs = options.keyframeRequestMinIntervalMs;
+    this.#subscriberPliIntervalMs = options.subscriberKeyframeRequestMinIntervalMs;
+    this.#allocator =
+      options.direction === 'subscribe'
+        ? new DownlinkAllocator(
+            () => this.#consumers.values(),
+            () => null,
+          )
+        : undefined;
     this.#inspection = options.inspection;
     this.#closedSignal.catch(() => undefined);
     this.pc = new RTCPeerConnection(options.peerConfig);
@@ -84,6 +99,18 @@ export class WorkerTransport {
 
   get consumers(): Iterable<WorkerConsumer> {
     return this.#consumers.values();
+  }
+
+  stats(): TransportStats {
+    return {
+      availableBitrate: null,
+      sendBitrate: Math.round(this.#sent.bitrate(performance.now())),
+    };
+  }
+
+  /** A tile size changed: choose layers now rather than at the next periodic run. */
+  reallocate(): void {
+    this.#allocator?.run(performance.now());
   }
 
   /** Publish side: apply the browser's offer, answer it, create producers for new tracks. */
@@ -134,7 +161,10 @@ export class WorkerTransport {
     transceiver.mid ??= this.#allocateMid();
     const consumer = new WorkerConsumer({
       id: consumerId,
+      transportId: this.id,
       producer,
+      subscriberPliMinIntervalMs: this.#subscriberPliIntervalMs,
+      sent: this.#sent,
       pc: this.pc,
       transceiver,
       mid: transceiver.mid,
@@ -155,6 +185,7 @@ export class WorkerTransport {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#allocator?.close();
     this.#rejectPending?.(new SfuError('SFU_ERR_CLOSED', `transport ${this.id}`));
     for (const producer of [...this.#producersByMid.values()]) producer.close();
     for (const consumer of [...this.#consumers.values()]) consumer.close();
