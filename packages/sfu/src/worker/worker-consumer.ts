@@ -122,8 +122,13 @@ export class WorkerConsumer {
    * ask for it (rate-limited per layer by the producer).
    */
   setTargetLayer(layer: number): void {
+    const wasPaused = this.#target < 0;
     this.#target = layer;
-    if (layer >= 0 && layer !== this.#forwarder.layer) this.producer.requestKeyFrame(layer);
+    // A hidden tile: when it shows again, restart at a key frame with no sequence gap.
+    if (layer < 0) this.#forwarder.resync();
+    if (layer >= 0 && (wasPaused || layer !== this.#forwarder.layer)) {
+      this.producer.requestKeyFrame(layer);
+    }
   }
 
   /** The producer resumed after a pause: continue at the next key frame, without a seq gap. */
