@@ -98,6 +98,12 @@ export interface TransportStats {
   availableBitrate: number | null;
   /** What the SFU sent on this transport over the last second (bits/s of RTP payload). */
   sendBitrate: number;
+  /** Smoothed queuing delay seen in the subscriber's transport-cc feedback. */
+  queuingDelayMs: number;
+  /** Packets reported lost over the last second. */
+  lossFraction: number;
+  /** The estimate minus audio: what the layer allocation shares among videos (bits/s). */
+  videoBudget: number | null;
 }
 
 /**

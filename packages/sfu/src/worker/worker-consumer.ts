@@ -3,6 +3,8 @@ import type { ConsumerInfo, ConsumerStats } from '../channel/messages';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { LayerForwarder } from './simulcast/layer-forwarder';
 import type { LayerMeter } from './simulcast/layer-meter';
+import type { DownlinkEstimator } from './bwe/downlink-estimator';
+import { parseTwcc, rawTwcc } from './bwe/twcc-feedback';
 import type { Vp8Fields } from './simulcast/vp8-fields';
 import type { WorkerProducer } from './worker-producer';
 
@@ -17,6 +19,8 @@ export interface WorkerConsumerOptions {
   subscriberPliMinIntervalMs: number;
   /** The transport's send meter. */
   sent: LayerMeter;
+  /** The subscriber's downlink estimator: told each packet's transport-wide sequence number. */
+  estimator: DownlinkEstimator | undefined;
   onClose: (consumer: WorkerConsumer) => void;
 }
 
@@ -46,6 +50,7 @@ export class WorkerConsumer {
   readonly #unsubscribePli: () => void;
   readonly #forwarder: LayerForwarder;
   readonly #sent: LayerMeter;
+  readonly #estimator: DownlinkEstimator | undefined;
   /**
    * A subscriber's PLI asks for a key frame of the layer it receives, no more often than this:
    * its loss is repaired by NACK, and the key frame goes to everyone on that layer.
@@ -67,6 +72,21 @@ export class WorkerConsumer {
     this.#onClose = options.onClose;
     this.#forwarder = new LayerForwarder(options.producer.kind);
     this.#sent = options.sent;
+    this.#estimator = options.estimator;
+    const estimator = options.estimator;
+    if (estimator) {
+      // werift routes transport-cc feedback to the sender named in it, and hands it to that
+      // sender's `senderBWE`; ours replaces werift's estimator (whose sequence bookkeeping is
+      // per sender, not per transport). Public field in werift 0.24.4: re-check on upgrades.
+      (options.transceiver.sender as unknown as { senderBWE: unknown }).senderBWE = {
+        rtpPacketSent: () => undefined,
+        receiveTWCC: (feedback: unknown) => {
+          const raw = rawTwcc(feedback);
+          const results = raw ? parseTwcc(raw) : undefined;
+          if (results) estimator.onFeedback(results, performance.now());
+        },
+      };
+    }
     // until the first allocation: the top layer (single-layer producers: the only one)
     this.#target = options.producer.layerCount - 1;
     this.#pliLimiter = new KeyframeLimiter(options.subscriberPliMinIntervalMs, () => {
@@ -148,6 +168,15 @@ export class WorkerConsumer {
     this.#sent.add(packet.payload.length, nowMs);
     // sendRtp mutates the header and caches the object for NACK: `packet` is ours alone.
     sender.sendRtp(packet).catch(ignore);
+    // werift assigned the transport-wide sequence number synchronously, before its first await
+    if (
+      this.#estimator &&
+      (sender as unknown as { headerExtensions: unknown[] }).headerExtensions.length > 0
+    ) {
+      const seq = sender.dtlsTransport.transportSequenceNumber;
+      // + RTP header, extension, SRTP tag, UDP/IP
+      this.#estimator.onPacketSent(seq, packet.payload.length + 60, nowMs);
+    }
     return true;
   }
 

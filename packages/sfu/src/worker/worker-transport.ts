@@ -4,6 +4,10 @@ import type { ConnectionState, TransportDirection, TransportStats } from '../cha
 import { SfuError } from '../errors';
 import type { PeerConnectionConfig } from './codecs';
 import { fixOfferSdp } from './sdp';
+import { DownlinkEstimator } from './bwe/downlink-estimator';
+import { installTwccRawCapture } from './bwe/twcc-feedback';
+
+installTwccRawCapture();
 import { DownlinkAllocator } from './simulcast/downlink-allocator';
 import { LayerMeter } from './simulcast/layer-meter';
 import { TransceiverPool } from './transceiver-pool';
@@ -45,6 +49,7 @@ export class WorkerTransport {
   readonly #keyframeIntervalMs: number;
   readonly #subscriberPliIntervalMs: number;
   readonly #allocator: DownlinkAllocator | undefined;
+  readonly #estimator: DownlinkEstimator | undefined;
   /** What this subscribe transport sends (RTP payload bytes). */
   readonly #sent = new LayerMeter();
   readonly #inspection: boolean;
@@ -68,13 +73,18 @@ export class WorkerTransport {
     this.#hooks = options.hooks;
     this.#keyframeIntervalMs = options.keyframeRequestMinIntervalMs;
     this.#subscriberPliIntervalMs = options.subscriberKeyframeRequestMinIntervalMs;
-    this.#allocator =
-      options.direction === 'subscribe'
-        ? new DownlinkAllocator(
-            () => this.#consumers.values(),
-            () => null,
-          )
-        : undefined;
+    const estimator = options.direction === 'subscribe' ? new DownlinkEstimator() : undefined;
+    this.#estimator = estimator;
+    this.#allocator = estimator
+      ? new DownlinkAllocator(
+          () => this.#consumers.values(),
+          () => {
+            // payload meter + ~60 bytes of headers per packet, roughly 5 %
+            estimator.setSendRate(this.#sent.bitrate(performance.now()) * 1.05);
+            return estimator.estimate;
+          },
+        )
+      : undefined;
     this.#inspection = options.inspection;
     this.#closedSignal.catch(() => undefined);
     this.pc = new RTCPeerConnection(options.peerConfig);
@@ -102,9 +112,13 @@ export class WorkerTransport {
   }
 
   stats(): TransportStats {
+    const state = this.#estimator?.state;
     return {
-      availableBitrate: null,
+      availableBitrate: state?.estimate ?? null,
       sendBitrate: Math.round(this.#sent.bitrate(performance.now())),
+      queuingDelayMs: state?.queuingDelayMs ?? 0,
+      lossFraction: state?.lossFraction ?? 0,
+      videoBudget: this.#allocator?.videoBudget ?? null,
     };
   }
 
@@ -165,6 +179,7 @@ export class WorkerTransport {
       producer,
       subscriberPliMinIntervalMs: this.#subscriberPliIntervalMs,
       sent: this.#sent,
+      estimator: this.#estimator,
       pc: this.pc,
       transceiver,
       mid: transceiver.mid,
