@@ -18,9 +18,10 @@ const bitrateFor = (height: number): number => {
   if (height >= 720) return 1_500_000;
   if (height >= 540) return 1_000_000;
   if (height >= 360) return 600_000;
-  if (height >= 240) return 250_000;
-  if (height >= 180) return 180_000;
-  return 100_000;
+  // low layers stay small: two of them plus audio fit a 400 kbit/s link
+  if (height >= 240) return 120_000;
+  if (height >= 180) return 100_000;
+  return 60_000;
 };
 
 /** The encodings for a camera of this height, or undefined for one layer (no simulcast). */

@@ -21,6 +21,8 @@ export type PeerConnectionConfig = NonNullable<ConstructorParameters<typeof RTCP
  * - publish video: `sdes:mid`, `sdes:rtp-stream-id` and `sdes:repaired-rtp-stream-id`, which
  *   simulcast needs (RFC 8853 §5.1, RFC 8852): packets of each layer carry their rid until the
  *   SSRC is known. Without them a browser's `sendEncodings` with rids is refused.
+ *   Also transport-wide sequence numbers (audio and video) with `transport-cc` feedback from
+ *   bwe/twcc-responder.ts, so the browser's send-side estimator sees its uplink.
  * - subscribe: transport-wide sequence numbers (draft-holmer-rmcat-transport-wide-cc-extensions-01)
  *   on video with `transport-cc` feedback, from which bwe/downlink-estimator.ts estimates each
  *   subscriber's
@@ -43,7 +45,7 @@ export const peerConfig = (
           channels: 2,
           payloadType: 111,
           parameters: 'minptime=10;useinbandfec=1',
-          rtcpFeedback: [],
+          rtcpFeedback: subscribe ? [] : [useTWCC()],
         }),
       ],
       video: [
@@ -51,13 +53,21 @@ export const peerConfig = (
           mimeType: 'video/VP8',
           clockRate: 90000,
           payloadType: 96,
-          rtcpFeedback: subscribe ? [useNACK(), usePLI(), useTWCC()] : [useNACK(), usePLI()],
+          rtcpFeedback: [useNACK(), usePLI(), useTWCC()],
         }),
       ],
     },
     headerExtensions: subscribe
       ? { audio: [], video: [useTransportWideCC()] }
-      : { audio: [], video: [useSdesMid(), useSdesRTPStreamId(), useRepairedRtpStreamId()] },
+      : {
+          audio: [useTransportWideCC()],
+          video: [
+            useSdesMid(),
+            useSdesRTPStreamId(),
+            useRepairedRtpStreamId(),
+            useTransportWideCC(),
+          ],
+        },
     iceServers: settings.iceServers,
     iceAdditionalHostAddresses: settings.iceAdditionalHostAddresses,
     ...(settings.icePortRange ? { icePortRange: settings.icePortRange } : {}),

@@ -23,6 +23,8 @@ export interface WorkerProducerOptions {
   /** Test only: keep payload samples (see PayloadInspector). */
   inspection: boolean;
   onClose: (producer: WorkerProducer) => void;
+  /** Each packet's transport-wide sequence number (transport-cc feedback to the publisher). */
+  onTransportSeq?: ((seq: number, ssrc: number, nowMs: number) => void) | undefined;
 }
 
 /** One received RTP stream: a simulcast layer (rid), or the only stream of a track. */
@@ -44,6 +46,8 @@ class ProducerLayer {
 }
 
 const now = (): number => performance.now();
+const TRANSPORT_CC_URI =
+  'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 
 /**
  * One received track of a publish transport, fanned out to its consumers. With simulcast the
@@ -63,6 +67,7 @@ export class WorkerProducer {
   readonly #unsubscribers: (() => void)[] = [];
   readonly #inspector: PayloadInspector | undefined;
   readonly #vp8: Vp8Fields = emptyVp8Fields();
+  readonly #onTransportSeq: WorkerProducerOptions['onTransportSeq'];
   #paused = false;
   #closed = false;
   #rtpPacketsIn = 0;
@@ -79,6 +84,13 @@ export class WorkerProducer {
     this.#onClose = options.onClose;
     this.#keyframeIntervalMs = options.keyframeRequestMinIntervalMs;
     this.#inspector = options.inspection ? new PayloadInspector(options.kind) : undefined;
+    this.#onTransportSeq = options.onTransportSeq;
+    // werift's own transport-cc feedback misreports (see bwe/twcc-responder.ts): ours answers.
+    // A stub keeps werift from creating its generator (rtpReceiver.handleRTP, werift 0.24.4).
+    (options.transceiver.receiver as unknown as { receiverTWCC: unknown }).receiverTWCC = {
+      handleTWCC: () => undefined,
+      twccRunning: false,
+    };
     // ontrack fires once per transceiver; simulcast rid tracks are all in receiver.tracks.
     for (const track of options.transceiver.receiver.tracks) this.#attach(track);
     const { unSubscribe } = options.transceiver.onTrack.subscribe((track) => this.#attach(track));
@@ -220,7 +232,11 @@ export class WorkerProducer {
       new KeyframeLimiter(this.#keyframeIntervalMs, () => this.#sendPli(layer)),
     );
     this.#layers.push(layer);
-    const { unSubscribe } = track.onReceiveRtp.subscribe((rtp) => this.#onRtp(layer, rtp));
+    const { unSubscribe } = track.onReceiveRtp.subscribe((rtp, extensions) => {
+      const seq = extensions?.[TRANSPORT_CC_URI];
+      if (typeof seq === 'number') this.#onTransportSeq?.(seq, rtp.header.ssrc, now());
+      this.#onRtp(layer, rtp);
+    });
     this.#unsubscribers.push(unSubscribe);
   }
 

@@ -6,6 +6,7 @@ import type { PeerConnectionConfig } from './codecs';
 import { fixOfferSdp } from './sdp';
 import { DownlinkEstimator } from './bwe/downlink-estimator';
 import { installTwccRawCapture } from './bwe/twcc-feedback';
+import { TwccResponder } from './bwe/twcc-responder';
 
 installTwccRawCapture();
 import { DownlinkAllocator } from './simulcast/downlink-allocator';
@@ -50,6 +51,8 @@ export class WorkerTransport {
   readonly #subscriberPliIntervalMs: number;
   readonly #allocator: DownlinkAllocator | undefined;
   readonly #estimator: DownlinkEstimator | undefined;
+  /** Publish: transport-cc feedback to the browser. */
+  readonly #twcc: TwccResponder | undefined;
   /** What this subscribe transport sends (RTP payload bytes). */
   readonly #sent = new LayerMeter();
   readonly #inspection: boolean;
@@ -73,6 +76,14 @@ export class WorkerTransport {
     this.#hooks = options.hooks;
     this.#keyframeIntervalMs = options.keyframeRequestMinIntervalMs;
     this.#subscriberPliIntervalMs = options.subscriberKeyframeRequestMinIntervalMs;
+    this.#twcc =
+      options.direction === 'publish'
+        ? new TwccResponder(Math.floor(Math.random() * 0xffffffff), (packet) => {
+            const dtls = this.pc.getTransceivers()[0]?.receiver.dtlsTransport;
+            if (dtls?.state !== 'connected') return;
+            dtls.sendRtcp([{ serialize: () => packet } as never]).catch(() => undefined);
+          })
+        : undefined;
     const estimator = options.direction === 'subscribe' ? new DownlinkEstimator() : undefined;
     this.#estimator = estimator;
     this.#allocator = estimator
@@ -201,6 +212,7 @@ export class WorkerTransport {
     if (this.#closed) return;
     this.#closed = true;
     this.#allocator?.close();
+    this.#twcc?.close();
     this.#rejectPending?.(new SfuError('SFU_ERR_CLOSED', `transport ${this.id}`));
     for (const producer of [...this.#producersByMid.values()]) producer.close();
     for (const consumer of [...this.#consumers.values()]) consumer.close();
@@ -235,6 +247,7 @@ export class WorkerTransport {
       transceiver,
       keyframeRequestMinIntervalMs: this.#keyframeIntervalMs,
       inspection: this.#inspection,
+      onTransportSeq: this.#twcc ? (seq, ssrc, t) => this.#twcc?.onPacket(seq, ssrc, t) : undefined,
       onClose: (p) => {
         this.#producersByMid.delete(p.mid);
         this.#hooks.onProducerClosed(p);

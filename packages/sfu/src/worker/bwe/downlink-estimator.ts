@@ -9,7 +9,8 @@ import type { TwccResults } from './twcc-feedback';
  *   when it arrived. One-way delay minus its minimum over the last 10 s is the queuing delay
  *   (clock offsets cancel). Above 50 ms and not falling, the link is overused: the estimate goes
  *   to 0.85 x the rate that actually arrived over the last 500 ms (§5.5 "decrease"). Below 20 ms
- *   it may grow (§5.5 "increase": 8 %/s, 20 %/s after 5 s without overuse).
+ *   it may grow (§5.5 "increase": 8 %/s, 30 %/s after 2 s without overuse, so a lifted cap is
+ *   found within seconds).
  *   GCC's trendline filter on inter-group delay variation is replaced by this baseline rule: with
  *   a tail-drop queue (the kind `tc tbf` makes) the baseline is sharp, and it needs no tuning.
  * - Loss (§6): over a 1 s window, more than 10 % lost multiplies the estimate by (1 - loss / 2);
@@ -140,8 +141,8 @@ export class DownlinkEstimator {
       return;
     }
     if (this.#queuingMs < NORMAL_MS && loss < 0.02 && nowMs - this.#lastOveruseMs > 500) {
-      const calm = nowMs - this.#lastOveruseMs > 5000;
-      const grown = this.#estimate * (calm ? 1.2 : 1.08) ** dt;
+      const calm = nowMs - this.#lastOveruseMs > 2000;
+      const grown = this.#estimate * (calm ? 1.3 : 1.08) ** dt;
       const cap = Math.max(this.#estimate, 2 * this.#sendRate + 300_000);
       this.#estimate = Math.min(grown, cap);
     }

@@ -49,3 +49,25 @@ describe('transport-cc feedback (draft-holmer-rmcat-transport-wide-cc-extensions
     ).toBe(undefined);
   });
 });
+
+describe('transport-cc feedback to publishers', () => {
+  it('what the responder builds parses back to the same arrivals (losses included)', async () => {
+    const { buildTwccFeedback } = await import('./twcc-responder');
+    const arrivals = [
+      { seq: 65533, atMs: 1000.25 },
+      { seq: 65534, atMs: 1001 },
+      { seq: 65537, atMs: 999.5 }, // reordered in time: a negative delta
+      { seq: 65540, atMs: 1100 }, // 99 ms later: a large delta
+    ];
+    const raw = buildTwccFeedback(1, 2, 3, arrivals)!;
+    expect(raw.length % 4).toBe(0);
+    expect(raw[1]).toBe(205);
+    const r = parseTwcc(raw.subarray(4))!;
+    expect(r.sequenceNumbers).toEqual([65533, 65534, 65535, 0, 1, 2, 3, 4].map((s) => s & 0xffff));
+    const got = r.receivedAtMs.map((t) => (Number.isNaN(t) ? null : t));
+    expect(got[0]! - got[1]!).toBeCloseTo(-0.75);
+    expect(got.slice(2, 4)).toEqual([null, null]);
+    expect(got[4]! - got[1]!).toBeCloseTo(-1.5);
+    expect(got[7]! - got[4]!).toBeCloseTo(100.5);
+  });
+});
