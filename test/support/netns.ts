@@ -93,7 +93,8 @@ export class NetnsLab {
   /** Caps the namespace's downlink (host egress) or uplink (namespace egress) with tbf. */
   cap(ns: Netns, direction: 'down' | 'up', kbit: number): void {
     const args = ['qdisc', 'replace', 'dev'];
-    const tbf = ['root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '10kb', 'latency', '150ms'];
+    // a home router's buffer: half a second (a 400 kbit/s link queues 25 KB, one key frame)
+    const tbf = ['root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '10kb', 'latency', '500ms'];
     if (direction === 'down') run('tc', [...args, ns.hostIf, ...tbf]);
     else run('ip', ['netns', 'exec', ns.name, 'tc', ...args, ns.nsIf, ...tbf]);
   }

@@ -233,7 +233,7 @@ export class WorkerProducer {
     );
     this.#layers.push(layer);
     const { unSubscribe } = track.onReceiveRtp.subscribe((rtp, extensions) => {
-      const seq = extensions?.[TRANSPORT_CC_URI];
+      const seq: unknown = extensions?.[TRANSPORT_CC_URI];
       if (typeof seq === 'number') this.#onTransportSeq?.(seq, rtp.header.ssrc, now());
       this.#onRtp(layer, rtp);
     });

@@ -142,7 +142,12 @@ export class DownlinkEstimator {
     }
     if (this.#queuingMs < NORMAL_MS && loss < 0.02 && nowMs - this.#lastOveruseMs > 500) {
       const calm = nowMs - this.#lastOveruseMs > 2000;
-      const grown = this.#estimate * (calm ? 1.3 : 1.08) ** dt;
+      // multiplicative, with an additive floor (200 kbit/s per second when calm) so an estimate
+      // that collapsed under heavy loss climbs back in seconds, not minutes
+      const grown = Math.max(
+        this.#estimate * (calm ? 1.3 : 1.08) ** dt,
+        this.#estimate + (calm ? 200_000 : 0) * dt,
+      );
       const cap = Math.max(this.#estimate, 2 * this.#sendRate + 300_000);
       this.#estimate = Math.min(grown, cap);
     }
