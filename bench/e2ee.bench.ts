@@ -103,19 +103,19 @@ async function mlsSection(): Promise<void> {
   let g = await growTo(undefined, 1, 1); // 2 members
   const base = await measureAdd(g); // -> 3 members: the baseline row
   const rows: AddFigures[] = [base];
-  let removeAt200: { create: number; process: number; commit: number } | undefined;
+  const removes: { size: number; create: number; process: number; commit: number }[] = [];
   for (const n of targets) {
     g = await growTo(g, n - 1, n >= 1000 ? 100 : 50);
     rows.push(await measureAdd(g));
-    if (n === 200) {
+    if (n === 200 || n === 1000) {
       const victim = g.a
         .members()
         .find((m) => m.leafIndex !== g.a.ownLeafIndex && m.leafIndex !== g.b.ownLeafIndex);
       if (!victim) throw new Error('no member to remove');
       const c = await timeOnce(() => g.a.removeMembers([victim.leafIndex]));
       const p = await timeOnce(() => g.b.processCommit(c.value.commit));
+      removes.push({ size: g.size, create: c.ms, process: p.ms, commit: c.value.commit.length });
       g.size -= 1;
-      removeAt200 = { create: c.ms, process: p.ms, commit: c.value.commit.length };
     }
   }
   console.log(
@@ -127,10 +127,10 @@ async function mlsSection(): Promise<void> {
       `  ${String(r.size).padStart(5)}   ${x(r.create, base.create)}    ${x(r.process, base.process)}     ${x(r.join, base.join)}  ${String(r.commit).padStart(8)}   ${String(r.welcome).padStart(8)} (${fmt(r.welcome / base.welcome, 1)}x)`,
     );
   }
-  if (removeAt200) {
+  for (const r of removes) {
     console.log(
-      `  one Remove at 200: create ${fmt(removeAt200.create)} ms (${fmt(removeAt200.create / base.create)}x base add), ` +
-        `process ${fmt(removeAt200.process)} ms (${fmt(removeAt200.process / base.process)}x), Commit ${removeAt200.commit} B`,
+      `  one Remove at ${r.size}: create ${fmt(r.create)} ms (${fmt(r.create / base.create)}x base add), ` +
+        `process ${fmt(r.process)} ms (${fmt(r.process / base.process)}x), Commit ${r.commit} B`,
     );
   }
   console.log(

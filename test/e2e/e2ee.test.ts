@@ -1,6 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  decodedDuring,
+  decodingAll,
   e2eeView,
   eventually,
   firstVideoDecodedAt,
@@ -17,27 +19,6 @@ import {
 import type { Participant } from '../support/browser';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
-
-const decodingAll = (p: Participant, n: number, timeout = 15_000) =>
-  eventually(
-    () => remoteStats(p.page),
-    (s) => s.length === n && s.every((x) => x.framesDecoded > 0),
-    timeout,
-  );
-
-/** Frames decoded from each remote over `ms`: proves media keeps flowing, not a stale counter. */
-async function decodedDuring(p: Participant, ms: number): Promise<Map<string, number>> {
-  const before = await remoteStats(p.page);
-  await new Promise((r) => setTimeout(r, ms));
-  const after = await remoteStats(p.page);
-  return new Map(
-    after.map((a) => [
-      a.name ?? a.participantId,
-      a.framesDecoded -
-        (before.find((b) => b.participantId === a.participantId)?.framesDecoded ?? 0),
-    ]),
-  );
-}
 
 describe('end-to-end encrypted meeting in real browsers', () => {
   let server: TestServer;
@@ -100,7 +81,12 @@ describe('end-to-end encrypted meeting in real browsers', () => {
     expect(codes[0]).toMatch(/^\d{5}( \d{5}){5}$/);
     expect(new Set(codes).size).toBe(1);
     const roster = await host.page.getByTestId('key-roster').locator('li').allTextContents();
-    expect(roster.sort()).toEqual(['Bob', 'Carol', 'Hana Host']);
+    // Each line: name · client · name not verified · key fingerprint (issue 14).
+    expect(roster.map((line) => line.split(' · ')[0]).sort()).toEqual([
+      'Bob',
+      'Carol',
+      'Hana Host',
+    ]);
   });
 
   it('a fourth participant joins: a new epoch and code on all devices, and video for everyone within 3 s', async () => {

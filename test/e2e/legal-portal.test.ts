@@ -5,6 +5,7 @@ import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/a
 import { totpCodeAt } from '../../apps/server/src/modules/accounts/totp';
 import { launchChromium, newParticipant } from '../support/browser';
 import type { Participant } from '../support/browser';
+import { enrolledTotp, nextTotpCode } from '../support/totp-codes';
 import { createUser, fakePdf } from '../support/legal-fixtures';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -79,6 +80,11 @@ describe('trust center portal and legal console in a real browser', () => {
     await p.page.getByLabel('Email').fill(email);
     await p.page.getByLabel('Password').fill(PASSWORD);
     await p.page.getByRole('button', { name: 'Sign in' }).click();
+    // Legal staff sign in with a second factor (the console requires it).
+    await p.page
+      .getByLabel('Authentication code')
+      .fill(await nextTotpCode(enrolledTotp.get(email)!));
+    await p.page.getByRole('button', { name: 'Verify' }).click();
     await p.page.getByRole('link', { name: 'Legal console' }).click();
     await p.page.getByRole('heading', { name: 'Legal console' }).waitFor();
   };
@@ -97,6 +103,22 @@ describe('trust center portal and legal console in a real browser', () => {
       .getByRole('row')
       .filter({ hasText: 'police.example.gov' })
       .waitFor();
+  });
+
+  it('a legal admin invites legal staff from the console; they have no console access until 2FA', async () => {
+    const form = counsel.page.getByRole('form', { name: 'Invite legal staff' });
+    await form.getByLabel('Email').fill('newcomer@operator.test');
+    await form.getByLabel('Role').selectOption('legal_reviewer');
+    await form.getByRole('button', { name: 'Invite' }).click();
+    await counsel.page.getByText('Invitation sent to newcomer@operator.test.').waitFor();
+    const row = counsel.page
+      .getByRole('table', { name: 'Legal staff' })
+      .getByRole('row')
+      .filter({ hasText: 'newcomer@operator.test' });
+    await row.getByText('Not yet: no console access').waitFor();
+    await expect(row.getByLabel('Legal role of newcomer@operator.test').inputValue()).resolves.toBe(
+      'legal_reviewer',
+    );
   });
 
   it('registration refuses a domain off the allow-list beside the email field, then registers, verifies, enrols TOTP and attests', async () => {

@@ -79,4 +79,16 @@ describe('screen sharing in real browsers', () => {
     await bob.page.getByRole('button', { name: 'Stop sharing' }).click();
     await host.page.getByTestId('shared-screen').waitFor({ state: 'detached', timeout: 5000 });
   });
+
+  it('a share that cannot start says why (no screen found), not "not available in this browser"', async () => {
+    await host.page.evaluate(() => {
+      navigator.mediaDevices.getDisplayMedia = () =>
+        Promise.reject(new DOMException('No source', 'NotFoundError'));
+    });
+    await host.page.getByRole('button', { name: 'Share screen' }).click();
+    await host.page.getByText('No screen, window or tab was found to share.').waitFor();
+    await expect(
+      host.page.getByText('Screen sharing is not available in this browser.').count(),
+    ).resolves.toBe(0);
+  });
 });

@@ -7,6 +7,7 @@ import { FIXTURE } from '../../apps/server/src/modules/transparency/fixture';
 import { launchChromium, newParticipant } from '../support/browser';
 import type { Participant } from '../support/browser';
 import { createUser } from '../support/legal-fixtures';
+import { enrolledTotp, nextTotpCode } from '../support/totp-codes';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { seedRequests } from '../support/transparency-fixtures';
@@ -48,6 +49,11 @@ describe('transparency report in a real browser', () => {
     await page.getByLabel('Email').fill('carl@operator.test');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Legal staff sign in with a second factor (the console requires it).
+    await page
+      .getByLabel('Authentication code')
+      .fill(await nextTotpCode(enrolledTotp.get('carl@operator.test')!));
+    await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
     await page.goto(`${server.url}/legal/reports`);
     await page.getByLabel('Period', { exact: true }).fill('2026-H1');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { ApiClient } from '../support/api-client';
+import { mailedToken } from '../support/mailbox';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -32,8 +33,7 @@ const PASSWORD = 'correct horse battery';
     const owner = new ApiClient(server.url);
     expect((await owner.signIn('owner@pg.test', PASSWORD)).status).toBe(200);
     await owner.post('/api/admin/users/invite', { email: 'o.brien@pg.test', role: 'member' });
-    const mail = (await owner.get('/api/admin/outbox')).body.messages[0] as { body: string };
-    const token = /#token=([\w-]+)/.exec(mail.body)![1];
+    const token = await mailedToken(server, 'o.brien@pg.test');
     const member = new ApiClient(server.url);
     await member.get('/api/auth/csrf');
     expect(

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { totpCodeAt } from '../../apps/server/src/modules/accounts/totp';
 import { ApiClient } from '../support/api-client';
+import { mailedToken } from '../support/mailbox';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 
@@ -27,14 +28,8 @@ describe('accounts: sign-in, invites, 2FA, reset, admin console', () => {
     return { ...ids, client, ownerEmail };
   };
 
-  /** Reads the newest outbox mail to `to` and returns the token in its link. */
-  const linkTokenFor = async (admin: ApiClient, to: string) => {
-    const { body } = await admin.get('/api/admin/outbox');
-    const mail = (body.messages as { to: string; body: string }[]).find((m) => m.to === to);
-    const token = /#token=([A-Za-z0-9_-]+)/.exec(mail?.body ?? '')?.[1];
-    if (!token) throw new Error(`no link mailed to ${to}`);
-    return token;
-  };
+  /** The token in the newest link mailed to `to` (as its recipient reads it). */
+  const linkTokenFor = async (_admin: ApiClient, to: string) => mailedToken(server, to);
 
   const invite = async (admin: ApiClient, role = 'member') => {
     const address = email(role);
@@ -232,10 +227,13 @@ describe('accounts: sign-in, invites, 2FA, reset, admin console', () => {
     const member = await invite(boss, 'member');
     const search = await admin.client.get(`/api/admin/users?q=${encodeURIComponent(member.email)}`);
     expect(search.body.total).toBe(1);
-    const promote = await admin.client.patch(`/api/admin/users/${member.id}`, {
+    // Legal roles are the owner's or a legal admin's to grant (issue 15).
+    const toLegal = await admin.client.patch(`/api/admin/users/${member.id}`, {
       role: 'legal_reviewer',
     });
-    expect(promote.body.user.role).toBe('legal_reviewer');
+    expect([toLegal.status, toLegal.body.code]).toEqual([403, 'LEGAL_ROLES_RESTRICTED']);
+    const promote = await admin.client.patch(`/api/admin/users/${member.id}`, { role: 'admin' });
+    expect(promote.body.user.role).toBe('admin');
     const toOwner = await admin.client.patch(`/api/admin/users/${member.id}`, { role: 'owner' });
     expect(toOwner.body.code).toBe('OWNER_ONLY');
     const self = await admin.client.post(`/api/admin/users/${admin.id}/deactivate`);
@@ -266,7 +264,7 @@ describe('accounts: sign-in, invites, 2FA, reset, admin console', () => {
     expect((await new ApiClient(server.url).signIn(m.email, PASSWORD)).status).toBe(200);
   });
 
-  it("an admin cannot read an owner's or another admin's reset link in the outbox", async () => {
+  it('the outbox shows who is waiting for which mail, never a link meant for someone else', async () => {
     const { client: boss, ownerEmail } = await newAccount();
     const admin = await invite(boss, 'admin');
     const otherAdmin = await invite(boss, 'admin');
@@ -275,16 +273,23 @@ describe('accounts: sign-in, invites, 2FA, reset, admin console', () => {
     await anon.get('/api/auth/csrf');
     for (const to of [ownerEmail, otherAdmin.email, member.email, admin.email])
       await anon.post('/api/auth/password-reset/request', { email: to });
-    const seen = (await admin.client.get('/api/admin/outbox')).body.messages as {
-      to: string;
-      subject: string;
-    }[];
-    const resets = seen.filter((m) => m.subject.startsWith('Reset')).map((m) => m.to);
-    expect(resets.sort()).toEqual([admin.email, member.email].sort());
-    const ownerSees = (await boss.get('/api/admin/outbox')).body.messages as { to: string }[];
-    expect(ownerSees.map((m) => m.to)).toEqual(
-      expect.arrayContaining([ownerEmail, otherAdmin.email]),
-    );
+    type Seen = { to: string; subject: string; body: string | null }[];
+    for (const [reader, self] of [
+      [admin.client, admin.email],
+      [boss, ownerEmail],
+    ] as const) {
+      const seen = (await reader.get('/api/admin/outbox')).body.messages as Seen;
+      const resets = seen.filter((m) => m.subject.startsWith('Reset'));
+      // Everyone's reset is listed (recipient and delivery state) ...
+      expect(resets.map((m) => m.to).sort()).toEqual(
+        [ownerEmail, otherAdmin.email, member.email, admin.email].sort(),
+      );
+      // ... but only the reader's own mail has a body: the others' links are credentials.
+      for (const m of seen) expect([m.to, m.body === null]).toEqual([m.to, m.to !== self]);
+      expect(seen.filter((m) => m.body?.includes('#token=')).every((m) => m.to === self)).toBe(
+        true,
+      );
+    }
   });
 
   it('E2EE can be allowed only on plans that include it', async () => {

@@ -7,6 +7,8 @@ import type { CookiePolicy } from '../../apps/server/src/http/auth/cookies';
 import type { AuthService } from '../../apps/server/src/modules/accounts/auth-service';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { ApiClient } from '../support/api-client';
+import { mailedToken } from '../support/mailbox';
+import { enrolledTotp, nextTotpCode } from '../support/totp-codes';
 import { createAgency, createVerifiedRequester, requesterClient } from '../support/legal-fixtures';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -76,7 +78,8 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'POST /api/auth/logout-all': { row: signedIn(204) },
   'GET /api/auth/me': { row: signedIn(200) },
   'POST /api/auth/password': { row: signedIn(400) },
-  'POST /api/auth/2fa/enroll': { row: signedIn(200) },
+  // Legal staff have 2FA already (the console requires it).
+  'POST /api/auth/2fa/enroll': { row: { ...signedIn(200), legal_reviewer: 409, legal_admin: 409 } },
   'POST /api/auth/2fa/verify': { row: signedIn(400) },
   'POST /api/auth/2fa/disable': { row: signedIn(400) },
   'POST /api/auth/2fa/recovery-codes': { row: signedIn(400) },
@@ -91,6 +94,8 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'POST /api/admin/users/:userId/reactivate': { row: admins(200, 404) },
   'POST /api/admin/users/:userId/sign-out': { row: admins(200, 404) },
   'POST /api/admin/users/:userId/reset-2fa': { row: admins(200, 404) },
+  // Owner only; the victim is a member, not legal staff (400).
+  'POST /api/admin/users/:userId/confirm-reviewer': { row: { ...admins(403), owner: 400 } },
   'GET /api/admin/plan': { row: admins(200) },
   'PUT /api/admin/plan': { row: admins(200), body: { plan: 'basic' } },
   'GET /api/admin/meeting-settings': { row: admins(200) },
@@ -150,6 +155,10 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'GET /api/legal/requests/:id/audit': { row: legal(400) },
   'GET /api/legal/agencies': { row: legal(200) },
   'POST /api/legal/agencies': { row: legal(400, true) },
+  // Legal staff are managed by legal admins (and the owner in the admin console), never admins.
+  'GET /api/legal/staff': { row: legal(200, true) },
+  'POST /api/legal/staff/invite': { row: legal(400, true) },
+  'PATCH /api/legal/staff/:userId': { row: legal(200, true), body: { role: 'member' } },
   // Transparency reports: public reading (":period" is not a period -> 400), legal_admin writing.
   'GET /api/transparency/reports': { row: all(200) },
   'GET /api/transparency/reports/:period': { row: all(400) },
@@ -171,6 +180,8 @@ describe('authorization matrix: every route x every caller', () => {
   const emails = new Map<Caller, string>();
   let victimId: string;
   let ownedMeetingId: string;
+  const ids = new Map<Caller, string>();
+  let noTwoFactorReviewer: string;
 
   let requesterTotp = '';
   const signIn = async (role: Caller) => {
@@ -215,21 +226,25 @@ describe('authorization matrix: every route x every caller', () => {
     await ownerA.signIn('owner@a.test', PASSWORD);
     const ownerB = new ApiClient(server.url);
     await ownerB.signIn('owner@b.test', PASSWORD);
-    const add = async (admin: ApiClient, role: string, email: string) => {
+    const add = async (admin: ApiClient, role: string, email: string, twoFactor = true) => {
       const res = await admin.post('/api/admin/users/invite', { email, role });
-      const mail = (await admin.get('/api/admin/outbox')).body.messages.find(
-        (m: { to: string }) => m.to === email,
-      );
-      const token = /#token=([\w-]+)/.exec(mail.body as string)![1];
+      const token = await mailedToken(server, email);
       const c = new ApiClient(server.url);
       await c.get('/api/auth/csrf');
       await c.post('/api/auth/invite/accept', { token, password: PASSWORD });
+      if (twoFactor && role.startsWith('legal_')) {
+        // The legal console opens only with two-factor sign-in.
+        const { secret } = (await c.post('/api/auth/2fa/enroll', {})).body as { secret: string };
+        await c.post('/api/auth/2fa/verify', { code: await nextTotpCode(secret) });
+        enrolledTotp.set(email, secret);
+      }
       return res.body.user.id as string;
     };
     for (const role of ['member', 'admin', 'legal_reviewer', 'legal_admin'] as const) {
-      await add(ownerA, role, `${role}@a.test`);
+      ids.set(role, await add(ownerA, role, `${role}@a.test`));
       emails.set(role, `${role}@a.test`);
     }
+    noTwoFactorReviewer = await add(ownerA, 'legal_reviewer', 'no2fa@a.test', false);
     await add(ownerB, 'admin', 'admin@b.test');
     emails.set('other_admin', 'admin@b.test');
     victimId = await add(ownerA, 'member', 'victim@a.test');
@@ -297,7 +312,8 @@ describe('authorization matrix: every route x every caller', () => {
           );
         if (res.status === 401 || res.status === 403)
           expect(typeof res.body?.code, `${key} as ${role}`).toBe('string');
-        // Signing out ends the session the next rows need.
+        // Signing out ends the session the next rows need (legal staff sign in again with a
+        // fresh TOTP step: up to 30 s of waiting, hence the longer timeout).
         if (
           (url.startsWith('/api/auth/logout') || url === '/api/legal/portal/logout') &&
           res.status === 204
@@ -306,6 +322,81 @@ describe('authorization matrix: every route x every caller', () => {
       }
     }
     expect(mismatches).toEqual([]);
+  }, 90_000);
+
+  it('legal roles: only the owner and legal admins grant, change or remove them (issue 15)', async () => {
+    const admin = clients.get('admin')!;
+    const legalAdmin = clients.get('legal_admin')!;
+    const reviewerId = ids.get('legal_reviewer')!;
+    const adminId = ids.get('admin')!;
+    const outcome = async (p: Promise<{ status: number; body: { code?: string } }>) => {
+      const r = await p;
+      return [r.status, r.body.code];
+    };
+    const restricted = [403, 'LEGAL_ROLES_RESTRICTED'];
+    // An admin cannot mint, promote to, demote from, deactivate or reset legal staff ...
+    for (const role of ['legal_reviewer', 'legal_admin'])
+      expect(
+        await outcome(admin.post('/api/admin/users/invite', { email: `x-${role}@a.test`, role })),
+      ).toEqual(restricted);
+    expect(
+      await outcome(admin.patch(`/api/admin/users/${victimId}`, { role: 'legal_admin' })),
+    ).toEqual(restricted);
+    expect(
+      await outcome(admin.patch(`/api/admin/users/${reviewerId}`, { role: 'member' })),
+    ).toEqual(restricted);
+    expect(await outcome(admin.post(`/api/admin/users/${reviewerId}/deactivate`))).toEqual(
+      restricted,
+    );
+    expect(await outcome(admin.post(`/api/admin/users/${reviewerId}/reset-2fa`))).toEqual(
+      restricted,
+    );
+    // ... nor reach the legal staff routes; a legal admin can, for legal staff and members only.
+    expect(
+      await outcome(
+        admin.post('/api/legal/staff/invite', { email: 'y@a.test', role: 'legal_reviewer' }),
+      ),
+    ).toEqual([403, 'FORBIDDEN']);
+    expect(
+      await outcome(
+        legalAdmin.post('/api/legal/staff/invite', {
+          email: 'rev2@a.test',
+          role: 'legal_reviewer',
+        }),
+      ),
+    ).toEqual([201, undefined]);
+    expect(
+      await outcome(legalAdmin.patch(`/api/legal/staff/${adminId}`, { role: 'legal_reviewer' })),
+    ).toEqual([403, 'FORBIDDEN']);
+    const staff = (await legalAdmin.get('/api/legal/staff')).body.users as { email: string }[];
+    expect(staff.map((u) => u.email)).toEqual(
+      expect.arrayContaining(['legal_reviewer@a.test', 'legal_admin@a.test', 'rev2@a.test']),
+    );
+    expect(staff.map((u) => u.email)).not.toContain('admin@a.test');
+  });
+
+  it("the outbox never shows another person's invitation or reset link, even to the owner", async () => {
+    const anon = new ApiClient(server.url);
+    await anon.get('/api/auth/csrf');
+    await anon.post('/api/auth/password-reset/request', { email: 'legal_admin@a.test' });
+    for (const role of ['admin', 'owner'] as const) {
+      const messages = (await clients.get(role)!.get('/api/admin/outbox')).body.messages as {
+        to: string;
+        body: string | null;
+      }[];
+      expect(messages.some((m) => m.to === 'legal_admin@a.test')).toBe(true);
+      expect(messages.filter((m) => m.to !== emails.get(role)).every((m) => m.body === null)).toBe(
+        true,
+      );
+    }
+  });
+
+  it('legal staff without two-factor sign-in do not get into the legal console', async () => {
+    const c = new ApiClient(server.url);
+    expect((await c.signIn('no2fa@a.test', PASSWORD)).status).toBe(200);
+    const res = await c.get('/api/legal/queue');
+    expect([res.status, res.body.code]).toEqual([403, 'LEGAL_TWO_FACTOR_REQUIRED']);
+    expect(noTwoFactorReviewer).toBeTruthy();
   });
 
   it('every state-changing route refuses a signed-in request without the CSRF header', async () => {

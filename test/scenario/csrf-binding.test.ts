@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsrfTokens } from '../../apps/server/src/http/auth/csrf';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { ApiClient } from '../support/api-client';
+import { mailedToken } from '../support/mailbox';
 import {
   createAgency,
   createVerifiedRequester,
@@ -124,10 +125,7 @@ describe('CSRF tokens are bound to the session they were issued for', () => {
       (await owner.client.post('/api/admin/users/invite', { email: address, role: 'member' }))
         .status,
     ).toBe(201);
-    const mail = (await owner.client.get('/api/admin/outbox')).body.messages.find(
-      (m: { to: string }) => m.to === address,
-    );
-    const token = /#token=([\w-]+)/.exec(mail.body as string)![1]!;
+    const token = await mailedToken(server, address);
     const invited = new ApiClient(server.url);
     const before = (await invited.get('/api/auth/csrf')).body.csrfToken as string;
     const accepted = await invited.post('/api/auth/invite/accept', { token, password: PASSWORD });

@@ -42,7 +42,7 @@ describe('HTTP API', () => {
   });
 
   it('accepts an id typed with spaces', async () => {
-    const created = (await (await post('{"passcode":"abc"}')).json()) as { meetingId: string };
+    const created = (await (await post('{"passcode":"abc123"}')).json()) as { meetingId: string };
     const spaced = `${created.meetingId.slice(0, 3)} ${created.meetingId.slice(3, 7)} ${created.meetingId.slice(7)}`;
     const info = await fetch(`${server.url}/api/meetings/${encodeURIComponent(spaced)}`);
     expect(await info.json()).toMatchObject({ requiresPasscode: true });
@@ -53,7 +53,8 @@ describe('HTTP API', () => {
       ['{bad json', 'application/json', 400, 'BAD_REQUEST'],
       ['{"passcode": 12}', 'application/json', 400, 'BAD_REQUEST'],
       ['{"passcode": "has space"}', 'application/json', 400, 'BAD_REQUEST'],
-      ['{"passcode": "abc", "admin": true}', 'application/json', 400, 'BAD_REQUEST'],
+      ['{"passcode": "abc123", "admin": true}', 'application/json', 400, 'BAD_REQUEST'],
+      ['{"passcode": "12345"}', 'application/json', 400, 'BAD_REQUEST'],
       [
         JSON.stringify({ passcode: 'a'.repeat(100_000) }),
         'application/json',
@@ -95,6 +96,35 @@ describe('HTTP API', () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('401 and 403 answers carry the same security headers as every other response', async () => {
+    const unauthenticated = await fetch(`${server.url}/api/auth/me`);
+    const noCsrf = await fetch(`${server.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: 'conclave_session=forged' },
+      body: '{}',
+    });
+    const admin = await fetch(`${server.url}/api/admin/users`);
+    for (const [res, status] of [
+      [unauthenticated, 401],
+      [noCsrf, 401],
+      [admin, 401],
+    ] as const) {
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+    const forbidden = await fetch(`${server.url}/api/auth/password-reset/request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(forbidden.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(forbidden.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
   it('healthz is ok while running', async () => {

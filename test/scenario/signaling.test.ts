@@ -62,10 +62,13 @@ describe('signaling', () => {
       requestId: 'b',
       error: { code: 'MESSAGE_MALFORMED' },
     });
-    c.sendRaw(Buffer.alloc(1_100_000, 0x7b));
+    c.sendRaw(`${'['.repeat(5000)}${']'.repeat(5000)}`);
     expect(await c.next((m) => m.type === 'response')).toMatchObject({
       ok: false,
-      error: { code: 'MESSAGE_TOO_LARGE' },
+      error: {
+        code: 'MESSAGE_MALFORMED',
+        message: 'The message is nested more than 8 levels deep.',
+      },
     });
     expect(await c.request({ type: 'host.end' })).toMatchObject({
       ok: false,

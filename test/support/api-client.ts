@@ -1,3 +1,5 @@
+import { enrolledTotp, nextTotpCode } from './totp-codes';
+
 /**
  * A browser-like HTTP client for scenario tests: keeps cookies, sends the CSRF header the way
  * the web app does (copied from the cookie on every request, never cached), JSON in and out.
@@ -62,8 +64,11 @@ export class ApiClient {
   patch = (path: string, body: unknown = {}) => this.request('PATCH', path, body);
 
   /** Fetches a CSRF cookie (as the web app does on load), then signs in. */
+  /** Signs in; users whose TOTP a test enrolled (totp-codes.ts) get a fresh code added. */
   async signIn(email: string, password: string, extra: Record<string, string> = {}) {
     await this.get('/api/auth/csrf');
-    return this.post('/api/auth/login', { email, password, ...extra });
+    const secret = enrolledTotp.get(email.toLowerCase());
+    const code = secret && !extra.totpCode ? { totpCode: await nextTotpCode(secret) } : {};
+    return this.post('/api/auth/login', { email, password, ...code, ...extra });
   }
 }

@@ -3,6 +3,7 @@ import type { E2eeView } from '@conclave/client';
 import { createNodeBackend } from '@conclave/e2ee/node';
 import type { MeetingId } from '@conclave/protocol';
 import WebSocket from 'ws';
+import type { HostileWire } from './hostile-wire';
 
 /** Every frame a bot sent to the server, as the server received it. */
 export const sentFrames: string[] = [];
@@ -26,6 +27,7 @@ export async function joinBot(
   meetingId: string,
   name: string,
   hostKey?: string,
+  opts: { wire?: HostileWire } = {},
 ): Promise<Bot> {
   const worker = new InProcessE2eeWorker(createNodeBackend());
   const room = new RoomClient({
@@ -34,7 +36,9 @@ export async function joinBot(
     displayName: name,
     ...(hostKey ? { hostKey } : {}),
     media: false,
-    WebSocket: RecordingWebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocket: (opts.wire
+      ? opts.wire.webSocket(RecordingWebSocket)
+      : RecordingWebSocket) as unknown as typeof globalThis.WebSocket,
     capabilities: { encodedTransform: 'native', mlsCiphersuites: [1], clientLabel: 'Conclave bot' },
     createE2eeWorker: () => worker as unknown as Worker,
   });

@@ -137,6 +137,28 @@ export async function eventually<T>(
   return value;
 }
 
+/** Waits until `p` decodes video from exactly `n` remotes. */
+export const decodingAll = (p: Participant, n: number, timeout = 15_000) =>
+  eventually(
+    () => remoteStats(p.page),
+    (s) => s.length === n && s.every((x) => x.framesDecoded > 0),
+    timeout,
+  );
+
+/** Frames decoded from each remote over `ms`: proves media keeps flowing, not a stale counter. */
+export async function decodedDuring(p: Participant, ms: number): Promise<Map<string, number>> {
+  const before = await remoteStats(p.page);
+  await new Promise((r) => setTimeout(r, ms));
+  const after = await remoteStats(p.page);
+  return new Map(
+    after.map((a) => [
+      a.name ?? a.participantId,
+      a.framesDecoded -
+        (before.find((b) => b.participantId === a.participantId)?.framesDecoded ?? 0),
+    ]),
+  );
+}
+
 export async function createMeeting(
   baseUrl: string,
   passcode?: string,

@@ -3,11 +3,12 @@ import type { AccountRole } from '@conclave/protocol';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import type { UserRecord } from '../../apps/server/src/modules/accounts/user-store';
 import { hashPassword } from '../../apps/server/src/modules/accounts/secrets';
-import { newTotpSecret, totpCodeAt } from '../../apps/server/src/modules/accounts/totp';
+import { newTotpSecret } from '../../apps/server/src/modules/accounts/totp';
 import type { Clock } from '../../apps/server/src/modules/legal/deadlines';
 import type { LegalStore } from '../../apps/server/src/modules/legal/legal-store';
 import { ApiClient } from './api-client';
 import { startTestServer } from './test-server';
+import { enrolledTotp, nextTotpCode } from './totp-codes';
 import type { TestServer } from './test-server';
 
 export const REQUESTER_PASSWORD = 'requester password 1';
@@ -118,13 +119,7 @@ export async function createVerifiedRequester(
   return { id, totpSecret };
 }
 
-const lastStep = new Map<string, number>();
-
-/**
- * Signs a requester in through the portal (the server's clock must be the real one). A TOTP
- * step is accepted once, so successive sign-ins use the next unused step within the ±1 window,
- * waiting for the clock when the window is spent.
- */
+/** Signs a requester in through the portal (the server's clock must be the real one). */
 export async function requesterClient(
   baseUrl: string,
   email: string,
@@ -132,23 +127,13 @@ export async function requesterClient(
 ): Promise<ApiClient> {
   const c = new ApiClient(baseUrl);
   await c.get('/api/auth/csrf');
-  for (;;) {
-    const current = Math.floor(Date.now() / 30_000);
-    const step = Math.max(current - 1, (lastStep.get(totpSecret) ?? 0) + 1);
-    if (step > current + 1) {
-      await new Promise((r) => setTimeout(r, 1000));
-      continue;
-    }
-    lastStep.set(totpSecret, step);
-    const res = await c.post('/api/legal/portal/login', {
-      email,
-      password: REQUESTER_PASSWORD,
-      totpCode: totpCodeAt(totpSecret, new Date(step * 30_000 + 1000)),
-    });
-    if (res.status !== 200)
-      throw new Error(`requester sign-in failed: ${JSON.stringify(res.body)}`);
-    return c;
-  }
+  const res = await c.post('/api/legal/portal/login', {
+    email,
+    password: REQUESTER_PASSWORD,
+    totpCode: await nextTotpCode(totpSecret),
+  });
+  if (res.status !== 200) throw new Error(`requester sign-in failed: ${JSON.stringify(res.body)}`);
+  return c;
 }
 
 export function validSubmission(over: Record<string, unknown> = {}) {
@@ -171,7 +156,11 @@ export function validSubmission(over: Record<string, unknown> = {}) {
   };
 }
 
-/** A user of an account with a role, active, with a password (as an accepted invite leaves it). */
+/**
+ * A user of an account with a role, active, with a password (as an accepted invite leaves it).
+ * Legal staff also have two-factor sign-in (the legal console requires it): ApiClient.signIn
+ * adds their codes, `totpSecretOf` gives the secret to browser tests.
+ */
 export async function createUser(
   stores: { users: { insertUser(u: UserRecord): Promise<boolean> } },
   accountId: string,
@@ -180,6 +169,8 @@ export async function createUser(
   password: string,
 ): Promise<string> {
   const id = randomUUID();
+  const totpSecret = role === 'legal_reviewer' || role === 'legal_admin' ? newTotpSecret() : null;
+  if (totpSecret) enrolledTotp.set(email.toLowerCase(), totpSecret);
   await stores.users.insertUser({
     id,
     accountId,
@@ -188,7 +179,7 @@ export async function createUser(
     role,
     status: 'active',
     passwordHash: await hashPassword(password),
-    totpSecret: null,
+    totpSecret,
     totpPendingSecret: null,
     totpLastStep: 0,
     failedLogins: 0,

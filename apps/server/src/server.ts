@@ -9,6 +9,7 @@ import { AdminService } from './modules/accounts/admin-service';
 import type { AdminAuditStore } from './modules/accounts/audit-store';
 import { AuthService } from './modules/accounts/auth-service';
 import { LoginLimiter } from './modules/accounts/login-limiter';
+import { ReviewerLinks } from './modules/accounts/reviewer-links';
 import type { SessionStore } from './modules/accounts/session-store';
 import type { TokenStore } from './modules/accounts/token-store';
 import type { UserStore } from './modules/accounts/user-store';
@@ -34,6 +35,9 @@ import { publicBaseUrl } from './config/config';
 import { buildApp } from './http/app';
 import type { Logger } from './logger';
 import { MeetingService } from './modules/meetings/meeting-service';
+import { PasscodeGuard } from './modules/meetings/passcode-guard';
+import type { AttemptStore } from './modules/limits/attempt-store';
+import { MemoryAttemptStore } from './modules/limits/attempt-store';
 import type { MeetingStore } from './modules/meetings/meeting-store';
 import { startMediaWorkers } from './rtc/media-workers';
 import { selectRecognizer } from './rtc/captions/select-recognizer';
@@ -83,6 +87,11 @@ export interface ServerParts {
   secretKey: Buffer;
   /** The trust center's clock (deadlines, NDO expiry); tests move it. */
   clock?: Clock;
+  /**
+   * Where failed passcode attempts and /ws abuse are counted (default: this process's memory;
+   * a shared store, e.g. Redis, makes the limits hold across nodes).
+   */
+  attempts?: AttemptStore;
 }
 
 /** Wires the server from already-opened parts; main.ts decides which storage adapter. */
@@ -93,12 +102,21 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   let port = config.port;
   let shuttingDown = false;
   const { stores } = parts;
+  const attempts = parts.attempts ?? new MemoryAttemptStore();
   const baseUrl = () => publicBaseUrl(config, port);
   const meetings = new MeetingService(
     stores.meetings,
     () => new Date(),
     new AccountPolicySource(stores.accounts),
     () => ({ creation: config.meetings.guestCreation, e2ee: config.meetings.guestE2ee }),
+    new PasscodeGuard(
+      {
+        freePerAddress: config.meetings.passcodeAttemptsPerAddress,
+        freePerMeeting: config.meetings.passcodeAttemptsPerMeeting,
+        maxDelayMs: config.meetings.passcodeMaxDelaySeconds * 1000,
+      },
+      attempts,
+    ),
   );
   // Mail is queued in the outbox table. With SMTP the dispatcher sends it and retries; without,
   // it stays there for admins to read.
@@ -125,7 +143,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     lockoutMs: config.auth.lockoutMinutes * 60_000,
   });
   const admin = new AdminService({ ...stores, mailer, baseUrl });
+  const reviewerLinks = new ReviewerLinks(stores.audit, config.legal.reviewerIndependenceDays);
   const legal = createLegalModule({
+    reviewersLinked: async (decider, approver) => {
+      const operator = await stores.subjects.operatorAccountId();
+      return operator !== undefined && reviewerLinks.linked(operator, decider, approver);
+    },
     config,
     store: stores.legal,
     directory: stores.subjects,
@@ -167,7 +190,14 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     rooms,
     logger,
     idleTimeoutMs: 45_000,
-    maxMessagesPerSecond: 50,
+    joinTimeoutMs: config.signaling.joinTimeoutSeconds * 1000,
+    maxUnjoinedPerAddress: config.signaling.maxUnjoinedPerAddress,
+    abuseStore: attempts,
+    limits: {
+      maxMessagesPerSecond: config.signaling.messagesPerSecond,
+      preJoinMessagesPerSecond: config.signaling.preJoinMessagesPerSecond,
+      preJoinMaxBytes: config.signaling.preJoinMaxBytes,
+    },
     identifyUser: async (req) => {
       const token = sessionCookieValue(req);
       const ctx = token ? await auth.resolve(token) : undefined;

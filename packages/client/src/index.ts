@@ -9,7 +9,7 @@ export type { LocalTracks } from './media/publisher';
 export { ConnectionClosedError, InvalidStateError, errorFromBody } from './errors';
 export { TypedEmitter } from './typed-emitter';
 export { E2eeManager } from './e2ee/e2ee-manager';
-export type { E2eeView, E2eeManagerEvents } from './e2ee/e2ee-manager';
+export type { E2eeView, E2eeManagerEvents, JoinFailure } from './e2ee/e2ee-manager';
 export { E2eeEngine } from './e2ee/engine';
 export type { EngineStatus, FrameCounters } from './e2ee/engine';
 export { detectCapabilities } from './e2ee/capabilities';

@@ -48,6 +48,7 @@ export {
   GroupSession,
   MLS_CIPHERSUITE,
   PendingJoin,
+  SigningKey,
   toLeafIndex,
   type AddOutput,
   type ChangesOutput,
@@ -73,4 +74,11 @@ export {
   type FrameKeyringOptions,
   type KidParts,
 } from './keys/sframe-mls-keys';
+export {
+  decodeMeetingPolicy,
+  encodeMeetingPolicy,
+  MEETING_POLICY_EXTENSION,
+  type MeetingPolicy,
+  type UnsupportedClientRule,
+} from './mls/meeting-policy';
 export { SECURITY_CODE_GROUPS, SECURITY_CODE_GROUP_DIGITS, securityCode } from './code';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_PASSCODE_LENGTH } from './http';
 import { iso2Schema, subdivisionSchema } from './legal';
 import { meetingIdSchema } from './signaling/common';
 import { unsupportedClientPolicySchema } from './signaling/e2ee';
@@ -147,6 +148,13 @@ export const inviteBodySchema = z
   .strict();
 export const userIdParamsSchema = z.object({ userId: z.uuid() }).strict();
 export const changeRoleBodySchema = z.object({ role: accountRoleSchema }).strict();
+/** Legal admins manage legal staff from the legal console: legal roles, or back to member. */
+export const legalStaffInviteBodySchema = z
+  .object({ email, role: z.enum(['legal_reviewer', 'legal_admin']), name: displayName.optional() })
+  .strict();
+export const legalStaffRoleBodySchema = z
+  .object({ role: z.enum(['legal_reviewer', 'legal_admin', 'member']) })
+  .strict();
 
 export const planResultSchema = z.object({
   plan: planIdSchema,
@@ -250,6 +258,9 @@ export const createOwnedMeetingBodySchema = z
       .trim()
       .max(32, 'Passcodes are at most 32 characters.')
       .regex(/^[A-Za-z0-9]*$/, 'Passcodes use letters and digits only.')
+      .refine((p) => p.length === 0 || p.length >= MIN_PASSCODE_LENGTH, {
+        message: `Passcodes are at least ${MIN_PASSCODE_LENGTH} characters.`,
+      })
       .optional(),
   })
   .strict();

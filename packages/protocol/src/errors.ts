@@ -10,6 +10,7 @@ export const ERRORS = {
     message: 'This app is out of date. Reload the page to get the current version.',
   },
   NOT_JOINED: { status: 409, message: 'Join the meeting first.' },
+  NOT_LET_IN: { status: 403, message: 'You can do that once the host lets you in.' },
   ALREADY_JOINED: { status: 409, message: 'This connection has already joined a meeting.' },
   MEETING_NOT_FOUND: { status: 404, message: 'There is no meeting with this id.' },
   MEETING_ENDED: { status: 410, message: 'This meeting has ended.' },
@@ -19,6 +20,10 @@ export const ERRORS = {
   },
   PASSCODE_REQUIRED: { status: 401, message: 'This meeting needs a passcode.' },
   PASSCODE_WRONG: { status: 403, message: 'The passcode is wrong.' },
+  PASSCODE_ATTEMPTS_EXCEEDED: {
+    status: 429,
+    message: 'Too many wrong passcodes. Wait a moment, then try again.',
+  },
   NOT_HOST: { status: 403, message: 'Only the host can do this.' },
   PARTICIPANT_NOT_FOUND: { status: 404, message: 'That participant is not in the meeting.' },
   BREAKOUT_ROOM_NOT_FOUND: { status: 404, message: 'There is no such breakout room.' },
@@ -91,6 +96,11 @@ export const ERRORS = {
   USER_NOT_FOUND: { status: 404, message: 'There is no such user in your account.' },
   LAST_OWNER: { status: 409, message: 'An account needs at least one active owner.' },
   OWNER_ONLY: { status: 403, message: 'Only an owner can grant or remove the owner role.' },
+  LEGAL_ROLES_RESTRICTED: {
+    status: 403,
+    message:
+      'Only an owner or a legal admin can grant, change or remove the legal roles (legal reviewer, legal admin) or act on legal staff.',
+  },
   CANNOT_CHANGE_SELF: {
     status: 409,
     message: 'You cannot change your own role or deactivate yourself.',
@@ -129,6 +139,16 @@ export const ERRORS = {
   LEGAL_TRANSITION_NOT_ALLOWED: {
     status: 409,
     message: 'That decision is not possible in the request’s current state.',
+  },
+  LEGAL_TWO_FACTOR_REQUIRED: {
+    status: 403,
+    message:
+      'The legal console needs two-factor sign-in. Turn it on on your account page, then come back.',
+  },
+  LEGAL_REVIEWERS_LINKED: {
+    status: 409,
+    message:
+      'The two reviewers must be independent: one invited the other (or gave them a legal role) recently. Another reviewer must approve, or the account owner must confirm this reviewer.',
   },
   LEGAL_SECOND_REVIEWER_REQUIRED: {
     status: 409,
@@ -169,20 +189,34 @@ export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
 export interface ErrorBody {
   code: ErrorCode;
   message: string;
+  /** Rate limits: when the same request may be tried again (also the HTTP Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 /** A typed error carrying a catalogue code; the only kind of error the edges turn into replies. */
 export class ConclaveError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  constructor(code: ErrorCode, message: string = ERRORS[code].message) {
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    code: ErrorCode,
+    message: string = ERRORS[code].message,
+    extra: { retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = 'ConclaveError';
     this.code = code;
     this.status = ERRORS[code].status;
+    this.retryAfterSeconds = extra.retryAfterSeconds;
   }
   toBody(): ErrorBody {
-    return { code: this.code, message: this.message };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.retryAfterSeconds !== undefined
+        ? { retryAfterSeconds: this.retryAfterSeconds }
+        : {}),
+    };
   }
 }
 

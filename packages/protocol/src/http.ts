@@ -4,6 +4,26 @@ import { unsupportedClientPolicySchema } from './signaling/e2ee';
 
 // HTTP schemas shared by the server routes and the web app.
 
+/**
+ * Shortest passcode a host may choose: with the attempt limits (README "Configuration"), a
+ * 6-character passcode takes years to guess; 4 digits fell in minutes without them.
+ */
+export const MIN_PASSCODE_LENGTH = 6;
+
+/**
+ * A passcode the app suggests: 8 random digits (easy to read out and type on a phone keypad;
+ * 10^8 guesses against the attempt limits). Uniform: bytes of 250 or more are drawn again.
+ */
+export function generatePasscode(): string {
+  let out = '';
+  const byte = new Uint8Array(1);
+  while (out.length < 8) {
+    globalThis.crypto.getRandomValues(byte);
+    if (byte[0]! < 250) out += String(byte[0]! % 10);
+  }
+  return out;
+}
+
 export const createMeetingBodySchema = z
   .object({
     passcode: z
@@ -11,6 +31,9 @@ export const createMeetingBodySchema = z
       .trim()
       .max(32, 'Passcodes are at most 32 characters.')
       .regex(/^[A-Za-z0-9]*$/, 'Passcodes use letters and digits only.')
+      .refine((p) => p.length === 0 || p.length >= MIN_PASSCODE_LENGTH, {
+        message: `Passcodes are at least ${MIN_PASSCODE_LENGTH} characters.`,
+      })
       .optional(),
     /**
      * Meeting settings. Until accounts exist the creator sets them; the accounts issue replaces

@@ -12,4 +12,5 @@ export * from './signaling/whiteboard';
 export * from './signaling/breakouts';
 export * from './accounts';
 export * from './legal';
+export * from './iso3166';
 export * from './transparency';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { iso3166Problem } from './iso3166';
 
 // Trust center (issue 7): the shapes the requester portal and the legal console exchange with
 // the server. Enumerations are the reporting vocabulary of research/legal-requests-and-
@@ -102,6 +103,10 @@ export type SuppressionReason = z.infer<typeof suppressionReasonSchema>;
 export const iso2Schema = z
   .string()
   .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code (e.g. US)')
+  .superRefine((code, ctx) => {
+    const problem = /^[A-Z]{2}$/.test(code) ? iso3166Problem(code) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
   .describe('ISO 3166-1 alpha-2');
 /** ISO 3166-2 subdivision code without the country part, e.g. `CA` for US-CA. */
 export const subdivisionSchema = z

@@ -21,6 +21,9 @@ Commands:
       [--new-key-stdin]            the server first). Key in secret.key: a new one is generated and
                                    replaces the file. Key in CONCLAVE_SECRET_KEY: pass the new one
                                    on stdin, then set it there.
+  mail show --to <email>           Print undelivered mail to one address, bodies included (the
+                                   admin outbox shows no bodies: links are credentials). Without
+                                   SMTP, forward an invitation from here to its recipient.
   audit verify                     Recompute the trust center's hash-chained audit log; report
                                    the first broken entry (exit code 1) or the chain head.
   legal import FILE                Import past requests kept elsewhere as closed historical

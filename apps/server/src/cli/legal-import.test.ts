@@ -14,7 +14,7 @@ import type { CliTestDatabase } from './cli-test-database';
 
 const CSV = `type,country,origin_country,received_at,closed_at,outcome,accounts_specified,ndo,emergency,preservation,national_security
 subpoena,US,,2024-02-03T10:00:00Z,2024-03-01,non_content_disclosed,2,true,false,false,false
-mlat,US,DE,2024-05-01,,content_disclosed,1,no,,,
+mlat,US,DE,2024-05-01,,content_disclosed,1,false,,,
 emergency,GB,,2024-08-09T00:00:00Z,,rejected,1,false,true,false,false
 `;
 

@@ -21,6 +21,7 @@ import {
 } from './commands';
 import { HELP } from './help';
 import { legalImportCommand } from './legal-import';
+import { mailShowCommand } from './mail-show';
 import { rotateKeyCommand } from './rotate-key';
 import { transparencyVerifyCommand } from './transparency-verify';
 
@@ -29,6 +30,7 @@ const OPTIONS = {
   db: { type: 'string' },
   name: { type: 'string' },
   email: { type: 'string' },
+  to: { type: 'string' },
   password: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   'owner-name': { type: 'string' },
@@ -77,6 +79,7 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
     'admin set-account-location',
     'transparency verify',
     'legal import',
+    'mail show',
   ];
   const takesOperand = ['transparency verify', 'legal import'];
   const extra = positionals.slice(takesOperand.includes(command) ? 3 : 2);
@@ -105,6 +108,7 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
     db = await open(values.db, true);
     const stores = sqlStores(db, cipher);
     if (command === 'audit verify') return await auditVerifyCommand(stores.legal.audit);
+    if (command === 'mail show') return { code: 0, out: await mailShowCommand(db, values.to) };
     if (command === 'legal import')
       return await legalImportCommand(stores.legal, operand, values.format, new Date());
     if (command === 'transparency verify')

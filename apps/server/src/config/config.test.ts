@@ -42,10 +42,32 @@ describe('configuration', () => {
   });
 
   it('guest meetings and their E2EE are on by default; the operator turns them off', () => {
-    expect(loadConfig({}).meetings).toEqual({ guestCreation: true, guestE2ee: true });
+    expect(loadConfig({}).meetings).toMatchObject({ guestCreation: true, guestE2ee: true });
     const off = loadConfig({ CONCLAVE_GUEST_MEETINGS: 'false', CONCLAVE_GUEST_E2EE: 'false' });
-    expect(off.meetings).toEqual({ guestCreation: false, guestE2ee: false });
+    expect(off.meetings).toMatchObject({ guestCreation: false, guestE2ee: false });
     expect(() => loadConfig({ CONCLAVE_GUEST_E2EE: 'no' })).toThrow(/meetings\.guestE2ee/);
+  });
+
+  it('passcode and signaling limits have defaults and refuse nonsense', () => {
+    expect(loadConfig({}).meetings).toMatchObject({
+      passcodeAttemptsPerAddress: 5,
+      passcodeAttemptsPerMeeting: 20,
+      passcodeMaxDelaySeconds: 300,
+    });
+    expect(loadConfig({}).signaling).toEqual({
+      joinTimeoutSeconds: 10,
+      maxUnjoinedPerAddress: 20,
+      messagesPerSecond: 50,
+      preJoinMessagesPerSecond: 10,
+      preJoinMaxBytes: 16 * 1024,
+    });
+    expect(loadConfig({}).legal.reviewerIndependenceDays).toBe(90);
+    expect(() => loadConfig({}, { signaling: { joinTimeoutSeconds: 0 } })).toThrow(
+      /signaling\.joinTimeoutSeconds/,
+    );
+    expect(() => loadConfig({}, { meetings: { passcodeAttemptsPerAddress: -1 } })).toThrow(
+      /meetings\.passcodeAttemptsPerAddress/,
+    );
   });
 
   it('builds invite links from the listening port when no public URL is set', () => {

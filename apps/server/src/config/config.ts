@@ -169,6 +169,11 @@ export const configSchema = z.object({
       ndoReminderDays: z.coerce.number().int().min(1).max(90).default(7),
       maxTargets: z.coerce.number().int().min(1).max(1000).default(10),
       maxRangeDays: z.coerce.number().int().min(1).max(3660).default(366),
+      /**
+       * Two reviewers of one disclosure may not be linked by an invitation (or legal-role grant)
+       * within this many days, unless the owner confirmed the invited reviewer.
+       */
+      reviewerIndependenceDays: z.coerce.number().int().min(0).max(3650).default(90),
     })
     .default({
       allowedEmailDomains: [],
@@ -179,6 +184,7 @@ export const configSchema = z.object({
       ndoReminderDays: 7,
       maxTargets: 10,
       maxRangeDays: 366,
+      reviewerIndependenceDays: 90,
     }),
   /**
    * Meetings created without an account (guest meetings). They have no plan and no account admin,
@@ -190,8 +196,46 @@ export const configSchema = z.object({
       guestCreation: z.boolean().default(true),
       /** Hosts of guest meetings may turn on end-to-end encryption. */
       guestE2ee: z.boolean().default(true),
+      /** Wrong passcodes one client address may send before growing delays (1 s, doubling). */
+      passcodeAttemptsPerAddress: z.coerce.number().int().min(1).max(1000).default(5),
+      /** Wrong passcodes one meeting may receive from everyone before growing delays. */
+      passcodeAttemptsPerMeeting: z.coerce.number().int().min(1).max(10_000).default(20),
+      /** The longest wait the delays grow to. */
+      passcodeMaxDelaySeconds: z.coerce.number().int().min(1).max(3600).default(300),
     })
-    .default({ guestCreation: true, guestE2ee: true }),
+    .default({
+      guestCreation: true,
+      guestE2ee: true,
+      passcodeAttemptsPerAddress: 5,
+      passcodeAttemptsPerMeeting: 20,
+      passcodeMaxDelaySeconds: 300,
+    }),
+  /** Flood resistance of the `/ws` signaling endpoint (signaling/flood-guard.ts). */
+  signaling: z
+    .object({
+      /** A connection that has not joined a meeting this long after connecting is closed. */
+      joinTimeoutSeconds: z.coerce.number().int().min(1).max(300).default(10),
+      /** Connections one client address may hold open before joining; more are refused (429). */
+      maxUnjoinedPerAddress: z.coerce.number().int().min(1).max(10_000).default(20),
+      /** Messages per second of a joined participant before RATE_LIMITED replies (4x: closed). */
+      messagesPerSecond: z.coerce.number().int().min(1).max(10_000).default(50),
+      /** Messages per second before joining (4x: closed). */
+      preJoinMessagesPerSecond: z.coerce.number().int().min(1).max(1000).default(10),
+      /** Largest frame before joining (a join message is under 2 KiB); larger closes (1009). */
+      preJoinMaxBytes: z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(1024 * 1024)
+        .default(16 * 1024),
+    })
+    .default({
+      joinTimeoutSeconds: 10,
+      maxUnjoinedPerAddress: 20,
+      messagesPerSecond: 50,
+      preJoinMessagesPerSecond: 10,
+      preJoinMaxBytes: 16 * 1024,
+    }),
   reconnectGraceSeconds: z.coerce.number().int().min(1).max(600).default(30),
   /** Where the built web app is; the server serves it when present. */
   webRoot: z.string().default(resolve(import.meta.dirname, '../../../web/dist')),

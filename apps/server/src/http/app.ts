@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
-import { ConclaveError, MAX_MESSAGE_BYTES } from '@conclave/protocol';
+import { ConclaveError } from '@conclave/protocol';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../logger';
@@ -13,6 +13,7 @@ import type { AuthService } from '../modules/accounts/auth-service';
 import type { LoginLimiter } from '../modules/accounts/login-limiter';
 import type { MeetingService } from '../modules/meetings/meeting-service';
 import type { MyMeetings } from '../modules/meetings/my-meetings';
+import { JOINED_MAX_FRAME_BYTES } from '../signaling/flood-guard';
 import type { SignalingServer } from '../signaling/signaling-server';
 import type { LegalModule } from '../modules/legal/wire';
 import { installAccessControl } from './auth/access';
@@ -25,6 +26,7 @@ import { authRoutes } from './routes/auth';
 import { meetingRoutes } from './routes/meetings';
 import { legalPortalRoutes } from './routes/legal-portal';
 import { legalReviewRoutes } from './routes/legal-review';
+import { legalStaffRoutes } from './routes/legal-staff';
 import { myMeetingRoutes } from './routes/my-meetings';
 import { myNoticeRoutes } from './routes/my-notices';
 import type { MyNoticesOptions } from './routes/my-notices';
@@ -63,8 +65,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installErrorHandler(app);
   await app.register(cookie);
-  // Before any route: every route registered from here on is checked for an access rule.
-  installAccessControl(app, deps.auth, deps.cookies, deps.legalAccess);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -81,9 +81,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Pages are served over plain HTTP on localhost by default; HSTS only makes sense with TLS.
     hsts: Boolean(deps.https),
   });
-  // A little above the protocol limit, so oversized messages get a typed MESSAGE_TOO_LARGE reply;
-  // anything larger than this closes the socket (1009) before it is read into memory.
-  await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES + 64 * 1024 } });
+  // After helmet: its onRequest hook must run before the access check can answer 401/403, so
+  // refusals carry the security headers too. Still before any route: every route registered
+  // from here on is checked for an access rule.
+  installAccessControl(app, deps.auth, deps.cookies, deps.legalAccess);
+  // Joined sockets' cap; sockets that have not joined get a far smaller one (flood-guard.ts).
+  await app.register(websocket, { options: { maxPayload: JOINED_MAX_FRAME_BYTES } });
 
   app.get('/healthz', { config: {} }, async (_req, reply) =>
     deps.isHealthy() ? { status: 'ok' } : reply.status(503).send({ status: 'shutting-down' }),
@@ -109,9 +112,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxDocumentBytes: deps.legal.maxDocumentBytes,
   });
   await app.register(legalReviewRoutes, { review: deps.legal.review });
+  await app.register(legalStaffRoutes, { admin: deps.admin });
   await app.register(myNoticeRoutes, deps.userNotices);
   await app.register(transparencyRoutes, { transparency: deps.transparency });
   await app.register(async (scope) => deps.signaling.register(scope));
+  if (!deps.trustProxy) deps.signaling.cutBlockedConnections(app.server);
 
   if (existsSync(join(deps.webRoot, 'index.html'))) {
     await app.register(fastifyStatic, {

@@ -10,6 +10,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof ConclaveError) {
+      if (err.retryAfterSeconds !== undefined)
+        void reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.status(err.status).send(err.toBody());
     }
     if (err.validation) {

@@ -33,6 +33,8 @@ export class RoomParticipant {
   /** Found by feature detection at join (encoded transforms + our MLS ciphersuite). */
   e2eeCapable: boolean;
   clientLabel: string;
+  /** The MLS signature key announced at join; a resume never changes it. */
+  readonly mlsSignatureKey: string | null;
   /** Held out of an end-to-end encrypted meeting: no media in or out until released. */
   held = false;
   /** In the waiting room (also `held`: no media until the host lets them in). */
@@ -55,8 +57,10 @@ export class RoomParticipant {
     peer: SignalingPeer;
     e2eeCapable: boolean;
     clientLabel: string;
+    mlsSignatureKey?: string | null;
   }) {
     this.id = init.id;
+    this.mlsSignatureKey = init.mlsSignatureKey ?? null;
     this.e2eeCapable = init.e2eeCapable;
     this.clientLabel = init.clientLabel;
     this.resumeToken = init.resumeToken;
@@ -79,6 +83,7 @@ export class RoomParticipant {
       connected: this.connected,
       e2eeCapable: this.e2eeCapable,
       clientLabel: this.clientLabel,
+      mlsSignatureKey: this.mlsSignatureKey,
       held: this.held,
       waiting: this.waiting,
       sharing:

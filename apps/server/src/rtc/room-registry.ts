@@ -38,6 +38,7 @@ export interface ParticipantHandle {
   e2eeEnable(): Promise<{ keyPackages: KeyPackageEntry[] }>;
   e2eeCommit(req: CommitRequest): { epoch: number };
   e2eeDisable(message: string): Promise<null>;
+  e2eeJoinFailed(reason: string, keyPackage: string | undefined): null;
   e2eeAdmitHeld(id: ParticipantId): null;
   chatSend(text: string, to: ParticipantId | null): { messageId: string };
   chatSetMode(mode: ChatMode): null;
@@ -111,6 +112,7 @@ export class RoomRegistry {
       e2eeEnable: () => room.e2eeEnable(participant),
       e2eeCommit: (req) => room.e2eeCommit(participant, req),
       e2eeDisable: (message) => room.e2eeDisable(participant, message),
+      e2eeJoinFailed: (reason, kp) => room.e2eeJoinFailed(participant, reason, kp),
       e2eeAdmitHeld: (id) => room.e2eeAdmitHeld(participant, id),
       chatSend: (text, to) => room.chatSend(participant, text, to),
       chatSetMode: (mode) => room.chatSetMode(participant, mode),

@@ -153,6 +153,7 @@ export class Room {
         peer,
         e2eeCapable,
         clientLabel: req.capabilities?.clientLabel ?? 'Unknown client',
+        mlsSignatureKey: e2eeCapable ? (req.capabilities?.mlsSignatureKey ?? null) : null,
       });
       // Everyone but hosts waits in the waiting room when the account turned it on.
       participant.waiting = req.settings.waitingRoom === true && req.role !== 'host';
@@ -268,6 +269,7 @@ export class Room {
   }
 
   requestKeyFrames(p: RoomParticipant, scope: 'received' | 'own' | 'all'): Promise<null> {
+    if (p.held) return Promise.reject(new ConclaveError('NOT_LET_IN'));
     return this.#media.requestKeyFrames(p, scope).then(() => null);
   }
 
@@ -530,6 +532,11 @@ export class Room {
 
   e2eeCommit(p: RoomParticipant, req: CommitRequest): { epoch: number } {
     return this.#e2ee.commit(p, req);
+  }
+
+  e2eeJoinFailed(p: RoomParticipant, reason: string, keyPackage: string | undefined): null {
+    this.#e2ee.joinFailed(p, reason, keyPackage);
+    return null;
   }
 
   e2eeDisable(p: RoomParticipant, message: string): Promise<null> {

@@ -10,6 +10,8 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../logger';
 import type { MeetingService } from '../modules/meetings/meeting-service';
 import type { ParticipantHandle, RoomRegistry } from '../rtc/room-registry';
+import { capFrameBytes, FloodGuard, JOINED_MAX_FRAME_BYTES } from './flood-guard';
+import type { FloodLimits } from './flood-guard';
 import type { SignalingPeer } from './peer';
 
 export interface SessionDeps {
@@ -18,13 +20,26 @@ export interface SessionDeps {
   logger: Logger;
   /** A socket that says nothing for this long is closed (clients send heartbeats). */
   idleTimeoutMs: number;
-  /** Messages per second a client may send before it gets RATE_LIMITED replies. */
-  maxMessagesPerSecond: number;
+  /** A socket that has not joined a meeting this long after connecting is closed. */
+  joinTimeoutMs: number;
+  /** Message rates and sizes (FloodGuard). */
+  limits: FloodLimits;
   /**
    * The signed-in user behind the upgrade request's session cookie, if any: the owner and
    * co-hosts of a meeting join as host without its host key.
    */
   identifyUser?: (req: FastifyRequest) => Promise<string | undefined>;
+}
+
+/** Who is at the other end of a connection, as the upgrade request told. */
+export interface ConnectionInfo {
+  userId?: Promise<string | undefined>;
+  /** The client address (X-Forwarded-For only with trustProxy): passcode limits per address. */
+  address?: string;
+  /** Called once, when the connection first joins a meeting (it is no longer anonymous). */
+  onJoined?: () => void;
+  /** Called when the connection is closed for abuse (oversized frame, flood). */
+  onAbuse?: () => void;
 }
 
 /**
@@ -38,30 +53,40 @@ export class SignalingSession implements SignalingPeer {
   #handle: ParticipantHandle | undefined;
   #joining = false;
   #idleTimer: NodeJS.Timeout | undefined;
-  #windowStart = 0;
-  #windowCount = 0;
+  #joinTimer: NodeJS.Timeout | undefined;
+  readonly #flood: FloodGuard;
   #closed = false;
+  /** Closing because of what the client sent: further frames are dropped unread. */
+  #refusing = false;
 
   readonly #userId: Promise<string | undefined>;
+  readonly #conn: ConnectionInfo;
 
-  constructor(
-    socket: WebSocket,
-    deps: SessionDeps,
-    userId: Promise<string | undefined> = Promise.resolve(undefined),
-  ) {
-    this.#userId = userId.catch(() => undefined);
+  constructor(socket: WebSocket, deps: SessionDeps, conn: ConnectionInfo = {}) {
+    this.#userId = (conn.userId ?? Promise.resolve(undefined)).catch(() => undefined);
+    this.#conn = conn;
     this.#socket = socket;
     this.#deps = deps;
+    this.#flood = new FloodGuard(deps.limits);
+    capFrameBytes(socket, deps.limits.preJoinMaxBytes);
     this.#log = deps.logger.child({ component: 'signaling' });
-    socket.on('message', (data, isBinary) => {
-      const frame = isBinary ? new Uint8Array(data as Buffer) : (data as Buffer).toString('utf8');
-      this.#onFrame(frame).catch((err: unknown) =>
-        this.#log.error({ err }, 'signaling handler failed'),
-      );
-    });
+    socket.on('message', (data) => this.#onRaw(data as Buffer));
     socket.on('close', () => this.#onSocketClosed());
-    socket.on('error', (err) => this.#log.debug({ err }, 'socket error'));
+    socket.on('error', (err) => {
+      this.#log.debug({ err }, 'socket error');
+      // A frame over the socket's cap: ws closes (1009) and would then drain, unread, whatever
+      // else the peer sends; stop reading instead (after ws's own resume on the next tick).
+      if ((err as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.#conn.onAbuse?.();
+        setImmediate(() => this.#stopReading());
+      }
+    });
     this.#touch();
+    this.#joinTimer = setTimeout(() => {
+      this.#log.info('closing a connection that did not join in time');
+      this.#refuse(1008, 'join timeout');
+    }, deps.joinTimeoutMs);
+    this.#joinTimer.unref();
   }
 
   send(message: ServerMessage): void {
@@ -85,22 +110,41 @@ export class SignalingSession implements SignalingPeer {
     this.#idleTimer.unref();
   }
 
-  #rateLimited(): boolean {
-    const now = Date.now();
-    if (now - this.#windowStart >= 1000) {
-      this.#windowStart = now;
-      this.#windowCount = 0;
-    }
-    this.#windowCount++;
-    return this.#windowCount > this.#deps.maxMessagesPerSecond;
-  }
-
-  async #onFrame(frame: string | Uint8Array): Promise<void> {
+  /** The frame's length is judged before a byte of it is decoded (ws joins fragments). */
+  #onRaw(data: Buffer): void {
+    if (this.#refusing || this.#closed) return;
     this.#touch();
-    if (this.#rateLimited()) {
+    const verdict = this.#flood.judge(data.byteLength, this.#handle !== undefined);
+    if (verdict.kind === 'close') {
+      this.send({ type: 'response', ok: false, error: verdict.error.toBody() });
+      this.#conn.onAbuse?.();
+      this.#refuse(verdict.code, verdict.reason);
+      return;
+    }
+    if (verdict.kind === 'rate-limited') {
       this.send({ type: 'response', ok: false, error: new ConclaveError('RATE_LIMITED').toBody() });
       return;
     }
+    this.#onFrame(data).catch((err: unknown) =>
+      this.#log.error({ err }, 'signaling handler failed'),
+    );
+  }
+
+  #refuse(code: number, reason: string): void {
+    if (this.#refusing || this.#closed) return;
+    this.#refusing = true;
+    this.#socket.close(code, reason);
+    this.#stopReading();
+  }
+
+  /** Reads nothing more (a flooder's queued frames would still be parsed) and cuts in 2 s. */
+  #stopReading(): void {
+    this.#refusing = true;
+    this.#socket.pause();
+    setTimeout(() => this.#socket.terminate(), 2000).unref();
+  }
+
+  async #onFrame(frame: Uint8Array): Promise<void> {
     const decoded = decodeClientMessage(frame);
     if (!decoded.ok) {
       this.send({
@@ -167,6 +211,8 @@ export class SignalingSession implements SignalingPeer {
         return handle.e2eeCommit(message);
       case 'e2ee.disable':
         return handle.e2eeDisable(message.message);
+      case 'e2ee.joinFailed':
+        return handle.e2eeJoinFailed(message.reason, message.keyPackage);
       case 'e2ee.admitHeld':
         return handle.e2eeAdmitHeld(message.participantId);
       case 'chat.send':
@@ -216,6 +262,7 @@ export class SignalingSession implements SignalingPeer {
             message.passcode,
             message.hostKey,
             await this.#userId,
+            this.#conn.address,
           );
       const role = admission.role;
       const { handle, result } = await this.#deps.rooms.join(message.meetingId, this, {
@@ -230,6 +277,12 @@ export class SignalingSession implements SignalingPeer {
         throw new ConclaveError('NOT_JOINED', 'The connection closed while joining.');
       }
       this.#handle = handle;
+      if (this.#joinTimer) {
+        clearTimeout(this.#joinTimer);
+        this.#joinTimer = undefined;
+        capFrameBytes(this.#socket, JOINED_MAX_FRAME_BYTES);
+        this.#conn.onJoined?.();
+      }
       this.#log.info(
         {
           meetingId: message.meetingId,
@@ -247,6 +300,7 @@ export class SignalingSession implements SignalingPeer {
   #onSocketClosed(): void {
     this.#closed = true;
     clearTimeout(this.#idleTimer);
+    clearTimeout(this.#joinTimer);
     const handle = this.#handle;
     this.#handle = undefined;
     handle?.disconnected();

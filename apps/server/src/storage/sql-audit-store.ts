@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { AdminAuditEntry, AdminAuditStore } from '../modules/accounts/audit-store';
 import type { Database } from './schema';
 
@@ -44,15 +44,37 @@ export class SqlAdminAuditStore implements AdminAuditStore {
   async list(accountId: string, limit: number, beforeSeq?: number): Promise<AdminAuditEntry[]> {
     let q = this.#db.selectFrom('admin_audit').selectAll().where('account_id', '=', accountId);
     if (beforeSeq !== undefined) q = q.where('seq', '<', beforeSeq);
-    const rows = await q.orderBy('seq', 'desc').limit(limit).execute();
-    return rows.map((r) => ({
-      seq: Number(r.seq),
-      accountId: r.account_id,
-      actorUserId: r.actor_user_id,
-      action: r.action,
-      target: r.target,
-      detail: JSON.parse(r.detail) as Record<string, unknown>,
-      at: new Date(r.at),
-    }));
+    return toEntries(await q.orderBy('seq', 'desc').limit(limit).execute());
   }
+
+  async forTarget(
+    accountId: string,
+    target: string,
+    actions: readonly string[],
+    since: Date,
+  ): Promise<AdminAuditEntry[]> {
+    if (actions.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('admin_audit')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('target', '=', target)
+      .where('action', 'in', [...actions])
+      .where('at', '>=', since.toISOString())
+      .orderBy('seq', 'asc')
+      .execute();
+    return toEntries(rows);
+  }
+}
+
+function toEntries(rows: Selectable<Database['admin_audit']>[]): AdminAuditEntry[] {
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    accountId: r.account_id,
+    actorUserId: r.actor_user_id,
+    action: r.action,
+    target: r.target,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+    at: new Date(r.at),
+  }));
 }

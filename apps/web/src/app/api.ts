@@ -160,6 +160,15 @@ export const api = {
     call<{ user: UserView }>(`/api/admin/users/${userId}/deactivate`, json('POST')),
   reactivateUser: (userId: string) =>
     call<{ user: UserView }>(`/api/admin/users/${userId}/reactivate`, json('POST')),
+  confirmReviewer: (userId: string) =>
+    call<{ user: UserView }>(`/api/admin/users/${userId}/confirm-reviewer`, json('POST')),
+
+  // ---- legal staff, managed by legal admins from the legal console
+  legalStaff: () => call<{ users: UserView[] }>('/api/legal/staff'),
+  inviteLegalStaff: (email: string, role: 'legal_reviewer' | 'legal_admin') =>
+    call<{ user: UserView }>('/api/legal/staff/invite', json('POST', { email, role })),
+  setLegalStaffRole: (userId: string, role: 'legal_reviewer' | 'legal_admin' | 'member') =>
+    call<{ user: UserView }>(`/api/legal/staff/${userId}`, json('PATCH', { role })),
   plan: () => call<PlanResult>('/api/admin/plan'),
   setPlan: (plan: PlanId) => call<PlanResult>('/api/admin/plan', json('PUT', { plan })),
   meetingSettings: () => call<MeetingSettingsResult>('/api/admin/meeting-settings'),
@@ -211,7 +220,8 @@ export interface OutboxMessage {
   id: string;
   to: string;
   subject: string;
-  body: string;
+  /** Only for mail to the caller: links in the others are credentials. */
+  body: string | null;
   createdAt: string;
   attempts: number;
   lastError: string | null;

@@ -13,6 +13,7 @@ import type {
 } from '@conclave/protocol';
 import { signalingUrl } from '../app/api';
 import { transcriptText } from './transcript';
+import { screenShareErrorText } from './screen-share-errors';
 
 export interface MeetingSnapshot {
   connection: ConnectionState;
@@ -129,8 +130,7 @@ export class MeetingStore {
         audio: false,
       });
     } catch (err) {
-      if ((err as { name?: string }).name !== 'NotAllowedError')
-        this.notify('Screen sharing is not available in this browser.');
+      this.notify(screenShareErrorText(err));
       return;
     }
     const track = stream.getVideoTracks()[0];

@@ -11,7 +11,8 @@ import type { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
 import { fromBase64, toBase64 } from './base64';
 import type { E2eeOffMessage } from './control-message';
-import type { EngineStatus, FrameCounters } from './engine';
+import type { CommitOut, EngineStatus, FrameCounters } from './engine';
+import { describeRefusal, type ExpectedDevice } from './expected-devices';
 import type { MediaKind } from './frame-layout';
 import { SEND_SWITCH_DELAY_MS } from './timing';
 import type { E2eeWorkerClient } from './worker-client';
@@ -26,6 +27,25 @@ export interface E2eeView {
   capable: boolean;
   /** Devices in the MLS roster that signaling did not announce, or the other way round. */
   rosterMismatch: string[];
+  /** This device could not join the encrypted group, even after asking to be added again. */
+  joinFailure: string | null;
+  /** The host's device: participants who could not join the encrypted group, and why. */
+  membersWhoCouldNotJoin: JoinFailure[];
+  /** The host's device: E2EE goes off at `at` (epoch ms) for this joiner unless kept on. */
+  downgradeCountdown: DowngradeCountdown | null;
+}
+
+export interface DowngradeCountdown {
+  participantId: ParticipantId;
+  displayName: string;
+  clientLabel: string;
+  at: number;
+}
+
+export interface JoinFailure {
+  participantId: ParticipantId;
+  displayName: string;
+  reason: string;
 }
 
 export type E2eeManagerEvents = {
@@ -37,12 +57,17 @@ export type E2eeManagerEvents = {
 };
 
 export interface E2eeManagerDeps {
+  /** How long the host's device waits before a downgrade it did not ask for (default 10 s). */
+  downgradeDelayMs?: number;
   capabilities: Capabilities;
   worker: E2eeWorkerClient | null;
   selfId: () => ParticipantId | undefined;
   participants: () => Participant[];
   isHost: () => boolean;
 }
+
+/** How long a device listed as a member waits for its Welcome before asking again. */
+const WELCOME_WAIT_MS = 5_000;
 
 const OFF_STATE: E2eeState = {
   status: 'off',
@@ -69,6 +94,18 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #lastEpoch: number | null = null;
   /** This device is in the MLS group (tracked here, ahead of the worker's status posts). */
   #inGroup = false;
+  /** Welcomes that failed since this device last joined the group. */
+  #welcomeFailures = 0;
+  #joinFailure: string | null = null;
+  readonly #othersFailed = new Map<ParticipantId, JoinFailure>();
+  /** The first MLS signature key each device announced: a later change is refused and shown. */
+  readonly #pins = new Map<ParticipantId, ExpectedDevice>();
+  readonly #keyChanges = new Set<string>();
+  #countdown: { view: DowngradeCountdown; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** The server counts this device as a member but no Welcome came: it was withheld or lost. */
+  #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The host asked to let this held participant in (so the downgrade it brings is wanted). */
+  #admitAsked: ParticipantId | undefined;
 
   constructor(deps: E2eeManagerDeps) {
     super();
@@ -130,6 +167,11 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       counters: this.#counters,
       capable: this.capable,
       rosterMismatch: this.#rosterMismatch(),
+      joinFailure: this.#joinFailure,
+      downgradeCountdown: this.#countdown?.view ?? null,
+      membersWhoCouldNotJoin: [...this.#othersFailed.values()].filter(
+        (f) => !this.#local?.roster.some((m) => m.userId === f.participantId),
+      ),
     };
   }
 
@@ -137,32 +179,54 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.emit('view', this.view);
   }
 
-  /** Compares the MLS roster (who holds the key) with the meeting's participant list. */
+  /**
+   * Compares the MLS roster (who holds the key) with the meeting's participant list (DESIGN.md
+   * §4.4): a leaf nobody can see, a duplicate identity, a leaf whose key is not the one its device
+   * announced, a leaf of someone not let in, and a participant without a leaf.
+   */
   #rosterMismatch(): string[] {
-    if (!this.#local?.inGroup) return [];
+    const out = new Set(this.#keyChanges);
+    if (!this.#local?.inGroup) return [...out];
+    if (this.#local.policyChanged)
+      out.add(
+        'A key change tried to alter who may turn encryption off; the rule set when it was turned on stays in force.',
+      );
     const roster = this.#local.roster;
     const participants = this.#deps.participants();
-    const out: string[] = [];
+    const byId = new Map(participants.map((p) => [p.id as string, p]));
+    const leaves = new Map<string, number>();
+    for (const m of roster) leaves.set(m.userId, (leaves.get(m.userId) ?? 0) + 1);
     for (const m of roster) {
-      if (!participants.some((p) => p.id === m.userId))
-        out.push(`${m.displayName} holds the key but is not in the participant list.`);
+      const p = byId.get(m.deviceId);
+      if (!p) {
+        out.add(`${m.displayName} holds the key but is not in the participant list.`);
+        continue;
+      }
+      if (p.held || p.waiting)
+        out.add(`${p.displayName} holds the key but has not been let into the meeting.`);
+      const pin = this.#pins.get(p.id);
+      if (pin && pin.signatureKey !== m.signatureKey)
+        out.add(
+          `A device holding the key claims to be ${p.displayName}, but its key is not the one ${p.displayName}'s device announced.`,
+        );
+      if ((leaves.get(m.userId) ?? 0) > 1)
+        out.add(`${m.displayName} appears more than once among the devices that hold the key.`);
     }
+    const members = new Set<string>(this.#meeting.members);
+    const holders = new Set(roster.map((m) => m.deviceId));
     for (const p of participants) {
-      if (
-        !p.held &&
-        this.#meeting.members.includes(p.id) &&
-        !roster.some((m) => m.userId === p.id)
-      ) {
-        out.push(`${p.displayName} is in the meeting but does not hold the key yet.`);
+      if (!p.held && !p.waiting && members.has(p.id) && !holders.has(p.id)) {
+        out.add(`${p.displayName} is in the meeting but does not hold the key yet.`);
       }
     }
-    return out;
+    return [...out];
   }
 
   /** Called after every (re)join with the new signaling connection and the server's state. */
   async attach(signal: SignalClient, state: E2eeState, identity: MemberIdentity): Promise<void> {
     this.#signal = signal;
     this.#meeting = state;
+    this.#syncExpectedDevices();
     this.#emitView();
     if (!this.#deps.worker) return;
     const expecting = this.#inGroup
@@ -170,11 +234,51 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       : this.#deps.worker.expectEncryption(state.status !== 'off');
     await this.#deps.worker.init(identity);
     await expecting;
-    if (!this.#inGroup) await this.#uploadKeyPackage();
+    // Held or waiting: the server asks for a KeyPackage once the host lets this device in.
+    const self = this.#deps.participants().find((p) => p.id === this.#deps.selfId());
+    if (!this.#inGroup && !self?.held && !self?.waiting) await this.#uploadKeyPackage();
   }
 
   participantsChanged(): void {
+    const present = new Set(this.#deps.participants().map((p) => p.id));
+    for (const id of this.#othersFailed.keys()) if (!present.has(id)) this.#othersFailed.delete(id);
+    this.#syncExpectedDevices();
     this.#emitView();
+  }
+
+  /** This device's MLS signature key (base64) to announce at join; undefined without E2EE. */
+  async signingKey(): Promise<string | undefined> {
+    const worker = this.#deps.worker;
+    return worker ? toBase64(await worker.signingKey()) : undefined;
+  }
+
+  /**
+   * Pins each device's announced key on first sight and tells the worker who may hold the key.
+   * Devices that left stay known (their leaf may still be in the tree until the next commit).
+   */
+  #syncExpectedDevices(): void {
+    const participants = this.#deps.participants();
+    const present = new Set(participants.map((p) => p.id));
+    for (const p of participants) {
+      if (!p.mlsSignatureKey) continue;
+      const pinned = this.#pins.get(p.id);
+      if (pinned && pinned.signatureKey !== p.mlsSignatureKey) {
+        this.#keyChanges.add(
+          `The server changed the key of ${p.displayName}'s device during the meeting; the first key stays in force.`,
+        );
+      }
+      this.#pins.set(p.id, {
+        deviceId: p.id,
+        userId: p.id,
+        displayName: p.displayName,
+        signatureKey: pinned?.signatureKey ?? p.mlsSignatureKey,
+        present: true,
+        admitted: !p.held && !p.waiting,
+      });
+    }
+    for (const [id, d] of this.#pins)
+      if (!present.has(id)) this.#pins.set(id, { ...d, present: false });
+    void this.#deps.worker?.setExpectedDevices([...this.#pins.values()]).catch(() => undefined);
   }
 
   /** Serialises MLS work: commits and welcomes must be processed in order. */
@@ -214,6 +318,18 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
           this.#fail('Joining the encrypted meeting failed', err),
         );
         return;
+      case 'e2ee.memberJoinFailed':
+        this.#othersFailed.set(ev.participantId, {
+          participantId: ev.participantId,
+          displayName: ev.displayName,
+          reason: ev.reason,
+        });
+        this.emit('banner', {
+          tone: 'warning',
+          text: `${ev.displayName} could not join the end-to-end encrypted meeting (${ev.reason}). They cannot see or hear anyone, and nobody can see or hear them.`,
+        });
+        this.#emitView();
+        return;
       case 'e2ee.app':
         void this.#queue(() => this.#onApp(ev.from, ev.message));
         return;
@@ -221,19 +337,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         void this.#queue(() => this.#uploadKeyPackage()).catch(() => undefined);
         return;
       case 'e2ee.downgradeRequired':
-        if (this.#deps.isHost()) {
-          void this.#queue(() =>
-            this.#sendOff({
-              kind: 'e2ee-off',
-              reason: 'unsupported-client',
-              joiner: {
-                participantId: ev.participantId,
-                displayName: ev.displayName,
-                clientLabel: ev.clientLabel,
-              },
-            }),
-          ).catch((err: unknown) => this.#fail('Turning end-to-end encryption off failed', err));
-        }
+        if (this.#deps.isHost()) this.#downgradeRequested(ev.participantId);
         return;
       case 'e2ee.reenableOffered':
         this.emit('reenableOffered', ev.displayName);
@@ -246,6 +350,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #onState(state: E2eeState): void {
     const before = this.#meeting;
     this.#meeting = state;
+    this.#watchForWelcome(state);
     if (state.status === 'on' && before.status !== 'on') {
       const who =
         this.#deps.participants().find((p) => p.id === state.enabledBy)?.displayName ?? 'The host';
@@ -271,15 +376,44 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const out = await worker.commit(
       add.map((a) => fromBase64(a.keyPackage)),
       remove,
-    );
-    await this.#signal.request({
-      type: 'e2ee.commit',
       epoch,
-      commit: toBase64(out.commit),
-      ...(out.welcome ? { welcome: toBase64(out.welcome) } : {}),
-      added: add.map((a) => a.participantId),
-      removed: remove,
-    });
+    );
+    if (!out) return; // asked about an epoch we already left: the next request is current
+    this.#reportRefusals(out);
+    if (!out.commit) return;
+    try {
+      await this.#signal.request({
+        type: 'e2ee.commit',
+        epoch,
+        commit: toBase64(out.commit),
+        ...(out.welcome ? { welcome: toBase64(out.welcome) } : {}),
+        added: out.added.map((i) => add[i]!.participantId),
+        removed: remove,
+      });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'E2EE_EPOCH_STALE') throw err;
+      await this.#resync('this device’s key change lost to another');
+    }
+  }
+
+  /** KeyPackages the committer would not add: a warning on this device, with the reason. */
+  #reportRefusals(out: CommitOut): void {
+    for (const r of out.refused) this.emit('banner', { tone: 'warning', text: describeRefusal(r) });
+  }
+
+  /**
+   * Another device's commit won the epoch (RFC 9420 §14: the Delivery Service orders commits)
+   * after this device had already moved to its own: its state is not the group's. Leave it and
+   * ask to be added again with a fresh KeyPackage, the same path as a failed Welcome.
+   */
+  async #resync(reason: string): Promise<void> {
+    const worker = this.#deps.worker;
+    const signal = this.#signal;
+    if (!worker || !signal) return;
+    await worker.abandonGroup();
+    this.#inGroup = false;
+    const kp = await worker.makeKeyPackage();
+    await signal.request({ type: 'e2ee.joinFailed', reason, keyPackage: toBase64(kp) });
   }
 
   async #processCommit(commit: string): Promise<void> {
@@ -295,27 +429,170 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     }
   }
 
+  /**
+   * A Welcome the server withholds must not leave this device silently outside the group: when
+   * the server lists it as a member and no Welcome opens within WELCOME_WAIT_MS, it is treated
+   * like a Welcome that failed (ask again, then tell the person and the host).
+   */
+  #watchForWelcome(state: E2eeState): void {
+    const self = this.#deps.selfId();
+    const expecting =
+      state.status === 'on' && self !== undefined && state.members.includes(self) && !this.#inGroup;
+    if (!expecting) {
+      clearTimeout(this.#welcomeTimer);
+      this.#welcomeTimer = undefined;
+      return;
+    }
+    this.#welcomeTimer ??= setTimeout(() => {
+      this.#welcomeTimer = undefined;
+      if (this.#inGroup) return;
+      void this.#queue(() => this.#welcomeFailed(new Error('no Welcome arrived'))).catch(
+        (err: unknown) => this.#fail('Joining the encrypted meeting failed', err),
+      );
+    }, WELCOME_WAIT_MS);
+  }
+
   async #joinFromWelcome(welcome: string): Promise<void> {
-    await this.#deps.worker?.joinFromWelcome(fromBase64(welcome));
+    clearTimeout(this.#welcomeTimer);
+    this.#welcomeTimer = undefined;
+    const worker = this.#deps.worker;
+    if (!worker) return;
+    try {
+      await worker.joinFromWelcome(fromBase64(welcome));
+    } catch (err) {
+      await this.#welcomeFailed(err);
+      return;
+    }
     this.#inGroup = true;
+    this.#welcomeFailures = 0;
+    if (this.#joinFailure) {
+      this.#joinFailure = null;
+      this.#emitView();
+    }
+  }
+
+  /**
+   * A Welcome that does not open is never a silent dead end: the first time, ask the committer
+   * to replace the leaf it gave us with a fresh KeyPackage (RFC 9420 §10: one KeyPackage per
+   * join); the second time, tell the person and the host's device why.
+   */
+  async #welcomeFailed(err: unknown): Promise<void> {
+    const signal = this.#signal;
+    const worker = this.#deps.worker;
+    if (!signal || !worker) return;
+    this.#welcomeFailures += 1;
+    const reason = (err instanceof Error ? err.message : 'unknown error').slice(0, 200);
+    if (this.#welcomeFailures === 1) {
+      const kp = await worker.makeKeyPackage();
+      await signal.request({ type: 'e2ee.joinFailed', reason, keyPackage: toBase64(kp) });
+      return;
+    }
+    this.#joinFailure = `This device could not join the end-to-end encrypted meeting (${reason}). You cannot see or hear the others and they cannot see or hear you. The host has been told; leaving and joining again may help.`;
+    this.emit('banner', { tone: 'warning', text: this.#joinFailure });
+    this.#emitView();
+    await signal.request({ type: 'e2ee.joinFailed', reason });
   }
 
   async #onApp(from: ParticipantId, message: string): Promise<void> {
     const worker = this.#deps.worker;
     if (!worker) return;
+    void from; // the relay's word on who sent it counts for nothing
     const opened = await worker.openControl(fromBase64(message)).catch(() => undefined);
-    const sender = this.#deps.participants().find((p) => p.id === from);
-    // Authentic = decrypts in our group, its MLS sender is the host's device, and the relay agrees.
-    if (!opened || opened.sender.userId !== from || sender?.role !== 'host') {
+    // Authentic = decrypts in our group and its MLS sender is a leaf the signed policy allows
+    // (the host device that turned E2EE on), whatever user id any other leaf claims.
+    const allowed = this.#local?.policy?.offKeys ?? [];
+    if (!opened || !allowed.includes(opened.senderKey)) {
       this.emit('banner', {
         tone: 'warning',
-        text: 'Ignored a request to turn off end-to-end encryption that did not come from the host’s device.',
+        text: 'Ignored a request to turn off end-to-end encryption that did not come from the device that turned it on.',
       });
       return;
     }
     await worker.turnOff();
     this.#inGroup = false;
-    this.#bannerForOff(opened.message, sender.displayName);
+    this.#bannerForOff(opened.message, opened.sender.displayName);
+  }
+
+  /**
+   * The server says an unsupported client joined. The host's device turns E2EE off only for a
+   * real reason (DESIGN.md §4.4): the person is in the participant list, is not in the MLS group,
+   * reported no E2EE capability, and the policy signed when E2EE went on says "downgrade" (or the
+   * host asked to let them in). A downgrade the host did not ask for waits for a countdown the
+   * host can stop.
+   */
+  #downgradeRequested(id: ParticipantId): void {
+    const p = this.#deps.participants().find((x) => x.id === id);
+    const asked = this.#admitAsked === id;
+    const rule = this.#local?.policy?.unsupportedClients;
+    const why = !p
+      ? 'nobody by that name is in the meeting'
+      : p.e2eeCapable
+        ? `${p.displayName}'s client can do end-to-end encryption`
+        : this.#local?.roster.some((m) => m.deviceId === id)
+          ? `${p.displayName} already holds the key`
+          : !asked && rule !== 'downgrade'
+            ? `this meeting's policy, fixed when encryption was turned on, is to ${rule === 'hold' ? 'keep such participants waiting' : 'refuse them'}`
+            : undefined;
+    if (!p || why) {
+      this.emit('banner', {
+        tone: 'warning',
+        text: `Ignored a request from the server to turn off end-to-end encryption: ${why ?? 'no reason'}.`,
+      });
+      return;
+    }
+    const off = () => {
+      this.#clearCountdown();
+      void this.#queue(() =>
+        this.#sendOff({
+          kind: 'e2ee-off',
+          reason: 'unsupported-client',
+          joiner: { participantId: p.id, displayName: p.displayName, clientLabel: p.clientLabel },
+        }),
+      ).catch((err: unknown) => this.#fail('Turning end-to-end encryption off failed', err));
+    };
+    if (asked) {
+      this.#admitAsked = undefined;
+      off();
+      return;
+    }
+    const delay = this.#deps.downgradeDelayMs ?? 10_000;
+    this.#clearCountdown();
+    this.#countdown = {
+      view: {
+        participantId: p.id,
+        displayName: p.displayName,
+        clientLabel: p.clientLabel,
+        at: Date.now() + delay,
+      },
+      timer: setTimeout(off, delay),
+    };
+    this.emit('banner', {
+      tone: 'warning',
+      text: `${p.displayName} joined from ${p.clientLabel}, which cannot do end-to-end encryption. Encryption turns off in ${Math.round(delay / 1000)} s unless you keep it on (they keep waiting).`,
+    });
+    this.#emitView();
+  }
+
+  /** The host keeps E2EE on: the unsupported joiner keeps waiting. */
+  keepEncryptionOn(): void {
+    if (!this.#countdown) return;
+    const name = this.#countdown.view.displayName;
+    this.#clearCountdown();
+    this.emit('banner', {
+      tone: 'info',
+      text: `End-to-end encryption stays on; ${name} keeps waiting.`,
+    });
+    this.#emitView();
+  }
+
+  /** The host chose to let a held participant in: the downgrade that follows is wanted. */
+  expectDowngradeFor(id: ParticipantId): void {
+    this.#admitAsked = id;
+  }
+
+  #clearCountdown(): void {
+    if (this.#countdown) clearTimeout(this.#countdown.timer);
+    this.#countdown = undefined;
   }
 
   #bannerForOff(m: E2eeOffMessage, hostName: string): void {
@@ -341,14 +618,20 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       const { keyPackages } = await signal.request<{ keyPackages: KeyPackageEntry[] }>({
         type: 'e2ee.enable',
       });
-      const out = await worker.createGroup(keyPackages.map((k) => fromBase64(k.keyPackage)));
+      // The unsupported-client rule is fixed now, in the group itself (signed, server-proof).
+      const out = await worker.createGroup(
+        keyPackages.map((k) => fromBase64(k.keyPackage)),
+        this.#meeting.policy,
+      );
       this.#inGroup = true;
+      this.#reportRefusals(out);
+      // The first commit is sent even when every KeyPackage was refused: it starts the group.
       await signal.request({
         type: 'e2ee.commit',
         epoch: 0,
-        commit: toBase64(out.commit),
+        commit: toBase64(out.commit ?? (await worker.commit([], []))!.commit!),
         ...(out.welcome ? { welcome: toBase64(out.welcome) } : {}),
-        added: keyPackages.map((k) => k.participantId),
+        added: out.added.map((i) => keyPackages[i]!.participantId),
         removed: [],
       });
     });
@@ -411,6 +694,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
 
   close(): void {
     clearTimeout(this.#keyFrameTimer);
+    clearTimeout(this.#welcomeTimer);
+    this.#clearCountdown();
     this.#deps.worker?.terminate();
     this.removeAllListeners();
   }

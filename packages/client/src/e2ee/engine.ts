@@ -2,10 +2,19 @@ import {
   E2eeError,
   GroupSession,
   MlsFrameKeyring,
+  SigningKey,
   securityCode,
   toLeafIndex,
 } from '@conclave/e2ee';
-import type { CryptoBackend, MemberIdentity, PendingJoin } from '@conclave/e2ee';
+import type {
+  CryptoBackend,
+  MeetingPolicy,
+  MemberIdentity,
+  PendingJoin,
+  UnsupportedClientRule,
+} from '@conclave/e2ee';
+import { toBase64 } from './base64';
+import { checkJoiner, type ExpectedDevice, type RefusedKeyPackage } from './expected-devices';
 import type { ControlMessage } from './control-message';
 import { decodeControl, encodeControl } from './control-message';
 import { clearByteCount } from './frame-layout';
@@ -16,10 +25,29 @@ export interface EngineStatus {
   inGroup: boolean;
   epoch: number | null;
   securityCode: string | null;
-  /** The devices that hold the key: the MLS roster (DESIGN.md §4.1 rule 7). */
-  roster: MemberIdentity[];
+  /** The devices that hold the key: the MLS roster (DESIGN.md §4.1 rule 7), one per leaf. */
+  roster: RosterEntry[];
   /** Frames are sealed and only sealed frames are accepted. */
   encrypting: boolean;
+  /** The policy fixed in the group when E2EE was turned on (who may turn it off, and so on). */
+  policy: MeetingPolicy | null;
+  /** A later commit tried to change that policy: the first one stays in force (and is shown). */
+  policyChanged: boolean;
+}
+
+export interface RosterEntry extends MemberIdentity {
+  leafIndex: number;
+  /** The leaf's MLS signature public key (base64): public, shown as a fingerprint. */
+  signatureKey: string;
+}
+
+export interface CommitOut {
+  /** undefined: every KeyPackage was refused and there was nothing else to commit. */
+  commit: Uint8Array | undefined;
+  welcome?: Uint8Array;
+  /** Indexes (into the request's KeyPackages) that this commit adds. */
+  added: number[];
+  refused: RefusedKeyPackage[];
 }
 
 export interface FrameCounters {
@@ -48,6 +76,15 @@ export interface EngineOptions {
 export class E2eeEngine {
   readonly #opts: EngineOptions;
   #identity: MemberIdentity | undefined;
+  /** This device's MLS signature key for the whole session (announced at join, pinned by all). */
+  #signingKey: SigningKey | undefined;
+  /** Devices announced in this meeting, by device id, with their pinned keys. */
+  #devices = new Map<string, ExpectedDevice>();
+  /** Joining from a Welcome: leaves of devices we never saw announced are let through (shown). */
+  #joining = false;
+  /** The group's policy as this device first read it (creation or Welcome); never replaced. */
+  #policy: MeetingPolicy | null = null;
+  #policyChanged = false;
   /** Recent KeyPackages not yet used: a Welcome may answer any of them (newest first). */
   #pending: PendingJoin[] = [];
   #session: GroupSession | undefined;
@@ -91,6 +128,38 @@ export class E2eeEngine {
     this.#identity = identity;
   }
 
+  /** This device's MLS signature public key, made once per session (it is announced at join). */
+  async signingPublicKey(): Promise<Uint8Array> {
+    this.#signingKey ??= await SigningKey.generate();
+    return this.#signingKey.publicKey.slice();
+  }
+
+  /** The devices signaling announced (pinned keys, who may be added now). */
+  setExpectedDevices(devices: ExpectedDevice[]): void {
+    this.#devices = new Map(devices.map((d) => [d.deviceId, d]));
+  }
+
+  /**
+   * RFC 9420 §5.3.1 credential validation, installed in every session: a leaf must be a device
+   * announced in this meeting with the signature key it announced. While joining, leaves of
+   * devices this device never saw (one that left a moment ago) pass and are shown in the
+   * roster check; in every commit after that they are refused.
+   */
+  readonly #validate = (identity: MemberIdentity, signaturePublicKey: Uint8Array): boolean => {
+    const device = this.#devices.get(identity.deviceId);
+    if (!device) return this.#joining;
+    return (
+      device.userId === identity.userId && device.signatureKey === toBase64(signaturePublicKey)
+    );
+  };
+
+  #sessionOptions() {
+    return {
+      validator: this.#validate,
+      ...(this.#signingKey ? { signingKey: this.#signingKey } : {}),
+    };
+  }
+
   #requireIdentity(): MemberIdentity {
     if (!this.#identity) throw new E2eeError('E2EE_ERR_MLS_STATE', 'identity not set');
     return this.#identity;
@@ -98,7 +167,8 @@ export class E2eeEngine {
 
   /** RFC 9420 §10: a fresh KeyPackage; its private part stays here for the Welcome. */
   async makeKeyPackage(): Promise<Uint8Array> {
-    const kp = await GroupSession.makeKeyPackage(this.#requireIdentity());
+    this.#signingKey ??= await SigningKey.generate();
+    const kp = await GroupSession.makeKeyPackage(this.#requireIdentity(), this.#signingKey);
     this.#pending = [kp, ...this.#pending].slice(0, 4);
     return kp.keyPackage;
   }
@@ -106,27 +176,62 @@ export class E2eeEngine {
   /** The host's device starts the group (epoch 0) and adds everyone in one commit. */
   async createGroup(
     keyPackages: Uint8Array[],
-  ): Promise<{ commit: Uint8Array; welcome?: Uint8Array }> {
+    unsupportedClients: UnsupportedClientRule,
+  ): Promise<CommitOut> {
     this.#reset();
-    this.#session = await GroupSession.create(this.#requireIdentity());
-    return this.commit(keyPackages, []);
+    this.#signingKey ??= await SigningKey.generate();
+    // Only this device may turn E2EE off, and the unsupported-client rule is fixed now.
+    const policy = { offKeys: [toBase64(this.#signingKey.publicKey)], unsupportedClients };
+    this.#session = await GroupSession.create(this.#requireIdentity(), {
+      ...this.#sessionOptions(),
+      policy,
+    });
+    this.#policy = policy;
+    const out = await this.commit(keyPackages, []);
+    if (!out) throw new E2eeError('E2EE_ERR_MLS_STATE', 'new group is not at epoch 0');
+    return out;
   }
 
-  /** One commit that adds and removes (batched); frame keys move to the new epoch. */
+  /**
+   * One commit that adds and removes (batched); frame keys move to the new epoch. With `atEpoch`
+   * (the epoch the Delivery Service asked about) nothing happens and null is returned when the
+   * group has moved on: a stale request must not fork this device's state.
+   */
   async commit(
     add: Uint8Array[],
     removeUserIds: string[],
-  ): Promise<{ commit: Uint8Array; welcome?: Uint8Array }> {
+    atEpoch?: number,
+  ): Promise<CommitOut | null> {
     const session = this.#requireSession();
-    const leaves = session
-      .members()
+    if (atEpoch !== undefined && session.epoch !== BigInt(atEpoch)) return null;
+    const members = session.members();
+    const leaves = members
       .filter(
         (m) => removeUserIds.includes(m.identity.userId) && m.leafIndex !== session.ownLeafIndex,
       )
       .map((m) => toLeafIndex(m.leafIndex));
-    const out = await session.commitChanges(add, leaves);
+    // Every KeyPackage is checked against what signaling announced before it is added; one
+    // that fails is left out (and reported), never allowed to block the others.
+    const staying = members.filter((m) => !leaves.includes(m.leafIndex));
+    const accepted: Uint8Array[] = [];
+    const addedIndexes: number[] = [];
+    const refused: RefusedKeyPackage[] = [];
+    for (const [i, kp] of add.entries()) {
+      const verdict = checkJoiner(
+        GroupSession.inspectKeyPackage(kp),
+        this.#devices,
+        staying.map((m) => m.identity),
+      );
+      if (verdict.ok) {
+        accepted.push(kp);
+        addedIndexes.push(i);
+      } else refused.push({ index: i, ...verdict.refused });
+    }
+    if (accepted.length === 0 && leaves.length === 0 && add.length > 0)
+      return { commit: undefined, added: [], refused };
+    const out = await session.commitChanges(accepted, leaves);
     await this.#installEpoch();
-    return out;
+    return { ...out, added: addedIndexes, refused };
   }
 
   async processCommit(bytes: Uint8Array): Promise<'epoch' | 'removed'> {
@@ -138,6 +243,9 @@ export class E2eeEngine {
       this.#encrypting = true;
       return 'removed';
     }
+    // Only a GroupContextExtensions proposal could change it; our devices never make one.
+    if (JSON.stringify(this.#session?.policy() ?? null) !== JSON.stringify(this.#policy))
+      this.#policyChanged = true;
     await this.#installEpoch();
     return 'epoch';
   }
@@ -148,9 +256,17 @@ export class E2eeEngine {
     let lastError: unknown;
     for (const pending of this.#pending) {
       try {
-        const session = await GroupSession.joinFromWelcome(bytes, pending);
+        this.#joining = true;
+        const session = await GroupSession.joinFromWelcome(
+          bytes,
+          pending,
+          this.#sessionOptions(),
+        ).finally(() => {
+          this.#joining = false;
+        });
         this.#reset();
         this.#session = session;
+        this.#policy = session.policy() ?? null;
         this.#pending = this.#pending.filter((p) => p !== pending);
         await this.#installEpoch();
         return;
@@ -174,14 +290,16 @@ export class E2eeEngine {
   /** Opens a control message; undefined when it is not an authentic one from this group. */
   async openControl(
     bytes: Uint8Array,
-  ): Promise<{ sender: MemberIdentity; message: ControlMessage } | undefined> {
+  ): Promise<{ sender: MemberIdentity; senderKey: string; message: ControlMessage } | undefined> {
     const session = this.#session;
     if (!session) return undefined;
     try {
-      const { senderLeaf, data } = await session.openApplication(bytes);
+      const { senderLeaf, senderSignatureKey, data } = await session.openApplication(bytes);
       const sender = session.members().find((m) => m.leafIndex === senderLeaf)?.identity;
       const message = decodeControl(data);
-      return sender && message ? { sender, message } : undefined;
+      return sender && message
+        ? { sender, senderKey: toBase64(senderSignatureKey), message }
+        : undefined;
     } catch {
       return undefined;
     }
@@ -231,6 +349,15 @@ export class E2eeEngine {
     this.#wrongReceiveKeys = wrong;
   }
 
+  /**
+   * This device's group state is no longer the group's (a commit it made was refused): forget
+   * it and wait for a new Welcome. The meeting is still encrypted, so frames keep being dropped.
+   */
+  abandonGroup(): void {
+    this.#reset();
+    this.#encrypting = true;
+  }
+
   /** After an authenticated "e2ee-off": stop sealing, forget the group. */
   turnOff(): void {
     this.#reset();
@@ -238,6 +365,8 @@ export class E2eeEngine {
 
   #reset(): void {
     this.#session = undefined;
+    this.#policy = null;
+    this.#policyChanged = false;
     this.#keyring.clear();
     this.#keyring = this.#newKeyring();
     this.#encrypting = false;
@@ -254,8 +383,16 @@ export class E2eeEngine {
       inGroup: Boolean(s),
       epoch: s ? Number(s.epoch) : null,
       securityCode: s ? securityCode(s.epochAuthenticator()) : null,
-      roster: s ? s.members().map((m) => m.identity) : [],
+      roster: s
+        ? s.members().map((m) => ({
+            ...m.identity,
+            leafIndex: m.leafIndex,
+            signatureKey: toBase64(m.signaturePublicKey),
+          }))
+        : [],
       encrypting: this.#encrypting,
+      policy: s ? this.#policy : null,
+      policyChanged: Boolean(s) && this.#policyChanged,
     };
   }
 

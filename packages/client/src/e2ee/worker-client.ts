@@ -1,7 +1,8 @@
-import type { MemberIdentity } from '@conclave/e2ee';
+import type { MemberIdentity, UnsupportedClientRule } from '@conclave/e2ee';
 import { TypedEmitter } from '../typed-emitter';
 import type { ControlMessage } from './control-message';
-import type { EngineStatus, FrameCounters } from './engine';
+import type { CommitOut, EngineStatus, FrameCounters } from './engine';
+import type { ExpectedDevice } from './expected-devices';
 import type { MediaKind } from './frame-layout';
 import type { WorkerOutbound, WorkerRequest } from './worker/messages';
 
@@ -56,18 +57,30 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
   makeKeyPackage() {
     return this.#call<Uint8Array>({ kind: 'makeKeyPackage' });
   }
-  createGroup(keyPackages: Uint8Array[]) {
-    return this.#call<{ commit: Uint8Array; welcome?: Uint8Array }>({
+  createGroup(keyPackages: Uint8Array[], unsupportedClients: UnsupportedClientRule) {
+    return this.#call<CommitOut>({
       kind: 'createGroup',
       keyPackages,
+      unsupportedClients,
     });
   }
-  commit(add: Uint8Array[], remove: string[]) {
-    return this.#call<{ commit: Uint8Array; welcome?: Uint8Array }>({
+  /** null: the group is no longer at `epoch` (the request is stale; nothing was changed). */
+  commit(add: Uint8Array[], remove: string[], epoch?: number) {
+    return this.#call<CommitOut | null>({
       kind: 'commit',
       add,
       remove,
+      ...(epoch !== undefined ? { epoch } : {}),
     });
+  }
+  abandonGroup() {
+    return this.#call<null>({ kind: 'abandonGroup' });
+  }
+  signingKey() {
+    return this.#call<Uint8Array>({ kind: 'signingKey' });
+  }
+  setExpectedDevices(devices: ExpectedDevice[]) {
+    return this.#call<null>({ kind: 'setExpectedDevices', devices });
   }
   processCommit(commit: Uint8Array) {
     return this.#call<'epoch' | 'removed'>({ kind: 'processCommit', commit });
@@ -79,7 +92,9 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
     return this.#call<Uint8Array>({ kind: 'sealControl', message });
   }
   openControl(data: Uint8Array) {
-    return this.#call<{ sender: MemberIdentity; message: ControlMessage } | undefined>({
+    return this.#call<
+      { sender: MemberIdentity; senderKey: string; message: ControlMessage } | undefined
+    >({
       kind: 'openControl',
       data,
     });

@@ -204,7 +204,13 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       ...(this.#opts.WebSocket ? { WebSocket: this.#opts.WebSocket } : {}),
     });
     let result: JoinResult;
+    // Events that arrive right behind the join result (in the same read) must not be lost: a
+    // participant who joined a moment later would be missing from the list for the whole
+    // meeting (and shown as an unknown key holder). Buffer them until the result is applied.
+    const early: ServerEvent[] = [];
+    const offEarly = signal.on('event', (ev) => early.push(ev));
     try {
+      const mlsSignatureKey = await this.e2ee.signingKey();
       result = await signal.request<JoinResult>({
         type: 'join',
         protocolVersion: PROTOCOL_VERSION,
@@ -213,12 +219,17 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         ...(this.#opts.passcode ? { passcode: this.#opts.passcode } : {}),
         ...(this.#opts.hostKey ? { hostKey: this.#opts.hostKey } : {}),
         ...(resume && this.#self ? { resumeToken: this.#self.resumeToken } : {}),
-        capabilities: this.#capabilities,
+        capabilities: {
+          ...this.#capabilities,
+          ...(mlsSignatureKey ? { mlsSignatureKey } : {}),
+        },
       });
     } catch (err) {
+      offEarly();
       signal.close();
       throw err;
     }
+    offEarly();
     this.#signal = signal;
     this.#self = {
       id: result.participantId,
@@ -228,6 +239,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     };
     this.#participants = new Map(result.participants.map((p) => [p.id, p]));
     signal.on('event', (ev) => this.#onEvent(ev));
+    for (const ev of early) this.#onEvent(ev);
     signal.on('close', ({ code }) => this.#onSignalClosed(signal, code));
     signal.on('protocolError', (m) => this.emit('notice', m));
     this.#held = result.held;
@@ -424,6 +436,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'e2ee.keyPackageNeeded':
       case 'e2ee.downgradeRequired':
       case 'e2ee.reenableOffered':
+      case 'e2ee.memberJoinFailed':
         this.e2ee.handleEvent(ev);
         return;
       default: {
@@ -542,6 +555,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     await this.#requireSignal().request({ type: 'host.admit', participantId: id });
   }
   async admitHeld(id: ParticipantId): Promise<void> {
+    this.e2ee.expectDowngradeFor(id);
     await this.#requireSignal().request({ type: 'e2ee.admitHeld', participantId: id });
   }
 

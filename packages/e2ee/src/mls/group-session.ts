@@ -14,7 +14,7 @@ import {
   defaultPaddingConfig,
   emptyPskIndex,
   encodeMlsMessage,
-  generateKeyPackage,
+  generateKeyPackageWithKey,
   getCiphersuiteFromName,
   getCiphersuiteImpl,
   joinGroup,
@@ -32,6 +32,12 @@ import {
 } from 'ts-mls';
 import { decryptSenderData } from 'ts-mls/privateMessage.js';
 import { E2eeError } from '../errors';
+import {
+  decodeMeetingPolicy,
+  encodeMeetingPolicy,
+  MEETING_POLICY_EXTENSION,
+  type MeetingPolicy,
+} from './meeting-policy';
 import {
   authenticationService,
   identityCredential,
@@ -61,6 +67,32 @@ export interface GroupSessionOptions {
   readonly validator?: CredentialValidator;
 }
 
+/**
+ * A device's MLS signature key pair (Ed25519, RFC 9420 §5.1.2), kept for a whole session: every
+ * KeyPackage of the device is signed with it, so others can pin its public half. The private
+ * half never leaves the E2EE worker.
+ */
+export class SigningKey {
+  readonly publicKey: Uint8Array;
+  readonly #signKey: Uint8Array;
+
+  private constructor(publicKey: Uint8Array, signKey: Uint8Array) {
+    this.publicKey = publicKey;
+    this.#signKey = signKey;
+  }
+
+  static async generate(): Promise<SigningKey> {
+    const cs = await suite();
+    const { publicKey, signKey } = await cs.signature.keygen();
+    return new SigningKey(publicKey, signKey);
+  }
+
+  /** @internal */
+  pair(): { signKey: Uint8Array; publicKey: Uint8Array } {
+    return { signKey: this.#signKey, publicKey: this.publicKey };
+  }
+}
+
 export interface CommitOutput {
   /** MLSMessage (PrivateMessage) carrying the Commit, for every current member. */
   readonly commit: Uint8Array;
@@ -74,6 +106,8 @@ export interface ChangesOutput extends CommitOutput {
 export interface OpenedApplication {
   /** Leaf whose signature key signed the message (verified by ts-mls). */
   readonly senderLeaf: LeafIndex;
+  /** That leaf's signature public key. */
+  readonly senderSignatureKey: Uint8Array;
   readonly data: Uint8Array;
 }
 
@@ -115,6 +149,12 @@ let suitePromise: Promise<CiphersuiteImpl> | undefined;
 function suite(): Promise<CiphersuiteImpl> {
   suitePromise ??= getCiphersuiteImpl(getCiphersuiteFromName(MLS_CIPHERSUITE));
   return suitePromise;
+}
+
+/** Our leaves support the meeting-policy group context extension (RFC 9420 §7.2 capabilities). */
+function capabilities() {
+  const caps = defaultCapabilities();
+  return { ...caps, extensions: [...caps.extensions, MEETING_POLICY_EXTENSION] };
 }
 
 function clientConfig(validator: CredentialValidator | undefined): ClientConfig {
@@ -163,29 +203,72 @@ export class GroupSession {
     this.#cs = cs;
   }
 
-  /** RFC 9420 §10: a KeyPackage for `identity` (one per device and join attempt). */
-  static async makeKeyPackage(identity: MemberIdentity): Promise<PendingJoin> {
+  /**
+   * RFC 9420 §10: a KeyPackage for `identity` (one per device and join attempt), signed with the
+   * device's session key when given (else a fresh one).
+   */
+  static async makeKeyPackage(
+    identity: MemberIdentity,
+    signingKey?: SigningKey,
+  ): Promise<PendingJoin> {
     const cs = await suite();
-    const kp = await generateKeyPackage(
+    const key = signingKey ?? (await SigningKey.generate());
+    const kp = await generateKeyPackageWithKey(
       identityCredential(identity),
-      defaultCapabilities(),
+      capabilities(),
       defaultLifetime,
       [],
+      key.pair(),
       cs,
     );
     return new PendingJoin(identity, kp.publicPackage, kp.privatePackage);
   }
 
+  /** Who a KeyPackage claims to be (public data; its signatures are checked when it is used). */
+  static inspectKeyPackage(
+    bytes: Uint8Array,
+  ): { identity: MemberIdentity; signaturePublicKey: Uint8Array } | undefined {
+    let msg: MLSMessage;
+    try {
+      msg = decode(bytes);
+    } catch {
+      return undefined;
+    }
+    if (msg.wireformat !== 'mls_key_package') return undefined;
+    const leaf = msg.keyPackage.leafNode;
+    const identity = identityFromCredential(leaf.credential);
+    return identity ? { identity, signaturePublicKey: leaf.signaturePublicKey } : undefined;
+  }
+
   /** RFC 9420 §11: a one-member group at epoch 0. */
   static async create(
     identity: MemberIdentity,
-    options: GroupSessionOptions & { groupId?: Uint8Array } = {},
+    options: GroupSessionOptions & {
+      groupId?: Uint8Array;
+      signingKey?: SigningKey;
+      policy?: MeetingPolicy;
+    } = {},
   ): Promise<GroupSession> {
     const cs = await suite();
     const groupId = options.groupId ?? cs.rng.randomBytes(16);
-    const own = await GroupSession.makeKeyPackage(identity);
+    const own = await GroupSession.makeKeyPackage(identity, options.signingKey);
     const { pub, priv } = own.keys();
-    const state = await createGroup(groupId, pub, priv, [], cs, clientConfig(options.validator));
+    const extensions = options.policy
+      ? [
+          {
+            extensionType: MEETING_POLICY_EXTENSION,
+            extensionData: encodeMeetingPolicy(options.policy),
+          },
+        ]
+      : [];
+    const state = await createGroup(
+      groupId,
+      pub,
+      priv,
+      extensions,
+      cs,
+      clientConfig(options.validator),
+    );
     return new GroupSession(state, cs);
   }
 
@@ -249,6 +332,14 @@ export class GroupSession {
       });
     }
     return out;
+  }
+
+  /** The meeting policy in the group context, if the group was created with one. */
+  policy(): MeetingPolicy | undefined {
+    const ext = this.#state.groupContext.extensions.find(
+      (e) => e.extensionType === MEETING_POLICY_EXTENSION,
+    );
+    return ext ? decodeMeetingPolicy(ext.extensionData) : undefined;
   }
 
   /** RFC 9420 §8.7: epoch_authenticator, the basis of the security code. */
@@ -359,7 +450,14 @@ export class GroupSession {
     }
     result.consumed.forEach(zeroOutUint8Array);
     this.#state = result.newState;
-    return { senderLeaf: senderLeaf as LeafIndex, data: result.message };
+    const sender = this.#state.ratchetTree[senderLeaf * 2];
+    if (sender?.nodeType !== 'leaf')
+      throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'sender leaf is blank');
+    return {
+      senderLeaf: senderLeaf as LeafIndex,
+      senderSignatureKey: sender.leaf.signaturePublicKey.slice(),
+      data: result.message,
+    };
   }
 
   /** Processes a Commit from another member; returns the new epoch or that we were removed. */

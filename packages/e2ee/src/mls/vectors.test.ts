@@ -370,3 +370,17 @@ describe('passive-client-handling-commit vectors', () => {
     },
   );
 });
+
+// A long random run of adds, removes, updates and commits by other members (RFC 9420 client
+// interop): the kind of tree churn in which ts-mls 1.6.4's unpatched join check rejected
+// valid trees (see packages/e2ee/README.md, "Carried patch").
+describe('passive-client-random vectors', () => {
+  const cases = forSuite<Passive>('passive-client-random.json');
+  it.each(cases.map((c, i) => [i, c.epochs.length, c] as const))(
+    'case %i follows %i random epochs with the expected epoch authenticators',
+    async (_i, _n, v) => {
+      await passiveClient(v);
+    },
+    120_000,
+  );
+});

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatMeetingId, parseMeetingId } from '../ids';
-import { decodeClientMessage, decodeServerMessage } from './codec';
-import { MAX_MESSAGE_BYTES, PROTOCOL_VERSION } from './common';
+import { clientMessageSchema } from './client-messages';
+import { decodeClientMessage, decodeServerMessage, nestedDeeperThan } from './codec';
+import { MAX_MESSAGE_BYTES, MAX_NESTING_DEPTH, PROTOCOL_VERSION } from './common';
 
 const join = {
   type: 'join',
@@ -85,5 +86,63 @@ describe('meeting ids', () => {
     expect(parseMeetingId('12345')).toBeUndefined();
     expect(formatMeetingId('12345678901')).toBe('123 4567 8901');
     expect(formatMeetingId('1234567890')).toBe('123 456 7890');
+  });
+});
+
+/** How deep arrays and objects nest in values a schema accepts (Infinity: unbounded). */
+function schemaDepth(schema: unknown, seen = new Set<unknown>()): number {
+  const def = (schema as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
+  if (seen.has(schema)) return Infinity; // recursive schema
+  const inner = (s: unknown) => schemaDepth(s, new Set([...seen, schema]));
+  switch (def.type) {
+    case 'object':
+      return 1 + Math.max(0, ...Object.values(def.shape as object).map(inner));
+    case 'array':
+      return 1 + inner(def.element);
+    case 'record':
+      return 1 + inner(def.valueType);
+    case 'tuple':
+      return 1 + Math.max(0, ...(def.items as unknown[]).map(inner));
+    case 'union':
+      return Math.max(...(def.options as unknown[]).map(inner));
+    case 'intersection':
+      return Math.max(inner(def.left), inner(def.right));
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+    case 'nonoptional':
+      return inner(def.innerType);
+    case 'pipe':
+      return inner(def.in);
+    case 'lazy':
+      return inner((def.getter as () => unknown)());
+    case 'any':
+    case 'unknown':
+      return Infinity;
+    default:
+      return 0;
+  }
+}
+
+describe('nesting depth', () => {
+  it('every message a client may send fits within MAX_NESTING_DEPTH', () => {
+    const depth = schemaDepth(clientMessageSchema);
+    expect(depth).toBeLessThanOrEqual(MAX_NESTING_DEPTH);
+    expect(depth).toBeGreaterThan(1);
+  });
+
+  it('a frame nested deeper is refused before parsing, brackets inside strings do not count', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const r = decodeClientMessage(deep);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toBe('The message is nested more than 8 levels deep.');
+    expect(nestedDeeperThan(JSON.stringify({ s: '[[[[[[[[[[[[{{{{{{{{\\"[[[[' }), 2)).toBe(false);
+    expect(nestedDeeperThan('{"a":{"b":{"c":[1]}}}', 3)).toBe(true);
+    expect(nestedDeeperThan('{"a":{"b":{"c":[1]}}}', 4)).toBe(false);
+    const ok = decodeClientMessage(JSON.stringify({ ...join, displayName: '[[[[[[[[[[[[[[' }));
+    expect(ok.ok).toBe(true);
   });
 });

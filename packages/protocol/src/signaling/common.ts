@@ -8,6 +8,12 @@ export const PROTOCOL_VERSION = 1;
 /** Largest signaling frame the server reads; MLS Welcomes for large groups are the biggest. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects in a valid client message (codec.test.ts derives the
+ * real depth from the schemas); the server refuses deeper frames before parsing them.
+ */
+export const MAX_NESTING_DEPTH = 8;
+
 export const meetingIdSchema = z
   .string()
   .regex(MEETING_ID_PATTERN)
@@ -45,6 +51,8 @@ export const participantSchema = z.object({
   /** The client can take part in end-to-end encryption (by feature detection). */
   e2eeCapable: z.boolean(),
   clientLabel: z.string(),
+  /** The MLS signature key this device announced when it joined (base64), pinned for its session. */
+  mlsSignatureKey: z.string().nullable().default(null),
   /** No media in or out: in the waiting room, or an unsupported client held out of E2EE. */
   held: z.boolean(),
   /** In the waiting room until the host lets them in (account setting "waiting room"). */

@@ -22,6 +22,14 @@ export const capabilitiesSchema = z.object({
   mlsCiphersuites: z.array(z.number().int().min(0).max(0xffff)).max(16),
   /** Human description of the client for notices ("Chromium on Linux"); display only. */
   clientLabel: z.string().trim().max(64).default('Unknown client'),
+  /**
+   * This device's MLS signature public key (Ed25519, base64) for the whole session: every
+   * KeyPackage it sends is signed with it, and other devices refuse any other key for it.
+   */
+  mlsSignatureKey: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'Not a 32-byte base64 key')
+    .optional(),
 });
 export type Capabilities = z.infer<typeof capabilitiesSchema>;
 
@@ -67,6 +75,17 @@ export const e2eeClientMessages = [
    * clients act only on that authenticated message, never on the server's word (DESIGN.md §4.3).
    */
   z.object({ type: z.literal('e2ee.disable'), id: requestIdSchema, message: mlsBlob }),
+  /**
+   * This device could not join from its Welcome. With `keyPackage` (a fresh one): please remove
+   * the leaf the Welcome gave us and add this KeyPackage instead. Without: we gave up; the host
+   * is told who could not join and why.
+   */
+  z.object({
+    type: z.literal('e2ee.joinFailed'),
+    id: requestIdSchema,
+    reason: z.string().trim().min(1).max(200),
+    keyPackage: mlsBlob.optional(),
+  }),
   /** Host: let a participant held by the `hold` policy in (requires turning E2EE off first). */
   z.object({
     type: z.literal('e2ee.admitHeld'),
@@ -108,6 +127,13 @@ export const e2eeServerEvents = [
     participantId: participantIdSchema,
     displayName: z.string(),
     clientLabel: z.string(),
+  }),
+  /** To the host's and co-hosts' devices: a participant could not join the encrypted group. */
+  z.object({
+    type: z.literal('e2ee.memberJoinFailed'),
+    participantId: participantIdSchema,
+    displayName: z.string(),
+    reason: z.string(),
   }),
   /** To the host: the unsupported participant left; E2EE can be turned back on. */
   z.object({ type: z.literal('e2ee.reenableOffered'), displayName: z.string() }),

@@ -21,6 +21,7 @@ import { whiteboardServerEvents } from './whiteboard';
 const errorBody = z.object({
   code: z.enum(ERROR_CODES as [ErrorCode, ...ErrorCode[]]),
   message: z.string(),
+  retryAfterSeconds: z.number().int().nonnegative().optional(),
 });
 
 export const joinResultSchema = z.object({

@@ -15,7 +15,7 @@ import { csrfTokenMatches, requesterCookieValue, sessionCookieValue } from './co
  * - `account-admin`: owners and admins of the caller's own account.
  * - `requester-session`: a signed-in government requester, verified or not (portal enrolment).
  * - `requester`: a requester who verified the email, enrolled TOTP and accepted the attestation.
- * - `legal`: `legal_reviewer` or `legal_admin` of the operator account.
+ * - `legal`: `legal_reviewer` or `legal_admin` of the operator account, with 2FA enrolled.
  * - `legal-admin`: `legal_admin` of the operator account.
  */
 export type Access =
@@ -142,6 +142,9 @@ async function checkLegal(
     access === 'legal' ? ['legal_reviewer', 'legal_admin'] : ['legal_admin'];
   if (!legal || !roles.includes(ctx.user.role)) throw new ConclaveError('FORBIDDEN');
   if (ctx.account.id !== (await legal.operatorAccountId())) throw new ConclaveError('FORBIDDEN');
+  // A password alone never opens government requests: whoever learns it (a phished reset
+  // link, a reused password) would otherwise read and decide them.
+  if (!ctx.user.totpSecret) throw new ConclaveError('LEGAL_TWO_FACTOR_REQUIRED');
 }
 
 /** The requester behind a portal route (access `requester` or `requester-session`). */

@@ -81,6 +81,17 @@ export const adminUserRoutes: FastifyPluginAsync<{ admin: AdminService }> = asyn
 
   route(app, {
     method: 'POST',
+    url: '/api/admin/users/:userId/confirm-reviewer',
+    access,
+    params: userIdParamsSchema,
+    body: noBody,
+    handler: async ({ params, req }) => ({
+      user: userView(await svc.confirmIndependentReviewer(caller(req), params.userId)),
+    }),
+  });
+
+  route(app, {
+    method: 'POST',
     url: '/api/admin/users/:userId/reset-2fa',
     access,
     params: userIdParamsSchema,

@@ -36,14 +36,41 @@ export type AdminEvents = {
 
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Who may see whose mail in the outbox (and act on whom): owner > admin > everyone else. */
-const RANK: Record<AccountRole, number> = {
-  owner: 3,
-  admin: 2,
-  member: 1,
-  legal_reviewer: 1,
-  legal_admin: 1,
-};
+const LEGAL_ROLES: readonly AccountRole[] = ['legal_reviewer', 'legal_admin'];
+export const isLegalRole = (role: AccountRole): boolean => LEGAL_ROLES.includes(role);
+
+/**
+ * Legal roles are granted, changed and removed only by an owner or a legal admin: an admin who
+ * could mint legal staff could approve their own disclosures (issue 15). A legal admin manages
+ * legal staff only, between the legal roles and `member`.
+ */
+function checkLegalRoleChange(
+  actor: SessionContext,
+  from: AccountRole | undefined,
+  to: AccountRole,
+) {
+  const touchesLegal = (from !== undefined && isLegalRole(from)) || isLegalRole(to);
+  if (!touchesLegal) return;
+  const role = actor.user.role;
+  if (role !== 'owner' && role !== 'legal_admin') throw new ConclaveError('LEGAL_ROLES_RESTRICTED');
+  if (role === 'legal_admin') {
+    const staffOrMember = (r: AccountRole) => isLegalRole(r) || r === 'member';
+    if ((from !== undefined && !staffOrMember(from)) || !staffOrMember(to))
+      throw new ConclaveError('FORBIDDEN');
+  }
+}
+
+/** A mail as the outbox shows it: the body only to its recipient. */
+export type OutboxEntry = Omit<QueuedMail, 'body'> & { body: string | null };
+
+/** The admin-audit action by which the owner confirms an independent reviewer. */
+export const REVIEWER_CONFIRMED = 'user.reviewer_confirmed';
+
+/** Deactivating legal staff or resetting their 2FA is removing or weakening a legal role. */
+function checkLegalStaffAction(actor: SessionContext, target: UserRecord) {
+  if (isLegalRole(target.role) && actor.user.role !== 'owner' && actor.user.role !== 'legal_admin')
+    throw new ConclaveError('LEGAL_ROLES_RESTRICTED');
+}
 
 /**
  * The account admin console. Every method acts on the caller's own account only (the account id
@@ -68,6 +95,7 @@ export class AdminService extends TypedEmitter<AdminEvents> {
     req: { email: string; role: AccountRole; name?: string | undefined },
   ): Promise<UserRecord> {
     if (req.role === 'owner' && actor.user.role !== 'owner') throw new ConclaveError('OWNER_ONLY');
+    checkLegalRoleChange(actor, undefined, req.role);
     const now = this.#now();
     const user: UserRecord = {
       id: randomUUID(),
@@ -107,6 +135,7 @@ export class AdminService extends TypedEmitter<AdminEvents> {
     const target = await this.#target(actor, userId);
     if ((role === 'owner' || target.role === 'owner') && actor.user.role !== 'owner')
       throw new ConclaveError('OWNER_ONLY');
+    checkLegalRoleChange(actor, target.role, role);
     if (target.role === 'owner' && role !== 'owner') await this.#keepAnOwner(actor, target);
     await this.#d.users.updateUser(target.id, { role });
     await this.#log(actor, 'user.role_change', target.id, { from: target.role, to: role });
@@ -117,6 +146,7 @@ export class AdminService extends TypedEmitter<AdminEvents> {
     const target = await this.#target(actor, userId);
     if (target.role === 'owner' && actor.user.role !== 'owner')
       throw new ConclaveError('OWNER_ONLY');
+    checkLegalStaffAction(actor, target);
     if (!active && target.role === 'owner') await this.#keepAnOwner(actor, target);
     // Reactivating an invitee who never set a password would leave a user who cannot sign in.
     const status = active ? (target.passwordHash ? 'active' : 'invited') : 'deactivated';
@@ -146,6 +176,7 @@ export class AdminService extends TypedEmitter<AdminEvents> {
     const target = await this.#target(actor, userId);
     if (target.role === 'owner' && actor.user.role !== 'owner')
       throw new ConclaveError('OWNER_ONLY');
+    checkLegalStaffAction(actor, target);
     await this.#d.users.updateUser(target.id, { totpSecret: null, totpPendingSecret: null });
     await this.#d.users.replaceRecoveryCodes(target.id, []);
     await this.#d.sessions.deleteUserSessions(target.id);
@@ -234,24 +265,29 @@ export class AdminService extends TypedEmitter<AdminEvents> {
   }
 
   /**
-   * Mail kept without SMTP. Outbox mail holds live reset and invite links, so an admin sees only
-   * mail to themselves and to users below them: reading an owner's (or another admin's) reset
-   * link would be a takeover of that user. Owners see everything.
+   * Mail not delivered yet, as metadata: recipient, subject, delivery state. Bodies carry
+   * credentials (invite, reset and verification links), so a body is shown only to its
+   * recipient; an admin who could read them could take over the account the link opens, or
+   * accept an invitation to a legal role (issue 15).
    */
-  async outbox(actor: SessionContext, limit = 100): Promise<QueuedMail[]> {
+  async outbox(actor: SessionContext, limit = 100): Promise<OutboxEntry[]> {
     const all = await this.#d.outbox.listMessages(actor.account.id, limit);
-    const visible: QueuedMail[] = [];
-    for (const m of all) {
-      if (actor.user.role === 'owner' || m.to === actor.user.email) {
-        visible.push(m);
-        continue;
-      }
-      // Only the role is needed: a TOTP secret the key cannot open must not hide the outbox.
-      const recipient = await this.#d.users.findUserRefByEmail(m.to);
-      if (!recipient || RANK[recipient.role] < RANK[actor.user.role]) visible.push(m);
-    }
+    const visible = all.map((m) => ({ ...m, body: m.to === actor.user.email ? m.body : null }));
     await this.#log(actor, 'outbox.read', actor.account.id, { count: visible.length });
     return visible;
+  }
+
+  /**
+   * The owner vouches that a legal staff member is a separate person from whoever invited them
+   * (or gave them their legal role): lifts the rule that keeps the two from being the two
+   * reviewers of one disclosure (modules/legal/README.md "Two independent reviewers").
+   */
+  async confirmIndependentReviewer(actor: SessionContext, userId: string): Promise<UserRecord> {
+    if (actor.user.role !== 'owner') throw new ConclaveError('FORBIDDEN');
+    const target = await this.#target(actor, userId);
+    if (!isLegalRole(target.role)) throw new ConclaveError('BAD_REQUEST', 'Not legal staff.');
+    await this.#log(actor, REVIEWER_CONFIRMED, target.id, { email: target.email });
+    return target;
   }
 
   /** Admin actions of the caller that are not covered above (e.g. sign-out of a user). */

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { requestTypeSchema } from '@conclave/protocol';
+import { iso3166Problem, requestTypeSchema } from '@conclave/protocol';
 import type { Outcome } from '@conclave/protocol';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
@@ -26,16 +26,30 @@ const CLOSED_OUTCOMES = [
   'access_withheld',
 ] as const satisfies readonly Outcome[];
 
+const DATE_FORMAT =
+  'must be a date YYYY-MM-DD (read as 00:00 UTC) or a UTC instant with an offset, e.g. 2024-02-03T10:00:00Z';
 const instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .string({ error: DATE_FORMAT })
+  .refine(
+    (s) =>
+      (z.iso.date().safeParse(s).success ||
+        z.iso.datetime({ offset: true }).safeParse(s).success) &&
+      !Number.isNaN(new Date(s).getTime()),
+    DATE_FORMAT,
+  )
   .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00.000Z` : s));
+/** Only the words the docs name: `true` or `false` (JSON booleans or CSV text); absent is false. */
 const flag = z
-  .union([z.boolean(), z.enum(['true', 'false', 'yes', 'no', '1', '0', ''])])
+  .union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' })
   .optional()
-  .transform((v) => v === true || v === 'true' || v === 'yes' || v === '1');
-const country = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. US');
+  .transform((v) => v === true || v === 'true');
+const country = z.string().superRefine((code, ctx) => {
+  const problem = iso3166Problem(code);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+/** Requests that come through another country's authorities name that country (DESIGN §6). */
+const ORIGIN_REQUIRED = ['mlat', 'cloud_act'];
+const ORIGIN_ALLOWED = [...ORIGIN_REQUIRED, 'letters_rogatory'];
 const optionalText = (max: number) =>
   z
     .string()
@@ -64,6 +78,18 @@ const rowSchema = z
     const closed = r.closed_at || r.received_at;
     if (closed < r.received_at)
       ctx.addIssue({ code: 'custom', path: ['closed_at'], message: 'is before received_at' });
+    if (ORIGIN_REQUIRED.includes(r.type) && !r.origin_country)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['origin_country'],
+        message: `is required for ${r.type} requests (the country whose request it carries)`,
+      });
+    if (r.origin_country && !ORIGIN_ALLOWED.includes(r.type))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['origin_country'],
+        message: `is only for mlat, cloud_act and letters_rogatory requests, not ${r.type}`,
+      });
   });
 type Row = z.infer<typeof rowSchema>;
 
@@ -81,21 +107,39 @@ interface Numbered {
 
 function readJsonLines(text: string, problems: string[]): Numbered[] {
   const out: Numbered[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    if (raw.trim() === '') return;
-    try {
-      out.push({ line: i + 1, value: JSON.parse(raw) as unknown });
-    } catch {
-      problems.push(`line ${i + 1}: not valid JSON`);
-    }
-  });
+  // A UTF-8 byte order mark, as spreadsheet exports write it (accepted in CSV too).
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      if (raw.trim() === '') return;
+      try {
+        out.push({ line: i + 1, value: JSON.parse(raw) as unknown });
+      } catch {
+        problems.push(`line ${i + 1}: not valid JSON`);
+      }
+    });
   return out;
+}
+
+class DuplicateColumn extends Error {
+  constructor(readonly column: string) {
+    super(`duplicate column ${column}`);
+  }
 }
 
 function readCsv(text: string, problems: string[]): Numbered[] {
   try {
     const records = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, {
-      columns: true,
+      // A column named twice would silently keep only its last cell.
+      columns: (header: string[]) => {
+        const seen = new Set<string>();
+        for (const name of header) {
+          if (seen.has(name)) throw new DuplicateColumn(name);
+          seen.add(name);
+        }
+        return header;
+      },
       skip_empty_lines: true,
       trim: true,
       bom: true,
@@ -107,6 +151,10 @@ function readCsv(text: string, problems: string[]): Numbered[] {
       value: Object.fromEntries(Object.entries(r.record).filter(([, v]) => v !== '')),
     }));
   } catch (err) {
+    if (err instanceof DuplicateColumn) {
+      problems.push(`line 1: the header names the column ${err.column} twice`);
+      return [];
+    }
     const line = (err as { lines?: number }).lines;
     problems.push(`line ${line ?? '?'}: ${(err as Error).message}`);
     return [];

@@ -37,6 +37,11 @@ export interface ReviewDeps {
   clock: Clock;
   rules: LegalTimeRules;
   limits: PrecheckLimits;
+  /**
+   * Whether one reviewer brought the other into a legal role recently (accounts'
+   * ReviewerLinks): such a pair may not be the two reviewers of a disclosure.
+   */
+  reviewersLinked?: (deciderId: string, approverId: string) => Promise<boolean>;
 }
 
 const disclosing = (kind: string, r: LegalRequestRecord) =>
@@ -201,6 +206,15 @@ export class ReviewService {
     const recipients = await this.#d.notices.recipientsFor(
       await resolveTargets(pre.targets, this.#d.directory),
     );
+    // Account tables are read outside the transaction (see view()); a decision's author never
+    // changes, so reading it first is safe.
+    const decided = await this.#d.store.review.findDecision(id, decisionId);
+    if (
+      decided &&
+      decided.decidedBy !== actor.id &&
+      (await this.#d.reviewersLinked?.(decided.decidedBy, actor.id))
+    )
+      throw new ConclaveError('LEGAL_REVIEWERS_LINKED');
     return this.#d.store.transaction(async (tx) => {
       const r = await this.#request(tx, id);
       const d = await tx.review.findDecision(id, decisionId);

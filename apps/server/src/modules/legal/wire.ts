@@ -30,6 +30,8 @@ export function createLegalModule(d: {
   clock: Clock;
   logger: Logger;
   baseUrl: () => string;
+  /** Whether one reviewer brought the other into a legal role recently (two-reviewer rule). */
+  reviewersLinked?: (deciderId: string, approverId: string) => Promise<boolean>;
 }): LegalModule {
   const c = d.config.legal;
   const rules: LegalTimeRules = {
@@ -79,6 +81,7 @@ export function createLegalModule(d: {
     clock: d.clock,
     rules,
     limits: { maxTargets: c.maxTargets, maxRangeDays: c.maxRangeDays },
+    ...(d.reviewersLinked ? { reviewersLinked: d.reviewersLinked } : {}),
   });
   const scheduler = new NoticeScheduler({
     store: d.store,

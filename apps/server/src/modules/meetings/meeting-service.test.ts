@@ -89,7 +89,7 @@ describe('MeetingService', () => {
     const { meetingId } = await svc.createOwned({
       accountId: 'acc',
       ownerUserId: 'owner',
-      passcode: 'abc',
+      passcode: 'abc123',
     });
     await store.setCohosts(meetingId, ['co']);
     await expect(svc.admit(meetingId, undefined, undefined, 'owner')).resolves.toMatchObject({

@@ -2,6 +2,7 @@ import { ConclaveError } from '@conclave/protocol';
 import type { CreateMeetingBody, MeetingId, MeetingInfo } from '@conclave/protocol';
 import type { GuestMeetingPolicy, MeetingPolicySource } from './meeting-policy-source';
 import type { MeetingRecord, MeetingSettings, MeetingStore } from './meeting-store';
+import { PasscodeGuard } from './passcode-guard';
 import {
   hashPasscode,
   hashToken,
@@ -41,17 +42,20 @@ export class MeetingService {
   readonly #now: () => Date;
   readonly #policy: MeetingPolicySource;
   readonly #guests: () => GuestMeetingPolicy;
+  readonly #passcodes: PasscodeGuard;
 
   constructor(
     store: MeetingStore,
     now: () => Date = () => new Date(),
     policy: MeetingPolicySource = NO_POLICY,
     guests: () => GuestMeetingPolicy = GUESTS_WELCOME,
+    passcodes: PasscodeGuard = new PasscodeGuard(),
   ) {
     this.#store = store;
     this.#now = now;
     this.#policy = policy;
     this.#guests = guests;
+    this.#passcodes = passcodes;
   }
 
   /**
@@ -101,11 +105,12 @@ export class MeetingService {
   ): Promise<CreatedMeeting> {
     const hostKey = newHostKey();
     const passcode = r.passcode?.trim() || undefined;
+    const passcodeHash = passcode ? await hashPasscode(passcode) : null;
     for (let attempt = 0; attempt < 8; attempt++) {
       const id = newMeetingNumber() as MeetingId;
       const inserted = await this.#store.insert({
         id,
-        passcodeHash: passcode ? hashPasscode(passcode) : null,
+        passcodeHash,
         hostKeyHash: hashToken(hostKey),
         createdAt: this.#now(),
         endedAt: null,
@@ -132,13 +137,15 @@ export class MeetingService {
 
   /**
    * Checks that the meeting is open and the passcode right. The host key makes the host; so does
-   * being signed in as the owner or a co-host (`userId` comes from the session cookie).
+   * being signed in as the owner or a co-host (`userId` comes from the session cookie). Wrong
+   * passcodes are limited per meeting and per client `address` (PasscodeGuard).
    */
   async admit(
     id: MeetingId,
     passcode?: string,
     hostKey?: string,
     userId?: string,
+    address?: string,
   ): Promise<Admission> {
     const record = await this.#open(id);
     const isHost =
@@ -146,8 +153,9 @@ export class MeetingService {
       (userId !== undefined && (await this.isHostUser(record, userId)));
     if (record.passcodeHash && !isHost) {
       if (!passcode) throw new ConclaveError('PASSCODE_REQUIRED');
-      if (!passcodeMatches(passcode, record.passcodeHash))
-        throw new ConclaveError('PASSCODE_WRONG');
+      await this.#passcodes.check(record.id, address);
+      if (!(await passcodeMatches(passcode, record.passcodeHash)))
+        throw await this.#passcodes.failed(record.id, address);
     }
     return { role: isHost ? 'host' : 'participant', settings: await this.#settingsOf(record) };
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { attributedCountry, band, computeReport, outcomeBucket } from './counting';
 import { toCsv } from './csv';
 import { FIXTURE } from './fixture';
+import { METHODOLOGY } from './methodology';
 import { parsePeriod, periodOf } from './period';
 import { filterReport, percent, totalsOf } from './views';
 
@@ -116,5 +117,13 @@ describe('transparency counting rules', () => {
     expect(toCsv(d, 'user_data_requests')).toBe(golden('user_data_requests.csv'));
     expect(toCsv(d, 'national_security')).toBe(golden('national_security.csv'));
     expect(JSON.stringify(d, null, 2) + '\n').toBe(golden('report.json'));
+  });
+
+  it('names the open-at-snapshot column for what it counts, and the methodology says so', () => {
+    const header = toCsv(h1(), 'user_data_requests').split('\n')[0]!.split(',');
+    expect(header).toContain('requests_open_at_snapshot');
+    expect(header).not.toContain('requests_pending_at_period_end');
+    expect(METHODOLOGY).toContain('CSV column `requests_open_at_snapshot`');
+    expect(METHODOLOGY).toMatch(/snapshot, which is after the period ended, not the last day/);
   });
 });

@@ -29,7 +29,9 @@ export const CSV_COLUMNS: Record<ReportTable, string[]> = {
     'requests_rejected',
     'requests_no_responsive_data',
     'requests_withdrawn',
-    'requests_pending_at_period_end',
+    // Requests with no effective decision when the version was published (its snapshot), not at
+    // the end of the period. Named requests_pending_at_period_end until 2026-12 (methodology).
+    'requests_open_at_snapshot',
     'requests_with_delayed_notice_order',
     // Not in the research list: decisions that are neither disclosure nor refusal (e.g. preserve).
     'requests_other',

@@ -22,7 +22,7 @@ export const METHODOLOGY = `## Methodology
 - *No responsive data*: the request was valid but we hold no data for it. Some publishers fold this into *rejected*; we show it separately so both views can be read.
 - *Withdrawn*: the requesting authority withdrew the request before we decided it.
 - *Other*: a decision that is neither a disclosure nor a refusal (for example a preservation decided on an ordinary request).
-- *Pending*: no effective decision when the report was published. A disclosure awaiting its second reviewer, or a request under challenge, is pending.
+- *Pending* (CSV column \`requests_open_at_snapshot\`): still open when this version of the report was published — its snapshot, which is after the period ended, not the last day of the period. A disclosure awaiting its second reviewer, or a request under challenge, is pending. A later version (errata) counts them again as of its own snapshot.
 
 **Data produced.** The share of requests where some data was produced is (content + non-content only) ÷ requests received, computed from the counts and rounded to one decimal; it is never an average of percentages. Preservation is not disclosure. *Accounts for which data was produced* counts the accounts specified in requests where data was produced.
 
@@ -35,6 +35,8 @@ export const METHODOLOGY = `## Methodology
 **National-security requests** are reported only as bands, as 50 U.S.C. §1874(a) allows, computed as floor(n ÷ w) × w to that plus w − 1 for requests and, separately, for the selectors (accounts) they name. When there were none the band is 0 to w − 1 (for example 0–499). The band width (250, 500 or 1000) is chosen when the report is published and shown with it.
 
 **Published reports are frozen.** Each published version is a snapshot that records the head of our hash-chained audit log at the moment it was computed. Later changes to requests never change a published version. Corrections are published as a new version with a note (errata); earlier versions stay available.
+
+**Changes to the dataset.** In December 2026 the CSV column \`requests_pending_at_period_end\` was renamed \`requests_open_at_snapshot\`: it always counted requests still open at the snapshot, and the old name suggested the end of the period. Only the name changed; every published version, older ones included, is served with the new name.
 
 **Checking our numbers.** Every change to what this report counts of a request (its type, country, flags, accounts, status and outcome) is written into that audit log when it happens. \`conclave transparency verify PERIOD\` recomputes a published version from the log as it stood at the recorded head and prints any difference from the published numbers; it also compares the stored requests with the log, so a request changed outside the audited review process is named. Auditors with access to our database can run it themselves.
 

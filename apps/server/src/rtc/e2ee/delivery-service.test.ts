@@ -129,12 +129,19 @@ describe('the MLS Delivery Service', () => {
     const wendy = add('wendy');
     wendy.held = true;
     wendy.waiting = true;
-    ds.keyPackage(wendy, btoa('wendy'));
+    expect(() => ds.keyPackage(wendy, btoa('wendy'))).toThrow(
+      expect.objectContaining({ code: 'NOT_LET_IN' }),
+    );
+    expect(() => ds.joinFailed(wendy, 'x', btoa('wendy'))).toThrow(
+      expect.objectContaining({ code: 'NOT_LET_IN' }),
+    );
     await wait(20);
     expect(events('host', 'e2ee.pending')).toHaveLength(0);
     wendy.waiting = false;
     wendy.held = false;
     ds.admitted(wendy);
+    expect(events('wendy', 'e2ee.keyPackageNeeded')).toHaveLength(1);
+    ds.keyPackage(wendy, btoa('wendy'));
     await wait(20);
     expect(events('host', 'e2ee.pending')[0]).toMatchObject({
       add: [{ participantId: 'wendy' }],
@@ -177,6 +184,113 @@ describe('the MLS Delivery Service', () => {
     await wait(20);
     const [pending] = [...events('bob', 'e2ee.pending'), ...events('carol', 'e2ee.pending')];
     expect(pending).toMatchObject({ epoch: 1, add: [], remove: ['host'] });
+  });
+
+  it('a leave while a commit is in flight waits for that commit: the committer is never asked twice for one epoch', async () => {
+    const { ds, add, people, events } = setup();
+    const host = add('host', 'host');
+    const bob = add('bob');
+    const carol = add('carol');
+    ds.enable(host);
+    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', welcome: 'V0VMQw==', added: [], removed: [] });
+    ds.keyPackage(bob, btoa('bob'));
+    ds.keyPackage(carol, btoa('carol'));
+    await wait(20);
+    ds.commit(host, {
+      epoch: 1,
+      commit: 'Q09NTQ==',
+      welcome: 'V0VMQw==',
+      added: [bob.id, carol.id],
+      removed: [],
+    });
+    const dave = add('dave');
+    ds.keyPackage(dave, btoa('dave'));
+    await wait(20);
+    expect(events('host', 'e2ee.pending')).toHaveLength(2); // epoch 0 had none; 1 and 2
+    people.delete(carol.id);
+    ds.participantLeft(carol);
+    await wait(20);
+    expect(
+      events('host', 'e2ee.pending').filter((e) => e.type === 'e2ee.pending' && e.epoch === 2),
+    ).toHaveLength(1);
+    ds.commit(host, {
+      epoch: 2,
+      commit: 'Q09NTQ==',
+      welcome: 'V0VMQw==',
+      added: [dave.id],
+      removed: [],
+    });
+    await wait(20);
+    expect(events('host', 'e2ee.pending').at(-1)).toMatchObject({ epoch: 3, remove: ['carol'] });
+  });
+
+  it('a joiner whose Welcome failed is removed and added again with its fresh KeyPackage; after giving up, the host is told', async () => {
+    const { ds, add, events } = setup();
+    const host = add('host', 'host');
+    const bob = add('bob');
+    ds.keyPackage(bob, btoa('bob'));
+    ds.enable(host);
+    ds.commit(host, {
+      epoch: 0,
+      commit: 'Q09NTQ==',
+      welcome: 'V0VMQw==',
+      added: [bob.id],
+      removed: [],
+    });
+    expect(() => ds.joinFailed(add('eve'), 'no', undefined)).toThrow(
+      expect.objectContaining({ code: 'E2EE_BAD_STATE' }),
+    );
+    ds.joinFailed(bob, 'bad Welcome', btoa('bob again'));
+    await wait(20);
+    expect(events('host', 'e2ee.pending').at(-1)).toMatchObject({
+      epoch: 1,
+      add: [{ participantId: 'bob', keyPackage: btoa('bob again') }],
+      remove: ['bob'],
+    });
+    ds.commit(host, {
+      epoch: 1,
+      commit: 'Q09NTQ==',
+      welcome: 'V0VMQw==',
+      added: [bob.id],
+      removed: [bob.id],
+    });
+    expect(events('bob', 'e2ee.welcome')).toHaveLength(2);
+    expect(events('bob', 'e2ee.commit')).toHaveLength(0);
+    ds.joinFailed(bob, 'bad Welcome again', undefined);
+    expect(events('host', 'e2ee.memberJoinFailed')).toEqual([
+      {
+        type: 'e2ee.memberJoinFailed',
+        participantId: 'bob',
+        displayName: 'bob',
+        reason: 'bad Welcome again',
+      },
+    ]);
+    await wait(20);
+    expect(events('host', 'e2ee.pending').at(-1)).toMatchObject({
+      epoch: 2,
+      add: [],
+      remove: ['bob'],
+    });
+  });
+
+  it('a big meeting turning on is added in commits of at most 100 KeyPackages (each fits one message)', async () => {
+    const { ds, add, events } = setup();
+    const host = add('host', 'host');
+    const people = Array.from({ length: 250 }, (_, i) => add(`p${i}`));
+    for (const p of people) ds.keyPackage(p, btoa(p.id));
+    const { keyPackages } = ds.enable(host);
+    expect(keyPackages).toHaveLength(100);
+    ds.commit(host, {
+      epoch: 0,
+      commit: 'Q09NTQ==',
+      welcome: 'V0VMQw==',
+      added: keyPackages.map((k) => k.participantId),
+      removed: [],
+    });
+    await wait(20);
+    const next = events('host', 'e2ee.pending').at(-1);
+    expect(next).toMatchObject({ epoch: 1 });
+    expect(next?.type === 'e2ee.pending' && next.add.length).toBe(100);
   });
 
   it('turning off relays the host device message to members, then admits held participants', async () => {

@@ -5,6 +5,12 @@ import type { MeetingSettings } from '../../modules/meetings/meeting-store';
 import type { RoomParticipant } from '../participant';
 import { e2eeAvailability } from './e2ee-policy';
 
+/**
+ * KeyPackages in one Commit at most: a Commit with its Welcome must fit one signaling message
+ * (MAX_MESSAGE_BYTES); 100 adds into a 1,000-member group take about 600 KB of base64.
+ */
+export const MAX_ADDS_PER_COMMIT = 100;
+
 /** What the Delivery Service needs from its room. */
 export interface DeliveryServicePort {
   participants(): Iterable<RoomParticipant>;
@@ -124,7 +130,9 @@ export class DeliveryService {
     for (const p of this.#port.participants()) {
       if (p.id === host.id || p.waiting) continue;
       const kp = this.#keyPackages.get(p.id);
-      if (kp) keyPackages.push({ participantId: p.id, keyPackage: kp });
+      if (kp && keyPackages.length < MAX_ADDS_PER_COMMIT)
+        keyPackages.push({ participantId: p.id, keyPackage: kp });
+      else if (kp) this.#pendingAdd.add(p.id);
       else {
         this.#pendingAdd.add(p.id);
         this.#port.send(p.id, { type: 'e2ee.keyPackageNeeded' });
@@ -171,9 +179,11 @@ export class DeliveryService {
 
   keyPackage(p: RoomParticipant, keyPackage: string): void {
     if (!p.e2eeCapable) throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
+    // Nobody held or in the waiting room gets anything E2EE before the host lets them in: their
+    // device uploads a KeyPackage when asked (keyPackageNeeded) after admission.
+    if (p.waiting || p.held) throw new ConclaveError('NOT_LET_IN');
     this.#keyPackages.set(p.id, keyPackage);
-    // Nobody in the waiting room gets the group key before the host lets them in.
-    if (this.active && !this.#members.has(p.id) && !p.waiting) {
+    if (this.active && !this.#members.has(p.id)) {
       this.#pendingAdd.add(p.id);
       this.#scheduleBatch();
     }
@@ -185,6 +195,35 @@ export class DeliveryService {
     this.#pendingAdd.add(p.id);
     if (this.#keyPackages.has(p.id)) this.#scheduleBatch();
     else this.#port.send(p.id, { type: 'e2ee.keyPackageNeeded' });
+  }
+
+  /**
+   * `p` could not join from the Welcome it was sent. With a fresh KeyPackage: the next commit
+   * removes the leaf that Welcome gave it and adds the new KeyPackage. Without (it gave up):
+   * its leaf is removed and the host's devices are told who could not join and why.
+   */
+  joinFailed(p: RoomParticipant, reason: string, keyPackage: string | undefined): void {
+    if (p.waiting || p.held) throw new ConclaveError('NOT_LET_IN');
+    if (this.#status === 'off') throw new ConclaveError('E2EE_NOT_ON');
+    if (!this.#members.has(p.id))
+      throw new ConclaveError('E2EE_BAD_STATE', 'You were not added to the encrypted group.');
+    this.#log.warn({ participant: p.id, retry: Boolean(keyPackage), reason }, 'welcome failed');
+    this.#pendingRemove.add(p.id);
+    if (keyPackage) {
+      this.#keyPackages.set(p.id, keyPackage);
+      this.#pendingAdd.add(p.id);
+    } else {
+      for (const host of this.#port.participants()) {
+        if (host.role !== 'host' || host.id === p.id) continue;
+        this.#port.send(host.id, {
+          type: 'e2ee.memberJoinFailed',
+          participantId: p.id,
+          displayName: p.displayName,
+          reason,
+        });
+      }
+    }
+    this.#scheduleBatch();
   }
 
   commit(from: RoomParticipant, req: CommitRequest): { epoch: number } {
@@ -259,9 +298,11 @@ export class DeliveryService {
       return;
     }
     this.#pendingRemove.add(p.id);
-    if (this.#committer === p.id) this.#committer = this.#pickCommitter(remaining);
-    if (this.#inFlight) {
-      // The committer may have gone with the request; ask again from scratch.
+    if (this.#committer === p.id) {
+      this.#committer = this.#pickCommitter(remaining);
+      // The committer went with the request: ask the new one from scratch. Otherwise the
+      // request stays in flight and the leaver goes into the next batch: a second request for
+      // the same epoch would have the committer make two competing commits.
       this.#inFlight = undefined;
       clearTimeout(this.#commitTimer);
     }
@@ -304,12 +345,17 @@ export class DeliveryService {
     if (this.#status === 'off' || this.#inFlight) return;
     const add: KeyPackageEntry[] = [];
     for (const id of this.#pendingAdd) {
+      if (add.length >= MAX_ADDS_PER_COMMIT) break;
       const kp = this.#keyPackages.get(id);
       if (kp && this.#port.get(id)) add.push({ participantId: id, keyPackage: kp });
     }
     const remove = [...this.#pendingRemove];
     if (add.length === 0 && remove.length === 0) return;
-    if (!this.#committer || !this.#port.get(this.#committer)?.connected) {
+    if (
+      !this.#committer ||
+      this.#pendingRemove.has(this.#committer) ||
+      !this.#port.get(this.#committer)?.connected
+    ) {
       const live = [...this.#members].filter(
         (id) => !this.#pendingRemove.has(id) && this.#port.get(id)?.connected,
       );

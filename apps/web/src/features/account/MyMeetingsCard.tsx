@@ -1,4 +1,4 @@
-import { formatMeetingId } from '@conclave/protocol';
+import { formatMeetingId, generatePasscode } from '@conclave/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useNavigate } from 'react-router';
@@ -69,14 +69,22 @@ export function MyMeetingsCard() {
           />
         </label>
         <label>
-          Passcode
+          Passcode (at least 6 letters or digits)
           <input
             value={passcode}
             onChange={(e) => setPasscode(e.target.value)}
             maxLength={32}
-            pattern="[A-Za-z0-9]*"
+            pattern="([A-Za-z0-9]{6,})?"
+            title="At least 6 letters or digits"
           />
         </label>
+        <button
+          type="button"
+          className="button secondary small"
+          onClick={() => setPasscode(generatePasscode())}
+        >
+          Generate a passcode
+        </button>
         <button className="button" disabled={busy}>
           {startsAt ? 'Schedule meeting' : 'Start a meeting now'}
         </button>

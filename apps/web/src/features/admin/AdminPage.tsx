@@ -80,7 +80,7 @@ export function AdminPage() {
         ))}
       </div>
       <div className="card wide" role="tabpanel">
-        {tab === 'users' && <UsersTab selfId={me.user.id} />}
+        {tab === 'users' && <UsersTab selfId={me.user.id} selfRole={me.user.role} />}
         {tab === 'plan' && <PlanTab />}
         {tab === 'settings' && <MeetingSettingsTab />}
         {tab === 'security' && <SecurityTab />}

@@ -20,8 +20,10 @@ export function OutboxTab() {
     <section aria-labelledby="outbox-title" className="stack">
       <h2 id="outbox-title">Outbox</h2>
       <p className="muted">
-        No SMTP server is configured, or mail could not be sent: messages wait here. Forward an
-        invitation link by hand if needed.
+        No SMTP server is configured, or mail could not be sent: messages wait here. Their text is
+        shown only to their recipient, because invitation and password-reset links are credentials.
+        The server operator can print a waiting message with{' '}
+        <code>conclave mail show --to &lt;email&gt;</code> and forward it.
       </p>
       <Feedback error={error} notice={undefined} />
       {data?.messages.length === 0 && <p>The outbox is empty.</p>}
@@ -34,7 +36,7 @@ export function OutboxTab() {
           <p className={m.attempts > 0 ? 'warning' : 'muted'} data-testid="outbox-delivery">
             {deliveryText(m)}
           </p>
-          <pre>{m.body}</pre>
+          {m.body !== null && <pre>{m.body}</pre>}
         </article>
       ))}
     </section>

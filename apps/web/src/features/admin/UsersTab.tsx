@@ -14,7 +14,16 @@ export const ROLE_LABELS: Record<AccountRole, string> = {
   legal_admin: 'Legal admin',
 };
 
-export function UsersTab({ selfId }: { selfId: string }) {
+const LEGAL: readonly AccountRole[] = ['legal_reviewer', 'legal_admin'];
+
+/**
+ * The roles this caller may hand out: legal roles are the owner's (and legal admins', from the
+ * legal console) to grant; an admin sees legal staff but cannot change them (issue 15).
+ */
+const grantable = (selfRole: AccountRole) =>
+  ROLES.filter((r) => selfRole === 'owner' || !LEGAL.includes(r));
+
+export function UsersTab({ selfId, selfRole }: { selfId: string; selfRole: AccountRole }) {
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const load = useCallback(() => api.users(query), [query]);
@@ -54,7 +63,7 @@ export function UsersTab({ selfId }: { selfId: string }) {
         <label>
           Role
           <select value={role} onChange={(e) => setRole(e.target.value as AccountRole)}>
-            {ROLES.map((r) => (
+            {grantable(selfRole).map((r) => (
               <option key={r} value={r}>
                 {ROLE_LABELS[r]}
               </option>
@@ -101,7 +110,14 @@ export function UsersTab({ selfId }: { selfId: string }) {
                   <select
                     aria-label={`Role of ${u.email}`}
                     value={u.role}
-                    disabled={busy || u.id === selfId}
+                    disabled={
+                      busy || u.id === selfId || (LEGAL.includes(u.role) && selfRole !== 'owner')
+                    }
+                    title={
+                      LEGAL.includes(u.role) && selfRole !== 'owner'
+                        ? 'Only the owner or a legal admin changes legal roles.'
+                        : undefined
+                    }
                     onChange={(e) =>
                       change(
                         () => api.changeRole(u.id, e.target.value as AccountRole),
@@ -109,17 +125,34 @@ export function UsersTab({ selfId }: { selfId: string }) {
                       )
                     }
                   >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {ROLE_LABELS[r]}
-                      </option>
-                    ))}
+                    {ROLES.filter((r) => r === u.role || grantable(selfRole).includes(r)).map(
+                      (r) => (
+                        <option key={r} value={r}>
+                          {ROLE_LABELS[r]}
+                        </option>
+                      ),
+                    )}
                   </select>
                 </td>
                 <td>{u.status}</td>
                 <td>{u.twoFactorEnabled ? 'On' : 'Off'}</td>
                 <td>
+                  {selfRole === 'owner' && LEGAL.includes(u.role) && (
+                    <button
+                      className="button small secondary"
+                      title="Lets this reviewer approve disclosures decided by whoever invited them"
+                      onClick={() =>
+                        change(
+                          () => api.confirmReviewer(u.id),
+                          `${u.email} is confirmed as an independent reviewer.`,
+                        )
+                      }
+                    >
+                      Confirm as independent reviewer
+                    </button>
+                  )}
                   {u.id !== selfId &&
+                    !(LEGAL.includes(u.role) && selfRole !== 'owner') &&
                     (u.status === 'deactivated' ? (
                       <button
                         className="button small secondary"

@@ -1,4 +1,4 @@
-import { formatMeetingId, parseMeetingId } from '@conclave/protocol';
+import { formatMeetingId, parseMeetingId, generatePasscode } from '@conclave/protocol';
 import type { CreateMeetingResult, GuestPolicy } from '@conclave/protocol';
 import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
@@ -100,16 +100,23 @@ export function HomePage() {
           ) : (
             <form onSubmit={create} className="stack">
               <label>
-                Passcode (optional)
+                Passcode (optional, at least 6 letters or digits)
                 <input
                   value={passcode}
                   onChange={(e) => setPasscode(e.target.value)}
                   maxLength={32}
-                  pattern="[A-Za-z0-9]*"
-                  title="Letters and digits only"
+                  pattern="([A-Za-z0-9]{6,})?"
+                  title="At least 6 letters or digits"
                   autoComplete="off"
                 />
               </label>
+              <button
+                type="button"
+                className="button secondary small"
+                onClick={() => setPasscode(generatePasscode())}
+              >
+                Generate a passcode
+              </button>
               <button className="button" type="submit" disabled={busy}>
                 {busy ? 'Creating…' : 'Create meeting'}
               </button>

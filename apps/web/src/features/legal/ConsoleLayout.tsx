@@ -25,6 +25,7 @@ export function ConsoleLayout(p: {
     );
   if (session.status !== 'signed-in') return <Navigate to="/signin" replace />;
   const allowed = LEGAL_ROLES.includes(session.me.user.role);
+  const needsTwoFactor = allowed && !session.me.user.twoFactorEnabled;
   return (
     <main className="screen admin legal">
       <header className="page-header">
@@ -45,7 +46,18 @@ export function ConsoleLayout(p: {
           end-to-end encrypted content is not held by the service, which cannot read it.
         </p>
       </header>
-      {!allowed || p.denied ? (
+      {needsTwoFactor ? (
+        <section className="card" role="alert">
+          <h2>Two-factor sign-in required</h2>
+          <p>
+            The legal console opens only for legal staff who sign in with a code from an
+            authenticator app as well as a password.
+          </p>
+          <Link className="button" to="/account">
+            Set up two-factor sign-in
+          </Link>
+        </section>
+      ) : !allowed || p.denied ? (
         <section className="card" role="alert">
           <h2>Legal team only</h2>
           <p>

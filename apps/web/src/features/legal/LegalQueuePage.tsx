@@ -3,6 +3,7 @@ import { useLocation } from 'react-router';
 import { useSession } from '../../state/session';
 import { AgenciesCard } from './AgenciesCard';
 import { ConsoleLayout } from './ConsoleLayout';
+import { LegalStaffCard } from './LegalStaffCard';
 import { QueueTable } from './QueueTable';
 import { createAgency, loadAgencies, loadQueue, useConsole } from './console-store';
 
@@ -30,6 +31,9 @@ export function LegalQueuePage() {
           busy={s.busy}
           onAdd={createAgency}
         />
+      )}
+      {role === 'legal_admin' && session.status === 'signed-in' && !s.denied && (
+        <LegalStaffCard selfId={session.me.user.id} />
       )}
     </ConsoleLayout>
   );

@@ -58,6 +58,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
     'Someone';
   // The shield shows what this device does, not what the server says (DESIGN.md §4.3).
   const e2eeOn = Boolean(snapshot.e2ee?.local?.inGroup && snapshot.e2ee.local.encrypting);
+  // Who holds the key does not match who is in the meeting (DESIGN.md §4.4): a warning shield.
+  const keyWarning = e2eeOn && (snapshot.e2ee?.rosterMismatch.length ?? 0) > 0;
+  const countdown = snapshot.e2ee?.downgradeCountdown ?? null;
   // Server-processed features are off while E2EE is on (DESIGN.md §4.1 rule 4).
   const e2eeBlocks =
     snapshot.e2ee?.meeting.status !== undefined && snapshot.e2ee.meeting.status !== 'off';
@@ -104,12 +107,21 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
       <header className="meeting-header">
         <span className="meeting-title">Meeting {formatMeetingId(meetingId)}</span>
         <button
-          className={`shield${e2eeOn ? ' e2ee' : ''}`}
+          className={`shield${e2eeOn ? ' e2ee' : ''}${keyWarning ? ' warning' : ''}`}
           data-testid="shield"
+          data-warning={keyWarning ? 'true' : undefined}
           onClick={() => setPanel('security')}
-          title="Open the security panel"
+          title={
+            keyWarning
+              ? `Check who holds the key: ${snapshot.e2ee!.rosterMismatch[0]}`
+              : 'Open the security panel'
+          }
         >
-          {e2eeOn ? (
+          {keyWarning ? (
+            <>
+              <ShieldIcon /> End-to-end encrypted — check who holds the key
+            </>
+          ) : e2eeOn ? (
             <>
               <ShieldIcon /> End-to-end encrypted
             </>
@@ -161,6 +173,15 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             </button>
           </div>
         ))}
+        {countdown && (
+          <div className="banner warning" role="alert" data-testid="downgrade-countdown">
+            {countdown.displayName} joined from {countdown.clientLabel}, which cannot do end-to-end
+            encryption. Encryption turns off in a few seconds so they can join.{' '}
+            <button className="button small" onClick={() => room?.e2ee.keepEncryptionOn()}>
+              Keep encryption on (keep them waiting)
+            </button>
+          </div>
+        )}
         {isHost && snapshot.reenableOffer && (
           <div className="banner info" role="status">
             {snapshot.reenableOffer} left. Turn end-to-end encryption back on?{' '}

@@ -48,6 +48,23 @@ export function SecurityPanel({
                 : 'Off'}
         </dd>
       </dl>
+      {e2ee?.joinFailure && (
+        <div role="alert" className="warning" data-testid="e2ee-join-failure">
+          <p>{e2ee.joinFailure}</p>
+        </div>
+      )}
+      {e2ee && e2ee.membersWhoCouldNotJoin.length > 0 && (
+        <div role="alert" className="warning" data-testid="e2ee-members-not-joined">
+          <p>Could not join the end-to-end encrypted meeting:</p>
+          <ul>
+            {e2ee.membersWhoCouldNotJoin.map((f) => (
+              <li key={f.participantId}>
+                {f.displayName}: {f.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {on && e2ee?.local && (
         <>
           <h3>Security code</h3>
@@ -55,19 +72,23 @@ export function SecurityPanel({
             {e2ee.local.securityCode}
           </p>
           <p className="muted">
-            Everyone in the meeting sees the same code. Compare it aloud; it changes when someone
-            joins or leaves.
+            Everyone in the meeting sees the same code. It is derived from the group's keys, which
+            commit to every device listed below: if you read the same code aloud, you also agree on
+            exactly who holds the key. It changes when someone joins or leaves.
           </p>
           <h3>Devices that hold the key ({e2ee.local.roster.length})</h3>
           <ul className="roster" data-testid="key-roster">
-            {e2ee.local.roster.map((m) => (
-              <li key={m.deviceId}>
-                {m.displayName}
-                {participants.some((p) => p.id === m.userId)
-                  ? ''
-                  : ' — not in the participant list'}
-              </li>
-            ))}
+            {e2ee.local.roster.map((m) => {
+              const p = participants.find((x) => x.id === m.deviceId);
+              return (
+                <li key={`${m.leafIndex}`}>
+                  {m.displayName}
+                  {p ? ` · ${p.clientLabel}` : ' — not in the participant list'}
+                  {' · name not verified · key '}
+                  <code>{keyFingerprint(m.signatureKey)}</code>
+                </li>
+              );
+            })}
           </ul>
           {e2ee.rosterMismatch.length > 0 && (
             <div role="alert" className="warning" data-testid="roster-warning">
@@ -80,4 +101,13 @@ export function SecurityPanel({
       )}
     </aside>
   );
+}
+
+/** A short, readable form of a device's public signature key (first 8 bytes, hex). */
+function keyFingerprint(b64: string): string {
+  const bytes = atob(b64).slice(0, 8);
+  return [...bytes]
+    .map((c) => c.charCodeAt(0).toString(16).padStart(2, '0'))
+    .join('')
+    .replace(/(.{4})(?!$)/g, '$1 ');
 }

@@ -10,9 +10,9 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
     case 'makeKeyPackage':
       return engine.makeKeyPackage();
     case 'createGroup':
-      return engine.createGroup(req.keyPackages);
+      return engine.createGroup(req.keyPackages, req.unsupportedClients);
     case 'commit':
-      return engine.commit(req.add, req.remove);
+      return engine.commit(req.add, req.remove, req.epoch);
     case 'processCommit':
       return engine.processCommit(req.commit);
     case 'joinFromWelcome':
@@ -23,6 +23,14 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
       return engine.openControl(req.data);
     case 'turnOff':
       engine.turnOff();
+      return null;
+    case 'abandonGroup':
+      engine.abandonGroup();
+      return null;
+    case 'signingKey':
+      return engine.signingPublicKey();
+    case 'setExpectedDevices':
+      engine.setExpectedDevices(req.devices);
       return null;
     case 'test.corruptReceiveKeys':
       return engine.corruptReceiveKeys();
@@ -40,5 +48,12 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
 
 /** Requests after which keys may have changed (status is pushed, keyframes requested). */
 export function changesKeys(req: WorkerRequest): boolean {
-  return !['status', 'makeKeyPackage', 'sealControl', 'openControl'].includes(req.kind);
+  return ![
+    'status',
+    'makeKeyPackage',
+    'sealControl',
+    'openControl',
+    'signingKey',
+    'setExpectedDevices',
+  ].includes(req.kind);
 }

@@ -1,6 +1,7 @@
-import type { MemberIdentity } from '@conclave/e2ee';
+import type { MemberIdentity, UnsupportedClientRule } from '@conclave/e2ee';
 import type { ControlMessage } from '../control-message';
 import type { EngineStatus, FrameCounters } from '../engine';
+import type { ExpectedDevice } from '../expected-devices';
 import type { MediaKind } from '../frame-layout';
 
 // Main thread <-> E2EE worker: a discriminated union on `kind` (CONVENTIONS.md rule 5). Only
@@ -9,8 +10,16 @@ import type { MediaKind } from '../frame-layout';
 export type WorkerRequest =
   | { kind: 'init'; id: number; identity: MemberIdentity }
   | { kind: 'makeKeyPackage'; id: number }
-  | { kind: 'createGroup'; id: number; keyPackages: Uint8Array[] }
-  | { kind: 'commit'; id: number; add: Uint8Array[]; remove: string[] }
+  | {
+      kind: 'createGroup';
+      id: number;
+      keyPackages: Uint8Array[];
+      unsupportedClients: UnsupportedClientRule;
+    }
+  | { kind: 'commit'; id: number; add: Uint8Array[]; remove: string[]; epoch?: number }
+  | { kind: 'abandonGroup'; id: number }
+  | { kind: 'signingKey'; id: number }
+  | { kind: 'setExpectedDevices'; id: number; devices: ExpectedDevice[] }
   | { kind: 'processCommit'; id: number; commit: Uint8Array }
   | { kind: 'joinFromWelcome'; id: number; welcome: Uint8Array }
   | { kind: 'sealControl'; id: number; message: ControlMessage }
@@ -52,6 +61,9 @@ const requestKinds = new Set([
   'sealControl',
   'openControl',
   'turnOff',
+  'abandonGroup',
+  'signingKey',
+  'setExpectedDevices',
   'status',
   'expectEncryption',
   'test.corruptReceiveKeys',
@@ -60,6 +72,19 @@ const requestKinds = new Set([
 const isBytes = (v: unknown): v is Uint8Array => v instanceof Uint8Array;
 const isBytesArray = (v: unknown): v is Uint8Array[] =>
   Array.isArray(v) && v.length <= 1000 && v.every(isBytes);
+
+function isExpectedDevice(v: unknown): v is ExpectedDevice {
+  if (typeof v !== 'object' || v === null) return false;
+  const d = v as Record<string, unknown>;
+  return (
+    typeof d.deviceId === 'string' &&
+    typeof d.userId === 'string' &&
+    typeof d.displayName === 'string' &&
+    typeof d.signatureKey === 'string' &&
+    typeof d.present === 'boolean' &&
+    typeof d.admitted === 'boolean'
+  );
+}
 
 /** Validates a message arriving at the worker; undefined for anything malformed. */
 export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
@@ -86,15 +111,25 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
         : undefined;
     }
     case 'createGroup':
-      return isBytesArray(m.keyPackages) ? (m as unknown as WorkerRequest) : undefined;
+      return isBytesArray(m.keyPackages) &&
+        ['downgrade', 'hold', 'refuse'].includes(m.unsupportedClients as string)
+        ? (m as unknown as WorkerRequest)
+        : undefined;
     case 'commit':
       return isBytesArray(m.add) &&
         Array.isArray(m.remove) &&
-        m.remove.every((r) => typeof r === 'string')
+        m.remove.every((r) => typeof r === 'string') &&
+        (m.epoch === undefined || (typeof m.epoch === 'number' && Number.isInteger(m.epoch)))
         ? (m as unknown as WorkerRequest)
         : undefined;
     case 'processCommit':
       return isBytes(m.commit) ? (m as unknown as WorkerRequest) : undefined;
+    case 'setExpectedDevices':
+      return Array.isArray(m.devices) &&
+        m.devices.length <= 5000 &&
+        m.devices.every(isExpectedDevice)
+        ? (m as unknown as WorkerRequest)
+        : undefined;
     case 'joinFromWelcome':
       return isBytes(m.welcome) ? (m as unknown as WorkerRequest) : undefined;
     case 'openControl':
