@@ -59,6 +59,24 @@ export class Consumer extends TypedEmitter<ConsumerEvents> {
     await this.#ctx.channel.request('consumer.requestKeyFrame', { consumerId: this.id });
   }
 
+  /**
+   * What the subscriber renders this video at (device pixels; 0x0 = not visible). The SFU
+   * forwards the smallest simulcast layer that covers it, or nothing for a hidden tile, within
+   * the subscriber's bandwidth. No effect on audio.
+   */
+  async setPreferredSize(size: { width: number; height: number }): Promise<void> {
+    this.#assertOpen();
+    const clamp = (n: number) => Math.min(16384, Math.max(0, Math.round(n)));
+    if (!Number.isFinite(size.width) || !Number.isFinite(size.height)) {
+      throw new TypeError('width and height must be finite numbers');
+    }
+    await this.#ctx.channel.request('consumer.setPreference', {
+      consumerId: this.id,
+      maxWidth: clamp(size.width),
+      maxHeight: clamp(size.height),
+    });
+  }
+
   async getStats(): Promise<ConsumerStats> {
     this.#assertOpen();
     return this.#ctx.channel.request('consumer.getStats', { consumerId: this.id });

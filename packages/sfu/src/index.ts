@@ -17,6 +17,8 @@ export type {
   ConnectionState,
   ConsumerStats,
   IceServer,
+  LayerStats,
+  TransportStats,
   AudioPayloadSample,
   MediaKind,
   PayloadSample,

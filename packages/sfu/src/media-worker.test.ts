@@ -12,6 +12,7 @@ const createWorker = async (): Promise<MediaWorker> => {
     iceServers: [],
     iceAdditionalHostAddresses: ['127.0.0.1'],
     keyframeRequestMinIntervalMs: 1000,
+    subscriberKeyframeRequestMinIntervalMs: 3000,
   });
   workers.push(worker);
   return worker;

@@ -25,8 +25,14 @@ export interface MediaWorkerOptions {
   iceAdditionalHostAddresses?: string[];
   /** Local UDP port range (inclusive). Default: any port. */
   icePortRange?: [number, number];
-  /** At most one PLI per producer per interval. Default 1000 ms. */
+  /** At most one PLI per producer layer per interval. Default 1000 ms. */
   keyframeRequestMinIntervalMs?: number;
+  /**
+   * A subscriber's own PLIs (its decoder lost a frame) reach the publisher at most this often
+   * per consumer. Default 3000 ms: loss is repaired by NACK, and every key frame goes to all the
+   * subscribers of that layer.
+   */
+  subscriberKeyframeRequestMinIntervalMs?: number;
   /** Per-request timeout. Default 30 000 ms. */
   requestTimeoutMs?: number;
   /** Milliseconds to wait for the thread to start. Default 20 000. */
@@ -86,10 +92,15 @@ export class MediaWorker extends TypedEmitter<MediaWorkerEvents> {
       iceAdditionalHostAddresses: options.iceAdditionalHostAddresses ?? [],
       icePortRange: options.icePortRange,
       keyframeRequestMinIntervalMs: options.keyframeRequestMinIntervalMs ?? 1000,
+      subscriberKeyframeRequestMinIntervalMs:
+        options.subscriberKeyframeRequestMinIntervalMs ?? 3000,
       inspection: options.inspection === true,
     };
     if (!(settings.keyframeRequestMinIntervalMs >= 0)) {
       throw new TypeError('keyframeRequestMinIntervalMs must be >= 0');
+    }
+    if (!(settings.subscriberKeyframeRequestMinIntervalMs >= 0)) {
+      throw new TypeError('subscriberKeyframeRequestMinIntervalMs must be >= 0');
     }
     const thread = spawnWorkerThread(settings);
     await new Promise<void>((resolve, reject) => {

@@ -23,6 +23,8 @@ export class Producer extends TypedEmitter<ProducerEvents> {
   /** The publish-side transceiver mid, as in the browser's offer. */
   readonly mid: string;
   readonly transportId: string;
+  /** RTP streams of the track: simulcast layers (lowest first), 1 without simulcast. */
+  readonly layers: number;
   appData: AppData = {};
   readonly #ctx: WorkerContext;
   readonly #consumers = new Set<Consumer>();
@@ -38,6 +40,7 @@ export class Producer extends TypedEmitter<ProducerEvents> {
     this.kind = info.kind;
     this.mid = info.mid;
     this.transportId = transportId;
+    this.layers = info.layers;
     this.#paused = info.paused;
   }
 

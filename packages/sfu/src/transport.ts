@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ConnectionState, ProducerInfo, TransportDirection } from './channel/messages';
+import type {
+  ConnectionState,
+  ProducerInfo,
+  TransportDirection,
+  TransportStats,
+} from './channel/messages';
 import { Consumer } from './consumer';
 import type { WorkerContext } from './context';
 import { InvalidStateError, SfuError } from './errors';
@@ -109,6 +114,12 @@ export class Transport extends TypedEmitter<TransportEvents> {
   async handleAnswer(sdp: string): Promise<void> {
     this.#assertDirection('subscribe');
     await this.#ctx.channel.request('transport.handleAnswer', { transportId: this.id, sdp });
+  }
+
+  /** Subscribe: the downlink estimate and what is sent (publish transports report zeros). */
+  async getStats(): Promise<TransportStats> {
+    if (this.#closed) throw new InvalidStateError(`transport ${this.id} is closed`);
+    return this.#ctx.channel.request('transport.getStats', { transportId: this.id });
   }
 
   /** Idempotent. Closes the peer connection, its producers and consumers. */

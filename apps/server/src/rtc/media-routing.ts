@@ -1,6 +1,13 @@
 import { ConclaveError } from '@conclave/protocol';
-import type { ParticipantId, PublishTrack, SubscribeTrack } from '@conclave/protocol';
-import type { PayloadSample, Producer, ProducerStats, Router } from '@conclave/sfu';
+import type { ParticipantId, PublishTrack, SubscribeTrack, TileSize } from '@conclave/protocol';
+import type {
+  ConsumerStats,
+  PayloadSample,
+  Producer,
+  ProducerStats,
+  Router,
+  TransportStats,
+} from '@conclave/sfu';
 import type { Logger } from '../logger';
 import type { RoomParticipant } from './participant';
 import { SubscriptionNegotiator } from './subscription-negotiator';
@@ -12,6 +19,17 @@ export interface MediaInspection {
   kind: 'audio' | 'video';
   samples: PayloadSample[];
   stats: ProducerStats;
+}
+
+export interface SubscriberMediaStats {
+  tracks: {
+    participantId: ParticipantId;
+    source: PublishTrack['source'];
+    kind: 'audio' | 'video';
+    mid: string;
+    stats: ConsumerStats;
+  }[];
+  downlink: TransportStats | null;
 }
 
 export interface MediaRoutingDeps {
@@ -162,6 +180,43 @@ export class MediaRouting {
     await Promise.all(
       consumers.filter((c) => !c.closed).map((c) => c.requestKeyFrame().catch(() => undefined)),
     );
+  }
+
+  /**
+   * The client's rendered size of each remote video (by subscribe mid): the SFU picks the layer.
+   * Mids that are not `p`'s video consumers are ignored (a stale report after renegotiation).
+   */
+  async setTileSizes(p: RoomParticipant, tiles: TileSize[]): Promise<void> {
+    const byMid = new Map(tiles.map((t) => [t.mid, t]));
+    const updates: Promise<void>[] = [];
+    for (const { consumer } of p.consumed.values()) {
+      const tile = byMid.get(consumer.mid);
+      if (!tile || consumer.closed || consumer.kind !== 'video') continue;
+      updates.push(
+        consumer
+          .setPreferredSize({ width: tile.width, height: tile.height })
+          .catch(() => undefined),
+      );
+    }
+    await Promise.all(updates);
+  }
+
+  /** What the SFU sends `p`: per consumed track its layer and counters, and the downlink. */
+  async subscriberStats(p: RoomParticipant): Promise<SubscriberMediaStats> {
+    const transport = p.subscribeTransport;
+    const tracks = await Promise.all(
+      [...p.consumed.values()]
+        .filter((c) => !c.consumer.closed)
+        .map(async (c) => ({
+          participantId: c.participantId,
+          source: c.source,
+          kind: c.consumer.kind,
+          mid: c.consumer.mid,
+          stats: await c.consumer.getStats(),
+        })),
+    );
+    const downlink = transport && !transport.closed ? await transport.getStats() : null;
+    return { tracks, downlink };
   }
 
   /** What the SFU receives from each publisher (needs media.inspection) and its counters. */

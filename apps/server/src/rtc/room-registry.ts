@@ -6,6 +6,7 @@ import type {
   MeetingId,
   ParticipantId,
   PublishTrack,
+  TileSize,
 } from '@conclave/protocol';
 import type { MediaWorker } from '@conclave/sfu';
 import type { Logger } from '../logger';
@@ -28,6 +29,7 @@ export interface ParticipantHandle {
   subscribeRestart(): null;
   subscribeReset(): Promise<null>;
   requestKeyFrames(scope: 'received' | 'own' | 'all'): Promise<null>;
+  setTileSizes(tiles: TileSize[]): Promise<null>;
   hostMute(id: ParticipantId): Promise<null>;
   hostRemove(id: ParticipantId): Promise<null>;
   hostEnd(): Promise<null>;
@@ -107,6 +109,7 @@ export class RoomRegistry {
       subscribeRestart: () => room.subscribeRestart(participant),
       subscribeReset: () => room.subscribeReset(participant),
       requestKeyFrames: (scope) => room.requestKeyFrames(participant, scope),
+      setTileSizes: (tiles) => room.setTileSizes(participant, tiles),
       hostMute: (id) => room.hostMute(participant, id),
       hostRemove: (id) => room.hostRemove(participant, id),
       hostEnd: () => room.hostEnd(participant),

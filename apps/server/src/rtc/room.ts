@@ -11,6 +11,7 @@ import type {
   PublishTrack,
   Role,
   ServerEvent,
+  TileSize,
 } from '@conclave/protocol';
 import type { Router } from '@conclave/sfu';
 import type { Logger } from '../logger';
@@ -28,7 +29,7 @@ import { ChatLog } from './chat/chat-log';
 import { MediaRouting } from './media-routing';
 import { RecordingManager } from './recording/recording-manager';
 import type { MeetingRecorder, RecordedTrack } from './recording/recording-manager';
-import type { MediaInspection } from './media-routing';
+import type { MediaInspection, SubscriberMediaStats } from './media-routing';
 import { WhiteboardDoc } from './whiteboard/whiteboard-doc';
 import { RoomParticipant } from './participant';
 
@@ -291,6 +292,10 @@ export class Room {
     return this.#media.requestKeyFrames(p, scope).then(() => null);
   }
 
+  setTileSizes(p: RoomParticipant, tiles: TileSize[]): Promise<null> {
+    return this.#media.setTileSizes(p, tiles).then(() => null);
+  }
+
   /** A fresh subscribe transport for `p` (its old one failed on the client side). */
   subscribeReset(p: RoomParticipant): Promise<null> {
     return this.#serial(async () => {
@@ -524,6 +529,12 @@ export class Room {
   /** What the SFU receives from each publisher (needs media.inspection) and its counters. */
   inspectMedia(): Promise<MediaInspection[]> {
     return this.#media.inspect();
+  }
+
+  /** What the SFU sends participant `id` (layers, counters, downlink estimate). */
+  async subscriberMediaStats(id: ParticipantId): Promise<SubscriberMediaStats | undefined> {
+    const p = this.#participants.get(id);
+    return p ? this.#media.subscriberStats(p) : undefined;
   }
 
   /** Sends an event to every member as if it came from the server's own logic (forgery tests). */

@@ -191,6 +191,8 @@ export class SignalingSession implements SignalingPeer {
         return handle.subscribeReset();
       case 'media.keyFrameRequest':
         return handle.requestKeyFrames(message.scope);
+      case 'media.tileSizes':
+        return handle.setTileSizes(message.tiles);
       case 'host.mute':
         return handle.hostMute(message.participantId);
       case 'host.remove':

@@ -2,6 +2,7 @@ import type { MediaSource, PublishTrack } from '@conclave/protocol';
 import { InvalidStateError } from '../errors';
 import type { SignalClient } from '../signal/signal-client';
 import { iceGatheringComplete } from './ice';
+import { simulcastEncodings } from './simulcast';
 
 export interface LocalTracks {
   microphone?: MediaStreamTrack | null;
@@ -22,15 +23,22 @@ export class Publisher {
 
   readonly #onSender: ((sender: RTCRtpSender, kind: 'audio' | 'video') => void) | undefined;
 
-  /** `onSender` puts the E2EE transform on each sender before any frame is encoded. */
+  readonly #simulcast: boolean;
+
+  /**
+   * `onSender` puts the E2EE transform on each sender before any frame is encoded. `simulcast`
+   * (default true): the camera is sent in 2-3 layers when its size allows (see simulcast.ts).
+   */
   constructor(
     signal: SignalClient,
     pc: RTCPeerConnection,
     onSender?: (sender: RTCRtpSender, kind: 'audio' | 'video') => void,
+    options: { simulcast?: boolean } = {},
   ) {
     this.#signal = signal;
     this.#pc = pc;
     this.#onSender = onSender;
+    this.#simulcast = options.simulcast ?? true;
   }
 
   get peerConnection(): RTCPeerConnection {
@@ -46,9 +54,15 @@ export class Publisher {
     ];
     for (const [source, kind, track] of wanted) {
       // A transceiver exists even without a device, so the track can be added later.
+      // Encodings are fixed here (a later camera keeps them): without a camera yet, assume 480p.
+      const encodings =
+        source === 'camera' && this.#simulcast
+          ? simulcastEncodings(track?.getSettings().height ?? 480)
+          : undefined;
       const t = this.#pc.addTransceiver(track ?? kind, {
         direction: 'sendonly',
         streams: [stream],
+        ...(encodings ? { sendEncodings: encodings } : {}),
       });
       if (!track) await t.sender.replaceTrack(null);
       this.#onSender?.(t.sender, kind);

@@ -23,6 +23,7 @@ import type { LocalTracks } from '../media/publisher';
 import { Publisher } from '../media/publisher';
 import type { RemoteTrack } from '../media/subscriber';
 import { Subscriber } from '../media/subscriber';
+import { TileSizeReporter } from '../media/tile-sizes';
 import { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
 import { WhiteboardClient } from '../whiteboard/whiteboard-client';
@@ -45,6 +46,8 @@ export interface RoomClientOptions {
   capabilities?: Capabilities;
   /** false: signaling and E2EE only, no PeerConnections (Node bots for MLS load). */
   media?: boolean;
+  /** Send the camera in simulcast layers when its size allows (default true). */
+  simulcast?: boolean;
 }
 
 export type RoomClientEvents = {
@@ -89,6 +92,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   #signal: SignalClient | undefined;
   #publisher: Publisher | undefined;
   #subscriber: Subscriber | undefined;
+  #tileSizes: TileSizeReporter | undefined;
   #participants = new Map<ParticipantId, Participant>();
   #state: ConnectionState = { status: 'idle' };
   #recording: RecordingState | undefined;
@@ -172,6 +176,16 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   }
 
   /** Local devices to publish; call before join() (null = no such device or denied). */
+  /**
+   * How big a remote video is drawn (CSS pixels x devicePixelRatio), or null when its tile is
+   * hidden or gone: the SFU then sends the smallest layer that looks sharp at that size, or
+   * nothing. Call on every resize/visibility change (reports are batched); local tracks are
+   * ignored.
+   */
+  reportTileSize(track: MediaStreamTrack, size: { width: number; height: number } | null): void {
+    this.#tileSizes?.report(track, size);
+  }
+
   setLocalTracks(tracks: LocalTracks, muted: { audio: boolean; video: boolean }): void {
     this.#local = tracks;
     this.#audioMuted = muted.audio;
@@ -271,8 +285,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     };
     this.#makeSubscriber(signal, () => new PC(config));
     this.emit('remoteTracks', []);
-    this.#publisher = new Publisher(signal, new PC(config), (s, kind) =>
-      this.e2ee.attachSender(s, kind),
+    this.#publisher = new Publisher(
+      signal,
+      new PC(config),
+      (s, kind) => this.e2ee.attachSender(s, kind),
+      { simulcast: this.#opts.simulcast ?? true },
     );
     const publisher = this.#publisher;
     await signal.request({
@@ -304,7 +321,16 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     const pc = makePc();
     const subscriber = new Subscriber(signal, pc, (r, kind) => this.e2ee.attachReceiver(r, kind));
     this.#subscriber = subscriber;
-    subscriber.on('tracks', (t) => this.emit('remoteTracks', t));
+    this.#tileSizes?.close();
+    const tileSizes = new TileSizeReporter({
+      send: (tiles) => signal.request({ type: 'media.tileSizes', tiles }),
+      midOf: (track) => subscriber.tracks.find((t) => t.track === track)?.mid,
+    });
+    this.#tileSizes = tileSizes;
+    subscriber.on('tracks', (t) => {
+      tileSizes.remapped();
+      this.emit('remoteTracks', t);
+    });
     subscriber.on('error', () => this.emit('notice', 'Receiving media failed; retrying.'));
     let watchdog: ReturnType<typeof setTimeout> | undefined;
     const check = () => {
@@ -438,6 +464,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.#subscriber?.close();
     this.#publisher = undefined;
     this.#subscriber = undefined;
+    this.#tileSizes?.close();
     this.emit('remoteTracks', []);
     const giveUpAt = Date.now() + (this.#self?.graceSeconds ?? 30) * 1000;
     this.#scheduleReconnect(1, giveUpAt);
@@ -651,6 +678,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.#subscriber?.close();
     this.#publisher = undefined;
     this.#subscriber = undefined;
+    this.#tileSizes?.close();
     const signal = this.#signal;
     this.#signal = undefined;
     signal?.close();

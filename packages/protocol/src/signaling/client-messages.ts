@@ -87,6 +87,25 @@ const keyFrameRequest = z.object({
   scope: z.enum(['received', 'own', 'all']).default('received'),
 });
 
+/**
+ * How big each remote video is drawn, by subscribe mid, in device pixels; 0x0 = not visible.
+ * The SFU forwards the smallest simulcast layer that covers the tile (nothing for a hidden one).
+ * Send when sizes change (debounced); mids not listed keep their last size.
+ */
+const tileSizes = z.object({
+  type: z.literal('media.tileSizes'),
+  id: requestIdSchema,
+  tiles: z
+    .array(
+      z.object({
+        mid: z.string().min(1).max(16),
+        width: z.number().int().min(0).max(16384),
+        height: z.number().int().min(0).max(16384),
+      }),
+    )
+    .max(64),
+});
+
 const hostMute = z.object({
   type: z.literal('host.mute'),
   id: requestIdSchema,
@@ -121,6 +140,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   subscribeRestart,
   subscribeReset,
   keyFrameRequest,
+  tileSizes,
   hostMute,
   hostRemove,
   hostEnd,
@@ -138,4 +158,5 @@ export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 export type ClientMessageOf<T extends ClientMessageType> = Extract<ClientMessage, { type: T }>;
 export type PublishTrack = z.infer<typeof publishTrack>;
+export type TileSize = ClientMessageOf<'media.tileSizes'>['tiles'][number];
 export const CLIENT_MESSAGE_TYPES = clientMessageSchema.options.map((o) => o.shape.type.value);

@@ -17,6 +17,7 @@ const start = async (): Promise<{
     iceServers: [],
     iceAdditionalHostAddresses: [],
     keyframeRequestMinIntervalMs: 1000,
+    subscriberKeyframeRequestMinIntervalMs: 3000,
     inspection: false,
   });
   const queue: WorkerMessage[] = [];

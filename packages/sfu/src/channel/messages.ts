@@ -24,8 +24,10 @@ export interface WorkerSettings {
   iceAdditionalHostAddresses: string[];
   /** Restrict local UDP ports (inclusive), e.g. [40000, 40999]. */
   icePortRange?: [number, number] | undefined;
-  /** At most one PLI per producer per this many milliseconds. */
+  /** At most one PLI per producer layer per this many milliseconds. */
   keyframeRequestMinIntervalMs: number;
+  /** A subscriber's own PLIs are passed on at most this often (per consumer). */
+  subscriberKeyframeRequestMinIntervalMs: number;
   /** Test only: keep recent received payload samples per producer (see PayloadSample). */
   inspection: boolean;
 }
@@ -35,6 +37,8 @@ export interface ProducerInfo {
   kind: MediaKind;
   mid: string;
   paused: boolean;
+  /** RTP streams received for the track: simulcast layers (rids), 1 without simulcast. */
+  layers: number;
 }
 
 export interface ConsumerInfo {
@@ -51,15 +55,55 @@ export interface ProducerStats {
   rtpPacketsForwarded: number;
   /** Keyframe requests received: PLIs from subscribers plus API/new-consumer requests. */
   keyframeRequestsReceived: number;
-  /** PLIs actually sent to the publisher after rate limiting. */
+  /** PLIs actually sent to the publisher after rate limiting (summed over layers). */
   pliSent: number;
   paused: boolean;
+  /** One entry per received RTP stream, lowest simulcast layer first. */
+  layers: LayerStats[];
+}
+
+/** One received RTP stream of a producer (a simulcast layer, or the only stream). */
+export interface LayerStats {
+  /** RTP stream id (RFC 8852), null without simulcast. */
+  rid: string | null;
+  ssrc: number | null;
+  rtpPacketsIn: number;
+  /** Payload bits per second over the last second. */
+  bitrate: number;
+  /** A packet arrived in the last second. */
+  active: boolean;
+  /** From the last VP8 key frame; 0 until one arrived (and for audio). */
+  width: number;
+  height: number;
+  pliSent: number;
 }
 
 export interface ConsumerStats {
   rtpPacketsOut: number;
   /** PLIs received from this consumer's remote receiver. */
   pliReceived: number;
+  /** Layer being forwarded (-1: none yet). */
+  currentLayer: number;
+  /** Layer chosen by tile size and bandwidth (-1: nothing, e.g. a hidden tile). */
+  targetLayer: number;
+  /** Times the forwarded layer changed (or restarted after a pause). */
+  layerSwitches: number;
+  /** Last tile height reported for this consumer (device pixels), null if none. */
+  preferredHeight: number | null;
+}
+
+/** A subscribe transport's view of its downlink. */
+export interface TransportStats {
+  /** Estimated available downlink bitrate (bits/s), null before any estimate. */
+  availableBitrate: number | null;
+  /** What the SFU sent on this transport over the last second (bits/s of RTP payload). */
+  sendBitrate: number;
+  /** Smoothed queuing delay seen in the subscriber's transport-cc feedback. */
+  queuingDelayMs: number;
+  /** Packets reported lost over the last second. */
+  lossFraction: number;
+  /** The estimate minus audio: what the layer allocation shares among videos (bits/s). */
+  videoBudget: number | null;
 }
 
 /**
@@ -135,6 +179,11 @@ export interface RequestMap {
   'consumer.close': { params: { consumerId: string }; result: null };
   'consumer.requestKeyFrame': { params: { consumerId: string }; result: null };
   'consumer.getStats': { params: { consumerId: string }; result: ConsumerStats };
+  'consumer.setPreference': {
+    params: { consumerId: string; maxWidth: number; maxHeight: number };
+    result: null;
+  };
+  'transport.getStats': { params: { transportId: string }; result: TransportStats };
 }
 
 export type RequestKind = keyof RequestMap;
@@ -150,6 +199,8 @@ export interface TapPacket {
   payload: Uint8Array;
   sequenceNumber: number;
   timestamp: number;
+  /** RTP marker bit: last packet of a video frame. */
+  marker: boolean;
 }
 
 /** Events the worker pushes without being asked. */
@@ -166,7 +217,7 @@ export type WorkerMessage =
   | { kind: 'error'; id: number | null; error: WireError }
   | WorkerEvent;
 
-type FieldType = 'string' | 'direction';
+type FieldType = 'string' | 'direction' | 'size';
 
 /** Fields each request must carry besides `kind` and `id`. */
 const REQUEST_FIELDS: { [K in RequestKind]: Record<keyof RequestParams<K>, FieldType> } = {
@@ -191,6 +242,8 @@ const REQUEST_FIELDS: { [K in RequestKind]: Record<keyof RequestParams<K>, Field
   'consumer.close': { consumerId: 'string' },
   'consumer.requestKeyFrame': { consumerId: 'string' },
   'consumer.getStats': { consumerId: 'string' },
+  'consumer.setPreference': { consumerId: 'string', maxWidth: 'size', maxHeight: 'size' },
+  'transport.getStats': { transportId: 'string' },
 };
 
 const MAX_ID_LENGTH = 128;
@@ -214,7 +267,11 @@ export const validateRequest = (raw: unknown): ValidationResult => {
   const fields = REQUEST_FIELDS[kind as RequestKind] as Record<string, FieldType>;
   for (const [name, type] of Object.entries(fields)) {
     const value = raw[name];
-    if (type === 'direction') {
+    if (type === 'size') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 16384) {
+        return { ok: false, id, detail: `${name} must be an integer from 0 to 16384` };
+      }
+    } else if (type === 'direction') {
       if (value !== 'publish' && value !== 'subscribe') {
         return { ok: false, id, detail: `${name} must be 'publish' or 'subscribe'` };
       }

@@ -48,7 +48,11 @@ const waitFor = async (
   }
 };
 
-/** A synthetic RTP stream: fixed-size payloads, monotonically increasing seq and timestamp. */
+/**
+ * A synthetic RTP stream: fixed-size payloads, monotonically increasing seq and timestamp. Video
+ * filler is a one-packet VP8 key frame (descriptor S = 1, PID = 0; frame tag P = 0, RFC 7741
+ * §4.2-4.3), so the SFU can start (or switch) forwarding at any packet.
+ */
 class RtpStream {
   #seq = Math.floor(Math.random() * 0xffff);
   #ts = Math.floor(Math.random() * 0xffffffff);
@@ -56,10 +60,14 @@ class RtpStream {
   readonly #payloadType: number;
   readonly #tsStep: number;
 
-  constructor(payloadType: number, payloadSize: number, tsStep: number) {
+  constructor(payloadType: number, payloadSize: number, tsStep: number, vp8 = false) {
     this.#payloadType = payloadType;
     this.#tsStep = tsStep;
     this.#payload = Buffer.alloc(payloadSize, 0x5a);
+    if (vp8) {
+      this.#payload[0] = 0x10;
+      this.#payload[1] = 0x00;
+    }
   }
 
   /** The next packet; a custom payload replaces the filler (same seq/timestamp progression). */
@@ -83,7 +91,7 @@ export class FakePublisher {
   /** PLIs the SFU sent us, per kind. */
   pliReceived = 0;
   readonly #audioStream = new RtpStream(111, 120, 960);
-  readonly #videoStream = new RtpStream(96, 1100, 3000);
+  readonly #videoStream = new RtpStream(96, 1100, 3000, true);
   #timers: NodeJS.Timeout[] = [];
 
   constructor(options: { audio?: boolean; video?: boolean } = {}) {

@@ -30,7 +30,7 @@ const countUdpSockets = (): number =>
 export class WorkerRuntime {
   readonly #post: Post;
   readonly #settings: WorkerSettings;
-  readonly #peerConfig: PeerConnectionConfig;
+  readonly #peerConfig: Record<'publish' | 'subscribe', PeerConnectionConfig>;
   readonly #routers = new Map<string, WorkerRouter>();
   readonly #transports = new Map<string, WorkerTransport>();
   readonly #producers = new Map<string, WorkerProducer>();
@@ -42,7 +42,10 @@ export class WorkerRuntime {
   constructor(settings: WorkerSettings, post: Post) {
     this.#settings = settings;
     this.#post = post;
-    this.#peerConfig = peerConfig(settings);
+    this.#peerConfig = {
+      publish: peerConfig(settings, 'publish'),
+      subscribe: peerConfig(settings, 'subscribe'),
+    };
     this.#hooks = {
       onProducer: (transport, producer) => {
         this.#producers.set(producer.id, producer);
@@ -136,8 +139,10 @@ export class WorkerRuntime {
           id: request.transportId,
           routerId: router.id,
           direction: request.direction,
-          peerConfig: this.#peerConfig,
+          peerConfig: this.#peerConfig[request.direction],
           keyframeRequestMinIntervalMs: this.#settings.keyframeRequestMinIntervalMs,
+          subscriberKeyframeRequestMinIntervalMs:
+            this.#settings.subscriberKeyframeRequestMinIntervalMs,
           inspection: this.#settings.inspection,
           hooks: this.#hooks,
         });
@@ -212,6 +217,14 @@ export class WorkerRuntime {
         return null;
       case 'consumer.getStats':
         return this.#consumer(request.consumerId).stats();
+      case 'consumer.setPreference': {
+        const consumer = this.#consumer(request.consumerId);
+        consumer.setPreference({ maxWidth: request.maxWidth, maxHeight: request.maxHeight });
+        this.#transports.get(consumer.transportId)?.reallocate();
+        return null;
+      }
+      case 'transport.getStats':
+        return this.#transport(request.transportId).stats();
       default: {
         const unreachable: never = request;
         throw new SfuError('SFU_ERR_INVALID_MESSAGE', String(unreachable));

@@ -1,45 +1,101 @@
 import type { RTCPeerConnection, RTCRtpTransceiver, RtpPacket } from 'werift';
 import type { ConsumerInfo, ConsumerStats } from '../channel/messages';
+import { KeyframeLimiter } from './keyframe-limiter';
+import { LayerForwarder } from './simulcast/layer-forwarder';
+import type { LayerMeter } from './simulcast/layer-meter';
+import type { DownlinkEstimator } from './bwe/downlink-estimator';
+import { parseTwcc, rawTwcc } from './bwe/twcc-feedback';
+import type { Vp8Fields } from './simulcast/vp8-fields';
 import type { WorkerProducer } from './worker-producer';
 
 export interface WorkerConsumerOptions {
   id: string;
+  transportId: string;
   producer: WorkerProducer;
   pc: RTCPeerConnection;
   transceiver: RTCRtpTransceiver;
   mid: string;
+  /** A subscriber's own PLIs reach the publisher at most this often (ms). */
+  subscriberPliMinIntervalMs: number;
+  /** The transport's send meter. */
+  sent: LayerMeter;
+  /** The subscriber's downlink estimator: told each packet's transport-wide sequence number. */
+  estimator: DownlinkEstimator | undefined;
   onClose: (consumer: WorkerConsumer) => void;
 }
 
 const ignore = (): void => undefined;
 
-/** One sendonly transceiver of a subscribe transport, fed by one producer. */
+/** Tile size hint: what the subscriber renders this video at. */
+export interface ConsumerPreference {
+  /** Device pixels; 0 = not visible (nothing is forwarded). Infinity = no hint yet. */
+  maxHeight: number;
+  maxWidth: number;
+}
+
+/**
+ * One sendonly transceiver of a subscribe transport, fed by one producer. Of a simulcast
+ * producer it forwards one layer at a time (`targetLayer`, set by the transport's layer
+ * allocation), switching at the target's next key frame; LayerForwarder keeps the outgoing
+ * stream continuous.
+ */
 export class WorkerConsumer {
   readonly id: string;
+  readonly transportId: string;
   readonly producer: WorkerProducer;
   readonly mid: string;
   readonly #pc: RTCPeerConnection;
   readonly #transceiver: RTCRtpTransceiver;
   readonly #onClose: (consumer: WorkerConsumer) => void;
   readonly #unsubscribePli: () => void;
+  readonly #forwarder: LayerForwarder;
+  readonly #sent: LayerMeter;
+  readonly #estimator: DownlinkEstimator | undefined;
+  /**
+   * A subscriber's PLI asks for a key frame of the layer it receives, no more often than this:
+   * its loss is repaired by NACK, and the key frame goes to everyone on that layer.
+   */
+  readonly #pliLimiter: KeyframeLimiter;
   #closed = false;
   #rtpPacketsOut = 0;
   #pliReceived = 0;
-  // Sequence numbers are rewritten so a pause of the producer leaves no gap (and no NACKs).
-  #seqOffset = 0;
-  #lastSeq: number | undefined;
-  #resync = false;
+  #target: number;
+  #preference: ConsumerPreference = { maxHeight: Infinity, maxWidth: Infinity };
 
   constructor(options: WorkerConsumerOptions) {
     this.id = options.id;
+    this.transportId = options.transportId;
     this.producer = options.producer;
     this.mid = options.mid;
     this.#pc = options.pc;
     this.#transceiver = options.transceiver;
     this.#onClose = options.onClose;
+    this.#forwarder = new LayerForwarder(options.producer.kind);
+    this.#sent = options.sent;
+    this.#estimator = options.estimator;
+    const estimator = options.estimator;
+    if (estimator) {
+      // werift routes transport-cc feedback to the sender named in it, and hands it to that
+      // sender's `senderBWE`; ours replaces werift's estimator (whose sequence bookkeeping is
+      // per sender, not per transport). Public field in werift 0.24.4: re-check on upgrades.
+      (options.transceiver.sender as unknown as { senderBWE: unknown }).senderBWE = {
+        rtpPacketSent: () => undefined,
+        receiveTWCC: (feedback: unknown) => {
+          const raw = rawTwcc(feedback);
+          const results = raw ? parseTwcc(raw) : undefined;
+          if (results) estimator.onFeedback(results, performance.now());
+        },
+      };
+    }
+    // until the first allocation: the top layer (single-layer producers: the only one)
+    this.#target = options.producer.layerCount - 1;
+    this.#pliLimiter = new KeyframeLimiter(options.subscriberPliMinIntervalMs, () => {
+      const layer = this.#forwarder.layer;
+      this.producer.requestKeyFrame(layer >= 0 ? layer : this.#target);
+    });
     this.#unsubscribePli = options.transceiver.sender.onPictureLossIndication.subscribe(() => {
       this.#pliReceived++;
-      this.producer.requestKeyFrame();
+      this.#pliLimiter.request();
     }).unSubscribe;
   }
 
@@ -47,35 +103,80 @@ export class WorkerConsumer {
     return this.#closed;
   }
 
+  get preference(): ConsumerPreference {
+    return this.#preference;
+  }
+
+  /** Layer being forwarded now, -1 if none yet. */
+  get currentLayer(): number {
+    return this.#forwarder.layer;
+  }
+
+  get targetLayer(): number {
+    return this.#target;
+  }
+
   info(): ConsumerInfo {
     return { id: this.id, producerId: this.producer.id, kind: this.producer.kind, mid: this.mid };
   }
 
   stats(): ConsumerStats {
-    return { rtpPacketsOut: this.#rtpPacketsOut, pliReceived: this.#pliReceived };
+    return {
+      rtpPacketsOut: this.#rtpPacketsOut,
+      pliReceived: this.#pliReceived,
+      currentLayer: this.#forwarder.layer,
+      targetLayer: this.#target,
+      layerSwitches: this.#forwarder.switches,
+      preferredHeight: Number.isFinite(this.#preference.maxHeight)
+        ? this.#preference.maxHeight
+        : null,
+    };
   }
 
+  setPreference(preference: ConsumerPreference): void {
+    this.#preference = preference;
+  }
+
+  /**
+   * The layer to forward (-1: none). A different layer than the current one needs its key frame:
+   * ask for it (rate-limited per layer by the producer).
+   */
+  setTargetLayer(layer: number): void {
+    const wasPaused = this.#target < 0;
+    this.#target = layer;
+    // A hidden tile: when it shows again, restart at a key frame with no sequence gap.
+    if (layer < 0) this.#forwarder.resync();
+    if (layer >= 0 && (wasPaused || layer !== this.#forwarder.layer)) {
+      this.producer.requestKeyFrame(layer);
+    }
+  }
+
+  /** The producer resumed after a pause: continue at the next key frame, without a seq gap. */
   resync(): void {
-    this.#resync = true;
+    this.#forwarder.resync();
   }
 
   /** Returns true if the packet was handed to the sender (DTLS connected). */
-  send(rtp: RtpPacket): boolean {
+  send(layer: number, rtp: RtpPacket, vp8: Vp8Fields | undefined, nowMs: number): boolean {
     const sender = this.#transceiver.sender;
-    if (this.#closed || sender.dtlsTransport?.state !== 'connected') return false;
-    // sendRtp mutates the header and caches the object for NACK: one copy per subscriber.
-    const packet = rtp.clone();
-    const header = packet.header;
-    header.extensions = [];
-    header.extension = false;
-    if (this.#resync && this.#lastSeq !== undefined) {
-      this.#seqOffset = (this.#lastSeq + 1 - rtp.header.sequenceNumber) & 0xffff;
+    if (this.#closed || this.#target < 0 || sender.dtlsTransport?.state !== 'connected') {
+      return false;
     }
-    this.#resync = false;
-    header.sequenceNumber = (header.sequenceNumber + this.#seqOffset) & 0xffff;
-    this.#lastSeq = header.sequenceNumber;
+    const packet = this.#forwarder.forward(layer, rtp, vp8, this.#target, nowMs);
+    if (!packet) return false;
     this.#rtpPacketsOut++;
+    this.#sent.add(packet.payload.length, nowMs);
+    // sendRtp mutates the header and caches the object for NACK: `packet` is ours alone.
     sender.sendRtp(packet).catch(ignore);
+    // werift assigned the transport-wide sequence number synchronously, before its first await
+    if (
+      this.#estimator &&
+      (sender as unknown as { headerExtensions: unknown[] }).headerExtensions.length > 0
+    ) {
+      const seq = sender.dtlsTransport.transportSequenceNumber;
+      // + RTP header, extension, SRTP tag, UDP/IP
+      this.#estimator.onPacketSent(seq, packet.payload.length + 60, nowMs);
+    }
     return true;
   }
 
@@ -83,6 +184,7 @@ export class WorkerConsumer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#pliLimiter.close();
     this.#unsubscribePli();
     this.producer.removeConsumer(this);
     if (this.#pc.connectionState !== 'closed') {

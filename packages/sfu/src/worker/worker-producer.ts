@@ -1,7 +1,16 @@
 import type { MediaStreamTrack, RTCRtpTransceiver, RtpPacket } from 'werift';
-import type { MediaKind, PayloadSample, ProducerInfo, ProducerStats } from '../channel/messages';
+import type {
+  LayerStats,
+  MediaKind,
+  PayloadSample,
+  ProducerInfo,
+  ProducerStats,
+} from '../channel/messages';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { PayloadInspector } from './payload-inspector';
+import { LayerMeter } from './simulcast/layer-meter';
+import type { LayerState } from './simulcast/layer-selection';
+import { emptyVp8Fields, readVp8Fields, type Vp8Fields } from './simulcast/vp8-fields';
 import type { WorkerConsumer } from './worker-consumer';
 import type { WorkerTap } from './worker-tap';
 
@@ -14,9 +23,37 @@ export interface WorkerProducerOptions {
   /** Test only: keep payload samples (see PayloadInspector). */
   inspection: boolean;
   onClose: (producer: WorkerProducer) => void;
+  /** Each packet's transport-wide sequence number (transport-cc feedback to the publisher). */
+  onTransportSeq?: ((seq: number, ssrc: number, nowMs: number) => void) | undefined;
 }
 
-/** One received track of a publish transport, fanned out to its consumers. */
+/** One received RTP stream: a simulcast layer (rid), or the only stream of a track. */
+class ProducerLayer {
+  readonly index: number;
+  readonly track: MediaStreamTrack;
+  readonly meter = new LayerMeter();
+  readonly limiter: KeyframeLimiter;
+  ssrc: number | undefined;
+  width = 0;
+  height = 0;
+  pliSent = 0;
+
+  constructor(index: number, track: MediaStreamTrack, limiter: KeyframeLimiter) {
+    this.index = index;
+    this.track = track;
+    this.limiter = limiter;
+  }
+}
+
+const now = (): number => performance.now();
+const TRANSPORT_CC_URI =
+  'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+
+/**
+ * One received track of a publish transport, fanned out to its consumers. With simulcast the
+ * track has one RTP stream per rid, lowest resolution first (the order of the publisher's
+ * sendEncodings, i.e. of `a=simulcast`); each consumer picks the layer it forwards.
+ */
 export class WorkerProducer {
   readonly id: string;
   readonly kind: MediaKind;
@@ -24,18 +61,20 @@ export class WorkerProducer {
   readonly #transceiver: RTCRtpTransceiver;
   readonly #consumers = new Set<WorkerConsumer>();
   readonly #taps = new Set<WorkerTap>();
-  readonly #limiter: KeyframeLimiter;
+  readonly #layers: ProducerLayer[] = [];
+  readonly #keyframeIntervalMs: number;
   readonly #onClose: (producer: WorkerProducer) => void;
   readonly #unsubscribers: (() => void)[] = [];
   readonly #inspector: PayloadInspector | undefined;
-  #track: MediaStreamTrack | undefined;
-  #lastSsrc: number | undefined;
+  readonly #vp8: Vp8Fields = emptyVp8Fields();
+  readonly #onTransportSeq: WorkerProducerOptions['onTransportSeq'];
   #paused = false;
   #closed = false;
   #rtpPacketsIn = 0;
   #rtpPacketsForwarded = 0;
   #keyframeRequestsReceived = 0;
-  #pliSent = 0;
+  #topActive = 0;
+  #topCheckedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(options: WorkerProducerOptions) {
     this.id = options.id;
@@ -43,12 +82,16 @@ export class WorkerProducer {
     this.mid = options.mid;
     this.#transceiver = options.transceiver;
     this.#onClose = options.onClose;
+    this.#keyframeIntervalMs = options.keyframeRequestMinIntervalMs;
     this.#inspector = options.inspection ? new PayloadInspector(options.kind) : undefined;
-    this.#limiter = new KeyframeLimiter(options.keyframeRequestMinIntervalMs, () =>
-      this.#sendPli(),
-    );
-    // ontrack fires once per transceiver; simulcast/rid tracks would appear in receiver.tracks.
-    // Without simulcast there is one track; the first one seen is the one forwarded.
+    this.#onTransportSeq = options.onTransportSeq;
+    // werift's own transport-cc feedback misreports (see bwe/twcc-responder.ts): ours answers.
+    // A stub keeps werift from creating its generator (rtpReceiver.handleRTP, werift 0.24.4).
+    (options.transceiver.receiver as unknown as { receiverTWCC: unknown }).receiverTWCC = {
+      handleTWCC: () => undefined,
+      twccRunning: false,
+    };
+    // ontrack fires once per transceiver; simulcast rid tracks are all in receiver.tracks.
     for (const track of options.transceiver.receiver.tracks) this.#attach(track);
     const { unSubscribe } = options.transceiver.onTrack.subscribe((track) => this.#attach(track));
     this.#unsubscribers.push(unSubscribe);
@@ -70,17 +113,49 @@ export class WorkerProducer {
     return this.#consumers;
   }
 
+  /** Number of RTP streams (simulcast layers), 1 without simulcast. */
+  get layerCount(): number {
+    return Math.max(1, this.#layers.length);
+  }
+
+  /** What layer selection needs to know, lowest layer first. */
+  layerStates(nowMs = now()): LayerState[] {
+    return this.#layers.map((l) => ({
+      active: !this.#paused && l.meter.active(nowMs),
+      bitrate: l.meter.bitrate(nowMs),
+      height: l.height,
+    }));
+  }
+
   info(): ProducerInfo {
-    return { id: this.id, kind: this.kind, mid: this.mid, paused: this.#paused };
+    return {
+      id: this.id,
+      kind: this.kind,
+      mid: this.mid,
+      paused: this.#paused,
+      layers: this.layerCount,
+    };
   }
 
   stats(): ProducerStats {
+    const t = now();
+    const layers: LayerStats[] = this.#layers.map((l) => ({
+      rid: l.track.rid ?? null,
+      ssrc: l.ssrc ?? null,
+      rtpPacketsIn: l.meter.packets,
+      bitrate: Math.round(l.meter.bitrate(t)),
+      active: l.meter.active(t),
+      width: l.width,
+      height: l.height,
+      pliSent: l.pliSent,
+    }));
     return {
       rtpPacketsIn: this.#rtpPacketsIn,
       rtpPacketsForwarded: this.#rtpPacketsForwarded,
       keyframeRequestsReceived: this.#keyframeRequestsReceived,
-      pliSent: this.#pliSent,
+      pliSent: layers.reduce((sum, l) => sum + l.pliSent, 0),
       paused: this.#paused,
+      layers,
     };
   }
 
@@ -113,22 +188,30 @@ export class WorkerProducer {
     if (!this.#paused) return;
     this.#paused = false;
     for (const consumer of this.#consumers) consumer.resync();
+    for (const tap of this.#taps) tap.resync();
     // receivers need a keyframe to resume decoding
     this.requestKeyFrame();
   }
 
-  /** Rate-limited: see KeyframeLimiter. Audio producers ignore keyframe requests. */
-  requestKeyFrame(): void {
+  /**
+   * Asks the publisher for a key frame on `layer` (every layer when omitted), rate-limited per
+   * layer: see KeyframeLimiter. Audio producers ignore keyframe requests.
+   */
+  requestKeyFrame(layer?: number): void {
     if (this.#closed || this.kind !== 'video') return;
     this.#keyframeRequestsReceived++;
-    this.#limiter.request();
+    if (layer === undefined) {
+      for (const l of this.#layers) l.limiter.request();
+    } else {
+      this.#layers[layer]?.limiter.request();
+    }
   }
 
   /** Closes the producer and its consumers (which report 'producerclose'). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#limiter.close();
+    for (const layer of this.#layers) layer.limiter.close();
     for (const unsubscribe of this.#unsubscribers) unsubscribe();
     this.#unsubscribers.length = 0;
     for (const consumer of [...this.#consumers]) consumer.close();
@@ -139,32 +222,70 @@ export class WorkerProducer {
   }
 
   #attach(track: MediaStreamTrack): void {
-    if (this.#track || this.#closed) return;
-    this.#track = track;
-    const { unSubscribe } = track.onReceiveRtp.subscribe((rtp) => this.#onRtp(rtp));
+    if (this.#closed || this.#layers.some((l) => l.track === track)) return;
+    // Only rid tracks are layers; a werift receiver may also list a track per extra SSRC.
+    if (this.#layers.length > 0 && (track.rid === undefined || !this.#layers[0]!.track.rid)) return;
+    const index = this.#layers.length;
+    const layer: ProducerLayer = new ProducerLayer(
+      index,
+      track,
+      new KeyframeLimiter(this.#keyframeIntervalMs, () => this.#sendPli(layer)),
+    );
+    this.#layers.push(layer);
+    const { unSubscribe } = track.onReceiveRtp.subscribe((rtp, extensions) => {
+      const seq: unknown = extensions?.[TRANSPORT_CC_URI];
+      if (typeof seq === 'number') this.#onTransportSeq?.(seq, rtp.header.ssrc, now());
+      this.#onRtp(layer, rtp);
+    });
     this.#unsubscribers.push(unSubscribe);
   }
 
-  #onRtp(rtp: RtpPacket): void {
+  #onRtp(layer: ProducerLayer, rtp: RtpPacket): void {
+    const t = now();
     this.#rtpPacketsIn++;
-    this.#lastSsrc = rtp.header.ssrc;
+    layer.ssrc = rtp.header.ssrc;
+    layer.meter.add(rtp.payload.length, t);
     this.#inspector?.record(rtp.payload);
+    let vp8: Vp8Fields | undefined;
+    if (this.kind === 'video') {
+      vp8 = this.#vp8;
+      readVp8Fields(rtp.payload, vp8);
+      if (vp8.width > 0) {
+        layer.width = vp8.width;
+        layer.height = vp8.height;
+      }
+    }
     if (this.#paused) return;
     for (const consumer of this.#consumers) {
-      if (consumer.send(rtp)) this.#rtpPacketsForwarded++;
+      if (consumer.send(layer.index, rtp, vp8, t)) this.#rtpPacketsForwarded++;
     }
-    for (const tap of this.#taps) tap.send(rtp);
+    if (this.#taps.size > 0) {
+      const top = this.#topActiveLayer(t);
+      for (const tap of this.#taps) {
+        if (tap.send(this.kind, layer.index, rtp, vp8, t, top)) this.requestKeyFrame(top);
+      }
+    }
   }
 
-  #sendPli(): void {
-    const ssrc = this.#track?.ssrc ?? this.#lastSsrc;
+  /** The highest layer that flows (recomputed at most every 250 ms; taps follow it). */
+  #topActiveLayer(nowMs: number): number {
+    if (nowMs - this.#topCheckedAtMs < 250) return this.#topActive;
+    this.#topCheckedAtMs = nowMs;
+    let top = 0;
+    for (const l of this.#layers) if (l.meter.active(nowMs)) top = l.index;
+    this.#topActive = top;
+    return top;
+  }
+
+  #sendPli(layer: ProducerLayer): void {
+    const ssrc = layer.track.ssrc ?? layer.ssrc;
     if (ssrc === undefined || this.#closed) return;
     const receiver = this.#transceiver.receiver;
     // werift's sendRtcpPLI silently drops the PLI before DTLS is connected (no SRTCP context
     // yet) or when the publisher did not negotiate PLI; count only PLIs that go on the wire.
     // A publisher that has not connected yet starts with a keyframe anyway.
     if (receiver.dtlsTransport?.state !== 'connected' || !receiver.pliEnabled) return;
-    this.#pliSent++;
+    layer.pliSent++;
     void receiver.sendRtcpPLI(ssrc);
   }
 }

@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
-import type { ConnectionState, TransportDirection } from '../channel/messages';
+import type { ConnectionState, TransportDirection, TransportStats } from '../channel/messages';
 import { SfuError } from '../errors';
 import type { PeerConnectionConfig } from './codecs';
 import { fixOfferSdp } from './sdp';
+import { DownlinkEstimator } from './bwe/downlink-estimator';
+import { installTwccRawCapture } from './bwe/twcc-feedback';
+import { TwccResponder } from './bwe/twcc-responder';
+
+installTwccRawCapture();
+import { DownlinkAllocator } from './simulcast/downlink-allocator';
+import { LayerMeter } from './simulcast/layer-meter';
 import { TransceiverPool } from './transceiver-pool';
 import { WorkerConsumer } from './worker-consumer';
 import { WorkerProducer } from './worker-producer';
@@ -25,6 +32,7 @@ export interface WorkerTransportOptions {
   direction: TransportDirection;
   peerConfig: PeerConnectionConfig;
   keyframeRequestMinIntervalMs: number;
+  subscriberKeyframeRequestMinIntervalMs: number;
   /** Test only: producers keep payload samples. */
   inspection: boolean;
   hooks: WorkerTransportHooks;
@@ -40,6 +48,13 @@ export class WorkerTransport {
   readonly pc: RTCPeerConnection;
   readonly #hooks: WorkerTransportHooks;
   readonly #keyframeIntervalMs: number;
+  readonly #subscriberPliIntervalMs: number;
+  readonly #allocator: DownlinkAllocator | undefined;
+  readonly #estimator: DownlinkEstimator | undefined;
+  /** Publish: transport-cc feedback to the browser. */
+  readonly #twcc: TwccResponder | undefined;
+  /** What this subscribe transport sends (RTP payload bytes). */
+  readonly #sent = new LayerMeter();
   readonly #inspection: boolean;
   readonly #producersByMid = new Map<string, WorkerProducer>();
   readonly #consumers = new Map<string, WorkerConsumer>();
@@ -60,6 +75,27 @@ export class WorkerTransport {
     this.direction = options.direction;
     this.#hooks = options.hooks;
     this.#keyframeIntervalMs = options.keyframeRequestMinIntervalMs;
+    this.#subscriberPliIntervalMs = options.subscriberKeyframeRequestMinIntervalMs;
+    this.#twcc =
+      options.direction === 'publish'
+        ? new TwccResponder(Math.floor(Math.random() * 0xffffffff), (packet) => {
+            const dtls = this.pc.getTransceivers()[0]?.receiver.dtlsTransport;
+            if (dtls?.state !== 'connected') return;
+            dtls.sendRtcp([{ serialize: () => packet } as never]).catch(() => undefined);
+          })
+        : undefined;
+    const estimator = options.direction === 'subscribe' ? new DownlinkEstimator() : undefined;
+    this.#estimator = estimator;
+    this.#allocator = estimator
+      ? new DownlinkAllocator(
+          () => this.#consumers.values(),
+          () => {
+            // payload meter + ~60 bytes of headers per packet, roughly 5 %
+            estimator.setSendRate(this.#sent.bitrate(performance.now()) * 1.05);
+            return estimator.estimate;
+          },
+        )
+      : undefined;
     this.#inspection = options.inspection;
     this.#closedSignal.catch(() => undefined);
     this.pc = new RTCPeerConnection(options.peerConfig);
@@ -84,6 +120,22 @@ export class WorkerTransport {
 
   get consumers(): Iterable<WorkerConsumer> {
     return this.#consumers.values();
+  }
+
+  stats(): TransportStats {
+    const state = this.#estimator?.state;
+    return {
+      availableBitrate: state?.estimate ?? null,
+      sendBitrate: Math.round(this.#sent.bitrate(performance.now())),
+      queuingDelayMs: state?.queuingDelayMs ?? 0,
+      lossFraction: state?.lossFraction ?? 0,
+      videoBudget: this.#allocator?.videoBudget ?? null,
+    };
+  }
+
+  /** A tile size changed: choose layers now rather than at the next periodic run. */
+  reallocate(): void {
+    this.#allocator?.run(performance.now());
   }
 
   /** Publish side: apply the browser's offer, answer it, create producers for new tracks. */
@@ -134,7 +186,11 @@ export class WorkerTransport {
     transceiver.mid ??= this.#allocateMid();
     const consumer = new WorkerConsumer({
       id: consumerId,
+      transportId: this.id,
       producer,
+      subscriberPliMinIntervalMs: this.#subscriberPliIntervalMs,
+      sent: this.#sent,
+      estimator: this.#estimator,
       pc: this.pc,
       transceiver,
       mid: transceiver.mid,
@@ -155,6 +211,8 @@ export class WorkerTransport {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#allocator?.close();
+    this.#twcc?.close();
     this.#rejectPending?.(new SfuError('SFU_ERR_CLOSED', `transport ${this.id}`));
     for (const producer of [...this.#producersByMid.values()]) producer.close();
     for (const consumer of [...this.#consumers.values()]) consumer.close();
@@ -189,6 +247,7 @@ export class WorkerTransport {
       transceiver,
       keyframeRequestMinIntervalMs: this.#keyframeIntervalMs,
       inspection: this.#inspection,
+      onTransportSeq: this.#twcc ? (seq, ssrc, t) => this.#twcc?.onPacket(seq, ssrc, t) : undefined,
       onClose: (p) => {
         this.#producersByMid.delete(p.mid);
         this.#hooks.onProducerClosed(p);

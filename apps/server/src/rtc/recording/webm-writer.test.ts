@@ -25,6 +25,7 @@ function packetize(frames: { data: Buffer; pts: number }[], fps: number) {
         payload: Buffer.concat([desc, f.data.subarray(off, off + 300)]),
         sequenceNumber: seq++ & 0xffff,
         timestamp: (4_294_900_000 + Math.round((f.pts * 90_000) / fps)) >>> 0, // wraps too
+        marker: off + 300 >= f.data.length,
       });
     }
   }
@@ -38,7 +39,7 @@ describe.skipIf(!hasFfmpeg)('live WebM from RTP', () => {
     const parser = new Vp8Frames();
     const clusters = new WebmClusterer();
     const parts: Buffer[] = [];
-    // Plus one packet of a next frame, which completes the last one (no marker bit on a tap).
+    // Plus one packet of a next frame, which completes the last one (the parser ends a frame when the next one starts).
     const packets = packetize([...frames, { data: Buffer.alloc(20), pts: frames.length }], fps);
     for (const p of packets)
       for (const f of parser.push(p)) {

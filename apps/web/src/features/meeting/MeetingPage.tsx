@@ -9,6 +9,7 @@ import { MeetingStore } from '../../state/meeting-store';
 import { savedVideoQuality } from '../../state/video-quality';
 import { MeetingRoom } from './MeetingRoom';
 import { PreJoin } from './PreJoin';
+import { TileSizeContext } from './useTileSize';
 import { useLocalMedia } from './useLocalMedia';
 
 type Lookup =
@@ -126,5 +127,9 @@ function MeetingFlow({ meetingId }: { meetingId: MeetingId }) {
       />
     );
   }
-  return <MeetingRoom meetingId={meetingId} store={store} snapshot={snapshot} media={media} />;
+  return (
+    <TileSizeContext.Provider value={store.room}>
+      <MeetingRoom meetingId={meetingId} store={store} snapshot={snapshot} media={media} />
+    </TileSizeContext.Provider>
+  );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useTileSize } from './useTileSize';
 
 /** A <video> bound to one track. */
 export function VideoView(props: {
@@ -18,6 +19,7 @@ export function VideoView(props: {
       el.srcObject = null;
     };
   }, [props.track]);
+  useTileSize(ref, props.track);
   return (
     <video
       ref={ref}

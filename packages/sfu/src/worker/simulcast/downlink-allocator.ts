@@ -1,0 +1,72 @@
+import { allocateLayers, type LayerState, type VideoDemand } from './layer-selection';
+
+/** What the allocator needs of a consumer (WorkerConsumer implements it). */
+export interface AllocatableConsumer {
+  readonly closed: boolean;
+  readonly currentLayer: number;
+  readonly targetLayer: number;
+  readonly preference: { maxHeight: number };
+  readonly producer: { kind: 'audio' | 'video'; layerStates(nowMs: number): LayerState[] };
+  setTargetLayer(layer: number): void;
+}
+
+export const ALLOCATION_INTERVAL_MS = 500;
+
+/**
+ * Per subscribe transport: every 500 ms (and when a tile size changes) picks each video
+ * consumer's layer from tile sizes and the downlink estimate (layer-selection.ts). Audio comes
+ * first: its measured bitrate is taken off the estimate before video is shared out.
+ */
+export class DownlinkAllocator {
+  readonly #consumers: () => Iterable<AllocatableConsumer>;
+  readonly #estimate: () => number | null;
+  readonly #timer: NodeJS.Timeout;
+  #budget: number | null = null;
+
+  constructor(consumers: () => Iterable<AllocatableConsumer>, estimate: () => number | null) {
+    this.#consumers = consumers;
+    this.#estimate = estimate;
+    this.#timer = setInterval(() => this.run(performance.now()), ALLOCATION_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  /** The video budget of the last run (estimate minus audio), null without an estimate. */
+  get videoBudget(): number | null {
+    return this.#budget;
+  }
+
+  run(nowMs: number): void {
+    const estimate = this.#estimate();
+    let budget = estimate ?? Infinity;
+    const video: AllocatableConsumer[] = [];
+    const demands: VideoDemand[] = [];
+    for (const c of this.#consumers()) {
+      if (c.closed) continue;
+      const layers = c.producer.layerStates(nowMs);
+      if (c.producer.kind === 'audio') {
+        budget -= layers[0]?.bitrate ?? 0;
+        continue;
+      }
+      if (layers.length === 0) continue;
+      video.push(c);
+      const maxHeight = c.preference.maxHeight;
+      demands.push({
+        layers,
+        maxHeight,
+        priority: Number.isFinite(maxHeight) ? maxHeight : 1e6,
+        current: c.currentLayer,
+      });
+    }
+    this.#budget = estimate === null ? null : Math.max(0, budget);
+    const choice = allocateLayers(demands, Math.max(0, budget));
+    for (const [i, c] of video.entries()) {
+      const layer = choice[i]!;
+      // re-asserting the same target repeats the key frame request while a switch is pending
+      if (layer !== c.targetLayer || layer !== c.currentLayer) c.setTargetLayer(layer);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+}

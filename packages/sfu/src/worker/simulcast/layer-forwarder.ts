@@ -1,0 +1,86 @@
+import { RtpHeader, RtpPacket } from 'werift';
+import type { MediaKind } from '../../channel/messages';
+import { StreamRewriter, type RewrittenFields, type SourcePacket } from './stream-rewriter';
+import { writeVp8Fields, type Vp8Fields } from './vp8-fields';
+
+/**
+ * Turns packets of a producer's layers into one continuous stream for one receiver (a consumer,
+ * or a tap): StreamRewriter decides and computes the fields, this writes them into a new packet
+ * (header copy; payload copied only when its VP8 PictureID/TL0PICIDX change). The source packet
+ * is shared by every receiver and is never mutated.
+ */
+export class LayerForwarder {
+  readonly #rewriter: StreamRewriter;
+  readonly #kind: MediaKind;
+  readonly #src: SourcePacket = {
+    source: 0,
+    sequenceNumber: 0,
+    timestamp: 0,
+    switchPoint: false,
+    pictureId: -1,
+    tl0PicIdx: -1,
+  };
+  readonly #out: RewrittenFields = {
+    sequenceNumber: 0,
+    timestamp: 0,
+    pictureId: -1,
+    tl0PicIdx: -1,
+  };
+
+  constructor(kind: MediaKind) {
+    this.#kind = kind;
+    this.#rewriter = new StreamRewriter(kind === 'audio' ? 48000 : 90000);
+  }
+
+  /** Layer forwarded now, -1 before the first packet. */
+  get layer(): number {
+    return this.#rewriter.source;
+  }
+
+  get switches(): number {
+    return this.#rewriter.switches;
+  }
+
+  /** After a pause: continue at the next switch point (key frame) without a sequence gap. */
+  resync(): void {
+    this.#rewriter.resync();
+  }
+
+  /**
+   * The packet to send for `rtp` of `layer`, or undefined to drop it. `vp8` describes the payload
+   * (video only). Extensions are stripped: the subscriber's own are written by its sender.
+   */
+  forward(
+    layer: number,
+    rtp: RtpPacket,
+    vp8: Vp8Fields | undefined,
+    wanted: number,
+    nowMs: number,
+  ): RtpPacket | undefined {
+    const src = this.#src;
+    src.source = layer;
+    src.sequenceNumber = rtp.header.sequenceNumber;
+    src.timestamp = rtp.header.timestamp;
+    if (this.#kind === 'video') {
+      if (!vp8?.valid) return undefined;
+      src.switchPoint = vp8.keyframe;
+      src.pictureId = vp8.pictureIdOffset >= 0 ? vp8.pictureId : -1;
+      src.tl0PicIdx = vp8.tl0Offset >= 0 ? vp8.tl0PicIdx : -1;
+    } else {
+      src.switchPoint = true;
+    }
+    const out = this.#out;
+    if (!this.#rewriter.rewrite(src, wanted, nowMs, out)) return undefined;
+    const header = new RtpHeader({ ...rtp.header });
+    header.sequenceNumber = out.sequenceNumber;
+    header.timestamp = out.timestamp;
+    header.extensions = [];
+    header.extension = false;
+    let payload = rtp.payload;
+    if (vp8 && (out.pictureId !== src.pictureId || out.tl0PicIdx !== src.tl0PicIdx)) {
+      payload = Buffer.from(payload);
+      writeVp8Fields(payload, vp8, out.pictureId, out.tl0PicIdx);
+    }
+    return new RtpPacket(header, payload);
+  }
+}

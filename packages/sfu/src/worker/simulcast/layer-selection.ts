@@ -1,0 +1,117 @@
+/**
+ * Which simulcast layer each video consumer of one subscriber gets: pure functions, so the
+ * policy is unit-tested apart from RTP.
+ *
+ * 1. Tile size: a hidden tile (or one the client reported as 0x0) gets nothing; otherwise the
+ *    smallest layer at least as tall as the tile (in device pixels) is the most it needs, since a
+ *    bigger one would only be scaled down.
+ * 2. Bandwidth: audio is served first (its bitrate is taken off the estimate); the rest is shared
+ *    among video consumers, every visible one first getting its lowest layer, then upgrades
+ *    largest tile first while they fit. A consumer whose lowest layer does not fit still gets it
+ *    (a frozen picture is worse than a congested one; the estimate recovers when the link does).
+ * 3. A layer the publisher stopped sending (its uplink is constrained, or it is paused) is
+ *    skipped: the subscriber falls back to the best layer that flows.
+ * Upgrades need 15 % headroom over the layer's measured bitrate, so a link near a layer's rate
+ * does not flap between two layers (each switch costs a key frame).
+ */
+
+export interface LayerState {
+  /** Packets arrived recently. */
+  active: boolean;
+  /** Measured bitrate, bits/s (0 until measured). */
+  bitrate: number;
+  /** Key frame height, 0 until one was seen. */
+  height: number;
+}
+
+export interface VideoDemand {
+  /** The producer's layers, lowest first. */
+  layers: readonly LayerState[];
+  /** Tile height in device pixels (Infinity: unknown, no cap). 0 = hidden. */
+  maxHeight: number;
+  /** Larger tiles are upgraded first. */
+  priority: number;
+  /** Layer forwarded now, -1 if none: keeping it needs no headroom. */
+  current: number;
+}
+
+export const UPGRADE_HEADROOM = 1.15;
+
+/** Height of layer i when no key frame told us yet: each lower layer is half the next. */
+const layerHeight = (layers: readonly LayerState[], i: number): number => {
+  const known = layers[i]?.height ?? 0;
+  if (known > 0) return known;
+  const top = layers.length - 1;
+  // assume the top layer is 720p until measured
+  return Math.round(720 / 2 ** (top - i));
+};
+
+/** The highest layer index worth sending for the tile, -1 if none (hidden). */
+export const sizeCap = (layers: readonly LayerState[], maxHeight: number): number => {
+  if (maxHeight <= 0 || layers.length === 0) return -1;
+  for (let i = 0; i < layers.length; i++) {
+    if (layerHeight(layers, i) >= maxHeight) return i;
+  }
+  return layers.length - 1;
+};
+
+/** Active layers at or below `cap`, lowest first. */
+const usable = (layers: readonly LayerState[], cap: number): number[] => {
+  const out: number[] = [];
+  for (let i = 0; i <= cap && i < layers.length; i++) if (layers[i]!.active) out.push(i);
+  return out;
+};
+
+/**
+ * One layer per demand (-1 = nothing) within `budgetBps` (Infinity = unknown estimate). The
+ * estimate should already exclude audio.
+ */
+export const allocateLayers = (demands: readonly VideoDemand[], budgetBps: number): number[] => {
+  const choice = demands.map(() => -1);
+  const options = demands.map((d) => {
+    const cap = sizeCap(d.layers, d.maxHeight);
+    const within = usable(d.layers, cap);
+    if (within.length > 0 || cap < 0) return within;
+    // only bigger layers flow (the publisher dropped the small ones): the smallest of them
+    const above = usable(d.layers, d.layers.length - 1);
+    return above.slice(0, 1);
+  });
+  let remaining = budgetBps;
+  const cost = (d: VideoDemand, layer: number): number => {
+    const rate = d.layers[layer]?.bitrate ?? 0;
+    return layer <= d.current ? rate : rate * UPGRADE_HEADROOM;
+  };
+  // every visible tile gets its lowest flowing layer
+  for (const [i, d] of demands.entries()) {
+    const lowest = options[i]![0];
+    if (lowest === undefined) {
+      // nothing flows within the cap: keep what is forwarded (it may be between key frames)
+      choice[i] = d.maxHeight > 0 && d.current >= 0 && d.layers[d.current] ? d.current : -1;
+      if (choice[i] >= 0) remaining -= d.layers[d.current]!.bitrate;
+      continue;
+    }
+    choice[i] = lowest;
+    remaining -= d.layers[lowest]!.bitrate;
+  }
+  // then upgrades, largest tile first, one step at a time so big tiles do not starve the rest
+  const order = demands
+    .map((d, i) => ({ i, p: d.priority }))
+    .sort((a, b) => b.p - a.p)
+    .map((x) => x.i);
+  for (let upgraded = true; upgraded;) {
+    upgraded = false;
+    for (const i of order) {
+      const d = demands[i]!;
+      const opts = options[i]!;
+      const at = opts.indexOf(choice[i]!);
+      const next = at >= 0 ? opts[at + 1] : undefined;
+      if (next === undefined) continue;
+      const extra = cost(d, next) - d.layers[choice[i]!]!.bitrate;
+      if (extra > remaining) continue;
+      remaining -= extra;
+      choice[i] = next;
+      upgraded = true;
+    }
+  }
+  return choice;
+};

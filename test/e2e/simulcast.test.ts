@@ -1,0 +1,123 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  eventually,
+  joinMeeting,
+  launchChromium,
+  newParticipant,
+  remoteStats,
+  selfId,
+  turnOnE2ee,
+  waitForE2eeShield,
+  hostNewMeeting,
+} from '../support/browser';
+import type { Participant } from '../support/browser';
+import { startTestServer } from '../support/test-server';
+import type { TestServer } from '../support/test-server';
+
+// Simulcast in real browsers: a 640x480 camera is sent as two layers (320x240 and 640x480); the
+// SFU forwards each viewer the layer its tile needs, switching at key frames, with E2EE off and
+// on (SFrame keeps the VP8 payload header in the clear, so the SFU still finds key frames).
+
+describe('simulcast: the layer follows the tile size', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let alice: Participant;
+  let bob: Participant;
+  let meetingId: string;
+
+  const standardCamera = async (p: Participant) =>
+    p.context.addInitScript(() => localStorage.setItem('conclave.videoQuality', 'standard'));
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      media: { workers: 1, keyframeRequestMinIntervalMs: 500, inspection: true },
+    });
+    browser = await launchChromium();
+    alice = await newParticipant(browser, 'Alice');
+    await standardCamera(alice);
+    const invite = await hostNewMeeting(alice, server.url);
+    meetingId = invite.split('/m/')[1]!;
+    bob = await newParticipant(browser, 'Bob');
+    await standardCamera(bob);
+    await joinMeeting(bob, invite);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const room = async () => (await server.rooms.room(meetingId as never))!;
+  /** Bob's decoded width of Alice, and frames decoded so far. */
+  const bobSeesAlice = async () => {
+    const s = await remoteStats(bob.page);
+    return s.find((x) => x.name === 'Alice') ?? { frameWidth: 0, framesDecoded: 0 };
+  };
+  const bobsLayer = async () => {
+    const stats = await (await room()).subscriberMediaStats((await selfId(bob)) as never);
+    return stats?.tracks.find((t) => t.kind === 'video' && t.source === 'camera')?.stats;
+  };
+
+  /** Resizes Bob's window and waits until he decodes Alice at `width`, still moving. */
+  const viewAt = async (viewport: { width: number; height: number }, width: number) => {
+    await bob.page.setViewportSize(viewport);
+    const seen = await eventually(bobSeesAlice, (s) => s.frameWidth === width, 10_000);
+    expect(seen.frameWidth, `Bob decodes Alice at ${width} px wide`).toBe(width);
+    const before = seen.framesDecoded;
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await bobSeesAlice();
+    expect(after.frameWidth).toBe(width);
+    // 24 fps asked; this shared machine delivers less, but the picture keeps moving
+    expect(after.framesDecoded - before, 'frames decoded in 1.5 s').toBeGreaterThan(10);
+  };
+
+  it('the camera goes out as two layers, and a big tile gets the 640x480 one', async () => {
+    const inspected = await eventually(
+      async () => (await room()).inspectMedia(),
+      (m) =>
+        m.some(
+          (t) =>
+            t.displayName === 'Alice' &&
+            t.kind === 'video' &&
+            t.stats.layers.length === 2 &&
+            t.stats.layers.every((l) => l.active && l.height > 0),
+        ),
+      15_000,
+    );
+    const camera = inspected.find((t) => t.displayName === 'Alice' && t.kind === 'video')!;
+    expect(camera.stats.layers.map((l) => [l.rid, l.width, l.height])).toEqual([
+      ['l', 320, 240],
+      ['h', 640, 480],
+    ]);
+    await viewAt({ width: 1280, height: 720 }, 640);
+    expect(await bobsLayer()).toMatchObject({ currentLayer: 1, targetLayer: 1 });
+  });
+
+  it('a small tile gets the 320x240 layer, and a big one the 640x480 one again', async () => {
+    const switchesBefore = (await bobsLayer())!.layerSwitches;
+    await viewAt({ width: 520, height: 400 }, 320);
+    expect(await bobsLayer()).toMatchObject({ currentLayer: 0, targetLayer: 0 });
+    await viewAt({ width: 1280, height: 720 }, 640);
+    expect((await bobsLayer())!.layerSwitches).toBe(switchesBefore + 2);
+  });
+
+  it('a tile scrolled out of view gets no video, and gets it back when it is in view again', async () => {
+    await bob.page.setViewportSize({ width: 400, height: 300 });
+    const hidden = await eventually(bobsLayer, (s) => s?.targetLayer === -1, 5000);
+    expect(hidden).toMatchObject({ targetLayer: -1, preferredHeight: 0 });
+    const sentBefore = hidden!.rtpPacketsOut;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await bobsLayer())!.rtpPacketsOut - sentBefore, 'packets sent for a hidden tile').toBe(
+      0,
+    );
+    await viewAt({ width: 1280, height: 720 }, 640);
+  });
+
+  it('with E2EE on, layers still switch at key frames and the picture keeps decoding', async () => {
+    await turnOnE2ee(alice);
+    for (const p of [alice, bob]) await waitForE2eeShield(p);
+    await viewAt({ width: 1280, height: 720 }, 640);
+    await viewAt({ width: 520, height: 400 }, 320);
+    await viewAt({ width: 1280, height: 720 }, 640);
+  });
+});

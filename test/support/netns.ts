@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Network namespaces for real-network tests (needs root, as CI has): each participant gets a
+ * namespace joined to the host by a veth pair on addresses that exist only between the two, so
+ * its links can be shaped with `tc` and made lossy with an `nftables` rule. Names carry the pid,
+ * so two runs never collide; `destroy()` removes everything.
+ */
+const run = (cmd: string, args: string[]): string =>
+  execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+export const canUseNetns = (): boolean => {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    run('ip', ['netns', 'list']);
+    run('nft', ['list', 'tables']);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export interface Netns {
+  name: string;
+  /** Host side of the veth: its egress is the namespace's downlink. */
+  hostIf: string;
+  /** Namespace side: its egress is the uplink. */
+  nsIf: string;
+  hostAddr: string;
+  nsAddr: string;
+}
+
+export class NetnsLab {
+  readonly #prefix: string;
+  readonly #table: string;
+  readonly #base: number;
+  readonly spaces: Netns[] = [];
+
+  /** `subnet`: the first three octets of a private /24 (e.g. '10.213.3'). */
+  constructor(
+    readonly subnet: string,
+    tag: string,
+  ) {
+    const id = process.pid % 10000;
+    this.#prefix = `${tag}${id}`;
+    this.#table = `${tag}${id}`;
+    // 20 slots of 12 addresses (three /30s) per /24, picked by pid
+    this.#base = (process.pid % 20) * 12;
+    run('nft', ['add', 'table', 'inet', this.#table]);
+    run('nft', [
+      'add',
+      'chain',
+      'inet',
+      this.#table,
+      'out',
+      '{ type filter hook output priority 0; policy accept; }',
+    ]);
+  }
+
+  /** A namespace with a veth pair on a /30 of the lab's subnet. */
+  add(letter: string): Netns {
+    const i = this.spaces.length;
+    const name = `${this.#prefix}${letter}`;
+    const hostIf = `${this.#prefix}h${letter}`;
+    const nsIf = `${this.#prefix}n${letter}`;
+    const hostAddr = `${this.subnet}.${this.#base + i * 4 + 1}`;
+    const nsAddr = `${this.subnet}.${this.#base + i * 4 + 2}`;
+    run('ip', ['netns', 'add', name]);
+    run('ip', ['link', 'add', hostIf, 'type', 'veth', 'peer', 'name', nsIf]);
+    run('ip', ['link', 'set', nsIf, 'netns', name]);
+    run('ip', ['addr', 'add', `${hostAddr}/30`, 'dev', hostIf]);
+    run('ip', ['link', 'set', hostIf, 'up']);
+    const inNs = (args: string[]) => run('ip', ['netns', 'exec', name, ...args]);
+    inNs(['ip', 'addr', 'add', `${nsAddr}/30`, 'dev', nsIf]);
+    inNs(['ip', 'link', 'set', nsIf, 'up']);
+    inNs(['ip', 'link', 'set', 'lo', 'up']);
+    inNs(['ip', 'route', 'add', 'default', 'via', hostAddr]);
+    const ns = { name, hostIf, nsIf, hostAddr, nsAddr };
+    this.spaces.push(ns);
+    return ns;
+  }
+
+  /** A script that runs `binary` inside the namespace (for playwright's executablePath). */
+  wrapper(ns: Netns, binary: string, dir: string): string {
+    const path = join(dir, `in-${ns.name}.sh`);
+    writeFileSync(path, `#!/bin/sh\nexec ip netns exec ${ns.name} ${binary} "$@"\n`);
+    chmodSync(path, 0o755);
+    return path;
+  }
+
+  /** Caps the namespace's downlink (host egress) or uplink (namespace egress) with tbf. */
+  cap(ns: Netns, direction: 'down' | 'up', kbit: number): void {
+    const args = ['qdisc', 'replace', 'dev'];
+    // a home router's buffer: half a second (a 400 kbit/s link queues 25 KB, one key frame)
+    const tbf = ['root', 'tbf', 'rate', `${kbit}kbit`, 'burst', '10kb', 'latency', '500ms'];
+    if (direction === 'down') run('tc', [...args, ns.hostIf, ...tbf]);
+    else run('ip', ['netns', 'exec', ns.name, 'tc', ...args, ns.nsIf, ...tbf]);
+  }
+
+  uncap(ns: Netns, direction: 'down' | 'up'): void {
+    try {
+      if (direction === 'down') run('tc', ['qdisc', 'del', 'dev', ns.hostIf, 'root']);
+      else run('ip', ['netns', 'exec', ns.name, 'tc', 'qdisc', 'del', 'dev', ns.nsIf, 'root']);
+    } catch {
+      // no qdisc
+    }
+  }
+
+  /** Drops `percent` % of the packets going to the namespace at random (nftables numgen). */
+  loss(ns: Netns, percent: number): void {
+    this.clearLoss();
+    if (percent <= 0) return;
+    run('nft', [
+      'add',
+      'rule',
+      'inet',
+      this.#table,
+      'out',
+      'oifname',
+      ns.hostIf,
+      'numgen',
+      'random',
+      'mod',
+      '100',
+      '<',
+      String(percent),
+      'drop',
+    ]);
+  }
+
+  clearLoss(): void {
+    run('nft', ['flush', 'chain', 'inet', this.#table, 'out']);
+  }
+
+  destroy(): void {
+    for (const ns of this.spaces.splice(0)) {
+      try {
+        run('ip', ['link', 'del', ns.hostIf]);
+      } catch {
+        // gone with the namespace
+      }
+      try {
+        run('ip', ['netns', 'del', ns.name]);
+      } catch {
+        // already gone
+      }
+    }
+    try {
+      run('nft', ['delete', 'table', 'inet', this.#table]);
+    } catch {
+      // already gone
+    }
+  }
+}
