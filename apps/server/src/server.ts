@@ -44,6 +44,7 @@ import { selectRecognizer } from './rtc/captions/select-recognizer';
 import { RoomRegistry } from './rtc/room-registry';
 import { RecordingService } from './modules/recordings/recording-service';
 import type { RecordingStore } from './modules/recordings/recording-store';
+import { finishRecordingRotation } from './modules/recordings/reseal';
 import { recordingKey } from './modules/recordings/sealed-file';
 import { SignalingServer } from './signaling/signaling-server';
 
@@ -148,12 +149,17 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     lockoutMs: config.auth.lockoutMinutes * 60_000,
   });
   const admin = new AdminService({ ...stores, mailer, baseUrl });
+  const recordingsDir = dataFile(config, 'recordings');
+  // A key rotation interrupted between its commit and its renames is finished here (reseal.ts).
+  const rotation = await finishRecordingRotation(recordingsDir, recordingKey(parts.secretKey));
+  if (rotation.renamed + rotation.discarded > 0)
+    logger.warn(rotation, 'finished an interrupted recording-key rotation');
   const recordings = new RecordingService({
     store: stores.recordings,
     audit: stores.audit,
     accounts: stores.accounts,
     meetings: stores.meetings,
-    dir: dataFile(config, 'recordings'),
+    dir: recordingsDir,
     key: recordingKey(parts.secretKey),
     clock,
     logger,

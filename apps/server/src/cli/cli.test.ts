@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../modules/accounts/secrets';
 import { loadSecretKey } from '../config/secret-key';
+import { openSealed, recordingKey, SealedFileWriter } from '../modules/recordings/sealed-file';
 import { ColumnCipher } from '../storage/column-cipher';
 import { openSqlite } from '../storage/sqlite/database';
 import { sqlStores } from '../storage/sql-stores';
@@ -301,6 +302,22 @@ describe('conclave CLI', { timeout: 90_000 }, () => {
     };
     const rotate = () => conclave(['secrets', 'rotate-key', '--db', db]);
 
+    // A cloud recording sealed under the current key (recordings/<id>/<file>).
+    const recording = join(dir, 'recordings', 'rec-1', 'composed.webm');
+    mkdirSync(join(dir, 'recordings', 'rec-1'), { recursive: true });
+    const footage = randomBytes(3000);
+    const sealWith = async (path: string, key: Buffer) => {
+      const w = await SealedFileWriter.create(path, recordingKey(key));
+      w.write(footage);
+      await w.close();
+    };
+    const footageWith = async (path: string, key: Buffer) => {
+      const parts: Buffer[] = [];
+      for await (const c of openSealed(path, recordingKey(key)).chunks) parts.push(c);
+      return Buffer.concat(parts);
+    };
+    await sealWith(recording, loadSecretKey({ dataDir: dir }).key);
+
     // One secret the current key cannot open: nothing changes, the user is named.
     await setBossSecret(new ColumnCipher(randomBytes(32)));
     const before = readFileSync(keyFile, 'utf8');
@@ -309,10 +326,22 @@ describe('conclave CLI', { timeout: 90_000 }, () => {
     expect(refused.out).toMatch(/Nothing was rotated: 1 stored secret\(s\) do not open/);
     expect(readFileSync(keyFile, 'utf8')).toBe(before);
     expect(existsSync(`${keyFile}.new`)).toBe(false);
+    expect(existsSync(`${recording}.rotating`)).toBe(false);
+    expect(await footageWith(recording, loadSecretKey({ dataDir: dir }).key)).toEqual(footage);
 
+    // A recording file the current key cannot open: nothing changes either, the file is named.
     await setBossSecret(cipher);
+    const foreign = join(dir, 'recordings', 'rec-1', 'foreign.webm');
+    await sealWith(foreign, randomBytes(32));
+    const refusedFile = await rotate();
+    expect(refusedFile).toMatchObject({ code: 1, out: expect.stringContaining('foreign.webm') });
+    expect(readFileSync(keyFile, 'utf8')).toBe(before);
+    rmSync(foreign);
+
     const ok = await rotate();
-    expect(ok.out).toMatch(/Re-encrypted 1 stored secret\(s\) under a new key/);
+    expect(ok.out).toMatch(
+      /Re-encrypted 1 stored secret\(s\) and 1 recording file\(s\) under a new key/,
+    );
     expect(ok.code).toBe(0);
     const after = readFileSync(keyFile, 'utf8');
     expect(after).not.toBe(before);
@@ -320,6 +349,11 @@ describe('conclave CLI', { timeout: 90_000 }, () => {
     const next = new ColumnCipher(loadSecretKey({ dataDir: dir }).key);
     expect(await bossWith(next)).toBe(secret);
     await expect(bossWith(cipher)).rejects.toThrow(/does not match/);
+    // The recording plays under the new key and no longer opens under the old one.
+    expect(await footageWith(recording, loadSecretKey({ dataDir: dir }).key)).toEqual(footage);
+    await expect(footageWith(recording, Buffer.from(before.trim(), 'hex'))).rejects.toThrow(
+      /does not open/,
+    );
 
     // A key from the environment is never replaced behind the operator's back.
     const fromEnv = await conclave(['secrets', 'rotate-key', '--db', db], undefined, {

@@ -17,8 +17,8 @@ Commands:
       --account <id> --country <ISO 3166-1 alpha-2> [--subdivision <ISO 3166-2 code>]
   user reset-2fa --email <email>   Turn a user's two-factor sign-in off (lost phone, or a secret
                                    the server key no longer opens); ends their sessions.
-  secrets rotate-key               Re-encrypt the stored TOTP secrets under a new server key (stop
-      [--new-key-stdin]            the server first). Key in secret.key: a new one is generated and
+  secrets rotate-key               Re-encrypt the stored TOTP secrets and re-seal the recording
+      [--new-key-stdin]            files under a new server key (stop the server first). Key in secret.key: a new one is generated and
                                    replaces the file. Key in CONCLAVE_SECRET_KEY: pass the new one
                                    on stdin, then set it there.
   mail show --to <email>           Print undelivered mail to one address, bodies included (the

@@ -101,7 +101,9 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
     if (command === 'secrets rotate-key') {
       db = await open(values.db, true);
       const newKey = values['new-key-stdin'] ? readFileSync(0, 'utf8') : undefined;
-      return { code: 0, out: await rotateKeyCommand(db, loadConfig(), newKey) };
+      const config = loadConfig();
+      const recordings = join(config.dataDir, 'recordings');
+      return { code: 0, out: await rotateKeyCommand(db, config, newKey, recordings) };
     }
     // The server's key (same config, same data dir), so users with 2FA read and write as usual.
     const cipher = new ColumnCipher(loadSecretKey(loadConfig()).key);

@@ -111,10 +111,15 @@ export class SealedFileWriter {
     return this.#queue;
   }
 
-  async close(): Promise<SealedSummary> {
+  /**
+   * Seals what is buffered and closes the file. `cut: true` leaves the file without its last
+   * chunk, as a crash would (used to re-seal an interrupted recording without calling it complete).
+   */
+  async close(options: { cut?: boolean } = {}): Promise<SealedSummary> {
     if (!this.#closed) {
       this.#closed = true;
-      this.#seal(FLAG_LAST);
+      if (!options.cut) this.#seal(FLAG_LAST);
+      else if (this.#pendingBytes > 0) this.#seal(0);
       this.#queue = this.#queue.finally(() => this.#fh.close());
     }
     await this.#queue;
