@@ -37,6 +37,7 @@ describe('recording in real browsers', () => {
   let host: Participant;
   let pat: Participant;
   let lee: Participant;
+  let admin: Participant;
   const dir = mkdtempSync(join(tmpdir(), 'conclave-recording-'));
 
   beforeAll(async () => {
@@ -120,7 +121,22 @@ describe('recording in real browsers', () => {
     await lee.page.getByTestId('recording-indicator').waitFor();
     await expect(notice.isVisible()).resolves.toBe(false);
 
-    await new Promise((r) => setTimeout(r, 7000));
+    // The account owner's admin console, opened while it records, follows the recording to
+    // "Ready" by itself (checked after the stop).
+    admin = await newParticipant(browser, 'Olga Owner');
+    await admin.page.goto(`${server.url}/signin`);
+    await admin.page.getByLabel('Email').fill(OWNER.email);
+    await admin.page.getByLabel('Password').fill(OWNER.password);
+    await admin.page.getByRole('button', { name: 'Sign in' }).click();
+    await admin.page.getByTestId('signed-in-as').waitFor();
+    await admin.page.goto(`${server.url}/admin`);
+    await admin.page.getByRole('tab', { name: 'Recordings' }).click();
+    await admin.page
+      .getByTestId('recording-status')
+      .filter({ hasText: 'Recording now' })
+      .waitFor({ timeout: 10_000 });
+
+    await new Promise((r) => setTimeout(r, 4000));
     await recordMenu(host);
     await host.page.getByRole('menuitem', { name: 'Stop cloud recording' }).click();
     const stoppedAt = Date.now();
@@ -136,6 +152,12 @@ describe('recording in real browsers', () => {
     expect(rec.error).toBeNull();
     expect(rec.status).toBe('ready');
     expect(rec.interrupted).toBe(false);
+    // The admin page opened during the recording shows it ready without a reload.
+    await admin.page
+      .getByTestId('recording-status')
+      .filter({ hasText: /^Ready/ })
+      .waitFor({ timeout: 10_000 });
+    await admin.context.close();
     const expected = (first.stoppedAt - first.startedAt) / 1000;
     expect(Math.abs((rec.durationSeconds ?? 0) - expected)).toBeLessThanOrEqual(2);
 

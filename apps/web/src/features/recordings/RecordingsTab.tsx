@@ -1,21 +1,17 @@
-import type { RecordingView, RetentionDays } from '@conclave/protocol';
+import type { RetentionDays } from '@conclave/protocol';
 import { RETENTION_CHOICES } from '@conclave/protocol';
-import { useCallback, useEffect, useState } from 'react';
 import { Feedback } from '../../components/Field';
 import { useAdminData } from '../admin/useAdminData';
 import { RecordingsTable } from './RecordingsTable';
 import { recordingsApi } from './recordings-api';
+import { useRecordingsList } from './useRecordingsList';
 
 const label = (d: RetentionDays) => (d === null ? 'Until deleted' : `${d} days`);
 
 /** Admin: allow cloud recording, how long recordings are kept, and every recording of the account. */
 export function RecordingsTab() {
   const { data, error, busy, act, notice } = useAdminData(recordingsApi.settings);
-  const [list, setList] = useState<RecordingView[]>();
-  const load = useCallback(() => {
-    void recordingsApi.account().then((r) => setList(r.recordings));
-  }, []);
-  useEffect(load, [load]);
+  const list = useRecordingsList(recordingsApi.account);
   if (!data) return <Feedback error={error} notice={undefined} />;
   return (
     <section aria-labelledby="recordings-admin-title" className="stack">
@@ -74,12 +70,12 @@ export function RecordingsTab() {
       </p>
       <Feedback error={error} notice={notice} />
       <h3>All recordings of the account</h3>
-      {list && (
-        <RecordingsTable
-          recordings={list}
-          onDeleted={(id) => setList(list.filter((r) => r.id !== id))}
-        />
+      {list.error && (
+        <p className="error" role="alert">
+          {list.error}
+        </p>
       )}
+      {list.recordings && <RecordingsTable recordings={list.recordings} onDeleted={list.removed} />}
     </section>
   );
 }
