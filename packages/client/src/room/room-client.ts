@@ -30,6 +30,9 @@ import { WhiteboardClient } from '../whiteboard/whiteboard-client';
 import type { ConnectionState } from './connection-state';
 import { reconnectDelayMs } from './connection-state';
 
+/** How long a first join keeps retrying while the meeting's node is being replaced. */
+const JOIN_RETRY_BUDGET_MS = 20_000;
+
 export interface RoomClientOptions {
   /** ws:// or wss:// URL of the signaling endpoint. */
   signalingUrl: string;
@@ -195,12 +198,31 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   async join(): Promise<JoinResult> {
     if (this.#state.status !== 'idle') throw new InvalidStateError('join() was already called.');
     this.#setState({ status: 'connecting' });
-    try {
-      return await this.#connect(false);
-    } catch (err) {
-      this.#setState({ status: 'idle' });
-      throw err;
+    // NODE_UNAVAILABLE: the server running this meeting died a moment ago and another takes it
+    // over once its lease expires (README "Running several nodes"): try again with back-off.
+    const giveUpAt = Date.now() + JOIN_RETRY_BUDGET_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#connect(false);
+      } catch (err) {
+        const retry =
+          err instanceof ConclaveError &&
+          err.code === 'NODE_UNAVAILABLE' &&
+          this.#status() === 'connecting';
+        const delay = Math.max(reconnectDelayMs(attempt), 0);
+        if (!retry || Date.now() + delay > giveUpAt) {
+          this.#setState({ status: 'idle' });
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, delay));
+        if (this.#status() !== 'connecting') throw err; // closed meanwhile
+      }
     }
+  }
+
+  /** The state now (a method, so narrowing across awaits does not hide a change). */
+  #status(): ConnectionState['status'] {
+    return this.#state.status;
   }
 
   async #connect(resume: boolean): Promise<JoinResult> {
