@@ -492,8 +492,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.#scheduleReconnect(1, giveUpAt);
   }
 
-  #scheduleReconnect(attempt: number, giveUpAt: number): void {
-    const delay = reconnectDelayMs(attempt);
+  #scheduleReconnect(attempt: number, giveUpAt: number, now = false): void {
+    const delay = now ? 0 : reconnectDelayMs(attempt);
     if (Date.now() + delay > giveUpAt) {
       this.#setState({
         status: 'disconnected',
@@ -507,8 +507,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         if (err instanceof ConclaveError) {
           if (err.code === 'MEETING_ENDED') return this.#finish({ status: 'ended' });
           if (err.code === 'RESUME_EXPIRED' || err.code === 'REMOVED_FROM_MEETING') {
-            this.#self = undefined; // a fresh join gets a new seat
-            return this.#scheduleReconnect(attempt + 1, giveUpAt);
+            // A fresh join gets a new seat, at once: the server answered, so it is reachable
+            // (the meeting may have moved to another node that never knew this seat).
+            const fresh = this.#self !== undefined;
+            this.#self = undefined;
+            return this.#scheduleReconnect(attempt + 1, giveUpAt, fresh);
           }
         }
         this.#scheduleReconnect(attempt + 1, giveUpAt);
