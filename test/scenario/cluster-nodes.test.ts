@@ -122,7 +122,7 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
     expect(status).toBe(403);
   });
 
-  it('kill -9 of the owner: everyone is back on another node, the host keeps host powers', async () => {
+  it('kill -9 of the owner of an E2EE meeting: everyone is back on another node, host powers kept, encrypted again, never in the clear', async () => {
     const m = await newMeeting();
     // The meeting runs on node C (its lease taken as placement would); people come in via A and B.
     const now = Date.now();
@@ -134,6 +134,17 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
     const trio = ['Failover host', 'Failover one', 'Failover two'];
     for (const bot of [host, p1, p2])
       await eventually(`${bot.name} sees the others`, () => names(bot).join() === trio.join());
+
+    // E2EE on (the account allows it since the plan change above): everyone holds the key.
+    await host.room.e2ee.enable();
+    for (const bot of [host, p1, p2]) await waitForView(bot, (v) => v.local?.inGroup === true);
+    const codeBefore = host.room.e2ee.view.local!.securityCode;
+    // From the crash on, every bot's sender must keep sealing (or dropping) frames, never clear.
+    const clearAt: string[] = [];
+    const watch = setInterval(() => {
+      for (const bot of [host, p1, p2])
+        if (!bot.worker.engine.status().encrypting) clearAt.push(bot.name);
+    }, 20);
 
     // Back on the new owner = a new seat there (the old node's resume tokens died with it).
     const seats = new Map([host, p1, p2].map((bot) => [bot, bot.room.selfId]));
@@ -170,6 +181,25 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
     for (const bot of [host, p1, p2, lateBot])
       await eventually(`${bot.name} sees all four`, () => names(bot).join() === all.join());
     expect(host.room.role).toBe('host');
+    // The host's device started a new group on the new node; everyone is in it, same new code.
+    const encryptedAgain = await Promise.all(
+      [host, p1, p2, lateBot].map((bot) =>
+        waitForView(
+          bot,
+          (v) =>
+            v.local?.inGroup === true &&
+            v.local.roster.length === 4 &&
+            v.local.securityCode !== codeBefore,
+          15_000,
+        ).then((v) => ({ code: v.local!.securityCode, at: Date.now() })),
+      ),
+    );
+    clearInterval(watch);
+    expect(new Set(encryptedAgain.map((e) => e.code)).size).toBe(1);
+    const encryptedMs = Math.max(...encryptedAgain.map((e) => e.at)) - killedAt;
+    expect(encryptedMs).toBeLessThan(15_000);
+    console.log(`cluster failover: encrypted again ${encryptedMs} ms after kill -9`);
+    expect(clearAt).toEqual([]);
     expect(p1.room.role).toBe('participant');
     const newOwner = await cluster.ownerOf(m.meetingId);
     expect(['node-a', 'node-b']).toContain(newOwner);

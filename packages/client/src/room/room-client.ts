@@ -104,6 +104,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   #audioMuted = false;
   #videoMuted = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #joinedOnce = false;
   readonly #capabilities: Capabilities;
   readonly e2ee: E2eeManager;
   readonly whiteboard = new WhiteboardClient();
@@ -256,6 +257,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       throw err;
     }
     offEarly();
+    // Joined before but not resumed: the seat (and any E2EE group) of before is gone.
+    const newSeat = this.#joinedOnce && !result.resumed;
+    this.#joinedOnce = true;
     this.#signal = signal;
     this.#self = {
       id: result.participantId,
@@ -284,11 +288,16 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     // "expect encryption" setting before any frame can flow, the KeyPackage can come later.
     if (!result.held) void this.whiteboard.attach(signal).catch(() => undefined);
     await Promise.all([
-      this.e2ee.attach(signal, result.e2ee, {
-        userId: result.participantId,
-        displayName: this.#opts.displayName,
-        deviceId: result.participantId,
-      }),
+      this.e2ee.attach(
+        signal,
+        result.e2ee,
+        {
+          userId: result.participantId,
+          displayName: this.#opts.displayName,
+          deviceId: result.participantId,
+        },
+        newSeat,
+      ),
       this.#opts.media !== false ? this.#startMedia(signal) : undefined,
     ]);
     return result;
