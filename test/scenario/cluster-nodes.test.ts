@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
@@ -11,6 +12,7 @@ import type { NodeProcess, TestCluster } from '../support/cluster-nodes';
 // Issue 19 with real node processes: three Conclave nodes on loopback ports, one PostgreSQL
 // database, one Redis. A client may reach any node; the meeting runs on the node holding its
 // lease; limits and settings changes are shared; kill -9 of the owner moves its meetings.
+const CLI = new URL('../../apps/server/src/cli/main.ts', import.meta.url).pathname;
 const skip = clusterSkipReason();
 if (skip) console.warn(skip);
 
@@ -206,4 +208,41 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
     // Host powers work on the new node: the host mutes someone.
     await host.room.hostMute(p1.room.selfId!);
   }, 40_000);
+
+  it('the operator sees every node and its load in /admin and in `conclave cluster status`', async () => {
+    // Node C was killed above: once its heartbeat is older than the lease time it shows dead.
+    const view = await eventually('node-c shown dead', async () => {
+      const res = await admin.get('/api/admin/cluster/nodes');
+      expect(res.status).toBe(200);
+      const c = (res.body.nodes as { nodeId: string; live: boolean }[]).find(
+        (n) => n.nodeId === 'node-c',
+      );
+      return c && !c.live ? (res.body as { clustered: boolean; nodes: unknown[] }) : undefined;
+    });
+    expect(view.clustered).toBe(true);
+    const byId = Object.fromEntries(
+      (
+        view.nodes as { nodeId: string; live: boolean; meetings: number; participants: number }[]
+      ).map((n) => [n.nodeId, n]),
+    );
+    expect(byId['node-a']!.live && byId['node-b']!.live).toBe(true);
+    expect(byId['node-a']!.meetings + byId['node-b']!.meetings).toBeGreaterThanOrEqual(3);
+    const cli = await new Promise<string>((resolve) =>
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', CLI, 'cluster', 'status'],
+        {
+          env: {
+            ...process.env,
+            DATABASE_URL: cluster.databaseUrl,
+            CONCLAVE_CLUSTER_LEASE_MS: '1500',
+          },
+        },
+        (_err, stdout, stderr) => resolve(stdout + stderr),
+      ),
+    );
+    expect(cli).toMatch(/^node-a\s+live\s+http:\/\/127\.0\.0\.1:\d+/m);
+    expect(cli).toMatch(/^node-c\s+dead/m);
+    expect(cli).toMatch(/2 of 3 node\(s\) live\./);
+  });
 });

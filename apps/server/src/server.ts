@@ -51,6 +51,7 @@ import { hostname, loadavg, availableParallelism } from 'node:os';
 import type { WindowCounter } from './modules/accounts/login-limiter';
 import type { ClusterBus } from './modules/cluster/cluster-bus';
 import { ClusterNode } from './modules/cluster/cluster-node';
+import { clusterStatus } from './modules/cluster/cluster-status';
 import type { ClusterStore } from './modules/cluster/cluster-store';
 import { ViaSigner } from './modules/cluster/via-header';
 
@@ -326,6 +327,9 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       markRead: (userId, id, at) => stores.legal.notices.markUserNoticeRead(userId, id, at),
     },
     isHealthy: () => !shuttingDown,
+    ...(clusterParts
+      ? { clusterNodes: () => clusterStatus(clusterParts.store, config.cluster.leaseMs) }
+      : {}),
     ...(config.tls
       ? {
           https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
