@@ -168,7 +168,12 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     audit: stores.audit,
     accounts: stores.accounts,
     meetings: stores.meetings,
-    dir: dataFile(config, 'recordings'),
+    dir: config.recordings.dir ?? dataFile(config, 'recordings'),
+    // Several nodes: a recording whose meeting another live node runs is not a crashed one.
+    runningElsewhere: async (meetingId) => {
+      const owner = await cluster?.ownerElsewhere(meetingId);
+      return owner !== undefined;
+    },
     key: recordingKey(parts.secretKey),
     clock,
     logger,
@@ -291,8 +296,6 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     : pushSettings;
   clusterParts?.bus.subscribe((m) => {
     if (m.type === 'account.settings') pushSettings(m.accountId);
-    if (m.type === 'meeting.end')
-      void rooms.room(m.meetingId as MeetingId).then((room) => room?.close('meeting.ended'));
   });
   recordings.onSettingsChanged = settingsChanged;
   admin.onError = (err) => logger.error({ err }, 'policyChanged listener failed');

@@ -243,6 +243,12 @@ export const configSchema = z.object({
     .object({
       /** The ffmpeg that composes recordings after a meeting (Debian's `ffmpeg` package). */
       ffmpegPath: z.string().min(1).default('ffmpeg'),
+      /**
+       * Where sealed recordings are kept (default `<dataDir>/recordings`). Several nodes: one
+       * directory every node mounts (README "Running several nodes"), so a recording made on
+       * one node downloads through any.
+       */
+      dir: z.string().min(1).optional(),
       /** How often the scheduler deletes recordings past their account's retention. */
       retentionSweepSeconds: z.coerce.number().int().min(1).max(86_400).default(3600),
     })
@@ -310,6 +316,7 @@ const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = 
   CONCLAVE_CAPTIONS_WHISPER_URL: (c, v) =>
     (c.captions = { ...(c.captions as object), whisperUrl: v }),
   DATABASE_URL: (c, v) => (c.databaseUrl = v),
+  CONCLAVE_RECORDINGS_DIR: (c, v) => (c.recordings = { ...(c.recordings as object), dir: v }),
   REDIS_URL: (c, v) => (c.redisUrl = v),
   CONCLAVE_NODE_ID: (c, v) => (c.cluster = { ...(c.cluster as object), nodeId: v }),
   CONCLAVE_NODE_URL: (c, v) => (c.cluster = { ...(c.cluster as object), nodeUrl: v }),

@@ -5,9 +5,7 @@
  */
 export type ClusterMessage =
   /** An account's plan or admin settings changed: push them into its live rooms. */
-  | { type: 'account.settings'; accountId: string }
-  /** The meeting ended (e.g. its recording policy or an admin closed it): close its room. */
-  | { type: 'meeting.end'; meetingId: string };
+  { type: 'account.settings'; accountId: string };
 
 export interface ClusterBus {
   /** Delivers the message to every node, this one included. */
@@ -45,7 +43,5 @@ export function parseClusterMessage(text: string): ClusterMessage | undefined {
   const str = (k: string) => typeof m[k] === 'string' && m[k].length <= 100;
   if (m.type === 'account.settings' && str('accountId'))
     return { type: m.type, accountId: m.accountId as string };
-  if (m.type === 'meeting.end' && str('meetingId'))
-    return { type: m.type, meetingId: m.meetingId as string };
   return undefined;
 }

@@ -159,6 +159,15 @@ export class ClusterNode {
     if (lease.nodeId !== this.nodeId) throw unavailable(lease.expiresAt - now);
   }
 
+  /** The live node other than this one that holds the meeting's lease, if any. */
+  async ownerElsewhere(meetingId: string): Promise<string | undefined> {
+    const now = this.#now();
+    const lease = await this.#d.store.leaseOf(meetingId, now);
+    if (!lease || lease.nodeId === this.nodeId) return undefined;
+    const owner = (await this.#d.store.listNodes()).find((n) => n.nodeId === lease.nodeId);
+    return owner && this.isLive(owner, now) ? owner.nodeId : undefined;
+  }
+
   /** The meeting ended or its room closed: let the lease go at once. */
   async release(meetingId: string): Promise<void> {
     await this.#d.store.releaseLease(meetingId, this.nodeId);
