@@ -37,7 +37,11 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
   beforeAll(async () => {
     cluster = await startTestCluster();
     // Behind the operator's TLS proxy: the client address comes from X-Forwarded-For.
-    const config = { trustProxy: true, auth: { loginAttemptsPerMinute: 4 } };
+    const config = {
+      trustProxy: true,
+      auth: { loginAttemptsPerMinute: 4 },
+      meetings: { passcodeAttemptsPerAddress: 2 },
+    };
     [a, b, c] = await Promise.all([
       cluster.startNode('node-a', config),
       cluster.startNode('node-b', config),
@@ -102,6 +106,31 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
     // Another address is not affected.
     const other = await (await client(b, '203.0.113.20')).post('/api/auth/login', wrong);
     expect(other.status).not.toBe(429);
+  });
+
+  it('wrong passcodes from one address to meetings on two nodes count together', async () => {
+    const m1 = (await admin.post('/api/my/meetings', { passcode: 'letmein42' })).body as {
+      meetingId: string;
+    };
+    const m2 = (await admin.post('/api/my/meetings', { passcode: 'letmein42' })).body as {
+      meetingId: string;
+    };
+    const store = new SqlClusterStore(cluster.db);
+    const now = Date.now();
+    await store.takeLease(m1.meetingId, 'node-a', now, now + 60_000);
+    await store.takeLease(m2.meetingId, 'node-b', now, now + 60_000);
+    const guess = (node: NodeProcess, meetingId: string) =>
+      joinBot(node.url, meetingId, 'Guesser', undefined, { passcode: 'wrong-guess' }).then(
+        () => 'joined',
+        (err: { code?: string }) => err.code,
+      );
+    // Two free wrong guesses per address, the third imposes a wait: alternating meetings, node
+    // A checks guesses 1 and 3, node B guesses 2 and 4 ...
+    expect(await guess(c, m1.meetingId)).toBe('PASSCODE_WRONG');
+    expect(await guess(c, m2.meetingId)).toBe('PASSCODE_WRONG');
+    expect(await guess(c, m1.meetingId)).toBe('PASSCODE_WRONG');
+    // ... so the fourth must wait, although node B itself has seen only one wrong guess.
+    expect(await guess(c, m2.meetingId)).toBe('PASSCODE_ATTEMPTS_EXCEEDED');
   });
 
   it('a plan change made through node A reaches a meeting running on node B at once', async () => {
