@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { MeetingId, RecordingView } from '@conclave/protocol';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,23 +20,28 @@ import { openRedis } from '../../apps/server/src/storage/redis/redis-stores';
 import { SqlClusterStore } from '../../apps/server/src/storage/sql-cluster-store';
 import { sqlStores } from '../../apps/server/src/storage/sql-stores';
 import { testCipher, TEST_SECRET_KEY } from '../../apps/server/src/storage/test-cipher';
+import { ApiClient } from '../support/api-client';
+import { hasFfmpeg } from '../support/media-tools';
 import { createAgency, createUser, createVerifiedRequester } from '../support/legal-fixtures';
 import { clusterSkipReason, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../support/cluster-nodes';
 
-// Issue 19: "the legal scheduler and mail dispatcher are already safe in several processes: keep
-// them so, and test it with nodes". Two cluster nodes (same PostgreSQL schema, same Redis, each
-// with its own pool, scheduler and dispatcher) race for the same due notices and queued mail.
+// Issue 19, work several nodes share: "the legal scheduler and mail dispatcher are already safe
+// in several processes: keep them so, and test it with nodes" — two cluster nodes (same
+// PostgreSQL schema, same Redis, each with its own pool, scheduler and dispatcher) race for the
+// same due notices and queued mail; and a cloud recording made on one node downloads through the
+// other (one recordings directory both mount).
 const skip = clusterSkipReason();
 if (skip) console.warn(skip);
 
-describe.runIf(!skip)('trust-center scheduler and mail dispatcher on two nodes', () => {
+describe.runIf(!skip)('work two nodes share: schedulers, mail, recordings', () => {
   const schema = `cluster_sched_${randomBytes(5).toString('hex')}`;
   const prefix = `cluster-sched-${randomBytes(4).toString('hex')}:`;
   let now = new Date('2026-05-31T00:00:00Z');
   const delivered: MailMessage[] = [];
   const nodes: RunningServer[] = [];
   const closers: (() => Promise<unknown>)[] = [];
-  const dirs: string[] = [];
+  const recordingsDir = mkdtempSync(join(tmpdir(), 'conclave-shared-recordings-'));
+  const dirs: string[] = [recordingsDir];
 
   async function startNode(nodeId: string): Promise<RunningServer> {
     const dataDir = mkdtempSync(join(tmpdir(), `conclave-${nodeId}-`));
@@ -55,6 +61,8 @@ describe.runIf(!skip)('trust-center scheduler and mail dispatcher on two nodes',
         // Long intervals: the test drives the passes so both nodes race on every one.
         legal: { schedulerIntervalSeconds: 3600 },
         mail: { dispatchIntervalSeconds: 3600, giveUpHours: 72 },
+        // One directory both nodes mount (README "Running several nodes").
+        recordings: { dir: recordingsDir },
       },
     );
     const db = await openPostgres(TEST_POSTGRES_URL!, { schema, maxConnections: 4 });
@@ -62,7 +70,7 @@ describe.runIf(!skip)('trust-center scheduler and mail dispatcher on two nodes',
     closers.push(() => redis.close());
     const server = await startServer({
       config,
-      logger: createLogger('silent'),
+      logger: createLogger((process.env.CONCLAVE_TEST_LOG as 'silent' | undefined) ?? 'silent'),
       db,
       stores: sqlStores(db, testCipher()),
       secretKey: Buffer.from(TEST_SECRET_KEY, 'hex'),
@@ -166,6 +174,44 @@ describe.runIf(!skip)('trust-center scheduler and mail dispatcher on two nodes',
     expect(noticeMail.map((m) => m.to).sort()).toEqual([...emails].sort());
     const sent = await s.legal.notices.listNotices(r.id);
     expect(sent.every((n) => n.state === 'sent')).toBe(true);
+    await db.destroy();
+  });
+
+  it.skipIf(!hasFfmpeg)('a cloud recording made on node A downloads through node B', async () => {
+    const [a, b] = nodes as [RunningServer, RunningServer];
+    const db = await openPostgres(TEST_POSTGRES_URL!, { schema, maxConnections: 2 });
+    const s = sqlStores(db, testCipher());
+    const email = `rec-${randomUUID()}@c.test`;
+    const { accountId } = await createAccountWithOwner(s, {
+      name: 'Recorder',
+      ownerEmail: email,
+      ownerName: 'Rita',
+      ownerPassword: 'correct horse battery',
+      plan: 'pro',
+    });
+    await s.recordings.saveSettings(accountId, { allowCloudRecording: true, retentionDays: 7 });
+    const viaA = new ApiClient(a.url);
+    expect((await viaA.signIn(email, 'correct horse battery')).status).toBe(200);
+    const meetingId = (await viaA.post('/api/my/meetings', { title: 'Shared' })).body
+      .meetingId as MeetingId;
+    // Recorded on node A (as its room would), composed there into the shared directory.
+    const live = await a.recordings.begin(meetingId, 'Rita');
+    await live.finish({ stopReason: null, transcript: [] });
+    await a.recordings.compositionIdle();
+    const viaB = new ApiClient(b.url);
+    expect((await viaB.signIn(email, 'correct horse battery')).status).toBe(200);
+    const [view] = (await viaB.get('/api/my/recordings')).body.recordings as RecordingView[];
+    expect(view).toMatchObject({ id: live.id, status: 'ready' });
+    const cookie = [...viaB.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(`${b.url}/api/recordings/${live.id}/files/video`, {
+      headers: { cookie },
+    });
+    expect(res.status).toBe(200);
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(body.length).toBeGreaterThan(1000);
+    expect(createHash('sha256').update(body).digest('hex')).toBe(
+      res.headers.get('x-content-sha256'),
+    );
     await db.destroy();
   });
 });
