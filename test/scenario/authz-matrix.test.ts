@@ -107,6 +107,8 @@ const MATRIX: Record<string, { row: Row; body?: unknown; query?: string }> = {
   'PUT /api/admin/location': { row: admins(400) },
   'GET /api/admin/audit': { row: admins(200) },
   'GET /api/admin/outbox': { row: admins(200) },
+  // The operator account's (A's) owners and admins see the nodes; another account's admin never.
+  'GET /api/admin/cluster/nodes': { row: admins(200, 403) },
   'GET /api/my/meetings': { row: signedIn(200) },
   'POST /api/my/meetings': { row: signedIn(201) },
   'GET /api/my/colleagues': { row: signedIn(200) },

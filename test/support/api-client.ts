@@ -7,6 +7,8 @@ import { enrolledTotp, nextTotpCode } from './totp-codes';
 export class ApiClient {
   readonly #base: string;
   readonly cookies = new Map<string, string>();
+  /** Sent with every request (e.g. X-Forwarded-For behind a test proxy). */
+  readonly headers: Record<string, string> = {};
 
   constructor(baseUrl: string) {
     this.#base = baseUrl;
@@ -20,7 +22,7 @@ export class ApiClient {
     // Tests read bodies loosely; the shapes are asserted by the expectations themselves.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
   ): Promise<{ status: number; body: any }> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...this.headers };
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (cookie) headers.cookie = cookie;
     const csrf = this.csrfFor(path);

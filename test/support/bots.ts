@@ -27,7 +27,7 @@ export async function joinBot(
   meetingId: string,
   name: string,
   hostKey?: string,
-  opts: { wire?: HostileWire } = {},
+  opts: { wire?: HostileWire; passcode?: string } = {},
 ): Promise<Bot> {
   const worker = new InProcessE2eeWorker(createNodeBackend());
   const room = new RoomClient({
@@ -35,6 +35,7 @@ export async function joinBot(
     meetingId: meetingId as MeetingId,
     displayName: name,
     ...(hostKey ? { hostKey } : {}),
+    ...(opts.passcode ? { passcode: opts.passcode } : {}),
     media: false,
     WebSocket: (opts.wire
       ? opts.wire.webSocket(RecordingWebSocket)

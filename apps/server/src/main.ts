@@ -7,6 +7,8 @@ import { ColumnCipher, SecretKeyMismatchError } from './storage/column-cipher';
 import { openDatabase } from './storage/open-database';
 import { checkSecretKey, sealClearSecrets } from './storage/secret-columns';
 import { sqlStores } from './storage/sql-stores';
+import { SqlClusterStore } from './storage/sql-cluster-store';
+import { openRedis } from './storage/redis/redis-stores';
 
 async function main(): Promise<void> {
   let config, secretKey;
@@ -46,30 +48,50 @@ async function main(): Promise<void> {
       ? `storage ready; generated the secret key ${secretKey.file} (keep it out of database backups)`
       : 'storage ready',
   );
+  // Several nodes (README "Running several nodes"): Redis for shared limits and events.
+  const redis = config.redisUrl
+    ? await openRedis(config.redisUrl, config.cluster.redisPrefix)
+    : undefined;
   const server = await startServer({
     config,
     logger,
     db,
     secretKey: secretKey.key,
+    ...(redis
+      ? {
+          attempts: redis.attempts,
+          cluster: {
+            store: new SqlClusterStore(db),
+            bus: redis.bus,
+            loginWindows: redis.loginWindows,
+          },
+        }
+      : {}),
     stores: sqlStores(db, cipher, {
       ...(config.legal.operatorAccountId
         ? { operatorAccountId: config.legal.operatorAccountId }
         : {}),
     }),
   });
-  logger.info({ url: server.url }, `Conclave is running at ${server.url}`);
+  logger.info(
+    { url: server.url, nodeId: server.cluster?.nodeId },
+    `Conclave is running at ${server.url}`,
+  );
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    server
+      .close()
+      .then(() => redis?.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MeetingId } from '@conclave/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { MediaWorker } from './rtc/media-workers';
@@ -47,6 +48,13 @@ import type { RecordingStore } from './modules/recordings/recording-store';
 import { finishRecordingRotation } from './modules/recordings/reseal';
 import { recordingKey } from './modules/recordings/sealed-file';
 import { SignalingServer } from './signaling/signaling-server';
+import { hostname, loadavg, availableParallelism } from 'node:os';
+import type { WindowCounter } from './modules/accounts/login-limiter';
+import type { ClusterBus } from './modules/cluster/cluster-bus';
+import { ClusterNode } from './modules/cluster/cluster-node';
+import { clusterStatus } from './modules/cluster/cluster-status';
+import type { ClusterStore } from './modules/cluster/cluster-store';
+import { ViaSigner } from './modules/cluster/via-header';
 
 export interface RunningServer {
   url: string;
@@ -61,6 +69,8 @@ export interface RunningServer {
   legal: LegalModule;
   transparency: TransparencyService;
   recordings: RecordingService;
+  /** This node of a cluster (undefined for a single node). */
+  cluster: ClusterNode | undefined;
   /** Sends queued mail over SMTP; undefined without SMTP (mail stays in the outbox). */
   mailDispatcher: MailDispatcher | undefined;
   /** Graceful shutdown: stop accepting, close meetings, close media workers and storage. */
@@ -98,6 +108,11 @@ export interface ServerParts {
    * a shared store, e.g. Redis, makes the limits hold across nodes).
    */
   attempts?: AttemptStore;
+  /**
+   * Several nodes (issue 19): the node registry and leases, the cross-node event bus and the
+   * shared sign-in windows. Absent: one node, everything in this process (the default).
+   */
+  cluster?: { store: ClusterStore; bus: ClusterBus; loginWindows: WindowCounter };
 }
 
 /** Wires the server from already-opened parts; main.ts decides which storage adapter. */
@@ -149,7 +164,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     lockoutMs: config.auth.lockoutMinutes * 60_000,
   });
   const admin = new AdminService({ ...stores, mailer, baseUrl });
-  const recordingsDir = dataFile(config, 'recordings');
+  const recordingsDir = config.recordings.dir ?? dataFile(config, 'recordings');
   // A key rotation interrupted between its commit and its renames is finished here (reseal.ts).
   const rotation = await finishRecordingRotation(recordingsDir, recordingKey(parts.secretKey));
   if (rotation.renamed + rotation.discarded > 0)
@@ -160,6 +175,11 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     accounts: stores.accounts,
     meetings: stores.meetings,
     dir: recordingsDir,
+    // Several nodes: a recording whose meeting another live node runs is not a crashed one.
+    runningElsewhere: async (meetingId) => {
+      const owner = await cluster?.ownerElsewhere(meetingId);
+      return owner !== undefined;
+    },
     key: recordingKey(parts.secretKey),
     clock,
     logger,
@@ -201,7 +221,13 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
         .map((u) => ({ id: u.id, name: u.name, email: u.email }));
     },
   });
-  const rooms = new RoomRegistry({
+  const clusterParts = parts.cluster;
+  let cluster: ClusterNode | undefined;
+  const rooms: RoomRegistry = new RoomRegistry({
+    onRoomClosed: (id) =>
+      void cluster
+        ?.release(id)
+        .catch((err: unknown) => logger.warn({ err, meetingId: id }, 'lease release failed')),
     workers,
     logger,
     reconnectGraceMs: config.reconnectGraceSeconds * 1000,
@@ -212,7 +238,32 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       begin: (name) => recordings.begin(meetingId, name),
     }),
   });
+  if (clusterParts) {
+    const self = () => {
+      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      return {
+        nodeId: config.cluster.nodeId ?? `${hostname()}-${port}`,
+        publicUrl:
+          config.cluster.nodeUrl?.replace(/\/$/, '') ??
+          `${config.tls ? 'https' : 'http'}://${host}:${port}`,
+        mediaAddress: config.cluster.mediaAddress ?? config.ice.additionalHostAddresses[0] ?? host,
+        workers: workers.length,
+      };
+    };
+    cluster = new ClusterNode({
+      store: clusterParts.store,
+      self,
+      timings: config.cluster,
+      localLoad: () => ({
+        ...rooms.load(),
+        cpu: Math.round((loadavg()[0]! / availableParallelism()) * 100) / 100,
+      }),
+      lostMeeting: (id) => void rooms.room(id as MeetingId).then((room) => room?.close('moved')),
+      logger,
+    });
+  }
   const signaling = new SignalingServer({
+    ...(cluster ? { cluster: { node: cluster, via: new ViaSigner(parts.secretKey) } } : {}),
     meetings,
     rooms,
     logger,
@@ -237,23 +288,31 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     currentSettings: (id) => meetings.currentSettings(id),
     logger,
   });
-  recordings.onSettingsChanged = (accountId) =>
+  const pushSettings = (accountId: string) =>
     void liveSettings
       .accountChanged(accountId)
       .catch((err: unknown) => logger.error({ err, accountId }, 'live settings push failed'));
-  admin.onError = (err) => logger.error({ err }, 'policyChanged listener failed');
-  admin.on('policyChanged', (accountId) => {
-    liveSettings
-      .accountChanged(accountId)
-      .catch((err: unknown) => logger.error({ err, accountId }, 'live settings push failed'));
+  // Several nodes: the change goes out on the bus (a reference) and every node, this one
+  // included, pushes it into the rooms it runs.
+  const settingsChanged = clusterParts
+    ? (accountId: string) =>
+        void clusterParts.bus
+          .publish({ type: 'account.settings', accountId })
+          .catch((err: unknown) => logger.error({ err, accountId }, 'cluster publish failed'))
+    : pushSettings;
+  clusterParts?.bus.subscribe((m) => {
+    if (m.type === 'account.settings') pushSettings(m.accountId);
   });
+  recordings.onSettingsChanged = settingsChanged;
+  admin.onError = (err) => logger.error({ err }, 'policyChanged listener failed');
+  admin.on('policyChanged', settingsChanged);
   const app = await buildApp({
     logger,
     meetings,
     myMeetings,
     auth,
     admin,
-    loginLimiter: new LoginLimiter(config.auth.loginAttemptsPerMinute),
+    loginLimiter: new LoginLimiter(config.auth.loginAttemptsPerMinute, clusterParts?.loginWindows),
     cookies: {
       // Behind a TLS-terminating proxy the server speaks HTTP, but browsers see https.
       secure: Boolean(config.tls) || Boolean(config.publicUrl?.startsWith('https://')),
@@ -277,6 +336,9 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
       markRead: (userId, id, at) => stores.legal.notices.markUserNoticeRead(userId, id, at),
     },
     isHealthy: () => !shuttingDown,
+    ...(clusterParts
+      ? { clusterNodes: () => clusterStatus(clusterParts.store, config.cluster.leaseMs) }
+      : {}),
     ...(config.tls
       ? {
           https: { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) },
@@ -290,6 +352,7 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  await cluster?.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -306,9 +369,11 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     transparency,
     recordings,
     mailDispatcher: dispatcher,
+    cluster,
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        await cluster?.stop(true);
         await legal.scheduler.stop();
         await dispatcher?.stop();
         signaling.closeAll();

@@ -5,7 +5,11 @@ export { ConclaveError };
 
 /** Turns a wire error body into a ConclaveError (unknown codes become INTERNAL). */
 export function errorFromBody(body: ErrorBody): ConclaveError {
-  return new ConclaveError(isErrorCode(body.code) ? body.code : 'INTERNAL', body.message);
+  return new ConclaveError(
+    isErrorCode(body.code) ? body.code : 'INTERNAL',
+    body.message,
+    typeof body.retryAfterSeconds === 'number' ? { retryAfterSeconds: body.retryAfterSeconds } : {},
+  );
 }
 
 /** The connection closed before the request got its response. */

@@ -267,3 +267,26 @@ export const createOwnedMeetingBodySchema = z
 export type CreateOwnedMeetingBody = z.infer<typeof createOwnedMeetingBodySchema>;
 export const meetingIdParamsSchema = z.object({ id: z.string().max(32) }).strict();
 export const setCohostsBodySchema = z.object({ userIds: z.array(z.uuid()).max(50) }).strict();
+
+/** One node of a cluster as the operator sees it (`GET /api/admin/cluster/nodes`, issue 19). */
+export interface ClusterNodeView {
+  nodeId: string;
+  url: string;
+  mediaAddress: string;
+  /** Heartbeat within the lease time: the node takes meetings. */
+  live: boolean;
+  participants: number;
+  /** Meetings whose lease it holds now. */
+  meetings: number;
+  /** 1-minute load average per core, from its last heartbeat. */
+  cpu: number;
+  workers: number;
+  startedAt: string;
+  lastHeartbeatAt: string;
+}
+
+export interface ClusterStatusView {
+  /** False for a single node (no REDIS_URL): `nodes` is then empty. */
+  clustered: boolean;
+  nodes: ClusterNodeView[];
+}

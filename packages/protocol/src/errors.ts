@@ -31,6 +31,10 @@ export const ERRORS = {
   RESUME_EXPIRED: { status: 410, message: 'The connection was lost for too long. Join again.' },
   MEDIA_NEGOTIATION_FAILED: { status: 500, message: 'Audio and video could not be set up.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Slow down.' },
+  NODE_UNAVAILABLE: {
+    status: 503,
+    message: 'The server running this meeting is not reachable right now. Retrying.',
+  },
   E2EE_FEATURE_UNAVAILABLE: {
     status: 409,
     message: 'Not available with end-to-end encryption.',

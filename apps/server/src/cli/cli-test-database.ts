@@ -26,6 +26,8 @@ export function warnIfPostgresSkipped(suite: string): void {
 
 export interface CliTestDatabase {
   dialect: 'SQLite' | 'PostgreSQL';
+  /** PostgreSQL: the database's own URL (cluster tests hand it to node processes). */
+  databaseUrl?: string;
   /** Opens the database in this process, migrated (destroy it when done). */
   open(): Promise<Kysely<Database>>;
   /** Runs `conclave ...args` against this database in a child process. */
@@ -88,6 +90,7 @@ export async function postgresTestDatabase(url: string, prefix: string): Promise
   }
   return {
     dialect: 'PostgreSQL',
+    databaseUrl: dbUrl.href,
     dir,
     cipher: new ColumnCipher(loadSecretKey({ dataDir: dir }).key),
     open: () => openPostgres(dbUrl.href, { maxConnections: 2 }),

@@ -36,6 +36,9 @@ Commands:
                                    the published numbers (field, published, recomputed); the
                                    stored requests vs the log (request, field, log, stored).
                                    Exit code 1 on any difference. Default: the newest version.
+  cluster status                   List the nodes of a cluster (README "Running several nodes"):
+                                   live or dead, URL, media address, meetings, participants, CPU,
+                                   last heartbeat (CONCLAVE_CLUSTER_LEASE_MS decides "dead").
   help, --help, -h                 Show this help.
 
 Storage: DATABASE_URL=postgres://... selects PostgreSQL; otherwise the SQLite file

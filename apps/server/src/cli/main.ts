@@ -10,6 +10,8 @@ import { migrate } from '../storage/migrator';
 import { openPostgres, openPostgresUnmigrated } from '../storage/postgres/database';
 import type { Database } from '../storage/schema';
 import { openSqlite, openSqliteUnmigrated } from '../storage/sqlite/database';
+import { clusterStatus, formatClusterStatus } from '../modules/cluster/cluster-status';
+import { SqlClusterStore } from '../storage/sql-cluster-store';
 import { sqlStores } from '../storage/sql-stores';
 import { setAccountLocationCommand } from './account-location';
 import { auditVerifyCommand } from './audit-verify';
@@ -80,6 +82,7 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
     'transparency verify',
     'legal import',
     'mail show',
+    'cluster status',
   ];
   const takesOperand = ['transparency verify', 'legal import'];
   const extra = positionals.slice(takesOperand.includes(command) ? 3 : 2);
@@ -102,8 +105,14 @@ export async function run(argv: string[]): Promise<{ code: number; out: string }
       db = await open(values.db, true);
       const newKey = values['new-key-stdin'] ? readFileSync(0, 'utf8') : undefined;
       const config = loadConfig();
-      const recordings = join(config.dataDir, 'recordings');
+      const recordings = config.recordings.dir ?? join(config.dataDir, 'recordings');
       return { code: 0, out: await rotateKeyCommand(db, config, newKey, recordings) };
+    }
+    if (command === 'cluster status') {
+      db = await open(values.db, true);
+      const config = loadConfig();
+      const nodes = await clusterStatus(new SqlClusterStore(db), config.cluster.leaseMs);
+      return { code: 0, out: formatClusterStatus(nodes) };
     }
     // The server's key (same config, same data dir), so users with 2FA read and write as usual.
     const cipher = new ColumnCipher(loadSecretKey(loadConfig()).key);

@@ -73,4 +73,37 @@ describe('configuration', () => {
   it('builds invite links from the listening port when no public URL is set', () => {
     expect(publicBaseUrl(loadConfig({}), 8123)).toBe('http://localhost:8123');
   });
+
+  it('several nodes: REDIS_URL and the cluster settings, with clear errors (issue 19)', () => {
+    const env = {
+      DATABASE_URL: 'postgres://db/conclave',
+      REDIS_URL: 'redis://cache:6379',
+      CONCLAVE_NODE_ID: 'node-1',
+      CONCLAVE_NODE_URL: 'http://10.0.0.11:8080',
+      CONCLAVE_MEDIA_ADDRESS: '203.0.113.11',
+      CONCLAVE_CLUSTER_HEARTBEAT_MS: '500',
+      CONCLAVE_CLUSTER_LEASE_MS: '3000',
+      CONCLAVE_RECORDINGS_DIR: '/mnt/rec',
+    };
+    const c = loadConfig(env);
+    expect(c.redisUrl).toBe('redis://cache:6379');
+    expect(c.cluster).toEqual({
+      nodeId: 'node-1',
+      nodeUrl: 'http://10.0.0.11:8080',
+      mediaAddress: '203.0.113.11',
+      heartbeatMs: 500,
+      leaseMs: 3000,
+      redisPrefix: 'conclave:',
+    });
+    expect(c.recordings.dir).toBe('/mnt/rec');
+    // One node by default: no Redis, nothing of the cluster switched on.
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(ConfigError);
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ ...env, REDIS_URL: 'http://cache' })).toThrow(/redisUrl/);
+    expect(() => loadConfig({ ...env, CONCLAVE_NODE_ID: 'a b/c' })).toThrow(/cluster\.nodeId/);
+    expect(() => loadConfig({ ...env, CONCLAVE_CLUSTER_LEASE_MS: '600' })).toThrow(
+      /at least twice cluster\.heartbeatMs/,
+    );
+  });
 });

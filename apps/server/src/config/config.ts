@@ -95,6 +95,34 @@ export const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  /**
+   * `redis://...` makes this process one node of a cluster (issue 19; README "Running several
+   * nodes"): shared limits and cross-node events in Redis, node registry and meeting leases in
+   * PostgreSQL (so `databaseUrl` is required).
+   */
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  cluster: z
+    .object({
+      /** This node's name in the registry (default: host name and port). */
+      nodeId: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" and "-" (at most 64)')
+        .optional(),
+      /** Where the other nodes reach this one's HTTP and /ws (default: http://127.0.0.1:port). */
+      nodeUrl: z.string().url().optional(),
+      /** The address this node's media is reached at (default: the first ICE host address). */
+      mediaAddress: z.string().min(1).optional(),
+      /** How often the node writes its heartbeat and renews its meetings' leases. */
+      heartbeatMs: z.coerce.number().int().min(100).max(60_000).default(1000),
+      /** A lease (and a heartbeat) older than this is dead: a killed node's meetings move then. */
+      leaseMs: z.coerce.number().int().min(500).max(600_000).default(4000),
+      /** Prefix of every Redis key and channel (several deployments may share one Redis). */
+      redisPrefix: z.string().max(64).default('conclave:'),
+    })
+    .default({ heartbeatMs: 1000, leaseMs: 4000, redisPrefix: 'conclave:' }),
   /** Outgoing mail. Without `host`, mail lands in the outbox table that admins read. */
   smtp: z
     .object({
@@ -215,6 +243,12 @@ export const configSchema = z.object({
     .object({
       /** The ffmpeg that composes recordings after a meeting (Debian's `ffmpeg` package). */
       ffmpegPath: z.string().min(1).default('ffmpeg'),
+      /**
+       * Where sealed recordings are kept (default `<dataDir>/recordings`). Several nodes: one
+       * directory every node mounts (README "Running several nodes"), so a recording made on
+       * one node downloads through any.
+       */
+      dir: z.string().min(1).optional(),
       /** How often the scheduler deletes recordings past their account's retention. */
       retentionSweepSeconds: z.coerce.number().int().min(1).max(86_400).default(3600),
     })
@@ -282,6 +316,15 @@ const envMap: Record<string, (c: Record<string, unknown>, v: string) => void> = 
   CONCLAVE_CAPTIONS_WHISPER_URL: (c, v) =>
     (c.captions = { ...(c.captions as object), whisperUrl: v }),
   DATABASE_URL: (c, v) => (c.databaseUrl = v),
+  CONCLAVE_RECORDINGS_DIR: (c, v) => (c.recordings = { ...(c.recordings as object), dir: v }),
+  REDIS_URL: (c, v) => (c.redisUrl = v),
+  CONCLAVE_NODE_ID: (c, v) => (c.cluster = { ...(c.cluster as object), nodeId: v }),
+  CONCLAVE_NODE_URL: (c, v) => (c.cluster = { ...(c.cluster as object), nodeUrl: v }),
+  CONCLAVE_MEDIA_ADDRESS: (c, v) => (c.cluster = { ...(c.cluster as object), mediaAddress: v }),
+  CONCLAVE_CLUSTER_HEARTBEAT_MS: (c, v) =>
+    (c.cluster = { ...(c.cluster as object), heartbeatMs: v }),
+  CONCLAVE_CLUSTER_LEASE_MS: (c, v) => (c.cluster = { ...(c.cluster as object), leaseMs: v }),
+  CONCLAVE_REDIS_PREFIX: (c, v) => (c.cluster = { ...(c.cluster as object), redisPrefix: v }),
   CONCLAVE_LEGAL_ALLOWED_DOMAINS: (c, v) =>
     (c.legal = { ...(c.legal as object), allowedEmailDomains: v.split(',').filter(Boolean) }),
   CONCLAVE_LEGAL_OPERATOR_ACCOUNT: (c, v) =>
@@ -328,7 +371,16 @@ export function loadConfig(
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  const c = parsed.data;
+  if (c.redisUrl && !c.databaseUrl)
+    throw new ConfigError(
+      'Invalid configuration:\n  redisUrl: several nodes share one PostgreSQL database: set DATABASE_URL too',
+    );
+  if (c.redisUrl && c.cluster.heartbeatMs * 2 > c.cluster.leaseMs)
+    throw new ConfigError(
+      'Invalid configuration:\n  cluster.leaseMs: must be at least twice cluster.heartbeatMs',
+    );
+  return c;
 }
 
 /** The base URL invite links use. */

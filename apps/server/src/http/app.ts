@@ -1,3 +1,4 @@
+import type { ClusterNodeView } from '@conclave/protocol';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
@@ -21,6 +22,7 @@ import type { LegalAccess } from './auth/access';
 import type { CookiePolicy } from './auth/cookies';
 import { installErrorHandler } from './error-handler';
 import { adminAccountRoutes } from './routes/admin-account';
+import { adminClusterRoutes } from './routes/admin-cluster';
 import { adminUserRoutes } from './routes/admin-users';
 import { authRoutes } from './routes/auth';
 import { meetingRoutes } from './routes/meetings';
@@ -58,6 +60,8 @@ export interface AppDeps {
   https?: { cert: Buffer; key: Buffer };
   /** Reports false while shutting down so load balancers stop sending people here. */
   isHealthy: () => boolean;
+  /** Several nodes: the registry as /admin shows it (undefined on a single node). */
+  clusterNodes?: () => Promise<ClusterNodeView[]>;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -104,6 +108,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(adminUserRoutes, { admin: deps.admin });
   await app.register(adminAccountRoutes, { admin: deps.admin });
+  await app.register(adminClusterRoutes, {
+    nodes: deps.clusterNodes,
+    operatorAccountId: () => deps.legalAccess.operatorAccountId(),
+  });
   await app.register(myMeetingRoutes, {
     meetings: deps.meetings,
     myMeetings: deps.myMeetings,

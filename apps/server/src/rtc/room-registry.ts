@@ -69,6 +69,8 @@ export interface RoomRegistryDeps {
   recognizer: SpeechRecognizer;
   /** Cloud recording for a meeting (the recordings module behind a port). */
   recorderFor: (meetingId: MeetingId) => MeetingRecorder;
+  /** A room closed (everyone left, or it ended): a cluster node lets its lease go. */
+  onRoomClosed?: (meetingId: MeetingId) => void;
 }
 
 /** Live rooms by meeting id. A room is pinned to the media worker with the fewest rooms. */
@@ -76,6 +78,8 @@ export class RoomRegistry {
   readonly #deps: RoomRegistryDeps;
   readonly #rooms = new Map<MeetingId, Promise<Room>>();
   readonly #roomsPerWorker = new Map<MediaWorker, number>();
+  /** The rooms that finished starting, for load reports. */
+  readonly #started = new Map<MeetingId, Room>();
 
   constructor(deps: RoomRegistryDeps) {
     if (deps.workers.length === 0)
@@ -165,13 +169,25 @@ export class RoomRegistry {
             Math.max(0, (this.#roomsPerWorker.get(worker) ?? 1) - 1),
           );
           if (this.#rooms.get(meetingId) === created) this.#rooms.delete(meetingId);
+          if (this.#started.get(meetingId) === room) {
+            this.#started.delete(meetingId);
+            this.#deps.onRoomClosed?.(meetingId);
+          }
         },
       });
+      this.#started.set(meetingId, room);
       return room;
     })();
     this.#rooms.set(meetingId, created);
     created.catch(() => this.#rooms.delete(meetingId));
     return created;
+  }
+
+  /** The meetings with a live room here and their participants (a cluster node's load). */
+  load(): { meetingIds: MeetingId[]; participants: number } {
+    let participants = 0;
+    for (const room of this.#started.values()) participants += room.participantCount;
+    return { meetingIds: [...this.#started.keys()], participants };
   }
 
   /** The live room of a meeting, for diagnostics and tests (undefined when nobody is in it). */

@@ -673,13 +673,15 @@ export class Room {
     return this.#recordingSettled;
   }
 
-  close(notice?: 'meeting.ended'): void {
+  /** `moved`: another node took the meeting over; clients reconnect there (close code 1012). */
+  close(notice?: 'meeting.ended' | 'moved'): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const p of this.#participants.values()) {
       clearTimeout(p.graceTimer);
-      if (notice) p.peer?.send({ type: notice });
-      p.peer?.close(notice ?? 'room closed');
+      if (notice === 'meeting.ended') p.peer?.send({ type: notice });
+      if (notice === 'moved') p.peer?.close('meeting moved', 1012);
+      else p.peer?.close(notice ?? 'room closed');
       p.closeMedia();
     }
     this.#participants.clear();

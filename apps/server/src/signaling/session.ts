@@ -40,6 +40,12 @@ export interface ConnectionInfo {
   onJoined?: () => void;
   /** Called when the connection is closed for abuse (oversized frame, flood). */
   onAbuse?: () => void;
+  /**
+   * Several nodes (issue 19): where a join is served. `remote` hands the socket to `handOff`,
+   * which forwards it to the owner; an error (NODE_UNAVAILABLE) is the join's answer.
+   */
+  route?: (meetingId: string) => Promise<{ kind: 'local' } | { kind: 'remote'; url: string }>;
+  handOff?: (first: Uint8Array, joinRequestId: string, ownerUrl: string) => void;
 }
 
 /**
@@ -58,6 +64,8 @@ export class SignalingSession implements SignalingPeer {
   #closed = false;
   /** Closing because of what the client sent: further frames are dropped unread. */
   #refusing = false;
+  /** Handed to another node: frames are forwarded by the proxy, not read here. */
+  #proxying = false;
 
   readonly #userId: Promise<string | undefined>;
   readonly #conn: ConnectionInfo;
@@ -94,11 +102,11 @@ export class SignalingSession implements SignalingPeer {
     this.#socket.send(encodeMessage(message));
   }
 
-  close(reason: string): void {
+  close(reason: string, code = 1000): void {
     if (this.#closed) return;
     this.#handle = undefined; // the room already let go of this participant
     // Close on the next turn, so a response to the request that caused it still goes out.
-    setTimeout(() => this.#socket.close(1000, reason.slice(0, 120)), 0);
+    setTimeout(() => this.#socket.close(code, reason.slice(0, 120)), 0);
   }
 
   #touch(): void {
@@ -112,7 +120,7 @@ export class SignalingSession implements SignalingPeer {
 
   /** The frame's length is judged before a byte of it is decoded (ws joins fragments). */
   #onRaw(data: Buffer): void {
-    if (this.#refusing || this.#closed) return;
+    if (this.#refusing || this.#closed || this.#proxying) return;
     this.#touch();
     const verdict = this.#flood.judge(data.byteLength, this.#handle !== undefined);
     if (verdict.kind === 'close') {
@@ -157,6 +165,13 @@ export class SignalingSession implements SignalingPeer {
     }
     const message = decoded.message;
     try {
+      if (message.type === 'join' && this.#conn.route && !this.#handle && !this.#joining) {
+        const route = await this.#conn.route(message.meetingId);
+        if (route.kind === 'remote' && this.#conn.handOff) {
+          this.#handOffTo(frame, message.id, route.url);
+          return;
+        }
+      }
       const result = await this.#dispatch(message);
       this.send({ type: 'response', requestId: message.id, ok: true, result: result ?? null });
     } catch (err) {
@@ -303,6 +318,19 @@ export class SignalingSession implements SignalingPeer {
     } finally {
       this.#joining = false;
     }
+  }
+
+  /** From now on the owner answers: the proxy forwards every frame both ways. */
+  #handOffTo(first: Uint8Array, requestId: string, url: string): void {
+    this.#proxying = true;
+    clearTimeout(this.#idleTimer);
+    clearTimeout(this.#joinTimer);
+    this.#joinTimer = undefined;
+    // The owner applies its own flood limits to the forwarded frames.
+    capFrameBytes(this.#socket, JOINED_MAX_FRAME_BYTES);
+    this.#conn.onJoined?.();
+    this.#log.debug({ owner: url }, 'forwarding signaling to the meeting owner');
+    this.#conn.handOff!(first, requestId, url);
   }
 
   #onSocketClosed(): void {

@@ -1,18 +1,24 @@
 import { ConclaveError } from '@conclave/protocol';
 import type { Server } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { AttemptLimiter } from '../modules/limits/attempt-limiter';
 import type { AttemptStore } from '../modules/limits/attempt-store';
 import { MemoryAttemptStore } from '../modules/limits/attempt-store';
-import type { SessionDeps } from './session';
+import type { ClusterNode } from '../modules/cluster/cluster-node';
+import { VIA_HEADER } from '../modules/cluster/via-header';
+import type { ViaSigner } from '../modules/cluster/via-header';
+import type { ConnectionInfo, SessionDeps } from './session';
 import { SignalingSession } from './session';
+import { proxySignaling } from './ws-proxy';
 
 export interface SignalingServerDeps extends SessionDeps {
   /** Connections one address may hold open before joining a meeting; more are refused (429). */
   maxUnjoinedPerAddress: number;
   /** Where closures for abuse are counted per address (default: this process's memory). */
   abuseStore?: AttemptStore;
+  /** Several nodes (issue 19): route joins to the meeting's owner, forwarding the socket. */
+  cluster?: { node: Pick<ClusterNode, 'route' | 'assertOwner' | 'nodeId'>; via: ViaSigner };
 }
 
 /**
@@ -49,9 +55,15 @@ export class SignalingServer {
         websocket: true,
         // Before the upgrade: a refused connection costs one HTTP response, not a socket.
         preValidation: async (req, reply) => {
-          const waitMs = await this.#abuse.waitMs(`ws-abuse:${req.ip}`);
-          if (waitMs > 0) this.#block(req.ip, waitMs);
-          const full = (this.#unjoined.get(req.ip) ?? 0) >= this.#deps.maxUnjoinedPerAddress;
+          const via = this.#via(req);
+          if (via === 'forged') {
+            const error = new ConclaveError('FORBIDDEN', 'The forwarding header is not valid.');
+            return reply.status(403).send(error.toBody());
+          }
+          const address = via?.address ?? req.ip;
+          const waitMs = await this.#abuse.waitMs(`ws-abuse:${address}`);
+          if (waitMs > 0) this.#block(address, waitMs);
+          const full = (this.#unjoined.get(address) ?? 0) >= this.#deps.maxUnjoinedPerAddress;
           if (waitMs > 0 || full) {
             const seconds = Math.max(1, Math.ceil(waitMs / 1000));
             const error = new ConclaveError(
@@ -66,7 +78,8 @@ export class SignalingServer {
         },
       },
       (socket, req) => {
-        const address = req.ip;
+        const via = this.#via(req);
+        const address = (via !== 'forged' ? via?.address : undefined) ?? req.ip;
         this.#sockets.add(socket);
         this.#unjoined.set(address, (this.#unjoined.get(address) ?? 0) + 1);
         let counted = true;
@@ -86,9 +99,65 @@ export class SignalingServer {
           void this.#abuse
             .fail(`ws-abuse:${address}`)
             .then((waitMs) => waitMs > 0 && this.#block(address, waitMs));
-        new SignalingSession(socket, this.#deps, { userId, address, onJoined: release, onAbuse });
+        new SignalingSession(socket, this.#deps, {
+          userId,
+          address,
+          onJoined: release,
+          onAbuse,
+          ...this.#routing(socket, req, address, via !== undefined),
+        });
       },
     );
+  }
+
+  /** The signed forwarding header of a join another node sent here (cluster only). */
+  #via(req: FastifyRequest): { address: string } | 'forged' | undefined {
+    const cluster = this.#deps.cluster;
+    const header = req.headers[VIA_HEADER];
+    if (!cluster || header === undefined) return undefined;
+    return (typeof header === 'string' && cluster.via.verify(header)) || 'forged';
+  }
+
+  /**
+   * A join that reaches a node which does not own the meeting is forwarded to the owner; a join
+   * forwarded here is served only if this node holds the lease (never forwarded twice).
+   */
+  #routing(
+    socket: WebSocket,
+    req: FastifyRequest,
+    address: string,
+    forwarded: boolean,
+  ): Pick<ConnectionInfo, 'route' | 'handOff'> {
+    const cluster = this.#deps.cluster;
+    if (!cluster) return {};
+    if (forwarded)
+      return {
+        route: async (id) => {
+          await cluster.node.assertOwner(id);
+          return { kind: 'local' };
+        },
+      };
+    return {
+      route: async (id) => {
+        const r = await cluster.node.route(id);
+        return r.kind === 'local' ? r : { kind: 'remote', url: r.node.publicUrl };
+      },
+      handOff: (first, requestId, url) =>
+        proxySignaling(
+          socket,
+          first,
+          requestId,
+          {
+            url,
+            headers: {
+              ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}),
+              ...(req.headers['user-agent'] ? { 'user-agent': req.headers['user-agent'] } : {}),
+              [VIA_HEADER]: cluster.via.sign(address, cluster.node.nodeId),
+            },
+          },
+          this.#deps.logger,
+        ),
+    };
   }
 
   /**

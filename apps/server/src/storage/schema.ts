@@ -324,6 +324,8 @@ export interface Database {
   recording_files: RecordingFilesTable;
   account_recording_settings: AccountRecordingSettingsTable;
   recording_holds: RecordingHoldsTable;
+  cluster_nodes: ClusterNodesTable;
+  meeting_leases: MeetingLeasesTable;
 }
 
 export interface TransparencyReportsTable {
@@ -389,4 +391,24 @@ export interface RecordingHoldsTable {
   request_id: string;
   placed_at: string;
   released_at: string | null;
+}
+
+export interface ClusterNodesTable {
+  node_id: string;
+  public_url: string;
+  media_address: string;
+  participants: number;
+  meetings: number;
+  cpu: number;
+  workers: number;
+  /** ms since the epoch (bigint: PostgreSQL returns a string). */
+  started_at: number | string;
+  heartbeat_at: number | string;
+}
+
+export interface MeetingLeasesTable {
+  meeting_id: string;
+  node_id: string;
+  expires_at: number | string;
+  taken_at: number | string;
 }

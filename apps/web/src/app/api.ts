@@ -13,6 +13,7 @@ import type {
   GuestPolicy,
   MeetingId,
   MeetingInfo,
+  ClusterStatusView,
 } from '@conclave/protocol';
 
 function readCookie(name: string): string | undefined {
@@ -182,6 +183,7 @@ export const api = {
     call<AccountLocation>('/api/admin/location', json('PUT', { country, subdivision })),
   audit: () => call<{ entries: AuditEntry[] }>('/api/admin/audit?limit=200'),
   outbox: () => call<{ messages: OutboxMessage[] }>('/api/admin/outbox'),
+  clusterNodes: () => call<ClusterStatusView>('/api/admin/cluster/nodes'),
 };
 
 export interface MyMeeting {

@@ -94,6 +94,12 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #lastEpoch: number | null = null;
   /** This device is in the MLS group (tracked here, ahead of the worker's status posts). */
   #inGroup = false;
+  /**
+   * This device lost its seat while in a group (the meeting moved to another node, whose
+   * Delivery Service never knew the group): frames stay dropped, never sent in the clear, until
+   * the host's device has started a new group and this one joined it.
+   */
+  #restarting = false;
   /** Welcomes that failed since this device last joined the group. */
   #welcomeFailures = 0;
   #joinFailure: string | null = null;
@@ -223,20 +229,42 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   }
 
   /** Called after every (re)join with the new signaling connection and the server's state. */
-  async attach(signal: SignalClient, state: E2eeState, identity: MemberIdentity): Promise<void> {
+  async attach(
+    signal: SignalClient,
+    state: E2eeState,
+    identity: MemberIdentity,
+    newSeat = false,
+  ): Promise<void> {
     this.#signal = signal;
     this.#meeting = state;
     this.#syncExpectedDevices();
     this.#emitView();
     if (!this.#deps.worker) return;
-    const expecting = this.#inGroup
-      ? undefined
-      : this.#deps.worker.expectEncryption(state.status !== 'off');
+    if (newSeat && this.#inGroup) {
+      // Failover (README "Running several nodes"): the old group died with its node. Forget
+      // it but keep encrypting, i.e. drop every frame, until a new group is up.
+      await this.#deps.worker.abandonGroup();
+      this.#inGroup = false;
+      this.#restarting = true;
+      this.emit('banner', {
+        tone: 'warning',
+        text: 'The meeting moved to another server. End-to-end encryption restarts with new keys; audio and video resume once it is on again.',
+      });
+    }
+    const expecting =
+      this.#inGroup || this.#restarting
+        ? undefined
+        : this.#deps.worker.expectEncryption(state.status !== 'off');
     await this.#deps.worker.init(identity);
     await expecting;
     // Held or waiting: the server asks for a KeyPackage once the host lets this device in.
     const self = this.#deps.participants().find((p) => p.id === this.#deps.selfId());
     if (!this.#inGroup && !self?.held && !self?.waiting) await this.#uploadKeyPackage();
+    // The host's device starts the new group (the others' KeyPackages are added as they come).
+    if (this.#restarting && state.status === 'off' && this.#deps.isHost())
+      void this.enable().catch((err: unknown) =>
+        this.#fail('Restarting end-to-end encryption failed', err),
+      );
   }
 
   participantsChanged(): void {
@@ -300,7 +328,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       case 'e2ee.state':
         void this.#queue(async () => {
           this.#onState(ev.state);
-          if (!this.#inGroup) await this.#deps.worker?.expectEncryption(ev.state.status !== 'off');
+          if (!this.#inGroup && !this.#restarting)
+            await this.#deps.worker?.expectEncryption(ev.state.status !== 'off');
         });
         return;
       case 'e2ee.pending':
@@ -464,6 +493,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       return;
     }
     this.#inGroup = true;
+    this.#restarting = false;
     this.#welcomeFailures = 0;
     if (this.#joinFailure) {
       this.#joinFailure = null;
@@ -624,6 +654,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         this.#meeting.policy,
       );
       this.#inGroup = true;
+      this.#restarting = false;
       this.#reportRefusals(out);
       // The first commit is sent even when every KeyPackage was refused: it starts the group.
       await signal.request({

@@ -178,7 +178,11 @@ export class E2eeEngine {
     keyPackages: Uint8Array[],
     unsupportedClients: UnsupportedClientRule,
   ): Promise<CommitOut> {
+    // A device that was dropping frames (restarting E2EE after a failover) keeps dropping them
+    // until the new group's keys are installed: never a frame in the clear in between.
+    const encrypting = this.#encrypting;
     this.#reset();
+    this.#encrypting = encrypting;
     this.#signingKey ??= await SigningKey.generate();
     // Only this device may turn E2EE off, and the unsupported-client rule is fixed now.
     const policy = { offKeys: [toBase64(this.#signingKey.publicKey)], unsupportedClients };

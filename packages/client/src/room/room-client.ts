@@ -30,6 +30,9 @@ import { WhiteboardClient } from '../whiteboard/whiteboard-client';
 import type { ConnectionState } from './connection-state';
 import { reconnectDelayMs } from './connection-state';
 
+/** How long a first join keeps retrying while the meeting's node is being replaced. */
+const JOIN_RETRY_BUDGET_MS = 20_000;
+
 export interface RoomClientOptions {
   /** ws:// or wss:// URL of the signaling endpoint. */
   signalingUrl: string;
@@ -101,6 +104,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   #audioMuted = false;
   #videoMuted = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #joinedOnce = false;
   readonly #capabilities: Capabilities;
   readonly e2ee: E2eeManager;
   readonly whiteboard = new WhiteboardClient();
@@ -195,12 +199,31 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   async join(): Promise<JoinResult> {
     if (this.#state.status !== 'idle') throw new InvalidStateError('join() was already called.');
     this.#setState({ status: 'connecting' });
-    try {
-      return await this.#connect(false);
-    } catch (err) {
-      this.#setState({ status: 'idle' });
-      throw err;
+    // NODE_UNAVAILABLE: the server running this meeting died a moment ago and another takes it
+    // over once its lease expires (README "Running several nodes"): try again with back-off.
+    const giveUpAt = Date.now() + JOIN_RETRY_BUDGET_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#connect(false);
+      } catch (err) {
+        const retry =
+          err instanceof ConclaveError &&
+          err.code === 'NODE_UNAVAILABLE' &&
+          this.#status() === 'connecting';
+        const delay = Math.max(reconnectDelayMs(attempt), 0);
+        if (!retry || Date.now() + delay > giveUpAt) {
+          this.#setState({ status: 'idle' });
+          throw err;
+        }
+        await new Promise((r) => setTimeout(r, delay));
+        if (this.#status() !== 'connecting') throw err; // closed meanwhile
+      }
     }
+  }
+
+  /** The state now (a method, so narrowing across awaits does not hide a change). */
+  #status(): ConnectionState['status'] {
+    return this.#state.status;
   }
 
   async #connect(resume: boolean): Promise<JoinResult> {
@@ -234,6 +257,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       throw err;
     }
     offEarly();
+    // Joined before but not resumed: the seat (and any E2EE group) of before is gone.
+    const newSeat = this.#joinedOnce && !result.resumed;
+    this.#joinedOnce = true;
     this.#signal = signal;
     this.#self = {
       id: result.participantId,
@@ -262,11 +288,16 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     // "expect encryption" setting before any frame can flow, the KeyPackage can come later.
     if (!result.held) void this.whiteboard.attach(signal).catch(() => undefined);
     await Promise.all([
-      this.e2ee.attach(signal, result.e2ee, {
-        userId: result.participantId,
-        displayName: this.#opts.displayName,
-        deviceId: result.participantId,
-      }),
+      this.e2ee.attach(
+        signal,
+        result.e2ee,
+        {
+          userId: result.participantId,
+          displayName: this.#opts.displayName,
+          deviceId: result.participantId,
+        },
+        newSeat,
+      ),
       this.#opts.media !== false ? this.#startMedia(signal) : undefined,
     ]);
     return result;
@@ -470,8 +501,8 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.#scheduleReconnect(1, giveUpAt);
   }
 
-  #scheduleReconnect(attempt: number, giveUpAt: number): void {
-    const delay = reconnectDelayMs(attempt);
+  #scheduleReconnect(attempt: number, giveUpAt: number, now = false): void {
+    const delay = now ? 0 : reconnectDelayMs(attempt);
     if (Date.now() + delay > giveUpAt) {
       this.#setState({
         status: 'disconnected',
@@ -485,8 +516,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         if (err instanceof ConclaveError) {
           if (err.code === 'MEETING_ENDED') return this.#finish({ status: 'ended' });
           if (err.code === 'RESUME_EXPIRED' || err.code === 'REMOVED_FROM_MEETING') {
-            this.#self = undefined; // a fresh join gets a new seat
-            return this.#scheduleReconnect(attempt + 1, giveUpAt);
+            // A fresh join gets a new seat, at once: the server answered, so it is reachable
+            // (the meeting may have moved to another node that never knew this seat).
+            const fresh = this.#self !== undefined;
+            this.#self = undefined;
+            return this.#scheduleReconnect(attempt + 1, giveUpAt, fresh);
           }
         }
         this.#scheduleReconnect(attempt + 1, giveUpAt);

@@ -45,8 +45,8 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     clearSessionCookie(reply, cookies);
     issueCsrfToken(reply, cookies, 'user', undefined);
   };
-  const limit = (req: FastifyRequest) => {
-    if (!opts.limiter.take(req.ip)) throw new ConclaveError('RATE_LIMITED');
+  const limit = async (req: FastifyRequest) => {
+    if (!(await opts.limiter.take(req.ip))) throw new ConclaveError('RATE_LIMITED');
   };
 
   route(app, {
@@ -62,7 +62,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     access: 'public',
     body: loginBodySchema,
     handler: async ({ body, req, reply }) => {
-      limit(req);
+      await limit(req);
       const { token } = await auth.login(body);
       return signIn(reply, token);
     },
@@ -155,7 +155,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     access: 'public',
     body: resetRequestBodySchema,
     handler: async ({ body, req, reply }) => {
-      limit(req);
+      await limit(req);
       await auth.requestReset(body.email);
       return reply.status(202).send({ status: 'sent-if-known' });
     },

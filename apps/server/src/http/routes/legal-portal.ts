@@ -64,7 +64,7 @@ export const legalPortalRoutes: FastifyPluginAsync<LegalPortalOptions> = async (
     access: 'public',
     body: requesterRegisterSchema,
     handler: async ({ body, req, reply }) => {
-      if (!opts.limiter.take(`legal:${req.ip}`)) throw new ConclaveError('RATE_LIMITED');
+      if (!(await opts.limiter.take(`legal:${req.ip}`))) throw new ConclaveError('RATE_LIMITED');
       return reply.status(201).send(await requesters.register(body));
     },
   });
@@ -86,7 +86,7 @@ export const legalPortalRoutes: FastifyPluginAsync<LegalPortalOptions> = async (
     access: 'public',
     body: requesterLoginSchema,
     handler: async ({ body, req, reply }) => {
-      if (!opts.limiter.take(`legal:${req.ip}`)) throw new ConclaveError('RATE_LIMITED');
+      if (!(await opts.limiter.take(`legal:${req.ip}`))) throw new ConclaveError('RATE_LIMITED');
       const token = await requesters.login(body.email, body.password, body.totpCode);
       const ctx = await requesters.resolve(token);
       if (!ctx) throw new ConclaveError('INTERNAL');

@@ -27,6 +27,11 @@ export interface RecordingServiceDeps {
   meetings: MeetingStore;
   /** `<dataDir>/recordings`. */
   dir: string;
+  /**
+   * Several nodes: whether another live node runs the meeting now, so its recording at start-up
+   * is not one a crash cut (default: never).
+   */
+  runningElsewhere?: (meetingId: MeetingId) => Promise<boolean>;
   /** Derived from the server secret key (sealed-file.ts recordingKey). */
   key: Buffer;
   clock: () => Date;
@@ -136,7 +141,9 @@ export class RecordingService {
    * composition cut the same way runs again.
    */
   async recover(): Promise<number> {
-    const cut = await this.#d.store.listByStatus('recording');
+    const cut = [];
+    for (const r of await this.#d.store.listByStatus('recording'))
+      if (!(await this.#d.runningElsewhere?.(r.meetingId))) cut.push(r);
     for (const r of cut) {
       const durationMs = r.durationMs ?? 0;
       await this.#d.store.update(r.id, {

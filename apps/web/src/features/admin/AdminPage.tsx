@@ -5,6 +5,7 @@ import { isAccountAdmin, useSession } from '../../state/session';
 import { HistoryTab } from './HistoryTab';
 import { LocationTab } from './LocationTab';
 import { MeetingSettingsTab } from './MeetingSettingsTab';
+import { NodesTab } from './NodesTab';
 import { OutboxTab } from './OutboxTab';
 import { PlanTab } from './PlanTab';
 import { RecordingsTab } from '../recordings/RecordingsTab';
@@ -20,6 +21,7 @@ const TABS = [
   ['location', 'Location'],
   ['history', 'History'],
   ['outbox', 'Outbox'],
+  ['nodes', 'Nodes'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -30,6 +32,15 @@ export function AdminPage() {
   const [names, setNames] = useState<Record<string, string>>({});
   const me = session.status === 'signed-in' ? session.me : undefined;
   const admin = me ? isAccountAdmin(me) : false;
+  // Only the operator's account sees its nodes (others get FORBIDDEN): no tab for them.
+  const [operator, setOperator] = useState(false);
+  useEffect(() => {
+    if (!admin) return;
+    api.clusterNodes().then(
+      () => setOperator(true),
+      () => setOperator(false),
+    );
+  }, [admin]);
   useEffect(() => {
     if (!admin) return;
     api.users('').then(
@@ -69,7 +80,7 @@ export function AdminPage() {
         </nav>
       </header>
       <div className="row" role="tablist" aria-label="Admin sections">
-        {TABS.map(([id, label]) => (
+        {TABS.filter(([id]) => id !== 'nodes' || operator).map(([id, label]) => (
           <button
             key={id}
             role="tab"
@@ -92,6 +103,7 @@ export function AdminPage() {
           <HistoryTab nameOf={(id) => (id ? (names[id] ?? 'a former user') : 'the operator')} />
         )}
         {tab === 'outbox' && <OutboxTab />}
+        {tab === 'nodes' && <NodesTab />}
       </div>
     </main>
   );
