@@ -55,6 +55,8 @@ export interface JoinRequest {
   role?: Role;
   resumeToken?: string;
   capabilities?: Capabilities;
+  /** The signed-in account behind the connection, if any. */
+  accountUserId?: string;
   /** The meeting's settings as stored now (plan and admin changes apply at the next join). */
   settings: MeetingSettings;
 }
@@ -169,6 +171,7 @@ export class Room {
         e2eeCapable,
         clientLabel: req.capabilities?.clientLabel ?? 'Unknown client',
         mlsSignatureKey: e2eeCapable ? (req.capabilities?.mlsSignatureKey ?? null) : null,
+        accountUserId: req.accountUserId ?? null,
       });
       // Everyone but hosts waits in the waiting room when the account turned it on.
       participant.waiting = req.settings.waitingRoom === true && req.role !== 'host';

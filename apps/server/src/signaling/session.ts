@@ -273,12 +273,14 @@ export class SignalingSession implements SignalingPeer {
             this.#conn.address,
           );
       const role = admission.role;
+      const accountUserId = await this.#userId;
       const { handle, result } = await this.#deps.rooms.join(message.meetingId, this, {
         displayName: message.displayName,
         ...(role ? { role } : {}),
         settings: admission.settings,
         ...(message.capabilities ? { capabilities: message.capabilities } : {}),
         ...(message.resumeToken ? { resumeToken: message.resumeToken } : {}),
+        ...(accountUserId ? { accountUserId } : {}),
       });
       if (this.#closed) {
         handle.disconnected();

@@ -13,6 +13,7 @@ import { fromBase64, toBase64 } from './base64';
 import type { E2eeOffMessage } from './control-message';
 import type { CommitOut, EngineStatus, FrameCounters } from './engine';
 import { describeRefusal, type ExpectedDevice } from './expected-devices';
+import { rosterWarnings } from './roster-check';
 import type { MediaKind } from './frame-layout';
 import { SEND_SWITCH_DELAY_MS } from './timing';
 import type { E2eeWorkerClient } from './worker-client';
@@ -179,51 +180,23 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.emit('view', this.view);
   }
 
-  /**
-   * Compares the MLS roster (who holds the key) with the meeting's participant list (DESIGN.md
-   * §4.4): a leaf nobody can see, a duplicate identity, a leaf whose key is not the one its device
-   * announced, a leaf of someone not let in, and a participant without a leaf.
-   */
   #rosterMismatch(): string[] {
-    const out = new Set(this.#keyChanges);
-    if (!this.#local?.inGroup) return [...out];
-    if (this.#local.policyChanged)
-      out.add(
-        'A key change tried to alter who may turn encryption off; the rule set when it was turned on stays in force.',
-      );
-    const roster = this.#local.roster;
-    const participants = this.#deps.participants();
-    const byId = new Map(participants.map((p) => [p.id as string, p]));
-    const leaves = new Map<string, number>();
-    for (const m of roster) leaves.set(m.userId, (leaves.get(m.userId) ?? 0) + 1);
-    for (const m of roster) {
-      const p = byId.get(m.deviceId);
-      if (!p) {
-        out.add(`${m.displayName} holds the key but is not in the participant list.`);
-        continue;
-      }
-      if (p.held || p.waiting)
-        out.add(`${p.displayName} holds the key but has not been let into the meeting.`);
-      const pin = this.#pins.get(p.id);
-      if (pin && pin.signatureKey !== m.signatureKey)
-        out.add(
-          `A device holding the key claims to be ${p.displayName}, but its key is not the one ${p.displayName}'s device announced.`,
-        );
-      if ((leaves.get(m.userId) ?? 0) > 1)
-        out.add(`${m.displayName} appears more than once among the devices that hold the key.`);
-    }
-    const members = new Set<string>(this.#meeting.members);
-    const holders = new Set(roster.map((m) => m.deviceId));
-    for (const p of participants) {
-      if (!p.held && !p.waiting && members.has(p.id) && !holders.has(p.id)) {
-        out.add(`${p.displayName} is in the meeting but does not hold the key yet.`);
-      }
-    }
-    return [...out];
+    return rosterWarnings(
+      this.#local,
+      this.#meeting,
+      this.#deps.participants(),
+      this.#pins,
+      this.#keyChanges,
+    );
   }
 
   /** Called after every (re)join with the new signaling connection and the server's state. */
-  async attach(signal: SignalClient, state: E2eeState, identity: MemberIdentity): Promise<void> {
+  async attach(
+    signal: SignalClient,
+    state: E2eeState,
+    identity: MemberIdentity,
+    accountUserId: string | null = null,
+  ): Promise<void> {
     this.#signal = signal;
     this.#meeting = state;
     this.#syncExpectedDevices();
@@ -232,7 +205,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const expecting = this.#inGroup
       ? undefined
       : this.#deps.worker.expectEncryption(state.status !== 'off');
-    await this.#deps.worker.init(identity);
+    await this.#deps.worker.init(identity, accountUserId);
     await expecting;
     // Held or waiting: the server asks for a KeyPackage once the host lets this device in.
     const self = this.#deps.participants().find((p) => p.id === this.#deps.selfId());
@@ -271,6 +244,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         deviceId: p.id,
         userId: p.id,
         displayName: p.displayName,
+        // Pinned too: the server cannot move a device to another account mid-meeting.
+        accountUserId: pinned ? pinned.accountUserId : p.accountUserId,
         signatureKey: pinned?.signatureKey ?? p.mlsSignatureKey,
         present: true,
         admitted: !p.held && !p.waiting,
@@ -601,6 +576,16 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         ? `End-to-end encryption is off: ${m.joiner.displayName} joined from ${m.joiner.clientLabel}, which cannot do end-to-end encryption.`
         : `${hostName} turned off end-to-end encryption.`;
     this.emit('banner', { tone: 'warning', text });
+  }
+
+  /**
+   * A person on this device checked a known person's new device (compared the security code
+   * with them) and accepts it: its key is remembered and the warning goes away.
+   */
+  async trustNewDevice(signatureKey: string): Promise<void> {
+    const m = this.#local?.roster.find((r) => r.signatureKey === signatureKey);
+    if (!m?.device || !this.#deps.worker) return;
+    await this.#deps.worker.trustDevice(m.device.accountUserId, toBase64(m.device.deviceKey));
   }
 
   /** TEST ONLY: this device opens frames with a wrong key from now on. */

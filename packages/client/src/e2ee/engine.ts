@@ -3,8 +3,11 @@ import {
   GroupSession,
   MlsFrameKeyring,
   SigningKey,
+  exportDeviceKey,
   securityCode,
+  signDeviceBinding,
   toLeafIndex,
+  verifyDeviceBinding,
 } from '@conclave/e2ee';
 import type {
   CryptoBackend,
@@ -14,6 +17,8 @@ import type {
   UnsupportedClientRule,
 } from '@conclave/e2ee';
 import { toBase64 } from './base64';
+import type { DeviceKeyStore } from './device-keys';
+import { DeviceTrustBook, type DeviceTrust } from './device-trust';
 import { checkJoiner, type ExpectedDevice, type RefusedKeyPackage } from './expected-devices';
 import type { ControlMessage } from './control-message';
 import { decodeControl, encodeControl } from './control-message';
@@ -39,6 +44,8 @@ export interface RosterEntry extends MemberIdentity {
   leafIndex: number;
   /** The leaf's MLS signature public key (base64): public, shown as a fingerprint. */
   signatureKey: string;
+  /** Signed-in and met before, met for the first time, a new device, or a guest. */
+  trust: DeviceTrust;
 }
 
 export interface CommitOut {
@@ -67,6 +74,8 @@ export interface EngineOptions {
   sendSwitchDelayMs?: number;
   graceMs?: number;
   now?: () => number;
+  /** Long-term device keys and the device keys of people met before (signed-in users). */
+  deviceKeys?: DeviceKeyStore;
 }
 
 /**
@@ -76,6 +85,11 @@ export interface EngineOptions {
 export class E2eeEngine {
   readonly #opts: EngineOptions;
   #identity: MemberIdentity | undefined;
+  /** The account this device is signed in as (null: a guest). */
+  #account: string | null = null;
+  /** #identity with this session's device binding, once made. */
+  #bound: MemberIdentity | undefined;
+  readonly #trust: DeviceTrustBook;
   /** This device's MLS signature key for the whole session (announced at join, pinned by all). */
   #signingKey: SigningKey | undefined;
   /** Devices announced in this meeting, by device id, with their pinned keys. */
@@ -113,6 +127,7 @@ export class E2eeEngine {
   constructor(opts: EngineOptions) {
     this.#opts = opts;
     this.#keyring = this.#newKeyring();
+    this.#trust = new DeviceTrustBook(opts.deviceKeys);
   }
 
   #newKeyring(): MlsFrameKeyring {
@@ -124,8 +139,39 @@ export class E2eeEngine {
     });
   }
 
-  setIdentity(identity: MemberIdentity): void {
+  /**
+   * Who this device is. A signed-in device (`accountUserId`) binds its session key to its
+   * long-term device key and loads the device keys of the people it has met.
+   */
+  async init(identity: MemberIdentity, accountUserId: string | null = null): Promise<void> {
+    if (this.#identity?.deviceId !== identity.deviceId || this.#account !== accountUserId)
+      this.#bound = undefined;
     this.#identity = identity;
+    this.#account = this.#opts.deviceKeys ? accountUserId : null;
+    if (this.#account && this.#opts.deviceKeys) {
+      const pair = await this.#opts.deviceKeys.deviceKey(this.#account);
+      const deviceKey = toBase64(await exportDeviceKey(pair.publicKey));
+      await this.#trust.load({ accountUserId: this.#account, deviceKey });
+    } else await this.#trust.load();
+  }
+
+  /** RFC 9420 §5.3: the identity in this device's credential, with its device binding. */
+  async #ownIdentity(): Promise<MemberIdentity> {
+    const identity = this.#requireIdentity();
+    this.#signingKey ??= await SigningKey.generate();
+    const store = this.#opts.deviceKeys;
+    if (!this.#account || !store) return identity;
+    if (!this.#bound || this.#bound.deviceId !== identity.deviceId) {
+      const pair = await store.deviceKey(this.#account);
+      const device = await signDeviceBinding(pair, this.#account, this.#signingKey.publicKey);
+      this.#bound = { ...identity, device };
+    }
+    return { ...this.#bound, displayName: identity.displayName };
+  }
+
+  /** Someone here accepted a known person's new device (after checking with them). */
+  async trustDevice(accountUserId: string, deviceKey: string): Promise<void> {
+    await this.#trust.accept(accountUserId, deviceKey);
   }
 
   /** This device's MLS signature public key, made once per session (it is announced at join). */
@@ -145,11 +191,19 @@ export class E2eeEngine {
    * devices this device never saw (one that left a moment ago) pass and are shown in the
    * roster check; in every commit after that they are refused.
    */
-  readonly #validate = (identity: MemberIdentity, signaturePublicKey: Uint8Array): boolean => {
+  readonly #validate = async (
+    identity: MemberIdentity,
+    signaturePublicKey: Uint8Array,
+  ): Promise<boolean> => {
+    // A signed-in leaf's device binding must vouch for this very key (§5.3.1).
+    if (identity.device && !(await verifyDeviceBinding(identity.device, signaturePublicKey)))
+      return false;
     const device = this.#devices.get(identity.deviceId);
     if (!device) return this.#joining;
     return (
-      device.userId === identity.userId && device.signatureKey === toBase64(signaturePublicKey)
+      device.userId === identity.userId &&
+      device.signatureKey === toBase64(signaturePublicKey) &&
+      device.accountUserId === (identity.device?.accountUserId ?? null)
     );
   };
 
@@ -167,8 +221,8 @@ export class E2eeEngine {
 
   /** RFC 9420 §10: a fresh KeyPackage; its private part stays here for the Welcome. */
   async makeKeyPackage(): Promise<Uint8Array> {
-    this.#signingKey ??= await SigningKey.generate();
-    const kp = await GroupSession.makeKeyPackage(this.#requireIdentity(), this.#signingKey);
+    const identity = await this.#ownIdentity();
+    const kp = await GroupSession.makeKeyPackage(identity, this.#signingKey);
     this.#pending = [kp, ...this.#pending].slice(0, 4);
     return kp.keyPackage;
   }
@@ -179,10 +233,11 @@ export class E2eeEngine {
     unsupportedClients: UnsupportedClientRule,
   ): Promise<CommitOut> {
     this.#reset();
+    const identity = await this.#ownIdentity();
     this.#signingKey ??= await SigningKey.generate();
     // Only this device may turn E2EE off, and the unsupported-client rule is fixed now.
     const policy = { offKeys: [toBase64(this.#signingKey.publicKey)], unsupportedClients };
-    this.#session = await GroupSession.create(this.#requireIdentity(), {
+    this.#session = await GroupSession.create(identity, {
       ...this.#sessionOptions(),
       policy,
     });
@@ -217,10 +272,14 @@ export class E2eeEngine {
     const addedIndexes: number[] = [];
     const refused: RefusedKeyPackage[] = [];
     for (const [i, kp] of add.entries()) {
+      const inspected = GroupSession.inspectKeyPackage(kp);
       const verdict = checkJoiner(
-        GroupSession.inspectKeyPackage(kp),
+        inspected,
         this.#devices,
         staying.map((m) => m.identity),
+        inspected?.identity.device
+          ? await verifyDeviceBinding(inspected.identity.device, inspected.signaturePublicKey)
+          : true,
       );
       if (verdict.ok) {
         accepted.push(kp);
@@ -384,11 +443,15 @@ export class E2eeEngine {
       epoch: s ? Number(s.epoch) : null,
       securityCode: s ? securityCode(s.epochAuthenticator()) : null,
       roster: s
-        ? s.members().map((m) => ({
-            ...m.identity,
-            leafIndex: m.leafIndex,
-            signatureKey: toBase64(m.signaturePublicKey),
-          }))
+        ? s.members().map((m) => {
+            const signatureKey = toBase64(m.signaturePublicKey);
+            return {
+              ...m.identity,
+              leafIndex: m.leafIndex,
+              signatureKey,
+              trust: this.#trust.classify(m.identity, signatureKey, m.leafIndex === s.ownLeafIndex),
+            };
+          })
         : [],
       encrypting: this.#encrypting,
       policy: s ? this.#policy : null,

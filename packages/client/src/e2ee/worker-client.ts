@@ -51,8 +51,12 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
     });
   }
 
-  init(identity: MemberIdentity) {
-    return this.#call<null>({ kind: 'init', identity });
+  init(identity: MemberIdentity, accountUserId: string | null) {
+    return this.#call<null>({ kind: 'init', identity, accountUserId });
+  }
+  /** Accept a known person's new device key (trust on first use: only a person decides). */
+  trustDevice(accountUserId: string, deviceKey: string) {
+    return this.#call<null>({ kind: 'trustDevice', accountUserId, deviceKey });
   }
   makeKeyPackage() {
     return this.#call<Uint8Array>({ kind: 'makeKeyPackage' });

@@ -262,11 +262,16 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     // "expect encryption" setting before any frame can flow, the KeyPackage can come later.
     if (!result.held) void this.whiteboard.attach(signal).catch(() => undefined);
     await Promise.all([
-      this.e2ee.attach(signal, result.e2ee, {
-        userId: result.participantId,
-        displayName: this.#opts.displayName,
-        deviceId: result.participantId,
-      }),
+      this.e2ee.attach(
+        signal,
+        result.e2ee,
+        {
+          userId: result.participantId,
+          displayName: this.#opts.displayName,
+          deviceId: result.participantId,
+        },
+        result.participants.find((p) => p.id === result.participantId)?.accountUserId ?? null,
+      ),
       this.#opts.media !== false ? this.#startMedia(signal) : undefined,
     ]);
     return result;

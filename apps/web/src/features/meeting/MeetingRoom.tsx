@@ -386,6 +386,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           <SecurityPanel
             e2ee={snapshot.e2ee}
             participants={snapshot.participants}
+            onTrustDevice={(key) => act(() => room!.e2ee.trustNewDevice(key))}
             onClose={() => setPanel('none')}
           />
         )}

@@ -5,7 +5,10 @@ import type { WorkerRequest } from './messages';
 export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Promise<unknown> {
   switch (req.kind) {
     case 'init':
-      engine.setIdentity(req.identity);
+      await engine.init(req.identity, req.accountUserId);
+      return null;
+    case 'trustDevice':
+      await engine.trustDevice(req.accountUserId, req.deviceKey);
       return null;
     case 'makeKeyPackage':
       return engine.makeKeyPackage();

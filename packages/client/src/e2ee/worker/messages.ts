@@ -8,7 +8,8 @@ import type { MediaKind } from '../frame-layout';
 // public data crosses: MLS messages, epochs, the security code and roster. Never a key.
 
 export type WorkerRequest =
-  | { kind: 'init'; id: number; identity: MemberIdentity }
+  | { kind: 'init'; id: number; identity: MemberIdentity; accountUserId: string | null }
+  | { kind: 'trustDevice'; id: number; accountUserId: string; deviceKey: string }
   | { kind: 'makeKeyPackage'; id: number }
   | {
       kind: 'createGroup';
@@ -53,6 +54,7 @@ export type WorkerOutbound =
 
 const requestKinds = new Set([
   'init',
+  'trustDevice',
   'makeKeyPackage',
   'createGroup',
   'commit',
@@ -80,6 +82,7 @@ function isExpectedDevice(v: unknown): v is ExpectedDevice {
     typeof d.deviceId === 'string' &&
     typeof d.userId === 'string' &&
     typeof d.displayName === 'string' &&
+    (d.accountUserId === null || typeof d.accountUserId === 'string') &&
     typeof d.signatureKey === 'string' &&
     typeof d.present === 'boolean' &&
     typeof d.admitted === 'boolean'
@@ -106,10 +109,16 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
       return i &&
         typeof i.userId === 'string' &&
         typeof i.displayName === 'string' &&
-        typeof i.deviceId === 'string'
+        typeof i.deviceId === 'string' &&
+        i.device === undefined &&
+        (m.accountUserId === null || typeof m.accountUserId === 'string')
         ? (m as unknown as WorkerRequest)
         : undefined;
     }
+    case 'trustDevice':
+      return typeof m.accountUserId === 'string' && typeof m.deviceKey === 'string'
+        ? (m as unknown as WorkerRequest)
+        : undefined;
     case 'createGroup':
       return isBytesArray(m.keyPackages) &&
         ['downgrade', 'hold', 'refuse'].includes(m.unsupportedClients as string)
