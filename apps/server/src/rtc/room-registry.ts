@@ -43,6 +43,7 @@ export interface ParticipantHandle {
   e2eeAdmitHeld(id: ParticipantId): null;
   chatSend(text: string, to: ParticipantId | null): { messageId: string };
   chatSetMode(mode: ChatMode): null;
+  chatSendSealed(sealed: string, to: ParticipantId | null): { messageId: string };
   whiteboardUpdate(update: string): null;
   whiteboardSync(): { state: string };
   breakoutOpen(req: OpenRequest): Promise<null>;
@@ -123,6 +124,7 @@ export class RoomRegistry {
       e2eeAdmitHeld: (id) => room.e2eeAdmitHeld(participant, id),
       chatSend: (text, to) => room.chatSend(participant, text, to),
       chatSetMode: (mode) => room.chatSetMode(participant, mode),
+      chatSendSealed: (sealed, to) => room.chatSendSealed(participant, sealed, to),
       whiteboardUpdate: (update) => room.whiteboardUpdate(participant, update),
       whiteboardSync: () => room.whiteboardSync(participant),
       breakoutOpen: (req) => room.breakoutOpen(participant, req),

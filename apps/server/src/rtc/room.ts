@@ -397,6 +397,28 @@ export class Room {
     return { messageId: message.id };
   }
 
+  /**
+   * E2EE on: relays a chat message sealed on the sender's device (issue 18). The server cannot
+   * read it and keeps none of it; it enforces what it can see (the host's mode, who may write to
+   * whom, size by schema, rate by the flood guard). The sender shows its own copy; a private one
+   * goes to the recipient only.
+   */
+  chatSendSealed(
+    from: RoomParticipant,
+    sealed: string,
+    toId: ParticipantId | null,
+  ): { messageId: string } {
+    if (!this.#e2ee.active) throw new ConclaveError('E2EE_NOT_ON');
+    if (from.held) throw new ConclaveError('CHAT_DISABLED', 'You can chat once you are let in.');
+    const to = toId === null ? null : this.#participants.get(toId);
+    if (to === undefined || to?.held) throw new ConclaveError('PARTICIPANT_NOT_FOUND');
+    this.#chat.check(from, to);
+    const message = { id: randomUUID(), from: from.id, to: toId, sealed, sentAt: Date.now() };
+    for (const p of to ? [to] : this.#participants.values())
+      if (p.id !== from.id && !p.held) p.peer?.send({ type: 'chat.sealed', message });
+    return { messageId: message.id };
+  }
+
   chatSetMode(by: RoomParticipant, mode: ChatMode): null {
     this.#chat.setMode(by, mode);
     this.#broadcast({ type: 'chat.mode', mode });

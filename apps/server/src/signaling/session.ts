@@ -219,6 +219,8 @@ export class SignalingSession implements SignalingPeer {
         return handle.chatSend(message.text, message.to);
       case 'chat.setMode':
         return handle.chatSetMode(message.mode);
+      case 'chat.sendSealed':
+        return handle.chatSendSealed(message.sealed, message.to);
       case 'whiteboard.update':
         return handle.whiteboardUpdate(message.update);
       case 'whiteboard.sync':

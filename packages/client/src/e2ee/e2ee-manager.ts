@@ -1,9 +1,11 @@
 import type {
   Capabilities,
+  ChatMessage,
   E2eeState,
   KeyPackageEntry,
   Participant,
   ParticipantId,
+  SealedChatMessage,
   ServerEvent,
 } from '@conclave/protocol';
 import type { MemberIdentity } from '@conclave/e2ee';
@@ -586,6 +588,34 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const m = this.#local?.roster.find((r) => r.signatureKey === signatureKey);
     if (!m?.device || !this.#deps.worker) return;
     await this.#deps.worker.trustDevice(m.device.accountUserId, toBase64(m.device.deviceKey));
+  }
+
+  /** Chat under E2EE (issue 18): a message sealed in the group (and to `to`'s leaf), base64. */
+  async sealChat(text: string, to: ParticipantId | null): Promise<string> {
+    const worker = this.#deps.worker;
+    if (!worker || !this.#inGroup)
+      throw new Error('Chat opens once this device holds the meeting key.');
+    return toBase64(await this.#queue(() => worker.sealChat(text, to)));
+  }
+
+  /** Opens a relayed chat message; undefined when this device may not read it. */
+  openChat(message: SealedChatMessage): Promise<ChatMessage | undefined> {
+    const worker = this.#deps.worker;
+    if (!worker) return Promise.resolve(undefined);
+    return this.#queue(async () => {
+      const opened = await worker.openChat(fromBase64(message.sealed)).catch(() => undefined);
+      if (!opened) return undefined;
+      // Sender, name and recipient as the MLS group says, not as the relay labelled them.
+      return {
+        id: message.id,
+        from: opened.from as ParticipantId,
+        fromName: opened.fromName,
+        to: opened.to as ParticipantId | null,
+        text: opened.text,
+        sentAt: message.sentAt,
+        e2ee: true,
+      };
+    });
   }
 
   /** TEST ONLY: this device opens frames with a wrong key from now on. */

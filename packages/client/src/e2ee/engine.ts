@@ -20,6 +20,12 @@ import { toBase64 } from './base64';
 import type { DeviceKeyStore } from './device-keys';
 import { DeviceTrustBook, type DeviceTrust } from './device-trust';
 import { checkJoiner, type ExpectedDevice, type RefusedKeyPackage } from './expected-devices';
+import {
+  PRIVATE_CHAT_LABEL,
+  decodeChatPayload,
+  encodeChatPayload,
+  privateChatContext,
+} from './chat-payload';
 import type { ControlMessage } from './control-message';
 import { decodeControl, encodeControl } from './control-message';
 import { clearByteCount } from './frame-layout';
@@ -55,6 +61,15 @@ export interface CommitOut {
   /** Indexes (into the request's KeyPackages) that this commit adds. */
   added: number[];
   refused: RefusedKeyPackage[];
+}
+
+/** A chat message opened on this device: the sender is the MLS leaf, not the server's word. */
+export interface OpenedChat {
+  from: string;
+  fromName: string;
+  /** null: to everyone; else this device (a private message sealed to its leaf). */
+  to: string | null;
+  text: string;
 }
 
 export interface FrameCounters {
@@ -359,6 +374,58 @@ export class E2eeEngine {
       return sender && message
         ? { sender, senderKey: toBase64(senderSignatureKey), message }
         : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A chat message as an MLS application message (RFC 9420 §6.3.1). `to` (a device id): the text
+   * is sealed to that member's leaf key with EncryptWithLabel (§5.1.3) inside it.
+   */
+  async sealChat(text: string, to: string | null): Promise<Uint8Array> {
+    const session = this.#requireSession();
+    if (to === null) return session.sealApplication(encodeChatPayload({ kind: 'chat', text }));
+    const recipient = session.members().find((m) => m.identity.deviceId === to);
+    if (!recipient || recipient.leafIndex === session.ownLeafIndex)
+      throw new E2eeError('E2EE_ERR_NOT_A_MEMBER', 'the recipient does not hold the key');
+    const context = privateChatContext(
+      session.groupId,
+      session.epoch,
+      session.ownLeafIndex,
+      recipient.leafIndex,
+    );
+    const sealed = await session.sealToMember(
+      toLeafIndex(recipient.leafIndex),
+      PRIVATE_CHAT_LABEL,
+      context,
+      new TextEncoder().encode(text),
+    );
+    return session.sealApplication(encodeChatPayload({ kind: 'chat-private', to, ...sealed }));
+  }
+
+  /** Opens a chat message; undefined when it is not one this device may read. */
+  async openChat(bytes: Uint8Array): Promise<OpenedChat | undefined> {
+    const session = this.#session;
+    if (!session?.active) return undefined;
+    try {
+      const epoch = session.epoch;
+      const { senderLeaf, data } = await session.openApplication(bytes);
+      const sender = session.members().find((m) => m.leafIndex === senderLeaf)?.identity;
+      const payload = decodeChatPayload(data);
+      if (!sender || !payload) return undefined;
+      const from = { from: sender.deviceId, fromName: sender.displayName };
+      if (payload.kind === 'chat') return { ...from, to: null, text: payload.text };
+      const self = this.#identity?.deviceId;
+      if (payload.to !== self) return undefined;
+      const context = privateChatContext(session.groupId, epoch, senderLeaf, session.ownLeafIndex);
+      const plain = await session.openAsMember(
+        PRIVATE_CHAT_LABEL,
+        context,
+        payload.kemOutput,
+        payload.ciphertext,
+      );
+      return { ...from, to: self, text: new TextDecoder('utf-8', { fatal: true }).decode(plain) };
     } catch {
       return undefined;
     }

@@ -1,7 +1,7 @@
 import type { MemberIdentity, UnsupportedClientRule } from '@conclave/e2ee';
 import { TypedEmitter } from '../typed-emitter';
 import type { ControlMessage } from './control-message';
-import type { CommitOut, EngineStatus, FrameCounters } from './engine';
+import type { CommitOut, EngineStatus, FrameCounters, OpenedChat } from './engine';
 import type { ExpectedDevice } from './expected-devices';
 import type { MediaKind } from './frame-layout';
 import type { WorkerOutbound, WorkerRequest } from './worker/messages';
@@ -102,6 +102,12 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
       kind: 'openControl',
       data,
     });
+  }
+  sealChat(text: string, to: string | null) {
+    return this.#call<Uint8Array>({ kind: 'sealChat', text, to });
+  }
+  openChat(data: Uint8Array) {
+    return this.#call<OpenedChat | undefined>({ kind: 'openChat', data });
   }
   expectEncryption(on: boolean) {
     return this.#call<null>({ kind: 'expectEncryption', on });

@@ -1,4 +1,4 @@
-import { ConclaveError, PROTOCOL_VERSION } from '@conclave/protocol';
+import { ConclaveError, MAX_CHAT_TEXT, PROTOCOL_VERSION } from '@conclave/protocol';
 import type {
   CaptionEntry,
   CaptionsState,
@@ -248,7 +248,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     signal.on('protocolError', (m) => this.emit('notice', m));
     this.#held = result.held;
     this.#chatMode = result.chat.mode;
-    this.#chatMessages = result.chat.history;
+    // Sealed messages exist only on the devices that were there: a reconnect keeps them.
+    this.#chatMessages = [...result.chat.history, ...this.#chatMessages.filter((m) => m.e2ee)].sort(
+      (a, b) => a.sentAt - b.sentAt,
+    );
     this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
     this.#breakouts = result.breakouts;
     this.emit('breakouts', this.#breakouts);
@@ -428,6 +431,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'chat.message':
         this.#chatMessages = [...this.#chatMessages, ev.message];
         this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
+        return;
+      case 'chat.sealed':
+        void this.e2ee.openChat(ev.message).then((m) => this.#onSealedChat(m));
         return;
       case 'chat.mode':
         this.#chatMode = ev.mode;
@@ -614,7 +620,50 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   }
 
   async sendChat(text: string, to: ParticipantId | null): Promise<void> {
-    await this.#requireSignal().request({ type: 'chat.send', text, to });
+    const signal = this.#requireSignal();
+    if (this.e2ee.view.meeting.status === 'off') {
+      await signal.request({ type: 'chat.send', text, to });
+      return;
+    }
+    // E2EE: sealed on this device; the server relays what it cannot read (issue 18).
+    const clean = text.trim();
+    if (!clean || clean.length > MAX_CHAT_TEXT)
+      throw new ConclaveError('BAD_REQUEST', `Messages are 1 to ${MAX_CHAT_TEXT} characters.`);
+    const sealed = await this.e2ee.sealChat(clean, to);
+    const { messageId } = await signal.request<{ messageId: string }>({
+      type: 'chat.sendSealed',
+      sealed,
+      to,
+    });
+    this.#addChat({
+      id: messageId,
+      from: this.#self!.id,
+      fromName: this.#opts.displayName,
+      to,
+      text: clean,
+      sentAt: Date.now(),
+      e2ee: true,
+    });
+  }
+
+  /** A relayed sealed message: shown only if it opens, and if its sender may write now. */
+  #onSealedChat(m: ChatMessage | undefined): void {
+    if (!m) {
+      this.emit(
+        'notice',
+        'A chat message could not be opened on this device: it was not sealed for it, or the keys changed while it was on its way.',
+      );
+      return;
+    }
+    const host = this.#participants.get(m.from)?.role === 'host';
+    const toHost = m.to !== null && this.#self?.role === 'host';
+    if (!host && (this.#chatMode === 'off' || (this.#chatMode === 'host-only' && !toHost))) return;
+    this.#addChat(m);
+  }
+
+  #addChat(m: ChatMessage): void {
+    this.#chatMessages = [...this.#chatMessages, m];
+    this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
   }
 
   async setChatMode(mode: ChatMode): Promise<void> {

@@ -340,7 +340,12 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             participants={snapshot.participants}
             selfId={snapshot.selfId}
             isHost={isHost}
-            disabledReason={e2eeBlocks ? E2EE_REASON : undefined}
+            e2ee={e2eeBlocks}
+            disabledReason={
+              e2eeBlocks && !e2eeOn
+                ? 'Chat opens once this device holds the meeting key.'
+                : undefined
+            }
             onSend={(text, to) => room!.sendChat(text, to)}
             onSetMode={(mode) => act(() => room!.setChatMode(mode))}
             onClose={() => setPanel('none')}
@@ -434,7 +439,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         <button
           className="tool"
           aria-pressed={panel === 'chat'}
-          title={e2eeBlocks ? E2EE_REASON : undefined}
+          title={e2eeBlocks ? 'End-to-end encrypted' : undefined}
           onClick={() => setPanel(panel === 'chat' ? 'none' : 'chat')}
         >
           Chat{snapshot.chat.unread > 0 ? ` (${snapshot.chat.unread} new)` : ''}

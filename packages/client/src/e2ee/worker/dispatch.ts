@@ -24,6 +24,10 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
       return engine.sealControl(req.message);
     case 'openControl':
       return engine.openControl(req.data);
+    case 'sealChat':
+      return engine.sealChat(req.text, req.to);
+    case 'openChat':
+      return engine.openChat(req.data);
     case 'turnOff':
       engine.turnOff();
       return null;
@@ -56,6 +60,8 @@ export function changesKeys(req: WorkerRequest): boolean {
     'makeKeyPackage',
     'sealControl',
     'openControl',
+    'sealChat',
+    'openChat',
     'signingKey',
     'setExpectedDevices',
   ].includes(req.kind);

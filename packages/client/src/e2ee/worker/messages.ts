@@ -24,6 +24,8 @@ export type WorkerRequest =
   | { kind: 'processCommit'; id: number; commit: Uint8Array }
   | { kind: 'joinFromWelcome'; id: number; welcome: Uint8Array }
   | { kind: 'sealControl'; id: number; message: ControlMessage }
+  | { kind: 'sealChat'; id: number; text: string; to: string | null }
+  | { kind: 'openChat'; id: number; data: Uint8Array }
   | { kind: 'openControl'; id: number; data: Uint8Array }
   | { kind: 'turnOff'; id: number }
   | { kind: 'expectEncryption'; id: number; on: boolean }
@@ -62,6 +64,8 @@ const requestKinds = new Set([
   'joinFromWelcome',
   'sealControl',
   'openControl',
+  'sealChat',
+  'openChat',
   'turnOff',
   'abandonGroup',
   'signingKey',
@@ -142,7 +146,14 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
     case 'joinFromWelcome':
       return isBytes(m.welcome) ? (m as unknown as WorkerRequest) : undefined;
     case 'openControl':
+    case 'openChat':
       return isBytes(m.data) ? (m as unknown as WorkerRequest) : undefined;
+    case 'sealChat':
+      return typeof m.text === 'string' &&
+        m.text.length <= 4000 &&
+        (m.to === null || typeof m.to === 'string')
+        ? (m as unknown as WorkerRequest)
+        : undefined;
     case 'expectEncryption':
       return typeof m.on === 'boolean' ? (m as unknown as WorkerRequest) : undefined;
     case 'sealControl':
