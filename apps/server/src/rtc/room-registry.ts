@@ -45,7 +45,8 @@ export interface ParticipantHandle {
   chatSetMode(mode: ChatMode): null;
   chatSendSealed(sealed: string, to: ParticipantId | null): { messageId: string };
   whiteboardUpdate(update: string): null;
-  whiteboardSync(): { state: string };
+  whiteboardSync(): { state: string; sealed: string[] };
+  whiteboardSealed(sealed: string, snapshot: boolean): null;
   breakoutOpen(req: OpenRequest): Promise<null>;
   breakoutMove(id: ParticipantId, roomIndex: number | null): Promise<null>;
   breakoutBroadcast(text: string): null;
@@ -127,6 +128,7 @@ export class RoomRegistry {
       chatSendSealed: (sealed, to) => room.chatSendSealed(participant, sealed, to),
       whiteboardUpdate: (update) => room.whiteboardUpdate(participant, update),
       whiteboardSync: () => room.whiteboardSync(participant),
+      whiteboardSealed: (sealed, snapshot) => room.whiteboardSealed(participant, sealed, snapshot),
       breakoutOpen: (req) => room.breakoutOpen(participant, req),
       breakoutMove: (id, index) => room.breakoutMove(participant, id, index),
       breakoutBroadcast: (text) => room.breakoutBroadcast(participant, text),

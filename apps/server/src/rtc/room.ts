@@ -31,6 +31,7 @@ import { RecordingManager } from './recording/recording-manager';
 import type { MeetingRecorder, RecordedTrack } from './recording/recording-manager';
 import type { MediaInspection, SubscriberMediaStats } from './media-routing';
 import { WhiteboardDoc } from './whiteboard/whiteboard-doc';
+import { SealedWhiteboardLog } from './whiteboard/sealed-log';
 import { RoomParticipant } from './participant';
 
 export interface RoomDeps {
@@ -74,6 +75,7 @@ export class Room {
   readonly #e2ee: DeliveryService;
   readonly #chat = new ChatLog();
   readonly #whiteboard = new WhiteboardDoc();
+  readonly #sealedBoard = new SealedWhiteboardLog();
   readonly #media: MediaRouting;
   readonly #breakouts: BreakoutManager;
   readonly #captions: CaptionsManager;
@@ -544,9 +546,24 @@ export class Room {
     return null;
   }
 
-  whiteboardSync(p: RoomParticipant): { state: string } {
+  /** E2EE on: a sealed update or snapshot the server keeps and forwards but cannot read. */
+  whiteboardSealed(from: RoomParticipant, sealed: string, snapshot: boolean): null {
+    if (!this.#e2ee.active) throw new ConclaveError('E2EE_NOT_ON');
+    if (from.held) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
+    this.#sealedBoard.append(sealed, snapshot);
+    for (const p of this.#participants.values())
+      if (p.id !== from.id && !p.held)
+        p.peer?.send({ type: 'whiteboard.sealed', sealed, snapshot, from: from.id });
+    return null;
+  }
+
+  /** The plaintext document (from before E2EE) and, while E2EE is on, the sealed log. */
+  whiteboardSync(p: RoomParticipant): { state: string; sealed: string[] } {
     if (p.held) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
-    return { state: Buffer.from(this.#whiteboard.state()).toString('base64') };
+    return {
+      state: Buffer.from(this.#whiteboard.state()).toString('base64'),
+      sealed: this.#e2ee.active ? this.#sealedBoard.items() : [],
+    };
   }
 
   // ---- diagnostics for tests and operators (no key material exists here to show)
@@ -605,6 +622,7 @@ export class Room {
         'Cloud recording stopped: end-to-end encryption is being turned on, so the server can no longer see the media.',
         'End-to-end encryption was turned on.',
       );
+      this.#sealedBoard.clear();
       return this.#e2ee.enable(p);
     });
   }
@@ -619,7 +637,11 @@ export class Room {
   }
 
   e2eeDisable(p: RoomParticipant, message: string): Promise<null> {
-    return this.#e2ee.disable(p, message).then(() => null);
+    return this.#e2ee.disable(p, message).then(() => {
+      // Devices keep the document; the host's device puts it back in the clear (issue 18).
+      this.#sealedBoard.clear();
+      return null;
+    });
   }
 
   e2eeAdmitHeld(host: RoomParticipant, targetId: ParticipantId): null {

@@ -225,6 +225,8 @@ export class SignalingSession implements SignalingPeer {
         return handle.whiteboardUpdate(message.update);
       case 'whiteboard.sync':
         return handle.whiteboardSync();
+      case 'whiteboard.sealedUpdate':
+        return handle.whiteboardSealed(message.sealed, message.snapshot);
       case 'breakout.open':
         return handle.breakoutOpen(message);
       case 'breakout.move':

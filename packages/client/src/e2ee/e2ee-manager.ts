@@ -57,6 +57,8 @@ export type E2eeManagerEvents = {
   banner: [{ tone: 'info' | 'warning'; text: string }];
   /** The host's device: E2EE can be turned back on (the unsupported participant left). */
   reenableOffered: [string];
+  /** An authenticated "E2EE off" took effect (true: this device sent it). */
+  turnedOff: [boolean];
 };
 
 export interface E2eeManagerDeps {
@@ -488,6 +490,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     await worker.turnOff();
     this.#inGroup = false;
     this.#bannerForOff(opened.message, opened.sender.displayName);
+    this.emit('turnedOff', false);
   }
 
   /**
@@ -598,6 +601,21 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     return toBase64(await this.#queue(() => worker.sealChat(text, to)));
   }
 
+  /** A whiteboard update sealed for the current epoch (base64). */
+  async sealBoard(update: Uint8Array): Promise<string> {
+    const worker = this.#deps.worker;
+    if (!worker || !this.#inGroup)
+      throw new Error('The whiteboard opens once this device holds the meeting key.');
+    return toBase64(await worker.sealBoard(update));
+  }
+
+  /** undefined: not sealed for an epoch this device holds. */
+  async openBoard(sealed: string): Promise<Uint8Array | undefined> {
+    const worker = this.#deps.worker;
+    if (!worker) return undefined;
+    return worker.openBoard(fromBase64(sealed)).catch(() => undefined);
+  }
+
   /** Opens a relayed chat message; undefined when this device may not read it. */
   openChat(message: SealedChatMessage): Promise<ChatMessage | undefined> {
     const worker = this.#deps.worker;
@@ -664,6 +682,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     await worker.turnOff();
     this.#inGroup = false;
     this.#bannerForOff(message, 'You');
+    this.emit('turnedOff', true);
   }
 
   #fail(what: string, err: unknown): void {

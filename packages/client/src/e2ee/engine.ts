@@ -17,6 +17,7 @@ import type {
   UnsupportedClientRule,
 } from '@conclave/e2ee';
 import { toBase64 } from './base64';
+import { BOARD_EXPORTER_LABEL, BoardKeys } from './board-keys';
 import type { DeviceKeyStore } from './device-keys';
 import { DeviceTrustBook, type DeviceTrust } from './device-trust';
 import { checkJoiner, type ExpectedDevice, type RefusedKeyPackage } from './expected-devices';
@@ -118,6 +119,8 @@ export class E2eeEngine {
   #pending: PendingJoin[] = [];
   #session: GroupSession | undefined;
   #keyring: MlsFrameKeyring;
+  /** Whiteboard keys of the last few epochs (exporter-derived). */
+  readonly #board: BoardKeys;
   /** TEST ONLY: a receive keyring holding a wrong key, to show what a device with bad keys gets. */
   #wrongReceiveKeys: MlsFrameKeyring | undefined;
   /** Encrypt outgoing frames and require incoming ones to be sealed. */
@@ -143,6 +146,7 @@ export class E2eeEngine {
     this.#opts = opts;
     this.#keyring = this.#newKeyring();
     this.#trust = new DeviceTrustBook(opts.deviceKeys);
+    this.#board = new BoardKeys(opts.backend);
   }
 
   #newKeyring(): MlsFrameKeyring {
@@ -352,7 +356,12 @@ export class E2eeEngine {
   }
 
   async #installEpoch(): Promise<void> {
-    await this.#keyring.installFrom(this.#requireSession());
+    const session = this.#requireSession();
+    await this.#board.install(
+      session.epoch,
+      await session.exportSecret(BOARD_EXPORTER_LABEL, new Uint8Array(0), 32),
+    );
+    await this.#keyring.installFrom(session);
     this.#encrypting = true;
   }
 
@@ -402,6 +411,17 @@ export class E2eeEngine {
       new TextEncoder().encode(text),
     );
     return session.sealApplication(encodeChatPayload({ kind: 'chat-private', to, ...sealed }));
+  }
+
+  /** A whiteboard update sealed with this epoch's exporter-derived key (board-keys.ts). */
+  sealBoard(update: Uint8Array): Promise<Uint8Array> {
+    this.#requireSession();
+    return this.#board.seal(update);
+  }
+
+  /** undefined: not sealed for an epoch this device holds (yet, or any more). */
+  openBoard(sealed: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.#board.open(sealed);
   }
 
   /** Opens a chat message; undefined when it is not one this device may read. */
@@ -495,6 +515,7 @@ export class E2eeEngine {
     this.#policyChanged = false;
     this.#keyring.clear();
     this.#keyring = this.#newKeyring();
+    this.#board.clear();
     this.#encrypting = false;
   }
 

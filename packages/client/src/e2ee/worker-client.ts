@@ -109,6 +109,12 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
   openChat(data: Uint8Array) {
     return this.#call<OpenedChat | undefined>({ kind: 'openChat', data });
   }
+  sealBoard(data: Uint8Array) {
+    return this.#call<Uint8Array>({ kind: 'sealBoard', data });
+  }
+  openBoard(data: Uint8Array) {
+    return this.#call<Uint8Array | undefined>({ kind: 'openBoard', data });
+  }
   expectEncryption(on: boolean) {
     return this.#call<null>({ kind: 'expectEncryption', on });
   }

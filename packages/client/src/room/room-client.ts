@@ -27,6 +27,7 @@ import { TileSizeReporter } from '../media/tile-sizes';
 import { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
 import { WhiteboardClient } from '../whiteboard/whiteboard-client';
+import { syncBoardWithE2ee } from '../whiteboard/board-e2ee';
 import type { ConnectionState } from './connection-state';
 import { reconnectDelayMs } from './connection-state';
 
@@ -138,6 +139,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.e2ee.on('view', (v) => this.emit('e2ee', v));
     this.e2ee.on('banner', (b) => this.emit('banner', b));
     this.e2ee.on('reenableOffered', (name) => this.emit('reenableOffered', name));
+    syncBoardWithE2ee(this.e2ee, this.whiteboard, () => this.#self?.id);
   }
 
   get capabilities(): Capabilities {
@@ -423,6 +425,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         return;
       case 'whiteboard.update':
         this.whiteboard.handleRemote(ev.update);
+        return;
+      case 'whiteboard.sealed':
+        void this.whiteboard.handleSealed(ev.sealed);
         return;
       case 'share.stopped':
         this.emit('notice', 'The host stopped your screen share.');

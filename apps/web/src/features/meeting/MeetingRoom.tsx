@@ -370,7 +370,12 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             whiteboard={room.whiteboard}
             author={snapshot.selfId ?? ''}
             isHost={isHost}
-            readOnlyReason={e2eeBlocks ? E2EE_REASON : undefined}
+            e2ee={e2eeBlocks}
+            readOnlyReason={
+              e2eeBlocks && !e2eeOn
+                ? 'The whiteboard opens once this device holds the meeting key.'
+                : undefined
+            }
             onError={notify}
             onClose={() => setPanel('none')}
           />
@@ -447,7 +452,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         <button
           className="tool"
           aria-pressed={panel === 'whiteboard'}
-          title={e2eeBlocks ? `${E2EE_REASON} Read-only.` : undefined}
+          title={e2eeBlocks ? 'End-to-end encrypted' : undefined}
           onClick={() => setPanel(panel === 'whiteboard' ? 'none' : 'whiteboard')}
         >
           Whiteboard

@@ -28,6 +28,10 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
       return engine.sealChat(req.text, req.to);
     case 'openChat':
       return engine.openChat(req.data);
+    case 'sealBoard':
+      return engine.sealBoard(req.data);
+    case 'openBoard':
+      return engine.openBoard(req.data);
     case 'turnOff':
       engine.turnOff();
       return null;
@@ -62,6 +66,8 @@ export function changesKeys(req: WorkerRequest): boolean {
     'openControl',
     'sealChat',
     'openChat',
+    'sealBoard',
+    'openBoard',
     'signingKey',
     'setExpectedDevices',
   ].includes(req.kind);

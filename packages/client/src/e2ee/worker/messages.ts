@@ -26,6 +26,8 @@ export type WorkerRequest =
   | { kind: 'sealControl'; id: number; message: ControlMessage }
   | { kind: 'sealChat'; id: number; text: string; to: string | null }
   | { kind: 'openChat'; id: number; data: Uint8Array }
+  | { kind: 'sealBoard'; id: number; data: Uint8Array }
+  | { kind: 'openBoard'; id: number; data: Uint8Array }
   | { kind: 'openControl'; id: number; data: Uint8Array }
   | { kind: 'turnOff'; id: number }
   | { kind: 'expectEncryption'; id: number; on: boolean }
@@ -66,6 +68,8 @@ const requestKinds = new Set([
   'openControl',
   'sealChat',
   'openChat',
+  'sealBoard',
+  'openBoard',
   'turnOff',
   'abandonGroup',
   'signingKey',
@@ -147,6 +151,8 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
       return isBytes(m.welcome) ? (m as unknown as WorkerRequest) : undefined;
     case 'openControl':
     case 'openChat':
+    case 'sealBoard':
+    case 'openBoard':
       return isBytes(m.data) ? (m as unknown as WorkerRequest) : undefined;
     case 'sealChat':
       return typeof m.text === 'string' &&
