@@ -8,7 +8,7 @@ import type {
   SealedChatMessage,
   ServerEvent,
 } from '@conclave/protocol';
-import type { MemberIdentity } from '@conclave/e2ee';
+import type { MeetingPolicy, MemberIdentity } from '@conclave/e2ee';
 import type { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
 import { fromBase64, toBase64 } from './base64';
@@ -16,6 +16,7 @@ import type { E2eeOffMessage } from './control-message';
 import type { CommitOut, EngineStatus, FrameCounters } from './engine';
 import { describeRefusal, type ExpectedDevice } from './expected-devices';
 import { rosterWarnings } from './roster-check';
+import { attachTransform } from './media-transform';
 import type { MediaKind } from './frame-layout';
 import { SEND_SWITCH_DELAY_MS } from './timing';
 import type { E2eeWorkerClient } from './worker-client';
@@ -69,6 +70,8 @@ export interface E2eeManagerDeps {
   selfId: () => ParticipantId | undefined;
   participants: () => Participant[];
   isHost: () => boolean;
+  /** The breakout room a participant is in (null: the main room); each has its own group. */
+  roomOf?: (id: ParticipantId) => string | null;
 }
 
 /** How long a device listed as a member waits for its Welcome before asking again. */
@@ -111,6 +114,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The host asked to let this held participant in (so the downgrade it brings is wanted). */
   #admitAsked: ParticipantId | undefined;
+  /** The signed policy of this meeting's groups, carried into breakout rooms' groups. */
+  #carried: MeetingPolicy | null = null;
+  /** Moved to another room: its group starting is not "turned on" news. */
+  #quietStart = false;
 
   constructor(deps: E2eeManagerDeps) {
     super();
@@ -124,6 +131,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       const epochChanged = status.epoch !== this.#local?.epoch;
       this.#local = status;
       this.#counters = counters;
+      if (status.policy) this.#carried = status.policy;
       if (
         epochChanged &&
         status.epoch !== null &&
@@ -191,6 +199,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       this.#deps.participants(),
       this.#pins,
       this.#keyChanges,
+      this.#sameRoom,
     );
   }
 
@@ -229,6 +238,13 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     return worker ? toBase64(await worker.signingKey()) : undefined;
   }
 
+  /** Whether participant `id` is in this device's room (each room has its own group). */
+  readonly #sameRoom = (id: ParticipantId): boolean => {
+    const roomOf = this.#deps.roomOf;
+    const self = this.#deps.selfId();
+    return !roomOf || self === undefined || roomOf(id) === roomOf(self);
+  };
+
   /**
    * Pins each device's announced key on first sight and tells the worker who may hold the key.
    * Devices that left stay known (their leaf may still be in the tree until the next commit).
@@ -253,6 +269,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         signatureKey: pinned?.signatureKey ?? p.mlsSignatureKey,
         present: true,
         admitted: !p.held && !p.waiting,
+        inMyRoom: this.#sameRoom(p.id),
       });
     }
     for (const [id, d] of this.#pins)
@@ -312,6 +329,11 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       case 'e2ee.app':
         void this.#queue(() => this.#onApp(ev.from, ev.message));
         return;
+      case 'e2ee.startGroup':
+        void this.#queue(() => this.#startGroup(ev.keyPackages)).catch((err: unknown) =>
+          this.#fail('Starting the encrypted group of this room failed', err),
+        );
+        return;
       case 'e2ee.keyPackageNeeded':
         void this.#queue(() => this.#uploadKeyPackage()).catch(() => undefined);
         return;
@@ -330,7 +352,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const before = this.#meeting;
     this.#meeting = state;
     this.#watchForWelcome(state);
-    if (state.status === 'on' && before.status !== 'on') {
+    if (state.status === 'on' && before.status !== 'on' && this.#quietStart) {
+      this.#quietStart = false;
+    } else if (state.status === 'on' && before.status !== 'on') {
       const who =
         this.#deps.participants().find((p) => p.id === state.enabledBy)?.displayName ?? 'The host';
       this.emit('banner', { tone: 'info', text: `${who} turned on end-to-end encryption.` });
@@ -489,6 +513,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     }
     await worker.turnOff();
     this.#inGroup = false;
+    this.#carried = null;
     this.#bannerForOff(opened.message, opened.sender.displayName);
     this.emit('turnedOff', false);
   }
@@ -641,6 +666,52 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     await this.#deps.worker?.corruptReceiveKeys();
   }
 
+  /**
+   * Under E2EE each room is its own MLS group (issue 18): this device moved to another room, so
+   * it leaves its group's keys (frames stay dropped, never clear) and waits to be added to, or to
+   * start, the new room's group.
+   */
+  roomChanged(): void {
+    void this.#queue(async () => {
+      const worker = this.#deps.worker;
+      if (!worker || this.#meeting.status === 'off') return;
+      clearTimeout(this.#welcomeTimer);
+      this.#welcomeTimer = undefined;
+      if (this.#inGroup) await worker.abandonGroup();
+      this.#inGroup = false;
+      this.#lastEpoch = null;
+      this.#quietStart = true;
+    });
+  }
+
+  /**
+   * A new group with this device as its first member, then its first Commit (epoch 0): the
+   * host's device turning E2EE on, or the first device in a breakout room (which carries the
+   * meeting's signed policy, so only the host device's key can turn E2EE off there too).
+   */
+  async #startGroup(keyPackages: KeyPackageEntry[]): Promise<void> {
+    const worker = this.#deps.worker;
+    const signal = this.#signal;
+    if (!worker || !signal) return;
+    const carried = this.#carried;
+    const out = await worker.createGroup(
+      keyPackages.map((k) => fromBase64(k.keyPackage)),
+      carried?.unsupportedClients ?? this.#meeting.policy,
+      carried?.offKeys ? [...carried.offKeys] : undefined,
+    );
+    this.#inGroup = true;
+    this.#reportRefusals(out);
+    // The first commit is sent even when every KeyPackage was refused: it starts the group.
+    await signal.request({
+      type: 'e2ee.commit',
+      epoch: 0,
+      commit: toBase64(out.commit ?? (await worker.commit([], []))!.commit!),
+      ...(out.welcome ? { welcome: toBase64(out.welcome) } : {}),
+      added: out.added.map((i) => keyPackages[i]!.participantId),
+      removed: [],
+    });
+  }
+
   // ---- host actions
 
   async enable(): Promise<void> {
@@ -652,21 +723,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         type: 'e2ee.enable',
       });
       // The unsupported-client rule is fixed now, in the group itself (signed, server-proof).
-      const out = await worker.createGroup(
-        keyPackages.map((k) => fromBase64(k.keyPackage)),
-        this.#meeting.policy,
-      );
-      this.#inGroup = true;
-      this.#reportRefusals(out);
-      // The first commit is sent even when every KeyPackage was refused: it starts the group.
-      await signal.request({
-        type: 'e2ee.commit',
-        epoch: 0,
-        commit: toBase64(out.commit ?? (await worker.commit([], []))!.commit!),
-        ...(out.welcome ? { welcome: toBase64(out.welcome) } : {}),
-        added: out.added.map((i) => keyPackages[i]!.participantId),
-        removed: [],
-      });
+      this.#carried = null;
+      await this.#startGroup(keyPackages);
     });
   }
 
@@ -681,6 +739,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     await this.#signal.request({ type: 'e2ee.disable', message: toBase64(sealed) });
     await worker.turnOff();
     this.#inGroup = false;
+    this.#carried = null;
     this.#bannerForOff(message, 'You');
     this.emit('turnedOff', true);
   }
@@ -705,25 +764,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
 
   #attach(target: RTCRtpSender | RTCRtpReceiver, op: 'encrypt' | 'decrypt', kind: MediaKind): void {
     const worker = this.#deps.worker;
-    if (!worker) return;
-    const g = globalThis as unknown as {
-      RTCRtpScriptTransform?: new (w: Worker, o: unknown) => unknown;
-    };
-    if (
-      this.#deps.capabilities.encodedTransform === 'script-transform' &&
-      g.RTCRtpScriptTransform
-    ) {
-      (target as unknown as { transform: unknown }).transform = new g.RTCRtpScriptTransform(
-        worker.worker,
-        { op, kind },
-      );
-      return;
-    }
-    const withStreams = target as unknown as {
-      createEncodedStreams?: () => { readable: ReadableStream; writable: WritableStream };
-    };
-    if (withStreams.createEncodedStreams)
-      worker.attachStreams(op, kind, withStreams.createEncodedStreams());
+    if (worker) attachTransform(worker, this.#deps.capabilities, target, op, kind);
   }
 
   close(): void {

@@ -250,12 +250,17 @@ export class E2eeEngine {
   async createGroup(
     keyPackages: Uint8Array[],
     unsupportedClients: UnsupportedClientRule,
+    offKeys?: string[],
   ): Promise<CommitOut> {
     this.#reset();
     const identity = await this.#ownIdentity();
     this.#signingKey ??= await SigningKey.generate();
     // Only this device may turn E2EE off, and the unsupported-client rule is fixed now.
-    const policy = { offKeys: [toBase64(this.#signingKey.publicKey)], unsupportedClients };
+    // A breakout room's group (issue 18) carries the main group's policy unchanged.
+    const policy = {
+      offKeys: offKeys ?? [toBase64(this.#signingKey.publicKey)],
+      unsupportedClients,
+    };
     this.#session = await GroupSession.create(identity, {
       ...this.#sessionOptions(),
       policy,

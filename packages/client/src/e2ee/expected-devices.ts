@@ -17,6 +17,8 @@ export interface ExpectedDevice {
   present: boolean;
   /** Let in (not in the waiting room, not held out of E2EE). */
   admitted: boolean;
+  /** In the same room as this device (breakout rooms are separate groups); default true. */
+  inMyRoom?: boolean;
 }
 
 export type RefusalReason =
@@ -24,6 +26,7 @@ export type RefusalReason =
   | 'unknown-device'
   | 'not-in-meeting'
   | 'not-admitted'
+  | 'other-room'
   | 'identity-mismatch'
   | 'account-mismatch'
   | 'bad-device-signature'
@@ -43,6 +46,7 @@ const REASONS: Record<RefusalReason, string> = {
   'unknown-device': 'no such device joined this meeting',
   'not-in-meeting': 'that device is no longer in the meeting',
   'not-admitted': 'that device is waiting to be let in',
+  'other-room': 'that device is in another room',
   'identity-mismatch': 'it names another participant than the device it came from',
   'account-mismatch': 'its account is not the one that device signed in with',
   'bad-device-signature': 'its device signature does not vouch for its key',
@@ -70,6 +74,7 @@ export function checkJoiner(
   if (!device) return refuse('unknown-device');
   if (!device.present) return refuse('not-in-meeting');
   if (!device.admitted) return refuse('not-admitted');
+  if (device.inMyRoom === false) return refuse('other-room');
   if (device.userId !== claimed.userId) return refuse('identity-mismatch');
   if (device.signatureKey !== toBase64(kp.signaturePublicKey)) return refuse('key-mismatch');
   if (device.accountUserId !== (claimed.device?.accountUserId ?? null))

@@ -14,6 +14,7 @@ export function rosterWarnings(
   participants: readonly Participant[],
   pins: ReadonlyMap<string, ExpectedDevice>,
   keyChanges: Iterable<string>,
+  sameRoom: (id: Participant['id']) => boolean = () => true,
 ): string[] {
   const out = new Set(keyChanges);
   if (!local?.inGroup) return [...out];
@@ -37,6 +38,7 @@ export function rosterWarnings(
     }
     if (p.held || p.waiting)
       out.add(`${p.displayName} holds the key but has not been let into the meeting.`);
+    if (!sameRoom(p.id)) out.add(`${p.displayName} holds this room's key but is in another room.`);
     const pin = pins.get(p.id);
     if (pin && pin.signatureKey !== m.signatureKey)
       out.add(

@@ -61,11 +61,16 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
   makeKeyPackage() {
     return this.#call<Uint8Array>({ kind: 'makeKeyPackage' });
   }
-  createGroup(keyPackages: Uint8Array[], unsupportedClients: UnsupportedClientRule) {
+  createGroup(
+    keyPackages: Uint8Array[],
+    unsupportedClients: UnsupportedClientRule,
+    offKeys?: string[],
+  ) {
     return this.#call<CommitOut>({
       kind: 'createGroup',
       keyPackages,
       unsupportedClients,
+      ...(offKeys ? { offKeys } : {}),
     });
   }
   /** null: the group is no longer at `epoch` (the request is stale; nothing was changed). */

@@ -135,6 +135,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       selfId: () => this.#self?.id,
       participants: () => this.participants,
       isHost: () => this.#self?.role === 'host',
+      roomOf: (id) => this.#breakouts.assignments[id] ?? null,
     });
     this.e2ee.on('view', (v) => this.emit('e2ee', v));
     this.e2ee.on('banner', (b) => this.emit('banner', b));
@@ -402,8 +403,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'breakout.state':
         this.#breakouts = ev.state;
         this.emit('breakouts', ev.state);
+        this.e2ee.participantsChanged();
         return;
       case 'breakout.moved':
+        // Under E2EE each room is its own MLS group: leave this one's keys first (issue 18).
+        this.e2ee.roomChanged();
         // New transports wait on the room's router: rebuild the PeerConnections.
         if (this.#signal && this.#opts.media !== false) {
           void this.#startMedia(this.#signal).catch(() =>
@@ -463,6 +467,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'e2ee.downgradeRequired':
       case 'e2ee.reenableOffered':
       case 'e2ee.memberJoinFailed':
+      case 'e2ee.startGroup':
         this.e2ee.handleEvent(ev);
         return;
       default: {

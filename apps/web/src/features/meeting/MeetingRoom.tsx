@@ -355,7 +355,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           <BreakoutsPanel
             state={snapshot.breakouts}
             participants={snapshot.participants}
-            disabledReason={e2eeBlocks ? E2EE_REASON : undefined}
+            disabledReason={undefined}
             onOpen={(req) => act(() => room!.openBreakouts(req))}
             onMove={(id, index) => act(() => room!.moveToBreakout(id, index))}
             myRoomId={myBreakoutId}
@@ -385,7 +385,11 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             state={captions.state}
             selfId={snapshot.selfId}
             isHost={isHost}
-            disabledReason={e2eeBlocks ? E2EE_REASON : undefined}
+            disabledReason={
+              e2eeBlocks
+                ? `${E2EE_REASON} Captions would need speech recognition on each speaker's device, which is not there yet.`
+                : undefined
+            }
             onStart={(language) => store.startCaptions(language)}
             onStop={() => store.stopCaptions()}
             onDownloadTranscript={() => store.downloadTranscript(meetingId)}
@@ -397,6 +401,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             e2ee={snapshot.e2ee}
             participants={snapshot.participants}
             onTrustDevice={(key) => act(() => room!.e2ee.trustNewDevice(key))}
+            breakoutRoom={snapshot.breakouts.rooms.find((r) => r.id === myBreakoutId)?.name ?? null}
             onClose={() => setPanel('none')}
           />
         )}
@@ -469,7 +474,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           <button
             className="tool"
             aria-pressed={panel === 'breakouts'}
-            title={e2eeBlocks ? E2EE_REASON : undefined}
+            title={
+              e2eeBlocks ? 'End-to-end encrypted: each room is its own encrypted group' : undefined
+            }
             onClick={() => setPanel(panel === 'breakouts' ? 'none' : 'breakouts')}
           >
             Breakout rooms

@@ -6,8 +6,11 @@ export function SecurityPanel({
   e2ee,
   participants,
   onTrustDevice,
+  breakoutRoom,
   onClose,
 }: {
+  /** The breakout room this device is in (its own MLS group under E2EE), or null. */
+  breakoutRoom: string | null;
   e2ee: E2eeView | undefined;
   participants: Participant[];
   /** Accept a known person's new device (by its leaf's signature key). */
@@ -70,7 +73,13 @@ export function SecurityPanel({
       )}
       {on && e2ee?.local && (
         <>
-          <h3>Security code</h3>
+          <h3>Security code{breakoutRoom ? ` of ${breakoutRoom}` : ''}</h3>
+          {breakoutRoom && (
+            <p className="muted" data-testid="breakout-group">
+              Breakout room {breakoutRoom} is its own encrypted group: the code and the devices
+              below are this room's; the main room and the other rooms have their own keys.
+            </p>
+          )}
           <p className="security-code" data-testid="security-code" aria-label="Security code">
             {e2ee.local.securityCode}
           </p>

@@ -13,7 +13,7 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
     case 'makeKeyPackage':
       return engine.makeKeyPackage();
     case 'createGroup':
-      return engine.createGroup(req.keyPackages, req.unsupportedClients);
+      return engine.createGroup(req.keyPackages, req.unsupportedClients, req.offKeys);
     case 'commit':
       return engine.commit(req.add, req.remove, req.epoch);
     case 'processCommit':

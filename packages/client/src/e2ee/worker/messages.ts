@@ -16,6 +16,8 @@ export type WorkerRequest =
       id: number;
       keyPackages: Uint8Array[];
       unsupportedClients: UnsupportedClientRule;
+      /** A breakout room's group carries the main group's "E2EE off" keys. */
+      offKeys?: string[];
     }
   | { kind: 'commit'; id: number; add: Uint8Array[]; remove: string[]; epoch?: number }
   | { kind: 'abandonGroup'; id: number }
@@ -93,7 +95,8 @@ function isExpectedDevice(v: unknown): v is ExpectedDevice {
     (d.accountUserId === null || typeof d.accountUserId === 'string') &&
     typeof d.signatureKey === 'string' &&
     typeof d.present === 'boolean' &&
-    typeof d.admitted === 'boolean'
+    typeof d.admitted === 'boolean' &&
+    (d.inMyRoom === undefined || typeof d.inMyRoom === 'boolean')
   );
 }
 
@@ -129,7 +132,11 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
         : undefined;
     case 'createGroup':
       return isBytesArray(m.keyPackages) &&
-        ['downgrade', 'hold', 'refuse'].includes(m.unsupportedClients as string)
+        ['downgrade', 'hold', 'refuse'].includes(m.unsupportedClients as string) &&
+        (m.offKeys === undefined ||
+          (Array.isArray(m.offKeys) &&
+            m.offKeys.length <= 16 &&
+            m.offKeys.every((k) => typeof k === 'string')))
         ? (m as unknown as WorkerRequest)
         : undefined;
     case 'commit':
