@@ -6,6 +6,7 @@ import {
   joinMeeting,
   launchChromium,
   newParticipant,
+  e2eeView,
   remoteStats,
   turnOnE2ee,
   waitForE2eeShield,
@@ -143,21 +144,43 @@ describe('breakout rooms in real browsers', () => {
     }
   });
 
-  it('while E2EE is on, breakout rooms are disabled with the reason and the server refuses them', async () => {
+  it('under E2EE each room is its own group: the room decodes its own video with its own code, and everyone returns to the main group', async () => {
     await turnOnE2ee(host);
+    for (const p of [host, bob, carol]) await waitForE2eeShield(p);
+    const mainCode = (await e2eeView(host)).securityCode;
+    if (!(await host.page.getByLabel('Room for Bob').isVisible()))
+      await host.page.getByRole('button', { name: 'Breakout rooms' }).click();
+    await host.page.getByLabel('Room for Bob').selectOption({ label: 'Room 1' });
+    await host.page.getByLabel('Room for Carol').selectOption({ label: 'Room 1' });
+    await host.page.getByRole('button', { name: 'Open breakout rooms' }).click();
+    const code = async (p: Participant) => (await e2eeView(p)).securityCode;
+    await eventually(
+      async () => [await code(bob), await code(carol), await code(host)],
+      ([b, c, h]) => b !== null && b === c && b !== mainCode && h !== b,
+      20_000,
+    );
+    const bobSees = await eventually(() => decodingNow(bob), decodingOnly(['Carol']), 20_000, 0);
+    expect(decodingOnly(['Carol'])(bobSees), JSON.stringify(bobSees)).toBe(true);
     await waitForE2eeShield(bob);
-    await host.page.getByText('Not available with end-to-end encryption.').first().waitFor();
-    const reply = await host.page.evaluate(async () => {
-      const signal = (
-        window as unknown as {
-          conclave: { room: { signal: { request(m: object): Promise<unknown> } } };
-        }
-      ).conclave.room.signal;
-      return signal.request({ type: 'breakout.open', rooms: [{ name: 'X' }] }).then(
-        () => 'accepted',
-        (e: Error & { code?: string }) => e.code,
+    await host.page.evaluate(() =>
+      (
+        window as unknown as { conclave: { room: { closeBreakouts(s: number): Promise<void> } } }
+      ).conclave.room.closeBreakouts(0),
+    );
+    await eventually(
+      async () => [await code(bob), await code(carol), await code(host)],
+      ([b, c, h]) => b !== null && b === c && c === h,
+      20_000,
+    );
+    for (const p of [host, bob, carol]) {
+      const m = await eventually(
+        () => decodingNow(p),
+        (x) => Object.values(x).filter((n) => n > 0).length === 2,
+        20_000,
+        0,
       );
-    });
-    expect(reply).toBe('E2EE_FEATURE_UNAVAILABLE');
+      expect(Object.values(m).filter((n) => n > 0)).toHaveLength(2);
+      await waitForE2eeShield(p);
+    }
   });
 });

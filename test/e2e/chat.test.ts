@@ -109,11 +109,29 @@ describe('text chat in real browsers', () => {
     await carol.page.getByLabel('Message').waitFor();
   });
 
-  it('while E2EE is on, chat is shown disabled with the reason and the server refuses it', async () => {
+  it('while E2EE is on, chat stays available with a lock: public and private messages arrive sealed, plaintext is refused', async () => {
     await turnOnE2ee(host);
     for (const p of [host, bob, carol]) await waitForE2eeShield(p);
     await openChat(bob);
-    await bob.page.getByText('Not available with end-to-end encryption.').waitFor();
+    await bob.page.getByTestId('chat-e2ee').filter({ hasText: 'End-to-end encrypted' }).waitFor();
+    await bob.page.getByText(/History starts when you joined/).waitFor();
+    await send(bob, 'sealed hello 6021');
+    for (const p of [host, carol]) {
+      await openChat(p);
+      await p.page
+        .getByTestId('chat-message')
+        .filter({ hasText: 'sealed hello 6021' })
+        .waitFor({ timeout: 5000 });
+    }
+    await send(carol, 'sealed note for Hana 6022', 'Hana Host (private)');
+    await host.page
+      .getByTestId('chat-message')
+      .filter({ hasText: 'sealed note for Hana 6022' })
+      .waitFor({ timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 500));
+    await expect(
+      bob.page.getByTestId('chat-message').filter({ hasText: '6022' }).count(),
+    ).resolves.toBe(0);
     const reply = await bob.page.evaluate(async () => {
       const signal = (
         window as unknown as {

@@ -13,7 +13,10 @@ import {
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { joinBot, waitForView } from '../support/bots';
+import { MemoryDeviceKeyStore } from '@conclave/client';
+import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
+import { ApiClient } from '../support/api-client';
+import { cookieOf, joinBot, waitForView } from '../support/bots';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { WsClient } from '../support/ws-client';
@@ -137,6 +140,45 @@ describe('E2EE against a hostile server, as people see it', () => {
     await bob.page.getByTestId('shield').filter({ hasText: 'End-to-end encrypted' }).waitFor();
     expect((await e2eeView(bob)).securityCode).not.toBeNull();
     await carol.room.leave();
+  });
+
+  it('a signed-in person returns on a device key nobody met: Bob’s browser shows "New device for Alice" until he trusts it', async () => {
+    await createAccountWithOwner(server.stores, {
+      name: 'Alice practice',
+      ownerEmail: 'alice@hostile.test',
+      ownerName: 'Alice',
+      ownerPassword: 'owner password 123',
+      plan: 'business',
+    });
+    const api = new ApiClient(server.url);
+    expect((await api.signIn('alice@hostile.test', 'owner password 123')).status).toBe(200);
+    const cookie = cookieOf(api);
+    let alice = await joinBot(server.url, meetingId, 'Alice', undefined, {
+      cookie,
+      deviceKeys: new MemoryDeviceKeyStore(),
+    });
+    await waitForView(alice, (v) => v.local?.roster.length === 3);
+    await bob.page.getByTestId('shield').click();
+    const aliceItem = bob.page.getByTestId('key-roster').getByRole('listitem').filter({
+      hasText: 'Alice',
+    });
+    await aliceItem.filter({ hasText: 'signed in, first meeting' }).waitFor({ timeout: 5000 });
+    await alice.room.leave();
+    await aliceItem.waitFor({ state: 'detached', timeout: 10_000 });
+    // The same account from a device key Bob's browser has not met (the server's own device).
+    alice = await joinBot(server.url, meetingId, 'Alice', undefined, {
+      cookie,
+      deviceKeys: new MemoryDeviceKeyStore(),
+    });
+    await bob.page
+      .getByTestId('roster-warning')
+      .filter({ hasText: /New device for Alice/ })
+      .waitFor({ timeout: 5000 });
+    await aliceItem.getByRole('button', { name: 'Trust this device' }).click();
+    await bob.page.getByTestId('roster-warning').waitFor({ state: 'detached', timeout: 5000 });
+    await aliceItem.filter({ hasText: 'verified: signed in, device met before' }).waitFor();
+    await bob.page.getByRole('button', { name: 'Close security' }).click();
+    await alice.room.leave();
   });
 
   it('the server swaps the host’s announced device key: within 2 s every other device shows the warning shield and why', async () => {

@@ -1,11 +1,12 @@
 import { GroupSession, SigningKey } from '@conclave/e2ee';
+import { MemoryDeviceKeyStore } from '@conclave/client';
 import type { E2eeView } from '@conclave/client';
 import { PROTOCOL_VERSION } from '@conclave/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { ApiClient } from '../support/api-client';
 import { createMeeting } from '../support/browser';
-import { joinBot, waitForView } from '../support/bots';
+import { cookieOf, joinBot, waitForView } from '../support/bots';
 import type { Bot } from '../support/bots';
 import { HostileWire } from '../support/hostile-wire';
 import type { Frame } from '../support/hostile-wire';
@@ -416,5 +417,112 @@ describe('E2EE against a hostile Delivery Service', () => {
       'Bob warns',
     );
     expect(bob.room.e2ee.view.local?.inGroup).toBe(true);
+  });
+
+  /** A signed-in person: an account member with a session cookie. */
+  async function signedIn(email: string, name: string) {
+    await createAccountWithOwner(server.stores, {
+      name: `${name}'s practice`,
+      ownerEmail: email,
+      ownerName: name,
+      ownerPassword: 'owner password 123',
+      plan: 'business',
+    });
+    const api = new ApiClient(server.url);
+    expect((await api.signIn(email, 'owner password 123')).status).toBe(200);
+    return cookieOf(api);
+  }
+
+  const trustOf = (b: Bot, name: string) =>
+    b.room.e2ee.view.local?.roster.filter((m) => m.displayName === name).map((m) => m.trust);
+
+  it('a known account user appearing with a changed device key: "New device for Alice" on every device that met her', async () => {
+    const m = await encryptedMeeting(1);
+    const bob = m.others[0]!;
+    const cookie = await signedIn('alice@tofu.test', 'Alice');
+    const laptop = new MemoryDeviceKeyStore();
+    const join = async (deviceKeys: MemoryDeviceKeyStore) => {
+      const a = await joinBot(server.url, m.id, 'Alice', undefined, { cookie, deviceKeys });
+      cleanup.push(() => a.room.leave());
+      await Promise.all(
+        [m.host, bob, a].map((b) => waitForView(b, (v) => v.local?.roster.length === 3)),
+      );
+      return a;
+    };
+    // First meeting: her device key is remembered; guests are labelled as such.
+    let alice = await join(laptop);
+    expect(trustOf(bob, 'Alice')).toEqual(['first-meeting']);
+    expect(trustOf(alice, 'Bot B')).toEqual(['guest']);
+    expect(trustOf(alice, 'Alice')).toEqual(['self']);
+    expect(alice.room.participants.find((p) => p.id === alice.room.selfId)?.accountUserId).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
+    await alice.room.leave();
+    await waitForView(bob, (v) => v.local?.roster.length === 2);
+    // Same device again (a new session key, the same device key): known, no warning.
+    alice = await join(laptop);
+    expect(trustOf(bob, 'Alice')).toEqual(['known']);
+    expect(bob.room.e2ee.view.rosterMismatch).toEqual([]);
+    await alice.room.leave();
+    await waitForView(bob, (v) => v.local?.roster.length === 2);
+    // The server presents a device it controls as Alice's account: a device key nobody met.
+    await join(new MemoryDeviceKeyStore());
+    for (const b of [m.host, bob]) {
+      await waitFor(
+        () => b.room.e2ee.view.rosterMismatch,
+        (w) => w.some((t) => /^New device for Alice: /.test(t)),
+        WARN_WITHIN_MS,
+        `${b.name} warns`,
+      );
+      expect(trustOf(b, 'Alice')).toEqual(['new-device']);
+    }
+    // Only a person accepts it (after comparing the security code with Alice).
+    const leaf = bob.room.e2ee.view.local!.roster.find((r) => r.displayName === 'Alice')!;
+    await bob.room.e2ee.trustNewDevice(leaf.signatureKey);
+    await waitFor(
+      () => bob.room.e2ee.view.rosterMismatch,
+      (w) => w.length === 0,
+      WARN_WITHIN_MS,
+      'the warning goes once Bob accepts',
+    );
+    expect(m.host.room.e2ee.view.rosterMismatch.some((t) => /New device for Alice/.test(t))).toBe(
+      true,
+    );
+  });
+
+  it("RFC 9420 §5.3.1: a KeyPackage replaying Alice's device binding with another key is refused", async () => {
+    const m = await encryptedMeeting(1);
+    const hostSeen = banners(m.host);
+    const cookie = await signedIn('alice2@tofu.test', 'Alice');
+    const alice = await joinBot(server.url, m.id, 'Alice', undefined, {
+      cookie,
+      deviceKeys: new MemoryDeviceKeyStore(),
+    });
+    cleanup.push(() => alice.room.leave());
+    await waitForView(m.host, (v) => v.local?.roster.length === 3);
+    const real = m.host.room.e2ee.view.local!.roster.find((r) => r.displayName === 'Alice')!;
+    // The server's own device, announced with the server's key and labelled as Alice's account,
+    // carrying Alice's binding (which vouches for her session key, not this one).
+    m.hostWire.tap.incoming = (f: Frame) => {
+      const p = f.participant as { id?: string; displayName?: string } | undefined;
+      return (f.type === 'participant.joined' || f.type === 'participant.updated') &&
+        p?.displayName === 'Alice' &&
+        p.id !== alice.room.selfId
+        ? [{ ...f, participant: { ...p, accountUserId: real.device!.accountUserId } }]
+        : [f];
+    };
+    const ghost = await ghostDevice(m.id, 'Alice');
+    const forged = await GroupSession.makeKeyPackage(
+      { userId: ghost.id, displayName: 'Alice', deviceId: ghost.id, device: real.device! },
+      ghost.key,
+    );
+    await ghost.ws.request({ type: 'e2ee.keyPackage', keyPackage: b64(forged.keyPackage) });
+    await waitFor(
+      () => hostSeen,
+      (s) => s.some((t) => /claiming to be Alice: its device signature does not vouch/.test(t)),
+      WARN_WITHIN_MS,
+      'the committer refuses the replayed binding',
+    );
+    expect(names(m.host.room.e2ee.view)).toEqual(['Alice', 'Bot B', 'Host bot']);
   });
 });

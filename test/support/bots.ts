@@ -1,5 +1,5 @@
 import { InProcessE2eeWorker, RoomClient } from '@conclave/client';
-import type { E2eeView } from '@conclave/client';
+import type { DeviceKeyStore, E2eeView } from '@conclave/client';
 import { createNodeBackend } from '@conclave/e2ee/node';
 import type { MeetingId } from '@conclave/protocol';
 import WebSocket from 'ws';
@@ -27,9 +27,26 @@ export async function joinBot(
   meetingId: string,
   name: string,
   hostKey?: string,
-  opts: { wire?: HostileWire; passcode?: string } = {},
+  opts: {
+    wire?: HostileWire;
+    passcode?: string;
+    /** Signed in: the session cookie sent with the WebSocket upgrade (ApiClient.cookies). */
+    cookie?: string;
+    /** The bot's device: its long-term device keys and the people it has met. */
+    deviceKeys?: DeviceKeyStore;
+  } = {},
 ): Promise<Bot> {
-  const worker = new InProcessE2eeWorker(createNodeBackend());
+  const worker = new InProcessE2eeWorker(createNodeBackend(), opts.deviceKeys);
+  const cookie = opts.cookie;
+  const Base = (
+    cookie
+      ? class extends RecordingWebSocket {
+          constructor(url: string | URL) {
+            super(url, { headers: { cookie } });
+          }
+        }
+      : RecordingWebSocket
+  ) as typeof WebSocket;
   const room = new RoomClient({
     signalingUrl: `${baseUrl.replace(/^http/, 'ws')}/ws`,
     meetingId: meetingId as MeetingId,
@@ -38,13 +55,18 @@ export async function joinBot(
     ...(opts.passcode ? { passcode: opts.passcode } : {}),
     media: false,
     WebSocket: (opts.wire
-      ? opts.wire.webSocket(RecordingWebSocket)
-      : RecordingWebSocket) as unknown as typeof globalThis.WebSocket,
+      ? opts.wire.webSocket(Base)
+      : Base) as unknown as typeof globalThis.WebSocket,
     capabilities: { encodedTransform: 'native', mlsCiphersuites: [1], clientLabel: 'Conclave bot' },
     createE2eeWorker: () => worker as unknown as Worker,
   });
   await room.join();
   return { room, worker, name };
+}
+
+/** The Cookie header an ApiClient holds after signing in. */
+export function cookieOf(api: { cookies: Map<string, string> }): string {
+  return [...api.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
 /** Resolves when the bot's own E2EE view passes `check`. */

@@ -14,5 +14,8 @@ export { E2eeEngine } from './e2ee/engine';
 export type { EngineStatus, FrameCounters } from './e2ee/engine';
 export { detectCapabilities } from './e2ee/capabilities';
 export { InProcessE2eeWorker } from './e2ee/in-process-worker';
+export { IndexedDbDeviceKeyStore, MemoryDeviceKeyStore } from './e2ee/device-keys';
+export type { DeviceKeyStore } from './e2ee/device-keys';
+export type { DeviceTrust } from './e2ee/device-trust';
 export { WhiteboardClient } from './whiteboard/whiteboard-client';
 export type { WhiteboardElement } from './whiteboard/whiteboard-client';

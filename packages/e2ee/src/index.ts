@@ -45,6 +45,16 @@ export {
   type MemberIdentity,
 } from './mls/credential';
 export {
+  DEVICE_KEY_BYTES,
+  DEVICE_SIGNATURE_BYTES,
+  deviceBindingContent,
+  exportDeviceKey,
+  generateDeviceKey,
+  signDeviceBinding,
+  verifyDeviceBinding,
+  type DeviceBinding,
+} from './mls/device-binding';
+export {
   GroupSession,
   MLS_CIPHERSUITE,
   PendingJoin,

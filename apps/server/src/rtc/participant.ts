@@ -35,6 +35,8 @@ export class RoomParticipant {
   clientLabel: string;
   /** The MLS signature key announced at join; a resume never changes it. */
   readonly mlsSignatureKey: string | null;
+  /** The account behind the session cookie at join (null: a guest). */
+  readonly accountUserId: string | null;
   /** Held out of an end-to-end encrypted meeting: no media in or out until released. */
   held = false;
   /** In the waiting room (also `held`: no media until the host lets them in). */
@@ -58,8 +60,10 @@ export class RoomParticipant {
     e2eeCapable: boolean;
     clientLabel: string;
     mlsSignatureKey?: string | null;
+    accountUserId?: string | null;
   }) {
     this.id = init.id;
+    this.accountUserId = init.accountUserId ?? null;
     this.mlsSignatureKey = init.mlsSignatureKey ?? null;
     this.e2eeCapable = init.e2eeCapable;
     this.clientLabel = init.clientLabel;
@@ -84,6 +88,7 @@ export class RoomParticipant {
       e2eeCapable: this.e2eeCapable,
       clientLabel: this.clientLabel,
       mlsSignatureKey: this.mlsSignatureKey,
+      accountUserId: this.accountUserId,
       held: this.held,
       waiting: this.waiting,
       sharing:

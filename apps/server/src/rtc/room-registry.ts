@@ -43,8 +43,10 @@ export interface ParticipantHandle {
   e2eeAdmitHeld(id: ParticipantId): null;
   chatSend(text: string, to: ParticipantId | null): { messageId: string };
   chatSetMode(mode: ChatMode): null;
+  chatSendSealed(sealed: string, to: ParticipantId | null): { messageId: string };
   whiteboardUpdate(update: string): null;
-  whiteboardSync(): { state: string };
+  whiteboardSync(): { state: string; sealed: string[] };
+  whiteboardSealed(sealed: string, snapshot: boolean): null;
   breakoutOpen(req: OpenRequest): Promise<null>;
   breakoutMove(id: ParticipantId, roomIndex: number | null): Promise<null>;
   breakoutBroadcast(text: string): null;
@@ -127,8 +129,10 @@ export class RoomRegistry {
       e2eeAdmitHeld: (id) => room.e2eeAdmitHeld(participant, id),
       chatSend: (text, to) => room.chatSend(participant, text, to),
       chatSetMode: (mode) => room.chatSetMode(participant, mode),
+      chatSendSealed: (sealed, to) => room.chatSendSealed(participant, sealed, to),
       whiteboardUpdate: (update) => room.whiteboardUpdate(participant, update),
       whiteboardSync: () => room.whiteboardSync(participant),
+      whiteboardSealed: (sealed, snapshot) => room.whiteboardSealed(participant, sealed, snapshot),
       breakoutOpen: (req) => room.breakoutOpen(participant, req),
       breakoutMove: (id, index) => room.breakoutMove(participant, id, index),
       breakoutBroadcast: (text) => room.breakoutBroadcast(participant, text),

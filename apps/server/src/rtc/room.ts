@@ -31,6 +31,8 @@ import { RecordingManager } from './recording/recording-manager';
 import type { MeetingRecorder, RecordedTrack } from './recording/recording-manager';
 import type { MediaInspection, SubscriberMediaStats } from './media-routing';
 import { WhiteboardDoc } from './whiteboard/whiteboard-doc';
+import { SealedWhiteboardLog } from './whiteboard/sealed-log';
+import { E2eeGroups } from './e2ee/e2ee-groups';
 import { RoomParticipant } from './participant';
 
 export interface RoomDeps {
@@ -55,6 +57,8 @@ export interface JoinRequest {
   role?: Role;
   resumeToken?: string;
   capabilities?: Capabilities;
+  /** The signed-in account behind the connection, if any. */
+  accountUserId?: string;
   /** The meeting's settings as stored now (plan and admin changes apply at the next join). */
   settings: MeetingSettings;
 }
@@ -70,8 +74,11 @@ export class Room {
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
   readonly #e2ee: DeliveryService;
+  /** The main room's group and one per breakout room (issue 18). */
+  readonly #groups: E2eeGroups;
   readonly #chat = new ChatLog();
   readonly #whiteboard = new WhiteboardDoc();
+  readonly #sealedBoard = new SealedWhiteboardLog();
   readonly #media: MediaRouting;
   readonly #breakouts: BreakoutManager;
   readonly #captions: CaptionsManager;
@@ -109,15 +116,27 @@ export class Room {
       transcriptSince: (at) => this.#captions.entriesSince(at),
       e2eeActive: () => this.#e2ee.active,
     });
-    this.#e2ee = new DeliveryService(
+    this.#e2ee = this.#deliveryService(null, () => this.#serial(() => this.#releaseHeld()));
+    this.#groups = new E2eeGroups(this.#e2ee, (roomId) =>
+      this.#deliveryService(roomId, () => Promise.resolve()),
+    );
+  }
+
+  /** The Delivery Service of one room's group: it sees and tells only that room's people. */
+  #deliveryService(roomId: string | null, releaseHeld: () => Promise<void>): DeliveryService {
+    const inRoom = (p: RoomParticipant | undefined) =>
+      p !== undefined && p.breakoutId === roomId ? p : undefined;
+    return new DeliveryService(
       {
-        participants: () => this.#participants.values(),
-        get: (id) => this.#participants.get(id),
+        participants: () => [...this.#participants.values()].filter((p) => inRoom(p)),
+        get: (id) => inRoom(this.#participants.get(id)),
         send: (id, event) => this.#participants.get(id)?.peer?.send(event),
-        broadcast: (event) => this.#broadcast(event),
-        releaseHeld: () => this.#serial(() => this.#releaseHeld()),
+        broadcast: (event) => {
+          for (const p of this.#participants.values()) if (inRoom(p)) p.peer?.send(event);
+        },
+        releaseHeld,
       },
-      deps.settings,
+      this.#deps.settings,
       { logger: this.#log },
     );
   }
@@ -169,6 +188,7 @@ export class Room {
         e2eeCapable,
         clientLabel: req.capabilities?.clientLabel ?? 'Unknown client',
         mlsSignatureKey: e2eeCapable ? (req.capabilities?.mlsSignatureKey ?? null) : null,
+        accountUserId: req.accountUserId ?? null,
       });
       // Everyone but hosts waits in the waiting room when the account turned it on.
       participant.waiting = req.settings.waitingRoom === true && req.role !== 'host';
@@ -394,13 +414,37 @@ export class Room {
     return { messageId: message.id };
   }
 
+  /**
+   * E2EE on: relays a chat message sealed on the sender's device (issue 18). The server cannot
+   * read it and keeps none of it; it enforces what it can see (the host's mode, who may write to
+   * whom, size by schema, rate by the flood guard). The sender shows its own copy; a private one
+   * goes to the recipient only.
+   */
+  chatSendSealed(
+    from: RoomParticipant,
+    sealed: string,
+    toId: ParticipantId | null,
+  ): { messageId: string } {
+    if (!this.#e2ee.active) throw new ConclaveError('E2EE_NOT_ON');
+    if (from.held) throw new ConclaveError('CHAT_DISABLED', 'You can chat once you are let in.');
+    const to = toId === null ? null : this.#participants.get(toId);
+    if (to === undefined || to?.held) throw new ConclaveError('PARTICIPANT_NOT_FOUND');
+    this.#chat.check(from, to);
+    const message = { id: randomUUID(), from: from.id, to: toId, sealed, sentAt: Date.now() };
+    // Sealed in the sender's room group: only that room's people can open it.
+    for (const p of to ? [to] : this.#participants.values())
+      if (p.id !== from.id && !p.held && p.breakoutId === from.breakoutId)
+        p.peer?.send({ type: 'chat.sealed', message });
+    return { messageId: message.id };
+  }
+
   chatSetMode(by: RoomParticipant, mode: ChatMode): null {
     this.#chat.setMode(by, mode);
     this.#broadcast({ type: 'chat.mode', mode });
     return null;
   }
 
-  // ---- breakout rooms (each with its own SFU router; unavailable while E2EE is on)
+  // ---- breakout rooms (each with its own SFU router; under E2EE each its own MLS group)
 
   /** `p` changed rooms: new transports on that room's router; the client rebuilds its media. */
   async #moveMedia(p: RoomParticipant, roomName: string | null): Promise<void> {
@@ -408,13 +452,14 @@ export class Room {
     p.closeMedia();
     await this.#media.setUpSubscriber(p);
     p.peer?.send({ type: 'breakout.moved', roomName });
+    // Under E2EE: out of the old room's MLS group, into the new room's (issue 18).
+    this.#groups.moved(p);
     // Their old microphone's pipeline closes here; `publish` opens one for the new producer.
     this.#captions.sync();
     this.#recording.sync();
   }
 
   breakoutOpen(host: RoomParticipant, req: OpenRequest): Promise<null> {
-    this.#assertNotE2ee();
     return this.#serial(() => this.#breakouts.open(host, req));
   }
 
@@ -423,29 +468,24 @@ export class Room {
     targetId: ParticipantId,
     roomIndex: number | null,
   ): Promise<null> {
-    this.#assertNotE2ee();
     const target = this.#hostTarget(host, targetId);
     return this.#serial(() => this.#breakouts.move(host, target, roomIndex));
   }
 
   breakoutBroadcast(host: RoomParticipant, text: string): null {
-    this.#assertNotE2ee();
     return this.#breakouts.broadcastMessage(host, text);
   }
 
   breakoutClose(host: RoomParticipant, countdownSeconds: number): null {
-    this.#assertNotE2ee();
     return this.#breakouts.close(host, countdownSeconds);
   }
 
   breakoutHelp(p: RoomParticipant): null {
-    this.#assertNotE2ee();
     return this.#breakouts.help(p);
   }
 
   /** Host or co-host: visit a breakout room, or return to the main room (null). */
   breakoutJoin(host: RoomParticipant, roomIndex: number | null): Promise<null> {
-    this.#assertNotE2ee();
     return this.#serial(() => this.#breakouts.visit(host, roomIndex));
   }
 
@@ -519,9 +559,24 @@ export class Room {
     return null;
   }
 
-  whiteboardSync(p: RoomParticipant): { state: string } {
+  /** E2EE on: a sealed update or snapshot the server keeps and forwards but cannot read. */
+  whiteboardSealed(from: RoomParticipant, sealed: string, snapshot: boolean): null {
+    if (!this.#e2ee.active) throw new ConclaveError('E2EE_NOT_ON');
+    if (from.held) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
+    this.#sealedBoard.append(sealed, snapshot);
+    for (const p of this.#participants.values())
+      if (p.id !== from.id && !p.held && p.breakoutId === from.breakoutId)
+        p.peer?.send({ type: 'whiteboard.sealed', sealed, snapshot, from: from.id });
+    return null;
+  }
+
+  /** The plaintext document (from before E2EE) and, while E2EE is on, the sealed log. */
+  whiteboardSync(p: RoomParticipant): { state: string; sealed: string[] } {
     if (p.held) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
-    return { state: Buffer.from(this.#whiteboard.state()).toString('base64') };
+    return {
+      state: Buffer.from(this.#whiteboard.state()).toString('base64'),
+      sealed: this.#e2ee.active ? this.#sealedBoard.items() : [],
+    };
   }
 
   // ---- diagnostics for tests and operators (no key material exists here to show)
@@ -555,7 +610,7 @@ export class Room {
   // ---- end-to-end encryption (the Delivery Service does the work)
 
   e2eeKeyPackage(p: RoomParticipant, keyPackage: string): null {
-    this.#e2ee.keyPackage(p, keyPackage);
+    this.#groups.for(p).keyPackage(p, keyPackage);
     return null;
   }
 
@@ -580,21 +635,29 @@ export class Room {
         'Cloud recording stopped: end-to-end encryption is being turned on, so the server can no longer see the media.',
         'End-to-end encryption was turned on.',
       );
+      this.#sealedBoard.clear();
       return this.#e2ee.enable(p);
     });
   }
 
   e2eeCommit(p: RoomParticipant, req: CommitRequest): { epoch: number } {
-    return this.#e2ee.commit(p, req);
+    return this.#groups.for(p).commit(p, req);
   }
 
   e2eeJoinFailed(p: RoomParticipant, reason: string, keyPackage: string | undefined): null {
-    this.#e2ee.joinFailed(p, reason, keyPackage);
+    this.#groups.for(p).joinFailed(p, reason, keyPackage);
     return null;
   }
 
   e2eeDisable(p: RoomParticipant, message: string): Promise<null> {
-    return this.#e2ee.disable(p, message).then(() => null);
+    if (this.#groups.breakoutGroups > 0)
+      throw new ConclaveError('E2EE_BAD_STATE', 'Close the breakout rooms first.');
+    return this.#e2ee.disable(p, message).then(() => {
+      this.#groups.reset();
+      // Devices keep the document; the host's device puts it back in the clear (issue 18).
+      this.#sealedBoard.clear();
+      return null;
+    });
   }
 
   e2eeAdmitHeld(host: RoomParticipant, targetId: ParticipantId): null {
@@ -644,7 +707,7 @@ export class Room {
     this.#closePublished(p);
     p.closeMedia();
     p.peer = undefined;
-    this.#e2ee.participantLeft(p);
+    this.#groups.left(p);
     this.#captions.sync();
     this.#recording.sync();
     this.#recording.participantLeft(p.id);
@@ -688,6 +751,7 @@ export class Room {
     this.#recordingSettled = this.#recording
       .dispose()
       .catch((err: unknown) => this.#log.error({ err }, 'recording did not finish'));
+    this.#groups.close();
     this.#e2ee.close();
     this.#captions.dispose();
     this.#whiteboard.destroy();

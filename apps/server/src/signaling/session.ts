@@ -234,10 +234,14 @@ export class SignalingSession implements SignalingPeer {
         return handle.chatSend(message.text, message.to);
       case 'chat.setMode':
         return handle.chatSetMode(message.mode);
+      case 'chat.sendSealed':
+        return handle.chatSendSealed(message.sealed, message.to);
       case 'whiteboard.update':
         return handle.whiteboardUpdate(message.update);
       case 'whiteboard.sync':
         return handle.whiteboardSync();
+      case 'whiteboard.sealedUpdate':
+        return handle.whiteboardSealed(message.sealed, message.snapshot);
       case 'breakout.open':
         return handle.breakoutOpen(message);
       case 'breakout.move':
@@ -288,12 +292,14 @@ export class SignalingSession implements SignalingPeer {
             this.#conn.address,
           );
       const role = admission.role;
+      const accountUserId = await this.#userId;
       const { handle, result } = await this.#deps.rooms.join(message.meetingId, this, {
         displayName: message.displayName,
         ...(role ? { role } : {}),
         settings: admission.settings,
         ...(message.capabilities ? { capabilities: message.capabilities } : {}),
         ...(message.resumeToken ? { resumeToken: message.resumeToken } : {}),
+        ...(accountUserId ? { accountUserId } : {}),
       });
       if (this.#closed) {
         handle.disconnected();

@@ -1,18 +1,22 @@
 import type {
   Capabilities,
+  ChatMessage,
   E2eeState,
   KeyPackageEntry,
   Participant,
   ParticipantId,
+  SealedChatMessage,
   ServerEvent,
 } from '@conclave/protocol';
-import type { MemberIdentity } from '@conclave/e2ee';
+import type { MeetingPolicy, MemberIdentity } from '@conclave/e2ee';
 import type { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
 import { fromBase64, toBase64 } from './base64';
 import type { E2eeOffMessage } from './control-message';
 import type { CommitOut, EngineStatus, FrameCounters } from './engine';
 import { describeRefusal, type ExpectedDevice } from './expected-devices';
+import { rosterWarnings } from './roster-check';
+import { attachTransform } from './media-transform';
 import type { MediaKind } from './frame-layout';
 import { SEND_SWITCH_DELAY_MS } from './timing';
 import type { E2eeWorkerClient } from './worker-client';
@@ -54,6 +58,8 @@ export type E2eeManagerEvents = {
   banner: [{ tone: 'info' | 'warning'; text: string }];
   /** The host's device: E2EE can be turned back on (the unsupported participant left). */
   reenableOffered: [string];
+  /** An authenticated "E2EE off" took effect (true: this device sent it). */
+  turnedOff: [boolean];
 };
 
 export interface E2eeManagerDeps {
@@ -64,6 +70,8 @@ export interface E2eeManagerDeps {
   selfId: () => ParticipantId | undefined;
   participants: () => Participant[];
   isHost: () => boolean;
+  /** The breakout room a participant is in (null: the main room); each has its own group. */
+  roomOf?: (id: ParticipantId) => string | null;
 }
 
 /** How long a device listed as a member waits for its Welcome before asking again. */
@@ -112,6 +120,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The host asked to let this held participant in (so the downgrade it brings is wanted). */
   #admitAsked: ParticipantId | undefined;
+  /** The signed policy of this meeting's groups, carried into breakout rooms' groups. */
+  #carried: MeetingPolicy | null = null;
+  /** Moved to another room: its group starting is not "turned on" news. */
+  #quietStart = false;
 
   constructor(deps: E2eeManagerDeps) {
     super();
@@ -125,6 +137,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       const epochChanged = status.epoch !== this.#local?.epoch;
       this.#local = status;
       this.#counters = counters;
+      if (status.policy) this.#carried = status.policy;
       if (
         epochChanged &&
         status.epoch !== null &&
@@ -185,47 +198,15 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.emit('view', this.view);
   }
 
-  /**
-   * Compares the MLS roster (who holds the key) with the meeting's participant list (DESIGN.md
-   * §4.4): a leaf nobody can see, a duplicate identity, a leaf whose key is not the one its device
-   * announced, a leaf of someone not let in, and a participant without a leaf.
-   */
   #rosterMismatch(): string[] {
-    const out = new Set(this.#keyChanges);
-    if (!this.#local?.inGroup) return [...out];
-    if (this.#local.policyChanged)
-      out.add(
-        'A key change tried to alter who may turn encryption off; the rule set when it was turned on stays in force.',
-      );
-    const roster = this.#local.roster;
-    const participants = this.#deps.participants();
-    const byId = new Map(participants.map((p) => [p.id as string, p]));
-    const leaves = new Map<string, number>();
-    for (const m of roster) leaves.set(m.userId, (leaves.get(m.userId) ?? 0) + 1);
-    for (const m of roster) {
-      const p = byId.get(m.deviceId);
-      if (!p) {
-        out.add(`${m.displayName} holds the key but is not in the participant list.`);
-        continue;
-      }
-      if (p.held || p.waiting)
-        out.add(`${p.displayName} holds the key but has not been let into the meeting.`);
-      const pin = this.#pins.get(p.id);
-      if (pin && pin.signatureKey !== m.signatureKey)
-        out.add(
-          `A device holding the key claims to be ${p.displayName}, but its key is not the one ${p.displayName}'s device announced.`,
-        );
-      if ((leaves.get(m.userId) ?? 0) > 1)
-        out.add(`${m.displayName} appears more than once among the devices that hold the key.`);
-    }
-    const members = new Set<string>(this.#meeting.members);
-    const holders = new Set(roster.map((m) => m.deviceId));
-    for (const p of participants) {
-      if (!p.held && !p.waiting && members.has(p.id) && !holders.has(p.id)) {
-        out.add(`${p.displayName} is in the meeting but does not hold the key yet.`);
-      }
-    }
-    return [...out];
+    return rosterWarnings(
+      this.#local,
+      this.#meeting,
+      this.#deps.participants(),
+      this.#pins,
+      this.#keyChanges,
+      this.#sameRoom,
+    );
   }
 
   /** Called after every (re)join with the new signaling connection and the server's state. */
@@ -234,6 +215,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     state: E2eeState,
     identity: MemberIdentity,
     newSeat = false,
+    accountUserId: string | null = null,
   ): Promise<void> {
     this.#signal = signal;
     this.#meeting = state;
@@ -255,7 +237,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       this.#inGroup || this.#restarting
         ? undefined
         : this.#deps.worker.expectEncryption(state.status !== 'off');
-    await this.#deps.worker.init(identity);
+    await this.#deps.worker.init(identity, accountUserId);
     await expecting;
     // Held or waiting: the server asks for a KeyPackage once the host lets this device in.
     const self = this.#deps.participants().find((p) => p.id === this.#deps.selfId());
@@ -280,6 +262,13 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     return worker ? toBase64(await worker.signingKey()) : undefined;
   }
 
+  /** Whether participant `id` is in this device's room (each room has its own group). */
+  readonly #sameRoom = (id: ParticipantId): boolean => {
+    const roomOf = this.#deps.roomOf;
+    const self = this.#deps.selfId();
+    return !roomOf || self === undefined || roomOf(id) === roomOf(self);
+  };
+
   /**
    * Pins each device's announced key on first sight and tells the worker who may hold the key.
    * Devices that left stay known (their leaf may still be in the tree until the next commit).
@@ -299,9 +288,12 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         deviceId: p.id,
         userId: p.id,
         displayName: p.displayName,
+        // Pinned too: the server cannot move a device to another account mid-meeting.
+        accountUserId: pinned ? pinned.accountUserId : p.accountUserId,
         signatureKey: pinned?.signatureKey ?? p.mlsSignatureKey,
         present: true,
         admitted: !p.held && !p.waiting,
+        inMyRoom: this.#sameRoom(p.id),
       });
     }
     for (const [id, d] of this.#pins)
@@ -362,6 +354,11 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       case 'e2ee.app':
         void this.#queue(() => this.#onApp(ev.from, ev.message));
         return;
+      case 'e2ee.startGroup':
+        void this.#queue(() => this.#startGroup(ev.keyPackages)).catch((err: unknown) =>
+          this.#fail('Starting the encrypted group of this room failed', err),
+        );
+        return;
       case 'e2ee.keyPackageNeeded':
         void this.#queue(() => this.#uploadKeyPackage()).catch(() => undefined);
         return;
@@ -380,7 +377,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const before = this.#meeting;
     this.#meeting = state;
     this.#watchForWelcome(state);
-    if (state.status === 'on' && before.status !== 'on') {
+    if (state.status === 'on' && before.status !== 'on' && this.#quietStart) {
+      this.#quietStart = false;
+    } else if (state.status === 'on' && before.status !== 'on') {
       const who =
         this.#deps.participants().find((p) => p.id === state.enabledBy)?.displayName ?? 'The host';
       this.emit('banner', { tone: 'info', text: `${who} turned on end-to-end encryption.` });
@@ -540,7 +539,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     }
     await worker.turnOff();
     this.#inGroup = false;
+    this.#carried = null;
     this.#bannerForOff(opened.message, opened.sender.displayName);
+    this.emit('turnedOff', false);
   }
 
   /**
@@ -633,9 +634,109 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.emit('banner', { tone: 'warning', text });
   }
 
+  /**
+   * A person on this device checked a known person's new device (compared the security code
+   * with them) and accepts it: its key is remembered and the warning goes away.
+   */
+  async trustNewDevice(signatureKey: string): Promise<void> {
+    const m = this.#local?.roster.find((r) => r.signatureKey === signatureKey);
+    if (!m?.device || !this.#deps.worker) return;
+    await this.#deps.worker.trustDevice(m.device.accountUserId, toBase64(m.device.deviceKey));
+  }
+
+  /** Chat under E2EE (issue 18): a message sealed in the group (and to `to`'s leaf), base64. */
+  async sealChat(text: string, to: ParticipantId | null): Promise<string> {
+    const worker = this.#deps.worker;
+    if (!worker || !this.#inGroup)
+      throw new Error('Chat opens once this device holds the meeting key.');
+    return toBase64(await this.#queue(() => worker.sealChat(text, to)));
+  }
+
+  /** A whiteboard update sealed for the current epoch (base64). */
+  async sealBoard(update: Uint8Array): Promise<string> {
+    const worker = this.#deps.worker;
+    if (!worker || !this.#inGroup)
+      throw new Error('The whiteboard opens once this device holds the meeting key.');
+    return toBase64(await worker.sealBoard(update));
+  }
+
+  /** undefined: not sealed for an epoch this device holds. */
+  async openBoard(sealed: string): Promise<Uint8Array | undefined> {
+    const worker = this.#deps.worker;
+    if (!worker) return undefined;
+    return worker.openBoard(fromBase64(sealed)).catch(() => undefined);
+  }
+
+  /** Opens a relayed chat message; undefined when this device may not read it. */
+  openChat(message: SealedChatMessage): Promise<ChatMessage | undefined> {
+    const worker = this.#deps.worker;
+    if (!worker) return Promise.resolve(undefined);
+    return this.#queue(async () => {
+      const opened = await worker.openChat(fromBase64(message.sealed)).catch(() => undefined);
+      if (!opened) return undefined;
+      // Sender, name and recipient as the MLS group says, not as the relay labelled them.
+      return {
+        id: message.id,
+        from: opened.from as ParticipantId,
+        fromName: opened.fromName,
+        to: opened.to as ParticipantId | null,
+        text: opened.text,
+        sentAt: message.sentAt,
+        e2ee: true,
+      };
+    });
+  }
+
   /** TEST ONLY: this device opens frames with a wrong key from now on. */
   async corruptReceiveKeysForTest(): Promise<void> {
     await this.#deps.worker?.corruptReceiveKeys();
+  }
+
+  /**
+   * Under E2EE each room is its own MLS group (issue 18): this device moved to another room, so
+   * it leaves its group's keys (frames stay dropped, never clear) and waits to be added to, or to
+   * start, the new room's group.
+   */
+  roomChanged(): void {
+    void this.#queue(async () => {
+      const worker = this.#deps.worker;
+      if (!worker || this.#meeting.status === 'off') return;
+      clearTimeout(this.#welcomeTimer);
+      this.#welcomeTimer = undefined;
+      if (this.#inGroup) await worker.abandonGroup();
+      this.#inGroup = false;
+      this.#lastEpoch = null;
+      this.#quietStart = true;
+    });
+  }
+
+  /**
+   * A new group with this device as its first member, then its first Commit (epoch 0): the
+   * host's device turning E2EE on, or the first device in a breakout room (which carries the
+   * meeting's signed policy, so only the host device's key can turn E2EE off there too).
+   */
+  async #startGroup(keyPackages: KeyPackageEntry[]): Promise<void> {
+    const worker = this.#deps.worker;
+    const signal = this.#signal;
+    if (!worker || !signal) return;
+    const carried = this.#carried;
+    const out = await worker.createGroup(
+      keyPackages.map((k) => fromBase64(k.keyPackage)),
+      carried?.unsupportedClients ?? this.#meeting.policy,
+      carried?.offKeys ? [...carried.offKeys] : undefined,
+    );
+    this.#inGroup = true;
+    this.#restarting = false;
+    this.#reportRefusals(out);
+    // The first commit is sent even when every KeyPackage was refused: it starts the group.
+    await signal.request({
+      type: 'e2ee.commit',
+      epoch: 0,
+      commit: toBase64(out.commit ?? (await worker.commit([], []))!.commit!),
+      ...(out.welcome ? { welcome: toBase64(out.welcome) } : {}),
+      added: out.added.map((i) => keyPackages[i]!.participantId),
+      removed: [],
+    });
   }
 
   // ---- host actions
@@ -649,22 +750,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         type: 'e2ee.enable',
       });
       // The unsupported-client rule is fixed now, in the group itself (signed, server-proof).
-      const out = await worker.createGroup(
-        keyPackages.map((k) => fromBase64(k.keyPackage)),
-        this.#meeting.policy,
-      );
-      this.#inGroup = true;
-      this.#restarting = false;
-      this.#reportRefusals(out);
-      // The first commit is sent even when every KeyPackage was refused: it starts the group.
-      await signal.request({
-        type: 'e2ee.commit',
-        epoch: 0,
-        commit: toBase64(out.commit ?? (await worker.commit([], []))!.commit!),
-        ...(out.welcome ? { welcome: toBase64(out.welcome) } : {}),
-        added: out.added.map((i) => keyPackages[i]!.participantId),
-        removed: [],
-      });
+      this.#carried = null;
+      await this.#startGroup(keyPackages);
     });
   }
 
@@ -679,7 +766,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     await this.#signal.request({ type: 'e2ee.disable', message: toBase64(sealed) });
     await worker.turnOff();
     this.#inGroup = false;
+    this.#carried = null;
     this.#bannerForOff(message, 'You');
+    this.emit('turnedOff', true);
   }
 
   #fail(what: string, err: unknown): void {
@@ -702,25 +791,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
 
   #attach(target: RTCRtpSender | RTCRtpReceiver, op: 'encrypt' | 'decrypt', kind: MediaKind): void {
     const worker = this.#deps.worker;
-    if (!worker) return;
-    const g = globalThis as unknown as {
-      RTCRtpScriptTransform?: new (w: Worker, o: unknown) => unknown;
-    };
-    if (
-      this.#deps.capabilities.encodedTransform === 'script-transform' &&
-      g.RTCRtpScriptTransform
-    ) {
-      (target as unknown as { transform: unknown }).transform = new g.RTCRtpScriptTransform(
-        worker.worker,
-        { op, kind },
-      );
-      return;
-    }
-    const withStreams = target as unknown as {
-      createEncodedStreams?: () => { readable: ReadableStream; writable: WritableStream };
-    };
-    if (withStreams.createEncodedStreams)
-      worker.attachStreams(op, kind, withStreams.createEncodedStreams());
+    if (worker) attachTransform(worker, this.#deps.capabilities, target, op, kind);
   }
 
   close(): void {

@@ -3,8 +3,11 @@ import {
   GroupSession,
   MlsFrameKeyring,
   SigningKey,
+  exportDeviceKey,
   securityCode,
+  signDeviceBinding,
   toLeafIndex,
+  verifyDeviceBinding,
 } from '@conclave/e2ee';
 import type {
   CryptoBackend,
@@ -14,7 +17,16 @@ import type {
   UnsupportedClientRule,
 } from '@conclave/e2ee';
 import { toBase64 } from './base64';
+import { BOARD_EXPORTER_LABEL, BoardKeys } from './board-keys';
+import type { DeviceKeyStore } from './device-keys';
+import { DeviceTrustBook, type DeviceTrust } from './device-trust';
 import { checkJoiner, type ExpectedDevice, type RefusedKeyPackage } from './expected-devices';
+import {
+  PRIVATE_CHAT_LABEL,
+  decodeChatPayload,
+  encodeChatPayload,
+  privateChatContext,
+} from './chat-payload';
 import type { ControlMessage } from './control-message';
 import { decodeControl, encodeControl } from './control-message';
 import { clearByteCount } from './frame-layout';
@@ -39,6 +51,8 @@ export interface RosterEntry extends MemberIdentity {
   leafIndex: number;
   /** The leaf's MLS signature public key (base64): public, shown as a fingerprint. */
   signatureKey: string;
+  /** Signed-in and met before, met for the first time, a new device, or a guest. */
+  trust: DeviceTrust;
 }
 
 export interface CommitOut {
@@ -48,6 +62,15 @@ export interface CommitOut {
   /** Indexes (into the request's KeyPackages) that this commit adds. */
   added: number[];
   refused: RefusedKeyPackage[];
+}
+
+/** A chat message opened on this device: the sender is the MLS leaf, not the server's word. */
+export interface OpenedChat {
+  from: string;
+  fromName: string;
+  /** null: to everyone; else this device (a private message sealed to its leaf). */
+  to: string | null;
+  text: string;
 }
 
 export interface FrameCounters {
@@ -67,6 +90,8 @@ export interface EngineOptions {
   sendSwitchDelayMs?: number;
   graceMs?: number;
   now?: () => number;
+  /** Long-term device keys and the device keys of people met before (signed-in users). */
+  deviceKeys?: DeviceKeyStore;
 }
 
 /**
@@ -76,6 +101,11 @@ export interface EngineOptions {
 export class E2eeEngine {
   readonly #opts: EngineOptions;
   #identity: MemberIdentity | undefined;
+  /** The account this device is signed in as (null: a guest). */
+  #account: string | null = null;
+  /** #identity with this session's device binding, once made. */
+  #bound: MemberIdentity | undefined;
+  readonly #trust: DeviceTrustBook;
   /** This device's MLS signature key for the whole session (announced at join, pinned by all). */
   #signingKey: SigningKey | undefined;
   /** Devices announced in this meeting, by device id, with their pinned keys. */
@@ -89,6 +119,8 @@ export class E2eeEngine {
   #pending: PendingJoin[] = [];
   #session: GroupSession | undefined;
   #keyring: MlsFrameKeyring;
+  /** Whiteboard keys of the last few epochs (exporter-derived). */
+  readonly #board: BoardKeys;
   /** TEST ONLY: a receive keyring holding a wrong key, to show what a device with bad keys gets. */
   #wrongReceiveKeys: MlsFrameKeyring | undefined;
   /** Encrypt outgoing frames and require incoming ones to be sealed. */
@@ -113,6 +145,8 @@ export class E2eeEngine {
   constructor(opts: EngineOptions) {
     this.#opts = opts;
     this.#keyring = this.#newKeyring();
+    this.#trust = new DeviceTrustBook(opts.deviceKeys);
+    this.#board = new BoardKeys(opts.backend);
   }
 
   #newKeyring(): MlsFrameKeyring {
@@ -124,8 +158,39 @@ export class E2eeEngine {
     });
   }
 
-  setIdentity(identity: MemberIdentity): void {
+  /**
+   * Who this device is. A signed-in device (`accountUserId`) binds its session key to its
+   * long-term device key and loads the device keys of the people it has met.
+   */
+  async init(identity: MemberIdentity, accountUserId: string | null = null): Promise<void> {
+    if (this.#identity?.deviceId !== identity.deviceId || this.#account !== accountUserId)
+      this.#bound = undefined;
     this.#identity = identity;
+    this.#account = this.#opts.deviceKeys ? accountUserId : null;
+    if (this.#account && this.#opts.deviceKeys) {
+      const pair = await this.#opts.deviceKeys.deviceKey(this.#account);
+      const deviceKey = toBase64(await exportDeviceKey(pair.publicKey));
+      await this.#trust.load({ accountUserId: this.#account, deviceKey });
+    } else await this.#trust.load();
+  }
+
+  /** RFC 9420 §5.3: the identity in this device's credential, with its device binding. */
+  async #ownIdentity(): Promise<MemberIdentity> {
+    const identity = this.#requireIdentity();
+    this.#signingKey ??= await SigningKey.generate();
+    const store = this.#opts.deviceKeys;
+    if (!this.#account || !store) return identity;
+    if (!this.#bound || this.#bound.deviceId !== identity.deviceId) {
+      const pair = await store.deviceKey(this.#account);
+      const device = await signDeviceBinding(pair, this.#account, this.#signingKey.publicKey);
+      this.#bound = { ...identity, device };
+    }
+    return { ...this.#bound, displayName: identity.displayName };
+  }
+
+  /** Someone here accepted a known person's new device (after checking with them). */
+  async trustDevice(accountUserId: string, deviceKey: string): Promise<void> {
+    await this.#trust.accept(accountUserId, deviceKey);
   }
 
   /** This device's MLS signature public key, made once per session (it is announced at join). */
@@ -145,11 +210,19 @@ export class E2eeEngine {
    * devices this device never saw (one that left a moment ago) pass and are shown in the
    * roster check; in every commit after that they are refused.
    */
-  readonly #validate = (identity: MemberIdentity, signaturePublicKey: Uint8Array): boolean => {
+  readonly #validate = async (
+    identity: MemberIdentity,
+    signaturePublicKey: Uint8Array,
+  ): Promise<boolean> => {
+    // A signed-in leaf's device binding must vouch for this very key (§5.3.1).
+    if (identity.device && !(await verifyDeviceBinding(identity.device, signaturePublicKey)))
+      return false;
     const device = this.#devices.get(identity.deviceId);
     if (!device) return this.#joining;
     return (
-      device.userId === identity.userId && device.signatureKey === toBase64(signaturePublicKey)
+      device.userId === identity.userId &&
+      device.signatureKey === toBase64(signaturePublicKey) &&
+      device.accountUserId === (identity.device?.accountUserId ?? null)
     );
   };
 
@@ -167,8 +240,8 @@ export class E2eeEngine {
 
   /** RFC 9420 §10: a fresh KeyPackage; its private part stays here for the Welcome. */
   async makeKeyPackage(): Promise<Uint8Array> {
-    this.#signingKey ??= await SigningKey.generate();
-    const kp = await GroupSession.makeKeyPackage(this.#requireIdentity(), this.#signingKey);
+    const identity = await this.#ownIdentity();
+    const kp = await GroupSession.makeKeyPackage(identity, this.#signingKey);
     this.#pending = [kp, ...this.#pending].slice(0, 4);
     return kp.keyPackage;
   }
@@ -177,16 +250,22 @@ export class E2eeEngine {
   async createGroup(
     keyPackages: Uint8Array[],
     unsupportedClients: UnsupportedClientRule,
+    offKeys?: string[],
   ): Promise<CommitOut> {
     // A device that was dropping frames (restarting E2EE after a failover) keeps dropping them
     // until the new group's keys are installed: never a frame in the clear in between.
     const encrypting = this.#encrypting;
     this.#reset();
     this.#encrypting = encrypting;
+    const identity = await this.#ownIdentity();
     this.#signingKey ??= await SigningKey.generate();
     // Only this device may turn E2EE off, and the unsupported-client rule is fixed now.
-    const policy = { offKeys: [toBase64(this.#signingKey.publicKey)], unsupportedClients };
-    this.#session = await GroupSession.create(this.#requireIdentity(), {
+    // A breakout room's group (issue 18) carries the main group's policy unchanged.
+    const policy = {
+      offKeys: offKeys ?? [toBase64(this.#signingKey.publicKey)],
+      unsupportedClients,
+    };
+    this.#session = await GroupSession.create(identity, {
       ...this.#sessionOptions(),
       policy,
     });
@@ -221,10 +300,14 @@ export class E2eeEngine {
     const addedIndexes: number[] = [];
     const refused: RefusedKeyPackage[] = [];
     for (const [i, kp] of add.entries()) {
+      const inspected = GroupSession.inspectKeyPackage(kp);
       const verdict = checkJoiner(
-        GroupSession.inspectKeyPackage(kp),
+        inspected,
         this.#devices,
         staying.map((m) => m.identity),
+        inspected?.identity.device
+          ? await verifyDeviceBinding(inspected.identity.device, inspected.signaturePublicKey)
+          : true,
       );
       if (verdict.ok) {
         accepted.push(kp);
@@ -282,7 +365,12 @@ export class E2eeEngine {
   }
 
   async #installEpoch(): Promise<void> {
-    await this.#keyring.installFrom(this.#requireSession());
+    const session = this.#requireSession();
+    await this.#board.install(
+      session.epoch,
+      await session.exportSecret(BOARD_EXPORTER_LABEL, new Uint8Array(0), 32),
+    );
+    await this.#keyring.installFrom(session);
     this.#encrypting = true;
   }
 
@@ -304,6 +392,69 @@ export class E2eeEngine {
       return sender && message
         ? { sender, senderKey: toBase64(senderSignatureKey), message }
         : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A chat message as an MLS application message (RFC 9420 §6.3.1). `to` (a device id): the text
+   * is sealed to that member's leaf key with EncryptWithLabel (§5.1.3) inside it.
+   */
+  async sealChat(text: string, to: string | null): Promise<Uint8Array> {
+    const session = this.#requireSession();
+    if (to === null) return session.sealApplication(encodeChatPayload({ kind: 'chat', text }));
+    const recipient = session.members().find((m) => m.identity.deviceId === to);
+    if (!recipient || recipient.leafIndex === session.ownLeafIndex)
+      throw new E2eeError('E2EE_ERR_NOT_A_MEMBER', 'the recipient does not hold the key');
+    const context = privateChatContext(
+      session.groupId,
+      session.epoch,
+      session.ownLeafIndex,
+      recipient.leafIndex,
+    );
+    const sealed = await session.sealToMember(
+      toLeafIndex(recipient.leafIndex),
+      PRIVATE_CHAT_LABEL,
+      context,
+      new TextEncoder().encode(text),
+    );
+    return session.sealApplication(encodeChatPayload({ kind: 'chat-private', to, ...sealed }));
+  }
+
+  /** A whiteboard update sealed with this epoch's exporter-derived key (board-keys.ts). */
+  sealBoard(update: Uint8Array): Promise<Uint8Array> {
+    this.#requireSession();
+    return this.#board.seal(update);
+  }
+
+  /** undefined: not sealed for an epoch this device holds (yet, or any more). */
+  openBoard(sealed: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.#board.open(sealed);
+  }
+
+  /** Opens a chat message; undefined when it is not one this device may read. */
+  async openChat(bytes: Uint8Array): Promise<OpenedChat | undefined> {
+    const session = this.#session;
+    if (!session?.active) return undefined;
+    try {
+      const epoch = session.epoch;
+      const { senderLeaf, data } = await session.openApplication(bytes);
+      const sender = session.members().find((m) => m.leafIndex === senderLeaf)?.identity;
+      const payload = decodeChatPayload(data);
+      if (!sender || !payload) return undefined;
+      const from = { from: sender.deviceId, fromName: sender.displayName };
+      if (payload.kind === 'chat') return { ...from, to: null, text: payload.text };
+      const self = this.#identity?.deviceId;
+      if (payload.to !== self) return undefined;
+      const context = privateChatContext(session.groupId, epoch, senderLeaf, session.ownLeafIndex);
+      const plain = await session.openAsMember(
+        PRIVATE_CHAT_LABEL,
+        context,
+        payload.kemOutput,
+        payload.ciphertext,
+      );
+      return { ...from, to: self, text: new TextDecoder('utf-8', { fatal: true }).decode(plain) };
     } catch {
       return undefined;
     }
@@ -373,6 +524,7 @@ export class E2eeEngine {
     this.#policyChanged = false;
     this.#keyring.clear();
     this.#keyring = this.#newKeyring();
+    this.#board.clear();
     this.#encrypting = false;
   }
 
@@ -388,11 +540,15 @@ export class E2eeEngine {
       epoch: s ? Number(s.epoch) : null,
       securityCode: s ? securityCode(s.epochAuthenticator()) : null,
       roster: s
-        ? s.members().map((m) => ({
-            ...m.identity,
-            leafIndex: m.leafIndex,
-            signatureKey: toBase64(m.signaturePublicKey),
-          }))
+        ? s.members().map((m) => {
+            const signatureKey = toBase64(m.signaturePublicKey);
+            return {
+              ...m.identity,
+              leafIndex: m.leafIndex,
+              signatureKey,
+              trust: this.#trust.classify(m.identity, signatureKey, m.leafIndex === s.ownLeafIndex),
+            };
+          })
         : [],
       encrypting: this.#encrypting,
       policy: s ? this.#policy : null,

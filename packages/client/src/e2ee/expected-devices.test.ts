@@ -11,6 +11,7 @@ const device = (
   deviceId: id,
   userId: id,
   displayName: id,
+  accountUserId: null,
   signatureKey: toBase64(key),
   present: true,
   admitted: true,

@@ -1,4 +1,5 @@
 import type { CryptoBackend } from '@conclave/e2ee';
+import type { DeviceKeyStore } from './device-keys';
 import { E2eeEngine } from './engine';
 import { changesKeys, handleRequest } from './worker/dispatch';
 import { parseWorkerInbound } from './worker/messages';
@@ -12,9 +13,10 @@ export class InProcessE2eeWorker extends EventTarget {
   readonly engine: E2eeEngine;
   #terminated = false;
 
-  constructor(backend: CryptoBackend) {
+  /** `deviceKeys`: this bot's own long-term device keys and the people it has met. */
+  constructor(backend: CryptoBackend, deviceKeys?: DeviceKeyStore) {
     super();
-    this.engine = new E2eeEngine({ backend });
+    this.engine = new E2eeEngine({ backend, ...(deviceKeys ? { deviceKeys } : {}) });
     this.engine.onKeyFrameNeeded = () => this.#post({ kind: 'keyFrameNeeded' });
   }
 

@@ -1,7 +1,7 @@
 import type { MemberIdentity, UnsupportedClientRule } from '@conclave/e2ee';
 import { TypedEmitter } from '../typed-emitter';
 import type { ControlMessage } from './control-message';
-import type { CommitOut, EngineStatus, FrameCounters } from './engine';
+import type { CommitOut, EngineStatus, FrameCounters, OpenedChat } from './engine';
 import type { ExpectedDevice } from './expected-devices';
 import type { MediaKind } from './frame-layout';
 import type { WorkerOutbound, WorkerRequest } from './worker/messages';
@@ -51,17 +51,26 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
     });
   }
 
-  init(identity: MemberIdentity) {
-    return this.#call<null>({ kind: 'init', identity });
+  init(identity: MemberIdentity, accountUserId: string | null) {
+    return this.#call<null>({ kind: 'init', identity, accountUserId });
+  }
+  /** Accept a known person's new device key (trust on first use: only a person decides). */
+  trustDevice(accountUserId: string, deviceKey: string) {
+    return this.#call<null>({ kind: 'trustDevice', accountUserId, deviceKey });
   }
   makeKeyPackage() {
     return this.#call<Uint8Array>({ kind: 'makeKeyPackage' });
   }
-  createGroup(keyPackages: Uint8Array[], unsupportedClients: UnsupportedClientRule) {
+  createGroup(
+    keyPackages: Uint8Array[],
+    unsupportedClients: UnsupportedClientRule,
+    offKeys?: string[],
+  ) {
     return this.#call<CommitOut>({
       kind: 'createGroup',
       keyPackages,
       unsupportedClients,
+      ...(offKeys ? { offKeys } : {}),
     });
   }
   /** null: the group is no longer at `epoch` (the request is stale; nothing was changed). */
@@ -98,6 +107,18 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
       kind: 'openControl',
       data,
     });
+  }
+  sealChat(text: string, to: string | null) {
+    return this.#call<Uint8Array>({ kind: 'sealChat', text, to });
+  }
+  openChat(data: Uint8Array) {
+    return this.#call<OpenedChat | undefined>({ kind: 'openChat', data });
+  }
+  sealBoard(data: Uint8Array) {
+    return this.#call<Uint8Array>({ kind: 'sealBoard', data });
+  }
+  openBoard(data: Uint8Array) {
+    return this.#call<Uint8Array | undefined>({ kind: 'openBoard', data });
   }
   expectEncryption(on: boolean) {
     return this.#call<null>({ kind: 'expectEncryption', on });

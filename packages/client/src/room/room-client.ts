@@ -1,4 +1,4 @@
-import { ConclaveError, PROTOCOL_VERSION } from '@conclave/protocol';
+import { ConclaveError, MAX_CHAT_TEXT, PROTOCOL_VERSION } from '@conclave/protocol';
 import type {
   CaptionEntry,
   CaptionsState,
@@ -27,6 +27,7 @@ import { TileSizeReporter } from '../media/tile-sizes';
 import { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
 import { WhiteboardClient } from '../whiteboard/whiteboard-client';
+import { syncBoardWithE2ee } from '../whiteboard/board-e2ee';
 import type { ConnectionState } from './connection-state';
 import { reconnectDelayMs } from './connection-state';
 
@@ -138,10 +139,12 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       selfId: () => this.#self?.id,
       participants: () => this.participants,
       isHost: () => this.#self?.role === 'host',
+      roomOf: (id) => this.#breakouts.assignments[id] ?? null,
     });
     this.e2ee.on('view', (v) => this.emit('e2ee', v));
     this.e2ee.on('banner', (b) => this.emit('banner', b));
     this.e2ee.on('reenableOffered', (name) => this.emit('reenableOffered', name));
+    syncBoardWithE2ee(this.e2ee, this.whiteboard, () => this.#self?.id);
   }
 
   get capabilities(): Capabilities {
@@ -274,7 +277,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     signal.on('protocolError', (m) => this.emit('notice', m));
     this.#held = result.held;
     this.#chatMode = result.chat.mode;
-    this.#chatMessages = result.chat.history;
+    // Sealed messages exist only on the devices that were there: a reconnect keeps them.
+    this.#chatMessages = [...result.chat.history, ...this.#chatMessages.filter((m) => m.e2ee)].sort(
+      (a, b) => a.sentAt - b.sentAt,
+    );
     this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
     this.#breakouts = result.breakouts;
     this.emit('breakouts', this.#breakouts);
@@ -297,6 +303,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
           deviceId: result.participantId,
         },
         newSeat,
+        result.participants.find((p) => p.id === result.participantId)?.accountUserId ?? null,
       ),
       this.#opts.media !== false ? this.#startMedia(signal) : undefined,
     ]);
@@ -423,8 +430,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'breakout.state':
         this.#breakouts = ev.state;
         this.emit('breakouts', ev.state);
+        this.e2ee.participantsChanged();
         return;
       case 'breakout.moved':
+        // Under E2EE each room is its own MLS group: leave this one's keys first (issue 18).
+        this.e2ee.roomChanged();
         // New transports wait on the room's router: rebuild the PeerConnections.
         if (this.#signal && this.#opts.media !== false) {
           void this.#startMedia(this.#signal).catch(() =>
@@ -447,6 +457,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'whiteboard.update':
         this.whiteboard.handleRemote(ev.update);
         return;
+      case 'whiteboard.sealed':
+        void this.whiteboard.handleSealed(ev.sealed);
+        return;
       case 'share.stopped':
         this.emit('notice', 'The host stopped your screen share.');
         void this.stopScreenShare();
@@ -454,6 +467,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'chat.message':
         this.#chatMessages = [...this.#chatMessages, ev.message];
         this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
+        return;
+      case 'chat.sealed':
+        void this.e2ee.openChat(ev.message).then((m) => this.#onSealedChat(m));
         return;
       case 'chat.mode':
         this.#chatMode = ev.mode;
@@ -478,6 +494,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'e2ee.downgradeRequired':
       case 'e2ee.reenableOffered':
       case 'e2ee.memberJoinFailed':
+      case 'e2ee.startGroup':
         this.e2ee.handleEvent(ev);
         return;
       default: {
@@ -643,7 +660,50 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   }
 
   async sendChat(text: string, to: ParticipantId | null): Promise<void> {
-    await this.#requireSignal().request({ type: 'chat.send', text, to });
+    const signal = this.#requireSignal();
+    if (this.e2ee.view.meeting.status === 'off') {
+      await signal.request({ type: 'chat.send', text, to });
+      return;
+    }
+    // E2EE: sealed on this device; the server relays what it cannot read (issue 18).
+    const clean = text.trim();
+    if (!clean || clean.length > MAX_CHAT_TEXT)
+      throw new ConclaveError('BAD_REQUEST', `Messages are 1 to ${MAX_CHAT_TEXT} characters.`);
+    const sealed = await this.e2ee.sealChat(clean, to);
+    const { messageId } = await signal.request<{ messageId: string }>({
+      type: 'chat.sendSealed',
+      sealed,
+      to,
+    });
+    this.#addChat({
+      id: messageId,
+      from: this.#self!.id,
+      fromName: this.#opts.displayName,
+      to,
+      text: clean,
+      sentAt: Date.now(),
+      e2ee: true,
+    });
+  }
+
+  /** A relayed sealed message: shown only if it opens, and if its sender may write now. */
+  #onSealedChat(m: ChatMessage | undefined): void {
+    if (!m) {
+      this.emit(
+        'notice',
+        'A chat message could not be opened on this device: it was not sealed for it, or the keys changed while it was on its way.',
+      );
+      return;
+    }
+    const host = this.#participants.get(m.from)?.role === 'host';
+    const toHost = m.to !== null && this.#self?.role === 'host';
+    if (!host && (this.#chatMode === 'off' || (this.#chatMode === 'host-only' && !toHost))) return;
+    this.#addChat(m);
+  }
+
+  #addChat(m: ChatMessage): void {
+    this.#chatMessages = [...this.#chatMessages, m];
+    this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
   }
 
   async setChatMode(mode: ChatMode): Promise<void> {

@@ -31,6 +31,7 @@ import {
   type Proposal,
 } from 'ts-mls';
 import { decryptSenderData } from 'ts-mls/privateMessage.js';
+import { decryptWithLabel, encryptWithLabel } from 'ts-mls/crypto/hpke.js';
 import { E2eeError } from '../errors';
 import {
   decodeMeetingPolicy,
@@ -196,6 +197,8 @@ function mlsError(code: 'E2EE_ERR_MLS_MESSAGE' | 'E2EE_ERR_MLS_STATE', cause: un
 
 export class GroupSession {
   #state: ClientState;
+  /** This member's previous leaf HPKE private keys (its own commits replace it), newest first. */
+  #oldLeafKeys: Uint8Array[] = [];
   readonly #cs: CiphersuiteImpl;
 
   private constructor(state: ClientState, cs: CiphersuiteImpl) {
@@ -506,12 +509,58 @@ export class GroupSession {
       throw mlsError('E2EE_ERR_MLS_STATE', cause);
     }
     res.consumed.forEach(zeroOutUint8Array);
+    const before = this.#ownLeafKey();
     this.#state = res.newState;
+    // A private message sealed to our old leaf key may still be in flight: keep a few.
+    if (before && before !== this.#ownLeafKey())
+      this.#oldLeafKeys = [before, ...this.#oldLeafKeys].slice(0, 4);
     const commit = encodeMlsMessage(res.commit);
     const welcome = res.welcome
       ? encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: res.welcome })
       : undefined;
     return { commit, welcome };
+  }
+
+  #ownLeafKey(): Uint8Array | undefined {
+    return this.#state.privatePath.privateKeys[this.#state.privatePath.leafIndex * 2];
+  }
+
+  /**
+   * RFC 9420 §5.1.3 EncryptWithLabel to one member's leaf HPKE key (its `encryption_key`): only
+   * that member can open it, not the rest of the group that shares the epoch's secrets.
+   */
+  async sealToMember(
+    leaf: LeafIndex,
+    label: string,
+    context: Uint8Array,
+    plaintext: Uint8Array,
+  ): Promise<{ kemOutput: Uint8Array; ciphertext: Uint8Array }> {
+    this.#assertActive();
+    const node = this.#state.ratchetTree[leaf * 2];
+    if (node?.nodeType !== 'leaf') throw new E2eeError('E2EE_ERR_MLS_STATE', 'no such member');
+    const pub = await this.#cs.hpke.importPublicKey(node.leaf.hpkePublicKey);
+    const { ct, enc } = await encryptWithLabel(pub, label, context, plaintext, this.#cs.hpke);
+    return { kemOutput: enc, ciphertext: ct };
+  }
+
+  /** RFC 9420 §5.1.3 DecryptWithLabel with this member's leaf key (current or recent). */
+  async openAsMember(
+    label: string,
+    context: Uint8Array,
+    kemOutput: Uint8Array,
+    ciphertext: Uint8Array,
+  ): Promise<Uint8Array> {
+    this.#assertActive();
+    const current = this.#ownLeafKey();
+    for (const raw of current ? [current, ...this.#oldLeafKeys] : this.#oldLeafKeys) {
+      try {
+        const key = await this.#cs.hpke.importPrivateKey(raw);
+        return await decryptWithLabel(key, label, context, kemOutput, ciphertext, this.#cs.hpke);
+      } catch {
+        // try the previous leaf key
+      }
+    }
+    throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'not sealed for this member');
   }
 
   #assertActive(): void {

@@ -53,6 +53,11 @@ export const participantSchema = z.object({
   clientLabel: z.string(),
   /** The MLS signature key this device announced when it joined (base64), pinned for its session. */
   mlsSignatureKey: z.string().nullable().default(null),
+  /**
+   * The account this participant signed in with (null: a guest), as the server says: devices
+   * check it against the device key in the participant's MLS credential (trust on first use).
+   */
+  accountUserId: z.string().nullable().default(null),
   /** No media in or out: in the waiting room, or an unsupported client held out of E2EE. */
   held: z.boolean(),
   /** In the waiting room until the host lets them in (account setting "waiting room"). */

@@ -116,6 +116,11 @@ export const e2eeServerEvents = [
   z.object({ type: z.literal('e2ee.welcome'), epoch: z.number().int(), welcome: mlsBlob }),
   /** A relayed MLS application message ("e2ee-off" from the host's device). */
   z.object({ type: z.literal('e2ee.app'), from: participantIdSchema, message: mlsBlob }),
+  /**
+   * To the first device in a breakout room (or back in an emptied main room) under E2EE: start
+   * this room's own MLS group with these KeyPackages and send its first Commit (epoch 0).
+   */
+  z.object({ type: z.literal('e2ee.startGroup'), keyPackages: z.array(keyPackageEntry) }),
   /** Please upload a fresh KeyPackage (the last one was used or the group restarts). */
   z.object({ type: z.literal('e2ee.keyPackageNeeded') }),
   /**

@@ -23,8 +23,8 @@ export class ChatLog {
     this.#mode = mode;
   }
 
-  /** Checks the rules and records the message; the caller delivers it. */
-  post(from: RoomParticipant, text: string, to: RoomParticipant | null): ChatMessage {
+  /** The host's mode and who may write to whom: all the server can check of a sealed message. */
+  check(from: RoomParticipant, to: RoomParticipant | null): void {
     if (this.#mode === 'off' && from.role !== 'host') throw new ConclaveError('CHAT_DISABLED');
     if (this.#mode === 'host-only' && from.role !== 'host' && to?.role !== 'host') {
       throw new ConclaveError(
@@ -34,6 +34,11 @@ export class ChatLog {
     }
     if (to && to.id === from.id)
       throw new ConclaveError('BAD_REQUEST', 'Choose someone else to message privately.');
+  }
+
+  /** Checks the rules and records the message; the caller delivers it. */
+  post(from: RoomParticipant, text: string, to: RoomParticipant | null): ChatMessage {
+    this.check(from, to);
     const message: ChatMessage = {
       id: randomUUID(),
       from: from.id,

@@ -63,6 +63,12 @@ export class DeliveryService {
   #commitTimer: NodeJS.Timeout | undefined;
   /** Who made us go off (policy downgrade), so the host can be offered to turn it back on. */
   #downgradedFor: ParticipantId | undefined;
+  /**
+   * A group that outlives its members (a breakout room's, or the main room's while everyone is
+   * in breakout rooms, issue 18): when the last member leaves it stays on with no members, and
+   * the next device that arrives starts a new group (RFC 9420 §11) for the others to join.
+   */
+  restartable = false;
 
   constructor(port: DeliveryServicePort, settings: MeetingSettings, opts: DeliveryServiceOptions) {
     this.#port = port;
@@ -293,7 +299,8 @@ export class DeliveryService {
     if (!this.#members.has(p.id)) return;
     const remaining = [...this.#members].filter((id) => id !== p.id && this.#port.get(id));
     if (remaining.length === 0) {
-      this.#reset();
+      if (this.restartable) this.#empty();
+      else this.#reset();
       this.#broadcastState();
       return;
     }
@@ -307,6 +314,41 @@ export class DeliveryService {
       clearTimeout(this.#commitTimer);
     }
     this.#scheduleBatch();
+  }
+
+  /**
+   * `p` moved into this group's scope (a breakout room, or back to the main room) while E2EE is
+   * on. Into an empty group: its device starts a new one (`e2ee.startGroup`). Otherwise it is
+   * added like a joiner, with a fresh KeyPackage (one per join, RFC 9420 §10).
+   */
+  arrive(p: RoomParticipant, enabledBy: ParticipantId | null): void {
+    this.#keyPackages.delete(p.id);
+    if (this.#members.size === 0 || (this.#members.size === 1 && this.#members.has(p.id))) {
+      this.#reset();
+      this.#status = 'starting';
+      this.#epoch = 0;
+      this.#enabledBy = enabledBy;
+      this.#committer = p.id;
+      this.#members.add(p.id);
+      this.#inFlight = { epoch: 0, add: [], remove: [] };
+      this.#armCommitTimer();
+      this.#broadcastState();
+      this.#port.send(p.id, { type: 'e2ee.startGroup', keyPackages: [] });
+      return;
+    }
+    // Back before its old leaf was removed: the same commit removes it and adds the new one.
+    if (this.#members.has(p.id)) this.#pendingRemove.add(p.id);
+    this.#pendingAdd.add(p.id);
+    this.#port.send(p.id, { type: 'e2ee.state', state: this.view() });
+    this.#port.send(p.id, { type: 'e2ee.keyPackageNeeded' });
+  }
+
+  /** On with no members: the next arrival starts a new group. */
+  #empty(): void {
+    const enabledBy = this.#enabledBy;
+    this.#reset();
+    this.#status = 'on';
+    this.#enabledBy = enabledBy;
   }
 
   /** The unsupported joiner under policy `downgrade`: ask the host's device to turn E2EE off. */
@@ -371,8 +413,9 @@ export class DeliveryService {
     clearTimeout(this.#commitTimer);
     this.#commitTimer = setTimeout(() => {
       if (this.#status === 'starting') {
-        this.#log.warn('no first commit from the host device; E2EE stays off');
-        this.#reset();
+        this.#log.warn('no first commit from the creating device; the group is not started');
+        if (this.restartable) this.#empty();
+        else this.#reset();
         this.#broadcastState();
         return;
       }

@@ -28,7 +28,9 @@ export interface ChatPanelProps {
   participants: Participant[];
   selfId: ParticipantId | undefined;
   isHost: boolean;
-  /** Why chat cannot be used right now (E2EE on), shown instead of the input. */
+  /** The meeting is end-to-end encrypted: messages are sealed on the devices (issue 18). */
+  e2ee: boolean;
+  /** Why chat cannot be used right now (this device has no key yet), shown instead of the input. */
   disabledReason: string | undefined;
   onSend: (text: string, to: ParticipantId | null) => Promise<void>;
   onSetMode: (mode: ChatMode) => void;
@@ -68,6 +70,13 @@ export function ChatPanel(props: ChatPanelProps) {
           ×
         </button>
       </header>
+      {props.e2ee && (
+        <p className="e2ee-note" data-testid="chat-e2ee">
+          <span aria-hidden="true">🔒</span> End-to-end encrypted. Only the people in the meeting
+          can read these messages, private ones only their recipient; the server cannot. History
+          starts when you joined: messages sent before that are not shown.
+        </p>
+      )}
       {props.isHost && !props.disabledReason && (
         <label>
           Who can chat

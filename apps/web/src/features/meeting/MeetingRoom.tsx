@@ -340,7 +340,12 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             participants={snapshot.participants}
             selfId={snapshot.selfId}
             isHost={isHost}
-            disabledReason={e2eeBlocks ? E2EE_REASON : undefined}
+            e2ee={e2eeBlocks}
+            disabledReason={
+              e2eeBlocks && !e2eeOn
+                ? 'Chat opens once this device holds the meeting key.'
+                : undefined
+            }
             onSend={(text, to) => room!.sendChat(text, to)}
             onSetMode={(mode) => act(() => room!.setChatMode(mode))}
             onClose={() => setPanel('none')}
@@ -350,7 +355,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           <BreakoutsPanel
             state={snapshot.breakouts}
             participants={snapshot.participants}
-            disabledReason={e2eeBlocks ? E2EE_REASON : undefined}
+            disabledReason={undefined}
             onOpen={(req) => act(() => room!.openBreakouts(req))}
             onMove={(id, index) => act(() => room!.moveToBreakout(id, index))}
             myRoomId={myBreakoutId}
@@ -365,7 +370,12 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             whiteboard={room.whiteboard}
             author={snapshot.selfId ?? ''}
             isHost={isHost}
-            readOnlyReason={e2eeBlocks ? E2EE_REASON : undefined}
+            e2ee={e2eeBlocks}
+            readOnlyReason={
+              e2eeBlocks && !e2eeOn
+                ? 'The whiteboard opens once this device holds the meeting key.'
+                : undefined
+            }
             onError={notify}
             onClose={() => setPanel('none')}
           />
@@ -375,7 +385,11 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
             state={captions.state}
             selfId={snapshot.selfId}
             isHost={isHost}
-            disabledReason={e2eeBlocks ? E2EE_REASON : undefined}
+            disabledReason={
+              e2eeBlocks
+                ? `${E2EE_REASON} Captions would need speech recognition on each speaker's device, which is not there yet.`
+                : undefined
+            }
             onStart={(language) => store.startCaptions(language)}
             onStop={() => store.stopCaptions()}
             onDownloadTranscript={() => store.downloadTranscript(meetingId)}
@@ -386,6 +400,8 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           <SecurityPanel
             e2ee={snapshot.e2ee}
             participants={snapshot.participants}
+            onTrustDevice={(key) => act(() => room!.e2ee.trustNewDevice(key))}
+            breakoutRoom={snapshot.breakouts.rooms.find((r) => r.id === myBreakoutId)?.name ?? null}
             onClose={() => setPanel('none')}
           />
         )}
@@ -433,7 +449,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         <button
           className="tool"
           aria-pressed={panel === 'chat'}
-          title={e2eeBlocks ? E2EE_REASON : undefined}
+          title={e2eeBlocks ? 'End-to-end encrypted' : undefined}
           onClick={() => setPanel(panel === 'chat' ? 'none' : 'chat')}
         >
           Chat{snapshot.chat.unread > 0 ? ` (${snapshot.chat.unread} new)` : ''}
@@ -441,7 +457,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         <button
           className="tool"
           aria-pressed={panel === 'whiteboard'}
-          title={e2eeBlocks ? `${E2EE_REASON} Read-only.` : undefined}
+          title={e2eeBlocks ? 'End-to-end encrypted' : undefined}
           onClick={() => setPanel(panel === 'whiteboard' ? 'none' : 'whiteboard')}
         >
           Whiteboard
@@ -458,7 +474,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
           <button
             className="tool"
             aria-pressed={panel === 'breakouts'}
-            title={e2eeBlocks ? E2EE_REASON : undefined}
+            title={
+              e2eeBlocks ? 'End-to-end encrypted: each room is its own encrypted group' : undefined
+            }
             onClick={() => setPanel(panel === 'breakouts' ? 'none' : 'breakouts')}
           >
             Breakout rooms

@@ -1,14 +1,20 @@
-import type { E2eeView } from '@conclave/client';
+import type { DeviceTrust, E2eeView } from '@conclave/client';
 import type { Participant } from '@conclave/protocol';
 
 /** What protects this meeting right now, stated plainly (DESIGN.md §4.1 rules 1 and 7). */
 export function SecurityPanel({
   e2ee,
   participants,
+  onTrustDevice,
+  breakoutRoom,
   onClose,
 }: {
+  /** The breakout room this device is in (its own MLS group under E2EE), or null. */
+  breakoutRoom: string | null;
   e2ee: E2eeView | undefined;
   participants: Participant[];
+  /** Accept a known person's new device (by its leaf's signature key). */
+  onTrustDevice: (signatureKey: string) => void;
   onClose: () => void;
 }) {
   const tls = location.protocol === 'https:';
@@ -67,7 +73,13 @@ export function SecurityPanel({
       )}
       {on && e2ee?.local && (
         <>
-          <h3>Security code</h3>
+          <h3>Security code{breakoutRoom ? ` of ${breakoutRoom}` : ''}</h3>
+          {breakoutRoom && (
+            <p className="muted" data-testid="breakout-group">
+              Breakout room {breakoutRoom} is its own encrypted group: the code and the devices
+              below are this room's; the main room and the other rooms have their own keys.
+            </p>
+          )}
           <p className="security-code" data-testid="security-code" aria-label="Security code">
             {e2ee.local.securityCode}
           </p>
@@ -81,11 +93,16 @@ export function SecurityPanel({
             {e2ee.local.roster.map((m) => {
               const p = participants.find((x) => x.id === m.deviceId);
               return (
-                <li key={`${m.leafIndex}`}>
+                <li key={`${m.leafIndex}`} data-trust={m.trust}>
                   {m.displayName}
                   {p ? ` · ${p.clientLabel}` : ' — not in the participant list'}
-                  {' · name not verified · key '}
+                  {` · ${trustLabel(m.trust, m.displayName)} · key `}
                   <code>{keyFingerprint(m.signatureKey)}</code>
+                  {m.trust === 'new-device' && (
+                    <button className="button small" onClick={() => onTrustDevice(m.signatureKey)}>
+                      Trust this device
+                    </button>
+                  )}
                 </li>
               );
             })}
@@ -101,6 +118,26 @@ export function SecurityPanel({
       )}
     </aside>
   );
+}
+
+/**
+ * What this device knows about who a key holder is (issue 14): signed-in people's device keys are
+ * remembered from the first meeting (trust on first use); guests' names are only what the server
+ * relays.
+ */
+function trustLabel(trust: DeviceTrust, name: string): string {
+  switch (trust) {
+    case 'self':
+      return 'this device, signed in';
+    case 'known':
+      return 'verified: signed in, device met before';
+    case 'first-meeting':
+      return 'signed in, first meeting: device remembered';
+    case 'new-device':
+      return `new device for ${name}: check with them before trusting it`;
+    case 'guest':
+      return 'unverified guest · name not verified';
+  }
 }
 
 /** A short, readable form of a device's public signature key (first 8 bytes, hex). */

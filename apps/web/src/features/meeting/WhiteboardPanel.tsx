@@ -56,8 +56,10 @@ export interface WhiteboardPanelProps {
   whiteboard: WhiteboardClient;
   author: string;
   isHost: boolean;
-  /** Why the board is read-only right now (E2EE on). */
+  /** Why the board is read-only right now (this device has no key yet). */
   readOnlyReason: string | undefined;
+  /** The meeting is end-to-end encrypted: changes are sealed on the devices (issue 18). */
+  e2ee: boolean;
   onError: (text: string) => void;
   onClose: () => void;
 }
@@ -67,6 +69,7 @@ export function WhiteboardPanel({
   author,
   isHost,
   readOnlyReason,
+  e2ee,
   onError,
   onClose,
 }: WhiteboardPanelProps) {
@@ -167,6 +170,12 @@ export function WhiteboardPanel({
           ×
         </button>
       </header>
+      {e2ee && (
+        <p className="e2ee-note" data-testid="whiteboard-e2ee">
+          <span aria-hidden="true">🔒</span> End-to-end encrypted: changes are sealed on the devices
+          in the meeting; the server keeps only ciphertext.
+        </p>
+      )}
       {readOnlyReason ? (
         <p className="warning" role="note">
           {readOnlyReason} The board is read-only.

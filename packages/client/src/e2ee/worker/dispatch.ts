@@ -5,12 +5,15 @@ import type { WorkerRequest } from './messages';
 export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Promise<unknown> {
   switch (req.kind) {
     case 'init':
-      engine.setIdentity(req.identity);
+      await engine.init(req.identity, req.accountUserId);
+      return null;
+    case 'trustDevice':
+      await engine.trustDevice(req.accountUserId, req.deviceKey);
       return null;
     case 'makeKeyPackage':
       return engine.makeKeyPackage();
     case 'createGroup':
-      return engine.createGroup(req.keyPackages, req.unsupportedClients);
+      return engine.createGroup(req.keyPackages, req.unsupportedClients, req.offKeys);
     case 'commit':
       return engine.commit(req.add, req.remove, req.epoch);
     case 'processCommit':
@@ -21,6 +24,14 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
       return engine.sealControl(req.message);
     case 'openControl':
       return engine.openControl(req.data);
+    case 'sealChat':
+      return engine.sealChat(req.text, req.to);
+    case 'openChat':
+      return engine.openChat(req.data);
+    case 'sealBoard':
+      return engine.sealBoard(req.data);
+    case 'openBoard':
+      return engine.openBoard(req.data);
     case 'turnOff':
       engine.turnOff();
       return null;
@@ -53,6 +64,10 @@ export function changesKeys(req: WorkerRequest): boolean {
     'makeKeyPackage',
     'sealControl',
     'openControl',
+    'sealChat',
+    'openChat',
+    'sealBoard',
+    'openBoard',
     'signingKey',
     'setExpectedDevices',
   ].includes(req.kind);

@@ -1,6 +1,7 @@
 // The E2EE worker (DESIGN.md §4.2): MLS state and frame keys live here and nowhere else. The main
 // thread sends public MLS messages in and gets public results out.
 import { createWebCryptoBackend } from '@conclave/e2ee';
+import { IndexedDbDeviceKeyStore } from '../device-keys';
 import { E2eeEngine } from '../engine';
 import type { MediaKind } from '../frame-layout';
 import { pipeFrames } from './frame-pipe';
@@ -20,7 +21,10 @@ const scope = self as unknown as {
   onmessage: ((ev: MessageEvent) => void) | null;
   onrtctransform: ((ev: { transformer: ScriptTransformer }) => void) | null;
 };
-const engine = new E2eeEngine({ backend: createWebCryptoBackend() });
+const engine = new E2eeEngine({
+  backend: createWebCryptoBackend(),
+  deviceKeys: new IndexedDbDeviceKeyStore(),
+});
 const receivers = new Set<ScriptTransformer>();
 engine.onKeyFrameNeeded = () => post({ kind: 'keyFrameNeeded' });
 

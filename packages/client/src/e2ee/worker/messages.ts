@@ -8,13 +8,16 @@ import type { MediaKind } from '../frame-layout';
 // public data crosses: MLS messages, epochs, the security code and roster. Never a key.
 
 export type WorkerRequest =
-  | { kind: 'init'; id: number; identity: MemberIdentity }
+  | { kind: 'init'; id: number; identity: MemberIdentity; accountUserId: string | null }
+  | { kind: 'trustDevice'; id: number; accountUserId: string; deviceKey: string }
   | { kind: 'makeKeyPackage'; id: number }
   | {
       kind: 'createGroup';
       id: number;
       keyPackages: Uint8Array[];
       unsupportedClients: UnsupportedClientRule;
+      /** A breakout room's group carries the main group's "E2EE off" keys. */
+      offKeys?: string[];
     }
   | { kind: 'commit'; id: number; add: Uint8Array[]; remove: string[]; epoch?: number }
   | { kind: 'abandonGroup'; id: number }
@@ -23,6 +26,10 @@ export type WorkerRequest =
   | { kind: 'processCommit'; id: number; commit: Uint8Array }
   | { kind: 'joinFromWelcome'; id: number; welcome: Uint8Array }
   | { kind: 'sealControl'; id: number; message: ControlMessage }
+  | { kind: 'sealChat'; id: number; text: string; to: string | null }
+  | { kind: 'openChat'; id: number; data: Uint8Array }
+  | { kind: 'sealBoard'; id: number; data: Uint8Array }
+  | { kind: 'openBoard'; id: number; data: Uint8Array }
   | { kind: 'openControl'; id: number; data: Uint8Array }
   | { kind: 'turnOff'; id: number }
   | { kind: 'expectEncryption'; id: number; on: boolean }
@@ -53,6 +60,7 @@ export type WorkerOutbound =
 
 const requestKinds = new Set([
   'init',
+  'trustDevice',
   'makeKeyPackage',
   'createGroup',
   'commit',
@@ -60,6 +68,10 @@ const requestKinds = new Set([
   'joinFromWelcome',
   'sealControl',
   'openControl',
+  'sealChat',
+  'openChat',
+  'sealBoard',
+  'openBoard',
   'turnOff',
   'abandonGroup',
   'signingKey',
@@ -80,9 +92,11 @@ function isExpectedDevice(v: unknown): v is ExpectedDevice {
     typeof d.deviceId === 'string' &&
     typeof d.userId === 'string' &&
     typeof d.displayName === 'string' &&
+    (d.accountUserId === null || typeof d.accountUserId === 'string') &&
     typeof d.signatureKey === 'string' &&
     typeof d.present === 'boolean' &&
-    typeof d.admitted === 'boolean'
+    typeof d.admitted === 'boolean' &&
+    (d.inMyRoom === undefined || typeof d.inMyRoom === 'boolean')
   );
 }
 
@@ -106,13 +120,23 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
       return i &&
         typeof i.userId === 'string' &&
         typeof i.displayName === 'string' &&
-        typeof i.deviceId === 'string'
+        typeof i.deviceId === 'string' &&
+        i.device === undefined &&
+        (m.accountUserId === null || typeof m.accountUserId === 'string')
         ? (m as unknown as WorkerRequest)
         : undefined;
     }
+    case 'trustDevice':
+      return typeof m.accountUserId === 'string' && typeof m.deviceKey === 'string'
+        ? (m as unknown as WorkerRequest)
+        : undefined;
     case 'createGroup':
       return isBytesArray(m.keyPackages) &&
-        ['downgrade', 'hold', 'refuse'].includes(m.unsupportedClients as string)
+        ['downgrade', 'hold', 'refuse'].includes(m.unsupportedClients as string) &&
+        (m.offKeys === undefined ||
+          (Array.isArray(m.offKeys) &&
+            m.offKeys.length <= 16 &&
+            m.offKeys.every((k) => typeof k === 'string')))
         ? (m as unknown as WorkerRequest)
         : undefined;
     case 'commit':
@@ -133,7 +157,16 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
     case 'joinFromWelcome':
       return isBytes(m.welcome) ? (m as unknown as WorkerRequest) : undefined;
     case 'openControl':
+    case 'openChat':
+    case 'sealBoard':
+    case 'openBoard':
       return isBytes(m.data) ? (m as unknown as WorkerRequest) : undefined;
+    case 'sealChat':
+      return typeof m.text === 'string' &&
+        m.text.length <= 4000 &&
+        (m.to === null || typeof m.to === 'string')
+        ? (m as unknown as WorkerRequest)
+        : undefined;
     case 'expectEncryption':
       return typeof m.on === 'boolean' ? (m as unknown as WorkerRequest) : undefined;
     case 'sealControl':

@@ -1,0 +1,76 @@
+import type { ParticipantId } from '@conclave/protocol';
+import type { RoomParticipant } from '../participant';
+import type { DeliveryService } from './delivery-service';
+
+/**
+ * One MLS group per room under E2EE (issue 18): the main room's Delivery Service and one per
+ * breakout room. A participant's device is in exactly one group, the one of the room it is in:
+ * moving leaves the old group (its leaf is removed) and joins the new one with a fresh KeyPackage,
+ * or starts it when the room's group is empty. Media in a room is sealed with that room's keys;
+ * closing the rooms brings everyone back into the main group.
+ */
+export class E2eeGroups {
+  readonly main: DeliveryService;
+  readonly #make: (roomId: string) => DeliveryService;
+  readonly #rooms = new Map<string, DeliveryService>();
+  /** The room (null: main) whose group each participant's device belongs to now. */
+  readonly #scope = new Map<ParticipantId, string | null>();
+
+  constructor(main: DeliveryService, make: (roomId: string) => DeliveryService) {
+    this.main = main;
+    this.#make = make;
+  }
+
+  /** The Delivery Service that handles `p`'s E2EE traffic now. */
+  for(p: RoomParticipant): DeliveryService {
+    const scope = this.#scope.get(p.id) ?? null;
+    return (scope !== null && this.#rooms.get(scope)) || this.main;
+  }
+
+  /** `p` changed rooms (p.breakoutId is the new one). */
+  moved(p: RoomParticipant): void {
+    const from = this.#scope.get(p.id) ?? null;
+    const to = p.breakoutId;
+    if (from === to) return;
+    const old = this.for(p);
+    this.#scope.set(p.id, to);
+    if (!this.main.active) return;
+    old.participantLeft(p);
+    let next = to === null ? this.main : this.#rooms.get(to);
+    if (!next) {
+      next = this.#make(to!);
+      next.restartable = true;
+      this.#rooms.set(to!, next);
+    }
+    // While any breakout group exists, the main group may empty and start again.
+    this.main.restartable = true;
+    next.arrive(p, this.main.view().enabledBy);
+    if (from !== null && old.view().members.length === 0) {
+      old.close();
+      this.#rooms.delete(from);
+    }
+    if (this.#rooms.size === 0 && this.main.view().members.length > 0)
+      this.main.restartable = false;
+  }
+
+  /** `p` left the meeting. */
+  left(p: RoomParticipant): void {
+    this.for(p).participantLeft(p);
+    this.#scope.delete(p.id);
+  }
+
+  /** E2EE went off (or on afresh): breakout groups are gone. */
+  reset(): void {
+    for (const ds of this.#rooms.values()) ds.close();
+    this.#rooms.clear();
+    this.main.restartable = false;
+  }
+
+  get breakoutGroups(): number {
+    return this.#rooms.size;
+  }
+
+  close(): void {
+    this.reset();
+  }
+}
