@@ -15,7 +15,8 @@
  * Packet counts come from the nominal rates (P x (audio + video) pps in, x S x (1 - loss) out);
  * the clients' own counts are printed as a check.
  * Loss: packets missing from the subscribers' sequence numbers / packets expected, forwarding window.
- * Set SFU_BENCH_PROF=<dir> to write a CPU profile of Conclave's host (and its worker) there.
+ * Set SFU_BENCH_PROF=<dir> to write a CPU profile of Conclave's host (and its worker) there, and
+ * SFU_BENCH_THREADS=1 to print each server thread's CPU in the forwarding window.
  *
  *   npm run bench:sfu -- --layouts 2x2,4x4,6x6,1x6 --seconds 6 [--rounds 1] [--no-janus]
  *
@@ -27,6 +28,7 @@ import {
   cpuTimeUs,
   rssMb,
   startConclave,
+  threadCpuUs,
   startJanusServer,
   type BenchServer,
 } from './lib/bench-servers';
@@ -117,7 +119,18 @@ const runOnce = async (server: BenchServer, layout: Layout): Promise<Result> => 
       await load.call({ kind: 'waitConnected' });
       await sleep(cfg.warmup * 1000);
     }
+    const threads0 = process.env.SFU_BENCH_THREADS ? threadCpuUs(server.pid) : undefined;
     const fwd = await measure(cfg.seconds, server.pid, load);
+    if (threads0) {
+      const threads1 = threadCpuUs(server.pid);
+      const busy = [...threads1]
+        .map(([t, us]) => [t, (us - (threads0.get(t) ?? 0)) / 1e4 / fwd.wallS] as const)
+        .filter(([, pct]) => pct > 0)
+        .sort((a, b) => b[1] - a[1]);
+      console.log(
+        `  ${server.name} threads: ${busy.map(([t, p]) => `${t} ${p.toFixed(1)}%`).join(', ')}`,
+      );
+    }
     const rss = rssMb(server.pid);
     await load.call({ kind: 'stop' });
     const idleRate = idle.cpuUs / idle.wallS;

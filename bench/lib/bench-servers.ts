@@ -3,7 +3,7 @@
  * (bench/lib/conclave-host.ts in a child process) and Janus VideoRoom (bench/lib/janus-server.ts).
  * Both are measured from /proc/<pid>: CPU time (utime + stime) and VmRSS.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { JanusSession } from './janus-client';
 import { startJanus } from './janus-server';
 import { Child, type HostRequest } from './sfu-ipc';
@@ -19,11 +19,25 @@ export interface BenchServer {
 }
 
 /** CPU time of a process in µs (Linux USER_HZ is 100 on this kernel: ticks of 10 ms). */
-export const cpuTimeUs = (pid: number): number => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+export const cpuTimeUs = (pid: number, path = `/proc/${pid}/stat`): number => {
+  const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state): utime is field 14, stime field 15 (proc(5))
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
+};
+
+/** CPU time (µs) per thread of a process, by "tid name". */
+export const threadCpuUs = (pid: number): Map<string, number> => {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      out.set(`${tid} ${comm}`, cpuTimeUs(Number(tid), `/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // thread exited
+    }
+  }
+  return out;
 };
 
 export const rssMb = (pid: number): number => {
