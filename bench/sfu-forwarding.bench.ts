@@ -1,254 +1,234 @@
 /**
- * SFU forwarding benchmark: N werift publishers x M werift subscribers (in a child process)
- * through one MediaWorker (in this process), synthetic Opus (120 B) + VP8 (1100 B) RTP.
+ * SFU forwarding benchmark: Conclave's SFU against Janus VideoRoom (Debian's `janus`), driven by
+ * the same werift load generator (bench/lib/sfu-loadgen.ts, its own process), interleaved layout
+ * by layout. A layout PxS = P publishers (synthetic Opus 120 B + VP8 1100 B RTP at --audio-pps
+ * and --video-pps) and S subscribers that each receive every publisher.
  *
- * Windows, each --seconds long, measured with process.cpuUsage() of this process (the SFU
- * worker thread + its main-thread proxies; the clients' cost is in the child):
- *   1. forwarding:   everything flows;
- *   2. receive-only: producers paused (packets received, decrypted, dropped);
- *   3. idle:         connected, no media (fixed cost: RTCP, ICE keepalives), half as long;
- *   4. baseline:     a plain node:dgram relay of the same packet rates and fan-out.
- * Per-received cost = (CPU(2) - CPU(3)) / packets in;
- * per-forwarded cost = (CPU(1) - CPU(2)) / packets out (the marginal cost of the fan-out).
+ * Each run (one server, one layout, fresh processes) has three windows, CPU time from
+ * /proc/<pid>/stat of the server process (Conclave: the host process with its media worker thread):
+ *   idle:       publishers connected, no media;
+ *   receive:    publishers send, no subscribers yet;
+ *   forwarding: S subscribers connected, everything flows (RSS sampled at its end).
+ * µs/out (all-in)        = CPU(forwarding) / packets the subscribers got;
+ * µs/fwd (marginal)       = (CPU(forwarding) - receive rate x wall) / packets the subscribers got;
+ * µs/rx                   = (CPU(receive) - idle rate x wall) / packets sent.
+ * Packet counts come from the nominal rates (P x (audio + video) pps in, x S x (1 - loss) out);
+ * the clients' own counts are printed as a check.
+ * Loss: packets missing from the subscribers' sequence numbers / packets expected, forwarding window.
+ * Set SFU_BENCH_PROF=<dir> to write a CPU profile of Conclave's host (and its worker) there, and
+ * SFU_BENCH_THREADS=1 to print each server thread's CPU in the forwarding window.
  *
- *   npm run bench:sfu -- --publishers 3 --subscribers 3 --seconds 10 --video-pps 100
+ *   npm run bench:sfu -- --layouts 2x2,4x4,6x6,1x6 --seconds 6 [--rounds 1] [--no-janus]
+ *
+ * Janus runs in a network namespace (see bench/lib/janus-server.ts); without root or the package
+ * it is skipped with a message and only Conclave's rows are printed.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { parseArgs } from 'node:util';
-import { MediaWorker, type Producer, type Transport } from '@conclave/sfu';
-import type {
-  LoadCounters,
-  LoadEnvelope,
-  LoadReply,
-  LoadRequest,
-  LoadResponse,
-} from './lib/sfu-ipc';
+import {
+  cpuTimeUs,
+  rssMb,
+  startConclave,
+  threadCpuUs,
+  startJanusServer,
+  type BenchServer,
+} from './lib/bench-servers';
+import { Child, type LoadCounters, type LoadRequest } from './lib/sfu-ipc';
 
 const { values } = parseArgs({
   options: {
-    publishers: { type: 'string', default: '3' },
-    subscribers: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '10' },
+    layouts: { type: 'string', default: '2x2,4x4,6x6,1x6' },
+    seconds: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '1' },
     'video-pps': { type: 'string', default: '100' },
     'audio-pps': { type: 'string', default: '50' },
-    warmup: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '3' },
+    'no-janus': { type: 'boolean', default: false },
   },
 });
 const cfg = {
-  publishers: Number(values.publishers),
-  subscribers: Number(values.subscribers),
+  layouts: values.layouts.split(',').map((l) => {
+    const [p, s] = l.split('x').map(Number);
+    if (!p || s === undefined || Number.isNaN(s)) throw new Error(`bad layout ${l} (want PxS)`);
+    return { name: l, publishers: p, subscribers: s };
+  }),
   seconds: Number(values.seconds),
+  rounds: Number(values.rounds),
   videoPps: Number(values['video-pps']),
   audioPps: Number(values['audio-pps']),
   warmup: Number(values.warmup),
 };
 
+type Layout = (typeof cfg.layouts)[number];
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-class LoadGen {
-  readonly #child: ChildProcess;
-  readonly #pending = new Map<number, (reply: LoadReply) => void>();
-  #nextId = 1;
-
-  constructor() {
-    this.#child = fork(new URL('./lib/sfu-loadgen.ts', import.meta.url), {
-      execArgv: ['--import', 'tsx'],
-      stdio: 'inherit',
-    });
-    this.#child.on('message', (reply: LoadReply) => {
-      this.#pending.get(reply.id)?.(reply);
-      this.#pending.delete(reply.id);
-    });
-  }
-
-  get pid(): number | undefined {
-    return this.#child.pid;
-  }
-
-  async call<T extends LoadResponse>(request: LoadRequest): Promise<T> {
-    const id = this.#nextId++;
-    const reply = await new Promise<LoadReply>((resolve) => {
-      this.#pending.set(id, resolve);
-      this.#child.send({ id, request } satisfies LoadEnvelope);
-    });
-    if (reply.error !== undefined) throw new Error(`loadgen: ${reply.error}`);
-    return reply.result as T;
-  }
-}
 
 interface Window {
   cpuUs: number;
   wallS: number;
-  inPkts: number;
-  outPkts: number;
   sent: number;
   received: number;
+  lost: number;
 }
 
-const measure = async (
-  seconds: number,
-  sample: () => Promise<{ inPkts: number; outPkts: number }>,
-  load: LoadGen,
-): Promise<Window> => {
+interface Result {
+  cpuPct: number;
+  usPerOut: number;
+  usPerFwd: number;
+  usPerRx: number;
+  loss: number;
+  rssMb: number;
+  /** What the subscribers counted (a check on the nominal rate). */
+  receivedPps: number;
+}
+
+const measure = async (seconds: number, pid: number, load: Child<LoadRequest>): Promise<Window> => {
   const c0 = await load.call<LoadCounters>({ kind: 'counters' });
-  const s0 = await sample();
-  const cpu0 = process.cpuUsage();
+  const cpu0 = cpuTimeUs(pid);
   const t0 = performance.now();
   await sleep(seconds * 1000);
-  const cpu = process.cpuUsage(cpu0);
+  const cpuUs = cpuTimeUs(pid) - cpu0;
   const wallS = (performance.now() - t0) / 1000;
-  const s1 = await sample();
   const c1 = await load.call<LoadCounters>({ kind: 'counters' });
   return {
-    cpuUs: cpu.user + cpu.system,
+    cpuUs,
     wallS,
-    inPkts: s1.inPkts - s0.inPkts,
-    outPkts: s1.outPkts - s0.outPkts,
     sent: c1.sent - c0.sent,
     received: c1.received - c0.received,
+    lost: c1.lost - c0.lost,
   };
 };
 
-const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+const runOnce = async (server: BenchServer, layout: Layout): Promise<Result> => {
+  const load = new Child<LoadRequest>(new URL('./lib/sfu-loadgen.ts', import.meta.url));
+  try {
+    const { offers } = await load.call<{ offers: string[] }>({
+      kind: 'publish',
+      publishers: layout.publishers,
+    });
+    await load.call({ kind: 'publishAnswers', answers: await server.publish(offers) });
+    await load.call({ kind: 'waitConnected' });
+    await sleep(1000);
+    const idle = await measure(Math.max(2, cfg.seconds / 2), server.pid, load);
+    await load.call({ kind: 'start', audioPps: cfg.audioPps, videoPps: cfg.videoPps });
+    await sleep(cfg.warmup * 1000);
+    const rx = await measure(cfg.seconds, server.pid, load);
+    if (layout.subscribers > 0) {
+      await server.subscribe(layout.subscribers, async (subOffers) => {
+        const r = await load.call<{ answers: string[] }>({ kind: 'subscribe', offers: subOffers });
+        return r.answers;
+      });
+      await load.call({ kind: 'waitConnected' });
+      await sleep(cfg.warmup * 1000);
+    }
+    const threads0 = process.env.SFU_BENCH_THREADS ? threadCpuUs(server.pid) : undefined;
+    const fwd = await measure(cfg.seconds, server.pid, load);
+    if (threads0) {
+      const threads1 = threadCpuUs(server.pid);
+      const busy = [...threads1]
+        .map(([t, us]) => [t, (us - (threads0.get(t) ?? 0)) / 1e4 / fwd.wallS] as const)
+        .filter(([, pct]) => pct > 0)
+        .sort((a, b) => b[1] - a[1]);
+      console.log(
+        `  ${server.name} threads: ${busy.map(([t, p]) => `${t} ${p.toFixed(1)}%`).join(', ')}`,
+      );
+    }
+    const rss = rssMb(server.pid);
+    await load.call({ kind: 'stop' });
+    const idleRate = idle.cpuUs / idle.wallS;
+    const rxRate = rx.cpuUs / rx.wallS;
+    // Packet counts from the nominal rates (the load generator paces by elapsed time): the
+    // clients' counters are read over IPC and lag when the load generator itself is busy.
+    const inPps = layout.publishers * (cfg.audioPps + cfg.videoPps);
+    const loss = fwd.lost / Math.max(fwd.received + fwd.lost, 1);
+    const outPkts = inPps * layout.subscribers * fwd.wallS * (1 - Math.max(0, loss));
+    return {
+      cpuPct: fwd.cpuUs / 1e4 / fwd.wallS,
+      usPerOut: fwd.cpuUs / Math.max(outPkts, 1),
+      usPerFwd: (fwd.cpuUs - rxRate * fwd.wallS) / Math.max(outPkts, 1),
+      usPerRx: (rx.cpuUs - idleRate * rx.wallS) / (inPps * rx.wallS),
+      loss,
+      rssMb: rss,
+      receivedPps: fwd.received / fwd.wallS,
+    };
+  } finally {
+    await load.exit();
+  }
+};
+
+const mean = (rs: Result[]): Result => {
+  const avg = (f: (r: Result) => number): number => rs.reduce((s, r) => s + f(r), 0) / rs.length;
+  return {
+    cpuPct: avg((r) => r.cpuPct),
+    usPerOut: avg((r) => r.usPerOut),
+    usPerFwd: avg((r) => r.usPerFwd),
+    usPerRx: avg((r) => r.usPerRx),
+    loss: avg((r) => r.loss),
+    rssMb: avg((r) => r.rssMb),
+    receivedPps: avg((r) => r.receivedPps),
+  };
+};
+
+const janusAvailable = async (): Promise<boolean> => {
+  if (values['no-janus']) return false;
+  const probe = await startJanusServer();
+  if ('error' in probe) {
+    console.log(`Janus skipped: ${probe.error}`);
+    return false;
+  }
+  await probe.stop();
+  return true;
+};
 
 const main = async (): Promise<void> => {
-  const expectedIn = cfg.publishers * (cfg.audioPps + cfg.videoPps);
   console.log(
-    `sfu-forwarding: ${cfg.publishers} publishers x ${cfg.subscribers} subscribers, ` +
+    `sfu-forwarding: layouts ${values.layouts} (publishers x subscribers), ` +
       `audio ${cfg.audioPps} pps x 120 B + video ${cfg.videoPps} pps x 1100 B per publisher, ` +
-      `${cfg.seconds} s windows (+${cfg.warmup} s warm-up); expected ${expectedIn} pkt/s in, ` +
-      `${expectedIn * cfg.subscribers} pkt/s out`,
+      `${cfg.seconds} s windows, ${cfg.rounds} round(s)`,
   );
-  const load = new LoadGen();
-  const worker = await MediaWorker.create({
-    iceServers: [],
-    iceAdditionalHostAddresses: ['127.0.0.1'],
-  });
-  const router = await worker.createRouter();
-
-  // publish
-  const { offers } = await load.call<{ offers: string[] }>({
-    kind: 'publish',
-    publishers: cfg.publishers,
-  });
-  const producers: Producer[] = [];
-  const answers: string[] = [];
-  for (const offer of offers) {
-    const transport = await router.createTransport({ direction: 'publish' });
-    transport.on('producer', (p) => producers.push(p));
-    answers.push(await transport.handleOffer(offer));
-  }
-  await load.call({ kind: 'publishAnswers', answers });
-
-  // subscribe: every subscriber consumes every producer
-  const subTransports: Transport[] = [];
-  const subOffers: string[] = [];
-  for (let i = 0; i < cfg.subscribers; i++) {
-    const transport = await router.createTransport({ direction: 'subscribe' });
-    for (const p of producers) await transport.consume(p.id);
-    subTransports.push(transport);
-    subOffers.push(await transport.createOffer());
-  }
-  const { answers: subAnswers } = await load.call<{ answers: string[] }>({
-    kind: 'subscribe',
-    offers: subOffers,
-  });
-  await Promise.all(subTransports.map((t, i) => t.handleAnswer(subAnswers[i]!)));
-  await load.call({ kind: 'waitConnected' });
-
-  const sampleSfu = async (): Promise<{ inPkts: number; outPkts: number }> => {
-    const stats = await Promise.all(producers.map((p) => p.getStats()));
-    return {
-      inPkts: stats.reduce((s, x) => s + x.rtpPacketsIn, 0),
-      outPkts: stats.reduce((s, x) => s + x.rtpPacketsForwarded, 0),
-    };
-  };
-
-  await load.call({ kind: 'start', audioPps: cfg.audioPps, videoPps: cfg.videoPps });
-  await sleep(cfg.warmup * 1000);
-  const fwd = await measure(cfg.seconds, sampleSfu, load);
-  await Promise.all(producers.map((p) => p.pause()));
-  await sleep(500);
-  // cumulative totals for loss (nothing is in flight once paused)
-  const totals = {
-    ...(await sampleSfu()),
-    ...(await load.call<LoadCounters>({ kind: 'counters' })),
-  };
-  const rx = await measure(cfg.seconds, sampleSfu, load);
-  await load.call({ kind: 'stop' });
-  await sleep(300);
-  const idle = await measure(cfg.seconds / 2, sampleSfu, load);
-  await worker.close();
-
-  // baseline: plain UDP relay in this process, same rates and fan-out
-  const { ports } = await load.call<{ ports: number[] }>({
-    kind: 'relayPrepare',
-    publishers: cfg.publishers,
-    subscribers: cfg.subscribers,
-  });
-  let relayIn = 0;
-  let relayOut = 0;
-  const relay = createSocket('udp4');
-  relay.on('message', (msg) => {
-    relayIn++;
-    for (const port of ports) {
-      relay.send(msg, port, '127.0.0.1');
-      relayOut++;
+  const withJanus = await janusAvailable();
+  const servers: Array<() => Promise<BenchServer | { error: string }>> = [startConclave];
+  if (withJanus) servers.push(startJanusServer);
+  const results = new Map<string, Result[]>();
+  for (let round = 0; round < cfg.rounds; round++) {
+    for (const [li, layout] of cfg.layouts.entries()) {
+      // alternate which server goes first, so drift on the shared VM hits both alike
+      const order = (round + li) % 2 === 0 ? servers : [...servers].reverse();
+      for (const start of order) {
+        const server = await start();
+        if ('error' in server) throw new Error(server.error);
+        try {
+          const r = await runOnce(server, layout);
+          const key = `${layout.name}/${server.name}`;
+          results.set(key, [...(results.get(key) ?? []), r]);
+          console.log(
+            `  ${key.padEnd(14)} cpu ${r.cpuPct.toFixed(1)}% out ${r.usPerOut.toFixed(1)} µs fwd ${r.usPerFwd.toFixed(1)} µs ` +
+              `rx ${r.usPerRx.toFixed(1)} µs loss ${(r.loss * 100).toFixed(2)}% rss ${r.rssMb.toFixed(0)} MB (clients got ${r.receivedPps.toFixed(0)} pkt/s)`,
+          );
+        } finally {
+          await server.stop();
+        }
+      }
     }
-  });
-  await new Promise<void>((resolve) => relay.bind(0, '127.0.0.1', resolve));
-  await load.call({
-    kind: 'relayStart',
-    relayPort: relay.address().port,
-    audioPps: cfg.audioPps,
-    videoPps: cfg.videoPps,
-  });
-  await sleep(cfg.warmup * 1000);
-  const base = await measure(
-    cfg.seconds,
-    async () => ({ inPkts: relayIn, outPkts: relayOut }),
-    load,
-  );
-  await load.call({ kind: 'stop' });
-  relay.close();
-  await load.call({ kind: 'exit' });
-
-  const idleUsPerS = idle.cpuUs / idle.wallS;
-  const perIn = (rx.cpuUs - idleUsPerS * rx.wallS) / Math.max(rx.inPkts, 1);
-  const perOutMarginal = (fwd.cpuUs - rx.cpuUs * (fwd.wallS / rx.wallS)) / Math.max(fwd.outPkts, 1);
-  const perOutAllIn = fwd.cpuUs / Math.max(fwd.outPkts, 1);
-  const basePerOut = base.cpuUs / Math.max(base.outPkts, 1);
-  const basePerIn = base.cpuUs / Math.max(base.inPkts, 1);
-  const lossFwd = 1 - totals.received / Math.max(totals.outPkts, 1);
-  const lossIn = 1 - totals.inPkts / Math.max(totals.sent, 1);
-  const lossBase = 1 - base.received / Math.max(base.outPkts, 1);
-
-  const row = (name: string, w: Window): string =>
-    `${name.padEnd(14)} cpu ${fmt(w.cpuUs / 1e4 / w.wallS)}% of a core | in ${fmt(w.inPkts / w.wallS, 0)} pkt/s | ` +
-    `out ${fmt(w.outPkts / w.wallS, 0)} pkt/s | clients sent ${fmt(w.sent / w.wallS, 0)} / received ${fmt(w.received / w.wallS, 0)} pkt/s`;
-  console.log(row('forwarding', fwd));
-  console.log(row('receive-only', rx));
-  console.log(row('idle', idle));
-  console.log(row('udp relay', base));
+  }
+  const cell = (v: number, d = 1): string => v.toFixed(d).padStart(7);
   console.log('');
-  console.log(`SFU  fixed cost (idle, connected): ${fmt(idleUsPerS / 1e4)}% of a core`);
-  console.log(`SFU  µs CPU per received packet (rx - idle):           ${fmt(perIn)}`);
-  console.log(`SFU  µs CPU per forwarded packet, marginal (fwd - rx):  ${fmt(perOutMarginal)}`);
-  console.log(`SFU  µs CPU per forwarded packet, all-in:               ${fmt(perOutAllIn)}`);
   console.log(
-    `relay µs CPU per forwarded packet: ${fmt(basePerOut, 2)} (per received: ${fmt(basePerIn, 2)})`,
+    'layout  server    CPU %  µs/out  µs/fwd   µs/rx  loss %  RSS MB   (per publisher ' +
+      `${cfg.videoPps} video + ${cfg.audioPps} audio pkt/s)`,
   );
-  console.log(`ratio SFU/relay per forwarded packet (all-in): ${fmt(perOutAllIn / basePerOut)}x`);
-  console.log(
-    `ratio SFU/relay per forwarded packet (marginal): ${fmt(perOutMarginal / basePerOut)}x`,
-  );
-  console.log(
-    `loss (whole forwarding phase): publisher->SFU ${fmt(lossIn * 100, 2)}%, SFU->subscribers ${fmt(lossFwd * 100, 2)}%, relay ${fmt(lossBase * 100, 2)}%`,
-  );
-  console.log(
-    `(probe reference, naive werift SFU on this VM: ~115 µs per received, ~80 µs per forwarded packet)`,
-  );
+  for (const layout of cfg.layouts) {
+    const c = mean(results.get(`${layout.name}/conclave`)!);
+    const line = (name: string, r: Result): string =>
+      `${layout.name.padEnd(7)} ${name.padEnd(8)} ${cell(r.cpuPct)} ${cell(r.usPerOut)} ${cell(r.usPerFwd)} ${cell(r.usPerRx)} ${cell(r.loss * 100, 2)} ${cell(r.rssMb, 0)}`;
+    console.log(line('conclave', c));
+    const js = results.get(`${layout.name}/janus`);
+    if (!js) continue;
+    const j = mean(js);
+    console.log(line('janus', j));
+    console.log(
+      `${layout.name.padEnd(7)} ${'C/J'.padEnd(8)} ${cell(c.cpuPct / j.cpuPct, 2)} ${cell(c.usPerOut / j.usPerOut, 2)} ${cell(c.usPerFwd / j.usPerFwd, 2)} ` +
+        `${cell(c.usPerRx / j.usPerRx, 2)} ${''.padStart(7)} ${cell(c.rssMb / j.rssMb, 2)}`,
+    );
+  }
 };
 
 main().then(

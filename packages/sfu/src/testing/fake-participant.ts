@@ -177,6 +177,9 @@ export class FakeSubscriber {
   /** Last sequence number seen per SSRC, and the number of gaps. */
   readonly lastSeq = new Map<number, number>();
   gaps = 0;
+  /** Packets missing from the sequence numbers seen (RFC 3550 A.3 style; late arrivals count back). */
+  lost = 0;
+  readonly #highestSeq = new Map<number, number>();
   readonly #followed = new Set<MediaStreamTrack>();
 
   constructor() {
@@ -200,6 +203,15 @@ export class FakeSubscriber {
       const last = this.lastSeq.get(ssrc);
       if (last !== undefined && rtp.header.sequenceNumber !== ((last + 1) & 0xffff)) this.gaps++;
       this.lastSeq.set(ssrc, rtp.header.sequenceNumber);
+      const highest = this.#highestSeq.get(ssrc);
+      const ahead =
+        highest === undefined
+          ? 1
+          : ((rtp.header.sequenceNumber - highest + 0x8000) & 0xffff) - 0x8000;
+      if (ahead > 0) {
+        this.lost += ahead - 1;
+        this.#highestSeq.set(ssrc, rtp.header.sequenceNumber);
+      } else if (this.lost > 0) this.lost--;
     });
   }
 

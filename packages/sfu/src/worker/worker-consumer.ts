@@ -1,5 +1,6 @@
-import type { RTCPeerConnection, RTCRtpTransceiver, RtpPacket } from 'werift';
+import { RtpHeader, RtpPacket, type RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
 import type { ConsumerInfo, ConsumerStats } from '../channel/messages';
+import { FastSender } from './fastpath/fast-sender';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { LayerForwarder } from './simulcast/layer-forwarder';
 import type { LayerMeter } from './simulcast/layer-meter';
@@ -49,6 +50,7 @@ export class WorkerConsumer {
   readonly #onClose: (consumer: WorkerConsumer) => void;
   readonly #unsubscribePli: () => void;
   readonly #forwarder: LayerForwarder;
+  readonly #fast: FastSender;
   readonly #sent: LayerMeter;
   readonly #estimator: DownlinkEstimator | undefined;
   /**
@@ -71,6 +73,7 @@ export class WorkerConsumer {
     this.#transceiver = options.transceiver;
     this.#onClose = options.onClose;
     this.#forwarder = new LayerForwarder(options.producer.kind);
+    this.#fast = new FastSender(options.transceiver.sender);
     this.#sent = options.sent;
     this.#estimator = options.estimator;
     const estimator = options.estimator;
@@ -162,20 +165,35 @@ export class WorkerConsumer {
     if (this.#closed || this.#target < 0 || sender.dtlsTransport?.state !== 'connected') {
       return false;
     }
-    const packet = this.#forwarder.forward(layer, rtp, vp8, this.#target, nowMs);
-    if (!packet) return false;
+    const payload = this.#forwarder.rewrite(layer, rtp, vp8, this.#target, nowMs);
+    if (!payload) return false;
     this.#rtpPacketsOut++;
-    this.#sent.add(packet.payload.length, nowMs);
-    // sendRtp mutates the header and caches the object for NACK: `packet` is ours alone.
-    sender.sendRtp(packet).catch(ignore);
-    // werift assigned the transport-wide sequence number synchronously, before its first await
-    if (
-      this.#estimator &&
-      (sender as unknown as { headerExtensions: unknown[] }).headerExtensions.length > 0
-    ) {
-      const seq = sender.dtlsTransport.transportSequenceNumber;
-      // + RTP header, extension, SRTP tag, UDP/IP
-      this.#estimator.onPacketSent(seq, packet.payload.length + 60, nowMs);
+    this.#sent.add(payload.length, nowMs);
+    const fields = this.#forwarder.fields;
+    let twcc = this.#fast.send(
+      fields.sequenceNumber,
+      fields.timestamp,
+      rtp.header.marker,
+      payload,
+      nowMs,
+    );
+    if (twcc === undefined) {
+      // werift's generic path (no fast path for this DTLS session): sendRtp mutates the header
+      // and caches the packet for NACK, so the packet is ours alone
+      const packet = new RtpPacket(new RtpHeader({ ...rtp.header }), payload);
+      packet.header.sequenceNumber = fields.sequenceNumber;
+      packet.header.timestamp = fields.timestamp;
+      packet.header.extensions = [];
+      packet.header.extension = false;
+      sender.sendRtp(packet).catch(ignore);
+      // werift assigned the transport-wide sequence number synchronously, before its first await
+      const withTwcc =
+        (sender as unknown as { headerExtensions: unknown[] }).headerExtensions.length > 0;
+      twcc = withTwcc ? sender.dtlsTransport.transportSequenceNumber : -1;
+    }
+    // + RTP header, extension, SRTP tag, UDP/IP
+    if (this.#estimator && twcc >= 0) {
+      this.#estimator.onPacketSent(twcc, payload.length + 60, nowMs);
     }
     return true;
   }
@@ -186,6 +204,7 @@ export class WorkerConsumer {
     this.#closed = true;
     this.#pliLimiter.close();
     this.#unsubscribePli();
+    this.#fast.close();
     this.producer.removeConsumer(this);
     if (this.#pc.connectionState !== 'closed') {
       // Not pc.removeTrack(): werift 0.24.4 marks a transceiver `stopped` when an answer lacks

@@ -6,9 +6,11 @@ import type { PeerConnectionConfig } from './codecs';
 import { fixOfferSdp } from './sdp';
 import { DownlinkEstimator } from './bwe/downlink-estimator';
 import { installTwccRawCapture } from './bwe/twcc-feedback';
+import { installFastRtpParse } from './fastpath/rtp-parse';
 import { TwccResponder } from './bwe/twcc-responder';
 
 installTwccRawCapture();
+installFastRtpParse();
 import { DownlinkAllocator } from './simulcast/downlink-allocator';
 import { LayerMeter } from './simulcast/layer-meter';
 import { TransceiverPool } from './transceiver-pool';

@@ -47,16 +47,17 @@ export class LayerForwarder {
   }
 
   /**
-   * The packet to send for `rtp` of `layer`, or undefined to drop it. `vp8` describes the payload
-   * (video only). Extensions are stripped: the subscriber's own are written by its sender.
+   * The payload to send for `rtp` of `layer` (the source's, or a copy with VP8 fields rewritten),
+   * or undefined to drop it; the header fields are in `fields` until the next call. `vp8`
+   * describes the payload (video only).
    */
-  forward(
+  rewrite(
     layer: number,
     rtp: RtpPacket,
     vp8: Vp8Fields | undefined,
     wanted: number,
     nowMs: number,
-  ): RtpPacket | undefined {
+  ): Buffer | undefined {
     const src = this.#src;
     src.source = layer;
     src.sequenceNumber = rtp.header.sequenceNumber;
@@ -71,16 +72,37 @@ export class LayerForwarder {
     }
     const out = this.#out;
     if (!this.#rewriter.rewrite(src, wanted, nowMs, out)) return undefined;
-    const header = new RtpHeader({ ...rtp.header });
-    header.sequenceNumber = out.sequenceNumber;
-    header.timestamp = out.timestamp;
-    header.extensions = [];
-    header.extension = false;
     let payload = rtp.payload;
     if (vp8 && (out.pictureId !== src.pictureId || out.tl0PicIdx !== src.tl0PicIdx)) {
       payload = Buffer.from(payload);
       writeVp8Fields(payload, vp8, out.pictureId, out.tl0PicIdx);
     }
+    return payload;
+  }
+
+  /** Sequence number and timestamp of the packet `rewrite` returned last. */
+  get fields(): Readonly<RewrittenFields> {
+    return this.#out;
+  }
+
+  /**
+   * The packet to send for `rtp` of `layer`, or undefined to drop it (a werift packet, for taps
+   * and werift's send path). Extensions are stripped: the subscriber's own are written by its sender.
+   */
+  forward(
+    layer: number,
+    rtp: RtpPacket,
+    vp8: Vp8Fields | undefined,
+    wanted: number,
+    nowMs: number,
+  ): RtpPacket | undefined {
+    const payload = this.rewrite(layer, rtp, vp8, wanted, nowMs);
+    if (!payload) return undefined;
+    const header = new RtpHeader({ ...rtp.header });
+    header.sequenceNumber = this.#out.sequenceNumber;
+    header.timestamp = this.#out.timestamp;
+    header.extensions = [];
+    header.extension = false;
     return new RtpPacket(header, payload);
   }
 }

@@ -1,0 +1,132 @@
+/**
+ * The two SFUs bench/sfu-forwarding.bench.ts compares, behind one interface: Conclave's
+ * (bench/lib/conclave-host.ts in a child process) and Janus VideoRoom (bench/lib/janus-server.ts).
+ * Both are measured from /proc/<pid>: CPU time (utime + stime) and VmRSS.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { JanusSession } from './janus-client';
+import { startJanus } from './janus-server';
+import { Child, type HostRequest } from './sfu-ipc';
+
+export interface BenchServer {
+  readonly name: string;
+  readonly pid: number;
+  /** Answers the publishers' offers. */
+  publish(offers: string[]): Promise<string[]>;
+  /** Creates `count` subscribers of every publisher; `answer` turns their offers into answers. */
+  subscribe(count: number, answer: (offers: string[]) => Promise<string[]>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** CPU time of a process in µs (Linux USER_HZ is 100 on this kernel: ticks of 10 ms). */
+export const cpuTimeUs = (pid: number, path = `/proc/${pid}/stat`): number => {
+  const stat = readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime field 15 (proc(5))
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+};
+
+/** CPU time (µs) per thread of a process, by "tid name". */
+export const threadCpuUs = (pid: number): Map<string, number> => {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      out.set(`${tid} ${comm}`, cpuTimeUs(Number(tid), `/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // thread exited
+    }
+  }
+  return out;
+};
+
+export const rssMb = (pid: number): number => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+  return Number(kb ?? 0) / 1024;
+};
+
+export const startConclave = async (): Promise<BenchServer> => {
+  const prof = process.env.SFU_BENCH_PROF;
+  const host = new Child<HostRequest>(
+    new URL('./conclave-host.ts', import.meta.url),
+    prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [],
+  );
+  return {
+    name: 'conclave',
+    pid: host.pid,
+    publish: async (offers) =>
+      (await host.call<{ answers: string[] }>({ kind: 'publish', offers })).answers,
+    subscribe: async (subscribers, answer) => {
+      const { offers } = await host.call<{ offers: string[] }>({ kind: 'subscribe', subscribers });
+      await host.call({ kind: 'subscribeAnswers', answers: await answer(offers) });
+    },
+    stop: () => host.exit(),
+  };
+};
+
+const ROOM = 4242;
+
+/** Janus VideoRoom, or the reason it cannot run here. */
+export const startJanusServer = async (): Promise<BenchServer | { error: string }> => {
+  const janus = await startJanus();
+  if ('error' in janus) return janus;
+  const session = await JanusSession.create(janus.url);
+  const admin = await session.attach();
+  await session.request(admin, {
+    request: 'create',
+    room: ROOM,
+    publishers: 64,
+    audiocodec: 'opus',
+    videocodec: 'vp8',
+    bitrate: 0,
+    notify_joining: false,
+  });
+  const feeds: number[] = [];
+  return {
+    name: 'janus',
+    pid: janus.pid,
+    publish: async (offers) => {
+      const answers: string[] = [];
+      for (const sdp of offers) {
+        const handle = await session.attach();
+        const feed = feeds.length + 1;
+        const event = await session.message(
+          handle,
+          { request: 'joinandconfigure', room: ROOM, ptype: 'publisher', id: feed },
+          { type: 'offer', sdp },
+        );
+        if (!event.jsep) throw new Error('janus: publisher joined without an answer');
+        await session.endOfCandidates(handle);
+        feeds.push(feed);
+        answers.push(event.jsep.sdp);
+      }
+      return answers;
+    },
+    subscribe: async (count, answer) => {
+      const handles: number[] = [];
+      const offers: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const handle = await session.attach();
+        const event = await session.message(handle, {
+          request: 'join',
+          room: ROOM,
+          ptype: 'subscriber',
+          streams: feeds.map((feed) => ({ feed })),
+        });
+        if (!event.jsep) throw new Error('janus: subscriber joined without an offer');
+        handles.push(handle);
+        offers.push(event.jsep.sdp);
+      }
+      const answers = await answer(offers);
+      for (const [i, handle] of handles.entries()) {
+        await session.message(handle, { request: 'start' }, { type: 'answer', sdp: answers[i]! });
+        await session.endOfCandidates(handle);
+      }
+    },
+    stop: async () => {
+      await session.destroy();
+      await janus.stop();
+    },
+  };
+};

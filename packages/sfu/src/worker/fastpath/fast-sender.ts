@@ -1,0 +1,275 @@
+/**
+ * The forwarding fast path below werift's RTCRtpSender: for every forwarded packet one RTP header
+ * written into a preallocated buffer, SRTP protection with node:crypto (./srtp.ts, keys exported
+ * from werift's DTLS session, RFC 5764 §4.2), and one send on the ICE-nominated UDP socket.
+ * werift keeps DTLS, ICE (consent), RTCP and the receive side.
+ *
+ * What werift's `sendRtp` did per packet and what replaces it (werift 0.24.4; re-check on upgrades):
+ * - SSRC, payload type, header extensions (transport-cc, abs-send-time, mid): written here;
+ * - RTCP sender reports read `packetCount`, `octetCount`, `rtpTimestamp`, `ntpTimestamp` of the
+ *   sender: updated here, `ntpTimestamp` as a getter (computed when a report is sent, not per packet);
+ * - NACK (RFC 4585 §6.2.1): werift answers from `rtpCache`, which stays empty; the sender's
+ *   `onGenericNack` event resends our own copy of the SRTP packet (same index: no replay at the
+ *   receiver unless it had the packet already).
+ */
+import type { RTCDtlsTransport, RTCRtpSender } from 'werift';
+import {
+  RolloverCounter,
+  SRTP_AEAD_AES_128_GCM,
+  SRTP_AES128_CM_HMAC_SHA1_80,
+  SrtpProtector,
+  masterLengths,
+} from './srtp';
+
+const URI_TWCC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+const URI_ABS_SEND_TIME = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
+const URI_MID = 'urn:ietf:params:rtp-hdrext:sdes:mid';
+const HISTORY = 128;
+/** Seconds from 1900 (NTP era 0) to 1970 (RFC 5905 §6). */
+const NTP_UNIX_OFFSET_S = 2208988800;
+
+/** What we use of werift's DTLS socket (werift 0.24.4 `DtlsSocket`). */
+interface WeriftDtls {
+  srtp: { srtpProfile?: number };
+  extractSessionKeys(
+    keyLength: number,
+    saltLength: number,
+  ): { localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer };
+}
+interface UdpSocketLike {
+  send(msg: Buffer, port: number, address: string): void;
+}
+interface NominatedPair {
+  protocol: {
+    type: string;
+    transport?: { type?: string; closed?: boolean; socket?: UdpSocketLike };
+  };
+  remoteCandidate: { host: string; port: number };
+  packetsSent: number;
+  bytesSent: number;
+}
+interface IceConnectionLike {
+  nominated?: NominatedPair;
+  canSendApplicationData(): boolean;
+  send(data: Buffer): Promise<void>;
+}
+
+const protectors = new WeakMap<object, SrtpProtector>();
+
+/** One protector per werift SRTP session (a new DTLS session has new keys). */
+const protectorFor = (dtlsTransport: RTCDtlsTransport): SrtpProtector | undefined => {
+  const dtls = (dtlsTransport as unknown as { dtls?: WeriftDtls }).dtls;
+  const session = (dtlsTransport as unknown as { srtp?: object }).srtp;
+  const profile = dtls?.srtp.srtpProfile;
+  if (!dtls || !session) return undefined;
+  if (profile !== SRTP_AEAD_AES_128_GCM && profile !== SRTP_AES128_CM_HMAC_SHA1_80) {
+    return undefined;
+  }
+  let protector = protectors.get(session);
+  if (!protector) {
+    const lengths = masterLengths(profile);
+    const keys = dtls.extractSessionKeys(lengths.key, lengths.salt);
+    protector = SrtpProtector.fromMaster(profile, keys.localKey, keys.localSalt);
+    protectors.set(session, protector);
+  }
+  return protector;
+};
+
+const ignore = (): void => undefined;
+
+export class FastSender {
+  readonly #sender: RTCRtpSender;
+  readonly #header = Buffer.alloc(12 + 4 + 32);
+  readonly #roc = new RolloverCounter();
+  readonly #history: Array<Buffer | undefined> = new Array<Buffer | undefined>(HISTORY);
+  readonly #historySeq = new Int32Array(HISTORY).fill(-1);
+  readonly #unsubscribeNack: () => void;
+  #protector: SrtpProtector | undefined;
+  #dtlsTransport: RTCDtlsTransport | undefined;
+  #twccId = 0;
+  #absSendTimeId = 0;
+  #mid: Buffer | undefined;
+  #midId = 0;
+  #packetCount = 0;
+  #octetCount = 0;
+  #lastSentAtMs = 0;
+  #rtcpStarted = false;
+
+  constructor(sender: RTCRtpSender) {
+    this.#sender = sender;
+    const s = sender as unknown as Record<string, unknown>;
+    // werift's sender reports read these; defined on the instance (werift defines them so too)
+    // (werift's own sendRtp, the fallback, writes them: the setters keep that working)
+    Object.defineProperty(s, 'ntpTimestamp', {
+      configurable: true,
+      get: () => this.#ntpTimestamp(),
+      set: () => {
+        this.#lastSentAtMs = performance.now();
+      },
+    });
+    Object.defineProperty(s, 'packetCount', {
+      configurable: true,
+      get: () => this.#packetCount,
+      set: (v: number) => {
+        this.#packetCount = v;
+      },
+    });
+    Object.defineProperty(s, 'octetCount', {
+      configurable: true,
+      get: () => this.#octetCount,
+      set: (v: number) => {
+        this.#octetCount = v;
+      },
+    });
+    this.#unsubscribeNack = sender.onGenericNack.subscribe((feedback) => {
+      for (const seq of feedback.lost) this.#retransmit(seq);
+    }).unSubscribe;
+  }
+
+  /** Packets and payload octets sent (RFC 3550 §6.4.1 sender info). */
+  get packetCount(): number {
+    return this.#packetCount;
+  }
+
+  /**
+   * Protects and sends one packet. Returns the transport-wide sequence number it carries, -1 if
+   * none, or undefined if the fast path is not available (not connected, unknown SRTP profile).
+   */
+  send(
+    seq: number,
+    timestamp: number,
+    marker: boolean,
+    payload: Uint8Array,
+    nowMs: number,
+  ): number | undefined {
+    const sender = this.#sender;
+    const dtlsTransport = sender.dtlsTransport;
+    if (dtlsTransport?.state !== 'connected' || !sender.codec) return undefined;
+    if (dtlsTransport !== this.#dtlsTransport || !this.#protector) {
+      if (!this.#setUp(dtlsTransport)) return undefined;
+    }
+    const header = this.#header;
+    const ssrc = sender.ssrc;
+    header[1] = (marker ? 0x80 : 0) | sender.codec.payloadType;
+    header.writeUInt16BE(seq, 2);
+    header.writeUInt32BE(timestamp >>> 0, 4);
+    header.writeUInt32BE(ssrc >>> 0, 8);
+    let length = 12;
+    let twcc = -1;
+    if (this.#twccId || this.#absSendTimeId || this.#midId) {
+      // RFC 8285 §4.2 one-byte header extensions
+      header.writeUInt16BE(0xbede, 12);
+      length = 16;
+      if (this.#midId && this.#mid) {
+        header[length++] = (this.#midId << 4) | (this.#mid.length - 1);
+        length += this.#mid.copy(header, length);
+      }
+      if (this.#twccId) {
+        const d = dtlsTransport as unknown as { transportSequenceNumber: number };
+        twcc = d.transportSequenceNumber = (d.transportSequenceNumber + 1) & 0xffff;
+        header[length++] = (this.#twccId << 4) | 1;
+        header.writeUInt16BE(twcc, length);
+        length += 2;
+      }
+      if (this.#absSendTimeId) {
+        // 6.18 fixed-point seconds, 24 bits (webrtc abs-send-time)
+        const abs = Math.floor(((performance.timeOrigin + nowMs) / 1000) * 262144) & 0xffffff;
+        header[length++] = (this.#absSendTimeId << 4) | 2;
+        header.writeUIntBE(abs, length, 3);
+        length += 3;
+      }
+      while ((length - 16) % 4 !== 0) header[length++] = 0;
+      header.writeUInt16BE((length - 16) / 4, 14);
+      header[0] = 0x90;
+    } else {
+      header[0] = 0x80;
+    }
+    const srtp = this.#protector!.protect(
+      header.subarray(0, length),
+      payload,
+      ssrc,
+      seq,
+      this.#roc.next(seq),
+    );
+    this.#packetCount = (this.#packetCount + 1) >>> 0;
+    this.#octetCount = (this.#octetCount + payload.length) >>> 0;
+    this.#lastSentAtMs = nowMs;
+    (sender as unknown as { rtpTimestamp: number }).rtpTimestamp = timestamp;
+    const slot = seq % HISTORY;
+    this.#history[slot] = srtp;
+    this.#historySeq[slot] = seq;
+    this.#transmit(dtlsTransport, srtp);
+    if (!this.#rtcpStarted) {
+      this.#rtcpStarted = true;
+      void (sender as unknown as { runRtcp(): Promise<void> }).runRtcp();
+    }
+    return twcc;
+  }
+
+  close(): void {
+    this.#unsubscribeNack();
+    this.#history.fill(undefined);
+  }
+
+  #setUp(dtlsTransport: RTCDtlsTransport): boolean {
+    this.#protector = protectorFor(dtlsTransport);
+    if (!this.#protector) return false;
+    this.#dtlsTransport = dtlsTransport;
+    const sender = this.#sender as unknown as {
+      headerExtensions: Array<{ uri: string; id: number }>;
+      mid?: string;
+    };
+    for (const ext of sender.headerExtensions) {
+      if (ext.id < 1 || ext.id > 14) continue;
+      if (ext.uri === URI_TWCC) this.#twccId = ext.id;
+      else if (ext.uri === URI_ABS_SEND_TIME) this.#absSendTimeId = ext.id;
+      else if (ext.uri === URI_MID && sender.mid) {
+        this.#midId = ext.id;
+        this.#mid = Buffer.from(sender.mid).subarray(0, 16);
+      }
+    }
+    return true;
+  }
+
+  #transmit(dtlsTransport: RTCDtlsTransport, srtp: Buffer): void {
+    const connection = dtlsTransport.iceTransport.connection as unknown as IceConnectionLike;
+    const pair = connection.nominated;
+    const transport = pair?.protocol.transport;
+    const d = dtlsTransport as unknown as { bytesSent: number; packetsSent: number };
+    d.bytesSent += srtp.length;
+    d.packetsSent++;
+    if (
+      pair &&
+      pair.protocol.type === 'stun' &&
+      transport?.type === 'udp' &&
+      transport.socket &&
+      !transport.closed &&
+      connection.canSendApplicationData()
+    ) {
+      transport.socket.send(srtp, pair.remoteCandidate.port, pair.remoteCandidate.host);
+      pair.packetsSent++;
+      pair.bytesSent += srtp.length;
+      return;
+    }
+    // TURN or TCP: werift's own path
+    connection.send(srtp).catch(ignore);
+  }
+
+  #retransmit(seq: number): void {
+    const slot = seq % HISTORY;
+    const srtp = this.#history[slot];
+    const dtlsTransport = this.#sender.dtlsTransport;
+    if (!srtp || this.#historySeq[slot] !== seq || dtlsTransport?.state !== 'connected') return;
+    const s = this.#sender as unknown as { retransmittedPacketsSent: number };
+    s.retransmittedPacketsSent++;
+    this.#transmit(dtlsTransport, srtp);
+  }
+
+  /** RFC 5905 §6 64-bit NTP timestamp of the last packet sent (for sender reports). */
+  #ntpTimestamp(): bigint {
+    const ms = performance.timeOrigin + (this.#lastSentAtMs || performance.now());
+    const seconds = Math.floor(ms / 1000);
+    const fraction = Math.floor(((ms % 1000) / 1000) * 0x100000000);
+    return (BigInt(seconds + NTP_UNIX_OFFSET_S) << 32n) | BigInt(fraction);
+  }
+}
