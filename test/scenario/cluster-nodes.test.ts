@@ -157,7 +157,7 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
     const m = await newMeeting();
     // The meeting runs on node C (its lease taken as placement would); people come in via A and B.
     const now = Date.now();
-    await new SqlClusterStore(cluster.db).takeLease(m.meetingId, 'node-c', now, now + 1500);
+    await new SqlClusterStore(cluster.db).takeLease(m.meetingId, 'node-c', now, now + 10_000);
     const host = await join(a, m.meetingId, 'Failover host', m.hostKey);
     const p1 = await join(b, m.meetingId, 'Failover one');
     const p2 = await join(a, m.meetingId, 'Failover two');
@@ -264,7 +264,7 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
           env: {
             ...process.env,
             DATABASE_URL: cluster.databaseUrl,
-            CONCLAVE_CLUSTER_LEASE_MS: '1500',
+            CONCLAVE_CLUSTER_LEASE_MS: '2500',
           },
         },
         (_err, stdout, stderr) => resolve(stdout + stderr),
