@@ -274,4 +274,29 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
     expect(cli).toMatch(/^node-c\s+dead/m);
     expect(cli).toMatch(/2 of 3 node\(s\) live\./);
   });
+
+  it('a node stopped gracefully (SIGTERM) leaves the registry and hands its meetings over', async () => {
+    const m = await newMeeting();
+    const now = Date.now();
+    await new SqlClusterStore(cluster.db).takeLease(m.meetingId, 'node-b', now, now + 10_000);
+    const host = await join(a, m.meetingId, 'Graceful host', m.hostKey);
+    const guest = await join(a, m.meetingId, 'Graceful guest');
+    expect(await cluster.ownerOf(m.meetingId)).toBe('node-b');
+    const seats = new Map([host, guest].map((bot) => [bot, bot.room.selfId]));
+    await b.stop();
+    // Its row and leases are gone at once: no waiting for the lease to expire.
+    const nodes = await new SqlClusterStore(cluster.db).listNodes();
+    expect(nodes.map((n) => n.nodeId)).not.toContain('node-b');
+    for (const bot of [host, guest])
+      await eventually(
+        `${bot.name} back`,
+        () =>
+          bot.room.state.status === 'connected' &&
+          bot.room.selfId !== seats.get(bot) &&
+          bot.room.participants.length === 2,
+        15_000,
+      );
+    expect(await cluster.ownerOf(m.meetingId)).toBe('node-a');
+    expect(host.room.role).toBe('host');
+  });
 });
