@@ -39,7 +39,7 @@ describe.runIf(!skip)('a meeting across two nodes in real browsers', () => {
     const m = await createMeeting(a.url);
     // Placed on node A (as placement would when A is the least loaded).
     const now = Date.now();
-    await new SqlClusterStore(cluster.db).takeLease(m.meetingId, 'e2e-a', now, now + 1500);
+    await new SqlClusterStore(cluster.db).takeLease(m.meetingId, 'e2e-a', now, now + 10_000);
     const ann = await newParticipant(browser, 'Ann on A');
     const ben = await newParticipant(browser, 'Ben on B');
     people.push(ann, ben);

@@ -157,7 +157,7 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
     const m = await newMeeting();
     // The meeting runs on node C (its lease taken as placement would); people come in via A and B.
     const now = Date.now();
-    await new SqlClusterStore(cluster.db).takeLease(m.meetingId, 'node-c', now, now + 1500);
+    await new SqlClusterStore(cluster.db).takeLease(m.meetingId, 'node-c', now, now + 10_000);
     const host = await join(a, m.meetingId, 'Failover host', m.hostKey);
     const p1 = await join(b, m.meetingId, 'Failover one');
     const p2 = await join(a, m.meetingId, 'Failover two');
@@ -264,7 +264,7 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
           env: {
             ...process.env,
             DATABASE_URL: cluster.databaseUrl,
-            CONCLAVE_CLUSTER_LEASE_MS: '1500',
+            CONCLAVE_CLUSTER_LEASE_MS: '2500',
           },
         },
         (_err, stdout, stderr) => resolve(stdout + stderr),
@@ -273,5 +273,30 @@ describe.runIf(!skip)('Conclave on three nodes (PostgreSQL + Redis)', () => {
     expect(cli).toMatch(/^node-a\s+live\s+http:\/\/127\.0\.0\.1:\d+/m);
     expect(cli).toMatch(/^node-c\s+dead/m);
     expect(cli).toMatch(/2 of 3 node\(s\) live\./);
+  });
+
+  it('a node stopped gracefully (SIGTERM) leaves the registry and hands its meetings over', async () => {
+    const m = await newMeeting();
+    const now = Date.now();
+    await new SqlClusterStore(cluster.db).takeLease(m.meetingId, 'node-b', now, now + 10_000);
+    const host = await join(a, m.meetingId, 'Graceful host', m.hostKey);
+    const guest = await join(a, m.meetingId, 'Graceful guest');
+    expect(await cluster.ownerOf(m.meetingId)).toBe('node-b');
+    const seats = new Map([host, guest].map((bot) => [bot, bot.room.selfId]));
+    await b.stop();
+    // Its row and leases are gone at once: no waiting for the lease to expire.
+    const nodes = await new SqlClusterStore(cluster.db).listNodes();
+    expect(nodes.map((n) => n.nodeId)).not.toContain('node-b');
+    for (const bot of [host, guest])
+      await eventually(
+        `${bot.name} back`,
+        () =>
+          bot.room.state.status === 'connected' &&
+          bot.room.selfId !== seats.get(bot) &&
+          bot.room.participants.length === 2,
+        15_000,
+      );
+    expect(await cluster.ownerOf(m.meetingId)).toBe('node-a');
+    expect(host.room.role).toBe('host');
   });
 });

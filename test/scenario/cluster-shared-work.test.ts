@@ -21,6 +21,7 @@ import { SqlClusterStore } from '../../apps/server/src/storage/sql-cluster-store
 import { sqlStores } from '../../apps/server/src/storage/sql-stores';
 import { testCipher, TEST_SECRET_KEY } from '../../apps/server/src/storage/test-cipher';
 import { ApiClient } from '../support/api-client';
+import { joinBot } from '../support/bots';
 import { hasFfmpeg } from '../support/media-tools';
 import { createAgency, createUser, createVerifiedRequester } from '../support/legal-fixtures';
 import { clusterSkipReason, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../support/cluster-nodes';
@@ -214,4 +215,43 @@ describe.runIf(!skip)('work two nodes share: schedulers, mail, recordings', () =
     );
     await db.destroy();
   });
+
+  it.skipIf(!hasFfmpeg)(
+    'a recording cut by the death of its node is finished by the node that takes the meeting over',
+    async () => {
+      const [a, b] = nodes as [RunningServer, RunningServer];
+      const db = await openPostgres(TEST_POSTGRES_URL!, { schema, maxConnections: 2 });
+      const s = sqlStores(db, testCipher());
+      const email = `cut-${randomUUID()}@c.test`;
+      const { accountId } = await createAccountWithOwner(s, {
+        name: 'Cut',
+        ownerEmail: email,
+        ownerName: 'Cora',
+        ownerPassword: 'correct horse battery',
+        plan: 'pro',
+      });
+      await s.recordings.saveSettings(accountId, { allowCloudRecording: true, retentionDays: 7 });
+      const api = new ApiClient(a.url);
+      expect((await api.signIn(email, 'correct horse battery')).status).toBe(200);
+      const created = (await api.post('/api/my/meetings', {})).body as {
+        meetingId: MeetingId;
+        hostKey: string;
+      };
+      // A node that is gone now was running the meeting and recording it.
+      const live = await a.recordings.begin(created.meetingId, 'Cora');
+      const t = Date.now();
+      await new SqlClusterStore(db).takeLease(created.meetingId, 'dead-node', t - 5000, t - 1);
+      // Someone comes back: the meeting starts on a live node, which finishes the recording.
+      const bot = await joinBot(b.url, created.meetingId, 'Cora', created.hostKey);
+      const deadline = Date.now() + 60_000;
+      let rec = await s.recordings.find(live.id);
+      while (rec?.status !== 'ready' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        rec = await s.recordings.find(live.id);
+      }
+      expect(rec).toMatchObject({ status: 'ready', interrupted: true });
+      await bot.room.leave();
+      await db.destroy();
+    },
+  );
 });

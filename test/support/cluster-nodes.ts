@@ -49,7 +49,7 @@ export interface TestCluster {
 }
 
 export async function startTestCluster(
-  timings = { heartbeatMs: 300, leaseMs: 1500 },
+  timings = { heartbeatMs: 400, leaseMs: 2500 },
 ): Promise<TestCluster> {
   const database = await postgresTestDatabase(TEST_POSTGRES_URL!, 'conclave-cluster-');
   // Migrated here once, before any node starts.

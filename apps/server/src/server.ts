@@ -224,6 +224,18 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
   const clusterParts = parts.cluster;
   let cluster: ClusterNode | undefined;
   const rooms: RoomRegistry = new RoomRegistry({
+    // Several nodes: this node holds the meeting's lease now, so a recording of it still
+    // "recording" belonged to a node that died.
+    ...(clusterParts
+      ? {
+          onRoomOpened: (id: MeetingId) =>
+            void recordings
+              .recoverMeeting(id)
+              .catch((err: unknown) =>
+                logger.error({ err, meetingId: id }, 'recording takeover failed'),
+              ),
+        }
+      : {}),
     onRoomClosed: (id) =>
       void cluster
         ?.release(id)

@@ -71,6 +71,8 @@ export interface RoomRegistryDeps {
   recognizer: SpeechRecognizer;
   /** Cloud recording for a meeting (the recordings module behind a port). */
   recorderFor: (meetingId: MeetingId) => MeetingRecorder;
+  /** A room opened here (a cluster node that took a meeting over finishes its cut recordings). */
+  onRoomOpened?: (meetingId: MeetingId) => void;
   /** A room closed (everyone left, or it ended): a cluster node lets its lease go. */
   onRoomClosed?: (meetingId: MeetingId) => void;
 }
@@ -180,6 +182,7 @@ export class RoomRegistry {
         },
       });
       this.#started.set(meetingId, room);
+      this.#deps.onRoomOpened?.(meetingId);
       return room;
     })();
     this.#rooms.set(meetingId, created);

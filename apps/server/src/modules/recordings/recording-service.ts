@@ -159,6 +159,27 @@ export class RecordingService {
     return cut.length;
   }
 
+  /**
+   * Several nodes: this node just took over the meeting (its previous node died), so a recording
+   * of it still "recording" was cut by that crash: finish it the same way as at start-up. Its
+   * files are in the recordings directory every node shares.
+   */
+  async recoverMeeting(meetingId: MeetingId): Promise<number> {
+    let n = 0;
+    for (const r of await this.#d.store.listByStatus('recording')) {
+      if (r.meetingId !== meetingId) continue;
+      await this.#d.store.update(r.id, {
+        status: 'composing',
+        interrupted: true,
+        endedAt: new Date(r.startedAt.getTime() + (r.durationMs ?? 0)),
+        stopReason: 'The server running the meeting stopped; the recording holds what was saved.',
+      });
+      this.#queue.enqueue(r.id);
+      n++;
+    }
+    return n;
+  }
+
   /** Resolves when no composition is queued or running (tests and the benchmark). */
   compositionIdle(): Promise<void> {
     return this.#queue.idle();
