@@ -60,3 +60,63 @@ export function CameraIcon({ off }: IconProps) {
     </Icon>
   );
 }
+
+function Stroke(p: { d: string; off?: boolean | undefined }) {
+  return (
+    <Icon off={p.off}>
+      <path
+        d={p.d}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.4"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </Icon>
+  );
+}
+
+export const ScreenIcon = ({ off }: IconProps) => (
+  <Stroke off={off} d="M1.5 2.5h13v8.5h-13zM5.5 14h5M8 11v3M8 8.5V4.5M6.2 6.2 8 4.4l1.8 1.8" />
+);
+export const PeopleIcon = () => (
+  <Stroke d="M6 7.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5ZM1.5 14c0-2.5 2-4.5 4.5-4.5s4.5 2 4.5 4.5M10.5 2.7a2.5 2.5 0 0 1 0 4.6M12 9.8c1.5.6 2.5 2.2 2.5 4.2" />
+);
+export const ChatIcon = () => <Stroke d="M2 3h12v8H6.5L3.5 13.5V11H2z" />;
+export const BoardIcon = () => <Stroke d="M1.5 2.5h13v9h-13zM5 14.5l3-3 3 3M4 8.5l2.5-3 2 2 3-3" />;
+export const CaptionsIcon = () => (
+  <Stroke d="M1.5 3h13v10h-13zM7 7a1.6 1.6 0 1 0 0 2M12 7a1.6 1.6 0 1 0 0 2" />
+);
+export const BreakoutIcon = () => (
+  <Stroke d="M1.5 1.5h5.5v5.5h-5.5zM9 1.5h5.5v5.5H9zM1.5 9h5.5v5.5h-5.5zM9 9h5.5v5.5H9z" />
+);
+export const RecordIcon = () => (
+  <Icon>
+    <circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" strokeWidth="1.4" />
+    <circle cx="8" cy="8" r="3" fill="currentColor" />
+  </Icon>
+);
+export const LinkIcon = () => (
+  <Stroke d="M6.5 9.5l3-3M7 4.5l1.3-1.3a2.8 2.8 0 0 1 4 4L11 8.5M9 11.5l-1.3 1.3a2.8 2.8 0 0 1-4-4L5 7.5" />
+);
+export const MoreIcon = () => (
+  <Icon>
+    <circle cx="3" cy="8" r="1.4" fill="currentColor" />
+    <circle cx="8" cy="8" r="1.4" fill="currentColor" />
+    <circle cx="13" cy="8" r="1.4" fill="currentColor" />
+  </Icon>
+);
+export const LeaveIcon = () => (
+  <Stroke d="M1.5 9.5c4-4 9-4 13 0l-1.8 2-2.4-1V8.6a8 8 0 0 0-4.6 0v1.9l-2.4 1z" />
+);
+export const BellIcon = () => (
+  <Stroke d="M4 11V7a4 4 0 0 1 8 0v4l1.5 1.5h-11zM6.5 14a1.6 1.6 0 0 0 3 0" />
+);
+export const PinIcon = () => <Stroke d="M6 1.5h4M7 1.5v4L4.5 8.5h7L9 5.5v-4M8 8.5v6" />;
+export const LockIcon = () => <Stroke d="M3.5 7h9v7h-9zM5.5 7V5a2.5 2.5 0 0 1 5 0v2" />;
+export const GridIcon = () => (
+  <Stroke d="M1.5 2.5h5.5v5h-5.5zM9 2.5h5.5v5H9zM1.5 9.5h5.5v5h-5.5zM9 9.5h5.5v5H9z" />
+);
+export const SpeakerViewIcon = () => (
+  <Stroke d="M1.5 2h13v9h-13zM2 13.5h3.5M6.3 13.5h3.5M10.5 13.5H14" />
+);

@@ -15,6 +15,8 @@ import type {
 import { signalingUrl } from '../app/api';
 import { transcriptText } from './transcript';
 import { screenShareErrorText } from './screen-share-errors';
+import { addToast, addToHistory, classifyNotice, TOAST_MS } from './notices';
+import type { Notice, NoticeTone } from './notices';
 
 export interface MeetingSnapshot {
   connection: ConnectionState;
@@ -22,19 +24,15 @@ export interface MeetingSnapshot {
   remoteTracks: readonly RemoteTrack[];
   selfId: ParticipantId | undefined;
   role: Role | undefined;
-  /** Short messages shown as toasts, newest last. */
-  notices: { id: number; text: string }[];
+  /** Toasts on screen, one per subject, newest last; they dismiss themselves (notices.ts). */
+  toasts: Notice[];
+  /** Every notice of this meeting, newest first: the notifications panel. */
+  history: Notice[];
+  /** History entries not yet seen in the notifications panel. */
+  unseenNotices: number;
   /** Increments each time the host mutes this participant; the UI turns the microphone off. */
   mutedByHost: number;
   e2ee: E2eeView | undefined;
-  /** E2EE transitions, newest last; they stay until dismissed so nobody misses one. */
-  banners: {
-    id: number;
-    tone: 'info' | 'warning';
-    text: string;
-    /** A help request: the host may go straight to that breakout room. */
-    joinRoom?: { index: number; name: string };
-  }[];
   /** Held out of an end-to-end encrypted meeting (unsupported client, policy hold/downgrade). */
   held: boolean;
   /** The host may turn E2EE back on: the unsupported participant left. */
@@ -81,10 +79,11 @@ export class MeetingStore {
     remoteTracks: [],
     selfId: undefined,
     role: undefined,
-    notices: [],
+    toasts: [],
+    history: [],
+    unseenNotices: 0,
     mutedByHost: 0,
     e2ee: undefined,
-    banners: [],
     held: false,
     reenableOffer: undefined,
     chat: { mode: 'everyone', messages: [], unread: 0 },
@@ -96,6 +95,7 @@ export class MeetingStore {
   };
   /** The chat panel is open: new messages are read as they come. */
   #chatOpen = false;
+  #historyOpen = false;
 
   subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
@@ -113,13 +113,38 @@ export class MeetingStore {
     for (const l of this.#listeners) l();
   }
 
-  notify(text: string): void {
-    const id = ++this.#noticeId;
-    this.#update({ notices: [...this.#snapshot.notices.slice(-4), { id, text }] });
-    setTimeout(
-      () => this.#update({ notices: this.#snapshot.notices.filter((n) => n.id !== id) }),
-      6000,
-    );
+  /** Raises a notice: a toast (replacing the one on the same subject) and a history entry. */
+  notify(
+    text: string,
+    tone: NoticeTone = 'info',
+    joinRoom?: { index: number; name: string },
+  ): void {
+    const notice: Notice = {
+      id: ++this.#noticeId,
+      ...classifyNotice(text),
+      tone,
+      text,
+      at: Date.now(),
+      ...(joinRoom ? { joinRoom } : {}),
+    };
+    const s = this.#snapshot;
+    this.#update({
+      toasts: addToast(s.toasts, notice),
+      history: addToHistory(s.history, notice),
+      unseenNotices: this.#historyOpen ? 0 : s.unseenNotices + 1,
+    });
+    setTimeout(() => this.dismissToast(notice.id), TOAST_MS[tone]);
+  }
+
+  dismissToast(id: number): void {
+    if (!this.#snapshot.toasts.some((t) => t.id === id)) return;
+    this.#update({ toasts: this.#snapshot.toasts.filter((t) => t.id !== id) });
+  }
+
+  /** The notifications panel is open: its entries count as seen. */
+  setHistoryOpen(open: boolean): void {
+    this.#historyOpen = open;
+    if (open && this.#snapshot.unseenNotices > 0) this.#update({ unseenNotices: 0 });
   }
 
   /** Asks the browser for a screen, window or tab and shares it. */
@@ -144,10 +169,6 @@ export class MeetingStore {
   setChatOpen(open: boolean): void {
     this.#chatOpen = open;
     if (open) this.#update({ chat: { ...this.#snapshot.chat, unread: 0 } });
-  }
-
-  dismissBanner(id: number): void {
-    this.#update({ banners: this.#snapshot.banners.filter((b) => b.id !== id) });
   }
 
   clearReenableOffer(): void {
@@ -219,41 +240,21 @@ export class MeetingStore {
     });
     room.on('notice', (text) => this.notify(text));
     room.on('e2ee', (e2ee) => this.#update({ e2ee }));
-    room.on('banner', (b) =>
-      this.#update({
-        banners: [...this.#snapshot.banners.slice(-5), { id: ++this.#noticeId, ...b }],
-      }),
-    );
+    room.on('banner', (b) => this.notify(b.text, b.tone));
     room.on('held', (held) => {
       const released = this.#snapshot.held && !held;
       this.#update({ held });
-      if (released) {
-        this.#update({
-          banners: [
-            ...this.#snapshot.banners,
-            {
-              id: ++this.#noticeId,
-              tone: 'warning',
-              text: 'End-to-end encryption was turned off so you could join. This meeting is now encrypted in transit only.',
-            },
-          ],
-        });
-      }
+      if (released)
+        this.notify(
+          'End-to-end encryption was turned off so you could join. This meeting is now encrypted in transit only.',
+          'warning',
+        );
     });
     room.on('reenableOffered', (name) => this.#update({ reenableOffer: name }));
     room.on('screenShare', (screen) => this.#update({ screen }));
     room.on('breakouts', (breakouts) => this.#update({ breakouts }));
-    const banner = (
-      tone: 'info' | 'warning',
-      text: string,
-      joinRoom?: { index: number; name: string },
-    ) =>
-      this.#update({
-        banners: [
-          ...this.#snapshot.banners.slice(-5),
-          { id: ++this.#noticeId, tone, text, ...(joinRoom ? { joinRoom } : {}) },
-        ],
-      });
+    const banner = (tone: NoticeTone, text: string, joinRoom?: { index: number; name: string }) =>
+      this.notify(text, tone, joinRoom);
     room.on('breakoutMoved', (name) => {
       // Captions of the room just left are not shown in the next one.
       this.#update({ captions: { ...this.#snapshot.captions, live: {} } });

@@ -39,10 +39,10 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
                   : ''}
             </span>
             <span className="indicators">
-              <span aria-label={p.audioMuted ? 'Microphone muted' : 'Microphone on'}>
+              <span role="img" aria-label={p.audioMuted ? 'Microphone muted' : 'Microphone on'}>
                 <MicIcon off={p.audioMuted} />
               </span>
-              <span aria-label={p.videoMuted ? 'Camera off' : 'Camera on'}>
+              <span role="img" aria-label={p.videoMuted ? 'Camera off' : 'Camera on'}>
                 <CameraIcon off={p.videoMuted} />
               </span>
             </span>
@@ -84,7 +84,7 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
                   </button>
                 )}
                 <button
-                  className="button small danger"
+                  className="button small danger-outline"
                   onClick={() => props.onRemove(p.id)}
                   aria-label={`Remove ${p.displayName}`}
                 >

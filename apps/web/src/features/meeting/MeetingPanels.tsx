@@ -1,0 +1,105 @@
+import type { MeetingId, ParticipantId } from '@conclave/protocol';
+import type { MeetingSnapshot, MeetingStore } from '../../state/meeting-store';
+import { BreakoutsPanel } from './BreakoutsPanel';
+import { CaptionsPanel } from './CaptionsPanel';
+import { ChatPanel } from './ChatPanel';
+import { ParticipantsPanel } from './ParticipantsPanel';
+import { SecurityPanel } from './SecurityPanel';
+import { NotificationsPanel } from './Toasts';
+import type { PanelName } from './Toolbar';
+import { WhiteboardPanel } from './WhiteboardPanel';
+
+/** The side panel that is open (one at a time); on narrow screens it overlays the stage. */
+export function MeetingPanels(props: {
+  panel: PanelName;
+  onPanel: (p: PanelName) => void;
+  meetingId: MeetingId;
+  store: MeetingStore;
+  snapshot: MeetingSnapshot;
+  isHost: boolean;
+  myBreakoutId: string | undefined;
+  e2eeReason: string | undefined;
+  act: (fn: () => Promise<unknown>) => void;
+  onRemove: (id: ParticipantId) => void;
+}) {
+  const { panel, store, snapshot, isHost, e2eeReason, act } = props;
+  const room = store.room;
+  const close = () => props.onPanel('none');
+  switch (panel) {
+    case 'participants':
+      return (
+        <ParticipantsPanel
+          participants={snapshot.participants}
+          selfId={snapshot.selfId}
+          isHost={isHost}
+          onMute={(id) => act(() => room!.hostMute(id))}
+          onRemove={props.onRemove}
+          onStopShare={(id) => act(() => room!.hostStopShare(id))}
+          onAdmitHeld={(id) => act(() => room!.admitHeld(id))}
+          onAdmit={(id) => act(() => room!.admit(id))}
+          onClose={close}
+        />
+      );
+    case 'chat':
+      return (
+        <ChatPanel
+          messages={snapshot.chat.messages}
+          mode={snapshot.chat.mode}
+          participants={snapshot.participants}
+          selfId={snapshot.selfId}
+          isHost={isHost}
+          disabledReason={e2eeReason}
+          onSend={(text, to) => room!.sendChat(text, to)}
+          onSetMode={(mode) => act(() => room!.setChatMode(mode))}
+          onClose={close}
+        />
+      );
+    case 'breakouts':
+      return isHost ? (
+        <BreakoutsPanel
+          state={snapshot.breakouts}
+          participants={snapshot.participants}
+          disabledReason={e2eeReason}
+          onOpen={(req) => act(() => room!.openBreakouts(req))}
+          onMove={(id, index) => act(() => room!.moveToBreakout(id, index))}
+          myRoomId={props.myBreakoutId}
+          onJoin={(index) => act(() => room!.joinBreakout(index))}
+          onBroadcast={(text) => act(() => room!.broadcastToBreakouts(text))}
+          onClose={(seconds) => act(() => room!.closeBreakouts(seconds))}
+          onDismiss={close}
+        />
+      ) : null;
+    case 'whiteboard':
+      return room ? (
+        <WhiteboardPanel
+          whiteboard={room.whiteboard}
+          author={snapshot.selfId ?? ''}
+          isHost={isHost}
+          readOnlyReason={e2eeReason}
+          onError={(text) => store.notify(text)}
+          onClose={close}
+        />
+      ) : null;
+    case 'captions':
+      return (
+        <CaptionsPanel
+          state={snapshot.captions.state}
+          selfId={snapshot.selfId}
+          isHost={isHost}
+          disabledReason={e2eeReason}
+          onStart={(language) => store.startCaptions(language)}
+          onStop={() => store.stopCaptions()}
+          onDownloadTranscript={() => store.downloadTranscript(props.meetingId)}
+          onClose={close}
+        />
+      );
+    case 'security':
+      return (
+        <SecurityPanel e2ee={snapshot.e2ee} participants={snapshot.participants} onClose={close} />
+      );
+    case 'notifications':
+      return <NotificationsPanel history={snapshot.history} onClose={close} />;
+    case 'none':
+      return null;
+  }
+}
