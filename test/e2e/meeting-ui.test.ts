@@ -146,6 +146,36 @@ describe('the meeting room layout, notices and controls', () => {
     await host.page.getByRole('button', { name: 'Hide self-view' }).waitFor();
   });
 
+  it('the host spotlights Bob for everyone; Bob raises a hand and claps; the host sees both', async () => {
+    const bobId = await bob.page.evaluate(
+      () => (window as unknown as { conclave: { room: { selfId: string } } }).conclave.room.selfId,
+    );
+    await host.page.getByRole('button', { name: /^Participants/ }).click();
+    await host.page.getByRole('button', { name: 'Spotlight Bob for everyone' }).click();
+    for (const p of [host, bob])
+      await p.page
+        .locator(`[data-testid="tile"].featured[data-participant-id="${bobId}"]`)
+        .waitFor({ timeout: 5000 });
+    await keepScreenshot(host.page, 'meeting-spotlight');
+    await host.page.getByRole('button', { name: 'Remove the spotlight from Bob' }).click();
+    await bob.page
+      .locator(`[data-testid="tile"].featured[data-participant-id="${bobId}"]`)
+      .waitFor({ state: 'detached', timeout: 5000 });
+    await host.page.getByRole('button', { name: 'Close participants' }).click();
+    await bob.page.getByRole('button', { name: 'Raise hand' }).click();
+    await bob.page.getByRole('button', { name: 'Lower hand' }).waitFor();
+    await host.page.getByTestId('toast').filter({ hasText: 'Bob raised their hand.' }).waitFor();
+    await host.page
+      .locator(`[data-testid="tile"][data-participant-id="${bobId}"]`)
+      .getByRole('img', { name: 'Hand raised' })
+      .waitFor();
+    await bob.page.getByRole('button', { name: 'React' }).click();
+    await bob.page.getByRole('menuitem', { name: 'Applause' }).click();
+    await host.page.getByRole('img', { name: 'Bob: Applause' }).waitFor({ timeout: 5000 });
+    await bob.page.keyboard.press('Control+Alt+h');
+    await bob.page.getByRole('button', { name: 'Raise hand' }).waitFor();
+  });
+
   it('Remove asks first; Cancel keeps the person, Remove removes them', async () => {
     const victim = bots.at(-1)!;
     await host.page.getByRole('button', { name: /^Participants/ }).click();
@@ -225,14 +255,21 @@ describe('the meeting room layout, notices and controls', () => {
     await bob.page.setViewportSize({ width: 390, height: 844 });
     const bar = bob.page.getByRole('navigation', { name: 'Meeting controls' });
     await bar.getByRole('button', { name: 'Leave' }).waitFor();
-    const rows = await bar.evaluate((nav) => {
-      const tops = [...nav.querySelectorAll('button')]
-        .filter((b) => b.offsetParent !== null)
-        .map((b) =>
-          Math.round(b.getBoundingClientRect().top + b.getBoundingClientRect().height / 2),
-        );
-      return { tops, overflow: nav.scrollWidth - nav.clientWidth };
-    });
+    const measure = () =>
+      bar.evaluate((nav) => {
+        const tops = [...nav.querySelectorAll('button')]
+          .filter((b) => b.offsetParent !== null)
+          .map((b) =>
+            Math.round(b.getBoundingClientRect().top + b.getBoundingClientRect().height / 2),
+          );
+        return { tops, overflow: nav.scrollWidth - nav.clientWidth };
+      });
+    // The layout follows the resize (a media query), so measure once it has settled.
+    const rows = await eventually(
+      measure,
+      (r) => r.overflow <= 0 && Math.max(...r.tops) - Math.min(...r.tops) <= 4,
+      5000,
+    );
     expect(Math.max(...rows.tops) - Math.min(...rows.tops)).toBeLessThanOrEqual(4);
     expect(rows.overflow).toBeLessThanOrEqual(0);
     await expectLayout(bob, 2, 'phone');

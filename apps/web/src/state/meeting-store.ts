@@ -9,6 +9,7 @@ import type {
   MeetingId,
   Participant,
   ParticipantId,
+  Reaction,
   RecordingState,
   Role,
 } from '@conclave/protocol';
@@ -48,10 +49,14 @@ export interface MeetingSnapshot {
   };
   /** Who records (cloud or on their device); drives the indicator and the join notice. */
   recording: RecordingState | undefined;
+  /** Reactions shown over the sender's tile for a few seconds (issue 17). */
+  reactions: { id: number; participantId: ParticipantId; reaction: Reaction }[];
   /** Host: the transcript fetched when they ended the meeting, for the download on the ended screen. */
   finalTranscript: CaptionEntry[] | undefined;
 }
 
+/** How long a reaction stays over a tile. */
+const REACTION_VISIBLE_MS = 4_000;
 /** How long a caption stays under a tile. */
 const CAPTION_VISIBLE_MS = 10_000;
 
@@ -91,6 +96,7 @@ export class MeetingStore {
     breakouts: { status: 'none', rooms: [], assignments: {}, endsAt: null, closingAt: null },
     captions: { state: undefined, live: {} },
     recording: undefined,
+    reactions: [],
     finalTranscript: undefined,
   };
   /** The chat panel is open: new messages are read as they come. */
@@ -227,13 +233,29 @@ export class MeetingStore {
     );
     room.on('participants', (participants) => {
       const before = new Set(this.#snapshot.participants.filter((p) => p.waiting).map((p) => p.id));
+      const handsBefore = new Set(
+        this.#snapshot.participants.filter((p) => p.handRaised).map((p) => p.id),
+      );
       this.#update({ participants, selfId: room.selfId, role: room.role });
       if (room.role !== 'host') return;
+      for (const p of participants)
+        if (p.handRaised && !handsBefore.has(p.id) && p.id !== room.selfId)
+          this.notify(`${p.displayName} raised their hand.`);
       for (const p of participants)
         if (p.waiting && !before.has(p.id))
           this.notify(`${p.displayName} is in the waiting room. Let them in from Participants.`);
     });
     room.on('remoteTracks', (remoteTracks) => this.#update({ remoteTracks }));
+    room.on('reaction', ({ participantId, reaction }) => {
+      const id = ++this.#noticeId;
+      this.#update({
+        reactions: [...this.#snapshot.reactions.slice(-19), { id, participantId, reaction }],
+      });
+      setTimeout(
+        () => this.#update({ reactions: this.#snapshot.reactions.filter((r) => r.id !== id) }),
+        REACTION_VISIBLE_MS,
+      );
+    });
     room.on('mutedByHost', () => {
       this.#update({ mutedByHost: this.#snapshot.mutedByHost + 1 });
       this.notify('The host muted your microphone.');

@@ -49,6 +49,7 @@ const RULES: [RegExp, Classified][] = [
   [/recording|Recording/, { subject: 'recording' }],
   [/in the waiting room\./, { subject: 'waiting-room' }],
   [/^The host muted your microphone/, { subject: 'muted-by-host' }],
+  [/ raised their hand\.$/, { subject: 'hands' }],
 ];
 
 /**

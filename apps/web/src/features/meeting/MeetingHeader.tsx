@@ -1,7 +1,7 @@
 import { formatMeetingId } from '@conclave/protocol';
 import type { MeetingId } from '@conclave/protocol';
 import type { ReactNode } from 'react';
-import { GridIcon, ShieldIcon, SpeakerViewIcon } from '../../components/icons';
+import { BellIcon, GridIcon, ShieldIcon, SpeakerViewIcon } from '../../components/icons';
 import type { MeetingSnapshot } from '../../state/meeting-store';
 import type { LayoutMode } from './layout/Stage';
 import { RecordingIndicator } from './recording/RecordingIndicator';
@@ -19,6 +19,10 @@ export function MeetingHeader(props: {
   onLayout: (l: LayoutMode) => void;
   onSecurity: () => void;
   onCaptions: () => void;
+  /** New notices since the notifications panel was last open. */
+  unseenNotices: number;
+  notificationsOpen: boolean;
+  onNotifications: () => void;
   children?: ReactNode;
 }) {
   const { snapshot, e2eeOn, keyWarning } = props;
@@ -62,6 +66,22 @@ export function MeetingHeader(props: {
       )}
       <RecordingIndicator state={snapshot.recording} />
       {props.children}
+      <button
+        className="icon-toggle notifications"
+        aria-pressed={props.notificationsOpen}
+        title="Notifications: everything this meeting told you"
+        onClick={props.onNotifications}
+      >
+        <BellIcon />
+        <span className="sr-only">Notifications</span>
+        {props.unseenNotices > 0 && (
+          <span className="count">
+            {' '}
+            {props.unseenNotices}
+            <span className="sr-only"> new</span>
+          </span>
+        )}
+      </button>
       <div className="layout-switch" role="group" aria-label="Layout">
         <button
           className="icon-toggle"

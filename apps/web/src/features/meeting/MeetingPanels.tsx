@@ -35,6 +35,7 @@ export function MeetingPanels(props: {
           onMute={(id) => act(() => room!.hostMute(id))}
           onRemove={props.onRemove}
           onStopShare={(id) => act(() => room!.hostStopShare(id))}
+          onSpotlight={(id) => act(() => room!.hostSpotlight(id))}
           onAdmitHeld={(id) => act(() => room!.admitHeld(id))}
           onAdmit={(id) => act(() => room!.admit(id))}
           onClose={close}

@@ -48,6 +48,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   const [selfHidden, setSelfHidden] = useState(false);
   const [help, setHelp] = useState(false);
   const compact = useMediaQuery('(max-width: 640px)');
+  const medium = useMediaQuery('(max-width: 1180px)');
   const room = store.room;
   const isHost = snapshot.role === 'host';
   const speaker = useActiveSpeaker(room, snapshot.remoteTracks);
@@ -90,6 +91,8 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   const captionFor = (id: string | undefined) =>
     captions.state?.on && id ? captions.live[id]?.text : undefined;
 
+  const reactionOf = (id: string | undefined) =>
+    snapshot.reactions.findLast((r) => r.participantId === id)?.reaction;
   useRoomMediaSync(room, media, snapshot.mutedByHost);
   const shortcuts = useMemo(
     () => ({
@@ -97,8 +100,15 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
       toggleCam: () => void media.setCamOn(!media.camera),
       closePanel: () => setPanelState('none'),
       help: () => setHelp(true),
+      toggleHand: () => {
+        const raised = Boolean(
+          store.getSnapshot().participants.find((p) => p.id === store.getSnapshot().selfId)
+            ?.handRaised,
+        );
+        void store.room?.raiseHand(!raised).catch(() => undefined);
+      },
     }),
-    [media],
+    [media, store],
   );
   useShortcuts(shortcuts);
 
@@ -137,6 +147,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
     videoMuted: !media.camera,
     mirror: true,
     caption: captionFor(snapshot.selfId),
+    handRaised: Boolean(self?.handRaised),
+    spotlight: Boolean(self?.spotlight),
+    reaction: reactionOf(snapshot.selfId),
   };
   const otherTiles: StageTile[] = others.map((p) => ({
     id: p.id,
@@ -149,6 +162,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
     speaking: speaker === p.id,
     reconnecting: !p.connected,
     caption: captionFor(p.id),
+    handRaised: p.handRaised,
+    spotlight: p.spotlight,
+    reaction: reactionOf(p.id),
   }));
 
   return (
@@ -162,6 +178,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         onLayout={setLayout}
         onSecurity={() => setPanel('security')}
         onCaptions={() => setPanel('captions')}
+        unseenNotices={snapshot.unseenNotices}
+        notificationsOpen={panel === 'notifications'}
+        onNotifications={() => setPanel(panel === 'notifications' ? 'none' : 'notifications')}
       >
         {myBreakout && (
           <span className="breakout-status" role="status" data-testid="breakout-status">
@@ -276,6 +295,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         onPanel={setPanel}
         isHost={isHost}
         compact={compact}
+        medium={medium}
         participantCount={snapshot.participants.length}
         waitingCount={snapshot.participants.filter((p) => p.waiting).length}
         chatUnread={snapshot.chat.unread}
@@ -305,6 +325,9 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         ]}
         onLeave={() => act(() => store.leave())}
         onEndForAll={() => setConfirm({ kind: 'end' })}
+        handRaised={Boolean(self?.handRaised)}
+        onRaiseHand={(raised) => act(() => room!.raiseHand(raised))}
+        onReact={(r) => act(() => room!.sendReaction(r))}
       />
       {recordingNotice.show && snapshot.recording && (
         <RecordingNotice

@@ -1,7 +1,8 @@
 import type React from 'react';
 import type { ParticipantId } from '@conclave/protocol';
 import { VideoView } from './VideoView';
-import { CameraIcon, MicIcon, PinIcon } from '../../components/icons';
+import { CameraIcon, HandIcon, MicIcon, PinIcon, ReactionIcon } from '../../components/icons';
+import { REACTION_LABELS } from './reactions';
 
 export interface TileProps {
   participantId: ParticipantId | undefined;
@@ -14,6 +15,12 @@ export interface TileProps {
   mirror?: boolean;
   /** The speaker's latest live caption. */
   caption?: string | undefined;
+  /** A raised hand, shown on the tile. */
+  handRaised?: boolean | undefined;
+  /** A reaction they just sent, shown over the tile for a few seconds. */
+  reaction?: string | undefined;
+  /** Spotlit by the host for everyone. */
+  spotlight?: boolean | undefined;
   /** Shown pinned (large) on this device. */
   pinned?: boolean;
   /** Pins or unpins this tile on this device; absent: no pin button (the self-view). */
@@ -56,7 +63,13 @@ export function Tile(props: TileProps) {
         </div>
       )}
       <figcaption>
+        {props.handRaised && (
+          <span className="badge hand" role="img" aria-label="Hand raised" title="Hand raised">
+            <HandIcon />
+          </span>
+        )}
         <span className="tile-name">{props.name}</span>
+        {props.spotlight && <span className="badge spotlight">Spotlight</span>}
         {props.audioMuted && (
           <span className="badge" role="img" aria-label="Microphone muted" title="Microphone muted">
             <MicIcon off />
@@ -69,6 +82,16 @@ export function Tile(props: TileProps) {
         )}
         {props.reconnecting && <span className="badge">Reconnecting…</span>}
       </figcaption>
+      {props.reaction && (
+        <span
+          className="reaction-bubble"
+          role="img"
+          aria-label={`${props.name}: ${REACTION_LABELS[props.reaction] ?? props.reaction}`}
+          data-testid="reaction"
+        >
+          <ReactionIcon name={props.reaction} />
+        </span>
+      )}
       {props.onPin && (
         <button
           className={`tile-pin${props.pinned ? ' on' : ''}`}

@@ -1,20 +1,23 @@
 import type { ReactNode } from 'react';
 import {
-  BellIcon,
   BoardIcon,
   BreakoutIcon,
   CameraIcon,
   CaptionsIcon,
   ChatIcon,
+  HandIcon,
   LeaveIcon,
-  LinkIcon,
+  SmileIcon,
   LockIcon,
   MicIcon,
   MoreIcon,
   PeopleIcon,
   ScreenIcon,
 } from '../../components/icons';
+import { REACTIONS } from '@conclave/protocol';
+import type { Reaction } from '@conclave/protocol';
 import { MoreMenu } from './MoreMenu';
+import { REACTION_LABELS } from './reactions';
 import type { MoreMenuItem } from './MoreMenu';
 import { RecordControl, recordMenuItems } from './recording/RecordControl';
 import type { RecordControlProps } from './recording/RecordControl';
@@ -37,6 +40,8 @@ export interface ToolbarProps {
   isHost: boolean;
   /** A phone-sized screen: one row, the rest in More. */
   compact: boolean;
+  /** A narrow desktop window: the less used tools move into More. */
+  medium: boolean;
   participantCount: number;
   waitingCount: number;
   chatUnread: number;
@@ -52,6 +57,9 @@ export interface ToolbarProps {
   moreItems: MoreMenuItem[];
   onLeave: () => void;
   onEndForAll: () => void;
+  handRaised: boolean;
+  onRaiseHand: (raised: boolean) => void;
+  onReact: (r: Reaction) => void;
 }
 
 function ToolButton(p: {
@@ -133,7 +141,16 @@ export function Toolbar(p: ToolbarProps) {
       onClick={() => toggle('chat')}
     />
   );
+  const reactionItems: MoreMenuItem[] = REACTIONS.map((r) => ({
+    label: REACTION_LABELS[r] ?? r,
+    onSelect: () => p.onReact(r),
+  }));
   const secondary: MoreMenuItem[] = [
+    {
+      label: p.handRaised ? 'Lower hand' : 'Raise hand',
+      onSelect: () => p.onRaiseHand(!p.handRaised),
+    },
+    ...reactionItems.map((i) => ({ ...i, label: `React: ${i.label}` })),
     ...(p.canShare
       ? [{ label: p.sharing ? 'Stop sharing' : 'Share screen', onSelect: p.onShare }]
       : []),
@@ -149,13 +166,24 @@ export function Toolbar(p: ToolbarProps) {
         ]
       : []),
     ...recordMenuItems(p.record),
-    { label: 'Copy invite link', onSelect: p.onCopyInvite },
-    {
-      label: p.unseenNotices > 0 ? `Notifications (${p.unseenNotices} new)` : 'Notifications',
-      onSelect: () => toggle('notifications'),
-    },
     ...(p.isHost ? [{ label: 'End meeting for all', onSelect: p.onEndForAll }] : []),
   ];
+  // A narrow desktop window keeps media, people, chat, hand, record and leave in the bar.
+  const mediumMore: MoreMenuItem[] = [
+    { label: 'Whiteboard', onSelect: () => toggle('whiteboard'), ...reasonOf(p.e2eeReason) },
+    { label: 'Captions', onSelect: () => toggle('captions'), ...reasonOf(p.e2eeReason) },
+    ...(p.isHost
+      ? [
+          {
+            label: 'Breakout rooms',
+            onSelect: () => toggle('breakouts'),
+            ...reasonOf(p.e2eeReason),
+          },
+        ]
+      : []),
+    ...reactionItems.map((i) => ({ ...i, label: `React: ${i.label}` })),
+  ];
+  const invite = { label: 'Copy invite link', onSelect: p.onCopyInvite };
   return (
     <nav className={`toolbar${p.compact ? ' compact' : ''}`} aria-label="Meeting controls">
       <div className="tool-group" role="group" aria-label="Microphone and camera">
@@ -208,7 +236,7 @@ export function Toolbar(p: ToolbarProps) {
           className="participants"
         />
         {chat}
-        {!p.compact && (
+        {!p.compact && !p.medium && (
           <>
             <ToolButton
               label="Whiteboard"
@@ -234,25 +262,30 @@ export function Toolbar(p: ToolbarProps) {
                 onClick={() => toggle('breakouts')}
               />
             )}
+            <MoreMenu label="React" icon={<SmileIcon />} items={reactionItems} />
+          </>
+        )}
+        {!p.compact && (
+          <>
+            <ToolButton
+              label={p.handRaised ? 'Lower hand' : 'Raise hand'}
+              icon={<HandIcon />}
+              state={p.handRaised ? 'on' : undefined}
+              title={`${p.handRaised ? 'Lower hand' : 'Raise hand'} (Ctrl+Alt+H)`}
+              onClick={() => p.onRaiseHand(!p.handRaised)}
+            />
             <RecordControl {...p.record} />
-            <ToolButton
-              label="Invite"
-              icon={<LinkIcon />}
-              title="Copy invite link"
-              onClick={p.onCopyInvite}
-            />
-            <ToolButton
-              label="Notifications"
-              icon={<BellIcon />}
-              pressed={panel === 'notifications'}
-              badge={p.unseenNotices}
-              onClick={() => toggle('notifications')}
-            />
           </>
         )}
         <MoreMenu
           icon={<MoreIcon />}
-          items={p.compact ? [...secondary, ...p.moreItems] : p.moreItems}
+          items={
+            p.compact
+              ? [...secondary, invite, ...p.moreItems]
+              : p.medium
+                ? [...mediumMore, invite, ...p.moreItems]
+                : [invite, ...p.moreItems]
+          }
         />
       </div>
       <div className="tool-group leave-group" role="group" aria-label="Leave">

@@ -9,6 +9,7 @@ export interface Shortcut {
 export const SHORTCUTS: Shortcut[] = [
   { keys: 'Ctrl+D', what: 'Mute or unmute the microphone' },
   { keys: 'Ctrl+E', what: 'Turn the camera on or off' },
+  { keys: 'Ctrl+Alt+H', what: 'Raise or lower your hand' },
   { keys: 'Escape', what: 'Close the open panel or menu' },
   { keys: '?', what: 'Show these shortcuts' },
 ];
@@ -19,6 +20,7 @@ export function useShortcuts(actions: {
   toggleCam: () => void;
   closePanel: () => void;
   help: () => void;
+  toggleHand: () => void;
 }): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -32,6 +34,9 @@ export function useShortcuts(actions: {
       } else if (mod && !e.altKey && e.key.toLowerCase() === 'e') {
         e.preventDefault();
         actions.toggleCam();
+      } else if (mod && e.altKey && e.code === 'KeyH') {
+        e.preventDefault();
+        actions.toggleHand();
       } else if (e.key === 'Escape' && !document.querySelector('[aria-modal="true"]')) {
         actions.closePanel();
       } else if (e.key === '?' && !typing) {

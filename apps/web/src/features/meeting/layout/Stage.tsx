@@ -53,15 +53,24 @@ export function Stage(props: StageProps) {
   );
   const byId = new Map(others.map((t) => [t.id, t]));
   const ordered = order.map((id) => byId.get(id)!);
-  const pinnedPresent = pinned !== undefined && byId.has(pinned);
-  // A pin on this device shows that person large, like the speaker view.
+  const pinnedTile = pinned !== undefined ? byId.get(pinned) : undefined;
+  // The host's spotlight shows one person large for everyone (the spotlit person too).
+  const spotlit = others.find((t) => t.spotlight) ?? (self.spotlight && !alone ? self : undefined);
+  // A pin on this device shows that person large, like the speaker view, and wins over the
+  // spotlight on this device only.
   const featured = presenter
     ? undefined
-    : speakerMode || pinnedPresent
-      ? (byId.get(pinned ?? '') ?? byId.get(speaker ?? '') ?? ordered[0])
-      : undefined;
+    : (pinnedTile ??
+      spotlit ??
+      (speakerMode ? (byId.get(speaker ?? '') ?? ordered[0]) : undefined));
+  const selfFeatured = featured === self;
 
-  const tileFor = (t: StageTile, size?: { width: number; height: number }, extra = '') => (
+  const tileFor = (
+    t: StageTile,
+    size?: { width: number; height: number },
+    extra = '',
+    noPin = false,
+  ) => (
     <Tile
       key={t.id}
       {...t}
@@ -69,7 +78,7 @@ export function Stage(props: StageProps) {
       size={size}
       className={extra}
       pinned={pinned === t.id}
-      onPin={() => props.onPin(pinned === t.id ? undefined : t.id)}
+      onPin={noPin ? undefined : () => props.onPin(pinned === t.id ? undefined : t.id)}
     />
   );
 
@@ -102,7 +111,7 @@ export function Stage(props: StageProps) {
         )}
       </section>
     ) : (
-      tileFor(featured!, { width: box.tileWidth, height: box.tileHeight }, 'featured')
+      tileFor(featured!, { width: box.tileWidth, height: box.tileHeight }, 'featured', selfFeatured)
     );
   }
 
@@ -120,8 +129,11 @@ export function Stage(props: StageProps) {
   const geo = fitGrid(area.width, area.height, shown.length);
   const size = { width: geo.tileWidth, height: geo.tileHeight };
 
+  // With a large tile or a shared screen, the self-view joins the strip instead of covering it.
+  const inStrip = presenter || Boolean(featured);
   const selfView =
     !alone &&
+    !selfFeatured &&
     (props.selfHidden ? (
       <button
         className="button small secondary self-view-show"
@@ -130,7 +142,11 @@ export function Stage(props: StageProps) {
         Show self-view
       </button>
     ) : (
-      <Tile {...self} participantId={self.id as TileProps['participantId']} className="self-view">
+      <Tile
+        {...self}
+        participantId={self.id as TileProps['participantId']}
+        className={inStrip ? 'self-view in-strip' : 'self-view'}
+      >
         <button
           className="tile-hide"
           aria-label="Hide self-view"
@@ -191,12 +207,13 @@ export function Stage(props: StageProps) {
           </nav>
         )}
       </div>
-      {strip.length > 0 && (
+      {(strip.length > 0 || (inStrip && selfView)) && (
         <section className="filmstrip" aria-label="Participants' videos">
           {strip.map((t) => tileFor(t))}
+          {inStrip && selfView}
         </section>
       )}
-      {selfView}
+      {!inStrip && selfView}
     </div>
   );
 }
