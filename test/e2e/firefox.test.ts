@@ -91,6 +91,30 @@ describe('Firefox ESR with a Chromium host', () => {
     expect(frames, 'Firefox decodes the Chromium host').toBeGreaterThan(10);
   });
 
+  it('at 1280x800 the toolbar is one row in Firefox too (Leave does not wrap)', async () => {
+    await fred.page.setViewport({ width: 1280, height: 800 });
+    const row = await eventually(
+      () =>
+        fred.page.evaluate(() => {
+          const nav = document.querySelector('nav[aria-label="Meeting controls"]')!;
+          const mids = [...nav.querySelectorAll('button')]
+            .filter((b) => b.offsetParent !== null)
+            .map((b) => {
+              const r = b.getBoundingClientRect();
+              return Math.round(r.top + r.height / 2);
+            });
+          return {
+            spread: Math.max(...mids) - Math.min(...mids),
+            overflow: nav.scrollWidth - nav.clientWidth,
+          };
+        }),
+      (r) => r.spread <= 4 && r.overflow <= 0,
+      5000,
+    );
+    expect(row.spread).toBeLessThanOrEqual(4);
+    expect(row.overflow).toBeLessThanOrEqual(0);
+  });
+
   it('E2EE on with both: Firefox shows the shield, both hold the same security code, media flows', async () => {
     await turnOnE2ee(host);
     await waitForE2eeShield(host, 30_000);

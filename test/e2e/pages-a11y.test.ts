@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { CHROMIUM_ARGS, createMeeting, launchChromium, newParticipant } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { createUser } from '../support/legal-fixtures';
+import {
+  createAgency,
+  createUser,
+  createVerifiedRequester,
+  requesterClient,
+  validSubmission,
+} from '../support/legal-fixtures';
 import { enrolledTotp, nextTotpCode } from '../support/totp-codes';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -27,7 +33,9 @@ describe('pages: accessibility, pre-join, admin forms, installable app', () => {
   let visitorErrors: string[];
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({
+      legal: { allowedEmailDomains: ['example.gov'], schedulerIntervalSeconds: 3600 },
+    });
     const op = await createAccountWithOwner(server.stores, {
       name: 'Operator',
       ownerEmail: 'owner@operator.test',
@@ -201,6 +209,34 @@ describe('pages: accessibility, pre-join, admin forms, installable app', () => {
     await staff.page.getByRole('heading', { name: 'Legal console' }).waitFor();
     await staff.page.waitForLoadState('networkidle');
     await scan(staff, 'legal-console');
+  });
+
+  it('the requester portal signed in, the new-request form, and the request page on both sides: axe clean', async () => {
+    const agency = await createAgency(server.stores.legal, 'police.example.gov');
+    const email = 'jane@police.example.gov';
+    const { totpSecret } = await createVerifiedRequester(server.stores.legal, agency, email);
+    const jane = await requesterClient(server.url, email, totpSecret);
+    const filed = await jane.post('/api/legal/portal/requests', validSubmission());
+    expect(filed.status).toBe(201);
+    const requestId = (filed.body as { request: { id: string } }).request.id;
+    // The requester's session, signed in through the API, carried into a browser profile.
+    const requester = await newParticipant(browser, 'Jane');
+    await requester.context.addCookies(
+      [...jane.cookies].map(([name, value]) => ({ name, value, url: server.url })),
+    );
+    await requester.page.goto(`${server.url}/legal/portal`);
+    await requester.page.getByTestId('request-row').first().waitFor();
+    await scan(requester, 'portal-signed-in');
+    await requester.page.goto(`${server.url}/legal/portal/new`);
+    await requester.page.getByRole('form', { name: 'New request' }).waitFor();
+    await scan(requester, 'portal-new-request');
+    await requester.page.goto(`${server.url}/legal/portal/requests/${requestId}`);
+    await requester.page.getByRole('heading', { name: 'Documents' }).waitFor();
+    await scan(requester, 'portal-request');
+    await staff.page.goto(`${server.url}/legal/requests/${requestId}`);
+    await staff.page.getByRole('heading', { name: 'Government request' }).waitFor();
+    await staff.page.waitForLoadState('networkidle');
+    await scan(staff, 'legal-request');
   });
 
   it('installable: manifest and service worker pass Chromium’s installability check; offline page', async () => {
