@@ -39,6 +39,10 @@ describe('keyboard only: join, mute, chat, leave', () => {
     browser = await launchChromium();
     kim = await newParticipant(browser, 'Kim');
     await kim.page.setViewportSize({ width: 1280, height: 800 });
+    // A browser that cannot share a screen (as on phones): no Share screen button at all.
+    await kim.context.addInitScript(() => {
+      delete (MediaDevices.prototype as { getDisplayMedia?: unknown }).getDisplayMedia;
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -57,6 +61,7 @@ describe('keyboard only: join, mute, chat, leave', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('navigation', { name: 'Meeting controls' }).waitFor({ timeout: 20_000 });
 
+    await expect(page.getByRole('button', { name: 'Share screen' }).count()).resolves.toBe(0);
     await tabTo(page, 'Mute');
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Unmute' }).waitFor();
