@@ -285,6 +285,33 @@ describe('the meeting room layout, notices and controls', () => {
     expect(await axeSerious(bob.page), 'phone').toEqual([]);
   });
 
+  it('the host toolbar stays one row without overflow from 1920 px down to a phone', async () => {
+    const bar = host.page.getByRole('navigation', { name: 'Meeting controls' });
+    for (const width of [1920, 1280, 1200, 1100, 900, 700, 390]) {
+      await host.page.setViewportSize({ width, height: 800 });
+      const row = await eventually(
+        () =>
+          bar.evaluate((nav) => {
+            const mids = [...nav.querySelectorAll('button')]
+              .filter((b) => b.offsetParent !== null)
+              .map((b) => {
+                const r = b.getBoundingClientRect();
+                return Math.round(r.top + r.height / 2);
+              });
+            return {
+              spread: Math.max(...mids) - Math.min(...mids),
+              overflow: nav.scrollWidth - nav.clientWidth,
+            };
+          }),
+        (r) => r.spread <= 4 && r.overflow <= 0,
+        5000,
+      );
+      expect(row.spread, `one row at ${width} px`).toBeLessThanOrEqual(4);
+      expect(row.overflow, `no overflow at ${width} px`).toBeLessThanOrEqual(0);
+    }
+    await host.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('End for all asks first, and no console errors were logged along the way', async () => {
     await host.page.getByRole('button', { name: 'End for all' }).click();
     const dialog = host.page.getByRole('alertdialog', { name: 'End the meeting for everyone?' });

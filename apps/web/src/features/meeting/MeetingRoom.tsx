@@ -47,7 +47,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
   const [pinned, setPinned] = useState<string>();
   const [selfHidden, setSelfHidden] = useState(false);
   const [help, setHelp] = useState(false);
-  const compact = useMediaQuery('(max-width: 640px)');
+  const compact = useMediaQuery('(max-width: 820px)');
   const medium = useMediaQuery('(max-width: 1180px)');
   const room = store.room;
   const isHost = snapshot.role === 'host';
