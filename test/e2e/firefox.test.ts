@@ -113,6 +113,31 @@ describe('Firefox ESR with a Chromium host', () => {
     );
     expect(row.spread).toBeLessThanOrEqual(4);
     expect(row.overflow).toBeLessThanOrEqual(0);
+    // The gallery in Firefox: 16:9 tiles, the host's video whole (letterboxed), on screen.
+    const tiles = await eventually(
+      () =>
+        fred.page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('[data-testid="tile"]')].map((t) => {
+            const r = t.getBoundingClientRect();
+            const v = t.querySelector('video');
+            return {
+              ratio: r.width / r.height,
+              bottom: r.bottom,
+              right: r.right,
+              fit: v ? getComputedStyle(v).objectFit : 'none',
+              frames: v ? v.videoWidth : 0,
+            };
+          }),
+        ),
+      (ts) => ts.length === 2 && ts.every((t) => t.frames > 0),
+      10_000,
+    );
+    for (const t of tiles) {
+      expect(Math.abs(t.ratio / (16 / 9) - 1)).toBeLessThan(0.02);
+      expect(t.fit).toBe('contain');
+      expect(t.right).toBeLessThanOrEqual(1280);
+      expect(t.bottom).toBeLessThanOrEqual(800);
+    }
   });
 
   it('E2EE on with both: Firefox shows the shield, both hold the same security code, media flows', async () => {
