@@ -225,8 +225,13 @@ describe('the meeting room layout, notices and controls', () => {
     await history.getByText('Hana Host turned on end-to-end encryption.').waitFor();
     await history.getByText('Hana Host turned off end-to-end encryption.').waitFor();
     await bob.page.getByRole('button', { name: 'Close notifications' }).click();
-    // Toasts go by themselves.
-    await bob.page.getByTestId('toast').first().waitFor({ state: 'detached', timeout: 20_000 });
+    // A toast under the pointer stays while it is read (longer than its 15 s), then goes by itself.
+    const off = bob.page.getByTestId('toast').filter({ hasText: 'turned off end-to-end' });
+    await off.hover();
+    await new Promise((r) => setTimeout(r, 16_000));
+    await expect(off.isVisible()).resolves.toBe(true);
+    await bob.page.mouse.move(5, 400);
+    await off.waitFor({ state: 'detached', timeout: 8000 });
   });
 
   it('keyboard: Ctrl+D mutes and the state is announced; Escape closes a panel', async () => {

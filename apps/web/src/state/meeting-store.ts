@@ -16,7 +16,7 @@ import type {
 import { signalingUrl } from '../app/api';
 import { transcriptText } from './transcript';
 import { screenShareErrorText } from './screen-share-errors';
-import { addToast, addToHistory, classifyNotice, TOAST_MS } from './notices';
+import { addToast, addToHistory, classifyNotice, TOAST_MS, TOAST_RESUME_MS } from './notices';
 import type { Notice, NoticeTone } from './notices';
 
 export interface MeetingSnapshot {
@@ -102,6 +102,8 @@ export class MeetingStore {
   /** The chat panel is open: new messages are read as they come. */
   #chatOpen = false;
   #historyOpen = false;
+  #toastTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  #toastsHeld = false;
 
   subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
@@ -139,12 +141,34 @@ export class MeetingStore {
       history: addToHistory(s.history, notice),
       unseenNotices: this.#historyOpen ? 0 : s.unseenNotices + 1,
     });
-    setTimeout(() => this.dismissToast(notice.id), TOAST_MS[tone]);
+    if (!this.#toastsHeld) this.#scheduleDismiss(notice.id, TOAST_MS[tone]);
+  }
+
+  #scheduleDismiss(id: number, ms: number): void {
+    clearTimeout(this.#toastTimers.get(id));
+    this.#toastTimers.set(
+      id,
+      setTimeout(() => this.dismissToast(id), ms),
+    );
   }
 
   dismissToast(id: number): void {
+    clearTimeout(this.#toastTimers.get(id));
+    this.#toastTimers.delete(id);
     if (!this.#snapshot.toasts.some((t) => t.id === id)) return;
     this.#update({ toasts: this.#snapshot.toasts.filter((t) => t.id !== id) });
+  }
+
+  /**
+   * The pointer or the keyboard focus is on the toasts: they stay while someone reads them
+   * (WCAG 2.2.1), and go a few seconds after they leave.
+   */
+  holdToasts(held: boolean): void {
+    this.#toastsHeld = held;
+    for (const t of this.#snapshot.toasts) {
+      if (held) clearTimeout(this.#toastTimers.get(t.id));
+      else this.#scheduleDismiss(t.id, TOAST_RESUME_MS);
+    }
   }
 
   /** The notifications panel is open: its entries count as seen. */

@@ -22,6 +22,8 @@ export interface Notice {
 
 /** How long a toast stays: warnings longer, as they may need reading twice. */
 export const TOAST_MS: Record<NoticeTone, number> = { info: 8_000, warning: 15_000 };
+/** After the pointer or focus leaves the toasts, they go this much later. */
+export const TOAST_RESUME_MS = 4_000;
 /** At most this many toasts at once; older ones leave the screen (they stay in the history). */
 export const MAX_TOASTS = 3;
 /** The history keeps the latest notices of the meeting. */

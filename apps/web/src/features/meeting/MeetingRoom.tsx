@@ -225,6 +225,7 @@ export function MeetingRoom({ meetingId, store, snapshot, media }: MeetingRoomPr
         e2eeOn={e2eeBlocks}
         isHost={isHost}
         onDismiss={(id) => store.dismissToast(id)}
+        onHold={(held) => store.holdToasts(held)}
         onJoinRoom={(index) => act(() => room!.joinBreakout(index))}
       />
       <Announcer

@@ -7,16 +7,25 @@ export interface ToastsProps {
   isHost: boolean;
   onDismiss: (id: number) => void;
   onJoinRoom: (index: number) => void;
+  /** Pointer or focus on the toasts: they wait (true), or resume going (false). */
+  onHold: (held: boolean) => void;
 }
 
 /**
  * Transient notices, one per subject, newest at the bottom; each dismisses itself (notices.ts).
  * A toast that no longer matches the meeting's state is not shown.
  */
-export function Toasts({ toasts, e2eeOn, isHost, onDismiss, onJoinRoom }: ToastsProps) {
+export function Toasts({ toasts, e2eeOn, isHost, onDismiss, onJoinRoom, onHold }: ToastsProps) {
   const shown = toasts.filter((t) => !isStale(t, { e2eeOn }));
   return (
-    <section className="toasts" aria-label="Notices">
+    <section
+      className="toasts"
+      aria-label="Notices"
+      onMouseEnter={() => onHold(true)}
+      onMouseLeave={() => onHold(false)}
+      onFocus={() => onHold(true)}
+      onBlur={() => onHold(false)}
+    >
       {shown.map((t) => (
         <div
           key={t.id}
