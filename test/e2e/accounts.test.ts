@@ -164,12 +164,22 @@ describe('accounts and the admin console in real browsers', () => {
     await owner.page.getByTestId('current-plan').filter({ hasText: 'Business' }).waitFor();
     await owner.page.getByRole('tab', { name: 'Meeting settings' }).click();
     await owner.page.getByLabel('Allow end-to-end encryption').click();
+    // Nothing changes before Save (issue 17: an explicit Save with a saved state).
+    await owner.page.getByTestId('save-status').filter({ hasText: 'Unsaved changes' }).waitFor();
+    await owner.page.getByRole('button', { name: 'Save' }).click();
     await owner.page.getByText('Hosts can now turn on end-to-end encryption.').waitFor();
 
     // no reload: the server pushed the new availability into the running meeting
     await expect.poll(() => item.isDisabled(), { timeout: 10_000 }).toBe(false);
     await owner.page.getByRole('tab', { name: 'History' }).click();
-    await owner.page.getByTestId('audit-row').filter({ hasText: 'plan.change' }).waitFor();
+    // The history reads as sentences, not ids and JSON (issue 17).
+    await owner.page
+      .getByTestId('audit-row')
+      .filter({ hasText: 'Changed the plan' })
+      .filter({ hasText: 'basic → business' })
+      .waitFor();
+    for (const row of await owner.page.getByTestId('audit-row').allTextContents())
+      expect(row).not.toMatch(/[{"]/);
     meetingPage = meeting;
     await owner.page.getByTestId('audit-row').filter({ hasText: 'user.invite' }).first().waitFor();
   });
@@ -177,6 +187,7 @@ describe('accounts and the admin console in real browsers', () => {
   it('with the waiting room on, Alice waits until the host lets her in', async () => {
     await owner.page.getByRole('tab', { name: 'Meeting settings' }).click();
     await owner.page.getByLabel('Waiting room on by default').click();
+    await owner.page.getByRole('button', { name: 'Save' }).click();
     await owner.page.getByText('Saved.').waitFor();
     await alice.page.goto(meetingPage.url());
     await alice.page.getByLabel('Your name').fill('Alice Adams');

@@ -133,6 +133,16 @@ describe('breakout rooms in real browsers', () => {
       .filter({ hasText: /Returning to the main room in \d+ s/ })
       .waitFor({ timeout: 5000 });
     await bob.page.getByText('You are back in the main room.').waitFor({ timeout: 20_000 });
+    // One notice per subject (issue 17): "back in the main room" replaced "now in Room 1".
+    for (const p of [bob, carol]) {
+      const rooms = p.page
+        .getByTestId('toast')
+        .and(p.page.locator('[data-subject="breakout-room"]'));
+      expect(await rooms.count()).toBeLessThanOrEqual(1);
+      await expect(
+        p.page.getByTestId('toast').filter({ hasText: 'You are now in breakout room' }).count(),
+      ).resolves.toBe(0);
+    }
     for (const p of [host, bob, carol]) {
       const m = await eventually(
         () => decodingNow(p),

@@ -155,6 +155,10 @@ describe('live captions in real browsers', () => {
     await sam.page
       .getByText('Live captions stopped: end-to-end encryption is being turned on.')
       .waitFor();
+    // One notice per subject (issue 17): no stale "turned on live captions" beside it.
+    await expect(
+      sam.page.getByTestId('toast').and(sam.page.locator('[data-subject="captions"]')).count(),
+    ).resolves.toBe(1);
     await expect(sam.page.getByTestId('captions-indicator').count()).resolves.toBe(0);
     await openCaptions(sam);
     await sam.page

@@ -71,7 +71,7 @@ describe('E2EE against a hostile server, as people see it', () => {
       clientLabel: 'Old browser',
     });
     await host.page
-      .getByTestId('e2ee-banner')
+      .getByTestId('toast')
       .filter({ hasText: /Ignored a request from the server .*nobody by that name/ })
       .waitFor({ timeout: 5000 });
     await new Promise((r) => setTimeout(r, 1000));
@@ -104,7 +104,7 @@ describe('E2EE against a hostile server, as people see it', () => {
       keyPackage: Buffer.from(forged.keyPackage).toString('base64'),
     });
     await host.page
-      .getByTestId('e2ee-banner')
+      .getByTestId('toast')
       .filter({ hasText: /claiming to be Hana Host: its key is not the one that device announced/ })
       .first()
       .waitFor({ timeout: 5000 });
@@ -133,7 +133,7 @@ describe('E2EE against a hostile server, as people see it', () => {
       message: Buffer.from(sealed).toString('base64'),
     });
     await bob.page
-      .getByTestId('e2ee-banner')
+      .getByTestId('toast')
       .filter({ hasText: 'did not come from the device that turned it on' })
       .first()
       .waitFor({ timeout: 5000 });

@@ -76,13 +76,13 @@ describe('unsupported clients and downgrades, in real browsers', () => {
       .waitFor({ timeout: 10_000 });
     for (const p of [host, bob]) {
       await p.page
-        .getByTestId('e2ee-banner')
+        .getByTestId('toast')
         .filter({ hasText: /Olga joined from .+, which cannot do end-to-end encryption/ })
         .waitFor({ timeout: 25_000 });
       await p.page.getByTestId('shield').filter({ hasText: 'Encrypted in transit' }).waitFor();
     }
     await old.page
-      .getByTestId('e2ee-banner')
+      .getByTestId('toast')
       .filter({ hasText: 'End-to-end encryption was turned off so you could join' })
       .waitFor({ timeout: 15_000 });
     expect((await e2eeView(bob)).status).toBe('off');
@@ -121,7 +121,7 @@ describe('unsupported clients and downgrades, in real browsers', () => {
       .getByRole('button', { name: 'Let Olga in (turns off end-to-end encryption)' })
       .click();
     await bob.page
-      .getByTestId('e2ee-banner')
+      .getByTestId('toast')
       .filter({ hasText: /Olga joined from .+, which cannot do end-to-end encryption/ })
       .waitFor({ timeout: 10_000 });
     await old.page
@@ -167,11 +167,11 @@ describe('unsupported clients and downgrades, in real browsers', () => {
       state: { ...room!.e2eeView(), status: 'off', members: [] },
     });
     await bob.page
-      .getByTestId('e2ee-banner')
+      .getByTestId('toast')
       .filter({ hasText: 'did not come from the device that turned it on' })
       .waitFor({ timeout: 5000 });
     await bob.page
-      .getByTestId('e2ee-banner')
+      .getByTestId('toast')
       .filter({ hasText: 'has not confirmed it. Your media stays encrypted.' })
       .waitFor({ timeout: 5000 });
     const before = (await e2eeView(bob)).counters!;

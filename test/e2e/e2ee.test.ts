@@ -50,13 +50,13 @@ describe('end-to-end encrypted meeting in real browsers', () => {
     for (const p of [host, bob, carol]) {
       await waitForE2eeShield(p);
       await p.page
-        .getByTestId('e2ee-banner')
+        .getByTestId('toast')
         .filter({ hasText: 'turned on end-to-end encryption' })
         .first()
         .waitFor({ timeout: 10_000 });
     }
     await bob.page
-      .getByTestId('e2ee-banner')
+      .getByTestId('toast')
       .filter({ hasText: 'Hana Host turned on end-to-end encryption.' })
       .waitFor();
   });
@@ -135,7 +135,7 @@ describe('end-to-end encrypted meeting in real browsers', () => {
     await host.page.getByRole('menuitem', { name: 'Turn off end-to-end encryption' }).click();
     for (const p of [bob, carol]) {
       await p.page
-        .getByTestId('e2ee-banner')
+        .getByTestId('toast')
         .filter({ hasText: 'Hana Host turned off end-to-end encryption.' })
         .waitFor({ timeout: 10_000 });
       await p.page.getByTestId('shield').filter({ hasText: 'Encrypted in transit' }).waitFor();

@@ -58,6 +58,11 @@ describe('host controls in real browsers', () => {
   it('the host removes a participant: they see why, and the others no longer see them', async () => {
     const carolId = await selfId(carol);
     await host.page.getByRole('button', { name: 'Remove Carol' }).click();
+    // A destructive host action asks first (issue 17).
+    await host.page
+      .getByRole('alertdialog', { name: 'Remove Carol from the meeting?' })
+      .getByRole('button', { name: 'Remove', exact: true })
+      .click();
     await carol.page
       .getByRole('heading', { name: 'You were removed from the meeting' })
       .waitFor({ timeout: 3000 });
@@ -70,7 +75,7 @@ describe('host controls in real browsers', () => {
 
   it('the host ends the meeting for all: everyone sees it ended and the link stops working', async () => {
     await host.page.getByRole('button', { name: 'End for all' }).click();
-    await host.page.getByRole('dialog', { name: 'End the meeting for everyone?' }).waitFor();
+    await host.page.getByRole('alertdialog', { name: 'End the meeting for everyone?' }).waitFor();
     await host.page.getByRole('button', { name: 'End meeting for all' }).click();
     for (const p of [host, bob]) {
       await p.page

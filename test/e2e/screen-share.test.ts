@@ -44,6 +44,18 @@ describe('screen sharing in real browsers', () => {
   it('a shared screen is decoded by the others and shown large, with the camera still going', async () => {
     await bob.page.getByRole('button', { name: 'Share screen' }).click();
     await bob.page.getByTestId('own-share-notice').waitFor();
+    // The sharer sees what they share, not a black box (issue 17).
+    const ownWidth = await eventually(
+      () =>
+        bob.page.evaluate(
+          () =>
+            document.querySelector<HTMLVideoElement>('video[aria-label="Your shared screen"]')
+              ?.videoWidth ?? 0,
+        ),
+      (w) => w > 0,
+      10_000,
+    );
+    expect(ownWidth).toBeGreaterThan(0);
     const s = await eventually(
       () => screenFrames(host, bob),
       (x) => (x?.framesDecoded ?? 0) > 0 && (x?.frameWidth ?? 0) > 0,

@@ -68,9 +68,13 @@ describe('CSRF tokens are bound to the session they were issued for', () => {
   it('a token issued before sign-in is refused after it; the one the sign-in response gives works', async () => {
     const { email } = await newUser();
     const c = new ApiClient(server.url);
-    const before = (await c.get('/api/auth/csrf')).body.csrfToken as string;
+    const probe = await c.get('/api/auth/csrf');
+    // The web app reads `signedIn` instead of asking /api/auth/me (a 401) for visitors.
+    expect(probe.body.signedIn).toBe(false);
+    const before = probe.body.csrfToken as string;
     const login = await c.post('/api/auth/login', { email, password: PASSWORD });
     expect(login.status).toBe(200);
+    expect((await c.get('/api/auth/csrf')).body.signedIn).toBe(true);
     const after = login.body.csrfToken as string;
     expect(after).not.toBe(before);
     expect(c.cookies.get('conclave_csrf')).toBe(after);

@@ -1,3 +1,5 @@
+// First: configures zod before any schema is built (see csp.ts).
+export * from './csp';
 export * from './ids';
 export * from './errors';
 export * from './http';
@@ -11,6 +13,7 @@ export * from './signaling/captions';
 export * from './signaling/recording';
 export * from './signaling/whiteboard';
 export * from './signaling/breakouts';
+export * from './signaling/stage';
 export * from './accounts';
 export * from './recordings';
 export * from './legal';

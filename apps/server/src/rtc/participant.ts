@@ -41,6 +41,12 @@ export class RoomParticipant {
   held = false;
   /** In the waiting room (also `held`: no media until the host lets them in). */
   waiting = false;
+  /** A hand raised (issue 17). */
+  handRaised = false;
+  /** The host spotlights them for everyone. */
+  spotlight = false;
+  /** When their last reaction went out (reactions are rate-limited). */
+  lastReactionAt = 0;
   /** The breakout room this participant is in (null: the main room). */
   breakoutId: string | null = null;
   peer: SignalingPeer | undefined;
@@ -94,6 +100,8 @@ export class RoomParticipant {
       sharing:
         this.screenSharing &&
         [...this.published.values()].some((t) => t.source === 'screen' && !t.producer.closed),
+      handRaised: this.handRaised,
+      spotlight: this.spotlight,
     };
   }
 

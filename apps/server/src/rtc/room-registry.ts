@@ -1,4 +1,5 @@
 import type {
+  Reaction,
   CaptionEntry,
   ChatMode,
   JoinResult,
@@ -35,6 +36,9 @@ export interface ParticipantHandle {
   hostEnd(): Promise<null>;
   hostStopShare(id: ParticipantId): null;
   hostAdmit(id: ParticipantId): Promise<null>;
+  hostSpotlight(id: ParticipantId | null): null;
+  raiseHand(raised: boolean): null;
+  react(reaction: Reaction): null;
   e2eeKeyPackage(keyPackage: string): null;
   e2eeEnable(): Promise<{ keyPackages: KeyPackageEntry[] }>;
   e2eeCommit(req: CommitRequest): { epoch: number };
@@ -123,6 +127,9 @@ export class RoomRegistry {
       hostEnd: () => room.hostEnd(participant),
       hostStopShare: (id) => room.hostStopShare(participant, id),
       hostAdmit: (id) => room.hostAdmit(participant, id),
+      hostSpotlight: (id) => room.hostSpotlight(participant, id),
+      raiseHand: (raised) => room.raiseHand(participant, raised),
+      react: (reaction) => room.react(participant, reaction),
       e2eeKeyPackage: (kp) => room.e2eeKeyPackage(participant, kp),
       e2eeEnable: () => room.e2eeEnable(participant),
       e2eeCommit: (req) => room.e2eeCommit(participant, req),

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConclaveError } from '@conclave/protocol';
 import type {
+  Reaction,
   CaptionEntry,
   Capabilities,
   ChatMode,
@@ -34,6 +35,9 @@ import { WhiteboardDoc } from './whiteboard/whiteboard-doc';
 import { SealedWhiteboardLog } from './whiteboard/sealed-log';
 import { E2eeGroups } from './e2ee/e2ee-groups';
 import { RoomParticipant } from './participant';
+
+/** Reactions: at most one every half second per participant (a held key is not a flood). */
+const REACTION_INTERVAL_MS = 500;
 
 export interface RoomDeps {
   meetingId: MeetingId;
@@ -280,6 +284,41 @@ export class Room {
       this.#recording.sync();
       return null;
     });
+  }
+
+  // ---- the stage (issue 17): spotlight, raised hands, reactions. Names and flags only, so they
+  // work with E2EE on.
+
+  /** Host: spotlight one person for everyone (one at a time), or nobody (null). */
+  hostSpotlight(host: RoomParticipant, targetId: ParticipantId | null): null {
+    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
+    const target = targetId === null ? null : this.#hostTarget(host, targetId);
+    for (const p of this.#participants.values()) {
+      const on = p === target;
+      if (p.spotlight === on) continue;
+      p.spotlight = on;
+      this.#broadcast({ type: 'participant.updated', participant: p.view() });
+    }
+    return null;
+  }
+
+  /** Raise or lower one's own hand (only its owner changes it). */
+  raiseHand(p: RoomParticipant, raised: boolean): null {
+    if (p.handRaised === raised) return null;
+    p.handRaised = raised;
+    this.#broadcast({ type: 'participant.updated', participant: p.view() });
+    return null;
+  }
+
+  /** A reaction to everyone in the same room; at most one per REACTION_INTERVAL_MS each. */
+  react(p: RoomParticipant, reaction: Reaction): null {
+    const now = Date.now();
+    if (now - p.lastReactionAt < REACTION_INTERVAL_MS) throw new ConclaveError('RATE_LIMITED');
+    p.lastReactionAt = now;
+    for (const other of this.#participants.values())
+      if (other.breakoutId === p.breakoutId)
+        other.peer?.send({ type: 'reaction', participantId: p.id, reaction });
+    return null;
   }
 
   /** Host: stop someone's screen share (their client is told and stops the capture). */

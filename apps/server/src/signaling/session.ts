@@ -218,6 +218,12 @@ export class SignalingSession implements SignalingPeer {
         return handle.hostStopShare(message.participantId);
       case 'host.admit':
         return handle.hostAdmit(message.participantId);
+      case 'host.spotlight':
+        return handle.hostSpotlight(message.participantId);
+      case 'hand.raise':
+        return handle.raiseHand(message.raised);
+      case 'reaction.send':
+        return handle.react(message.reaction);
       case 'e2ee.keyPackage':
         return handle.e2eeKeyPackage(message.keyPackage);
       case 'e2ee.enable':

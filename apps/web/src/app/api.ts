@@ -46,6 +46,14 @@ async function refreshCsrf(path: string): Promise<string | undefined> {
   return fetchCsrf();
 }
 
+/** Whether this browser holds a user session (public, never a 401), and a CSRF token for it. */
+export async function sessionProbe(): Promise<{ signedIn: boolean }> {
+  const res = await fetch('/api/auth/csrf');
+  if (!res.ok) throw new ConclaveError('INTERNAL', `The server answered ${res.status}.`);
+  const body = (await res.json()) as { signedIn?: boolean };
+  return { signedIn: body.signedIn !== false };
+}
+
 async function fetchCsrf(): Promise<string | undefined> {
   const res = await fetch('/api/auth/csrf').catch(() => undefined);
   const body = (await res?.json().catch(() => undefined)) as { csrfToken?: string } | undefined;

@@ -9,12 +9,15 @@ import type {
   MeetingId,
   Participant,
   ParticipantId,
+  Reaction,
   RecordingState,
   Role,
 } from '@conclave/protocol';
 import { signalingUrl } from '../app/api';
 import { transcriptText } from './transcript';
 import { screenShareErrorText } from './screen-share-errors';
+import { addToast, addToHistory, classifyNotice, TOAST_MS, TOAST_RESUME_MS } from './notices';
+import type { Notice, NoticeTone } from './notices';
 
 export interface MeetingSnapshot {
   connection: ConnectionState;
@@ -22,19 +25,15 @@ export interface MeetingSnapshot {
   remoteTracks: readonly RemoteTrack[];
   selfId: ParticipantId | undefined;
   role: Role | undefined;
-  /** Short messages shown as toasts, newest last. */
-  notices: { id: number; text: string }[];
+  /** Toasts on screen, one per subject, newest last; they dismiss themselves (notices.ts). */
+  toasts: Notice[];
+  /** Every notice of this meeting, newest first: the notifications panel. */
+  history: Notice[];
+  /** History entries not yet seen in the notifications panel. */
+  unseenNotices: number;
   /** Increments each time the host mutes this participant; the UI turns the microphone off. */
   mutedByHost: number;
   e2ee: E2eeView | undefined;
-  /** E2EE transitions, newest last; they stay until dismissed so nobody misses one. */
-  banners: {
-    id: number;
-    tone: 'info' | 'warning';
-    text: string;
-    /** A help request: the host may go straight to that breakout room. */
-    joinRoom?: { index: number; name: string };
-  }[];
   /** Held out of an end-to-end encrypted meeting (unsupported client, policy hold/downgrade). */
   held: boolean;
   /** The host may turn E2EE back on: the unsupported participant left. */
@@ -50,10 +49,14 @@ export interface MeetingSnapshot {
   };
   /** Who records (cloud or on their device); drives the indicator and the join notice. */
   recording: RecordingState | undefined;
+  /** Reactions shown over the sender's tile for a few seconds (issue 17). */
+  reactions: { id: number; participantId: ParticipantId; reaction: Reaction }[];
   /** Host: the transcript fetched when they ended the meeting, for the download on the ended screen. */
   finalTranscript: CaptionEntry[] | undefined;
 }
 
+/** How long a reaction stays over a tile. */
+const REACTION_VISIBLE_MS = 4_000;
 /** How long a caption stays under a tile. */
 const CAPTION_VISIBLE_MS = 10_000;
 
@@ -81,10 +84,11 @@ export class MeetingStore {
     remoteTracks: [],
     selfId: undefined,
     role: undefined,
-    notices: [],
+    toasts: [],
+    history: [],
+    unseenNotices: 0,
     mutedByHost: 0,
     e2ee: undefined,
-    banners: [],
     held: false,
     reenableOffer: undefined,
     chat: { mode: 'everyone', messages: [], unread: 0 },
@@ -92,10 +96,14 @@ export class MeetingStore {
     breakouts: { status: 'none', rooms: [], assignments: {}, endsAt: null, closingAt: null },
     captions: { state: undefined, live: {} },
     recording: undefined,
+    reactions: [],
     finalTranscript: undefined,
   };
   /** The chat panel is open: new messages are read as they come. */
   #chatOpen = false;
+  #historyOpen = false;
+  #toastTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  #toastsHeld = false;
 
   subscribe = (listener: () => void): (() => void) => {
     this.#listeners.add(listener);
@@ -113,13 +121,60 @@ export class MeetingStore {
     for (const l of this.#listeners) l();
   }
 
-  notify(text: string): void {
-    const id = ++this.#noticeId;
-    this.#update({ notices: [...this.#snapshot.notices.slice(-4), { id, text }] });
-    setTimeout(
-      () => this.#update({ notices: this.#snapshot.notices.filter((n) => n.id !== id) }),
-      6000,
+  /** Raises a notice: a toast (replacing the one on the same subject) and a history entry. */
+  notify(
+    text: string,
+    tone: NoticeTone = 'info',
+    joinRoom?: { index: number; name: string },
+  ): void {
+    const notice: Notice = {
+      id: ++this.#noticeId,
+      ...classifyNotice(text),
+      tone,
+      text,
+      at: Date.now(),
+      ...(joinRoom ? { joinRoom } : {}),
+    };
+    const s = this.#snapshot;
+    this.#update({
+      toasts: addToast(s.toasts, notice),
+      history: addToHistory(s.history, notice),
+      unseenNotices: this.#historyOpen ? 0 : s.unseenNotices + 1,
+    });
+    if (!this.#toastsHeld) this.#scheduleDismiss(notice.id, TOAST_MS[tone]);
+  }
+
+  #scheduleDismiss(id: number, ms: number): void {
+    clearTimeout(this.#toastTimers.get(id));
+    this.#toastTimers.set(
+      id,
+      setTimeout(() => this.dismissToast(id), ms),
     );
+  }
+
+  dismissToast(id: number): void {
+    clearTimeout(this.#toastTimers.get(id));
+    this.#toastTimers.delete(id);
+    if (!this.#snapshot.toasts.some((t) => t.id === id)) return;
+    this.#update({ toasts: this.#snapshot.toasts.filter((t) => t.id !== id) });
+  }
+
+  /**
+   * The pointer or the keyboard focus is on the toasts: they stay while someone reads them
+   * (WCAG 2.2.1), and go a few seconds after they leave.
+   */
+  holdToasts(held: boolean): void {
+    this.#toastsHeld = held;
+    for (const t of this.#snapshot.toasts) {
+      if (held) clearTimeout(this.#toastTimers.get(t.id));
+      else this.#scheduleDismiss(t.id, TOAST_RESUME_MS);
+    }
+  }
+
+  /** The notifications panel is open: its entries count as seen. */
+  setHistoryOpen(open: boolean): void {
+    this.#historyOpen = open;
+    if (open && this.#snapshot.unseenNotices > 0) this.#update({ unseenNotices: 0 });
   }
 
   /** Asks the browser for a screen, window or tab and shares it. */
@@ -144,10 +199,6 @@ export class MeetingStore {
   setChatOpen(open: boolean): void {
     this.#chatOpen = open;
     if (open) this.#update({ chat: { ...this.#snapshot.chat, unread: 0 } });
-  }
-
-  dismissBanner(id: number): void {
-    this.#update({ banners: this.#snapshot.banners.filter((b) => b.id !== id) });
   }
 
   clearReenableOffer(): void {
@@ -206,54 +257,50 @@ export class MeetingStore {
     );
     room.on('participants', (participants) => {
       const before = new Set(this.#snapshot.participants.filter((p) => p.waiting).map((p) => p.id));
+      const handsBefore = new Set(
+        this.#snapshot.participants.filter((p) => p.handRaised).map((p) => p.id),
+      );
       this.#update({ participants, selfId: room.selfId, role: room.role });
       if (room.role !== 'host') return;
+      for (const p of participants)
+        if (p.handRaised && !handsBefore.has(p.id) && p.id !== room.selfId)
+          this.notify(`${p.displayName} raised their hand.`);
       for (const p of participants)
         if (p.waiting && !before.has(p.id))
           this.notify(`${p.displayName} is in the waiting room. Let them in from Participants.`);
     });
     room.on('remoteTracks', (remoteTracks) => this.#update({ remoteTracks }));
+    room.on('reaction', ({ participantId, reaction }) => {
+      const id = ++this.#noticeId;
+      this.#update({
+        reactions: [...this.#snapshot.reactions.slice(-19), { id, participantId, reaction }],
+      });
+      setTimeout(
+        () => this.#update({ reactions: this.#snapshot.reactions.filter((r) => r.id !== id) }),
+        REACTION_VISIBLE_MS,
+      );
+    });
     room.on('mutedByHost', () => {
       this.#update({ mutedByHost: this.#snapshot.mutedByHost + 1 });
       this.notify('The host muted your microphone.');
     });
     room.on('notice', (text) => this.notify(text));
     room.on('e2ee', (e2ee) => this.#update({ e2ee }));
-    room.on('banner', (b) =>
-      this.#update({
-        banners: [...this.#snapshot.banners.slice(-5), { id: ++this.#noticeId, ...b }],
-      }),
-    );
+    room.on('banner', (b) => this.notify(b.text, b.tone));
     room.on('held', (held) => {
       const released = this.#snapshot.held && !held;
       this.#update({ held });
-      if (released) {
-        this.#update({
-          banners: [
-            ...this.#snapshot.banners,
-            {
-              id: ++this.#noticeId,
-              tone: 'warning',
-              text: 'End-to-end encryption was turned off so you could join. This meeting is now encrypted in transit only.',
-            },
-          ],
-        });
-      }
+      if (released)
+        this.notify(
+          'End-to-end encryption was turned off so you could join. This meeting is now encrypted in transit only.',
+          'warning',
+        );
     });
     room.on('reenableOffered', (name) => this.#update({ reenableOffer: name }));
     room.on('screenShare', (screen) => this.#update({ screen }));
     room.on('breakouts', (breakouts) => this.#update({ breakouts }));
-    const banner = (
-      tone: 'info' | 'warning',
-      text: string,
-      joinRoom?: { index: number; name: string },
-    ) =>
-      this.#update({
-        banners: [
-          ...this.#snapshot.banners.slice(-5),
-          { id: ++this.#noticeId, tone, text, ...(joinRoom ? { joinRoom } : {}) },
-        ],
-      });
+    const banner = (tone: NoticeTone, text: string, joinRoom?: { index: number; name: string }) =>
+      this.notify(text, tone, joinRoom);
     room.on('breakoutMoved', (name) => {
       // Captions of the room just left are not shown in the next one.
       this.#update({ captions: { ...this.#snapshot.captions, live: {} } });

@@ -1,7 +1,7 @@
 import { ConclaveError } from '@conclave/protocol';
 import type { MeResult } from '@conclave/protocol';
 import { useEffect, useSyncExternalStore } from 'react';
-import { api } from '../app/api';
+import { api, sessionProbe } from '../app/api';
 
 export type SessionState =
   | { status: 'loading' }
@@ -20,15 +20,20 @@ function set(next: SessionState): void {
 
 /** Re-reads who is signed in (after sign-in, sign-out, or a role change). */
 export function refreshSession(): Promise<void> {
-  loading = api.me().then(
-    (me) => set({ status: 'signed-in', me }),
-    (err: unknown) =>
-      set(
-        err instanceof ConclaveError && err.status === 401
-          ? { status: 'signed-out' }
-          : { status: 'error', message: (err as Error).message },
-      ),
-  );
+  // Signed-out visitors are not asked for /api/auth/me: its 401 would be a console error.
+  loading = sessionProbe()
+    .then(({ signedIn }) =>
+      signedIn ? api.me() : Promise.reject(new ConclaveError('NOT_SIGNED_IN')),
+    )
+    .then(
+      (me) => set({ status: 'signed-in', me }),
+      (err: unknown) =>
+        set(
+          err instanceof ConclaveError && err.status === 401
+            ? { status: 'signed-out' }
+            : { status: 'error', message: (err as Error).message },
+        ),
+    );
   return loading;
 }
 

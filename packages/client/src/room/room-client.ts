@@ -10,6 +10,7 @@ import type {
   JoinResult,
   MeetingId,
   Participant,
+  Reaction,
   ParticipantId,
   Role,
   ServerEvent,
@@ -75,6 +76,8 @@ export type RoomClientEvents = {
   /** This participant was moved to a breakout room (its name) or back to the main room (null). */
   breakoutMoved: [string | null];
   breakoutMessage: [{ text: string; fromName: string }];
+  /** Someone in this room sent a reaction (issue 17). */
+  reaction: [{ participantId: ParticipantId; reaction: Reaction }];
   /** Live captions turned on/off or changed language; `notice` says why when no one chose it. */
   captions: [{ state: CaptionsState; notice: string | null }];
   /** Cloud or local recording started/stopped; `notice` says why when no one chose it. */
@@ -446,6 +449,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'breakout.message':
         this.emit('breakoutMessage', { text: ev.text, fromName: ev.fromName });
         return;
+      case 'reaction':
+        this.emit('reaction', { participantId: ev.participantId, reaction: ev.reaction });
+        return;
       case 'breakout.helpRequested':
         this.emit('helpRequested', {
           participantId: ev.participantId,
@@ -622,6 +628,19 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   async hostStopShare(id: ParticipantId): Promise<void> {
     await this.#requireSignal().request({ type: 'host.stopShare', participantId: id });
+  }
+
+  /** Host: show one person large for everyone, or end the spotlight (null). */
+  async hostSpotlight(id: ParticipantId | null): Promise<void> {
+    await this.#requireSignal().request({ type: 'host.spotlight', participantId: id });
+  }
+
+  async raiseHand(raised: boolean): Promise<void> {
+    await this.#requireSignal().request({ type: 'hand.raise', raised });
+  }
+
+  async sendReaction(reaction: Reaction): Promise<void> {
+    await this.#requireSignal().request({ type: 'reaction.send', reaction });
   }
 
   get breakouts(): BreakoutState {

@@ -12,6 +12,7 @@ import { captionsClientMessages } from './captions';
 import { recordingClientMessages } from './recording';
 import { chatClientMessages } from './chat';
 import { whiteboardClientMessages } from './whiteboard';
+import { stageClientMessages } from './stage';
 import { capabilitiesSchema, e2eeClientMessages } from './e2ee';
 
 // Messages a client sends. Every one is a request: it carries an `id` and gets exactly one
@@ -152,6 +153,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   ...recordingClientMessages,
   ...whiteboardClientMessages,
   ...breakoutClientMessages,
+  ...stageClientMessages,
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

@@ -64,5 +64,9 @@ export const participantSchema = z.object({
   waiting: z.boolean().default(false),
   /** Sharing a screen, window or tab. */
   sharing: z.boolean(),
+  /** Has a hand raised (issue 17). */
+  handRaised: z.boolean().default(false),
+  /** The host spotlights them: shown large for everyone. */
+  spotlight: z.boolean().default(false),
 });
 export type Participant = z.infer<typeof participantSchema>;

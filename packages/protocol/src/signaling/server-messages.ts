@@ -16,6 +16,7 @@ import { recordingServerEvents, recordingStateSchema } from './recording';
 import { chatMessageSchema, chatModeSchema, chatServerEvents } from './chat';
 import { e2eeServerEvents, e2eeStateSchema } from './e2ee';
 import { whiteboardServerEvents } from './whiteboard';
+import { stageServerEvents } from './stage';
 
 // Messages the server sends: one `response` per request, and events.
 
@@ -114,6 +115,7 @@ export const serverMessageSchema = z.union([
     ...recordingServerEvents,
     ...whiteboardServerEvents,
     ...breakoutServerEvents,
+    ...stageServerEvents,
   ]),
 ]);
 

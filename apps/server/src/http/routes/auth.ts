@@ -53,7 +53,11 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     method: 'GET',
     url: '/api/auth/csrf',
     access: 'public',
-    handler: async ({ req, reply }) => ({ csrfToken: ensureCsrfToken(req, reply, cookies) }),
+    // `signedIn` lets the web app skip `GET /api/auth/me` (a 401 in the console) for visitors.
+    handler: async ({ req, reply }) => ({
+      csrfToken: ensureCsrfToken(req, reply, cookies),
+      signedIn: req.auth !== null,
+    }),
   });
 
   route(app, {

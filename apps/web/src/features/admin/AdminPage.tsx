@@ -100,7 +100,10 @@ export function AdminPage() {
         {tab === 'security' && <SecurityTab />}
         {tab === 'location' && <LocationTab />}
         {tab === 'history' && (
-          <HistoryTab nameOf={(id) => (id ? (names[id] ?? 'a former user') : 'the operator')} />
+          <HistoryTab
+            nameOf={(id) => (id ? (names[id] ?? 'a former user') : 'the operator')}
+            knownName={(id) => names[id]}
+          />
         )}
         {tab === 'outbox' && <OutboxTab />}
         {tab === 'nodes' && <NodesTab />}

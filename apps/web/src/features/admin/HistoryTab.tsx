@@ -1,9 +1,17 @@
 import { api } from '../../app/api';
 import { Feedback } from '../../components/Field';
+import { actionText, detailText } from './audit-text';
 import { useAdminData } from './useAdminData';
 
 /** Every admin action, newest first (written by the server in the same step as the change). */
-export function HistoryTab({ nameOf }: { nameOf: (userId: string | null) => string }) {
+export function HistoryTab({
+  nameOf,
+  knownName,
+}: {
+  nameOf: (userId: string | null) => string;
+  /** A user's name when `id` is a user of this account (targets are users, accounts, ...). */
+  knownName: (id: string) => string | undefined;
+}) {
   const { data, error } = useAdminData(api.audit);
   return (
     <section aria-labelledby="history-title" className="stack">
@@ -24,10 +32,12 @@ export function HistoryTab({ nameOf }: { nameOf: (userId: string | null) => stri
               <tr key={e.seq} data-testid="audit-row">
                 <td>{new Date(e.at).toLocaleString()}</td>
                 <td>{nameOf(e.actorUserId)}</td>
-                <td>{e.action}</td>
                 <td>
-                  {e.target ? `${e.target} ` : ''}
-                  {Object.keys(e.detail).length > 0 ? JSON.stringify(e.detail) : ''}
+                  {actionText(e.action)} <code className="muted">{e.action}</code>
+                </td>
+                <td>
+                  {e.target && knownName(e.target) ? `${knownName(e.target)}. ` : ''}
+                  {detailText(e.detail)}
                 </td>
               </tr>
             ))}

@@ -1,6 +1,8 @@
-import type { UnsupportedClientPolicy } from '@conclave/protocol';
+import type { AccountMeetingSettings, UnsupportedClientPolicy } from '@conclave/protocol';
+import { useState } from 'react';
 import { api } from '../../app/api';
 import { Feedback } from '../../components/Field';
+import { SaveBar } from './SaveBar';
 import { useAdminData } from './useAdminData';
 
 const POLICIES: { id: UnsupportedClientPolicy; label: string }[] = [
@@ -9,30 +11,48 @@ const POLICIES: { id: UnsupportedClientPolicy; label: string }[] = [
   { id: 'refuse', label: 'Refuse them' },
 ];
 
-/** Account-wide meeting settings; "Allow end-to-end encryption" only on plans that include it. */
+/**
+ * Account-wide meeting settings, changed in a form and saved with Save; "Allow end-to-end
+ * encryption" only on plans that include it.
+ */
 export function MeetingSettingsTab() {
   const { data, error, busy, act, notice } = useAdminData(api.meetingSettings);
+  const [draft, setDraft] = useState<Partial<AccountMeetingSettings>>({});
   if (!data) return <Feedback error={error} notice={undefined} />;
-  const save = (patch: Parameters<typeof api.setMeetingSettings>[0], done: string) =>
-    void act(() => api.setMeetingSettings(patch), done);
+  const value = { ...data, ...draft };
+  const changed = (Object.keys(draft) as (keyof AccountMeetingSettings)[]).filter(
+    (k) => draft[k] !== data[k],
+  );
+  const set = (patch: Partial<AccountMeetingSettings>) => setDraft({ ...draft, ...patch });
+  const save = () => {
+    if (changed.length === 0) return;
+    const patch = Object.fromEntries(changed.map((k) => [k, draft[k]]));
+    const done =
+      changed.length === 1 && changed[0] === 'allowE2ee'
+        ? draft.allowE2ee
+          ? 'Hosts can now turn on end-to-end encryption.'
+          : 'End-to-end encryption can no longer be turned on.'
+        : 'Saved.';
+    void act(() => api.setMeetingSettings(patch), done).then((ok) => ok && setDraft({}));
+  };
   return (
-    <section aria-labelledby="settings-title" className="stack">
+    <form
+      aria-labelledby="settings-title"
+      className="stack settings-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
       <h2 id="settings-title">Meeting settings</h2>
       <fieldset className="stack">
         <legend>End-to-end encryption</legend>
         <label className="check">
           <input
             type="checkbox"
-            checked={data.allowE2ee}
+            checked={value.allowE2ee}
             disabled={busy || !data.planIncludesE2ee}
-            onChange={(e) =>
-              save(
-                { allowE2ee: e.target.checked },
-                e.target.checked
-                  ? 'Hosts can now turn on end-to-end encryption.'
-                  : 'End-to-end encryption can no longer be turned on.',
-              )
-            }
+            onChange={(e) => set({ allowE2ee: e.target.checked })}
           />
           Allow end-to-end encryption
         </label>
@@ -45,10 +65,10 @@ export function MeetingSettingsTab() {
         <label>
           When someone joins an end-to-end encrypted meeting from a client that cannot take part
           <select
-            value={data.unsupportedClientPolicy}
+            value={value.unsupportedClientPolicy}
             disabled={busy}
             onChange={(e) =>
-              save({ unsupportedClientPolicy: e.target.value as UnsupportedClientPolicy }, 'Saved.')
+              set({ unsupportedClientPolicy: e.target.value as UnsupportedClientPolicy })
             }
           >
             {POLICIES.map((p) => (
@@ -59,25 +79,28 @@ export function MeetingSettingsTab() {
           </select>
         </label>
       </fieldset>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={data.waitingRoomByDefault}
-          disabled={busy}
-          onChange={(e) => save({ waitingRoomByDefault: e.target.checked }, 'Saved.')}
-        />
-        Waiting room on by default
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={data.passcodeRequired}
-          disabled={busy}
-          onChange={(e) => save({ passcodeRequired: e.target.checked }, 'Saved.')}
-        />
-        Every meeting needs a passcode
-      </label>
-      <Feedback error={error} notice={notice} />
-    </section>
+      <fieldset className="stack">
+        <legend>Joining</legend>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={value.waitingRoomByDefault}
+            disabled={busy}
+            onChange={(e) => set({ waitingRoomByDefault: e.target.checked })}
+          />
+          Waiting room on by default
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={value.passcodeRequired}
+            disabled={busy}
+            onChange={(e) => set({ passcodeRequired: e.target.checked })}
+          />
+          Every meeting needs a passcode
+        </label>
+      </fieldset>
+      <SaveBar dirty={changed.length > 0} busy={busy} error={error} notice={notice} />
+    </form>
   );
 }

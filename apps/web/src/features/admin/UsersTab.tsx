@@ -4,6 +4,7 @@ import { useCallback, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../../app/api';
 import { Feedback } from '../../components/Field';
+import { plural } from './audit-text';
 import { useAdminData } from './useAdminData';
 
 export const ROLE_LABELS: Record<AccountRole, string> = {
@@ -181,7 +182,7 @@ export function UsersTab({ selfId, selfRole }: { selfId: string; selfRole: Accou
           </tbody>
         </table>
       )}
-      {data && <p className="muted">{data.total} users</p>}
+      {data && <p className="muted">{plural(data.total, 'user')}</p>}
     </section>
   );
 }

@@ -151,6 +151,12 @@ export function HomePage() {
           </form>
         </section>
       </div>
+      <footer className="site-footer">
+        <nav aria-label="Trust center" className="row">
+          <Link to="/transparency">Transparency reports</Link>
+          <Link to="/legal/portal">Requests from authorities (requester portal)</Link>
+        </nav>
+      </footer>
     </main>
   );
 }

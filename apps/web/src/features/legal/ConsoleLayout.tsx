@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link, Navigate } from 'react-router';
 import { Feedback } from '../../components/Field';
 import { useSession } from '../../state/session';
+import { LEGAL_NEEDS_2FA, LEGAL_TEAM_ONLY } from './console-store';
 
 const LEGAL_ROLES = ['legal_reviewer', 'legal_admin'];
 
@@ -49,10 +50,7 @@ export function ConsoleLayout(p: {
       {needsTwoFactor ? (
         <section className="card" role="alert">
           <h2>Two-factor sign-in required</h2>
-          <p>
-            The legal console opens only for legal staff who sign in with a code from an
-            authenticator app as well as a password.
-          </p>
+          <p>{LEGAL_NEEDS_2FA}</p>
           <Link className="button" to="/account">
             Set up two-factor sign-in
           </Link>
@@ -60,10 +58,7 @@ export function ConsoleLayout(p: {
       ) : !allowed || p.denied ? (
         <section className="card" role="alert">
           <h2>Legal team only</h2>
-          <p>
-            {p.denied ??
-              'Only legal reviewers and legal admins of the operator account can open the legal console.'}
-          </p>
+          <p>{p.denied ?? LEGAL_TEAM_ONLY}</p>
         </section>
       ) : (
         <>

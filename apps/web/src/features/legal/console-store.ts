@@ -9,7 +9,14 @@ import type {
   ReviewRequestDetail,
   SuppressionReason,
 } from '@conclave/protocol';
+import { ConclaveError, ERRORS } from '@conclave/protocol';
 import { createStore } from '../../state/create-store';
+
+/** The one sentence for "not legal staff of the operator", whichever check said no. */
+export const LEGAL_TEAM_ONLY =
+  'Only legal reviewers and legal admins of the operator account can open the legal console.';
+/** The one sentence for "legal staff, but no second factor" (the server's own wording). */
+export const LEGAL_NEEDS_2FA = ERRORS.LEGAL_TWO_FACTOR_REQUIRED.message;
 import { legalApi } from './legal-api';
 
 // The legal console's one state module: the queue, the open request with its audit trail, and
@@ -41,6 +48,9 @@ const store = createStore<ConsoleState>({
 export const useConsole = store.use;
 
 const message = (err: unknown) => (err instanceof Error ? err.message : 'That did not work.');
+/** A refusal to open the console, worded the same as the console's own check. */
+const denial = (err: unknown) =>
+  err instanceof ConclaveError && err.code === 'FORBIDDEN' ? LEGAL_TEAM_ONLY : message(err);
 
 async function run(fn: () => Promise<void>, done?: string): Promise<boolean> {
   store.set({ busy: true, error: undefined, notice: undefined });
@@ -60,7 +70,7 @@ export async function loadQueue(): Promise<void> {
   try {
     store.set({ queue: (await legalApi.queue()).queue, denied: undefined });
   } catch (err) {
-    store.set({ denied: message(err) });
+    store.set({ denied: denial(err) });
   }
 }
 
@@ -76,7 +86,7 @@ export async function openRequest(id: string): Promise<void> {
     await reload(id);
     store.set({ denied: undefined });
   } catch (err) {
-    store.set({ denied: message(err) });
+    store.set({ denied: denial(err) });
   }
 }
 

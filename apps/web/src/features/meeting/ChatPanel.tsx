@@ -126,6 +126,7 @@ export function ChatPanel(props: ChatPanelProps) {
           <label>
             Message
             <textarea
+              autoFocus
               value={text}
               onChange={(e) => setText(e.target.value)}
               maxLength={MAX_CHAT_TEXT}

@@ -29,7 +29,7 @@ export function MeetingPage() {
 
 function MeetingFlow({ meetingId }: { meetingId: MeetingId }) {
   const [lookup, setLookup] = useState<Lookup>({ status: 'loading' });
-  const [joinError, setJoinError] = useState<string>();
+  const [joinError, setJoinError] = useState<{ message: string; code: string | undefined }>();
   const [joining, setJoining] = useState(false);
   const store = useMemo(() => new MeetingStore(), []);
   const snapshot = useSyncExternalStore(store.subscribe, store.getSnapshot);
@@ -119,7 +119,10 @@ function MeetingFlow({ meetingId }: { meetingId: MeetingId }) {
               micOn: media.micOn,
             });
           } catch (err) {
-            setJoinError(err instanceof Error ? err.message : 'Could not join the meeting.');
+            setJoinError({
+              message: err instanceof Error ? err.message : 'Could not join the meeting.',
+              code: err instanceof ConclaveError ? err.code : undefined,
+            });
           } finally {
             setJoining(false);
           }

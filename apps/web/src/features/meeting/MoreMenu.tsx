@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
 
 export interface MoreMenuItem {
   label: string;
@@ -6,10 +7,28 @@ export interface MoreMenuItem {
   disabled?: boolean;
   /** Why the item is disabled; shown beside it, never hidden. */
   reason?: string;
+  /** A check mark: the item is the current choice (a device picker). */
+  checked?: boolean;
 }
 
 /** The toolbar's More menu: a keyboard-usable menu button (later issues add items). */
-export function MoreMenu({ items, label = 'More' }: { items: MoreMenuItem[]; label?: string }) {
+export function MoreMenu({
+  items,
+  label = 'More',
+  icon,
+  className = 'tool',
+  title,
+  hideLabel = false,
+}: {
+  items: MoreMenuItem[];
+  label?: string;
+  /** Drawn above the label (toolbar buttons). */
+  icon?: ReactNode;
+  className?: string;
+  title?: string;
+  /** The label is the accessible name only (a small device-picker caret). */
+  hideLabel?: boolean;
+}) {
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -30,19 +49,27 @@ export function MoreMenu({ items, label = 'More' }: { items: MoreMenuItem[]; lab
   return (
     <div className="menu-wrap" ref={ref}>
       <button
-        className="tool"
+        className={className}
         aria-haspopup="menu"
         aria-expanded={open}
+        aria-label={hideLabel ? label : undefined}
+        title={title}
         onClick={() => setOpen(!open)}
       >
-        {label}
+        {icon}
+        {hideLabel ? (
+          <span aria-hidden="true">▾</span>
+        ) : (
+          <span className="tool-label">{label}</span>
+        )}
       </button>
       {open && (
         <ul className="menu" role="menu" aria-label={label}>
           {items.map((item) => (
             <li key={item.label} role="none">
               <button
-                role="menuitem"
+                role={item.checked === undefined ? 'menuitem' : 'menuitemradio'}
+                aria-checked={item.checked}
                 disabled={item.disabled}
                 aria-describedby={item.reason ? `reason-${item.label}` : undefined}
                 onClick={() => {
@@ -50,6 +77,11 @@ export function MoreMenu({ items, label = 'More' }: { items: MoreMenuItem[]; lab
                   item.onSelect();
                 }}
               >
+                {item.checked !== undefined && (
+                  <span aria-hidden="true" className="check">
+                    {item.checked ? '✓' : ''}
+                  </span>
+                )}
                 {item.label}
               </button>
               {item.reason && <small id={`reason-${item.label}`}>{item.reason}</small>}

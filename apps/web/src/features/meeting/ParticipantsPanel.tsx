@@ -1,5 +1,5 @@
 import type { Participant, ParticipantId } from '@conclave/protocol';
-import { CameraIcon, MicIcon } from '../../components/icons';
+import { CameraIcon, HandIcon, MicIcon } from '../../components/icons';
 
 export interface ParticipantsPanelProps {
   participants: Participant[];
@@ -9,6 +9,8 @@ export interface ParticipantsPanelProps {
   onRemove: (id: ParticipantId) => void;
   onStopShare: (id: ParticipantId) => void;
   onAdmitHeld: (id: ParticipantId) => void;
+  /** Host: spotlight someone for everyone, or end it (null). */
+  onSpotlight: (id: ParticipantId | null) => void;
   /** Let someone in from the waiting room. */
   onAdmit: (id: ParticipantId) => void;
   onClose: () => void;
@@ -32,6 +34,7 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
               {p.role === 'host' ? ' · host' : ''}
               {!p.connected ? ' · reconnecting' : ''}
               {p.sharing ? ' · sharing screen' : ''}
+              {p.spotlight ? ' · spotlight' : ''}
               {p.waiting
                 ? ' · in the waiting room'
                 : p.held
@@ -39,10 +42,15 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
                   : ''}
             </span>
             <span className="indicators">
-              <span aria-label={p.audioMuted ? 'Microphone muted' : 'Microphone on'}>
+              {p.handRaised && (
+                <span role="img" aria-label="Hand raised" className="hand">
+                  <HandIcon />
+                </span>
+              )}
+              <span role="img" aria-label={p.audioMuted ? 'Microphone muted' : 'Microphone on'}>
                 <MicIcon off={p.audioMuted} />
               </span>
-              <span aria-label={p.videoMuted ? 'Camera off' : 'Camera on'}>
+              <span role="img" aria-label={p.videoMuted ? 'Camera off' : 'Camera on'}>
                 <CameraIcon off={p.videoMuted} />
               </span>
             </span>
@@ -74,6 +82,17 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
                     Let in
                   </button>
                 )}
+                <button
+                  className="button small secondary"
+                  onClick={() => props.onSpotlight(p.spotlight ? null : p.id)}
+                  aria-label={
+                    p.spotlight
+                      ? `Remove the spotlight from ${p.displayName}`
+                      : `Spotlight ${p.displayName} for everyone`
+                  }
+                >
+                  {p.spotlight ? 'Unspotlight' : 'Spotlight'}
+                </button>
                 {p.sharing && (
                   <button
                     className="button small secondary"
@@ -84,7 +103,7 @@ export function ParticipantsPanel(props: ParticipantsPanelProps) {
                   </button>
                 )}
                 <button
-                  className="button small danger"
+                  className="button small danger-outline"
                   onClick={() => props.onRemove(p.id)}
                   aria-label={`Remove ${p.displayName}`}
                 >

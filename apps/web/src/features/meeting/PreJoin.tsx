@@ -2,6 +2,7 @@ import { formatMeetingId } from '@conclave/protocol';
 import type { MeetingId } from '@conclave/protocol';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
+import { CameraIcon, MicIcon } from '../../components/icons';
 import { savedDisplayName } from '../../state/host-keys';
 import type { LocalMedia } from './useLocalMedia';
 import { VideoView } from './VideoView';
@@ -11,7 +12,8 @@ export interface PreJoinProps {
   requiresPasscode: boolean;
   media: LocalMedia;
   busy: boolean;
-  error: string | undefined;
+  /** Why joining failed; a passcode error is shown beside the passcode field. */
+  error: { message: string; code: string | undefined } | undefined;
   onJoin: (displayName: string, passcode: string | undefined) => Promise<void>;
 }
 
@@ -22,6 +24,10 @@ export function PreJoin({ meetingId, requiresPasscode, media, busy, error, onJoi
   const mics = media.devices.filter((d) => d.kind === 'audioinput');
   const cams = media.devices.filter((d) => d.kind === 'videoinput');
   const blocked = media.micStatus === 'denied' || media.camStatus === 'denied';
+  const passcodeError = error?.code?.startsWith('PASSCODE') ? error.message : undefined;
+  const otherError = passcodeError ? undefined : error?.message;
+  const micOn = media.micOn && Boolean(media.microphone);
+  const camOn = media.camOn && Boolean(media.camera);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -37,26 +43,30 @@ export function PreJoin({ meetingId, requiresPasscode, media, busy, error, onJoi
   return (
     <main className="screen center">
       <section className="card prejoin" aria-labelledby="prejoin-title">
-        <h1 id="prejoin-title">Join meeting {formatMeetingId(meetingId)}</h1>
-        <div className="preview">
-          {media.camera ? (
-            <VideoView track={media.camera} muted mirror label="Your camera preview" />
-          ) : (
-            <div className="preview-off" role="img" aria-label="Camera is off">
-              {media.camStatus === 'pending' ? 'Starting camera…' : 'Camera off'}
-            </div>
+        <h1 id="prejoin-title">
+          Join meeting <span className="nowrap">{formatMeetingId(meetingId)}</span>
+        </h1>
+        <div className="prejoin-media">
+          <div className="preview">
+            {media.camera ? (
+              <VideoView track={media.camera} muted mirror label="Your camera preview" />
+            ) : (
+              <div className="preview-off" role="img" aria-label="Camera is off">
+                {media.camStatus === 'pending' ? 'Starting camera…' : 'Camera off'}
+              </div>
+            )}
+          </div>
+          {blocked && (
+            <p role="alert" className="warning">
+              {media.camStatus === 'denied' && media.micStatus === 'denied'
+                ? 'Camera and microphone are blocked by your browser.'
+                : media.camStatus === 'denied'
+                  ? 'The camera is blocked by your browser.'
+                  : 'The microphone is blocked by your browser.'}{' '}
+              You can join without them, or allow them in the browser's site settings and reload.
+            </p>
           )}
         </div>
-        {blocked && (
-          <p role="alert" className="warning">
-            {media.camStatus === 'denied' && media.micStatus === 'denied'
-              ? 'Camera and microphone are blocked by your browser.'
-              : media.camStatus === 'denied'
-                ? 'The camera is blocked by your browser.'
-                : 'The microphone is blocked by your browser.'}{' '}
-            You can join without them, or allow them in the browser's site settings and reload.
-          </p>
-        )}
         <form onSubmit={submit} className="stack">
           <label>
             Your name
@@ -73,34 +83,43 @@ export function PreJoin({ meetingId, requiresPasscode, media, busy, error, onJoi
             </p>
           )}
           {requiresPasscode && (
-            <label>
-              Passcode
-              <input
-                value={passcode}
-                onChange={(e) => setPasscode(e.target.value)}
-                maxLength={64}
-                autoComplete="off"
-              />
-            </label>
+            <div className="field">
+              <label>
+                Passcode
+                <input
+                  value={passcode}
+                  onChange={(e) => setPasscode(e.target.value)}
+                  maxLength={64}
+                  autoComplete="off"
+                  aria-invalid={passcodeError ? true : undefined}
+                  aria-describedby={passcodeError ? 'passcode-error' : undefined}
+                />
+              </label>
+              {passcodeError && (
+                <p id="passcode-error" role="alert" className="error field-error">
+                  {passcodeError}
+                </p>
+              )}
+            </div>
           )}
           <div className="row">
             <button
               type="button"
-              className={`toggle ${media.micOn && media.microphone ? 'on' : 'off'}`}
-              aria-pressed={media.micOn && Boolean(media.microphone)}
+              className={`toggle ${micOn ? 'on' : 'off'}`}
+              aria-pressed={micOn}
               disabled={!media.microphone}
               onClick={() => media.setMicOn(!media.micOn)}
             >
-              {media.micOn && media.microphone ? 'Microphone on' : 'Microphone off'}
+              <MicIcon off={!micOn} /> {micOn ? 'Microphone on' : 'Microphone off'}
             </button>
             <button
               type="button"
-              className={`toggle ${media.camOn && media.camera ? 'on' : 'off'}`}
-              aria-pressed={media.camOn && Boolean(media.camera)}
+              className={`toggle ${camOn ? 'on' : 'off'}`}
+              aria-pressed={camOn}
               disabled={media.camStatus === 'denied' || media.camStatus === 'unavailable'}
               onClick={() => void media.setCamOn(!media.camOn)}
             >
-              {media.camOn && media.camera ? 'Camera on' : 'Camera off'}
+              <CameraIcon off={!camOn} /> {camOn ? 'Camera on' : 'Camera off'}
             </button>
           </div>
           {mics.length > 0 && (
@@ -136,9 +155,9 @@ export function PreJoin({ meetingId, requiresPasscode, media, busy, error, onJoi
           <button className="button" type="submit" disabled={busy}>
             {busy ? 'Joining…' : 'Join now'}
           </button>
-          {error && (
+          {otherError && (
             <p role="alert" className="error">
-              {error}
+              {otherError}
             </p>
           )}
         </form>

@@ -20,11 +20,14 @@ export function useTileSize(ref: RefObject<HTMLElement | null>, track: MediaStre
     const report = () => {
       const dpr = window.devicePixelRatio || 1;
       const shown = visible && document.visibilityState !== 'hidden';
+      const drawn = drawnSize(el);
       sink.reportTileSize(
         track,
-        shown ? { width: el.clientWidth * dpr, height: el.clientHeight * dpr } : null,
+        shown ? { width: drawn.width * dpr, height: drawn.height * dpr } : null,
       );
     };
+    // A new frame size (another simulcast layer, a rotated phone) changes the drawn picture.
+    el.addEventListener('resize', report);
     const resize = new ResizeObserver(report);
     resize.observe(el);
     const intersect =
@@ -41,7 +44,20 @@ export function useTileSize(ref: RefObject<HTMLElement | null>, track: MediaStre
       resize.disconnect();
       intersect?.disconnect();
       document.removeEventListener('visibilitychange', report);
+      el.removeEventListener('resize', report);
       sink.reportTileSize(track, null);
     };
   }, [sink, ref, track]);
+}
+
+/**
+ * The size the picture is drawn at: a letterboxed video (object-fit: contain) fills only part of
+ * its box, and asking for a layer that covers the whole box would waste the downlink.
+ */
+function drawnSize(el: HTMLElement): { width: number; height: number } {
+  const box = { width: el.clientWidth, height: el.clientHeight };
+  if (!(el instanceof HTMLVideoElement) || !el.videoWidth || !el.videoHeight) return box;
+  if (getComputedStyle(el).objectFit !== 'contain') return box;
+  const scale = Math.min(box.width / el.videoWidth, box.height / el.videoHeight);
+  return { width: el.videoWidth * scale, height: el.videoHeight * scale };
 }

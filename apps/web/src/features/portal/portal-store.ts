@@ -72,6 +72,12 @@ export function clearFeedback(): void {
 // ---- session and onboarding
 
 export async function loadMe(): Promise<void> {
+  // Every requester session comes with its CSRF cookie (set beside the session cookie at
+  // sign-in): without it nobody is signed in, and asking would only log a 401 in the console.
+  if (!/(?:^|;\s*)conclave_legal_csrf=/.test(document.cookie)) {
+    store.set({ me: null });
+    return;
+  }
   try {
     store.set({ me: await portalApi.me() });
   } catch (err) {

@@ -17,6 +17,10 @@ export interface Series {
  * One bar or line chart with the same numbers as a table beside it: the chart is decoration for
  * sighted users (aria-hidden), the table is what assistive technology reads.
  */
+/** Axis text and lines readable on the dark cards (WCAG AA contrast against --card). */
+const AXIS_TEXT = '#c9d1e0';
+const AXIS_LINE = '#3a4250';
+
 export function ChartWithTable(p: {
   title: string;
   kind: 'bar' | 'line';
@@ -35,9 +39,15 @@ export function ChartWithTable(p: {
       xAxis: {
         type: 'category',
         data: p.data.map((d) => d.label),
-        axisLabel: { rotate: p.data.length > 4 ? 30 : 0 },
+        axisLabel: { rotate: p.data.length > 4 ? 30 : 0, color: AXIS_TEXT },
+        axisLine: { lineStyle: { color: AXIS_LINE } },
       },
-      yAxis: { type: 'value', minInterval: 1 },
+      yAxis: {
+        type: 'value',
+        minInterval: 1,
+        axisLabel: { color: AXIS_TEXT },
+        splitLine: { lineStyle: { color: AXIS_LINE } },
+      },
       series: [{ type: p.kind, data: p.data.map((d) => d.value), name: p.title }],
     });
     const onResize = () => chart.resize();

@@ -1,4 +1,5 @@
 import type { RecordingState } from '@conclave/protocol';
+import { RecordIcon } from '../../../components/icons';
 import { MoreMenu } from '../MoreMenu';
 import type { MoreMenuItem } from '../MoreMenu';
 
@@ -14,8 +15,8 @@ export interface RecordControlProps {
   onAllowLocal: (allowed: boolean) => void;
 }
 
-/** The toolbar's Record menu: cloud recording (host), recording on this device, the host's permission. */
-export function RecordControl(p: RecordControlProps) {
+/** The Record menu's items: cloud recording (host), recording on this device, the host's permission. */
+export function recordMenuItems(p: RecordControlProps): MoreMenuItem[] {
   const s = p.state;
   const cloudOn = Boolean(s?.cloud.on);
   const items: MoreMenuItem[] = [];
@@ -60,5 +61,18 @@ export function RecordControl(p: RecordControlProps) {
         : 'Allow participants to record on their devices',
       onSelect: () => p.onAllowLocal(!s?.localAllowed),
     });
-  return <MoreMenu label={cloudOn || p.localRecording ? '● Record' : 'Record'} items={items} />;
+  return items;
+}
+
+/** The toolbar's Record menu. */
+export function RecordControl(p: RecordControlProps) {
+  const on = Boolean(p.state?.cloud.on) || p.localRecording;
+  return (
+    <MoreMenu
+      label={on ? '● Record' : 'Record'}
+      icon={<RecordIcon />}
+      className={`tool${on ? ' recording' : ''}`}
+      items={recordMenuItems(p)}
+    />
+  );
 }
