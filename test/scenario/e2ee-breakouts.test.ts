@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMeeting } from '../support/browser';
-import { joinBot, waitForView } from '../support/bots';
+import { joinBot, sentFrames, waitForView } from '../support/bots';
 import type { Bot } from '../support/bots';
 import { HostileWire } from '../support/hostile-wire';
 import { startTestServer } from '../support/test-server';
@@ -11,6 +11,19 @@ import { SEND_SWITCH_DELAY_MS } from '../../packages/client/src/e2ee/timing';
 // members are that room's participants (fresh KeyPackages), so a room's frames open only in that
 // room; the host visiting a room joins its group; closing the rooms brings everyone back into
 // one main group.
+
+/** Every byte string in a frame a bot sent: its text, and each base64 value decoded. */
+function blobsOf(frame: string): Buffer[] {
+  const out: Buffer[] = [Buffer.from(frame)];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.length >= 16 && /^[A-Za-z0-9+/]+={0,2}$/.test(v)) out.push(Buffer.from(v, 'base64'));
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(JSON.parse(frame));
+  return out;
+}
 
 const names = (b: Bot) => (b.room.e2ee.view.local?.roster ?? []).map((m) => m.displayName).sort();
 const code = (b: Bot) => b.room.e2ee.view.local?.securityCode;
@@ -93,6 +106,13 @@ describe('breakout rooms under end-to-end encryption', () => {
     expect(await carry(bea, dee)).toBeUndefined();
     expect(await carry(host, eve)).toBeUndefined();
     for (const b of bots) expect(b.room.e2ee.view.rosterMismatch).toEqual([]);
+    // The rooms' keys never reached the server: search all it received for every derived secret.
+    const secrets = (
+      await Promise.all([host, ...bots].map((b) => b.worker.engine.secretsForAudit()))
+    ).flat();
+    const blobs = sentFrames.flatMap(blobsOf);
+    for (const secret of secrets)
+      for (const blob of blobs) expect(blob.indexOf(Buffer.from(secret))).toBe(-1);
     // Only the host's device may turn E2EE off, in every room's group too.
     expect(bea.room.e2ee.view.local?.policy?.offKeys).toEqual(
       host.room.e2ee.view.local?.policy?.offKeys,
