@@ -32,6 +32,7 @@ describe('breakout rooms under end-to-end encryption', () => {
   let server: TestServer;
   let host: Bot;
   let bots: Bot[];
+  let hostMeetingId: string;
   const beaWire = new HostileWire();
 
   const inGroupOf = (b: Bot, who: string[]) =>
@@ -56,6 +57,7 @@ describe('breakout rooms under end-to-end encryption', () => {
   beforeAll(async () => {
     server = await startTestServer();
     const meeting = await createMeeting(server.url);
+    hostMeetingId = meeting.meetingId;
     host = await joinBot(server.url, meeting.meetingId, 'Host bot', meeting.hostKey);
     bots = [];
     for (const n of ['Bea', 'Cy', 'Dee', 'Eve'])
@@ -149,11 +151,27 @@ describe('breakout rooms under end-to-end encryption', () => {
     ]);
     expect(await carry(host, eve)).toBeDefined();
     expect(await carry(host, bea)).toBeUndefined();
+    // The main room is empty now; someone who joins the meeting starts its group again.
+    const fay = await joinBot(server.url, hostMeetingId, 'Fay');
+    bots.push(fay);
+    await inGroupOf(fay, ['Fay']);
     await host.room.closeBreakouts(0);
-    const everyone = ['Bea', 'Cy', 'Dee', 'Eve', 'Host bot'];
-    await Promise.all([host, bea, cy, dee, eve].map((b) => inGroupOf(b, everyone)));
+    const everyone = ['Bea', 'Cy', 'Dee', 'Eve', 'Fay', 'Host bot'];
+    await Promise.all([host, bea, cy, dee, eve, fay].map((b) => inGroupOf(b, everyone)));
     expect(new Set([host, ...bots].map(code)).size).toBe(1);
     expect(await carry(bea, dee)).toBeDefined();
     expect(await carry(eve, host)).toBeDefined();
+    // Fay started the main group again without having been in one: the server told her the
+    // enabling host device's key, and every returning device checked it against its own.
+    const offKeys = host.room.e2ee.view.local?.policy?.offKeys;
+    expect(offKeys).toEqual([
+      host.room.participants.find((p) => p.role === 'host')!.mlsSignatureKey,
+    ]);
+    for (const b of [host, ...bots]) {
+      expect(b.room.e2ee.view.local?.policy?.offKeys).toEqual(offKeys);
+      expect(b.room.e2ee.view.rosterMismatch.filter((w) => /turn encryption off/.test(w))).toEqual(
+        [],
+      );
+    }
   });
 });
