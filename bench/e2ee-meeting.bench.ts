@@ -14,7 +14,10 @@
 // ratio (target: at most 1.2x). Then one leaves an E2EE meeting and the time until every remaining
 // device is on the new epoch is printed.
 //
-// Flags: --sizes 50,200,1000   --rounds 3   --browser-rounds 2   --no-browsers
+// Features under E2EE (issue 18, bench/e2ee-features.ts): chat send -> shown, and 10 bots into
+// 2 breakout rooms, E2EE on vs off as ratios (target: at most 1.5x).
+//
+// Flags: --sizes 50,200,1000   --rounds 3   --browser-rounds 2   --no-browsers   --no-features
 import { GroupSession, SigningKey } from '@conclave/e2ee';
 import { PROTOCOL_VERSION } from '@conclave/protocol';
 import {
@@ -33,6 +36,7 @@ import { joinBot, waitForView } from '../test/support/bots';
 import { startTestServer } from '../test/support/test-server';
 import { WsClient } from '../test/support/ws-client';
 import { SEND_SWITCH_DELAY_MS } from '../packages/client/src/e2ee/timing';
+import { featuresBench } from './e2ee-features';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -180,6 +184,7 @@ async function main(): Promise<void> {
   );
   const server = await startTestServer({ reconnectGraceSeconds: 60 });
   try {
+    if (!process.argv.includes('--no-features')) await featuresBench(server, rounds);
     for (const n of sizes) {
       const meeting = await createMeeting(server.url);
       const host = await joinBot(server.url, meeting.meetingId, 'Host bot', meeting.hostKey);

@@ -186,7 +186,7 @@ describe('breakout rooms in real browsers', () => {
       const m = await eventually(
         () => decodingNow(p),
         (x) => Object.values(x).filter((n) => n > 0).length === 2,
-        20_000,
+        40_000,
         0,
       );
       expect(Object.values(m).filter((n) => n > 0)).toHaveLength(2);

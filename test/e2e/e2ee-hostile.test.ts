@@ -162,9 +162,11 @@ describe('E2EE against a hostile server, as people see it', () => {
     const aliceItem = bob.page.getByTestId('key-roster').getByRole('listitem').filter({
       hasText: 'Alice',
     });
-    await aliceItem.filter({ hasText: 'signed in, first meeting' }).waitFor({ timeout: 5000 });
+    // Key changes here can wait behind the ghost's refused KeyPackage (the Delivery Service asks
+    // again after its 10 s commit timeout), hence the longer waits.
+    await aliceItem.filter({ hasText: 'signed in, first meeting' }).waitFor({ timeout: 25_000 });
     await alice.room.leave();
-    await aliceItem.waitFor({ state: 'detached', timeout: 10_000 });
+    await aliceItem.waitFor({ state: 'detached', timeout: 25_000 });
     // The same account from a device key Bob's browser has not met (the server's own device).
     alice = await joinBot(server.url, meetingId, 'Alice', undefined, {
       cookie,
@@ -173,7 +175,7 @@ describe('E2EE against a hostile server, as people see it', () => {
     await bob.page
       .getByTestId('roster-warning')
       .filter({ hasText: /New device for Alice/ })
-      .waitFor({ timeout: 5000 });
+      .waitFor({ timeout: 25_000 });
     await aliceItem.getByRole('button', { name: 'Trust this device' }).click();
     await bob.page.getByTestId('roster-warning').waitFor({ state: 'detached', timeout: 5000 });
     await aliceItem.filter({ hasText: 'verified: signed in, device met before' }).waitFor();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMeeting } from '../support/browser';
-import { joinBot, waitForView } from '../support/bots';
+import { joinBot, sentFrames, waitForView } from '../support/bots';
 import type { Bot } from '../support/bots';
 import { HostileWire } from '../support/hostile-wire';
 import { startTestServer } from '../support/test-server';
@@ -12,6 +12,19 @@ import { SEND_SWITCH_DELAY_MS } from '../../packages/client/src/e2ee/timing';
 // room; the host visiting a room joins its group; closing the rooms brings everyone back into
 // one main group.
 
+/** Every byte string in a frame a bot sent: its text, and each base64 value decoded. */
+function blobsOf(frame: string): Buffer[] {
+  const out: Buffer[] = [Buffer.from(frame)];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (v.length >= 16 && /^[A-Za-z0-9+/]+={0,2}$/.test(v)) out.push(Buffer.from(v, 'base64'));
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(JSON.parse(frame));
+  return out;
+}
+
 const names = (b: Bot) => (b.room.e2ee.view.local?.roster ?? []).map((m) => m.displayName).sort();
 const code = (b: Bot) => b.room.e2ee.view.local?.securityCode;
 
@@ -19,6 +32,7 @@ describe('breakout rooms under end-to-end encryption', () => {
   let server: TestServer;
   let host: Bot;
   let bots: Bot[];
+  let hostMeetingId: string;
   const beaWire = new HostileWire();
 
   const inGroupOf = (b: Bot, who: string[]) =>
@@ -43,6 +57,7 @@ describe('breakout rooms under end-to-end encryption', () => {
   beforeAll(async () => {
     server = await startTestServer();
     const meeting = await createMeeting(server.url);
+    hostMeetingId = meeting.meetingId;
     host = await joinBot(server.url, meeting.meetingId, 'Host bot', meeting.hostKey);
     bots = [];
     for (const n of ['Bea', 'Cy', 'Dee', 'Eve'])
@@ -93,6 +108,13 @@ describe('breakout rooms under end-to-end encryption', () => {
     expect(await carry(bea, dee)).toBeUndefined();
     expect(await carry(host, eve)).toBeUndefined();
     for (const b of bots) expect(b.room.e2ee.view.rosterMismatch).toEqual([]);
+    // The rooms' keys never reached the server: search all it received for every derived secret.
+    const secrets = (
+      await Promise.all([host, ...bots].map((b) => b.worker.engine.secretsForAudit()))
+    ).flat();
+    const blobs = sentFrames.flatMap(blobsOf);
+    for (const secret of secrets)
+      for (const blob of blobs) expect(blob.indexOf(Buffer.from(secret))).toBe(-1);
     // Only the host's device may turn E2EE off, in every room's group too.
     expect(bea.room.e2ee.view.local?.policy?.offKeys).toEqual(
       host.room.e2ee.view.local?.policy?.offKeys,
@@ -129,11 +151,27 @@ describe('breakout rooms under end-to-end encryption', () => {
     ]);
     expect(await carry(host, eve)).toBeDefined();
     expect(await carry(host, bea)).toBeUndefined();
+    // The main room is empty now; someone who joins the meeting starts its group again.
+    const fay = await joinBot(server.url, hostMeetingId, 'Fay');
+    bots.push(fay);
+    await inGroupOf(fay, ['Fay']);
     await host.room.closeBreakouts(0);
-    const everyone = ['Bea', 'Cy', 'Dee', 'Eve', 'Host bot'];
-    await Promise.all([host, bea, cy, dee, eve].map((b) => inGroupOf(b, everyone)));
+    const everyone = ['Bea', 'Cy', 'Dee', 'Eve', 'Fay', 'Host bot'];
+    await Promise.all([host, bea, cy, dee, eve, fay].map((b) => inGroupOf(b, everyone)));
     expect(new Set([host, ...bots].map(code)).size).toBe(1);
     expect(await carry(bea, dee)).toBeDefined();
     expect(await carry(eve, host)).toBeDefined();
+    // Fay started the main group again without having been in one: the server told her the
+    // enabling host device's key, and every returning device checked it against its own.
+    const offKeys = host.room.e2ee.view.local?.policy?.offKeys;
+    expect(offKeys).toEqual([
+      host.room.participants.find((p) => p.role === 'host')!.mlsSignatureKey,
+    ]);
+    for (const b of [host, ...bots]) {
+      expect(b.room.e2ee.view.local?.policy?.offKeys).toEqual(offKeys);
+      expect(b.room.e2ee.view.rosterMismatch.filter((w) => /turn encryption off/.test(w))).toEqual(
+        [],
+      );
+    }
   });
 });

@@ -11,6 +11,7 @@ import type {
 import type { MeetingPolicy, MemberIdentity } from '@conclave/e2ee';
 import type { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
+import type { DowngradeCountdown, E2eeView, JoinFailure } from './e2ee-view';
 import { fromBase64, toBase64 } from './base64';
 import type { E2eeOffMessage } from './control-message';
 import type { CommitOut, EngineStatus, FrameCounters } from './engine';
@@ -21,36 +22,7 @@ import type { MediaKind } from './frame-layout';
 import { SEND_SWITCH_DELAY_MS } from './timing';
 import type { E2eeWorkerClient } from './worker-client';
 
-/** Everything the UI shows about end-to-end encryption, always the true state. */
-export interface E2eeView {
-  /** What the Delivery Service says (availability, policy, status). */
-  meeting: E2eeState;
-  /** What this device knows for itself: its group, epoch, code and roster. */
-  local: EngineStatus | null;
-  counters: FrameCounters | null;
-  capable: boolean;
-  /** Devices in the MLS roster that signaling did not announce, or the other way round. */
-  rosterMismatch: string[];
-  /** This device could not join the encrypted group, even after asking to be added again. */
-  joinFailure: string | null;
-  /** The host's device: participants who could not join the encrypted group, and why. */
-  membersWhoCouldNotJoin: JoinFailure[];
-  /** The host's device: E2EE goes off at `at` (epoch ms) for this joiner unless kept on. */
-  downgradeCountdown: DowngradeCountdown | null;
-}
-
-export interface DowngradeCountdown {
-  participantId: ParticipantId;
-  displayName: string;
-  clientLabel: string;
-  at: number;
-}
-
-export interface JoinFailure {
-  participantId: ParticipantId;
-  displayName: string;
-  reason: string;
-}
+export type { DowngradeCountdown, E2eeView, JoinFailure } from './e2ee-view';
 
 export type E2eeManagerEvents = {
   view: [E2eeView];
@@ -137,7 +109,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       const epochChanged = status.epoch !== this.#local?.epoch;
       this.#local = status;
       this.#counters = counters;
-      if (status.policy) this.#carried = status.policy;
+      if (status.policy) this.#carryPolicy(status.policy);
       if (
         epochChanged &&
         status.epoch !== null &&
@@ -355,7 +327,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         void this.#queue(() => this.#onApp(ev.from, ev.message));
         return;
       case 'e2ee.startGroup':
-        void this.#queue(() => this.#startGroup(ev.keyPackages)).catch((err: unknown) =>
+        void this.#queue(() => this.#startGroup(ev.keyPackages, ev.offKeys)).catch((err: unknown) =>
           this.#fail('Starting the encrypted group of this room failed', err),
         );
         return;
@@ -693,6 +665,26 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   }
 
   /**
+   * The policy of the first group this device was in stays the reference: every other room's
+   * group must carry the same one (only the host device that turned E2EE on may turn it off).
+   * A group created with another (a server that fed its creator a key of its own) is shown.
+   */
+  #carryPolicy(policy: MeetingPolicy): void {
+    const carried = this.#carried;
+    if (!carried) {
+      this.#carried = policy;
+      return;
+    }
+    if (
+      carried.unsupportedClients !== policy.unsupportedClients ||
+      carried.offKeys.join() !== policy.offKeys.join()
+    )
+      this.#keyChanges.add(
+        "This room's encryption group names another device allowed to turn encryption off than the meeting's; only the host device that turned it on is trusted to.",
+      );
+  }
+
+  /**
    * Under E2EE each room is its own MLS group (issue 18): this device moved to another room, so
    * it leaves its group's keys (frames stay dropped, never clear) and waits to be added to, or to
    * start, the new room's group.
@@ -715,7 +707,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
    * host's device turning E2EE on, or the first device in a breakout room (which carries the
    * meeting's signed policy, so only the host device's key can turn E2EE off there too).
    */
-  async #startGroup(keyPackages: KeyPackageEntry[]): Promise<void> {
+  async #startGroup(keyPackages: KeyPackageEntry[], offKeys?: string[]): Promise<void> {
     const worker = this.#deps.worker;
     const signal = this.#signal;
     if (!worker || !signal) return;
@@ -723,7 +715,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const out = await worker.createGroup(
       keyPackages.map((k) => fromBase64(k.keyPackage)),
       carried?.unsupportedClients ?? this.#meeting.policy,
-      carried?.offKeys ? [...carried.offKeys] : undefined,
+      carried ? [...carried.offKeys] : offKeys,
     );
     this.#inGroup = true;
     this.#restarting = false;

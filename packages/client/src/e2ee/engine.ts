@@ -167,11 +167,17 @@ export class E2eeEngine {
       this.#bound = undefined;
     this.#identity = identity;
     this.#account = this.#opts.deviceKeys ? accountUserId : null;
-    if (this.#account && this.#opts.deviceKeys) {
-      const pair = await this.#opts.deviceKeys.deviceKey(this.#account);
-      const deviceKey = toBase64(await exportDeviceKey(pair.publicKey));
-      await this.#trust.load({ accountUserId: this.#account, deviceKey });
-    } else await this.#trust.load();
+    try {
+      if (this.#account && this.#opts.deviceKeys) {
+        const pair = await this.#opts.deviceKeys.deviceKey(this.#account);
+        const deviceKey = toBase64(await exportDeviceKey(pair.publicKey));
+        await this.#trust.load({ accountUserId: this.#account, deviceKey });
+      } else await this.#trust.load();
+    } catch {
+      // No usable key store (a private window without IndexedDB): this device takes part as an
+      // unverified guest rather than not at all; the roster says so.
+      this.#account = null;
+    }
   }
 
   /** RFC 9420 §5.3: the identity in this device's credential, with its device binding. */

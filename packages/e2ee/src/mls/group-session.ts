@@ -33,6 +33,7 @@ import {
 import { decryptSenderData } from 'ts-mls/privateMessage.js';
 import { decryptWithLabel, encryptWithLabel } from 'ts-mls/crypto/hpke.js';
 import { E2eeError } from '../errors';
+import { nativeEd25519 } from './native-ed25519';
 import {
   decodeMeetingPolicy,
   encodeMeetingPolicy,
@@ -148,7 +149,10 @@ export class PendingJoin {
 
 let suitePromise: Promise<CiphersuiteImpl> | undefined;
 function suite(): Promise<CiphersuiteImpl> {
-  suitePromise ??= getCiphersuiteImpl(getCiphersuiteFromName(MLS_CIPHERSUITE));
+  suitePromise ??= getCiphersuiteImpl(getCiphersuiteFromName(MLS_CIPHERSUITE)).then(async (cs) => ({
+    ...cs,
+    signature: await nativeEd25519(cs.signature),
+  }));
   return suitePromise;
 }
 

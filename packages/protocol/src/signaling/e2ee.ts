@@ -120,7 +120,16 @@ export const e2eeServerEvents = [
    * To the first device in a breakout room (or back in an emptied main room) under E2EE: start
    * this room's own MLS group with these KeyPackages and send its first Commit (epoch 0).
    */
-  z.object({ type: z.literal('e2ee.startGroup'), keyPackages: z.array(keyPackageEntry) }),
+  z.object({
+    type: z.literal('e2ee.startGroup'),
+    keyPackages: z.array(keyPackageEntry),
+    /**
+     * The key announced by the host device that turned E2EE on: the only one allowed to turn it
+     * off, for a device that has not been in a group yet. Devices that were check it against
+     * the policy they carry, and show any difference (the server's word is not trusted).
+     */
+    offKeys: z.array(z.string()).max(16).optional(),
+  }),
   /** Please upload a fresh KeyPackage (the last one was used or the group restarts). */
   z.object({ type: z.literal('e2ee.keyPackageNeeded') }),
   /**

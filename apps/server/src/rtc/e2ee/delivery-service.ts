@@ -69,6 +69,8 @@ export class DeliveryService {
    * the next device that arrives starts a new group (RFC 9420 §11) for the others to join.
    */
   restartable = false;
+  /** The signature key the enabling host device announced (the policy's "E2EE off" key). */
+  offKey: string | null = null;
 
   constructor(port: DeliveryServicePort, settings: MeetingSettings, opts: DeliveryServiceOptions) {
     this.#port = port;
@@ -127,6 +129,7 @@ export class DeliveryService {
     this.#status = 'starting';
     this.#epoch = 0;
     this.#enabledBy = host.id;
+    this.offKey = host.mlsSignatureKey;
     this.#committer = host.id;
     this.#members.clear();
     this.#members.add(host.id);
@@ -188,6 +191,11 @@ export class DeliveryService {
     // Nobody held or in the waiting room gets anything E2EE before the host lets them in: their
     // device uploads a KeyPackage when asked (keyPackageNeeded) after admission.
     if (p.waiting || p.held) throw new ConclaveError('NOT_LET_IN');
+    // Someone joins the meeting while its main group is empty (everyone in breakout rooms).
+    if (this.restartable && this.#status === 'on' && this.#members.size === 0) {
+      this.arrive(p, this.#enabledBy);
+      return;
+    }
     this.#keyPackages.set(p.id, keyPackage);
     if (this.active && !this.#members.has(p.id)) {
       this.#pendingAdd.add(p.id);
@@ -321,7 +329,8 @@ export class DeliveryService {
    * on. Into an empty group: its device starts a new one (`e2ee.startGroup`). Otherwise it is
    * added like a joiner, with a fresh KeyPackage (one per join, RFC 9420 §10).
    */
-  arrive(p: RoomParticipant, enabledBy: ParticipantId | null): void {
+  arrive(p: RoomParticipant, enabledBy: ParticipantId | null, offKey = this.offKey): void {
+    this.offKey = offKey;
     this.#keyPackages.delete(p.id);
     if (this.#members.size === 0 || (this.#members.size === 1 && this.#members.has(p.id))) {
       this.#reset();
@@ -333,7 +342,11 @@ export class DeliveryService {
       this.#inFlight = { epoch: 0, add: [], remove: [] };
       this.#armCommitTimer();
       this.#broadcastState();
-      this.#port.send(p.id, { type: 'e2ee.startGroup', keyPackages: [] });
+      this.#port.send(p.id, {
+        type: 'e2ee.startGroup',
+        keyPackages: [],
+        ...(offKey ? { offKeys: [offKey] } : {}),
+      });
       return;
     }
     // Back before its old leaf was removed: the same commit removes it and adds the new one.

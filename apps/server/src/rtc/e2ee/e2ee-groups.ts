@@ -44,7 +44,7 @@ export class E2eeGroups {
     }
     // While any breakout group exists, the main group may empty and start again.
     this.main.restartable = true;
-    next.arrive(p, this.main.view().enabledBy);
+    next.arrive(p, this.main.view().enabledBy, this.main.offKey);
     if (from !== null && old.view().members.length === 0) {
       old.close();
       this.#rooms.delete(from);

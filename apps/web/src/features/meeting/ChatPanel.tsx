@@ -70,6 +70,12 @@ export function ChatPanel(props: ChatPanelProps) {
           ×
         </button>
       </header>
+      {!props.e2ee && props.messages.some((m) => m.e2ee) && (
+        <p className="muted" role="note">
+          End-to-end encryption is off: messages marked 🔒 were sealed on the devices; new messages
+          go through the server, which can read them.
+        </p>
+      )}
       {props.e2ee && (
         <p className="e2ee-note" data-testid="chat-e2ee">
           <span aria-hidden="true">🔒</span> End-to-end encrypted. Only the people in the meeting
@@ -95,6 +101,11 @@ export function ChatPanel(props: ChatPanelProps) {
               {m.to ? ` → ${m.to === props.selfId ? 'you' : nameOf(m.to)} (private)` : ''}
               {' · '}
               {new Date(m.sentAt).toLocaleTimeString()}
+              {m.e2ee && (
+                <span title="End-to-end encrypted" role="img" aria-label="encrypted">
+                  {' 🔒'}
+                </span>
+              )}
             </span>
             <span className="chat-text">{linkify(m.text)}</span>
           </li>
