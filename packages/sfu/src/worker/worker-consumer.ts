@@ -2,8 +2,9 @@ import type { RTCPeerConnection, RTCRtpTransceiver, RtpPacket } from 'werift';
 import type { ConsumerInfo, ConsumerStats } from '../channel/messages';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { LayerForwarder } from './simulcast/layer-forwarder';
-import type { LayerMeter } from './simulcast/layer-meter';
+import { PACKET_OVERHEAD_BYTES, type LayerMeter } from './simulcast/layer-meter';
 import type { DownlinkEstimator } from './bwe/downlink-estimator';
+import { hookRetransmissions, markSent, TRANSPORT_CC_URI } from './bwe/retransmissions';
 import { parseTwcc, rawTwcc } from './bwe/twcc-feedback';
 import type { Vp8Fields } from './simulcast/vp8-fields';
 import type { WorkerProducer } from './worker-producer';
@@ -57,6 +58,7 @@ export class WorkerConsumer {
    */
   readonly #pliLimiter: KeyframeLimiter;
   #closed = false;
+  #retransmissionsHooked = false;
   #rtpPacketsOut = 0;
   #pliReceived = 0;
   #target: number;
@@ -165,19 +167,58 @@ export class WorkerConsumer {
     const packet = this.#forwarder.forward(layer, rtp, vp8, this.#target, nowMs);
     if (!packet) return false;
     this.#rtpPacketsOut++;
+    this.#sendRtp(packet, nowMs);
+    return true;
+  }
+
+  /**
+   * Padding-only packets (a bandwidth probe, see ProbeController) of `bytes` in all, between two
+   * frames of this stream; returns the bytes sent (0 when it cannot carry padding now).
+   */
+  sendPadding(bytes: number, nowMs: number): number {
+    const sender = this.#transceiver.sender;
+    if (this.#closed || this.#target < 0 || sender.dtlsTransport?.state !== 'connected') return 0;
+    let sent = 0;
+    while (sent < bytes) {
+      const packet = this.#forwarder.padding(bytes - sent);
+      if (!packet) break;
+      this.#sendRtp(packet, nowMs);
+      sent += packet.payload.length;
+    }
+    return sent;
+  }
+
+  #sendRtp(packet: RtpPacket, nowMs: number): void {
+    const sender = this.#transceiver.sender;
+    const extensions = (sender as unknown as { headerExtensions: { uri: string; id: number }[] })
+      .headerExtensions;
+    const estimator = this.#estimator;
+    if (!this.#retransmissionsHooked && estimator) {
+      this.#retransmissionsHooked = true;
+      const sent = this.#sent;
+      hookRetransmissions(
+        sender.dtlsTransport,
+        extensions.find((e) => e.uri === TRANSPORT_CC_URI)?.id,
+        {
+          estimate: () => estimator.estimate,
+          sent: (seq, bytes, t) => {
+            estimator.onPacketSent(seq, bytes, t);
+            sent.add(bytes - PACKET_OVERHEAD_BYTES, t);
+          },
+        },
+        PACKET_OVERHEAD_BYTES,
+      );
+    }
     this.#sent.add(packet.payload.length, nowMs);
     // sendRtp mutates the header and caches the object for NACK: `packet` is ours alone.
     sender.sendRtp(packet).catch(ignore);
+    // the next time werift sends this header, it answers a NACK (see bwe/retransmissions.ts)
+    markSent(packet.header);
     // werift assigned the transport-wide sequence number synchronously, before its first await
-    if (
-      this.#estimator &&
-      (sender as unknown as { headerExtensions: unknown[] }).headerExtensions.length > 0
-    ) {
+    if (estimator && extensions.length > 0) {
       const seq = sender.dtlsTransport.transportSequenceNumber;
-      // + RTP header, extension, SRTP tag, UDP/IP
-      this.#estimator.onPacketSent(seq, packet.payload.length + 60, nowMs);
+      estimator.onPacketSent(seq, packet.payload.length + PACKET_OVERHEAD_BYTES, nowMs);
     }
-    return true;
   }
 
   /** Stops forwarding and marks the transceiver inactive; the next offer removes the track. */

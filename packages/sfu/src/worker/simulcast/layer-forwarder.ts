@@ -26,6 +26,8 @@ export class LayerForwarder {
     pictureId: -1,
     tl0PicIdx: -1,
   };
+  /** The last forwarded packet ended a frame (RTP marker): padding may follow it. */
+  #frameEnded = false;
 
   constructor(kind: MediaKind) {
     this.#kind = kind;
@@ -71,6 +73,7 @@ export class LayerForwarder {
     }
     const out = this.#out;
     if (!this.#rewriter.rewrite(src, wanted, nowMs, out)) return undefined;
+    this.#frameEnded = rtp.header.marker;
     const header = new RtpHeader({ ...rtp.header });
     header.sequenceNumber = out.sequenceNumber;
     header.timestamp = out.timestamp;
@@ -81,6 +84,27 @@ export class LayerForwarder {
       payload = Buffer.from(payload);
       writeVp8Fields(payload, vp8, out.pictureId, out.tl0PicIdx);
     }
+    return new RtpPacket(header, payload);
+  }
+
+  /**
+   * A padding-only packet of up to `bytes` (at most 255, RFC 3550 §5.1: the last padding octet
+   * counts them) continuing the stream, or undefined unless the last packet ended a frame (a
+   * receiver assembles frames from consecutive sequence numbers, so nothing may go inside one).
+   */
+  padding(bytes: number): RtpPacket | undefined {
+    if (this.#kind !== 'video' || !this.#frameEnded) return undefined;
+    const out = this.#out;
+    if (!this.#rewriter.insert(out)) return undefined;
+    const size = Math.max(1, Math.min(255, Math.round(bytes)));
+    const payload = Buffer.alloc(size);
+    payload[size - 1] = size;
+    const header = new RtpHeader({
+      sequenceNumber: out.sequenceNumber,
+      timestamp: out.timestamp,
+      padding: true,
+      marker: false,
+    });
     return new RtpPacket(header, payload);
   }
 }
