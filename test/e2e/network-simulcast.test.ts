@@ -69,6 +69,15 @@ interface Window {
   freezeSeconds: number;
 }
 
+/** One line per viewer for the test log: what was measured, so a run shows its margins. */
+const report = (label: string, viewer: string, seen: Map<string, Window>): void => {
+  const parts = [...seen].map(
+    ([name, w]) =>
+      `${name} ${w.height}p ${w.fps.toFixed(1)} fps, ${w.keyframes} key, ${w.freezeSeconds.toFixed(2)} s frozen`,
+  );
+  console.log(`network-simulcast: ${label}: ${viewer} sees ${parts.join('; ')}`);
+};
+
 /** What `p` decoded of each other person over `ms`. */
 const measure = async (page: Page, ms: number): Promise<Map<string, Window>> => {
   const a = await videoIn(page);
@@ -168,6 +177,9 @@ describe.skipIf(!enabled)(
         measure(page(ann), 5000),
         measure(page(ben), 5000),
       ]);
+      report('capped downlink', cat, catSees);
+      report('capped downlink', ann, annSees);
+      report('capped downlink', ben, benSees);
       for (const other of [ann, ben]) {
         const w = catSees.get(other)!;
         expect(w.height, `Cat gets a lower layer of ${other}`).toBeLessThan(480);
@@ -202,6 +214,10 @@ describe.skipIf(!enabled)(
       const during = await Promise.all([measure(page(ann), 8000), measure(page(ben), 8000)]);
       lab.clearLoss();
       for (const [i, viewer] of [ann, ben].entries()) {
+        report('before 5 % loss on Cat', viewer, before[i]!);
+        report('during 5 % loss on Cat', viewer, during[i]!);
+      }
+      for (const [i, viewer] of [ann, ben].entries()) {
         for (const [other, w] of during[i]!) {
           const base = before[i]!.get(other)!.keyframes;
           expect(w.keyframes, `${viewer}'s keyframes from ${other}`).toBeLessThanOrEqual(base + 1);
@@ -216,6 +232,8 @@ describe.skipIf(!enabled)(
         measure(page(ann), 5000),
         measure(page(ben), 5000),
       ]);
+      report('capped uplink', ann, annSees);
+      report('capped uplink', ben, benSees);
       for (const [viewer, sees, other] of [
         [ann, annSees, ben],
         [ben, benSees, ann],
