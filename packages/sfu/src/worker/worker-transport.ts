@@ -7,6 +7,7 @@ import { fixOfferSdp } from './sdp';
 import { DownlinkEstimator } from './bwe/downlink-estimator';
 import { installTwccRawCapture } from './bwe/twcc-feedback';
 import { ProbeController } from './bwe/probe-controller';
+import { retransmissionStats, type RetransmissionStats } from './bwe/retransmissions';
 import { TwccResponder } from './bwe/twcc-responder';
 
 installTwccRawCapture();
@@ -153,7 +154,18 @@ export class WorkerTransport {
       queuingDelayMs: state?.queuingDelayMs ?? 0,
       lossFraction: state?.lossFraction ?? 0,
       videoBudget: this.#allocator?.videoBudget ?? null,
+      desiredBitrate: Math.round(this.#allocator?.desired ?? 0),
+      probes: this.#prober?.stats.probes ?? 0,
+      probesSucceeded: this.#prober?.stats.succeeded ?? 0,
+      retransmissions: this.#retransmissions().sent,
+      retransmissionsDropped: this.#retransmissions().dropped,
     };
+  }
+
+  /** Counters of the NACK answers (bwe/retransmissions.ts), zero before the first packet. */
+  #retransmissions(): RetransmissionStats {
+    const dtls = this.pc.getTransceivers()[0]?.sender.dtlsTransport;
+    return (dtls && retransmissionStats(dtls)) ?? { sent: 0, dropped: 0 };
   }
 
   /** A tile size changed: choose layers now rather than at the next periodic run. */

@@ -45,6 +45,10 @@ export interface RetransmissionStats {
 
 const hooked = new WeakMap<object, RetransmissionStats>();
 
+/** The counters of a hooked DTLS transport, undefined if it is not hooked (yet). */
+export const retransmissionStats = (dtls: object): RetransmissionStats | undefined =>
+  hooked.get(dtls);
+
 /** Marks a packet's header as sent once (call right after handing it to werift's sender). */
 export const markSent = (header: RtpHeader): void => {
   (header as Marked)[SENT] = true;
