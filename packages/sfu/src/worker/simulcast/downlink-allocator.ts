@@ -1,4 +1,9 @@
-import { allocateLayers, type LayerState, type VideoDemand } from './layer-selection';
+import {
+  allocateLayers,
+  allocationCost,
+  type LayerState,
+  type VideoDemand,
+} from './layer-selection';
 
 /** What the allocator needs of a consumer (WorkerConsumer implements it). */
 export interface AllocatableConsumer {
@@ -15,17 +20,27 @@ export const ALLOCATION_INTERVAL_MS = 500;
 /**
  * Per subscribe transport: every 500 ms (and when a tile size changes) picks each video
  * consumer's layer from tile sizes and the downlink estimate (layer-selection.ts). Audio comes
- * first: its measured bitrate is taken off the estimate before video is shared out.
+ * first: its measured bitrate is taken off the estimate before video is shared out. Also
+ * computes what the subscriber would receive without a bandwidth limit (`desired`), which the
+ * probe controller uses to decide whether to look for more bandwidth, and ticks it (`onRun`).
  */
 export class DownlinkAllocator {
   readonly #consumers: () => Iterable<AllocatableConsumer>;
-  readonly #estimate: () => number | null;
+  /** The downlink estimate, told the audio rate (bits/s on the wire) first. */
+  readonly #estimate: (audioBps: number) => number | null;
   readonly #timer: NodeJS.Timeout;
+  readonly #onRun: ((nowMs: number) => void) | undefined;
   #budget: number | null = null;
+  #desired = 0;
 
-  constructor(consumers: () => Iterable<AllocatableConsumer>, estimate: () => number | null) {
+  constructor(
+    consumers: () => Iterable<AllocatableConsumer>,
+    estimate: (audioBps: number) => number | null,
+    onRun?: (nowMs: number) => void,
+  ) {
     this.#consumers = consumers;
     this.#estimate = estimate;
+    this.#onRun = onRun;
     this.#timer = setInterval(() => this.run(performance.now()), ALLOCATION_INTERVAL_MS);
     this.#timer.unref();
   }
@@ -35,16 +50,20 @@ export class DownlinkAllocator {
     return this.#budget;
   }
 
+  /** Audio plus the video every visible tile wants (bits/s on the wire), at the last run. */
+  get desired(): number {
+    return this.#desired;
+  }
+
   run(nowMs: number): void {
-    const estimate = this.#estimate();
-    let budget = estimate ?? Infinity;
+    let audio = 0;
     const video: AllocatableConsumer[] = [];
     const demands: VideoDemand[] = [];
     for (const c of this.#consumers()) {
       if (c.closed) continue;
       const layers = c.producer.layerStates(nowMs);
       if (c.producer.kind === 'audio') {
-        budget -= layers[0]?.bitrate ?? 0;
+        audio += layers[0]?.bitrate ?? 0;
         continue;
       }
       if (layers.length === 0) continue;
@@ -57,13 +76,17 @@ export class DownlinkAllocator {
         current: c.currentLayer,
       });
     }
+    const estimate = this.#estimate(audio);
+    const budget = (estimate ?? Infinity) - audio;
     this.#budget = estimate === null ? null : Math.max(0, budget);
     const choice = allocateLayers(demands, Math.max(0, budget));
+    this.#desired = audio + allocationCost(demands, allocateLayers(demands, Infinity));
     for (const [i, c] of video.entries()) {
       const layer = choice[i]!;
       // re-asserting the same target repeats the key frame request while a switch is pending
       if (layer !== c.targetLayer || layer !== c.currentLayer) c.setTargetLayer(layer);
     }
+    this.#onRun?.(nowMs);
   }
 
   close(): void {
