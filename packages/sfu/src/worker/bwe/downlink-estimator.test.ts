@@ -197,4 +197,32 @@ describe('downlink estimator (GCC-style delay + loss, from transport-cc feedback
       { numRuns: 40 },
     );
   });
+
+  it('a sequence number reported twice counts once (a late copy would show the first send time as delay)', () => {
+    const est = new DownlinkEstimator();
+    const clock = { now: 1000, seq: 0 };
+    run(est, new Link(10_000_000), () => 500_000, 3000, clock);
+    const before = est.state;
+    // the feedback repeats packets sent 2 s ago, as arriving now
+    const old = Array.from({ length: 50 }, (_, i) => (clock.seq - 300 + i) & 0xffff);
+    est.onFeedback(
+      { sequenceNumbers: old, receivedAtMs: old.map(() => clock.now + 5000) },
+      clock.now,
+    );
+    expect(est.state.queuingDelayMs).toBe(before.queuingDelayMs);
+    expect(est.state.overuses).toBe(0);
+  });
+
+  it('3 % random loss (a radio link) does not stop the estimate from growing with what is sent', () => {
+    const est = new DownlinkEstimator();
+    const clock = { now: 1000, seq: 0 };
+    run(
+      est,
+      new Link(5_000_000, 200, 0.03),
+      () => Math.max(300_000, (est.estimate ?? 0) * 0.9),
+      10_000,
+      clock,
+    );
+    expect(est.estimate).toBeGreaterThan(1_000_000);
+  });
 });

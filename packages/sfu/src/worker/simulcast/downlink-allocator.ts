@@ -16,11 +16,18 @@ export interface AllocatableConsumer {
 }
 
 export const ALLOCATION_INTERVAL_MS = 500;
+/**
+ * A tile that is being forwarded is paused for bandwidth only when the allocation has wanted
+ * that for this long: an estimate that dips once (a probe, a burst of retransmissions) should not
+ * cost a frozen tile and a key frame to resume it. Meanwhile it gets its lowest layer.
+ */
+export const PAUSE_AFTER_MS = 2000;
 
 /**
  * Per subscribe transport: every 500 ms (and when a tile size changes) picks each video
  * consumer's layer from tile sizes and the downlink estimate (layer-selection.ts). Audio comes
- * first: its measured bitrate is taken off the estimate before video is shared out. Also
+ * first: its measured bitrate is taken off the estimate before video is shared out. A tile being
+ * forwarded is paused for bandwidth only after PAUSE_AFTER_MS of wanting it. Also
  * computes what the subscriber would receive without a bandwidth limit (`desired`), which the
  * probe controller uses to decide whether to look for more bandwidth, and ticks it (`onRun`).
  */
@@ -32,6 +39,8 @@ export class DownlinkAllocator {
   readonly #onRun: ((nowMs: number) => void) | undefined;
   #budget: number | null = null;
   #desired = 0;
+  /** Since when the allocation has wanted to pause a forwarded tile for bandwidth. */
+  readonly #pauseWanted = new WeakMap<AllocatableConsumer, number>();
 
   constructor(
     consumers: () => Iterable<AllocatableConsumer>,
@@ -82,7 +91,15 @@ export class DownlinkAllocator {
     const choice = allocateLayers(demands, Math.max(0, budget));
     this.#desired = audio + allocationCost(demands, allocateLayers(demands, Infinity));
     for (const [i, c] of video.entries()) {
-      const layer = choice[i]!;
+      let layer = choice[i]!;
+      const d = demands[i]!;
+      if (layer < 0 && d.maxHeight > 0 && c.currentLayer >= 0 && c.targetLayer >= 0) {
+        const since = this.#pauseWanted.get(c) ?? nowMs;
+        this.#pauseWanted.set(c, since);
+        if (nowMs - since < PAUSE_AFTER_MS) layer = allocateLayers([d], 0)[0]!;
+      } else {
+        this.#pauseWanted.delete(c);
+      }
       // re-asserting the same target repeats the key frame request while a switch is pending
       if (layer !== c.targetLayer || layer !== c.currentLayer) c.setTargetLayer(layer);
     }
