@@ -15,9 +15,12 @@ import type { RtpHeader } from 'werift';
  *   to 15 % of the estimate (at least 40 kbit/s; a 100 ms burst), and a packet is not sent again
  *   within 100 ms of its last retransmission (the receiver repeats a NACK every round trip).
  *
- * Hooked in at the one place both paths meet: the DTLS transport's `sendRtp(payload, header)`.
- * A first send is recognised by its header not being marked yet (the consumer marks each packet
- * after handing it to werift). Re-check on werift upgrades.
+ * Both send paths go through one RetransmissionGate per DTLS transport (shared pacing and
+ * counters): the fast path (fastpath/fast-sender.ts) answers NACKs from its own history and asks
+ * the gate; werift's path is hooked where its NACK answers and first sends meet, the DTLS
+ * transport's `sendRtp(payload, header)`, a first send being recognised by its header not being
+ * marked yet (the consumer marks each packet after handing it to werift). Re-check on werift
+ * upgrades.
  */
 export const TRANSPORT_CC_URI =
   'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
