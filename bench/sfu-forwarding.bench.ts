@@ -29,6 +29,7 @@ import {
   rssMb,
   startConclave,
   threadCpuUs,
+  udpRcvbufErrors,
   startJanusServer,
   type BenchServer,
 } from './lib/bench-servers';
@@ -67,6 +68,8 @@ interface Window {
   sent: number;
   received: number;
   lost: number;
+  /** UDP datagrams dropped by the kernel for full receive buffers (whole host). */
+  kernelDrops: number;
 }
 
 interface Result {
@@ -78,17 +81,22 @@ interface Result {
   rssMb: number;
   /** What the subscribers counted (a check on the nominal rate). */
   receivedPps: number;
+  /** Kernel UDP receive-buffer drops per second in the forwarding window (a busy load generator). */
+  dropsPps: number;
 }
 
 const measure = async (seconds: number, pid: number, load: Child<LoadRequest>): Promise<Window> => {
   const c0 = await load.call<LoadCounters>({ kind: 'counters' });
+  const drops0 = udpRcvbufErrors();
   const cpu0 = cpuTimeUs(pid);
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const cpuUs = cpuTimeUs(pid) - cpu0;
   const wallS = (performance.now() - t0) / 1000;
   const c1 = await load.call<LoadCounters>({ kind: 'counters' });
+  const kernelDrops = udpRcvbufErrors() - drops0;
   return {
+    kernelDrops,
     cpuUs,
     wallS,
     sent: c1.sent - c0.sent,
@@ -148,6 +156,7 @@ const runOnce = async (server: BenchServer, layout: Layout): Promise<Result> => 
       loss,
       rssMb: rss,
       receivedPps: fwd.received / fwd.wallS,
+      dropsPps: fwd.kernelDrops / fwd.wallS,
     };
   } finally {
     await load.exit();
@@ -164,6 +173,7 @@ const mean = (rs: Result[]): Result => {
     loss: avg((r) => r.loss),
     rssMb: avg((r) => r.rssMb),
     receivedPps: avg((r) => r.receivedPps),
+    dropsPps: avg((r) => r.dropsPps),
   };
 };
 
@@ -201,7 +211,7 @@ const main = async (): Promise<void> => {
           results.set(key, [...(results.get(key) ?? []), r]);
           console.log(
             `  ${key.padEnd(14)} cpu ${r.cpuPct.toFixed(1)}% out ${r.usPerOut.toFixed(1)} µs fwd ${r.usPerFwd.toFixed(1)} µs ` +
-              `rx ${r.usPerRx.toFixed(1)} µs loss ${(r.loss * 100).toFixed(2)}% rss ${r.rssMb.toFixed(0)} MB (clients got ${r.receivedPps.toFixed(0)} pkt/s)`,
+              `rx ${r.usPerRx.toFixed(1)} µs loss ${(r.loss * 100).toFixed(2)}% rss ${r.rssMb.toFixed(0)} MB (clients got ${r.receivedPps.toFixed(0)} pkt/s, kernel dropped ${r.dropsPps.toFixed(0)}/s)`,
           );
         } finally {
           await server.stop();

@@ -40,6 +40,16 @@ export const threadCpuUs = (pid: number): Map<string, number> => {
   return out;
 };
 
+/** UDP datagrams the kernel dropped for full receive buffers, all sockets (/proc/net/snmp). */
+export const udpRcvbufErrors = (): number => {
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  return Number(values[names.indexOf('RcvbufErrors')] ?? 0);
+};
+
 export const rssMb = (pid: number): number => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];

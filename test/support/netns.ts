@@ -5,21 +5,27 @@ import { join } from 'node:path';
 /**
  * Network namespaces for real-network tests (needs root, as CI has): each participant gets a
  * namespace joined to the host by a veth pair on addresses that exist only between the two, so
- * its links can be shaped with `tc` and made lossy with an `nftables` rule. Names carry the pid,
- * so two runs never collide; `destroy()` removes everything.
+ * its links can be shaped with `tc` and made lossy with an `nftables` rule. Names carry the tag
+ * and the pid, so two runs never collide; `destroy()` removes everything.
  */
 const run = (cmd: string, args: string[]): string =>
   execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-export const canUseNetns = (): boolean => {
-  if (process.getuid?.() !== 0) return false;
-  try {
-    run('ip', ['netns', 'list']);
-    run('nft', ['list', 'tables']);
-    return true;
-  } catch {
-    return false;
+/** Why namespaces cannot be used here (not root, a tool missing), or undefined if they can. */
+export const netnsUnavailable = (): string | undefined => {
+  if (process.getuid?.() !== 0) return 'needs root';
+  for (const [cmd, args] of [
+    ['ip', ['netns', 'list']],
+    ['tc', ['qdisc', 'show', 'dev', 'lo']],
+    ['nft', ['list', 'tables']],
+  ] as const) {
+    try {
+      run(cmd, [...args]);
+    } catch {
+      return `\`${cmd}\` is missing or fails (Debian: apt-get install iproute2 nftables)`;
+    }
   }
+  return undefined;
 };
 
 export interface Netns {

@@ -6,6 +6,12 @@
  * libwebrtc caps the number of simulcast layers by input size (about 3 from 960x540, 2 from
  * 480x270, 1 below) and drops the *top* encodings beyond the cap, so the count is chosen from
  * the camera's height: 720p gives 180p/360p/720p, 480p gives 240p/480p, 240p stays one layer.
+ *
+ * The lowest layer is what a constrained person gets (a weak downlink at the receiver, or a weak
+ * uplink here): under 90 kbit/s, so two of them with their audio fit a 400 kbit/s link with room
+ * for retransmissions, and a 200 kbit/s uplink still carries it. (A lower frame rate for it alone
+ * is not possible: Chromium 1xx applies one layer's `maxFramerate` to the whole VP8 simulcast
+ * encoder, so the top layer would drop to it too.)
  */
 export interface SimulcastLayer {
   rid: string;
@@ -18,9 +24,9 @@ const bitrateFor = (height: number): number => {
   if (height >= 720) return 1_500_000;
   if (height >= 540) return 1_000_000;
   if (height >= 360) return 600_000;
-  // low layers stay small: two of them plus audio fit a 400 kbit/s link
-  if (height >= 240) return 120_000;
-  if (height >= 180) return 100_000;
+  // low layers stay small (see above)
+  if (height >= 240) return 90_000;
+  if (height >= 180) return 80_000;
   return 60_000;
 };
 

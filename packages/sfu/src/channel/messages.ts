@@ -98,12 +98,20 @@ export interface TransportStats {
   availableBitrate: number | null;
   /** What the SFU sent on this transport over the last second (bits/s of RTP payload). */
   sendBitrate: number;
+  /** What the tiles would take without a bandwidth limit, audio included (bits/s on the wire). */
+  desiredBitrate: number;
   /** Smoothed queuing delay seen in the subscriber's transport-cc feedback. */
   queuingDelayMs: number;
   /** Packets reported lost over the last second. */
   lossFraction: number;
   /** The estimate minus audio: what the layer allocation shares among videos (bits/s). */
   videoBudget: number | null;
+  /** Padding probes started, and those that showed the bandwidth (bwe/probe-controller.ts). */
+  probes: number;
+  probesSucceeded: number;
+  /** NACKs answered, and retransmissions not sent (paced out or repeated within 100 ms). */
+  retransmissions: number;
+  retransmissionsDropped: number;
 }
 
 /**

@@ -5,6 +5,14 @@ import type { WorkerSettings } from './messages';
 export const workerEntryUrl = (): URL => new URL('../worker/main.ts', import.meta.url);
 
 /**
+ * V8 young generation of a media worker (MB): the forwarding path allocates short-lived buffers
+ * at a high rate, and V8 would grow the semi-spaces to their 64-bit default (16 MB each) and keep
+ * the pages; 8 MB keeps scavenges cheap and the thread's resident memory down (6x6 bench: about
+ * 184 -> 162 MB for the whole host process).
+ */
+const YOUNG_GENERATION_MB = 8;
+
+/**
  * Starts a media worker thread. A TypeScript entry is loaded through worker/bootstrap.mjs, which
  * registers tsx inside the thread (Node 20 ignores `--import tsx` in a Worker's execArgv for the
  * entry module itself); a compiled .js entry is started directly.
@@ -14,8 +22,12 @@ export const spawnWorkerThread = (
   entry: URL = workerEntryUrl(),
 ): Worker => {
   const workerData = { settings, entry: entry.href };
+  const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB };
   if (entry.pathname.endsWith('.ts')) {
-    return new Worker(new URL('../worker/bootstrap.mjs', import.meta.url), { workerData });
+    return new Worker(new URL('../worker/bootstrap.mjs', import.meta.url), {
+      workerData,
+      resourceLimits,
+    });
   }
-  return new Worker(entry, { workerData });
+  return new Worker(entry, { workerData, resourceLimits });
 };

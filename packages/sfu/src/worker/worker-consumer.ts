@@ -3,8 +3,15 @@ import type { ConsumerInfo, ConsumerStats } from '../channel/messages';
 import { FastSender } from './fastpath/fast-sender';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { LayerForwarder } from './simulcast/layer-forwarder';
-import type { LayerMeter } from './simulcast/layer-meter';
+import { PACKET_OVERHEAD_BYTES, type LayerMeter } from './simulcast/layer-meter';
 import type { DownlinkEstimator } from './bwe/downlink-estimator';
+import {
+  hookRetransmissions,
+  markSent,
+  retransmissionGate,
+  TRANSPORT_CC_URI,
+  type RetransmissionSink,
+} from './bwe/retransmissions';
 import { parseTwcc, rawTwcc } from './bwe/twcc-feedback';
 import type { Vp8Fields } from './simulcast/vp8-fields';
 import type { WorkerProducer } from './worker-producer';
@@ -53,12 +60,15 @@ export class WorkerConsumer {
   readonly #fast: FastSender;
   readonly #sent: LayerMeter;
   readonly #estimator: DownlinkEstimator | undefined;
+  /** Where retransmissions (either path) are registered: the estimator and the send meter. */
+  readonly #retransmissionSink: RetransmissionSink;
   /**
    * A subscriber's PLI asks for a key frame of the layer it receives, no more often than this:
    * its loss is repaired by NACK, and the key frame goes to everyone on that layer.
    */
   readonly #pliLimiter: KeyframeLimiter;
   #closed = false;
+  #retransmissionsHooked = false;
   #rtpPacketsOut = 0;
   #pliReceived = 0;
   #target: number;
@@ -73,10 +83,22 @@ export class WorkerConsumer {
     this.#transceiver = options.transceiver;
     this.#onClose = options.onClose;
     this.#forwarder = new LayerForwarder(options.producer.kind);
-    this.#fast = new FastSender(options.transceiver.sender);
     this.#sent = options.sent;
     this.#estimator = options.estimator;
     const estimator = options.estimator;
+    const sent = options.sent;
+    this.#retransmissionSink = {
+      estimate: () => estimator?.estimate ?? null,
+      sent: (seq, bytes, t) => {
+        estimator?.onPacketSent(seq, bytes, t);
+        sent.add(bytes - PACKET_OVERHEAD_BYTES, t);
+      },
+    };
+    const sink = this.#retransmissionSink;
+    this.#fast = new FastSender(options.transceiver.sender, {
+      retransmissions: estimator ? (dtls) => retransmissionGate(dtls, sink) : undefined,
+      overheadBytes: PACKET_OVERHEAD_BYTES,
+    });
     if (estimator) {
       // werift routes transport-cc feedback to the sender named in it, and hands it to that
       // sender's `senderBWE`; ours replaces werift's estimator (whose sequence bookkeeping is
@@ -168,34 +190,70 @@ export class WorkerConsumer {
     const payload = this.#forwarder.rewrite(layer, rtp, vp8, this.#target, nowMs);
     if (!payload) return false;
     this.#rtpPacketsOut++;
-    this.#sent.add(payload.length, nowMs);
     const fields = this.#forwarder.fields;
-    let twcc = this.#fast.send(
-      fields.sequenceNumber,
-      fields.timestamp,
-      rtp.header.marker,
-      payload,
-      nowMs,
-    );
-    if (twcc === undefined) {
-      // werift's generic path (no fast path for this DTLS session): sendRtp mutates the header
-      // and caches the packet for NACK, so the packet is ours alone
-      const packet = new RtpPacket(new RtpHeader({ ...rtp.header }), payload);
-      packet.header.sequenceNumber = fields.sequenceNumber;
-      packet.header.timestamp = fields.timestamp;
-      packet.header.extensions = [];
-      packet.header.extension = false;
-      sender.sendRtp(packet).catch(ignore);
-      // werift assigned the transport-wide sequence number synchronously, before its first await
-      const withTwcc =
-        (sender as unknown as { headerExtensions: unknown[] }).headerExtensions.length > 0;
-      twcc = withTwcc ? sender.dtlsTransport.transportSequenceNumber : -1;
-    }
-    // + RTP header, extension, SRTP tag, UDP/IP
-    if (this.#estimator && twcc >= 0) {
-      this.#estimator.onPacketSent(twcc, payload.length + 60, nowMs);
-    }
+    this.#emit(fields.sequenceNumber, fields.timestamp, rtp.header.marker, payload, false, nowMs);
     return true;
+  }
+
+  /**
+   * Padding-only packets (a bandwidth probe, see ProbeController) of `bytes` in all, between two
+   * frames of this stream; returns the bytes sent (0 when it cannot carry padding now).
+   */
+  sendPadding(bytes: number, nowMs: number): number {
+    const sender = this.#transceiver.sender;
+    if (this.#closed || this.#target < 0 || sender.dtlsTransport?.state !== 'connected') return 0;
+    let sent = 0;
+    while (sent < bytes) {
+      const payload = this.#forwarder.paddingPayload(bytes - sent);
+      if (!payload) break;
+      const fields = this.#forwarder.fields;
+      this.#emit(fields.sequenceNumber, fields.timestamp, false, payload, true, nowMs);
+      sent += payload.length;
+    }
+    return sent;
+  }
+
+  /**
+   * Sends one packet on the fast path, or through werift's sender when the fast path is not
+   * available for this DTLS session; either way the estimator learns its transport-wide sequence
+   * number, and NACKs for it are answered through the transport's RetransmissionGate.
+   */
+  #emit(
+    seq: number,
+    timestamp: number,
+    marker: boolean,
+    payload: Buffer,
+    padding: boolean,
+    nowMs: number,
+  ): void {
+    const sender = this.#transceiver.sender;
+    const extensions = (sender as unknown as { headerExtensions: { uri: string; id: number }[] })
+      .headerExtensions;
+    const estimator = this.#estimator;
+    if (!this.#retransmissionsHooked && estimator) {
+      this.#retransmissionsHooked = true;
+      hookRetransmissions(
+        sender.dtlsTransport,
+        extensions.find((e) => e.uri === TRANSPORT_CC_URI)?.id,
+        this.#retransmissionSink,
+        PACKET_OVERHEAD_BYTES,
+      );
+    }
+    this.#sent.add(payload.length, nowMs);
+    let twcc = this.#fast.send(seq, timestamp, marker, payload, nowMs, padding);
+    if (twcc === undefined) {
+      // werift's generic path: sendRtp mutates the header and caches the packet for NACK, so the
+      // packet is ours alone (extensions: the subscriber's own are written by its sender)
+      const header = new RtpHeader({ sequenceNumber: seq, timestamp, marker, padding });
+      sender.sendRtp(new RtpPacket(header, payload)).catch(ignore);
+      // the next time werift sends this header, it answers a NACK (see bwe/retransmissions.ts)
+      markSent(header);
+      // werift assigned the transport-wide sequence number synchronously, before its first await
+      twcc = extensions.length > 0 ? sender.dtlsTransport.transportSequenceNumber : -1;
+    }
+    if (estimator && twcc >= 0) {
+      estimator.onPacketSent(twcc, payload.length + PACKET_OVERHEAD_BYTES, nowMs);
+    }
   }
 
   /** Stops forwarding and marks the transceiver inactive; the next offer removes the track. */

@@ -122,7 +122,7 @@ export class WorkerProducer {
   layerStates(nowMs = now()): LayerState[] {
     return this.#layers.map((l) => ({
       active: !this.#paused && l.meter.active(nowMs),
-      bitrate: l.meter.bitrate(nowMs),
+      bitrate: l.meter.wireBitrate(nowMs),
       height: l.height,
     }));
   }

@@ -7,6 +7,8 @@ import { fixOfferSdp } from './sdp';
 import { DownlinkEstimator } from './bwe/downlink-estimator';
 import { installTwccRawCapture } from './bwe/twcc-feedback';
 import { installFastRtpParse } from './fastpath/rtp-parse';
+import { ProbeController } from './bwe/probe-controller';
+import { retransmissionStats, type RetransmissionStats } from './bwe/retransmissions';
 import { TwccResponder } from './bwe/twcc-responder';
 
 installTwccRawCapture();
@@ -53,6 +55,7 @@ export class WorkerTransport {
   readonly #subscriberPliIntervalMs: number;
   readonly #allocator: DownlinkAllocator | undefined;
   readonly #estimator: DownlinkEstimator | undefined;
+  readonly #prober: ProbeController | undefined;
   /** Publish: transport-cc feedback to the browser. */
   readonly #twcc: TwccResponder | undefined;
   /** What this subscribe transport sends (RTP payload bytes). */
@@ -88,14 +91,35 @@ export class WorkerTransport {
         : undefined;
     const estimator = options.direction === 'subscribe' ? new DownlinkEstimator() : undefined;
     this.#estimator = estimator;
+    const prober = estimator
+      ? new ProbeController({
+          estimate: () => estimator.estimate,
+          sendRate: () => this.#sent.wireBitrate(performance.now()),
+          desired: () => this.#allocator?.desired ?? 0,
+          queuingDelayMs: () => estimator.state.queuingDelayMs,
+          lastOveruseMs: () => estimator.lastOveruseMs,
+          startProbe: () => estimator.startProbe(),
+          endProbe: (t) => estimator.endProbe(t),
+          probeOutcome: (id, t) => estimator.probeOutcome(id, t),
+          sendPadding: (bytes, t) => {
+            for (const c of this.#consumers.values()) {
+              if (c.producer.kind !== 'video') continue;
+              const sent = c.sendPadding(bytes, t);
+              if (sent > 0) return sent;
+            }
+            return 0;
+          },
+        })
+      : undefined;
+    this.#prober = prober;
     this.#allocator = estimator
       ? new DownlinkAllocator(
           () => this.#consumers.values(),
-          () => {
-            // payload meter + ~60 bytes of headers per packet, roughly 5 %
-            estimator.setSendRate(this.#sent.bitrate(performance.now()) * 1.05);
+          (audio) => {
+            estimator.setUntrackedRate(audio);
             return estimator.estimate;
           },
+          (t) => prober?.tick(t),
         )
       : undefined;
     this.#inspection = options.inspection;
@@ -132,7 +156,18 @@ export class WorkerTransport {
       queuingDelayMs: state?.queuingDelayMs ?? 0,
       lossFraction: state?.lossFraction ?? 0,
       videoBudget: this.#allocator?.videoBudget ?? null,
+      desiredBitrate: Math.round(this.#allocator?.desired ?? 0),
+      probes: this.#prober?.stats.probes ?? 0,
+      probesSucceeded: this.#prober?.stats.succeeded ?? 0,
+      retransmissions: this.#retransmissions().sent,
+      retransmissionsDropped: this.#retransmissions().dropped,
     };
+  }
+
+  /** Counters of the NACK answers (bwe/retransmissions.ts), zero before the first packet. */
+  #retransmissions(): RetransmissionStats {
+    const dtls = this.pc.getTransceivers()[0]?.sender.dtlsTransport;
+    return (dtls && retransmissionStats(dtls)) ?? { sent: 0, dropped: 0 };
   }
 
   /** A tile size changed: choose layers now rather than at the next periodic run. */
@@ -214,6 +249,7 @@ export class WorkerTransport {
     if (this.#closed) return;
     this.#closed = true;
     this.#allocator?.close();
+    this.#prober?.close();
     this.#twcc?.close();
     this.#rejectPending?.(new SfuError('SFU_ERR_CLOSED', `transport ${this.id}`));
     for (const producer of [...this.#producersByMid.values()]) producer.close();

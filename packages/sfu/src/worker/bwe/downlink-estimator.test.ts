@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DownlinkEstimator } from './downlink-estimator';
 
@@ -41,7 +42,6 @@ const run = (
     est.onPacketSent(clock.seq, bytes, clock.now);
     pending.push({ seq: clock.seq, arrival });
     clock.seq = (clock.seq + 1) & 0xffff;
-    est.setSendRate(rate());
     clock.now += (bytes * 8 * 1000) / rate();
     if (clock.now >= nextFeedback) {
       // the receiver reports what has arrived (and the holes before it) by now
@@ -123,5 +123,106 @@ describe('downlink estimator (GCC-style delay + loss, from transport-cc feedback
     const before = est.estimate!;
     run(est, new Link(10_000_000, 200, 0.2), () => 800_000, 3000, clock);
     expect(est.estimate!).toBeLessThan(before * 0.7);
+  });
+
+  it('without a probe the estimate grows no further than 1.5 x what arrives (+50 kbit/s)', () => {
+    const est = new DownlinkEstimator();
+    const clock = { now: 1000, seq: 0 };
+    let max = 0;
+    run(
+      est,
+      new Link(10_000_000),
+      () => 300_000,
+      20_000,
+      clock,
+      () => {
+        max = Math.max(max, est.estimate ?? 0);
+      },
+    );
+    expect(max).toBeLessThanOrEqual(1.5 * 300_000 + 50_000 + 1000);
+    expect(est.estimate).toBeGreaterThan(400_000);
+  });
+
+  const probe = (
+    est: DownlinkEstimator,
+    link: Link,
+    clock: { now: number; seq: number },
+    base: number,
+    target: number,
+  ) => {
+    const id = est.startProbe();
+    run(est, link, () => target, 600, clock);
+    est.endProbe(clock.now);
+    run(est, link, () => base, 1000, clock);
+    return est.probeOutcome(id, clock.now);
+  };
+
+  it('a probe that arrives at its rate raises the estimate to it at once', () => {
+    const est = new DownlinkEstimator();
+    const clock = { now: 1000, seq: 0 };
+    const link = new Link(10_000_000);
+    run(est, link, () => 300_000, 3000, clock);
+    expect(est.estimate).toBeLessThan(600_000);
+    expect(probe(est, link, clock, 300_000, 1_500_000)).toBe('success');
+    expect(est.estimate).toBeGreaterThan(1_300_000);
+  });
+
+  it('a probe into a capped link fails and leaves the estimate under the cap', () => {
+    const est = new DownlinkEstimator();
+    const clock = { now: 1000, seq: 0 };
+    const link = new Link(400_000, 500);
+    run(est, link, () => 300_000, 3000, clock);
+    expect(probe(est, link, clock, 300_000, 1_000_000)).toBe('failure');
+    run(est, link, () => 300_000, 1000, clock);
+    expect(est.estimate).toBeLessThan(450_000);
+  });
+
+  it('property: a probe succeeds exactly when the link carries its rate', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 300_000, max: 5_000_000 }),
+        fc.integer({ min: 400_000, max: 3_000_000 }),
+        (capacity, target) => {
+          // clear cases only: the link is 30 % above or below the probe
+          fc.pre(capacity > target * 1.3 || capacity < target / 1.3);
+          fc.pre(capacity > 250_000 * 1.3);
+          const est = new DownlinkEstimator();
+          const clock = { now: 1000, seq: 0 };
+          const link = new Link(capacity, 500);
+          run(est, link, () => 250_000, 2000, clock);
+          const outcome = probe(est, link, clock, 250_000, target);
+          expect(outcome).toBe(capacity > target ? 'success' : 'failure');
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a sequence number reported twice counts once (a late copy would show the first send time as delay)', () => {
+    const est = new DownlinkEstimator();
+    const clock = { now: 1000, seq: 0 };
+    run(est, new Link(10_000_000), () => 500_000, 3000, clock);
+    const before = est.state;
+    // the feedback repeats packets sent 2 s ago, as arriving now
+    const old = Array.from({ length: 50 }, (_, i) => (clock.seq - 300 + i) & 0xffff);
+    est.onFeedback(
+      { sequenceNumbers: old, receivedAtMs: old.map(() => clock.now + 5000) },
+      clock.now,
+    );
+    expect(est.state.queuingDelayMs).toBe(before.queuingDelayMs);
+    expect(est.state.overuses).toBe(0);
+  });
+
+  it('3 % random loss (a radio link) does not stop the estimate from growing with what is sent', () => {
+    const est = new DownlinkEstimator();
+    const clock = { now: 1000, seq: 0 };
+    run(
+      est,
+      new Link(5_000_000, 200, 0.03),
+      () => Math.max(300_000, (est.estimate ?? 0) * 0.9),
+      10_000,
+      clock,
+    );
+    expect(est.estimate).toBeGreaterThan(1_000_000);
   });
 });

@@ -14,9 +14,15 @@ import type { TwccResults } from './twcc-feedback';
  *   GCC's trendline filter on inter-group delay variation is replaced by this baseline rule: with
  *   a tail-drop queue (the kind `tc tbf` makes) the baseline is sharp, and it needs no tuning.
  * - Loss (§6): over a 1 s window, more than 10 % lost multiplies the estimate by (1 - loss / 2);
- *   under 2 % allows growth.
- * - The estimate never grows beyond twice what the SFU sends plus 300 kbit/s: it must be
- *   evidenced, not imagined (an upgrade to a bigger layer is the probe).
+ *   under 5 % allows growth.
+ * - Audio carries no transport-wide sequence numbers (see codecs.ts): its rate
+ *   (`setUntrackedRate`) is added to what the feedback shows arrived.
+ * - Growth must be evidenced (§5.5: "the estimate is bounded by 1.5 x the received rate"): without
+ *   a probe it never exceeds 1.5 x what arrived plus 50 kbit/s. To find more, the SFU probes
+ *   (`startProbe`/`endProbe`, padding sent by ProbeController): every packet sent in between
+ *   belongs to the probe cluster; when the feedback has covered it, a cluster that arrived at
+ *   (nearly) the rate it was sent, with no overuse and little loss, raises the estimate to what
+ *   arrived (the idea of GCC's probe bitrate estimator, as in libwebrtc).
  */
 const RING = 8192;
 const BASELINE_BUCKET_MS = 1000;
@@ -25,6 +31,26 @@ const OVERUSE_MS = 50;
 const NORMAL_MS = 20;
 const RATE_WINDOW_MS = 500;
 const LOSS_WINDOW_MS = 1000;
+/** A probe's outcome is decided this long after it ended even if feedback is missing. */
+const PROBE_RESULT_TIMEOUT_MS = 1000;
+
+export type ProbeOutcome = 'pending' | 'success' | 'failure';
+
+interface Cluster {
+  id: number;
+  endedAtMs: number;
+  overusesAtStart: number;
+  sentBytes: number;
+  firstSentMs: number;
+  lastSentMs: number;
+  packets: number;
+  reported: number;
+  lost: number;
+  recvBytes: number;
+  firstRecvMs: number;
+  lastRecvMs: number;
+  outcome: ProbeOutcome;
+}
 
 export interface EstimatorState {
   /** bits/s, null until the first measurement. */
@@ -39,6 +65,10 @@ export class DownlinkEstimator {
   readonly #sentSeq = new Int32Array(RING).fill(-1);
   readonly #sentAt = new Float64Array(RING);
   readonly #sentSize = new Uint16Array(RING);
+  /** Probe cluster id of each sent packet (0: none). */
+  readonly #sentCluster = new Uint32Array(RING);
+  #cluster: Cluster | undefined;
+  #nextClusterId = 1;
   readonly #baseline = new Float64Array(BASELINE_BUCKETS).fill(Infinity);
   #baselineBucketStart = 0;
   #baselineBucket = 0;
@@ -50,8 +80,9 @@ export class DownlinkEstimator {
   #overuses = 0;
   // received bytes and loss counts over recent feedback, as (time, value) pairs
   #arrivals: { atMs: number; bytes: number }[] = [];
+  /** Sent without transport-wide sequence numbers (audio), bits/s: part of what arrives. */
+  #untracked = 0;
   #losses: { atMs: number; lost: number; total: number }[] = [];
-  #sendRate = 0;
 
   /** A packet with this transport-wide sequence number left for the subscriber. */
   onPacketSent(transportSeq: number, bytes: number, nowMs: number): void {
@@ -59,11 +90,65 @@ export class DownlinkEstimator {
     this.#sentSeq[i] = transportSeq;
     this.#sentAt[i] = nowMs;
     this.#sentSize[i] = Math.min(0xffff, bytes);
+    const c = this.#cluster;
+    if (c && c.endedAtMs === Infinity) {
+      this.#sentCluster[i] = c.id;
+      if (c.packets === 0) c.firstSentMs = nowMs;
+      c.lastSentMs = nowMs;
+      c.packets++;
+      c.sentBytes += bytes;
+    } else {
+      this.#sentCluster[i] = 0;
+    }
   }
 
-  /** What the SFU sends this subscriber now (bits/s): caps growth. */
-  setSendRate(bps: number): void {
-    this.#sendRate = bps;
+  /**
+   * What the SFU sends this subscriber without transport-wide sequence numbers (its audio),
+   * bits/s on the wire. The feedback cannot show it, but it shares the link: it is added to the
+   * received rate the estimate is derived from.
+   */
+  setUntrackedRate(bps: number): void {
+    this.#untracked = Math.max(0, bps);
+  }
+
+  /** Packets sent from now on form a probe cluster; returns its id. */
+  startProbe(): number {
+    const id = this.#nextClusterId++;
+    this.#cluster = {
+      id,
+      endedAtMs: Infinity,
+      overusesAtStart: this.#overuses,
+      sentBytes: 0,
+      firstSentMs: 0,
+      lastSentMs: 0,
+      packets: 0,
+      reported: 0,
+      lost: 0,
+      recvBytes: 0,
+      firstRecvMs: Infinity,
+      lastRecvMs: Number.NEGATIVE_INFINITY,
+      outcome: 'pending',
+    };
+    return id;
+  }
+
+  endProbe(nowMs: number): void {
+    if (this.#cluster && this.#cluster.endedAtMs === Infinity) this.#cluster.endedAtMs = nowMs;
+  }
+
+  /** The outcome of probe `id` (decided once feedback covered it, or a second after it ended). */
+  probeOutcome(id: number, nowMs: number): ProbeOutcome {
+    const c = this.#cluster;
+    if (!c || c.id !== id) return 'failure';
+    if (c.outcome === 'pending' && nowMs - c.endedAtMs > PROBE_RESULT_TIMEOUT_MS) {
+      this.#decideProbe(c);
+    }
+    return c.outcome;
+  }
+
+  /** Time of the last overuse (performance.now() ms), -Infinity if none. */
+  get lastOveruseMs(): number {
+    return this.#lastOveruseMs;
   }
 
   get state(): EstimatorState {
@@ -89,12 +174,27 @@ export class DownlinkEstimator {
     for (let k = 0; k < fb.sequenceNumbers.length; k++) {
       const seq = fb.sequenceNumbers[k]!;
       const i = seq % RING;
-      if (this.#sentSeq[i] !== seq) continue; // not ours, or too old
+      if (this.#sentSeq[i] !== seq) continue; // not ours, too old, or reported already
+      // each sequence number counts once: a later report (a late or duplicated packet) would
+      // measure its delay from the first send
+      this.#sentSeq[i] = -1;
       total++;
       const recv = fb.receivedAtMs[k]!;
+      const c = this.#cluster;
+      const inCluster = c !== undefined && c.outcome === 'pending' && this.#sentCluster[i] === c.id;
+      if (inCluster) {
+        this.#sentCluster[i] = 0; // reported once
+        c.reported++;
+      }
       if (Number.isNaN(recv)) {
         lost++;
+        if (inCluster) c.lost++;
         continue;
+      }
+      if (inCluster) {
+        c.recvBytes += this.#sentSize[i]!;
+        if (recv < c.firstRecvMs) c.firstRecvMs = recv;
+        if (recv > c.lastRecvMs) c.lastRecvMs = recv;
       }
       bytes += this.#sentSize[i]!;
       const delay = recv - this.#sentAt[i]!;
@@ -113,10 +213,40 @@ export class DownlinkEstimator {
       this.#queuingMs = this.#queuingMs * 0.75 + q * 0.25;
     }
     this.#update(nowMs);
+    const c = this.#cluster;
+    if (c && c.outcome === 'pending' && c.endedAtMs !== Infinity && c.reported >= c.packets) {
+      this.#decideProbe(c);
+    }
+  }
+
+  /**
+   * A cluster succeeded if it arrived at 85 % or more of the rate it was sent, with no overuse
+   * since it started and under 10 % loss: then what arrived is available.
+   */
+  #decideProbe(c: Cluster): void {
+    const sendMs = c.lastSentMs - c.firstSentMs;
+    const recvMs = c.lastRecvMs - c.firstRecvMs;
+    if (c.packets < 5 || sendMs <= 0 || recvMs <= 0) {
+      c.outcome = 'failure';
+      return;
+    }
+    const sendRate = (c.sentBytes * 8 * 1000) / sendMs;
+    // the first arrival opens the interval: its bytes are not part of the rate
+    const recvRate = ((c.recvBytes * (c.packets - 1)) / c.packets) * 8 * (1000 / recvMs);
+    const ok =
+      this.#overuses === c.overusesAtStart &&
+      c.lost <= c.packets * 0.1 &&
+      recvRate >= sendRate * 0.85 &&
+      this.#queuingMs < OVERUSE_MS;
+    c.outcome = ok ? 'success' : 'failure';
+    if (ok && this.#estimate !== null) {
+      const carried = (Math.min(sendRate, recvRate) + this.#untracked) * 0.95;
+      this.#estimate = Math.max(this.#estimate, carried);
+    }
   }
 
   #update(nowMs: number): void {
-    const received = this.#receiveRate();
+    const received = this.#receiveRate() + this.#untracked;
     const dt = this.#lastUpdateMs === 0 ? 0 : Math.min(1, (nowMs - this.#lastUpdateMs) / 1000);
     this.#lastUpdateMs = nowMs;
     if (this.#estimate === null) {
@@ -129,7 +259,9 @@ export class DownlinkEstimator {
     const loss = this.#lossFraction();
     const overused = this.#queuingMs > OVERUSE_MS && this.#queuingMs >= this.#prevQueuingMs - 1;
     if (overused) {
-      if (nowMs - this.#lastOveruseMs > 200) {
+      // §5.5: one decrease per response time; until the queue has had time to show what the
+      // last one did (its delay plus 200 ms), the same queue is not evidence of new overuse
+      if (nowMs - this.#lastOveruseMs > Math.max(200, this.#queuingMs + 200)) {
         this.#overuses++;
         this.#estimate = Math.min(this.#estimate, Math.max(50_000, received * 0.85));
         this.#lastOveruseMs = nowMs;
@@ -140,7 +272,9 @@ export class DownlinkEstimator {
       this.#estimate *= 1 - (loss / 2) * dt * 2;
       return;
     }
-    if (this.#queuingMs < NORMAL_MS && loss < 0.02 && nowMs - this.#lastOveruseMs > 500) {
+    // §6 holds between 2 and 10 % loss; here growth continues up to 5 %: random loss of that
+    // order (radio links) is not congestion, which a tail-drop queue shows as delay first
+    if (this.#queuingMs < NORMAL_MS && loss < 0.05 && nowMs - this.#lastOveruseMs > 500) {
       const calm = nowMs - this.#lastOveruseMs > 2000;
       // multiplicative, with an additive floor (200 kbit/s per second when calm) so an estimate
       // that collapsed under heavy loss climbs back in seconds, not minutes
@@ -148,7 +282,7 @@ export class DownlinkEstimator {
         this.#estimate * (calm ? 1.3 : 1.08) ** dt,
         this.#estimate + (calm ? 200_000 : 0) * dt,
       );
-      const cap = Math.max(this.#estimate, 2 * this.#sendRate + 300_000);
+      const cap = Math.max(this.#estimate, 1.5 * received + 50_000);
       this.#estimate = Math.min(grown, cap);
     }
   }

@@ -8,6 +8,9 @@
  * Every 100 ms: one packet covering the sequence numbers that arrived since the last one, as
  * two-bit status vector chunks (7 statuses each: 0 lost, 1 small delta, 2 large delta), then
  * the receive deltas in 250 us units (§3.1.5), zero-padded to 32 bits (RFC 3550 §6.4.1 P bit).
+ * Each packet starts where the previous one ended, so a packet lost between two feedback
+ * intervals is reported lost (libwebrtc's receiver does the same; a sender cannot tell a
+ * sequence number that no feedback mentions from one still in flight).
  */
 export interface Arrival {
   /** Unwrapped transport-wide sequence number. */
@@ -20,18 +23,21 @@ export const buildTwccFeedback = (
   mediaSsrc: number,
   feedbackCount: number,
   arrivals: readonly Arrival[],
+  /** First sequence number to report (default: the first arrival's); earlier ones are lost. */
+  baseSeq?: number,
 ): Buffer | undefined => {
   if (arrivals.length === 0) return undefined;
   const first = arrivals[0]!;
   const last = arrivals[arrivals.length - 1]!;
-  const count = Math.min(0xffff, last.seq - first.seq + 1);
+  const base = baseSeq !== undefined && baseSeq <= first.seq ? baseSeq : first.seq;
+  const count = Math.min(0xffff, last.seq - base + 1);
   const statuses = new Uint8Array(count);
   const deltas: number[] = [];
   // §3.1: reference time in 64 ms units (24 bits); deltas start from it
   const reference = Math.floor(first.atMs / 64);
   let prevUs = reference * 64_000;
   for (const a of arrivals) {
-    const i = a.seq - first.seq;
+    const i = a.seq - base;
     if (i >= count || statuses[i] !== 0) continue;
     const atUs = Math.round(a.atMs * 1000);
     const units = Math.round((atUs - prevUs) / 250);
@@ -53,7 +59,7 @@ export const buildTwccFeedback = (
   out.writeUInt16BE(padded / 4, 2);
   out.writeUInt32BE(senderSsrc >>> 0, 4);
   out.writeUInt32BE(mediaSsrc >>> 0, 8);
-  out.writeUInt16BE(first.seq & 0xffff, 12);
+  out.writeUInt16BE(base & 0xffff, 12);
   out.writeUInt16BE(count, 14);
   out.writeUIntBE(reference & 0xffffff, 16, 3);
   out[19] = feedbackCount & 0xff;
@@ -89,6 +95,8 @@ export class TwccResponder {
   #lastSeq = -1;
   #mediaSsrc = 0;
   #count = 0;
+  /** The sequence number after the last one reported, -1 before the first feedback. */
+  #nextSeq = -1;
 
   constructor(senderSsrc: number, send: (packet: Buffer) => void) {
     this.#senderSsrc = senderSsrc;
@@ -116,7 +124,17 @@ export class TwccResponder {
     if (this.#arrivals.length === 0) return;
     const arrivals = this.#arrivals.sort((a, b) => a.seq - b.seq);
     this.#arrivals = [];
-    const packet = buildTwccFeedback(this.#senderSsrc, this.#mediaSsrc, this.#count++, arrivals);
+    const first = arrivals[0]!.seq;
+    // a gap of up to 1000 since the last feedback is reported lost; a longer one is a restart
+    const base = this.#nextSeq >= 0 && first - this.#nextSeq <= 1000 ? this.#nextSeq : first;
+    this.#nextSeq = Math.max(this.#nextSeq, arrivals[arrivals.length - 1]!.seq + 1);
+    const packet = buildTwccFeedback(
+      this.#senderSsrc,
+      this.#mediaSsrc,
+      this.#count++,
+      arrivals,
+      base,
+    );
     if (packet) this.#send(packet);
   }
 

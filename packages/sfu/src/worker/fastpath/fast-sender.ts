@@ -8,11 +8,16 @@
  * - SSRC, payload type, header extensions (transport-cc, abs-send-time, mid): written here;
  * - RTCP sender reports read `packetCount`, `octetCount`, `rtpTimestamp`, `ntpTimestamp` of the
  *   sender: updated here, `ntpTimestamp` as a getter (computed when a report is sent, not per packet);
- * - NACK (RFC 4585 §6.2.1): werift answers from `rtpCache`, which stays empty; the sender's
- *   `onGenericNack` event resends our own copy of the SRTP packet (same index: no replay at the
- *   receiver unless it had the packet already).
+ * - NACK (RFC 4585 §6.2.1): werift answers from `rtpCache`, which stays empty; on the sender's
+ *   `onGenericNack` event the packet is sent again from our own history, as congestion control
+ *   needs it (bwe/retransmissions.ts): through the transport's RetransmissionGate (paced, not
+ *   twice within 100 ms), with a fresh transport-wide sequence number registered with the
+ *   estimator. The header changes, so it is protected again with the packet's own index (what
+ *   libwebrtc does without RTX; the receiver drops it as a replay if it had the original).
+ * - Padding-only packets (probes): the P bit is set, the payload is the padding (RFC 3550 §5.1).
  */
 import type { RTCDtlsTransport, RTCRtpSender } from 'werift';
+import type { RetransmissionGate } from '../bwe/retransmissions';
 import {
   RolloverCounter,
   SRTP_AEAD_AES_128_GCM,
@@ -77,12 +82,26 @@ const protectorFor = (dtlsTransport: RTCDtlsTransport): SrtpProtector | undefine
 
 const ignore = (): void => undefined;
 
+export interface FastSenderOptions {
+  /** The policy retransmissions pass (undefined: every NACK is answered). */
+  retransmissions?: (dtlsTransport: RTCDtlsTransport) => RetransmissionGate | undefined;
+  /** Bytes on the wire per packet besides its payload, as the estimator counts them. */
+  overheadBytes: number;
+}
+
 export class FastSender {
   readonly #sender: RTCRtpSender;
   readonly #header = Buffer.alloc(12 + 4 + 32);
   readonly #roc = new RolloverCounter();
-  readonly #history: Array<Buffer | undefined> = new Array<Buffer | undefined>(HISTORY);
+  readonly #options: FastSenderOptions;
+  /** Sent packets by seq % HISTORY, for NACK answers: payload and what the header needs. */
+  readonly #history: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(HISTORY);
   readonly #historySeq = new Int32Array(HISTORY).fill(-1);
+  readonly #historyTimestamp = new Uint32Array(HISTORY);
+  readonly #historyRoc = new Uint32Array(HISTORY);
+  /** Bit 0: marker, bit 1: padding. */
+  readonly #historyFlags = new Uint8Array(HISTORY);
+  readonly #historyResentAt = new Float64Array(HISTORY);
   readonly #unsubscribeNack: () => void;
   #protector: SrtpProtector | undefined;
   #dtlsTransport: RTCDtlsTransport | undefined;
@@ -95,8 +114,9 @@ export class FastSender {
   #lastSentAtMs = 0;
   #rtcpStarted = false;
 
-  constructor(sender: RTCRtpSender) {
+  constructor(sender: RTCRtpSender, options: FastSenderOptions = { overheadBytes: 0 }) {
     this.#sender = sender;
+    this.#options = options;
     const s = sender as unknown as Record<string, unknown>;
     // werift's sender reports read these; defined on the instance (werift defines them so too)
     // (werift's own sendRtp, the fallback, writes them: the setters keep that working)
@@ -132,7 +152,8 @@ export class FastSender {
   }
 
   /**
-   * Protects and sends one packet. Returns the transport-wide sequence number it carries, -1 if
+   * Protects and sends one packet (`padding`: a padding-only packet, `payload` being the padding
+   * with its count octet last). Returns the transport-wide sequence number it carries, -1 if
    * none, or undefined if the fast path is not available (not connected, unknown SRTP profile).
    */
   send(
@@ -141,6 +162,7 @@ export class FastSender {
     marker: boolean,
     payload: Uint8Array,
     nowMs: number,
+    padding = false,
   ): number | undefined {
     const sender = this.#sender;
     const dtlsTransport = sender.dtlsTransport;
@@ -148,9 +170,56 @@ export class FastSender {
     if (dtlsTransport !== this.#dtlsTransport || !this.#protector) {
       if (!this.#setUp(dtlsTransport)) return undefined;
     }
+    const roc = this.#roc.next(seq);
+    const { srtp, twcc } = this.#protect(
+      dtlsTransport,
+      seq,
+      timestamp,
+      marker,
+      padding,
+      payload,
+      roc,
+      nowMs,
+    );
+    this.#packetCount = (this.#packetCount + 1) >>> 0;
+    this.#octetCount = (this.#octetCount + payload.length) >>> 0;
+    this.#lastSentAtMs = nowMs;
+    (sender as unknown as { rtpTimestamp: number }).rtpTimestamp = timestamp;
+    const slot = seq % HISTORY;
+    this.#history[slot] = payload;
+    this.#historySeq[slot] = seq;
+    this.#historyTimestamp[slot] = timestamp >>> 0;
+    this.#historyRoc[slot] = roc;
+    this.#historyFlags[slot] = (marker ? 1 : 0) | (padding ? 2 : 0);
+    this.#historyResentAt[slot] = Number.NEGATIVE_INFINITY;
+    this.#transmit(dtlsTransport, srtp);
+    if (!this.#rtcpStarted) {
+      this.#rtcpStarted = true;
+      void (sender as unknown as { runRtcp(): Promise<void> }).runRtcp();
+    }
+    return twcc;
+  }
+
+  close(): void {
+    this.#unsubscribeNack();
+    this.#history.fill(undefined);
+  }
+
+  /** Writes the header (taking the next transport-wide sequence number) and protects the packet. */
+  #protect(
+    dtlsTransport: RTCDtlsTransport,
+    seq: number,
+    timestamp: number,
+    marker: boolean,
+    padding: boolean,
+    payload: Uint8Array,
+    roc: number,
+    nowMs: number,
+  ): { srtp: Buffer; twcc: number } {
+    const sender = this.#sender;
     const header = this.#header;
     const ssrc = sender.ssrc;
-    header[1] = (marker ? 0x80 : 0) | sender.codec.payloadType;
+    header[1] = (marker ? 0x80 : 0) | sender.codec!.payloadType;
     header.writeUInt16BE(seq, 2);
     header.writeUInt32BE(timestamp >>> 0, 4);
     header.writeUInt32BE(ssrc >>> 0, 8);
@@ -184,31 +253,9 @@ export class FastSender {
     } else {
       header[0] = 0x80;
     }
-    const srtp = this.#protector!.protect(
-      header.subarray(0, length),
-      payload,
-      ssrc,
-      seq,
-      this.#roc.next(seq),
-    );
-    this.#packetCount = (this.#packetCount + 1) >>> 0;
-    this.#octetCount = (this.#octetCount + payload.length) >>> 0;
-    this.#lastSentAtMs = nowMs;
-    (sender as unknown as { rtpTimestamp: number }).rtpTimestamp = timestamp;
-    const slot = seq % HISTORY;
-    this.#history[slot] = srtp;
-    this.#historySeq[slot] = seq;
-    this.#transmit(dtlsTransport, srtp);
-    if (!this.#rtcpStarted) {
-      this.#rtcpStarted = true;
-      void (sender as unknown as { runRtcp(): Promise<void> }).runRtcp();
-    }
-    return twcc;
-  }
-
-  close(): void {
-    this.#unsubscribeNack();
-    this.#history.fill(undefined);
+    if (padding) header[0] |= 0x20;
+    const srtp = this.#protector!.protect(header.subarray(0, length), payload, ssrc, seq, roc);
+    return { srtp, twcc };
   }
 
   #setUp(dtlsTransport: RTCDtlsTransport): boolean {
@@ -257,11 +304,33 @@ export class FastSender {
 
   #retransmit(seq: number): void {
     const slot = seq % HISTORY;
-    const srtp = this.#history[slot];
+    const payload = this.#history[slot];
     const dtlsTransport = this.#sender.dtlsTransport;
-    if (!srtp || this.#historySeq[slot] !== seq || dtlsTransport?.state !== 'connected') return;
-    const s = this.#sender as unknown as { retransmittedPacketsSent: number };
+    if (!payload || this.#historySeq[slot] !== seq || dtlsTransport?.state !== 'connected') return;
+    if (dtlsTransport !== this.#dtlsTransport || !this.#protector) return;
+    const now = performance.now();
+    const bytes = payload.length + this.#options.overheadBytes;
+    const gate = this.#options.retransmissions?.(dtlsTransport);
+    if (gate && !gate.admit(this.#historyResentAt[slot]!, bytes, now)) return;
+    this.#historyResentAt[slot] = now;
+    const flags = this.#historyFlags[slot]!;
+    const { srtp, twcc } = this.#protect(
+      dtlsTransport,
+      seq,
+      this.#historyTimestamp[slot]!,
+      (flags & 1) !== 0,
+      (flags & 2) !== 0,
+      payload,
+      this.#historyRoc[slot]!,
+      now,
+    );
+    const s = this.#sender as unknown as {
+      retransmittedPacketsSent: number;
+      retransmittedBytesSent: number;
+    };
     s.retransmittedPacketsSent++;
+    s.retransmittedBytesSent += payload.length;
+    gate?.sent(twcc, bytes, now);
     this.#transmit(dtlsTransport, srtp);
   }
 

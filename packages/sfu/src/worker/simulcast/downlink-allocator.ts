@@ -1,4 +1,9 @@
-import { allocateLayers, type LayerState, type VideoDemand } from './layer-selection';
+import {
+  allocateLayers,
+  allocationCost,
+  type LayerState,
+  type VideoDemand,
+} from './layer-selection';
 
 /** What the allocator needs of a consumer (WorkerConsumer implements it). */
 export interface AllocatableConsumer {
@@ -11,21 +16,40 @@ export interface AllocatableConsumer {
 }
 
 export const ALLOCATION_INTERVAL_MS = 500;
+/**
+ * A tile that is being forwarded is paused for bandwidth only when the allocation has wanted
+ * that for this long: an estimate that dips once (a probe, a burst of retransmissions) should not
+ * cost a frozen tile and a key frame to resume it. Meanwhile it gets its lowest layer.
+ */
+export const PAUSE_AFTER_MS = 2000;
 
 /**
  * Per subscribe transport: every 500 ms (and when a tile size changes) picks each video
  * consumer's layer from tile sizes and the downlink estimate (layer-selection.ts). Audio comes
- * first: its measured bitrate is taken off the estimate before video is shared out.
+ * first: its measured bitrate is taken off the estimate before video is shared out. A tile being
+ * forwarded is paused for bandwidth only after PAUSE_AFTER_MS of wanting it. Also
+ * computes what the subscriber would receive without a bandwidth limit (`desired`), which the
+ * probe controller uses to decide whether to look for more bandwidth, and ticks it (`onRun`).
  */
 export class DownlinkAllocator {
   readonly #consumers: () => Iterable<AllocatableConsumer>;
-  readonly #estimate: () => number | null;
+  /** The downlink estimate, told the audio rate (bits/s on the wire) first. */
+  readonly #estimate: (audioBps: number) => number | null;
   readonly #timer: NodeJS.Timeout;
+  readonly #onRun: ((nowMs: number) => void) | undefined;
   #budget: number | null = null;
+  #desired = 0;
+  /** Since when the allocation has wanted to pause a forwarded tile for bandwidth. */
+  readonly #pauseWanted = new WeakMap<AllocatableConsumer, number>();
 
-  constructor(consumers: () => Iterable<AllocatableConsumer>, estimate: () => number | null) {
+  constructor(
+    consumers: () => Iterable<AllocatableConsumer>,
+    estimate: (audioBps: number) => number | null,
+    onRun?: (nowMs: number) => void,
+  ) {
     this.#consumers = consumers;
     this.#estimate = estimate;
+    this.#onRun = onRun;
     this.#timer = setInterval(() => this.run(performance.now()), ALLOCATION_INTERVAL_MS);
     this.#timer.unref();
   }
@@ -35,16 +59,20 @@ export class DownlinkAllocator {
     return this.#budget;
   }
 
+  /** Audio plus the video every visible tile wants (bits/s on the wire), at the last run. */
+  get desired(): number {
+    return this.#desired;
+  }
+
   run(nowMs: number): void {
-    const estimate = this.#estimate();
-    let budget = estimate ?? Infinity;
+    let audio = 0;
     const video: AllocatableConsumer[] = [];
     const demands: VideoDemand[] = [];
     for (const c of this.#consumers()) {
       if (c.closed) continue;
       const layers = c.producer.layerStates(nowMs);
       if (c.producer.kind === 'audio') {
-        budget -= layers[0]?.bitrate ?? 0;
+        audio += layers[0]?.bitrate ?? 0;
         continue;
       }
       if (layers.length === 0) continue;
@@ -57,13 +85,25 @@ export class DownlinkAllocator {
         current: c.currentLayer,
       });
     }
+    const estimate = this.#estimate(audio);
+    const budget = (estimate ?? Infinity) - audio;
     this.#budget = estimate === null ? null : Math.max(0, budget);
     const choice = allocateLayers(demands, Math.max(0, budget));
+    this.#desired = audio + allocationCost(demands, allocateLayers(demands, Infinity));
     for (const [i, c] of video.entries()) {
-      const layer = choice[i]!;
+      let layer = choice[i]!;
+      const d = demands[i]!;
+      if (layer < 0 && d.maxHeight > 0 && c.currentLayer >= 0 && c.targetLayer >= 0) {
+        const since = this.#pauseWanted.get(c) ?? nowMs;
+        this.#pauseWanted.set(c, since);
+        if (nowMs - since < PAUSE_AFTER_MS) layer = allocateLayers([d], 0)[0]!;
+      } else {
+        this.#pauseWanted.delete(c);
+      }
       // re-asserting the same target repeats the key frame request while a switch is pending
       if (layer !== c.targetLayer || layer !== c.currentLayer) c.setTargetLayer(layer);
     }
+    this.#onRun?.(nowMs);
   }
 
   close(): void {

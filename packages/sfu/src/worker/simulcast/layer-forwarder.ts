@@ -26,6 +26,8 @@ export class LayerForwarder {
     pictureId: -1,
     tl0PicIdx: -1,
   };
+  /** The last forwarded packet ended a frame (RTP marker): padding may follow it. */
+  #frameEnded = false;
 
   constructor(kind: MediaKind) {
     this.#kind = kind;
@@ -72,6 +74,7 @@ export class LayerForwarder {
     }
     const out = this.#out;
     if (!this.#rewriter.rewrite(src, wanted, nowMs, out)) return undefined;
+    this.#frameEnded = rtp.header.marker;
     let payload = rtp.payload;
     if (vp8 && (out.pictureId !== src.pictureId || out.tl0PicIdx !== src.tl0PicIdx)) {
       payload = Buffer.from(payload);
@@ -103,6 +106,34 @@ export class LayerForwarder {
     header.timestamp = this.#out.timestamp;
     header.extensions = [];
     header.extension = false;
+    return new RtpPacket(header, payload);
+  }
+
+  /**
+   * A padding-only payload of up to `bytes` (at most 255, RFC 3550 §5.1: the last padding octet
+   * counts them) continuing the stream, its header fields in `fields` (marker clear, P bit set),
+   * or undefined unless the last packet ended a frame (a receiver assembles frames from
+   * consecutive sequence numbers, so nothing may go inside one).
+   */
+  paddingPayload(bytes: number): Buffer | undefined {
+    if (this.#kind !== 'video' || !this.#frameEnded) return undefined;
+    if (!this.#rewriter.insert(this.#out)) return undefined;
+    const size = Math.max(1, Math.min(255, Math.round(bytes)));
+    const payload = Buffer.alloc(size);
+    payload[size - 1] = size;
+    return payload;
+  }
+
+  /** `paddingPayload` as a werift packet (taps and werift's send path). */
+  padding(bytes: number): RtpPacket | undefined {
+    const payload = this.paddingPayload(bytes);
+    if (!payload) return undefined;
+    const header = new RtpHeader({
+      sequenceNumber: this.#out.sequenceNumber,
+      timestamp: this.#out.timestamp,
+      padding: true,
+      marker: false,
+    });
     return new RtpPacket(header, payload);
   }
 }

@@ -6,9 +6,12 @@
  *    smallest layer at least as tall as the tile (in device pixels) is the most it needs, since a
  *    bigger one would only be scaled down.
  * 2. Bandwidth: audio is served first (its bitrate is taken off the estimate); the rest is shared
- *    among video consumers, every visible one first getting its lowest layer, then upgrades
- *    largest tile first while they fit. A consumer whose lowest layer does not fit still gets it
- *    (a frozen picture is worse than a congested one; the estimate recovers when the link does).
+ *    among video consumers, largest tile first: each visible one first gets its lowest layer,
+ *    then upgrades go largest tile first while they fit. What does not fit is not forwarded: a
+ *    tile whose lowest layer does not fit what is left is paused (sending it anyway would fill
+ *    the link's queue and freeze every stream, audio included), except the largest tile, which
+ *    always gets its lowest layer. A tile already forwarded keeps its lowest layer up to 25 %
+ *    over the budget, so an estimate that dips while draining a queue does not pause it.
  * 3. A layer the publisher stopped sending (its uplink is constrained, or it is paused) is
  *    skipped: the subscriber falls back to the best layer that flows.
  * Upgrades need 15 % headroom over the layer's measured bitrate, so a link near a layer's rate
@@ -18,7 +21,7 @@
 export interface LayerState {
   /** Packets arrived recently. */
   active: boolean;
-  /** Measured bitrate, bits/s (0 until measured). */
+  /** Measured bitrate on the wire (payload and packet overhead), bits/s (0 until measured). */
   bitrate: number;
   /** Key frame height, 0 until one was seen. */
   height: number;
@@ -36,6 +39,8 @@ export interface VideoDemand {
 }
 
 export const UPGRADE_HEADROOM = 1.15;
+/** How far over the budget a forwarded tile may keep its lowest layer. */
+export const KEEP_TOLERANCE = 0.25;
 
 /** Height of layer i when no key frame told us yet: each lower layer is half the next. */
 const layerHeight = (layers: readonly LayerState[], i: number): number => {
@@ -81,23 +86,32 @@ export const allocateLayers = (demands: readonly VideoDemand[], budgetBps: numbe
     const rate = d.layers[layer]?.bitrate ?? 0;
     return layer <= d.current ? rate : rate * UPGRADE_HEADROOM;
   };
-  // every visible tile gets its lowest flowing layer
-  for (const [i, d] of demands.entries()) {
-    const lowest = options[i]![0];
-    if (lowest === undefined) {
-      // nothing flows within the cap: keep what is forwarded (it may be between key frames)
-      choice[i] = d.maxHeight > 0 && d.current >= 0 && d.layers[d.current] ? d.current : -1;
-      if (choice[i] >= 0) remaining -= d.layers[d.current]!.bitrate;
-      continue;
-    }
-    choice[i] = lowest;
-    remaining -= d.layers[lowest]!.bitrate;
-  }
-  // then upgrades, largest tile first, one step at a time so big tiles do not starve the rest
   const order = demands
     .map((d, i) => ({ i, p: d.priority }))
     .sort((a, b) => b.p - a.p)
     .map((x) => x.i);
+  // every visible tile gets its lowest flowing layer while it fits, largest tile first
+  let granted = 0;
+  for (const i of order) {
+    const d = demands[i]!;
+    const lowest = options[i]![0];
+    if (lowest === undefined) {
+      // nothing flows within the cap: keep what is forwarded (it may be between key frames)
+      choice[i] = d.maxHeight > 0 && d.current >= 0 && d.layers[d.current] ? d.current : -1;
+      if (choice[i] >= 0) {
+        remaining -= d.layers[d.current]!.bitrate;
+        granted++;
+      }
+      continue;
+    }
+    const rate = d.layers[lowest]!.bitrate;
+    const tolerance = d.current >= 0 ? budgetBps * KEEP_TOLERANCE : 0;
+    if (granted > 0 && rate > remaining + tolerance) continue; // paused: does not fit
+    choice[i] = lowest;
+    remaining -= rate;
+    granted++;
+  }
+  // then upgrades, largest tile first, one step at a time so big tiles do not starve the rest
   for (let upgraded = true; upgraded;) {
     upgraded = false;
     for (const i of order) {
@@ -114,4 +128,18 @@ export const allocateLayers = (demands: readonly VideoDemand[], budgetBps: numbe
     }
   }
   return choice;
+};
+
+/** What `choice` costs on the wire (bits/s), at the layers' measured rates. */
+export const allocationCost = (
+  demands: readonly VideoDemand[],
+  choice: readonly number[],
+): number => {
+  let sum = 0;
+  for (const [i, d] of demands.entries()) {
+    const c = choice[i]!;
+    if (c < 0) continue;
+    sum += d.layers[c]?.bitrate ?? 0;
+  }
+  return sum;
 };

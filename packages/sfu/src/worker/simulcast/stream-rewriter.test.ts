@@ -224,4 +224,43 @@ describe('StreamRewriter: one continuous stream out of several sources (RFC 3550
       { numRuns: 200 },
     );
   });
+
+  it('padding inserted between frames takes the next sequence numbers and the last timestamp; the stream stays gap-free', () => {
+    const r = new StreamRewriter(90000);
+    const o = out();
+    expect(r.insert(o)).toBe(false); // nothing forwarded yet
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ wanted: fc.nat(1), pads: fc.nat(3) }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        fc.nat(0xffff),
+        (plan, seed) => {
+          const layers = [new Layer(0, seed, 1), new Layer(1, seed + 1, 3)];
+          const rw = new StreamRewriter(90000);
+          const fields = out();
+          let last: RewrittenFields | undefined;
+          let now = 0;
+          for (const [frame, step] of plan.entries()) {
+            now += 33;
+            for (const layer of layers) {
+              for (let k = 0; k < layer.perFrame; k++) {
+                if (!rw.rewrite(layer.next(frame % 4 === 0), step.wanted, now, fields)) continue;
+                if (last) expect(seqDiff(fields.sequenceNumber, last.sequenceNumber)).toBe(1);
+                last = { ...fields };
+              }
+            }
+            for (let k = 0; k < step.pads && last; k++) {
+              expect(rw.insert(fields)).toBe(true);
+              expect(seqDiff(fields.sequenceNumber, last.sequenceNumber)).toBe(1);
+              expect(fields.timestamp).toBe(last.timestamp);
+              last = { ...last, sequenceNumber: fields.sequenceNumber };
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
 });

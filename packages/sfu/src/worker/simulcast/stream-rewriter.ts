@@ -112,6 +112,22 @@ export class StreamRewriter {
     return true;
   }
 
+  /**
+   * Fields for a packet the SFU adds after the last forwarded one (a padding-only probe packet):
+   * the next sequence number and the last timestamp; later packets shift by one so the stream
+   * stays contiguous. False before the first packet and while waiting to resync.
+   */
+  insert(out: RewrittenFields): boolean {
+    if (this.#lastSeq < 0 || this.#resync) return false;
+    out.sequenceNumber = (this.#lastSeq + 1) & 0xffff;
+    out.timestamp = this.#lastTs;
+    out.pictureId = -1;
+    out.tl0PicIdx = -1;
+    this.#seqOffset = (this.#seqOffset + 1) & 0xffff;
+    this.#lastSeq = out.sequenceNumber;
+    return true;
+  }
+
   #switchTo(p: SourcePacket, nowMs: number): void {
     const sameSource = p.source === this.#source;
     this.#switches++;

@@ -1,0 +1,123 @@
+import {
+  GenericNack,
+  RTCRtpCodecParameters,
+  RTCRtpSender,
+  RtcpTransportLayerFeedback,
+  RtpHeader,
+  RtpPacket,
+  type RTCPeerConnection,
+  type RTCRtpTransceiver,
+} from 'werift';
+import { describe, expect, it } from 'vitest';
+import type { DownlinkEstimator } from './bwe/downlink-estimator';
+import { retransmissionStats, TRANSPORT_CC_URI } from './bwe/retransmissions';
+import { LayerMeter, PACKET_OVERHEAD_BYTES } from './simulcast/layer-meter';
+import { emptyVp8Fields } from './simulcast/vp8-fields';
+import { WorkerConsumer } from './worker-consumer';
+import type { WorkerProducer } from './worker-producer';
+
+const TWCC_ID = 3;
+
+/**
+ * werift's path, which a consumer uses when the fast path is not available for its DTLS session
+ * (here: a DTLS transport without SRTP keys): a real werift RTCRtpSender over a DTLS transport
+ * that records what it is asked to protect and send.
+ */
+const setUp = () => {
+  const wire: { seq: number; twcc: number; padding: boolean; bytes: number }[] = [];
+  const dtls = {
+    state: 'connected',
+    transportSequenceNumber: 500,
+    sendRtp: (payload: Buffer, header: RtpHeader): Promise<number> => {
+      const ext = header.extensions.find((e) => e.id === TWCC_ID);
+      wire.push({
+        seq: header.sequenceNumber,
+        twcc: ext ? ext.payload.readUInt16BE(0) : -1,
+        padding: header.padding,
+        bytes: payload.length,
+      });
+      return Promise.resolve(payload.length);
+    },
+    sendRtcp: () => Promise.resolve(),
+  };
+  const sender = new RTCRtpSender('video');
+  (sender as unknown as { dtlsTransport: unknown }).dtlsTransport = dtls;
+  sender.prepareSend({
+    codecs: [
+      new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96 }),
+    ],
+    headerExtensions: [{ uri: TRANSPORT_CC_URI, id: TWCC_ID }],
+  });
+  const registered: { seq: number; bytes: number }[] = [];
+  const estimator = {
+    estimate: 2_000_000,
+    onPacketSent: (seq: number, bytes: number) => registered.push({ seq, bytes }),
+    onFeedback: () => undefined,
+  } as unknown as DownlinkEstimator;
+  const producer = {
+    id: 'p',
+    kind: 'video',
+    layerCount: 1,
+    requestKeyFrame: () => undefined,
+    removeConsumer: () => undefined,
+  } as unknown as WorkerProducer;
+  const consumer = new WorkerConsumer({
+    id: 'c',
+    transportId: 't',
+    producer,
+    pc: { connectionState: 'connected' } as unknown as RTCPeerConnection,
+    transceiver: {
+      sender,
+      setDirection: () => undefined,
+    } as unknown as RTCRtpTransceiver,
+    mid: '0',
+    subscriberPliMinIntervalMs: 1000,
+    sent: new LayerMeter(),
+    estimator,
+    onClose: () => undefined,
+  });
+  const vp8 = Object.assign(emptyVp8Fields(), { valid: true, keyframe: true });
+  const packet = (seq: number, marker: boolean) =>
+    new RtpPacket(
+      new RtpHeader({ sequenceNumber: seq, timestamp: 3000, marker, payloadType: 100, ssrc: 7 }),
+      Buffer.alloc(800, seq),
+    );
+  const nack = (...lost: number[]) =>
+    sender.handleRtcpPacket(
+      new RtcpTransportLayerFeedback({
+        feedback: new GenericNack({ mediaSourceSsrc: sender.ssrc, lost }),
+      }),
+    );
+  return { consumer, sender, dtls, wire, registered, vp8, packet, nack };
+};
+
+describe('WorkerConsumer on werift’s send path (no fast path for the DTLS session)', () => {
+  it('media and padding get transport-wide numbers the estimator learns; a NACK is answered with a fresh one, paced by the same gate', async () => {
+    const { consumer, dtls, wire, registered, vp8, packet, nack } = setUp();
+    expect(consumer.send(0, packet(40, false), vp8, 0)).toBe(true);
+    expect(consumer.send(0, packet(41, true), { ...vp8, keyframe: false }, 0)).toBe(true);
+    expect(consumer.sendPadding(200, 1)).toBe(200);
+    expect(wire.map((w) => [w.twcc, w.padding])).toEqual([
+      [501, false],
+      [502, false],
+      [503, true],
+    ]);
+    const [first, second, pad] = wire;
+    expect(second!.seq).toBe(first!.seq + 1);
+    expect(pad!.seq).toBe(second!.seq + 1);
+    expect(registered).toEqual([
+      { seq: 501, bytes: 800 + PACKET_OVERHEAD_BYTES },
+      { seq: 502, bytes: 800 + PACKET_OVERHEAD_BYTES },
+      { seq: 503, bytes: 200 + PACKET_OVERHEAD_BYTES },
+    ]);
+    nack(first!.seq);
+    await new Promise((r) => setImmediate(r));
+    expect(wire[3]).toMatchObject({ seq: first!.seq, twcc: 504 });
+    expect(registered[3]).toEqual({ seq: 504, bytes: 800 + PACKET_OVERHEAD_BYTES });
+    nack(first!.seq); // repeated within 100 ms: not resent
+    await new Promise((r) => setImmediate(r));
+    expect(wire).toHaveLength(4);
+    expect(retransmissionStats(dtls)).toEqual({ sent: 1, dropped: 1 });
+    consumer.close();
+  });
+});
