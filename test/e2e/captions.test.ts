@@ -10,6 +10,7 @@ import {
   newParticipant,
   turnOnE2ee,
   waitForE2eeShield,
+  chooseEndForAll,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
 import { matchedWords, writeSpeechWav } from '../support/speech';
@@ -181,7 +182,7 @@ describe('live captions in real browsers', () => {
   });
 
   it('when the host ends the meeting, the ended screen still offers the transcript', async () => {
-    await host.page.getByRole('button', { name: 'End for all' }).click();
+    await chooseEndForAll(host);
     await host.page.getByRole('button', { name: 'End meeting for all' }).click();
     await host.page.getByText('This meeting has ended').waitFor();
     const [download] = await Promise.all([

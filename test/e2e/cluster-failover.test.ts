@@ -13,6 +13,7 @@ import {
   readSecurityCode,
   turnOnE2ee,
   waitForE2eeShield,
+  offersEndForAll,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
 import { clusterSkipReason, startTestCluster } from '../support/cluster-nodes';
@@ -88,9 +89,7 @@ describe.runIf(!skip)('failover of an E2EE meeting with a browser', () => {
     expect(await cluster.ownerOf(m.meetingId)).toBe('fo-b');
     await waitForE2eeShield(host);
     // Host controls are still there (the host key made the new seat a host's).
-    await expect(host.page.getByRole('button', { name: 'End for all' }).isVisible()).resolves.toBe(
-      true,
-    );
+    await expect(offersEndForAll(host)).resolves.toBe(true);
     // Publisher side: not one frame left the browser or a bot in the clear after the crash.
     const clearAfter = ((await e2eeView(host)).counters as Counters | null)?.passedThrough ?? 0;
     expect(clearAfter).toBe(clearBefore);

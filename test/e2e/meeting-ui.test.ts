@@ -10,6 +10,8 @@ import {
   newParticipant,
   turnOnE2ee,
   waitForE2eeShield,
+  chooseEndForAll,
+  offersEndForAll,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
 import { startTestServer } from '../support/test-server';
@@ -317,12 +319,13 @@ describe('the meeting room layout, notices and controls', () => {
     await host.page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  it('End for all asks first, and no console errors were logged along the way', async () => {
-    await host.page.getByRole('button', { name: 'End for all' }).click();
+  it('End meeting for all is in the host’s Leave menu and asks first; no console errors were logged along the way', async () => {
+    await expect(offersEndForAll(bob)).resolves.toBe(false);
+    await chooseEndForAll(host);
     const dialog = host.page.getByRole('alertdialog', { name: 'End the meeting for everyone?' });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await host.page.getByRole('button', { name: 'End for all' }).click();
+    await chooseEndForAll(host);
     await dialog.getByRole('button', { name: 'End meeting for all' }).click();
     await bob.page
       .getByRole('heading', { name: 'This meeting has ended' })

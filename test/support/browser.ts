@@ -373,3 +373,26 @@ export function firstVideoDecodedAt(
     { names, timeoutMs, connected },
   );
 }
+
+/** A host ends the meeting from the Leave menu; the confirmation dialog comes next. */
+export async function chooseEndForAll(p: Participant): Promise<void> {
+  await p.page
+    .getByRole('navigation', { name: 'Meeting controls' })
+    .getByRole('button', { name: 'Leave' })
+    .click();
+  await p.page.getByRole('menuitem', { name: 'End meeting for all' }).click();
+}
+
+/** Whether this person's Leave button is a menu that offers "End meeting for all" (hosts). */
+export async function offersEndForAll(p: Participant): Promise<boolean> {
+  const leave = p.page
+    .getByRole('navigation', { name: 'Meeting controls' })
+    .getByRole('button', { name: 'Leave' });
+  if ((await leave.getAttribute('aria-haspopup')) !== 'menu') return false;
+  await leave.click();
+  const item = p.page.getByRole('menuitem', { name: 'End meeting for all' });
+  await item.waitFor({ timeout: 5_000 }).catch(() => undefined);
+  const offered = await item.isVisible();
+  await p.page.keyboard.press('Escape');
+  return offered;
+}

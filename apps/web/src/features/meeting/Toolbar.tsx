@@ -168,7 +168,6 @@ export function Toolbar(p: ToolbarProps) {
         ]
       : []),
     ...recordMenuItems(p.record),
-    ...(p.isHost ? [{ label: 'End meeting for all', onSelect: p.onEndForAll }] : []),
   ];
   // A narrow desktop window keeps media, people, chat, hand, record and leave in the bar.
   const mediumMore: MoreMenuItem[] = [
@@ -294,25 +293,34 @@ export function Toolbar(p: ToolbarProps) {
         />
       </div>
       <div className="tool-group leave-group" role="group" aria-label="Leave">
-        {p.isHost && !p.compact && (
+        {p.isHost ? (
+          // Hosts: one red Leave whose menu also ends the meeting for everyone (asked first).
+          <MoreMenu
+            label="Leave"
+            icon={
+              <span className="tool-icon" aria-hidden="true">
+                <LeaveIcon />
+              </span>
+            }
+            className="tool leave"
+            title="Leave, or end the meeting for everyone"
+            items={[
+              { label: 'Leave meeting', onSelect: p.onLeave },
+              { label: 'End meeting for all', onSelect: p.onEndForAll },
+            ]}
+          />
+        ) : (
           <button
-            className="tool end-all"
-            onClick={p.onEndForAll}
-            title="End the meeting for everyone"
+            className="tool leave"
+            onClick={p.onLeave}
+            title="Leave the meeting (the others stay)"
           >
-            <span className="tool-label">End for all</span>
+            <span className="tool-icon" aria-hidden="true">
+              <LeaveIcon />
+            </span>
+            <span className="tool-label">Leave</span>
           </button>
         )}
-        <button
-          className="tool leave"
-          onClick={p.onLeave}
-          title="Leave the meeting (the others stay)"
-        >
-          <span className="tool-icon" aria-hidden="true">
-            <LeaveIcon />
-          </span>
-          <span className="tool-label">Leave</span>
-        </button>
       </div>
     </nav>
   );
