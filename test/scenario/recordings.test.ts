@@ -141,6 +141,22 @@ describe.skipIf(!hasFfmpeg)('recordings: access, retention, preservation, produc
       expect(await mine(c)).toEqual([]);
     }
     expect((await otherOwner.get('/api/admin/recordings')).body.recordings).toEqual([]);
+
+    // A file this server cannot see (a node without the shared recordings directory): a clear
+    // 404 saying so, before any byte is sent, not a cut download.
+    const { renameSync } = await import('node:fs');
+    const onDisk = join(server.dataDir, 'recordings', files.find((f) => f.kind === 'video')!.path);
+    renameSync(onDisk, `${onDisk}.elsewhere`);
+    try {
+      const missing = await owner.get(`/api/recordings/${id}/files/video`);
+      expect(missing.status).toBe(404);
+      expect(missing.body).toMatchObject({
+        code: 'RECORDING_NOT_FOUND',
+        message: expect.stringContaining('recordings directory'),
+      });
+    } finally {
+      renameSync(`${onDisk}.elsewhere`, onDisk);
+    }
   });
 
   it('"Cloud transcripts": the captions transcript is saved with the recording only on plans that include it', async () => {

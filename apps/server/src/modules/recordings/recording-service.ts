@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { access, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConclaveError, PLANS } from '@conclave/protocol';
 import type {
@@ -216,10 +216,22 @@ export class RecordingService {
         throw new ConclaveError('RECORDING_NOT_READY');
       throw new ConclaveError('RECORDING_NOT_FOUND', 'This recording has no such file.');
     }
+    const path = join(this.#d.dir, file.path);
+    // Before any header is sent: a file this node cannot see (several nodes without a shared
+    // recordings directory, or a directory restored without it) is a clear 404, not a cut stream.
+    try {
+      await access(path);
+    } catch {
+      this.#d.logger.warn({ recordingId: id, kind }, 'recording file missing on this node');
+      throw new ConclaveError(
+        'RECORDING_NOT_FOUND',
+        "This recording's file is not in this server's recordings directory. With several nodes, every node must share it (README, Running several nodes).",
+      );
+    }
     const ext = kind === 'transcript' ? 'txt' : 'webm';
     const day = r.startedAt.toISOString().slice(0, 10);
     return {
-      path: join(this.#d.dir, file.path),
+      path,
       bytes: file.bytes,
       sha256: file.sha256,
       name: `meeting-${r.meetingId}-${day}-${kind}.${ext}`,
