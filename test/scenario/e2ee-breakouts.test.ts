@@ -55,7 +55,7 @@ describe('breakout rooms under end-to-end encryption', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({}, { captureLogs: true });
     const meeting = await createMeeting(server.url);
     hostMeetingId = meeting.meetingId;
     host = await joinBot(server.url, meeting.meetingId, 'Host bot', meeting.hostKey);
@@ -112,9 +112,15 @@ describe('breakout rooms under end-to-end encryption', () => {
     const secrets = (
       await Promise.all([host, ...bots].map((b) => b.worker.engine.secretsForAudit()))
     ).flat();
-    const blobs = sentFrames.flatMap(blobsOf);
+    const blobs = [...sentFrames.flatMap(blobsOf), Buffer.from(server.logText())];
     for (const secret of secrets)
       for (const blob of blobs) expect(blob.indexOf(Buffer.from(secret))).toBe(-1);
+    // Nor its log, in the encodings a log line would carry.
+    const log = server.logText();
+    for (const secret of secrets) {
+      expect(log).not.toContain(Buffer.from(secret).toString('base64'));
+      expect(log).not.toContain(Buffer.from(secret).toString('hex'));
+    }
     // Only the host's device may turn E2EE off, in every room's group too.
     expect(bea.room.e2ee.view.local?.policy?.offKeys).toEqual(
       host.room.e2ee.view.local?.policy?.offKeys,

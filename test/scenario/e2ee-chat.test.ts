@@ -26,8 +26,11 @@ function blobsOf(frame: string): Buffer[] {
   walk(JSON.parse(frame));
   return out;
 }
+/** The server's log, searched too (the test server captures it at trace level). */
+let serverLog = () => '';
 const serverSaw = (text: string) =>
-  sentFrames.flatMap(blobsOf).some((b) => b.indexOf(Buffer.from(text)) >= 0);
+  sentFrames.flatMap(blobsOf).some((b) => b.indexOf(Buffer.from(text)) >= 0) ||
+  serverLog().includes(text);
 
 function chatOf(bot: Bot): ChatMessage[] {
   const seen: ChatMessage[] = [];
@@ -54,7 +57,8 @@ describe('chat under end-to-end encryption', () => {
   const chats = new Map<Bot, ChatMessage[]>();
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({}, { captureLogs: true });
+    serverLog = () => server.logText();
     const meeting = await createMeeting(server.url);
     meetingId = meeting.meetingId;
     hostWire = new HostileWire();
@@ -73,6 +77,8 @@ describe('chat under end-to-end encryption', () => {
     await bob.room.sendChat('plain words 4711 before encryption', null);
     await until(() => chats.get(carol)!.some((m) => m.text.includes('4711')), 'Carol reads it');
     expect(serverSaw('plain words 4711')).toBe(true);
+    // The log search below is real: the server's log is captured (joins were logged).
+    expect(server.logText()).toContain('"level"');
   });
 
   it('with E2EE on, everyone reads messages to everyone and the server saw only ciphertext', async () => {

@@ -71,7 +71,7 @@ describe('the whiteboard under end-to-end encryption', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({}, { captureLogs: true });
     const meeting = await createMeeting(server.url);
     meetingId = meeting.meetingId;
     host = await joinBot(server.url, meetingId, 'Host bot', meeting.hostKey);
@@ -103,6 +103,7 @@ describe('the whiteboard under end-to-end encryption', () => {
       ...sentFrames.flatMap(blobsOf),
       ...kept.sealed.map((s) => Buffer.from(s, 'base64')),
       Buffer.from(kept.state, 'base64'),
+      Buffer.from(server.logText()), // and everything it logged, at trace level
     ];
     expect(contains(blobs, 'secret diagram 5150')).toBe(false);
   });

@@ -25,6 +25,8 @@ export interface TestServer extends RunningServer {
   stores: ReturnType<typeof sqlStores>;
   /** The server's own database, for reading rows no API shows (outbox, raw counts). */
   db: Parameters<typeof sqlStores>[0];
+  /** Everything the server logged, when started with `captureLogs` (at trace level). */
+  logText(): string;
   stop(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(
   overrides: ConfigInput = {},
-  opts: { postgresUrl?: string; clock?: Clock } = {},
+  opts: { postgresUrl?: string; clock?: Clock; captureLogs?: boolean } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'conclave-test-'));
   const config = loadConfig({}, {
@@ -46,7 +48,11 @@ export async function startTestServer(
     media: { workers: 1, keyframeRequestMinIntervalMs: 500 },
     ...overrides,
   } as ConfigInput);
-  const logger = createLogger(config.logLevel);
+  // Server-blind tests search the logs too: every line at trace level, kept in memory.
+  const logLines: string[] = [];
+  const logger = opts.captureLogs
+    ? createLogger('trace', { write: (line: string) => void logLines.push(line) })
+    : createLogger(config.logLevel);
   const schema = `conclave_test_${randomBytes(6).toString('hex')}`;
   const db = opts.postgresUrl
     ? await openPostgres(opts.postgresUrl, { schema, maxConnections: 4 })
@@ -70,6 +76,7 @@ export async function startTestServer(
     dataDir,
     stores,
     db,
+    logText: () => logLines.join(''),
     async stop() {
       await server.close();
       if (opts.postgresUrl) {
