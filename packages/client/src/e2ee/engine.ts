@@ -358,6 +358,9 @@ export class E2eeEngine {
           this.#joining = false;
         });
         this.#reset();
+        // A Welcome means the meeting is encrypted: while this epoch's keys are being installed
+        // (awaits below), frames are dropped, never sent or shown in the clear.
+        this.#encrypting = true;
         this.#session = session;
         this.#policy = session.policy() ?? null;
         this.#pending = this.#pending.filter((p) => p !== pending);
