@@ -98,10 +98,8 @@ export const allocateLayers = (demands: readonly VideoDemand[], budgetBps: numbe
     if (lowest === undefined) {
       // nothing flows within the cap: keep what is forwarded (it may be between key frames)
       choice[i] = d.maxHeight > 0 && d.current >= 0 && d.layers[d.current] ? d.current : -1;
-      if (choice[i] >= 0) {
-        remaining -= d.layers[d.current]!.bitrate;
-        granted++;
-      }
+      // (not counted as granted: it shows nothing now, so the largest flowing tile is still due)
+      if (choice[i] >= 0) remaining -= d.layers[d.current]!.bitrate;
       continue;
     }
     const rate = d.layers[lowest]!.bitrate;
