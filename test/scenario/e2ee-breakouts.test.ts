@@ -6,6 +6,7 @@ import { HostileWire } from '../support/hostile-wire';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { SEND_SWITCH_DELAY_MS } from '../../packages/client/src/e2ee/timing';
+import { blobsOf } from '../support/wire-search';
 
 // Breakout rooms under E2EE (issue 18) with real bots: each room is its own MLS group whose
 // members are that room's participants (fresh KeyPackages), so a room's frames open only in that
@@ -13,17 +14,6 @@ import { SEND_SWITCH_DELAY_MS } from '../../packages/client/src/e2ee/timing';
 // one main group.
 
 /** Every byte string in a frame a bot sent: its text, and each base64 value decoded. */
-function blobsOf(frame: string): Buffer[] {
-  const out: Buffer[] = [Buffer.from(frame)];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      if (v.length >= 16 && /^[A-Za-z0-9+/]+={0,2}$/.test(v)) out.push(Buffer.from(v, 'base64'));
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  walk(JSON.parse(frame));
-  return out;
-}
 
 const names = (b: Bot) => (b.room.e2ee.view.local?.roster ?? []).map((m) => m.displayName).sort();
 const code = (b: Bot) => b.room.e2ee.view.local?.securityCode;

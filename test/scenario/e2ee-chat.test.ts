@@ -9,23 +9,12 @@ import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { WsClient } from '../support/ws-client';
 import { PROTOCOL_VERSION } from '@conclave/protocol';
+import { blobsOf } from '../support/wire-search';
 
 // Chat under E2EE (issue 18) with real bots (RoomClient + E2EE engine, real server): messages to
 // everyone are MLS application messages, private ones are sealed again to the recipient's leaf
 // (RFC 9420 §5.1.3). The server relays ciphertext only and still enforces the host's chat mode.
 
-/** Every byte string in a frame: its text, and each base64 value decoded. */
-function blobsOf(frame: string): Buffer[] {
-  const out: Buffer[] = [Buffer.from(frame)];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      if (v.length >= 16 && /^[A-Za-z0-9+/]+={0,2}$/.test(v)) out.push(Buffer.from(v, 'base64'));
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  walk(JSON.parse(frame));
-  return out;
-}
 /** The server's log, searched too (the test server captures it at trace level). */
 let serverLog = () => '';
 const serverSaw = (text: string) =>

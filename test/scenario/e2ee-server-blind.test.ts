@@ -4,21 +4,11 @@ import { joinBot, sentFrames, waitForView } from '../support/bots';
 import type { Bot } from '../support/bots';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
+import { blobsOf } from '../support/wire-search';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** Every byte string in a frame: its text, and each base64 value decoded (any alignment). */
-function blobsOf(frame: string): Buffer[] {
-  const out: Buffer[] = [Buffer.from(frame)];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      if (v.length >= 16 && /^[A-Za-z0-9+/]+={0,2}$/.test(v)) out.push(Buffer.from(v, 'base64'));
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  walk(JSON.parse(frame));
-  return out;
-}
 
 // The server is the MLS Delivery Service and must never hold a key (DESIGN.md §4.2). Node bots
 // run the real client E2EE code; every frame they send to the server is recorded, and then

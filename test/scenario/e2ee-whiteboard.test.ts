@@ -8,23 +8,13 @@ import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
 import { WsClient } from '../support/ws-client';
 import { PROTOCOL_VERSION } from '@conclave/protocol';
+import { blobsOf } from '../support/wire-search';
 
 // The whiteboard under E2EE (issue 18) with real bots: yjs updates sealed with a key exported
 // from the MLS epoch; the server keeps and forwards ciphertext only; a member sends a sealed
 // snapshot after each key change (late joiners, compaction); turning E2EE off puts the document
 // back in the clear.
 
-function blobsOf(frame: string): Buffer[] {
-  const out: Buffer[] = [Buffer.from(frame)];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      if (v.length >= 16 && /^[A-Za-z0-9+/]+={0,2}$/.test(v)) out.push(Buffer.from(v, 'base64'));
-    } else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  walk(JSON.parse(frame));
-  return out;
-}
 const contains = (blobs: Buffer[], text: string) =>
   blobs.some((b) => b.indexOf(Buffer.from(text)) >= 0);
 
