@@ -148,41 +148,34 @@ export function Toolbar(p: ToolbarProps) {
     label: REACTION_LABELS[r] ?? r,
     onSelect: () => p.onReact(r),
   }));
+  // Collaboration tools that move into a menu when the bar is narrow.
+  const collaboration: MoreMenuItem[] = [
+    { label: 'Whiteboard', onSelect: () => toggle('whiteboard') },
+    { label: 'Captions', onSelect: () => toggle('captions'), ...reasonOf(p.e2eeReason) },
+    ...(p.isHost
+      ? [
+          {
+            label: 'Breakout rooms',
+            onSelect: () => toggle('breakouts'),
+          },
+        ]
+      : []),
+  ];
+  const reactionMenu = reactionItems.map((i) => ({ ...i, label: `React: ${i.label}` }));
   const secondary: MoreMenuItem[] = [
     {
       label: p.handRaised ? 'Lower hand' : 'Raise hand',
       onSelect: () => p.onRaiseHand(!p.handRaised),
     },
-    ...reactionItems.map((i) => ({ ...i, label: `React: ${i.label}` })),
+    ...reactionMenu,
     ...(p.canShare
       ? [{ label: p.sharing ? 'Stop sharing' : 'Share screen', onSelect: p.onShare }]
       : []),
-    { label: 'Whiteboard', onSelect: () => toggle('whiteboard') },
-    { label: 'Captions', onSelect: () => toggle('captions'), ...reasonOf(p.e2eeReason) },
-    ...(p.isHost
-      ? [
-          {
-            label: 'Breakout rooms',
-            onSelect: () => toggle('breakouts'),
-          },
-        ]
-      : []),
+    ...collaboration,
     ...recordMenuItems(p.record),
   ];
   // A narrow desktop window keeps media, people, chat, hand, record and leave in the bar.
-  const mediumMore: MoreMenuItem[] = [
-    { label: 'Whiteboard', onSelect: () => toggle('whiteboard') },
-    { label: 'Captions', onSelect: () => toggle('captions'), ...reasonOf(p.e2eeReason) },
-    ...(p.isHost
-      ? [
-          {
-            label: 'Breakout rooms',
-            onSelect: () => toggle('breakouts'),
-          },
-        ]
-      : []),
-    ...reactionItems.map((i) => ({ ...i, label: `React: ${i.label}` })),
-  ];
+  const mediumMore: MoreMenuItem[] = [...collaboration, ...reactionMenu];
   const invite = { label: 'Copy invite link', onSelect: p.onCopyInvite };
   return (
     <nav className={`toolbar${p.compact ? ' compact' : ''}`} aria-label="Meeting controls">
