@@ -6,6 +6,7 @@ import {
   joinMeeting,
   launchChromium,
   newParticipant,
+  selfId,
   e2eeView,
   remoteStats,
   turnOnE2ee,
@@ -40,6 +41,36 @@ describe('breakout rooms in real browsers', () => {
   let host: Participant;
   let bob: Participant;
   let carol: Participant;
+
+  /**
+   * A failure's message: what `p`'s browser receives (inbound RTP, and the m-lines of the offer it
+   * applied), what the SFU sends it, and what each publisher sends the SFU.
+   */
+  const explain = async (p: Participant, decoding: Record<string, number>) => {
+    const browserSide = await p.page.evaluate(async () => {
+      const room = (
+        window as unknown as {
+          conclave: { room: { peerConnections: { subscribe: RTCPeerConnection } } };
+        }
+      ).conclave.room;
+      const pc = room.peerConnections.subscribe;
+      const inbound: unknown[] = [];
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'inbound-rtp')
+          inbound.push([s.kind, s.trackIdentifier, s.ssrc, s.packetsReceived, s.framesDecoded]);
+      });
+      const offer = (pc.remoteDescription?.sdp ?? '')
+        .split('\r\n')
+        .filter((l) => /^(m=|a=mid|a=ssrc:\d+ cname|a=sendonly|a=inactive|a=recvonly)/.test(l))
+        .join(' ');
+      return { inbound, offer, state: [pc.connectionState, pc.signalingState] };
+    });
+    const meetingId = await p.page.evaluate(() => location.pathname.split('/m/')[1]!);
+    const room = (await server.rooms.room(meetingId as never))!;
+    const sent = await room.subscriberMediaStats((await selfId(p)) as never);
+    const published = (await room.inspectMedia()).map((x) => [x.displayName, x.kind, x.stats]);
+    return `${p.name} decodes ${JSON.stringify(decoding)}; browser ${JSON.stringify(browserSide)}; SFU sends ${JSON.stringify(sent)}; publishers ${JSON.stringify(published)}`;
+  };
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -150,7 +181,10 @@ describe('breakout rooms in real browsers', () => {
         20_000,
         0,
       );
-      expect(Object.values(m).filter((n) => n > 0)).toHaveLength(2);
+      expect(
+        Object.values(m).filter((n) => n > 0),
+        await explain(p, m),
+      ).toHaveLength(2);
     }
   });
 
@@ -190,7 +224,11 @@ describe('breakout rooms in real browsers', () => {
         40_000,
         0,
       );
-      expect(Object.values(m).filter((n) => n > 0)).toHaveLength(2);
+      const seen = await explain(p, m);
+      expect(
+        Object.values(m).filter((n) => n > 0),
+        seen,
+      ).toHaveLength(2);
       await waitForE2eeShield(p);
     }
   });

@@ -30,6 +30,10 @@ export const ERRORS = {
   REMOVED_FROM_MEETING: { status: 403, message: 'The host removed you from this meeting.' },
   RESUME_EXPIRED: { status: 410, message: 'The connection was lost for too long. Join again.' },
   MEDIA_NEGOTIATION_FAILED: { status: 500, message: 'Audio and video could not be set up.' },
+  SUBSCRIBE_OFFER_REPLACED: {
+    status: 409,
+    message: 'That answer is for a media offer that was replaced; answer the newest one.',
+  },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Slow down.' },
   NODE_UNAVAILABLE: {
     status: 503,

@@ -56,7 +56,8 @@ export class MediaRouting {
     p.negotiator = new SubscriptionNegotiator({
       transport,
       logger: this.#deps.logger,
-      sendOffer: (sdp, tracks) => p.peer?.send({ type: 'subscribe.offer', sdp, tracks }),
+      sendOffer: (sdp, tracks, offerId) =>
+        p.peer?.send({ type: 'subscribe.offer', offerId, sdp, tracks }),
       describeTracks: () => this.#describeConsumed(p),
     });
     let added = 0;

@@ -26,7 +26,7 @@ export interface ParticipantHandle {
   disconnected(): void;
   setMediaState(audioMuted: boolean, videoMuted: boolean, screenSharing: boolean): Promise<null>;
   publish(sdp: string, tracks: PublishTrack[]): Promise<{ sdp: string }>;
-  subscribeAnswer(sdp: string): Promise<null>;
+  subscribeAnswer(sdp: string, offerId: string): Promise<null>;
   subscribeRestart(): null;
   subscribeReset(): Promise<null>;
   requestKeyFrames(scope: 'received' | 'own' | 'all'): Promise<null>;
@@ -117,7 +117,7 @@ export class RoomRegistry {
       disconnected: () => room.disconnected(participant, peer),
       setMediaState: (a, v, s) => room.setMediaState(participant, a, v, s),
       publish: (sdp, tracks) => room.publish(participant, sdp, tracks),
-      subscribeAnswer: (sdp) => room.subscribeAnswer(participant, sdp),
+      subscribeAnswer: (sdp, offerId) => room.subscribeAnswer(participant, sdp, offerId),
       subscribeRestart: () => room.subscribeRestart(participant),
       subscribeReset: () => room.subscribeReset(participant),
       requestKeyFrames: (scope) => room.requestKeyFrames(participant, scope),

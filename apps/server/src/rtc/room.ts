@@ -334,12 +334,13 @@ export class Room {
     return null;
   }
 
-  async subscribeAnswer(p: RoomParticipant, sdp: string): Promise<null> {
+  async subscribeAnswer(p: RoomParticipant, sdp: string, offerId: string): Promise<null> {
     if (!p.negotiator)
       throw new ConclaveError('MEDIA_NEGOTIATION_FAILED', 'No subscribe offer is pending.');
     try {
-      await p.negotiator.handleAnswer(sdp);
+      await p.negotiator.handleAnswer(sdp, offerId);
     } catch (err) {
+      if (err instanceof ConclaveError) throw err;
       this.#log.warn({ err }, 'subscribe answer rejected');
       throw new ConclaveError('MEDIA_NEGOTIATION_FAILED');
     }

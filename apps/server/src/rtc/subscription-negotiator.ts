@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { ConclaveError } from '@conclave/protocol';
 import type { SubscribeTrack } from '@conclave/protocol';
 import type { Transport } from '@conclave/sfu';
 import type { Logger } from '../logger';
@@ -5,7 +7,7 @@ import type { Logger } from '../logger';
 export interface NegotiatorDeps {
   transport: Transport;
   /** Sends `subscribe.offer` to the client. */
-  sendOffer: (sdp: string, tracks: SubscribeTrack[]) => void;
+  sendOffer: (sdp: string, tracks: SubscribeTrack[], offerId: string) => void;
   /** The current mid -> person/source map, read right after each offer is made. */
   describeTracks: () => SubscribeTrack[];
   logger: Logger;
@@ -15,9 +17,17 @@ export interface NegotiatorDeps {
 /**
  * Serialises offers on a subscribe transport (the server is always the offerer there, so there is
  * no glare): at most one offer in flight; changes during it make exactly one follow-up offer.
+ * Each offer has its own id and only an answer carrying it is applied: an answer the client made
+ * for an earlier offer, or for a transport that was replaced (a breakout move rebuilds both ends),
+ * would otherwise be applied to the wrong offer and leave m-lines the client never agreed to.
  */
 export class SubscriptionNegotiator {
   readonly #deps: NegotiatorDeps;
+  /** Unique per transport, so ids of a replaced transport's offers never match this one's. */
+  readonly #idPrefix = randomUUID().slice(0, 8);
+  #offers = 0;
+  /** The id of the offer awaiting its answer. */
+  #pendingId: string | undefined;
   #state: 'idle' | 'offering' | 'awaiting-answer' = 'idle';
   #dirty = false;
   #timer: NodeJS.Timeout | undefined;
@@ -39,8 +49,12 @@ export class SubscriptionNegotiator {
     void this.#offer();
   }
 
-  async handleAnswer(sdp: string): Promise<void> {
-    if (this.#state !== 'awaiting-answer') return;
+  /** Applies the answer to offer `offerId`; an answer to any other offer is refused, unapplied. */
+  async handleAnswer(sdp: string, offerId: string): Promise<void> {
+    if (this.#state !== 'awaiting-answer' || offerId !== this.#pendingId) {
+      throw new ConclaveError('SUBSCRIBE_OFFER_REPLACED');
+    }
+    this.#pendingId = undefined;
     clearTimeout(this.#timer);
     try {
       await this.#deps.transport.handleAnswer(sdp);
@@ -57,6 +71,7 @@ export class SubscriptionNegotiator {
     clearTimeout(this.#timer);
     this.#ready = true;
     this.#state = 'idle';
+    this.#pendingId = undefined;
     const wanted = this.#dirty || this.#deps.describeTracks().length > 0;
     this.#dirty = false;
     if (wanted) this.requestOffer();
@@ -74,10 +89,13 @@ export class SubscriptionNegotiator {
       const sdp = await this.#deps.transport.createOffer();
       if (this.#closed) return;
       this.#state = 'awaiting-answer';
-      this.#deps.sendOffer(sdp, this.#deps.describeTracks());
+      const offerId = `${this.#idPrefix}-${++this.#offers}`;
+      this.#pendingId = offerId;
+      this.#deps.sendOffer(sdp, this.#deps.describeTracks(), offerId);
       this.#timer = setTimeout(() => {
         this.#deps.logger.warn('subscribe answer timed out; offering again');
         this.#state = 'idle';
+        this.#pendingId = undefined;
         this.requestOffer();
       }, this.#deps.answerTimeoutMs ?? 15_000);
       this.#timer.unref();

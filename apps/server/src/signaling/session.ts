@@ -199,7 +199,7 @@ export class SignalingSession implements SignalingPeer {
       case 'publish.offer':
         return handle.publish(message.sdp, message.tracks);
       case 'subscribe.answer':
-        return handle.subscribeAnswer(message.sdp);
+        return handle.subscribeAnswer(message.sdp, message.offerId);
       case 'subscribe.restart':
         return handle.subscribeRestart();
       case 'subscribe.reset':

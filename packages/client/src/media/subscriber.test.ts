@@ -61,21 +61,49 @@ describe('Subscriber', () => {
 
     pc.fireTrack('0', 'video');
     let tracks = nextTracks(sub);
-    sub.handleOffer('offer-1', [track('0', 'old-bob')]);
+    sub.handleOffer('offer-1', [track('0', 'old-bob')], 'o-1');
     expect((await tracks).map((t) => t.participantId)).toEqual(['old-bob']);
 
     // Bob leaves: mid 0 goes inactive, so the offer's map no longer names it.
     tracks = nextTracks(sub);
-    sub.handleOffer('offer-2', []);
+    sub.handleOffer('offer-2', [], 'o-2');
     expect(await tracks).toEqual([]);
 
     // Bob rejoins: the server reuses mid 0; the browser fires 'track' again for its receiver.
     pc.fireTrack('0', 'video');
     tracks = nextTracks(sub);
-    sub.handleOffer('offer-3', [track('0', 'new-bob')]);
+    sub.handleOffer('offer-3', [track('0', 'new-bob')], 'o-3');
     const [reused] = await tracks;
     expect(reused?.participantId).toBe('new-bob');
     expect(reused?.track).toBe(pc.transceivers.get('0')!.receiver.track);
     expect(attached).toHaveLength(1);
+  });
+
+  it('answers name their offer, and a subscriber replaced while gathering sends no answer', async () => {
+    const requests: { type: string; offerId?: string }[] = [];
+    const recording = {
+      request: (m: { type: string; offerId?: string }) => {
+        requests.push(m);
+        return Promise.resolve({});
+      },
+    } as unknown as SignalClient;
+    const pc = new FakePc();
+    const sub = new Subscriber(recording, pc as unknown as RTCPeerConnection);
+    const tracks = nextTracks(sub);
+    sub.handleOffer('offer-1', [], 'o-1');
+    await tracks;
+    expect(requests).toEqual([
+      expect.objectContaining({ type: 'subscribe.answer', offerId: 'o-1' }),
+    ]);
+
+    // A breakout move rebuilds the PeerConnections while this one is still gathering.
+    pc.iceGatheringState = 'gathering';
+    sub.handleOffer('offer-2', [], 'o-2');
+    await new Promise((r) => setTimeout(r, 0));
+    sub.close();
+    pc.iceGatheringState = 'complete';
+    pc.dispatchEvent(new Event('icegatheringstatechange'));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(requests.map((r) => r.offerId)).toEqual(['o-1']);
   });
 });

@@ -1,3 +1,4 @@
+import { ConclaveError } from '@conclave/protocol';
 import type { MediaSource, ParticipantId, SubscribeTrack } from '@conclave/protocol';
 import type { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
@@ -62,22 +63,31 @@ export class Subscriber extends TypedEmitter<SubscriberEvents> {
     return this.#tracks;
   }
 
-  handleOffer(sdp: string, tracks: SubscribeTrack[]): void {
+  handleOffer(sdp: string, tracks: SubscribeTrack[], offerId: string): void {
     this.#chain = this.#chain
-      .then(() => this.#negotiate(sdp, tracks))
+      .then(() => this.#negotiate(sdp, tracks, offerId))
       .catch((err: unknown) => {
+        // The server made a newer offer meanwhile (its answer timed out): answer that one.
+        if (err instanceof ConclaveError && err.code === 'SUBSCRIBE_OFFER_REPLACED') return;
         this.emit('error', err);
         // Ask for a clean offer; the server restarts negotiation from its side.
         this.#signal.request({ type: 'subscribe.restart' }).catch(() => undefined);
       });
   }
 
-  async #negotiate(sdp: string, tracks: SubscribeTrack[]): Promise<void> {
+  async #negotiate(sdp: string, tracks: SubscribeTrack[], offerId: string): Promise<void> {
     if (this.#closed) return;
     await this.#pc.setRemoteDescription({ type: 'offer', sdp });
     await this.#pc.setLocalDescription(await this.#pc.createAnswer());
     await iceGatheringComplete(this.#pc);
-    await this.#signal.request({ type: 'subscribe.answer', sdp: this.#pc.localDescription!.sdp });
+    // Replaced while gathering (e.g. a breakout move rebuilt the PeerConnections): this answer
+    // belongs to nobody now.
+    if (this.#closed) return;
+    await this.#signal.request({
+      type: 'subscribe.answer',
+      offerId,
+      sdp: this.#pc.localDescription!.sdp,
+    });
     const byMid = new Map(this.#pc.getTransceivers().map((t) => [t.mid, t]));
     const next: RemoteTrack[] = [];
     for (const t of tracks) {

@@ -417,7 +417,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         this.e2ee.participantsChanged();
         return;
       case 'subscribe.offer':
-        this.#subscriber?.handleOffer(ev.sdp, ev.tracks);
+        this.#subscriber?.handleOffer(ev.sdp, ev.tracks, ev.offerId);
         return;
       case 'muted.by.host':
         this.#audioMuted = true;

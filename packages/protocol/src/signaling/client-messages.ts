@@ -3,6 +3,7 @@ import {
   displayNameSchema,
   meetingIdSchema,
   mediaSourceSchema,
+  offerIdSchema,
   participantIdSchema,
   requestIdSchema,
   sdpSchema,
@@ -58,10 +59,11 @@ const publishOffer = z.object({
   tracks: z.array(publishTrack).max(4),
 });
 
-/** The client answers the server's offer for its subscribe PeerConnection. */
+/** The client answers the server's offer (named by `offerId`) for its subscribe PeerConnection. */
 const subscribeAnswer = z.object({
   type: z.literal('subscribe.answer'),
   id: requestIdSchema,
+  offerId: offerIdSchema,
   sdp: sdpSchema,
 });
 

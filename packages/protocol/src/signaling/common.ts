@@ -24,6 +24,8 @@ export const participantIdSchema = z
   .max(64)
   .transform((s) => s as ParticipantId);
 export const requestIdSchema = z.string().min(1).max(64);
+/** Names one subscribe offer; its answer carries it back. */
+export const offerIdSchema = z.string().min(1).max(64);
 export const displayNameSchema = z
   .string()
   .trim()

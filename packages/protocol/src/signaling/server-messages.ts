@@ -4,6 +4,7 @@ import type { ErrorCode } from '../errors';
 import {
   meetingIdSchema,
   mediaSourceSchema,
+  offerIdSchema,
   participantIdSchema,
   participantSchema,
   requestIdSchema,
@@ -84,9 +85,14 @@ const subscribeTrack = z.object({
 });
 export type SubscribeTrack = z.infer<typeof subscribeTrack>;
 
-/** The server (re)offers the client's subscribe PeerConnection; `tracks` maps mids to people. */
+/**
+ * The server (re)offers the client's subscribe PeerConnection; `tracks` maps mids to people.
+ * `offerId` names this offer: the answer echoes it, so an answer made for an offer that was
+ * replaced meanwhile (a rebuilt transport, a re-offer) is never applied to another one.
+ */
 const subscribeOffer = z.object({
   type: z.literal('subscribe.offer'),
+  offerId: offerIdSchema,
   sdp: sdpSchema,
   tracks: z.array(subscribeTrack),
 });

@@ -58,6 +58,12 @@ export class TransceiverPool {
    */
   addTransceiver(kind: MediaKind): RTCRtpTransceiver {
     const fresh = this.#pc.addTransceiver(kind, { direction: 'sendonly' });
+    // werift 0.24.4's addTransceiver() replaces, in its list, any transceiver whose negotiated
+    // direction is inactive and that is not marked as a sender. A consumer that took a free
+    // m-line while an offer was out is answered "inactive" by that offer's answer: unmarked, the
+    // next consumer (of any kind) would take its place and mid, and the answer after that would
+    // make werift add a recvonly transceiver that shadows a live consumer in every later offer.
+    fresh.usedForSender = true;
     const index = this.#lowestFree(kind);
     if (index === -1) return fresh;
     const [retired] = this.#reusable.splice(index, 1);
