@@ -568,7 +568,6 @@ export class Room {
     if (this.#participants.size === 0) this.close();
   }
 
-  /** Closes the room; with a reason, tells everyone first (meeting ended, server shutdown). */
   /**
    * The account's plan or admin settings changed: E2EE availability and the unsupported-client
    * policy follow at once; the delivery service tells everyone when the E2EE view changed.
@@ -584,7 +583,10 @@ export class Room {
     return this.#recordingSettled;
   }
 
-  /** `moved`: another node took the meeting over; clients reconnect there (close code 1012). */
+  /**
+   * Closes the room; with a reason, tells everyone first (meeting ended, server shutdown).
+   * `moved`: another node took the meeting over; clients reconnect there (close code 1012).
+   */
   close(notice?: 'meeting.ended' | 'moved'): void {
     if (this.#closed) return;
     this.#closed = true;
