@@ -90,8 +90,9 @@ export type RoomClientEvents = {
 };
 
 /**
- * A participant's whole view of a meeting: signaling with reconnect, the participant list, and
- * the publish/subscribe PeerConnections. Framework-free; the web app and Node bots use it.
+ * A participant's whole view of a meeting: signaling with reconnect, the participant list and
+ * what the participant may ask for; media, chat and E2EE are its managers. Framework-free; the
+ * web app and Node bots use it.
  */
 export class RoomClient extends TypedEmitter<RoomClientEvents> {
   readonly #opts: RoomClientOptions;
