@@ -152,6 +152,28 @@ export class MediaRouting {
     return { answer, screenChanged };
   }
 
+  /** The client's answer to the last subscribe offer. */
+  async handleSubscribeAnswer(p: RoomParticipant, sdp: string, offerId: string): Promise<void> {
+    if (!p.negotiator)
+      throw new ConclaveError('MEDIA_NEGOTIATION_FAILED', 'No subscribe offer is pending.');
+    try {
+      await p.negotiator.handleAnswer(sdp, offerId);
+    } catch (err) {
+      if (err instanceof ConclaveError) throw err;
+      this.#deps.logger.warn({ err }, 'subscribe answer rejected');
+      throw new ConclaveError('MEDIA_NEGOTIATION_FAILED');
+    }
+  }
+
+  /** A fresh subscribe transport for `p` (its old one failed on the client side). */
+  async resetSubscriber(p: RoomParticipant): Promise<void> {
+    p.negotiator?.close();
+    p.subscribeTransport?.close();
+    p.consumed.clear();
+    await this.setUpSubscriber(p);
+    p.negotiator?.restart();
+  }
+
   /** A participant let in after being held: media both ways with everyone else. */
   async connectReleased(p: RoomParticipant): Promise<void> {
     for (const other of this.#deps.participants()) {

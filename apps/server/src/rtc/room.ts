@@ -1,10 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ConclaveError } from '@conclave/protocol';
 import type {
-  Reaction,
   CaptionEntry,
   Capabilities,
-  ChatMode,
   JoinResult,
   KeyPackageEntry,
   MeetingId,
@@ -26,18 +24,17 @@ import type { OpenRequest } from './breakouts/breakout-manager';
 import { CaptionsManager } from './captions/captions-manager';
 import type { Speaker } from './captions/captions-manager';
 import type { SpeechRecognizer } from './captions/recognizer';
-import { ChatLog } from './chat/chat-log';
+import { ChatRelay } from './chat/chat-relay';
 import { MediaRouting } from './media-routing';
 import { RecordingManager } from './recording/recording-manager';
 import type { MeetingRecorder, RecordedTrack } from './recording/recording-manager';
 import type { MediaInspection, SubscriberMediaStats } from './media-routing';
-import { WhiteboardDoc } from './whiteboard/whiteboard-doc';
-import { SealedWhiteboardLog } from './whiteboard/sealed-log';
+import { WhiteboardRelay } from './whiteboard/whiteboard-relay';
 import { E2eeGroups } from './e2ee/e2ee-groups';
+import { MuteControls } from './mute-controls';
 import { RoomParticipant } from './participant';
-
-/** Reactions: at most one every half second per participant (a held key is not a flood). */
-const REACTION_INTERVAL_MS = 500;
+import { Roster } from './roster';
+import { StageControls } from './stage/stage-controls';
 
 export interface RoomDeps {
   meetingId: MeetingId;
@@ -69,20 +66,24 @@ export interface JoinRequest {
 
 /**
  * One live meeting: its participants, their media in one SFU router, host actions. Every change
- * runs through one queue, so joins, leaves and negotiations never interleave halfway.
+ * runs through one queue, so joins, leaves and negotiations never interleave halfway. Chat,
+ * whiteboard, the stage and mute switches need no queue: they are its public parts.
  */
 export class Room {
   readonly #deps: RoomDeps;
   readonly #log: Logger;
-  readonly #participants = new Map<ParticipantId, RoomParticipant>();
+  readonly #participants = new Roster();
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
   readonly #e2ee: DeliveryService;
   /** The main room's group and one per breakout room (issue 18). */
   readonly #groups: E2eeGroups;
-  readonly #chat = new ChatLog();
-  readonly #whiteboard = new WhiteboardDoc();
-  readonly #sealedBoard = new SealedWhiteboardLog();
+  /** Spotlight, raised hands, reactions (issue 17). */
+  readonly stage = new StageControls(this.#participants);
+  /** Mute and share switches, the participant's own and the host's. */
+  readonly mute = new MuteControls(this.#participants);
+  readonly chat = new ChatRelay(this.#participants, () => this.#e2ee.active);
+  readonly whiteboard = new WhiteboardRelay(this.#participants, () => this.#e2ee.active);
   readonly #media: MediaRouting;
   readonly #breakouts: BreakoutManager;
   readonly #captions: CaptionsManager;
@@ -95,7 +96,7 @@ export class Room {
     this.#breakouts = new BreakoutManager({
       participants: () => this.#participants.values(),
       get: (id) => this.#participants.get(id),
-      broadcast: (event) => this.#broadcast(event),
+      broadcast: (event) => this.#participants.broadcast(event),
       createRouter: deps.createRouter,
       moveMedia: (p, roomName) => this.#moveMedia(p, roomName),
       serial: (fn) => this.#serial(fn),
@@ -198,10 +199,10 @@ export class Room {
       participant.waiting = req.settings.waitingRoom === true && req.role !== 'host';
       // An unsupported client never gets media while E2EE is on (DESIGN.md §4.1 rule 6).
       participant.held = participant.waiting || (this.#e2ee.active && !e2eeCapable);
-      this.#participants.set(participant.id, participant);
+      this.#participants.add(participant);
       await this.#media.setUpSubscriber(participant);
       await this.#recording.refreshAvailability();
-      this.#broadcast(
+      this.#participants.broadcast(
         { type: 'participant.joined', participant: participant.view() },
         participant.id,
       );
@@ -222,7 +223,7 @@ export class Room {
     this.#closePublished(p);
     p.closeMedia();
     await this.#media.setUpSubscriber(p);
-    this.#broadcast({ type: 'participant.updated', participant: p.view() }, p.id);
+    this.#participants.broadcast({ type: 'participant.updated', participant: p.view() }, p.id);
     return { participant: p, result: this.#joinResult(p, true) };
   }
 
@@ -237,7 +238,7 @@ export class Room {
       resumed,
       e2ee: this.#e2ee.view(),
       held: p.held,
-      chat: { mode: this.#chat.mode, history: this.#chat.visibleTo(p.id) },
+      chat: this.chat.viewFor(p),
       breakouts: this.#breakouts.view(),
       captions: this.#captions.view(),
       recording: this.#recording.view(),
@@ -249,9 +250,10 @@ export class Room {
       const { answer, screenChanged } = await this.#media.publish(p, sdp, tracks, () => {
         // A producer closed (its track stopped in a re-offer): the share state may have changed.
         if (!this.#closed && this.#participants.has(p.id))
-          this.#broadcast({ type: 'participant.updated', participant: p.view() });
+          this.#participants.broadcast({ type: 'participant.updated', participant: p.view() });
       });
-      if (screenChanged) this.#broadcast({ type: 'participant.updated', participant: p.view() });
+      if (screenChanged)
+        this.#participants.broadcast({ type: 'participant.updated', participant: p.view() });
       this.#captions.sync();
       this.#recording.sync();
       return { sdp: answer };
@@ -263,13 +265,13 @@ export class Room {
    * meets the E2EE policy as if they had just joined (downgrade asks the host's device first).
    */
   hostAdmit(host: RoomParticipant, targetId: ParticipantId): Promise<null> {
-    const target = this.#hostTarget(host, targetId);
+    const target = this.#participants.hostTarget(host, targetId);
     if (!target.waiting)
       throw new ConclaveError('PARTICIPANT_NOT_FOUND', 'That participant is not waiting.');
     return this.#serial(async () => {
       target.waiting = false;
       if (this.#e2ee.active && !target.e2eeCapable) {
-        this.#broadcast({ type: 'participant.updated', participant: target.view() });
+        this.#participants.broadcast({ type: 'participant.updated', participant: target.view() });
         // `hold` and `refuse`: they stay held; the host can still let them in (which turns
         // E2EE off, as for any held participant).
         if (this.#e2ee.settings.unsupportedClientPolicy === 'downgrade')
@@ -279,71 +281,15 @@ export class Room {
       target.held = false;
       await this.#media.connectReleased(target);
       this.#e2ee.admitted(target);
-      this.#broadcast({ type: 'participant.updated', participant: target.view() });
+      this.#participants.broadcast({ type: 'participant.updated', participant: target.view() });
       this.#captions.sync();
       this.#recording.sync();
       return null;
     });
   }
 
-  // ---- the stage (issue 17): spotlight, raised hands, reactions. Names and flags only, so they
-  // work with E2EE on.
-
-  /** Host: spotlight one person for everyone (one at a time), or nobody (null). */
-  hostSpotlight(host: RoomParticipant, targetId: ParticipantId | null): null {
-    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
-    const target = targetId === null ? null : this.#hostTarget(host, targetId);
-    for (const p of this.#participants.values()) {
-      const on = p === target;
-      if (p.spotlight === on) continue;
-      p.spotlight = on;
-      this.#broadcast({ type: 'participant.updated', participant: p.view() });
-    }
-    return null;
-  }
-
-  /** Raise or lower one's own hand (only its owner changes it). */
-  raiseHand(p: RoomParticipant, raised: boolean): null {
-    if (p.handRaised === raised) return null;
-    p.handRaised = raised;
-    this.#broadcast({ type: 'participant.updated', participant: p.view() });
-    return null;
-  }
-
-  /** A reaction to everyone in the same room; at most one per REACTION_INTERVAL_MS each. */
-  react(p: RoomParticipant, reaction: Reaction): null {
-    const now = Date.now();
-    if (now - p.lastReactionAt < REACTION_INTERVAL_MS) throw new ConclaveError('RATE_LIMITED');
-    p.lastReactionAt = now;
-    for (const other of this.#participants.values())
-      if (other.breakoutId === p.breakoutId)
-        other.peer?.send({ type: 'reaction', participantId: p.id, reaction });
-    return null;
-  }
-
-  /** Host: stop someone's screen share (their client is told and stops the capture). */
-  hostStopShare(host: RoomParticipant, targetId: ParticipantId): null {
-    const target = this.#hostTarget(host, targetId);
-    const shares = [...target.published.values()].filter((t) => t.source === 'screen');
-    if (shares.length === 0 || !target.screenSharing)
-      throw new ConclaveError('PARTICIPANT_NOT_FOUND', 'That participant is not sharing.');
-    target.screenSharing = false;
-    for (const t of shares) void t.producer.pause().catch(() => undefined);
-    target.peer?.send({ type: 'share.stopped' });
-    this.#broadcast({ type: 'participant.updated', participant: target.view() });
-    return null;
-  }
-
   async subscribeAnswer(p: RoomParticipant, sdp: string, offerId: string): Promise<null> {
-    if (!p.negotiator)
-      throw new ConclaveError('MEDIA_NEGOTIATION_FAILED', 'No subscribe offer is pending.');
-    try {
-      await p.negotiator.handleAnswer(sdp, offerId);
-    } catch (err) {
-      if (err instanceof ConclaveError) throw err;
-      this.#log.warn({ err }, 'subscribe answer rejected');
-      throw new ConclaveError('MEDIA_NEGOTIATION_FAILED');
-    }
+    await this.#media.handleSubscribeAnswer(p, sdp, offerId);
     return null;
   }
 
@@ -358,14 +304,7 @@ export class Room {
 
   /** A fresh subscribe transport for `p` (its old one failed on the client side). */
   subscribeReset(p: RoomParticipant): Promise<null> {
-    return this.#serial(async () => {
-      p.negotiator?.close();
-      p.subscribeTransport?.close();
-      p.consumed.clear();
-      await this.#media.setUpSubscriber(p);
-      p.negotiator?.restart();
-      return null;
-    });
+    return this.#serial(() => this.#media.resetSubscriber(p).then(() => null));
   }
 
   subscribeRestart(p: RoomParticipant): null {
@@ -373,48 +312,8 @@ export class Room {
     return null;
   }
 
-  /** A muted microphone is also paused in the SFU: nothing is forwarded while muted. */
-  async setMediaState(
-    p: RoomParticipant,
-    audioMuted: boolean,
-    videoMuted: boolean,
-    screenSharing: boolean,
-  ): Promise<null> {
-    p.audioMuted = audioMuted;
-    p.videoMuted = videoMuted;
-    p.screenSharing = screenSharing;
-    for (const track of p.published.values()) {
-      if (track.source === 'screen') {
-        if (screenSharing) await track.producer.resume();
-        else await track.producer.pause();
-        continue;
-      }
-      if (track.source !== 'microphone') continue;
-      if (audioMuted) await track.producer.pause();
-      else {
-        track.pausedByHost = false;
-        await track.producer.resume();
-      }
-    }
-    this.#broadcast({ type: 'participant.updated', participant: p.view() });
-    return null;
-  }
-
-  async hostMute(host: RoomParticipant, targetId: ParticipantId): Promise<null> {
-    const target = this.#hostTarget(host, targetId);
-    for (const track of target.published.values()) {
-      if (track.source !== 'microphone') continue;
-      track.pausedByHost = true;
-      await track.producer.pause();
-    }
-    target.audioMuted = true;
-    target.peer?.send({ type: 'muted.by.host' });
-    this.#broadcast({ type: 'participant.updated', participant: target.view() });
-    return null;
-  }
-
   hostRemove(host: RoomParticipant, targetId: ParticipantId): Promise<null> {
-    const target = this.#hostTarget(host, targetId);
+    const target = this.#participants.hostTarget(host, targetId);
     return this.#serial(async () => {
       target.peer?.send({ type: 'removed' });
       target.peer?.close('removed by host');
@@ -432,56 +331,9 @@ export class Room {
     });
   }
 
-  // ---- chat (server-relayed, so unavailable while E2EE is on: DESIGN.md §4.1 rule 4)
-
+  /** Captions and cloud recording need the server to see the media (DESIGN.md §4.1 rule 4). */
   #assertNotE2ee(): void {
     if (this.#e2ee.active) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
-  }
-
-  chatSend(from: RoomParticipant, text: string, toId: ParticipantId | null): { messageId: string } {
-    this.#assertNotE2ee();
-    if (from.held) throw new ConclaveError('CHAT_DISABLED', 'You can chat once you are let in.');
-    const to = toId === null ? null : this.#participants.get(toId);
-    if (to === undefined) throw new ConclaveError('PARTICIPANT_NOT_FOUND');
-    const message = this.#chat.post(from, text, to);
-    if (to) {
-      to.peer?.send({ type: 'chat.message', message });
-      from.peer?.send({ type: 'chat.message', message });
-    } else {
-      for (const p of this.#participants.values())
-        if (!p.held) p.peer?.send({ type: 'chat.message', message });
-    }
-    return { messageId: message.id };
-  }
-
-  /**
-   * E2EE on: relays a chat message sealed on the sender's device (issue 18). The server cannot
-   * read it and keeps none of it; it enforces what it can see (the host's mode, who may write to
-   * whom, size by schema, rate by the flood guard). The sender shows its own copy; a private one
-   * goes to the recipient only.
-   */
-  chatSendSealed(
-    from: RoomParticipant,
-    sealed: string,
-    toId: ParticipantId | null,
-  ): { messageId: string } {
-    if (!this.#e2ee.active) throw new ConclaveError('E2EE_NOT_ON');
-    if (from.held) throw new ConclaveError('CHAT_DISABLED', 'You can chat once you are let in.');
-    const to = toId === null ? null : this.#participants.get(toId);
-    if (to === undefined || to?.held) throw new ConclaveError('PARTICIPANT_NOT_FOUND');
-    this.#chat.check(from, to);
-    const message = { id: randomUUID(), from: from.id, to: toId, sealed, sentAt: Date.now() };
-    // Sealed in the sender's room group: only that room's people can open it.
-    for (const p of to ? [to] : this.#participants.values())
-      if (p.id !== from.id && !p.held && p.breakoutId === from.breakoutId)
-        p.peer?.send({ type: 'chat.sealed', message });
-    return { messageId: message.id };
-  }
-
-  chatSetMode(by: RoomParticipant, mode: ChatMode): null {
-    this.#chat.setMode(by, mode);
-    this.#broadcast({ type: 'chat.mode', mode });
-    return null;
   }
 
   // ---- breakout rooms (each with its own SFU router; under E2EE each its own MLS group)
@@ -508,7 +360,7 @@ export class Room {
     targetId: ParticipantId,
     roomIndex: number | null,
   ): Promise<null> {
-    const target = this.#hostTarget(host, targetId);
+    const target = this.#participants.hostTarget(host, targetId);
     return this.#serial(() => this.#breakouts.move(host, target, roomIndex));
   }
 
@@ -586,39 +438,6 @@ export class Room {
     }
   }
 
-  // ---- whiteboard (server-held yjs document; frozen read-only while E2EE is on)
-
-  whiteboardUpdate(from: RoomParticipant, updateB64: string): null {
-    this.#assertNotE2ee();
-    if (from.held) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
-    this.#whiteboard.apply(Buffer.from(updateB64, 'base64'));
-    for (const p of this.#participants.values()) {
-      if (p.id !== from.id && !p.held)
-        p.peer?.send({ type: 'whiteboard.update', update: updateB64, from: from.id });
-    }
-    return null;
-  }
-
-  /** E2EE on: a sealed update or snapshot the server keeps and forwards but cannot read. */
-  whiteboardSealed(from: RoomParticipant, sealed: string, snapshot: boolean): null {
-    if (!this.#e2ee.active) throw new ConclaveError('E2EE_NOT_ON');
-    if (from.held) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
-    this.#sealedBoard.append(sealed, snapshot);
-    for (const p of this.#participants.values())
-      if (p.id !== from.id && !p.held && p.breakoutId === from.breakoutId)
-        p.peer?.send({ type: 'whiteboard.sealed', sealed, snapshot, from: from.id });
-    return null;
-  }
-
-  /** The plaintext document (from before E2EE) and, while E2EE is on, the sealed log. */
-  whiteboardSync(p: RoomParticipant): { state: string; sealed: string[] } {
-    if (p.held) throw new ConclaveError('E2EE_FEATURE_UNAVAILABLE');
-    return {
-      state: Buffer.from(this.#whiteboard.state()).toString('base64'),
-      sealed: this.#e2ee.active ? this.#sealedBoard.items() : [],
-    };
-  }
-
   // ---- diagnostics for tests and operators (no key material exists here to show)
 
   /** What the SFU receives from each publisher (needs media.inspection) and its counters. */
@@ -634,7 +453,7 @@ export class Room {
 
   /** Sends an event to every member as if it came from the server's own logic (forgery tests). */
   inject(event: ServerEvent): void {
-    this.#broadcast(event);
+    this.#participants.broadcast(event);
   }
 
   /** The Delivery Service forgets `id` as a member (a removal) while the SFU keeps its media. */
@@ -660,7 +479,7 @@ export class Room {
       if (this.#breakouts.active) {
         if (p.role !== 'host') throw new ConclaveError('NOT_HOST');
         await this.#breakouts.closeNow();
-        this.#broadcast({
+        this.#participants.broadcast({
           type: 'breakout.message',
           text: 'Breakout rooms closed: end-to-end encryption is being turned on.',
           fromName: p.displayName,
@@ -675,7 +494,7 @@ export class Room {
         'Cloud recording stopped: end-to-end encryption is being turned on, so the server can no longer see the media.',
         'End-to-end encryption was turned on.',
       );
-      this.#sealedBoard.clear();
+      this.whiteboard.clearSealed();
       return this.#e2ee.enable(p);
     });
   }
@@ -695,13 +514,13 @@ export class Room {
     return this.#e2ee.disable(p, message).then(() => {
       this.#groups.reset();
       // Devices keep the document; the host's device puts it back in the clear (issue 18).
-      this.#sealedBoard.clear();
+      this.whiteboard.clearSealed();
       return null;
     });
   }
 
   e2eeAdmitHeld(host: RoomParticipant, targetId: ParticipantId): null {
-    this.#e2ee.requestDowngradeFor(host, this.#hostTarget(host, targetId));
+    this.#e2ee.requestDowngradeFor(host, this.#participants.hostTarget(host, targetId));
     return null;
   }
 
@@ -711,17 +530,10 @@ export class Room {
     for (const p of held) p.held = false;
     for (const p of held) {
       await this.#media.connectReleased(p);
-      this.#broadcast({ type: 'participant.updated', participant: p.view() });
+      this.#participants.broadcast({ type: 'participant.updated', participant: p.view() });
     }
     this.#captions.sync();
     this.#recording.sync();
-  }
-
-  #hostTarget(host: RoomParticipant, targetId: ParticipantId): RoomParticipant {
-    if (host.role !== 'host') throw new ConclaveError('NOT_HOST');
-    const target = this.#participants.get(targetId);
-    if (!target) throw new ConclaveError('PARTICIPANT_NOT_FOUND');
-    return target;
   }
 
   leave(p: RoomParticipant, reason: 'left' | 'timeout'): Promise<void> {
@@ -732,7 +544,7 @@ export class Room {
   disconnected(p: RoomParticipant, peer: SignalingPeer): void {
     if (p.peer !== peer || !this.#participants.has(p.id)) return;
     p.peer = undefined;
-    this.#broadcast({ type: 'participant.updated', participant: p.view() }, p.id);
+    this.#participants.broadcast({ type: 'participant.updated', participant: p.view() }, p.id);
     p.graceTimer = setTimeout(() => void this.leave(p, 'timeout'), this.#deps.reconnectGraceMs);
     p.graceTimer.unref();
   }
@@ -751,16 +563,11 @@ export class Room {
     this.#captions.sync();
     this.#recording.sync();
     this.#recording.participantLeft(p.id);
-    this.#broadcast({ type: 'participant.left', participantId: p.id, reason });
+    this.#participants.broadcast({ type: 'participant.left', participantId: p.id, reason });
     this.#log.info({ participantId: p.id, reason }, 'participant left');
     if (this.#participants.size === 0) this.close();
   }
 
-  #broadcast(event: ServerEvent, except?: ParticipantId): void {
-    for (const p of this.#participants.values()) if (p.id !== except) p.peer?.send(event);
-  }
-
-  /** Closes the room; with a reason, tells everyone first (meeting ended, server shutdown). */
   /**
    * The account's plan or admin settings changed: E2EE availability and the unsupported-client
    * policy follow at once; the delivery service tells everyone when the E2EE view changed.
@@ -776,7 +583,10 @@ export class Room {
     return this.#recordingSettled;
   }
 
-  /** `moved`: another node took the meeting over; clients reconnect there (close code 1012). */
+  /**
+   * Closes the room; with a reason, tells everyone first (meeting ended, server shutdown).
+   * `moved`: another node took the meeting over; clients reconnect there (close code 1012).
+   */
   close(notice?: 'meeting.ended' | 'moved'): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -794,7 +604,7 @@ export class Room {
     this.#groups.close();
     this.#e2ee.close();
     this.#captions.dispose();
-    this.#whiteboard.destroy();
+    this.whiteboard.destroy();
     this.#breakouts.dispose();
     this.#deps.router.close();
     this.#deps.onClosed();

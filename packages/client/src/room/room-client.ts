@@ -1,4 +1,4 @@
-import { ConclaveError, MAX_CHAT_TEXT, PROTOCOL_VERSION } from '@conclave/protocol';
+import { ConclaveError, PROTOCOL_VERSION } from '@conclave/protocol';
 import type {
   CaptionEntry,
   CaptionsState,
@@ -21,16 +21,15 @@ import { detectCapabilities } from '../e2ee/capabilities';
 import { E2eeWorkerClient } from '../e2ee/worker-client';
 import { InvalidStateError } from '../errors';
 import type { LocalTracks } from '../media/publisher';
-import { Publisher } from '../media/publisher';
 import type { RemoteTrack } from '../media/subscriber';
-import { Subscriber } from '../media/subscriber';
-import { TileSizeReporter } from '../media/tile-sizes';
 import { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
 import { WhiteboardClient } from '../whiteboard/whiteboard-client';
 import { syncBoardWithE2ee } from '../whiteboard/board-e2ee';
+import { ChatManager } from './chat-manager';
 import type { ConnectionState } from './connection-state';
 import { reconnectDelayMs } from './connection-state';
+import { MediaManager } from './media-manager';
 
 /** How long a first join keeps retrying while the meeting's node is being replaced. */
 const JOIN_RETRY_BUDGET_MS = 20_000;
@@ -91,31 +90,25 @@ export type RoomClientEvents = {
 };
 
 /**
- * A participant's whole view of a meeting: signaling with reconnect, the participant list, and
- * the publish/subscribe PeerConnections. Framework-free; the web app and Node bots use it.
+ * A participant's whole view of a meeting: signaling with reconnect, the participant list and
+ * what the participant may ask for; media, chat and E2EE are its managers. Framework-free; the
+ * web app and Node bots use it.
  */
 export class RoomClient extends TypedEmitter<RoomClientEvents> {
   readonly #opts: RoomClientOptions;
   #signal: SignalClient | undefined;
-  #publisher: Publisher | undefined;
-  #subscriber: Subscriber | undefined;
-  #tileSizes: TileSizeReporter | undefined;
   #participants = new Map<ParticipantId, Participant>();
   #state: ConnectionState = { status: 'idle' };
   #recording: RecordingState | undefined;
   #self: { id: ParticipantId; role: Role; resumeToken: string; graceSeconds: number } | undefined;
-  #local: LocalTracks = {};
-  #audioMuted = false;
-  #videoMuted = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #joinedOnce = false;
   readonly #capabilities: Capabilities;
   readonly e2ee: E2eeManager;
   readonly whiteboard = new WhiteboardClient();
+  readonly #media: MediaManager;
+  readonly #chat: ChatManager;
   #held = false;
-  #chatMode: ChatMode = 'everyone';
-  #chatMessages: ChatMessage[] = [];
-  #screen: MediaStreamTrack | null = null;
   #breakouts: BreakoutState = {
     status: 'none',
     rooms: [],
@@ -148,6 +141,29 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     this.e2ee.on('banner', (b) => this.emit('banner', b));
     this.e2ee.on('reenableOffered', (name) => this.emit('reenableOffered', name));
     syncBoardWithE2ee(this.e2ee, this.whiteboard, () => this.#self?.id);
+    this.#media = new MediaManager({
+      rtcConfig: opts.rtcConfig,
+      RTCPeerConnection: opts.RTCPeerConnection,
+      simulcast: opts.simulcast ?? true,
+      encodedTransform: this.#capabilities.encodedTransform,
+      attachSender: (s, kind) => this.e2ee.attachSender(s, kind),
+      attachReceiver: (r, kind) => this.e2ee.attachReceiver(r, kind),
+      connectedSignal: () => (this.#state.status === 'connected' ? this.#signal : undefined),
+    });
+    this.#media.on('remoteTracks', (t) => this.emit('remoteTracks', t));
+    this.#media.on('screenShare', (t) => this.emit('screenShare', t));
+    this.#media.on('notice', (m) => this.emit('notice', m));
+    this.#chat = new ChatManager({
+      signal: () => this.#requireSignal(),
+      self: () => this.#self,
+      displayName: opts.displayName,
+      roleOf: (id) => this.#participants.get(id)?.role,
+      e2eeOn: () => this.e2ee.view.meeting.status !== 'off',
+      seal: (text, to) => this.e2ee.sealChat(text, to),
+      open: (message) => this.e2ee.openChat(message),
+    });
+    this.#chat.on('chat', (c) => this.emit('chat', c));
+    this.#chat.on('notice', (m) => this.emit('notice', m));
   }
 
   get capabilities(): Capabilities {
@@ -171,21 +187,17 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     return [...this.#participants.values()];
   }
   get remoteTracks(): readonly RemoteTrack[] {
-    return this.#subscriber?.tracks ?? [];
+    return this.#media.remoteTracks;
   }
   /** For diagnostics and tests: the live PeerConnections. */
   get peerConnections(): { publish?: RTCPeerConnection; subscribe?: RTCPeerConnection } {
-    return {
-      publish: this.#publisher?.peerConnection,
-      subscribe: this.#subscriber?.peerConnection,
-    };
+    return this.#media.peerConnections;
   }
   /** For tests of bad input: the raw signaling connection. */
   get signal(): SignalClient | undefined {
     return this.#signal;
   }
 
-  /** Local devices to publish; call before join() (null = no such device or denied). */
   /**
    * How big a remote video is drawn (CSS pixels x devicePixelRatio), or null when its tile is
    * hidden or gone: the SFU then sends the smallest layer that looks sharp at that size, or
@@ -193,13 +205,12 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
    * ignored.
    */
   reportTileSize(track: MediaStreamTrack, size: { width: number; height: number } | null): void {
-    this.#tileSizes?.report(track, size);
+    this.#media.reportTileSize(track, size);
   }
 
+  /** Local devices to publish; call before join() (null = no such device or denied). */
   setLocalTracks(tracks: LocalTracks, muted: { audio: boolean; video: boolean }): void {
-    this.#local = tracks;
-    this.#audioMuted = muted.audio;
-    this.#videoMuted = muted.video;
+    this.#media.setLocalTracks(tracks, muted);
   }
 
   async join(): Promise<JoinResult> {
@@ -279,12 +290,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     signal.on('close', ({ code }) => this.#onSignalClosed(signal, code));
     signal.on('protocolError', (m) => this.emit('notice', m));
     this.#held = result.held;
-    this.#chatMode = result.chat.mode;
-    // Sealed messages exist only on the devices that were there: a reconnect keeps them.
-    this.#chatMessages = [...result.chat.history, ...this.#chatMessages.filter((m) => m.e2ee)].sort(
-      (a, b) => a.sentAt - b.sentAt,
-    );
-    this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
+    this.#chat.joined(result.chat);
     this.#breakouts = result.breakouts;
     this.emit('breakouts', this.#breakouts);
     this.emit('captions', { state: result.captions, notice: null });
@@ -308,93 +314,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         newSeat,
         result.participants.find((p) => p.id === result.participantId)?.accountUserId ?? null,
       ),
-      this.#opts.media !== false ? this.#startMedia(signal) : undefined,
+      this.#opts.media !== false ? this.#media.start(signal) : undefined,
     ]);
     return result;
-  }
-
-  async #startMedia(signal: SignalClient): Promise<void> {
-    this.#publisher?.close();
-    this.#subscriber?.close();
-    const PC = this.#opts.RTCPeerConnection ?? globalThis.RTCPeerConnection;
-    const config: RTCConfiguration = {
-      ...(this.#opts.rtcConfig ?? { iceServers: [] }),
-      // The legacy encoded-streams API must be switched on when the PeerConnection is made.
-      ...(this.#capabilities.encodedTransform === 'encoded-streams'
-        ? { encodedInsertableStreams: true }
-        : {}),
-    };
-    this.#makeSubscriber(signal, () => new PC(config));
-    this.emit('remoteTracks', []);
-    this.#publisher = new Publisher(
-      signal,
-      new PC(config),
-      (s, kind) => this.e2ee.attachSender(s, kind),
-      { simulcast: this.#opts.simulcast ?? true },
-    );
-    const publisher = this.#publisher;
-    await signal.request({
-      type: 'media.state',
-      audioMuted: this.#audioMuted,
-      videoMuted: this.#videoMuted,
-      screenSharing: this.#screen !== null,
-    });
-    await Promise.all([
-      // Offers come only after this: none can arrive before the Subscriber exists.
-      signal.request({ type: 'subscribe.restart' }),
-      publisher
-        .publish(this.#local)
-        .then(() => (this.#screen ? publisher.startScreen(this.#screen) : undefined))
-        .catch((err: unknown) => {
-          this.emit(
-            'notice',
-            err instanceof ConclaveError ? err.message : 'Sending your audio and video failed.',
-          );
-        }),
-    ]);
-  }
-
-  /**
-   * The subscribe PeerConnection, with a watchdog: if it fails, or stays unconnected for 5 s
-   * after an offer, it is replaced and the server makes a new transport (subscribe.reset).
-   */
-  #makeSubscriber(signal: SignalClient, makePc: () => RTCPeerConnection): void {
-    const pc = makePc();
-    const subscriber = new Subscriber(signal, pc, (r, kind) => this.e2ee.attachReceiver(r, kind));
-    this.#subscriber = subscriber;
-    this.#tileSizes?.close();
-    const tileSizes = new TileSizeReporter({
-      send: (tiles) => signal.request({ type: 'media.tileSizes', tiles }),
-      midOf: (track) => subscriber.tracks.find((t) => t.track === track)?.mid,
-    });
-    this.#tileSizes = tileSizes;
-    subscriber.on('tracks', (t) => {
-      tileSizes.remapped();
-      this.emit('remoteTracks', t);
-    });
-    subscriber.on('error', () => this.emit('notice', 'Receiving media failed; retrying.'));
-    let watchdog: ReturnType<typeof setTimeout> | undefined;
-    const check = () => {
-      clearTimeout(watchdog);
-      if (
-        this.#subscriber !== subscriber ||
-        pc.connectionState === 'connected' ||
-        pc.connectionState === 'closed'
-      )
-        return;
-      const reset = () => {
-        if (this.#subscriber !== subscriber || signal.closed) return;
-        subscriber.close();
-        this.#makeSubscriber(signal, makePc);
-        this.emit('remoteTracks', []);
-        signal.request({ type: 'subscribe.reset' }).catch(() => undefined);
-      };
-      if (pc.connectionState === 'failed') reset();
-      else if (pc.signalingState === 'stable' && pc.remoteDescription)
-        watchdog = setTimeout(reset, 5000);
-    };
-    pc.addEventListener('connectionstatechange', check);
-    pc.addEventListener('signalingstatechange', check);
   }
 
   #onEvent(ev: ServerEvent): void {
@@ -417,11 +339,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         this.e2ee.participantsChanged();
         return;
       case 'subscribe.offer':
-        this.#subscriber?.handleOffer(ev.sdp, ev.tracks, ev.offerId);
+        this.#media.handleOffer(ev.sdp, ev.tracks, ev.offerId);
         return;
       case 'muted.by.host':
-        this.#audioMuted = true;
-        if (this.#local.microphone) this.#local.microphone.enabled = false;
+        this.#media.mutedByHost();
         this.emit('mutedByHost');
         return;
       case 'removed':
@@ -440,9 +361,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         this.e2ee.roomChanged();
         // New transports wait on the room's router: rebuild the PeerConnections.
         if (this.#signal && this.#opts.media !== false) {
-          void this.#startMedia(this.#signal).catch(() =>
-            this.emit('notice', 'Moving rooms failed; reconnecting media.'),
-          );
+          void this.#media
+            .start(this.#signal)
+            .catch(() => this.emit('notice', 'Moving rooms failed; reconnecting media.'));
         }
         this.emit('breakoutMoved', ev.roomName);
         return;
@@ -471,15 +392,9 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         void this.stopScreenShare();
         return;
       case 'chat.message':
-        this.#chatMessages = [...this.#chatMessages, ev.message];
-        this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
-        return;
       case 'chat.sealed':
-        void this.e2ee.openChat(ev.message).then((m) => this.#onSealedChat(m));
-        return;
       case 'chat.mode':
-        this.#chatMode = ev.mode;
-        this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
+        this.#chat.handleEvent(ev);
         return;
       case 'captions.state':
         this.emit('captions', { state: ev.state, notice: ev.notice });
@@ -514,11 +429,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     if (signal !== this.#signal) return;
     const s = this.#state.status;
     if (s !== 'connected' || code === 1000) return;
-    this.#publisher?.close();
-    this.#subscriber?.close();
-    this.#publisher = undefined;
-    this.#subscriber = undefined;
-    this.#tileSizes?.close();
+    this.#media.close();
     this.emit('remoteTracks', []);
     const giveUpAt = Date.now() + (this.#self?.graceSeconds ?? 30) * 1000;
     this.#scheduleReconnect(1, giveUpAt);
@@ -558,69 +469,36 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   }
 
   async setMicrophoneMuted(muted: boolean): Promise<void> {
-    this.#audioMuted = muted;
-    if (this.#local.microphone) this.#local.microphone.enabled = !muted;
-    await this.#sendMediaState();
+    await this.#media.setMicrophoneMuted(muted);
   }
 
   /** Camera on (a live track) or off (null); the caller stops the old track. */
   async setCamera(track: MediaStreamTrack | null): Promise<void> {
-    this.#local.camera = track;
-    this.#videoMuted = track === null;
-    await this.#publisher?.replaceTrack('camera', track);
-    await this.#sendMediaState();
+    await this.#media.setCamera(track);
   }
 
   async replaceMicrophone(track: MediaStreamTrack | null): Promise<void> {
-    this.#local.microphone = track;
-    if (track) track.enabled = !this.#audioMuted;
-    await this.#publisher?.replaceTrack('microphone', track);
-  }
-
-  async #sendMediaState(): Promise<void> {
-    if (this.#state.status !== 'connected') return;
-    await this.#signal?.request({
-      type: 'media.state',
-      audioMuted: this.#audioMuted,
-      videoMuted: this.#videoMuted,
-      screenSharing: this.#screen !== null,
-    });
+    await this.#media.replaceMicrophone(track);
   }
 
   get screenTrack(): MediaStreamTrack | null {
-    return this.#screen;
+    return this.#media.screenTrack;
   }
 
   /** Shares a screen, window or tab (from getDisplayMedia); ends when the track ends. */
   async startScreenShare(track: MediaStreamTrack): Promise<void> {
-    if (!this.#publisher) throw new InvalidStateError('Not connected.');
-    this.#screen = track;
-    track.addEventListener('ended', () => void this.stopScreenShare(), { once: true });
-    this.emit('screenShare', track);
-    try {
-      await this.#publisher.startScreen(track);
-      await this.#sendMediaState();
-    } catch (err) {
-      await this.stopScreenShare();
-      throw err;
-    }
+    await this.#media.startScreenShare(track);
   }
 
   async stopScreenShare(): Promise<void> {
-    const track = this.#screen;
-    if (!track) return;
-    this.#screen = null;
-    track.stop();
-    this.emit('screenShare', null);
-    await this.#publisher?.stopScreen().catch(() => undefined);
-    await this.#sendMediaState().catch(() => undefined);
+    await this.#media.stopScreenShare();
   }
 
-  /** Host: let in a participant held by policy `hold` (this turns E2EE off, with a notice). */
   /** Host: let someone in from the waiting room. */
   async admit(id: ParticipantId): Promise<void> {
     await this.#requireSignal().request({ type: 'host.admit', participantId: id });
   }
+  /** Host: let in a participant held by policy `hold` (this turns E2EE off, with a notice). */
   async admitHeld(id: ParticipantId): Promise<void> {
     this.e2ee.expectDowngradeFor(id);
     await this.#requireSignal().request({ type: 'e2ee.admitHeld', participantId: id });
@@ -679,54 +557,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
   }
 
   async sendChat(text: string, to: ParticipantId | null): Promise<void> {
-    const signal = this.#requireSignal();
-    if (this.e2ee.view.meeting.status === 'off') {
-      await signal.request({ type: 'chat.send', text, to });
-      return;
-    }
-    // E2EE: sealed on this device; the server relays what it cannot read (issue 18).
-    const clean = text.trim();
-    if (!clean || clean.length > MAX_CHAT_TEXT)
-      throw new ConclaveError('BAD_REQUEST', `Messages are 1 to ${MAX_CHAT_TEXT} characters.`);
-    const sealed = await this.e2ee.sealChat(clean, to);
-    const { messageId } = await signal.request<{ messageId: string }>({
-      type: 'chat.sendSealed',
-      sealed,
-      to,
-    });
-    this.#addChat({
-      id: messageId,
-      from: this.#self!.id,
-      fromName: this.#opts.displayName,
-      to,
-      text: clean,
-      sentAt: Date.now(),
-      e2ee: true,
-    });
-  }
-
-  /** A relayed sealed message: shown only if it opens, and if its sender may write now. */
-  #onSealedChat(m: ChatMessage | undefined): void {
-    if (!m) {
-      this.emit(
-        'notice',
-        'A chat message could not be opened on this device: it was not sealed for it, or the keys changed while it was on its way.',
-      );
-      return;
-    }
-    const host = this.#participants.get(m.from)?.role === 'host';
-    const toHost = m.to !== null && this.#self?.role === 'host';
-    if (!host && (this.#chatMode === 'off' || (this.#chatMode === 'host-only' && !toHost))) return;
-    this.#addChat(m);
-  }
-
-  #addChat(m: ChatMessage): void {
-    this.#chatMessages = [...this.#chatMessages, m];
-    this.emit('chat', { mode: this.#chatMode, messages: this.#chatMessages });
+    await this.#chat.send(text, to);
   }
 
   async setChatMode(mode: ChatMode): Promise<void> {
-    await this.#requireSignal().request({ type: 'chat.setMode', mode });
+    await this.#chat.setMode(mode);
   }
 
   /** Who records this meeting now (cloud and local), as the server last said. */
@@ -787,11 +622,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   #finish(state: ConnectionState): void {
     clearTimeout(this.#retryTimer);
-    this.#publisher?.close();
-    this.#subscriber?.close();
-    this.#publisher = undefined;
-    this.#subscriber = undefined;
-    this.#tileSizes?.close();
+    this.#media.close();
     const signal = this.#signal;
     this.#signal = undefined;
     signal?.close();
