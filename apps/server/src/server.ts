@@ -184,6 +184,8 @@ export async function startServer(parts: ServerParts): Promise<RunningServer> {
     clock,
     logger,
     ffmpegPath: config.recordings.ffmpegPath,
+    // the node composing a recording claims it (several nodes share the recordings)
+    nodeId: config.cluster.nodeId ?? `${hostname()}-${config.port}`,
   });
   const reviewerLinks = new ReviewerLinks(stores.audit, config.legal.reviewerIndependenceDays);
   const legal = createLegalModule({

@@ -8,6 +8,7 @@ import { m0006_report_groups_index } from './migrations/0006-report-groups-index
 import { m0007_mail_queue } from './migrations/0007-mail-queue';
 import { m0008_recordings } from './migrations/0008-recordings';
 import { m0009_cluster } from './migrations/0009-cluster';
+import { m0010_composition_claims } from './migrations/0010-composition-claims';
 
 /** Numbered, forward-only migrations shared by every SQL adapter (CONVENTIONS.md rule 8). */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-mail-queue': m0007_mail_queue,
   '0008-recordings': m0008_recordings,
   '0009-cluster': m0009_cluster,
+  '0010-composition-claims': m0010_composition_claims,
 };

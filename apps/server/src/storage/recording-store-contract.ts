@@ -115,4 +115,30 @@ export function recordingStoreContract(get: () => { store: RecordingStore }): vo
     ).toMatchObject({ deletedBy: 'retention', deletionAuditSeq: 7 });
     expect(await store.files(r.id)).toEqual([]);
   });
+
+  it('recordings: one node at a time may compose a recording; a claim is renewed by its holder, taken over once expired, and released', async () => {
+    const { store } = get();
+    const r = rec({ status: 'composing' });
+    await store.insert(r);
+    const t = 1_000_000;
+    // two nodes race for the same recording: exactly one wins
+    const raced = await Promise.all([
+      store.claimComposition(r.id, 'node-a', t, t + 60_000),
+      store.claimComposition(r.id, 'node-b', t, t + 60_000),
+    ]);
+    expect(raced.filter(Boolean)).toHaveLength(1);
+    const [holder, other] = raced[0] ? ['node-a', 'node-b'] : ['node-b', 'node-a'];
+    expect(await store.claimComposition(r.id, holder, t + 30_000, t + 90_000)).toBe(true);
+    expect(await store.claimComposition(r.id, other, t + 60_001, t + 120_000)).toBe(false);
+    // the holder died: once its claim has expired another node takes it
+    expect(await store.claimComposition(r.id, other, t + 90_001, t + 150_000)).toBe(true);
+    expect(await store.claimComposition(r.id, holder, t + 90_002, t + 150_000)).toBe(false);
+    await store.releaseComposition(r.id, holder); // not the holder any more: changes nothing
+    expect(await store.claimComposition(r.id, holder, t + 90_003, t + 150_000)).toBe(false);
+    await store.releaseComposition(r.id, other);
+    expect(await store.claimComposition(r.id, holder, t + 90_004, t + 150_000)).toBe(true);
+    // only a recording waiting for composition can be claimed
+    await store.update(r.id, { status: 'ready' });
+    expect(await store.claimComposition(r.id, holder, t + 90_005, t + 150_000)).toBe(false);
+  });
 }

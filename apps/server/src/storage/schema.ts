@@ -363,6 +363,9 @@ export interface RecordingsTable {
   deleted_at: string | null;
   deleted_by: string | null;
   deletion_audit_seq: number | null;
+  /** Migration 0010: the node composing it, and until when its claim holds (ms since epoch). */
+  composer_node: string | null;
+  composer_until: number | string | null;
 }
 
 export interface RecordingFilesTable {

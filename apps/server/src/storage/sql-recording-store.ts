@@ -104,6 +104,38 @@ export class SqlRecordingStore implements RecordingStore {
     return rows.map(toRecording);
   }
 
+  async claimComposition(
+    id: string,
+    nodeId: string,
+    nowMs: number,
+    untilMs: number,
+  ): Promise<boolean> {
+    // One conditional update: of two nodes racing, exactly one changes the row.
+    const result = await this.#db
+      .updateTable('recordings')
+      .set({ composer_node: nodeId, composer_until: untilMs })
+      .where('id', '=', id)
+      .where('status', '=', 'composing')
+      .where((eb) =>
+        eb.or([
+          eb('composer_node', 'is', null),
+          eb('composer_node', '=', nodeId),
+          eb('composer_until', '<', nowMs),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async releaseComposition(id: string, nodeId: string): Promise<void> {
+    await this.#db
+      .updateTable('recordings')
+      .set({ composer_node: null, composer_until: null })
+      .where('id', '=', id)
+      .where('composer_node', '=', nodeId)
+      .execute();
+  }
+
   async listByStatus(status: RecordingRecord['status']): Promise<RecordingRecord[]> {
     const rows = await this.#db
       .selectFrom('recordings')

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from '../../logger';
 import type { ComposeTrack } from './composer';
 import { compose } from './composer';
-import type { RecordingStore } from './recording-store';
+import type { RecordingRecord, RecordingStore } from './recording-store';
 import { sealFile, unsealFile } from './sealed-file';
 
 export interface CompositionDeps {
@@ -14,17 +14,26 @@ export interface CompositionDeps {
   logger: Logger;
   now: () => Date;
   ffmpegPath?: string;
+  /** This node: several nodes share the recordings (one database, one directory). */
+  nodeId: string;
+  /** How long a claim to compose holds without renewal (a crashed node's claim then expires). */
+  claimTtlMs?: number;
 }
+
+const DEFAULT_CLAIM_TTL_MS = 60_000;
 
 /**
  * Composes finished recordings one at a time (ffmpeg is heavy; a second job waits). The raw
  * tracks are opened into a private temporary directory, composed, the outputs sealed next to
- * the tracks, and the plaintext removed whatever happens.
+ * the tracks, and the plaintext removed whatever happens. With several nodes, a node composes
+ * only while it holds the recording's claim (renewed as it works); a recording another node is
+ * composing is looked at again when that claim would have expired (its node may have died).
  */
 export class CompositionQueue {
   readonly #d: CompositionDeps;
   #chain: Promise<void> = Promise.resolve();
   readonly #abort = new AbortController();
+  readonly #retries = new Set<NodeJS.Timeout>();
   #pending = 0;
 
   constructor(deps: CompositionDeps) {
@@ -51,13 +60,51 @@ export class CompositionQueue {
   /** Stops a running ffmpeg (shutdown); the recording stays "composing" and resumes at start. */
   stop(): Promise<void> {
     this.#abort.abort();
+    for (const t of this.#retries) clearTimeout(t);
+    this.#retries.clear();
     return this.#chain;
+  }
+
+  get #ttl(): number {
+    return this.#d.claimTtlMs ?? DEFAULT_CLAIM_TTL_MS;
+  }
+
+  #claim(id: string): Promise<boolean> {
+    const now = this.#d.now().getTime();
+    return this.#d.store.claimComposition(id, this.#d.nodeId, now, now + this.#ttl);
+  }
+
+  /** Another node holds the claim: look again once it would have expired. */
+  #retryLater(id: string): void {
+    const timer = setTimeout(() => {
+      this.#retries.delete(timer);
+      if (!this.#abort.signal.aborted) this.enqueue(id);
+    }, this.#ttl + 1000);
+    timer.unref();
+    this.#retries.add(timer);
   }
 
   async #run(id: string): Promise<void> {
     const { store } = this.#d;
     const rec = await store.find(id);
     if (!rec || rec.deletedAt || rec.status !== 'composing') return;
+    if (!(await this.#claim(id))) {
+      this.#d.logger.info({ recordingId: id }, 'another node is composing this recording');
+      this.#retryLater(id);
+      return;
+    }
+    const renew = setInterval(() => void this.#claim(id).catch(() => false), this.#ttl / 3);
+    renew.unref();
+    try {
+      await this.#compose(id, rec);
+    } finally {
+      clearInterval(renew);
+      await store.releaseComposition(id, this.#d.nodeId).catch(() => undefined);
+    }
+  }
+
+  async #compose(id: string, rec: RecordingRecord): Promise<void> {
+    const { store } = this.#d;
     const files = await store.files(id);
     // A second run (crash mid-composition) replaces earlier outputs.
     let tmp: string | undefined;

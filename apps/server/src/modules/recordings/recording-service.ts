@@ -37,6 +37,10 @@ export interface RecordingServiceDeps {
   clock: () => Date;
   logger: Logger;
   ffmpegPath?: string;
+  /** This node's id: with several nodes, the one composing a recording claims it (default: local). */
+  nodeId?: string;
+  /** How long a composition claim holds without renewal (tests shorten it). */
+  compositionClaimTtlMs?: number;
 }
 
 export interface Availability {
@@ -68,7 +72,9 @@ export class RecordingService {
       dir: deps.dir,
       logger: deps.logger,
       now: deps.clock,
+      nodeId: deps.nodeId ?? 'local',
       ...(deps.ffmpegPath ? { ffmpegPath: deps.ffmpegPath } : {}),
+      ...(deps.compositionClaimTtlMs ? { claimTtlMs: deps.compositionClaimTtlMs } : {}),
     });
   }
 

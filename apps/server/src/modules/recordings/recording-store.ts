@@ -82,6 +82,13 @@ export interface RecordingStore {
   listForAccount(accountId: string): Promise<RecordingRecord[]>;
   /** Including deleted ones (productions list deletions too). */
   listForOwnerIncludingDeleted(userId: string): Promise<RecordingRecord[]>;
+  /**
+   * Takes, or renews, the right to compose recording `id` (still "composing") until `untilMs`:
+   * false while another node's claim has not expired. Several nodes share one database.
+   */
+  claimComposition(id: string, nodeId: string, nowMs: number, untilMs: number): Promise<boolean>;
+  /** Gives up this node's claim (the composition finished or failed). */
+  releaseComposition(id: string, nodeId: string): Promise<void>;
   /** Recordings left in `status` (start-up recovery: "recording" after a crash). */
   listByStatus(status: RecordingStatus): Promise<RecordingRecord[]>;
   /** Not deleted, ended before `endedBefore`, of accounts with a retention period. */
