@@ -23,6 +23,7 @@ export type {
   MediaKind,
   PayloadSample,
   ProducerStats,
+  SrtpDrops,
   TapPacket,
   TransportDirection,
   VideoPayloadSample,

@@ -8,7 +8,7 @@ import type {
   WorkerMessage,
   WorkerSettings,
 } from './channel/messages';
-import { spawnWorkerThread } from './channel/spawn';
+import { startWorkerThread } from './channel/spawn';
 import type { WorkerContext } from './context';
 import { InvalidStateError, SfuError } from './errors';
 import type { Producer } from './producer';
@@ -102,7 +102,7 @@ export class MediaWorker extends TypedEmitter<MediaWorkerEvents> {
     if (!(settings.subscriberKeyframeRequestMinIntervalMs >= 0)) {
       throw new TypeError('subscriberKeyframeRequestMinIntervalMs must be >= 0');
     }
-    const thread = spawnWorkerThread(settings);
+    const thread = await startWorkerThread(settings);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();

@@ -153,6 +153,19 @@ export interface WorkerDump {
   peerConnections: number;
   /** UDP sockets opened by this worker and not yet closed. */
   udpSockets: number;
+  /** SRTP and SRTCP packets the worker dropped on receive, by reason (all transports, ever). */
+  srtpDrops: SrtpDrops;
+}
+
+export interface SrtpDrops {
+  /** Too short, a header running past the packet, bad padding, or unparsable RTCP. */
+  malformed: number;
+  /** Authentication tag mismatch: tampered, or not from the peer (RFC 3711 §3.3 step 5). */
+  authFailed: number;
+  /** Index received before (RFC 3711 §3.3.2 replay list). */
+  replayed: number;
+  /** Index below the replay window. */
+  tooOld: number;
 }
 
 /** Request kind -> params and result. Adding a kind here forces validator and handler updates. */

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkerSettings } from './messages';
+import { bundledWorkerEntry } from './worker-bundle';
 
 /** URL of the worker entry: the .ts source when running from source (tsx, vitest). */
 export const workerEntryUrl = (): URL => new URL('../worker/main.ts', import.meta.url);
@@ -30,4 +31,18 @@ export const spawnWorkerThread = (
     });
   }
   return new Worker(entry, { workerData, resourceLimits });
+};
+
+/**
+ * Starts a media worker from the bundled entry (./worker-bundle.ts: no tsx in the thread, about
+ * 20-39 MB less resident memory per worker) when running from TypeScript sources, else, or with
+ * CONCLAVE_SFU_WORKER_BUNDLE=0, as spawnWorkerThread does.
+ */
+export const startWorkerThread = async (settings: WorkerSettings): Promise<Worker> => {
+  const entry = workerEntryUrl();
+  if (entry.pathname.endsWith('.ts') && process.env.CONCLAVE_SFU_WORKER_BUNDLE !== '0') {
+    const bundled = await bundledWorkerEntry(entry);
+    if (bundled) return spawnWorkerThread(settings, bundled);
+  }
+  return spawnWorkerThread(settings, entry);
 };

@@ -10,6 +10,7 @@ import type {
 import { validateRequest } from '../channel/messages';
 import { SfuError, toWireError } from '../errors';
 import { peerConfig, type PeerConnectionConfig } from './codecs';
+import { inboundDrops } from './fastpath/inbound';
 import type { WorkerConsumer } from './worker-consumer';
 import type { WorkerProducer } from './worker-producer';
 import { WorkerTap } from './worker-tap';
@@ -108,6 +109,7 @@ export class WorkerRuntime {
       taps: this.#taps.size,
       peerConnections: this.#livePeerConnections.size,
       udpSockets: countUdpSockets(),
+      srtpDrops: inboundDrops(),
     };
   }
 

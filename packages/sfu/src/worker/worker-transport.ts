@@ -6,6 +6,7 @@ import type { PeerConnectionConfig } from './codecs';
 import { fixOfferSdp } from './sdp';
 import { DownlinkEstimator } from './bwe/downlink-estimator';
 import { installTwccRawCapture } from './bwe/twcc-feedback';
+import { installInboundFastPath } from './fastpath/inbound';
 import { installFastRtpParse } from './fastpath/rtp-parse';
 import { ProbeController } from './bwe/probe-controller';
 import { retransmissionStats, type RetransmissionStats } from './bwe/retransmissions';
@@ -13,6 +14,7 @@ import { TwccResponder } from './bwe/twcc-responder';
 
 installTwccRawCapture();
 installFastRtpParse();
+installInboundFastPath();
 import { DownlinkAllocator } from './simulcast/downlink-allocator';
 import { LayerMeter } from './simulcast/layer-meter';
 import { TransceiverPool } from './transceiver-pool';

@@ -11,7 +11,7 @@
  * Installed in the media worker only (werift's module instance there); `rtp-parse.test.ts` checks
  * it against werift's own on generated packets. Re-check on werift upgrades.
  */
-import { RtpHeader } from 'werift';
+import { RtpHeader, RtpPacket } from 'werift';
 
 const ONE_BYTE = 0xbede;
 const TWO_BYTE = 0x1000;
@@ -92,11 +92,53 @@ export const parseRtpHeader = (raw: Buffer): RtpHeader => {
   return h as unknown as RtpHeader;
 };
 
+/**
+ * Octets of the RTP header of `raw` (RFC 3550 §5.1 fixed header, CSRC list, §5.3.1 extension
+ * block), or -1 when it is not an RTP version 2 header that ends at or before `end`.
+ */
+export const rtpHeaderLength = (raw: Buffer, end: number): number => {
+  if (end < 12 || end > raw.length || raw[0]! >> 6 !== 2) return -1;
+  let length = 12 + 4 * (raw[0]! & 0x0f);
+  if ((raw[0]! & 0x10) !== 0) {
+    if (length + 4 > end) return -1;
+    length += 4 + raw.readUInt16BE(length + 2) * 4;
+  }
+  return length <= end ? length : -1;
+};
+
+/**
+ * werift's `RtpPacket.clone` (every received packet is cloned once before a track's listeners
+ * see it) runs the RtpHeader constructor: class fields plus `Object.assign`. This one makes the
+ * same shallow copy (csrc and extension arrays shared, as werift's spread shares them) with the
+ * field order of `parseRtpHeader`.
+ */
+export const cloneRtpPacket = function (this: RtpPacket): RtpPacket {
+  const s = this.header;
+  const h = Object.create(RtpHeader.prototype) as RtpHeader;
+  h.version = s.version;
+  h.padding = s.padding;
+  h.paddingSize = s.paddingSize;
+  h.extension = s.extension;
+  h.marker = s.marker;
+  h.payloadOffset = s.payloadOffset;
+  h.payloadType = s.payloadType;
+  h.sequenceNumber = s.sequenceNumber;
+  h.timestamp = s.timestamp;
+  h.ssrc = s.ssrc;
+  h.csrcLength = s.csrcLength;
+  h.csrc = s.csrc;
+  h.extensionProfile = s.extensionProfile;
+  h.extensionLength = s.extensionLength;
+  h.extensions = s.extensions;
+  return new RtpPacket(h, this.payload);
+};
+
 let installed = false;
 
-/** Replaces werift's `RtpHeader.deSerialize` in this thread (idempotent). */
+/** Replaces werift's `RtpHeader.deSerialize` and `RtpPacket.clone` in this thread (idempotent). */
 export const installFastRtpParse = (): void => {
   if (installed) return;
   installed = true;
   RtpHeader.deSerialize = parseRtpHeader;
+  RtpPacket.prototype.clone = cloneRtpPacket;
 };

@@ -8,8 +8,9 @@
  * - SRTP_AEAD_AES_128_GCM (0x0007): AES-128-GCM, 16-octet tag (RFC 7714 §8), the same key
  *   derivation with a 96-bit salt (§11).
  *
- * Keys come from werift's DTLS handshake (RFC 5764 §4.2 key material); the receive side stays
- * werift's. One context per DTLS transport; the rollover counter is kept per SSRC by the caller.
+ * Keys come from werift's DTLS handshake (RFC 5764 §4.2 key material); the receive side is
+ * ./srtp-unprotect.ts. One context per DTLS transport; the rollover counter is kept per SSRC by
+ * the caller.
  */
 import { createCipheriv, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 

@@ -1,0 +1,154 @@
+/**
+ * The receive fast path: SRTP/SRTCP from the peer, unprotected here (./srtp-unprotect.ts) instead
+ * of by werift, and each RTP header parsed once (./rtp-parse.ts) into the packet werift's router,
+ * receivers and our producers then share.
+ *
+ * werift 0.24.4's `RTCDtlsTransport.startSrtp` subscribes to the ICE connection's datagrams (after
+ * ICE has taken STUN, and with DTLS records going to the DTLS socket) and, per media datagram,
+ * decrypts it with its SrtpSession (the header parsed for the cipher, then again for the packet,
+ * and a new decipher plus copies per packet; no replay protection). The replacement installed
+ * here keeps everything else of that method: werift's SRTP/SRTCP sessions are still created (its
+ * RTCP sending and its fallback RTP sending encrypt with them), the transport's byte and packet
+ * counters are kept, and `onRtp` / `onRtcp` fire with the same objects as before. Keys: the peer's
+ * half of the DTLS-SRTP key material (RFC 5764 §4.2), a new unprotector for a new SRTP session.
+ * Re-check on werift upgrades (`startSrtp`, `updateSrtpSession`, the `srtp` field).
+ */
+import { RTCDtlsTransport, RtcpPacketConverter, RtpPacket, type RtcpPacket } from 'werift';
+import {
+  masterLengths,
+  SRTP_AEAD_AES_128_GCM,
+  SRTP_AES128_CM_HMAC_SHA1_80,
+  type SrtpProfile,
+} from './srtp';
+import { emptyDrops, SrtpUnprotector, type UnprotectDrops } from './srtp-unprotect';
+import { parseRtpHeader, rtpHeaderLength } from './rtp-parse';
+
+/** What we use of werift's DTLS transport (werift 0.24.4). */
+interface DtlsTransportInternals {
+  srtpStarted: boolean;
+  srtp?: object;
+  dtls?: {
+    srtp: { srtpProfile?: number };
+    extractSessionKeys(
+      keyLength: number,
+      saltLength: number,
+    ): { localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer };
+  };
+  iceTransport: {
+    connection: { onData: { subscribe(listener: (data: Buffer) => void): unknown } };
+  };
+  bytesReceived: number;
+  packetsReceived: number;
+  onRtp: { execute(packet: RtpPacket): void };
+  onRtcp: { execute(packet: RtcpPacket): void };
+  updateSrtpSession(): void;
+}
+
+/** Media datagrams dropped on receive in this thread, by reason (all transports). */
+const drops: UnprotectDrops = emptyDrops();
+
+/** Counters of dropped SRTP/SRTCP packets in this thread (a copy). */
+export const inboundDrops = (): UnprotectDrops => ({ ...drops });
+
+const isProfile = (profile: number | undefined): profile is SrtpProfile =>
+  profile === SRTP_AEAD_AES_128_GCM || profile === SRTP_AES128_CM_HMAC_SHA1_80;
+
+/** One DTLS transport's receive side. */
+class InboundMedia {
+  readonly #transport: DtlsTransportInternals;
+  #session: object | undefined;
+  #unprotector: SrtpUnprotector | undefined;
+
+  constructor(transport: DtlsTransportInternals) {
+    this.#transport = transport;
+  }
+
+  receive(data: Buffer): void {
+    // RFC 7983 §7: 128..191 is RTP or RTCP (STUN and DTLS are taken elsewhere)
+    const first = data[0]!;
+    if (first < 128 || first > 191) return;
+    const t = this.#transport;
+    t.bytesReceived += data.length;
+    t.packetsReceived++;
+    const unprotector = this.#unprotectorFor(t);
+    if (!unprotector || data.length < 2) return;
+    // RFC 5761 §4: RTCP packet types 192..223 in the second octet
+    const second = data[1]!;
+    if (second >= 192 && second <= 223) this.#receiveRtcp(t, unprotector, data);
+    else this.#receiveRtp(t, unprotector, data);
+  }
+
+  #receiveRtp(t: DtlsTransportInternals, unprotector: SrtpUnprotector, data: Buffer): void {
+    const headerLength = rtpHeaderLength(data, data.length - unprotector.rtpTrailerLength);
+    if (headerLength < 0) {
+      drops.malformed++;
+      return;
+    }
+    let payload = unprotector.unprotectRtp(data, headerLength);
+    if (!payload) return;
+    const header = parseRtpHeader(data);
+    header.paddingSize = 0;
+    if (header.padding) {
+      // RFC 3550 §5.1: the last octet of the (decrypted) padding counts the padding octets
+      const paddingSize = payload.length > 0 ? payload[payload.length - 1]! : 0;
+      if (paddingSize === 0 || paddingSize > payload.length) {
+        drops.malformed++;
+        return;
+      }
+      header.paddingSize = paddingSize;
+      payload = payload.subarray(0, payload.length - paddingSize);
+    }
+    try {
+      t.onRtp.execute(new RtpPacket(header, payload));
+    } catch {
+      // a listener's failure must not stop the transport (werift logs and goes on too)
+    }
+  }
+
+  #receiveRtcp(t: DtlsTransportInternals, unprotector: SrtpUnprotector, data: Buffer): void {
+    const plain = unprotector.unprotectRtcp(data);
+    if (!plain) return;
+    let packets: RtcpPacket[];
+    try {
+      packets = RtcpPacketConverter.deSerialize(plain);
+    } catch {
+      drops.malformed++;
+      return;
+    }
+    for (const packet of packets) {
+      try {
+        t.onRtcp.execute(packet);
+      } catch {
+        // as above
+      }
+    }
+  }
+
+  /** The unprotector of the transport's current SRTP session (werift makes one per handshake). */
+  #unprotectorFor(t: DtlsTransportInternals): SrtpUnprotector | undefined {
+    if (t.srtp === this.#session && this.#unprotector) return this.#unprotector;
+    const profile = t.dtls?.srtp.srtpProfile;
+    if (!t.srtp || !t.dtls || !isProfile(profile)) return undefined;
+    const lengths = masterLengths(profile);
+    const keys = t.dtls.extractSessionKeys(lengths.key, lengths.salt);
+    this.#session = t.srtp;
+    this.#unprotector = SrtpUnprotector.fromMaster(profile, keys.remoteKey, keys.remoteSalt, drops);
+    return this.#unprotector;
+  }
+}
+
+let installed = false;
+
+/** Replaces werift's `RTCDtlsTransport.prototype.startSrtp` in this thread (idempotent). */
+export const installInboundFastPath = (): void => {
+  if (installed) return;
+  installed = true;
+  const proto = RTCDtlsTransport.prototype as unknown as { startSrtp: () => void };
+  proto.startSrtp = function startSrtp(this: DtlsTransportInternals): void {
+    if (this.srtpStarted) return;
+    this.srtpStarted = true;
+    this.updateSrtpSession();
+    const inbound = new InboundMedia(this);
+    this.iceTransport.connection.onData.subscribe((data) => inbound.receive(data));
+  };
+};
