@@ -235,6 +235,7 @@ export class E2eeEngine {
   #sessionOptions() {
     return {
       validator: this.#validate,
+      backend: this.#opts.backend,
       ...(this.#signingKey ? { signingKey: this.#signingKey } : {}),
     };
   }
@@ -247,7 +248,7 @@ export class E2eeEngine {
   /** RFC 9420 §10: a fresh KeyPackage; its private part stays here for the Welcome. */
   async makeKeyPackage(): Promise<Uint8Array> {
     const identity = await this.#ownIdentity();
-    const kp = await GroupSession.makeKeyPackage(identity, this.#signingKey);
+    const kp = await GroupSession.makeKeyPackage(identity, this.#signingKey, this.#opts.backend);
     this.#pending = [kp, ...this.#pending].slice(0, 4);
     return kp.keyPackage;
   }

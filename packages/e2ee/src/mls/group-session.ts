@@ -15,8 +15,6 @@ import {
   emptyPskIndex,
   encodeMlsMessage,
   generateKeyPackageWithKey,
-  getCiphersuiteFromName,
-  getCiphersuiteImpl,
   joinGroup,
   mlsExporter,
   processMessage,
@@ -33,7 +31,8 @@ import {
 import { decryptSenderData } from 'ts-mls/privateMessage.js';
 import { decryptWithLabel, encryptWithLabel } from 'ts-mls/crypto/hpke.js';
 import { E2eeError } from '../errors';
-import { nativeEd25519 } from './native-ed25519';
+import type { CryptoBackend } from '../sframe/backend/types';
+import { MLS_CIPHERSUITE, mlsSuite } from './mls-suite';
 import {
   decodeMeetingPolicy,
   encodeMeetingPolicy,
@@ -48,7 +47,7 @@ import {
   type MemberIdentity,
 } from './credential';
 
-export const MLS_CIPHERSUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519' as const;
+export { MLS_CIPHERSUITE };
 
 declare const leafBrand: unique symbol;
 /** RFC 9420 §4.1 leaf index of a member in the ratchet tree. */
@@ -67,6 +66,8 @@ export interface Member {
 
 export interface GroupSessionOptions {
   readonly validator?: CredentialValidator;
+  /** Where the MLS primitives run (node:crypto in Node; default WebCrypto). */
+  readonly backend?: CryptoBackend;
 }
 
 /**
@@ -147,14 +148,7 @@ export class PendingJoin {
   }
 }
 
-let suitePromise: Promise<CiphersuiteImpl> | undefined;
-function suite(): Promise<CiphersuiteImpl> {
-  suitePromise ??= getCiphersuiteImpl(getCiphersuiteFromName(MLS_CIPHERSUITE)).then(async (cs) => ({
-    ...cs,
-    signature: await nativeEd25519(cs.signature),
-  }));
-  return suitePromise;
-}
+const suite = mlsSuite;
 
 /** Our leaves support the meeting-policy group context extension (RFC 9420 §7.2 capabilities). */
 function capabilities() {
@@ -217,8 +211,9 @@ export class GroupSession {
   static async makeKeyPackage(
     identity: MemberIdentity,
     signingKey?: SigningKey,
+    backend?: CryptoBackend,
   ): Promise<PendingJoin> {
-    const cs = await suite();
+    const cs = await suite(backend);
     const key = signingKey ?? (await SigningKey.generate());
     const kp = await generateKeyPackageWithKey(
       identityCredential(identity),
@@ -256,9 +251,9 @@ export class GroupSession {
       policy?: MeetingPolicy;
     } = {},
   ): Promise<GroupSession> {
-    const cs = await suite();
+    const cs = await suite(options.backend);
     const groupId = options.groupId ?? cs.rng.randomBytes(16);
-    const own = await GroupSession.makeKeyPackage(identity, options.signingKey);
+    const own = await GroupSession.makeKeyPackage(identity, options.signingKey, options.backend);
     const { pub, priv } = own.keys();
     const extensions = options.policy
       ? [
@@ -285,7 +280,7 @@ export class GroupSession {
     pending: PendingJoin,
     options: GroupSessionOptions = {},
   ): Promise<GroupSession> {
-    const cs = await suite();
+    const cs = await suite(options.backend);
     const msg = decode(welcome);
     if (msg.wireformat !== 'mls_welcome')
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a Welcome');
