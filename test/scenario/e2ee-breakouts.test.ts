@@ -73,6 +73,7 @@ describe('breakout rooms under end-to-end encryption', () => {
   it('each room is its own group: its own roster and code, and only its own frames open', async () => {
     const [bea, cy, dee, eve] = bots as [Bot, Bot, Bot, Bot];
     const mainCode = code(host);
+    const seenBefore = beaWire.received.length;
     await host.room.openBreakouts({
       rooms: [{ name: 'Room 1' }, { name: 'Room 2' }],
       assignments: {
@@ -90,6 +91,13 @@ describe('breakout rooms under end-to-end encryption', () => {
       inGroupOf(eve, ['Dee', 'Eve']),
       inGroupOf(host, ['Host bot']),
     ]);
+    // Bea's device starts room 1's group once both are in, adding Cy with the spare KeyPackage
+    // Cy's device uploaded ahead: one commit, no round trip for a KeyPackage.
+    const sinceOpen = beaWire.received.slice(seenBefore);
+    expect(sinceOpen.map((f) => f.type)).not.toContain('e2ee.keyPackageNeeded');
+    const start = sinceOpen.find((f) => f.type === 'e2ee.startGroup') as
+      { keyPackages: { participantId: string }[] } | undefined;
+    expect(start?.keyPackages.map((k) => k.participantId)).toEqual([cy.room.selfId]);
     expect(code(bea)).toBe(code(cy));
     expect(code(dee)).toBe(code(eve));
     expect(new Set([code(bea), code(dee), code(host), mainCode]).size).toBe(4);

@@ -98,7 +98,8 @@ export class Room {
       broadcast: (event) => this.#broadcast(event),
       createRouter: deps.createRouter,
       moveMedia: (p, roomName) => this.#moveMedia(p, roomName),
-      serial: (fn) => this.#serial(fn),
+      // Everyone a timer moves back arrives in the main group together (one commit).
+      serial: (fn) => this.#serial(() => this.#groups.batch(fn)),
     });
     this.#media = new MediaRouting({
       routerFor: (p) => this.#breakouts.routerFor(p) ?? deps.router,
@@ -499,7 +500,8 @@ export class Room {
   }
 
   breakoutOpen(host: RoomParticipant, req: OpenRequest): Promise<null> {
-    return this.#serial(() => this.#breakouts.open(host, req));
+    // Each room's group starts once everyone is in it, with their spare KeyPackages (issue 18).
+    return this.#serial(() => this.#groups.batch(() => this.#breakouts.open(host, req)));
   }
 
   breakoutMove(
@@ -508,7 +510,9 @@ export class Room {
     roomIndex: number | null,
   ): Promise<null> {
     const target = this.#hostTarget(host, targetId);
-    return this.#serial(() => this.#breakouts.move(host, target, roomIndex));
+    return this.#serial(() =>
+      this.#groups.batch(() => this.#breakouts.move(host, target, roomIndex)),
+    );
   }
 
   breakoutBroadcast(host: RoomParticipant, text: string): null {
@@ -525,7 +529,7 @@ export class Room {
 
   /** Host or co-host: visit a breakout room, or return to the main room (null). */
   breakoutJoin(host: RoomParticipant, roomIndex: number | null): Promise<null> {
-    return this.#serial(() => this.#breakouts.visit(host, roomIndex));
+    return this.#serial(() => this.#groups.batch(() => this.#breakouts.visit(host, roomIndex)));
   }
 
   // ---- live captions (the server hears the audio, so unavailable while E2EE is on; one setting
@@ -648,8 +652,9 @@ export class Room {
 
   // ---- end-to-end encryption (the Delivery Service does the work)
 
-  e2eeKeyPackage(p: RoomParticipant, keyPackage: string): null {
-    this.#groups.for(p).keyPackage(p, keyPackage);
+  e2eeKeyPackage(p: RoomParticipant, keyPackage: string, spare = false): null {
+    if (spare) this.#groups.spare(p, keyPackage);
+    else this.#groups.for(p).keyPackage(p, keyPackage);
     return null;
   }
 

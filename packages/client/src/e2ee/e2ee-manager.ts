@@ -280,11 +280,23 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     return run;
   }
 
-  async #uploadKeyPackage(): Promise<void> {
+  async #uploadKeyPackage(spare = false): Promise<void> {
     const worker = this.#deps.worker;
     if (!worker || !this.#signal) return;
     const kp = await worker.makeKeyPackage();
-    await this.#signal.request({ type: 'e2ee.keyPackage', keyPackage: toBase64(kp) });
+    await this.#signal.request({
+      type: 'e2ee.keyPackage',
+      keyPackage: toBase64(kp),
+      ...(spare ? { spare } : {}),
+    });
+  }
+
+  /**
+   * In a group now: a spare KeyPackage for this device's next room change, made off the
+   * critical path so that opening breakout rooms needs no KeyPackage round trip (issue 18).
+   */
+  #uploadSpareKeyPackage(): void {
+    void this.#uploadKeyPackage(true).catch(() => undefined);
   }
 
   handleEvent(ev: ServerEvent): void {
@@ -466,6 +478,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#inGroup = true;
     this.#restarting = false;
     this.#welcomeFailures = 0;
+    this.#uploadSpareKeyPackage();
     if (this.#joinFailure) {
       this.#joinFailure = null;
       this.#emitView();
@@ -720,6 +733,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#inGroup = true;
     this.#restarting = false;
     this.#reportRefusals(out);
+    this.#uploadSpareKeyPackage();
     // The first commit is sent even when every KeyPackage was refused: it starts the group.
     await signal.request({
       type: 'e2ee.commit',
