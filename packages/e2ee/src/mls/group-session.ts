@@ -106,9 +106,20 @@ export interface ChangesOutput extends CommitOutput {
   readonly welcome?: Uint8Array;
 }
 
+/**
+ * How long after an epoch ends its application messages still open (RFC 9420 §15.2 lets a
+ * member keep a past epoch's secrets to read messages sent before a commit arrived). ts-mls
+ * keeps the receiver secrets of the last few epochs; this bounds them in time as well.
+ */
+export const PAST_EPOCH_GRACE_MS = 10_000;
+
 export interface OpenedApplication {
+  /** The epoch the message was sent in (the current one, or one that just ended). */
+  readonly epoch: bigint;
   /** Leaf whose signature key signed the message (verified by ts-mls). */
   readonly senderLeaf: LeafIndex;
+  /** That leaf's identity in the message's epoch (it may have left since). */
+  readonly senderIdentity: MemberIdentity;
   /** That leaf's signature public key. */
   readonly senderSignatureKey: Uint8Array;
   readonly data: Uint8Array;
@@ -198,6 +209,8 @@ export class GroupSession {
   /** This member's previous leaf HPKE private keys (its own commits replace it), newest first. */
   #oldLeafKeys: Uint8Array[] = [];
   readonly #cs: CiphersuiteImpl;
+  /** When each recent epoch ended on this device (for PAST_EPOCH_GRACE_MS). */
+  readonly #epochEnded = new Map<bigint, number>();
 
   private constructor(state: ClientState, cs: CiphersuiteImpl) {
     this.#state = state;
@@ -422,8 +435,10 @@ export class GroupSession {
   }
 
   /**
-   * Opens an application message of the current epoch; the sender's signature is verified by
-   * ts-mls against the leaf named in the (encrypted) sender data (RFC 9420 §6.3.2).
+   * Opens an application message of the current epoch, or of an epoch that ended less than
+   * PAST_EPOCH_GRACE_MS ago (sent before its sender saw the commit). The sender's signature is
+   * verified by ts-mls against the leaf named in the (encrypted) sender data (RFC 9420 §6.3.2),
+   * in the tree of the message's epoch; that epoch's generation ratchet refuses a replay.
    */
   async openApplication(bytes: Uint8Array): Promise<OpenedApplication> {
     this.#assertActive();
@@ -432,15 +447,20 @@ export class GroupSession {
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a PrivateMessage');
     }
     const pm = msg.privateMessage;
-    if (pm.contentType !== 'application' || pm.epoch !== this.epoch) {
+    const past =
+      pm.epoch < this.epoch && this.#recentlyEnded(pm.epoch)
+        ? this.#state.historicalReceiverData.get(pm.epoch)
+        : undefined;
+    if (pm.contentType !== 'application' || (pm.epoch !== this.epoch && !past)) {
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'not an application message of this epoch');
     }
+    const senderDataSecret = past?.senderDataSecret ?? this.#state.keySchedule.senderDataSecret;
     let result;
     let senderLeaf: number;
     try {
       // ts-mls 1.6.4 does not return the sender of an application message, so read the sender
       // data with the same secret it uses; processing then verifies the signature of that leaf.
-      const sd = await decryptSenderData(pm, this.#state.keySchedule.senderDataSecret, this.#cs);
+      const sd = await decryptSenderData(pm, senderDataSecret, this.#cs);
       if (!sd) throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'sender data does not decrypt');
       senderLeaf = sd.leafIndex;
       result = await processPrivateMessage(this.#state, pm, emptyPskIndex, this.#cs);
@@ -452,14 +472,30 @@ export class GroupSession {
     }
     result.consumed.forEach(zeroOutUint8Array);
     this.#state = result.newState;
-    const sender = this.#state.ratchetTree[senderLeaf * 2];
-    if (sender?.nodeType !== 'leaf')
+    const sender = (past?.ratchetTree ?? this.#state.ratchetTree)[senderLeaf * 2];
+    const senderIdentity =
+      sender?.nodeType === 'leaf' ? identityFromCredential(sender.leaf.credential) : undefined;
+    if (sender?.nodeType !== 'leaf' || !senderIdentity)
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'sender leaf is blank');
     return {
+      epoch: pm.epoch,
       senderLeaf: senderLeaf as LeafIndex,
+      senderIdentity,
       senderSignatureKey: sender.leaf.signaturePublicKey.slice(),
       data: result.message,
     };
+  }
+
+  #recentlyEnded(epoch: bigint): boolean {
+    const ended = this.#epochEnded.get(epoch);
+    return ended !== undefined && Date.now() - ended <= PAST_EPOCH_GRACE_MS;
+  }
+
+  /** The group moved on from `epoch` just now. */
+  #ended(epoch: bigint): void {
+    this.#epochEnded.set(epoch, Date.now());
+    for (const e of this.#epochEnded.keys())
+      if (!this.#state.historicalReceiverData.has(e)) this.#epochEnded.delete(e);
   }
 
   /** Processes a Commit from another member; returns the new epoch or that we were removed. */
@@ -488,7 +524,9 @@ export class GroupSession {
     if (result.kind !== 'newState' || !isCommit)
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a Commit');
     result.consumed.forEach(zeroOutUint8Array);
+    const before = this.epoch;
     this.#state = result.newState;
+    this.#ended(before);
     if (this.#state.groupActiveState.kind === 'removedFromGroup')
       return { kind: 'removed', epoch: this.epoch };
     return { kind: 'epoch', epoch: this.epoch };
@@ -509,7 +547,9 @@ export class GroupSession {
     }
     res.consumed.forEach(zeroOutUint8Array);
     const before = this.#ownLeafKey();
+    const epochBefore = this.epoch;
     this.#state = res.newState;
+    this.#ended(epochBefore);
     // A private message sealed to our old leaf key may still be in flight: keep a few.
     if (before && before !== this.#ownLeafKey())
       this.#oldLeafKeys = [before, ...this.#oldLeafKeys].slice(0, 4);
