@@ -54,6 +54,8 @@ export async function breakoutMove(server: TestServer, e2ee: boolean): Promise<n
     await Promise.all(
       [host, ...bots].map((b) => waitForView(b, (v) => v.local?.roster.length === 11, 60_000)),
     );
+    // Devices upload a spare KeyPackage after joining (a host assigns rooms seconds later).
+    await Promise.all([host, ...bots].map((b) => b.room.e2ee.spareUploaded));
   }
   const moved = bots.map(
     (b) =>

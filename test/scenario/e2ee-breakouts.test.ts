@@ -64,6 +64,7 @@ describe('breakout rooms under end-to-end encryption', () => {
     await Promise.all(
       [host, ...bots].map((b) => waitForView(b, (v) => v.local?.roster.length === 5)),
     );
+    await Promise.all([host, ...bots].map((b) => b.room.e2ee.spareUploaded));
   });
   afterAll(async () => {
     for (const b of [host, ...bots]) await b.room.leave().catch(() => undefined);
@@ -155,6 +156,11 @@ describe('breakout rooms under end-to-end encryption', () => {
     ]);
     expect(await carry(host, eve)).toBeDefined();
     expect(await carry(host, bea)).toBeUndefined();
+    // Turning E2EE off while rooms are open is refused with the reason (each room's group only
+    // turns off on the host device's message inside it); nothing changes for anyone.
+    await expect(host.room.e2ee.disable()).rejects.toThrow(/Close the breakout rooms first/);
+    expect(host.room.e2ee.view.local?.inGroup).toBe(true);
+    expect(await carry(host, eve)).toBeDefined();
     // The main room is empty now; someone who joins the meeting starts its group again.
     const fay = await joinBot(server.url, hostMeetingId, 'Fay');
     bots.push(fay);

@@ -695,7 +695,12 @@ export class Room {
 
   e2eeDisable(p: RoomParticipant, message: string): Promise<null> {
     if (this.#groups.breakoutGroups > 0)
-      throw new ConclaveError('E2EE_BAD_STATE', 'Close the breakout rooms first.');
+      // Each room's group turns off only on the host device's authenticated message inside it,
+      // and that device is in one group: the rooms must close first (issue 18).
+      throw new ConclaveError(
+        'E2EE_BAD_STATE',
+        'Close the breakout rooms first: each room is encrypted with its own keys. Turn encryption off once everyone is back in the main room.',
+      );
     return this.#e2ee.disable(p, message).then(() => {
       this.#groups.reset();
       // Devices keep the document; the host's device puts it back in the clear (issue 18).

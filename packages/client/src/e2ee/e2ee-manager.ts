@@ -296,8 +296,23 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
    * critical path so that opening breakout rooms needs no KeyPackage round trip (issue 18).
    */
   #uploadSpareKeyPackage(): void {
-    void this.#uploadKeyPackage(true).catch(() => undefined);
+    const done = this.#spareDone;
+    this.#spareDone = undefined;
+    void this.#uploadKeyPackage(true)
+      .catch(() => undefined)
+      .finally(() => done?.());
   }
+
+  /** A group join started: `spareUploaded` waits for it and the spare KeyPackage that follows. */
+  #expectSpare(): void {
+    this.#spareDone?.();
+    this.spareUploaded = new Promise<void>((resolve) => (this.#spareDone = resolve));
+  }
+
+  #spareDone: (() => void) | undefined;
+
+  /** Settles once the spare KeyPackage made after the last group join is on the server. */
+  spareUploaded: Promise<void> = Promise.resolve();
 
   handleEvent(ev: ServerEvent): void {
     switch (ev.type) {
@@ -469,9 +484,11 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#welcomeTimer = undefined;
     const worker = this.#deps.worker;
     if (!worker) return;
+    this.#expectSpare();
     try {
       await worker.joinFromWelcome(fromBase64(welcome));
     } catch (err) {
+      this.#spareDone?.();
       await this.#welcomeFailed(err);
       return;
     }
@@ -725,6 +742,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const signal = this.#signal;
     if (!worker || !signal) return;
     const carried = this.#carried;
+    this.#expectSpare();
     const out = await worker.createGroup(
       keyPackages.map((k) => fromBase64(k.keyPackage)),
       carried?.unsupportedClients ?? this.#meeting.policy,
