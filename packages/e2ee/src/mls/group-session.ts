@@ -18,7 +18,6 @@ import {
   joinGroup,
   mlsExporter,
   processMessage,
-  processPrivateMessage,
   zeroOutUint8Array,
   type CiphersuiteImpl,
   type ClientConfig,
@@ -28,7 +27,7 @@ import {
   type PrivateKeyPackage,
   type Proposal,
 } from 'ts-mls';
-import { decryptSenderData } from 'ts-mls/privateMessage.js';
+import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js';
 import { decryptWithLabel, encryptWithLabel } from 'ts-mls/crypto/hpke.js';
 import { E2eeError } from '../errors';
 import type { CryptoBackend } from '../sframe/backend/types';
@@ -454,25 +453,47 @@ export class GroupSession {
     if (pm.contentType !== 'application' || (pm.epoch !== this.epoch && !past)) {
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'not an application message of this epoch');
     }
-    const senderDataSecret = past?.senderDataSecret ?? this.#state.keySchedule.senderDataSecret;
+    const state = this.#state;
+    const epochData = past ?? {
+      senderDataSecret: state.keySchedule.senderDataSecret,
+      secretTree: state.secretTree,
+      ratchetTree: state.ratchetTree,
+      groupContext: state.groupContext,
+    };
     let result;
-    let senderLeaf: number;
     try {
-      // ts-mls 1.6.4 does not return the sender of an application message, so read the sender
-      // data with the same secret it uses; processing then verifies the signature of that leaf.
-      const sd = await decryptSenderData(pm, senderDataSecret, this.#cs);
-      if (!sd) throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'sender data does not decrypt');
-      senderLeaf = sd.leafIndex;
-      result = await processPrivateMessage(this.#state, pm, emptyPskIndex, this.#cs);
+      // What ts-mls's processPrivateMessage does for an application message, called directly
+      // because it does not return the sender: RFC 9420 §6.3.2 sender data, §9 generation
+      // ratchet (consumed keys are deleted), AEAD, then the signature over FramedContent by the
+      // sender's leaf key in that epoch's tree (§6.1).
+      result = await unprotectPrivateMessage(
+        epochData.senderDataSecret,
+        pm,
+        epochData.secretTree,
+        epochData.ratchetTree,
+        epochData.groupContext,
+        state.clientConfig.keyRetentionConfig,
+        this.#cs,
+      );
     } catch (cause) {
       throw mlsError('E2EE_ERR_MLS_MESSAGE', cause);
     }
-    if (result.kind !== 'applicationMessage') {
+    const content = result.content.content;
+    if (content.contentType !== 'application' || content.sender.senderType !== 'member') {
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected an application message');
     }
     result.consumed.forEach(zeroOutUint8Array);
-    this.#state = result.newState;
-    const sender = (past?.ratchetTree ?? this.#state.ratchetTree)[senderLeaf * 2];
+    this.#state = past
+      ? {
+          ...state,
+          historicalReceiverData: new Map(state.historicalReceiverData).set(pm.epoch, {
+            ...past,
+            secretTree: result.tree,
+          }),
+        }
+      : { ...state, secretTree: result.tree };
+    const senderLeaf = content.sender.leafIndex;
+    const sender = epochData.ratchetTree[senderLeaf * 2];
     const senderIdentity =
       sender?.nodeType === 'leaf' ? identityFromCredential(sender.leaf.credential) : undefined;
     if (sender?.nodeType !== 'leaf' || !senderIdentity)
@@ -482,7 +503,7 @@ export class GroupSession {
       senderLeaf: senderLeaf as LeafIndex,
       senderIdentity,
       senderSignatureKey: sender.leaf.signaturePublicKey.slice(),
-      data: result.message,
+      data: content.applicationData,
     };
   }
 
