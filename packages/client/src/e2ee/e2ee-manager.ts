@@ -48,6 +48,9 @@ export interface E2eeManagerDeps {
   roomOf?: (id: ParticipantId) => string | null;
 }
 
+/** How long after joining a group a device makes its spare KeyPackage (breakout moves). */
+const SPARE_KEY_PACKAGE_DELAY_MS = 1_000;
+
 /** How long a device listed as a member waits for its Welcome before asking again. */
 const WELCOME_WAIT_MS = 5_000;
 
@@ -278,10 +281,17 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #uploadSpareKeyPackage(): void {
     const done = this.#spareDone;
     this.#spareDone = undefined;
-    void this.#uploadKeyPackage(true)
-      .catch(() => undefined)
-      .finally(() => done?.());
+    clearTimeout(this.#spareTimer);
+    // Not at once: when many join a group together (rooms opening), making a KeyPackage would
+    // compete for this device's CPU with the join itself, which someone is waiting for.
+    this.#spareTimer = setTimeout(() => {
+      void this.#uploadKeyPackage(true)
+        .catch(() => undefined)
+        .finally(() => done?.());
+    }, SPARE_KEY_PACKAGE_DELAY_MS);
   }
+
+  #spareTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** A group join started: `spareUploaded` waits for it and the spare KeyPackage that follows. */
   #expectSpare(): void {
@@ -710,6 +720,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     clearTimeout(this.#keyFrameTimer);
     clearTimeout(this.#welcomeTimer);
     this.#downgrade.clear();
+    clearTimeout(this.#spareTimer);
+    this.#spareDone?.();
     this.#deps.worker?.terminate();
     this.removeAllListeners();
   }
