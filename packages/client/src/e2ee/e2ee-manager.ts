@@ -641,11 +641,16 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     if (!worker || !signal) return;
     const carried = this.#pins.carried;
     this.#expectSpare();
-    const out = await worker.createGroup(
-      keyPackages.map((k) => fromBase64(k.keyPackage)),
-      carried?.unsupportedClients ?? this.#meeting.policy,
-      carried ? [...carried.offKeys] : offKeys,
-    );
+    const out = await worker
+      .createGroup(
+        keyPackages.map((k) => fromBase64(k.keyPackage)),
+        carried?.unsupportedClients ?? this.#meeting.policy,
+        carried ? [...carried.offKeys] : offKeys,
+      )
+      .catch((err: unknown) => {
+        this.#spareDone?.();
+        throw err;
+      });
     this.#inGroup = true;
     this.#restarting = false;
     this.#reportRefusals(out);
