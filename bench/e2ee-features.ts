@@ -10,7 +10,11 @@ import type { TestServer } from '../test/support/test-server';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function chatLatency(server: TestServer, e2ee: boolean, rounds: number): Promise<number[]> {
+export async function chatLatency(
+  server: TestServer,
+  e2ee: boolean,
+  rounds: number,
+): Promise<number[]> {
   const m = await createMeeting(server.url);
   const host = await joinBot(server.url, m.meetingId, 'Host bot', m.hostKey);
   const other = await joinBot(server.url, m.meetingId, 'Reader');
@@ -40,7 +44,7 @@ async function chatLatency(server: TestServer, e2ee: boolean, rounds: number): P
   return out;
 }
 
-async function breakoutMove(server: TestServer, e2ee: boolean): Promise<number> {
+export async function breakoutMove(server: TestServer, e2ee: boolean): Promise<number> {
   const m = await createMeeting(server.url);
   const host = await joinBot(server.url, m.meetingId, 'Host bot', m.hostKey);
   const bots: Bot[] = [];
@@ -50,6 +54,8 @@ async function breakoutMove(server: TestServer, e2ee: boolean): Promise<number> 
     await Promise.all(
       [host, ...bots].map((b) => waitForView(b, (v) => v.local?.roster.length === 11, 60_000)),
     );
+    // Devices upload a spare KeyPackage after joining (a host assigns rooms seconds later).
+    await Promise.all([host, ...bots].map((b) => b.room.e2ee.spareUploaded));
   }
   const moved = bots.map(
     (b) =>

@@ -18,6 +18,7 @@
 // 2 breakout rooms, E2EE on vs off as ratios (target: at most 1.5x).
 //
 // Flags: --sizes 50,200,1000   --rounds 3   --browser-rounds 2   --no-browsers   --no-features
+//        --only-features (the issue 18 rows alone: no browsers, no rekey sizes)
 import { GroupSession, SigningKey } from '@conclave/e2ee';
 import { PROTOCOL_VERSION } from '@conclave/protocol';
 import {
@@ -42,7 +43,8 @@ const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
 };
-const sizes = arg('sizes', '50,200,1000').split(',').map(Number);
+const onlyFeatures = process.argv.includes('--only-features');
+const sizes = onlyFeatures ? [] : arg('sizes', '50,200,1000').split(',').map(Number);
 /** Rekey targets (ms, including the two-phase send switch) from issue 13. */
 const TARGET_MS: Record<number, number> = { 200: 1000, 1000: 2000 };
 const rounds = Number(arg('rounds', '3'));
@@ -177,7 +179,7 @@ async function browserBench(rounds: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!process.argv.includes('--no-browsers'))
+  if (!process.argv.includes('--no-browsers') && !onlyFeatures)
     await browserBench(Number(arg('browser-rounds', '2')));
   console.log(
     `E2EE meeting bench: sizes ${sizes.join(', ')}, ${rounds} leave(s) each; two-phase send switch ${SEND_SWITCH_DELAY_MS} ms`,

@@ -64,6 +64,7 @@ describe('breakout rooms under end-to-end encryption', () => {
     await Promise.all(
       [host, ...bots].map((b) => waitForView(b, (v) => v.local?.roster.length === 5)),
     );
+    await Promise.all([host, ...bots].map((b) => b.room.e2ee.spareUploaded));
   });
   afterAll(async () => {
     for (const b of [host, ...bots]) await b.room.leave().catch(() => undefined);
@@ -73,6 +74,7 @@ describe('breakout rooms under end-to-end encryption', () => {
   it('each room is its own group: its own roster and code, and only its own frames open', async () => {
     const [bea, cy, dee, eve] = bots as [Bot, Bot, Bot, Bot];
     const mainCode = code(host);
+    const seenBefore = beaWire.received.length;
     await host.room.openBreakouts({
       rooms: [{ name: 'Room 1' }, { name: 'Room 2' }],
       assignments: {
@@ -90,6 +92,13 @@ describe('breakout rooms under end-to-end encryption', () => {
       inGroupOf(eve, ['Dee', 'Eve']),
       inGroupOf(host, ['Host bot']),
     ]);
+    // Bea's device starts room 1's group once both are in, adding Cy with the spare KeyPackage
+    // Cy's device uploaded ahead: one commit, no round trip for a KeyPackage.
+    const sinceOpen = beaWire.received.slice(seenBefore);
+    expect(sinceOpen.map((f) => f.type)).not.toContain('e2ee.keyPackageNeeded');
+    const start = sinceOpen.find((f) => f.type === 'e2ee.startGroup') as
+      { keyPackages: { participantId: string }[] } | undefined;
+    expect(start?.keyPackages.map((k) => k.participantId)).toEqual([cy.room.selfId]);
     expect(code(bea)).toBe(code(cy));
     expect(code(dee)).toBe(code(eve));
     expect(new Set([code(bea), code(dee), code(host), mainCode]).size).toBe(4);
@@ -147,6 +156,11 @@ describe('breakout rooms under end-to-end encryption', () => {
     ]);
     expect(await carry(host, eve)).toBeDefined();
     expect(await carry(host, bea)).toBeUndefined();
+    // Turning E2EE off while rooms are open is refused with the reason (each room's group only
+    // turns off on the host device's message inside it); nothing changes for anyone.
+    await expect(host.room.e2ee.disable()).rejects.toThrow(/Close the breakout rooms first/);
+    expect(host.room.e2ee.view.local?.inGroup).toBe(true);
+    expect(await carry(host, eve)).toBeDefined();
     // The main room is empty now; someone who joins the meeting starts its group again.
     const fay = await joinBot(server.url, hostMeetingId, 'Fay');
     bots.push(fay);

@@ -39,7 +39,7 @@ export interface ParticipantHandle {
   hostSpotlight(id: ParticipantId | null): null;
   raiseHand(raised: boolean): null;
   react(reaction: Reaction): null;
-  e2eeKeyPackage(keyPackage: string): null;
+  e2eeKeyPackage(keyPackage: string, spare: boolean): null;
   e2eeEnable(): Promise<{ keyPackages: KeyPackageEntry[] }>;
   e2eeCommit(req: CommitRequest): { epoch: number };
   e2eeDisable(message: string): Promise<null>;
@@ -130,7 +130,7 @@ export class RoomRegistry {
       hostSpotlight: (id) => room.stage.spotlight(participant, id),
       raiseHand: (raised) => room.stage.raiseHand(participant, raised),
       react: (reaction) => room.stage.react(participant, reaction),
-      e2eeKeyPackage: (kp) => room.e2eeKeyPackage(participant, kp),
+      e2eeKeyPackage: (kp, spare) => room.e2eeKeyPackage(participant, kp, spare),
       e2eeEnable: () => room.e2eeEnable(participant),
       e2eeCommit: (req) => room.e2eeCommit(participant, req),
       e2eeDisable: (message) => room.e2eeDisable(participant, message),

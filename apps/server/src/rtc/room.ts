@@ -99,7 +99,8 @@ export class Room {
       broadcast: (event) => this.#participants.broadcast(event),
       createRouter: deps.createRouter,
       moveMedia: (p, roomName) => this.#moveMedia(p, roomName),
-      serial: (fn) => this.#serial(fn),
+      // Everyone a timer moves back arrives in the main group together (one commit).
+      serial: (fn) => this.#serial(() => this.#groups.batch(fn)),
     });
     this.#media = new MediaRouting({
       routerFor: (p) => this.#breakouts.routerFor(p) ?? deps.router,
@@ -352,7 +353,8 @@ export class Room {
   }
 
   breakoutOpen(host: RoomParticipant, req: OpenRequest): Promise<null> {
-    return this.#serial(() => this.#breakouts.open(host, req));
+    // Each room's group starts once everyone is in it, with their spare KeyPackages (issue 18).
+    return this.#serial(() => this.#groups.batch(() => this.#breakouts.open(host, req)));
   }
 
   breakoutMove(
@@ -361,7 +363,9 @@ export class Room {
     roomIndex: number | null,
   ): Promise<null> {
     const target = this.#participants.hostTarget(host, targetId);
-    return this.#serial(() => this.#breakouts.move(host, target, roomIndex));
+    return this.#serial(() =>
+      this.#groups.batch(() => this.#breakouts.move(host, target, roomIndex)),
+    );
   }
 
   breakoutBroadcast(host: RoomParticipant, text: string): null {
@@ -378,7 +382,7 @@ export class Room {
 
   /** Host or co-host: visit a breakout room, or return to the main room (null). */
   breakoutJoin(host: RoomParticipant, roomIndex: number | null): Promise<null> {
-    return this.#serial(() => this.#breakouts.visit(host, roomIndex));
+    return this.#serial(() => this.#groups.batch(() => this.#breakouts.visit(host, roomIndex)));
   }
 
   // ---- live captions (the server hears the audio, so unavailable while E2EE is on; one setting
@@ -468,8 +472,9 @@ export class Room {
 
   // ---- end-to-end encryption (the Delivery Service does the work)
 
-  e2eeKeyPackage(p: RoomParticipant, keyPackage: string): null {
-    this.#groups.for(p).keyPackage(p, keyPackage);
+  e2eeKeyPackage(p: RoomParticipant, keyPackage: string, spare = false): null {
+    if (spare) this.#groups.spare(p, keyPackage);
+    else this.#groups.for(p).keyPackage(p, keyPackage);
     return null;
   }
 
@@ -510,7 +515,12 @@ export class Room {
 
   e2eeDisable(p: RoomParticipant, message: string): Promise<null> {
     if (this.#groups.breakoutGroups > 0)
-      throw new ConclaveError('E2EE_BAD_STATE', 'Close the breakout rooms first.');
+      // Each room's group turns off only on the host device's authenticated message inside it,
+      // and that device is in one group: the rooms must close first (issue 18).
+      throw new ConclaveError(
+        'E2EE_BAD_STATE',
+        'Close the breakout rooms first: each room is encrypted with its own keys. Turn encryption off once everyone is back in the main room.',
+      );
     return this.#e2ee.disable(p, message).then(() => {
       this.#groups.reset();
       // Devices keep the document; the host's device puts it back in the clear (issue 18).

@@ -225,7 +225,7 @@ export class SignalingSession implements SignalingPeer {
       case 'reaction.send':
         return handle.react(message.reaction);
       case 'e2ee.keyPackage':
-        return handle.e2eeKeyPackage(message.keyPackage);
+        return handle.e2eeKeyPackage(message.keyPackage, message.spare === true);
       case 'e2ee.enable':
         return handle.e2eeEnable();
       case 'e2ee.commit':

@@ -8,14 +8,16 @@ import type {
   SealedChatMessage,
   ServerEvent,
 } from '@conclave/protocol';
-import type { MeetingPolicy, MemberIdentity } from '@conclave/e2ee';
+import type { MemberIdentity } from '@conclave/e2ee';
 import type { SignalClient } from '../signal/signal-client';
 import { TypedEmitter } from '../typed-emitter';
-import type { DowngradeCountdown, E2eeView, JoinFailure } from './e2ee-view';
+import type { E2eeView, JoinFailure } from './e2ee-view';
 import { fromBase64, toBase64 } from './base64';
 import type { E2eeOffMessage } from './control-message';
 import type { CommitOut, EngineStatus, FrameCounters } from './engine';
-import { describeRefusal, type ExpectedDevice } from './expected-devices';
+import { describeRefusal } from './expected-devices';
+import { DevicePins } from './device-pins';
+import { DowngradeGuard } from './downgrade-guard';
 import { rosterWarnings } from './roster-check';
 import { attachTransform } from './media-transform';
 import type { MediaKind } from './frame-layout';
@@ -45,6 +47,9 @@ export interface E2eeManagerDeps {
   /** The breakout room a participant is in (null: the main room); each has its own group. */
   roomOf?: (id: ParticipantId) => string | null;
 }
+
+/** How long after joining a group a device makes its spare KeyPackage (breakout moves). */
+const SPARE_KEY_PACKAGE_DELAY_MS = 1_000;
 
 /** How long a device listed as a member waits for its Welcome before asking again. */
 const WELCOME_WAIT_MS = 5_000;
@@ -84,22 +89,39 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #welcomeFailures = 0;
   #joinFailure: string | null = null;
   readonly #othersFailed = new Map<ParticipantId, JoinFailure>();
-  /** The first MLS signature key each device announced: a later change is refused and shown. */
-  readonly #pins = new Map<ParticipantId, ExpectedDevice>();
-  readonly #keyChanges = new Set<string>();
-  #countdown: { view: DowngradeCountdown; timer: ReturnType<typeof setTimeout> } | undefined;
+  /** The first key each device announced and the first group's policy (DESIGN.md §4.4). */
+  readonly #pins: DevicePins;
+  /** The host device's checks and countdown before a downgrade (DESIGN.md §4.4). */
+  readonly #downgrade: DowngradeGuard;
   /** The server counts this device as a member but no Welcome came: it was withheld or lost. */
   #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The host asked to let this held participant in (so the downgrade it brings is wanted). */
-  #admitAsked: ParticipantId | undefined;
-  /** The signed policy of this meeting's groups, carried into breakout rooms' groups. */
-  #carried: MeetingPolicy | null = null;
   /** Moved to another room: its group starting is not "turned on" news. */
   #quietStart = false;
 
   constructor(deps: E2eeManagerDeps) {
     super();
     this.#deps = deps;
+    this.#downgrade = new DowngradeGuard({
+      delayMs: deps.downgradeDelayMs,
+      participants: deps.participants,
+      local: () => this.#local,
+      turnOff: (p) =>
+        void this.#queue(() =>
+          this.#sendOff({
+            kind: 'e2ee-off',
+            reason: 'unsupported-client',
+            joiner: { participantId: p.id, displayName: p.displayName, clientLabel: p.clientLabel },
+          }),
+        ).catch((err: unknown) => this.#fail('Turning end-to-end encryption off failed', err)),
+      banner: (tone, text) => this.emit('banner', { tone, text }),
+      changed: () => this.#emitView(),
+    });
+    this.#pins = new DevicePins({
+      selfId: deps.selfId,
+      participants: deps.participants,
+      roomOf: deps.roomOf,
+      publish: (devices) => void deps.worker?.setExpectedDevices(devices).catch(() => undefined),
+    });
     deps.worker?.on('keyFrameNeeded', () => {
       this.#signal
         ?.request({ type: 'media.keyFrameRequest', scope: 'received' })
@@ -109,7 +131,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       const epochChanged = status.epoch !== this.#local?.epoch;
       this.#local = status;
       this.#counters = counters;
-      if (status.policy) this.#carryPolicy(status.policy);
+      if (status.policy) this.#pins.carryPolicy(status.policy);
       if (
         epochChanged &&
         status.epoch !== null &&
@@ -159,7 +181,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       capable: this.capable,
       rosterMismatch: this.#rosterMismatch(),
       joinFailure: this.#joinFailure,
-      downgradeCountdown: this.#countdown?.view ?? null,
+      downgradeCountdown: this.#downgrade.countdown,
       membersWhoCouldNotJoin: [...this.#othersFailed.values()].filter(
         (f) => !this.#local?.roster.some((m) => m.userId === f.participantId),
       ),
@@ -175,9 +197,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       this.#local,
       this.#meeting,
       this.#deps.participants(),
-      this.#pins,
-      this.#keyChanges,
-      this.#sameRoom,
+      this.#pins.pins,
+      this.#pins.warnings,
+      this.#pins.sameRoom,
     );
   }
 
@@ -191,7 +213,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   ): Promise<void> {
     this.#signal = signal;
     this.#meeting = state;
-    this.#syncExpectedDevices();
+    this.#pins.sync();
     this.#emitView();
     if (!this.#deps.worker) return;
     if (newSeat && this.#inGroup) {
@@ -224,7 +246,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   participantsChanged(): void {
     const present = new Set(this.#deps.participants().map((p) => p.id));
     for (const id of this.#othersFailed.keys()) if (!present.has(id)) this.#othersFailed.delete(id);
-    this.#syncExpectedDevices();
+    this.#pins.sync();
     this.#emitView();
   }
 
@@ -234,45 +256,6 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     return worker ? toBase64(await worker.signingKey()) : undefined;
   }
 
-  /** Whether participant `id` is in this device's room (each room has its own group). */
-  readonly #sameRoom = (id: ParticipantId): boolean => {
-    const roomOf = this.#deps.roomOf;
-    const self = this.#deps.selfId();
-    return !roomOf || self === undefined || roomOf(id) === roomOf(self);
-  };
-
-  /**
-   * Pins each device's announced key on first sight and tells the worker who may hold the key.
-   * Devices that left stay known (their leaf may still be in the tree until the next commit).
-   */
-  #syncExpectedDevices(): void {
-    const participants = this.#deps.participants();
-    const present = new Set(participants.map((p) => p.id));
-    for (const p of participants) {
-      if (!p.mlsSignatureKey) continue;
-      const pinned = this.#pins.get(p.id);
-      if (pinned && pinned.signatureKey !== p.mlsSignatureKey) {
-        this.#keyChanges.add(
-          `The server changed the key of ${p.displayName}'s device during the meeting; the first key stays in force.`,
-        );
-      }
-      this.#pins.set(p.id, {
-        deviceId: p.id,
-        userId: p.id,
-        displayName: p.displayName,
-        // Pinned too: the server cannot move a device to another account mid-meeting.
-        accountUserId: pinned ? pinned.accountUserId : p.accountUserId,
-        signatureKey: pinned?.signatureKey ?? p.mlsSignatureKey,
-        present: true,
-        admitted: !p.held && !p.waiting,
-        inMyRoom: this.#sameRoom(p.id),
-      });
-    }
-    for (const [id, d] of this.#pins)
-      if (!present.has(id)) this.#pins.set(id, { ...d, present: false });
-    void this.#deps.worker?.setExpectedDevices([...this.#pins.values()]).catch(() => undefined);
-  }
-
   /** Serialises MLS work: commits and welcomes must be processed in order. */
   #queue<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#chain.then(fn);
@@ -280,12 +263,46 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     return run;
   }
 
-  async #uploadKeyPackage(): Promise<void> {
+  async #uploadKeyPackage(spare = false): Promise<void> {
     const worker = this.#deps.worker;
     if (!worker || !this.#signal) return;
     const kp = await worker.makeKeyPackage();
-    await this.#signal.request({ type: 'e2ee.keyPackage', keyPackage: toBase64(kp) });
+    await this.#signal.request({
+      type: 'e2ee.keyPackage',
+      keyPackage: toBase64(kp),
+      ...(spare ? { spare } : {}),
+    });
   }
+
+  /**
+   * In a group now: a spare KeyPackage for this device's next room change, made off the
+   * critical path so that opening breakout rooms needs no KeyPackage round trip (issue 18).
+   */
+  #uploadSpareKeyPackage(): void {
+    const done = this.#spareDone;
+    this.#spareDone = undefined;
+    clearTimeout(this.#spareTimer);
+    // Not at once: when many join a group together (rooms opening), making a KeyPackage would
+    // compete for this device's CPU with the join itself, which someone is waiting for.
+    this.#spareTimer = setTimeout(() => {
+      void this.#uploadKeyPackage(true)
+        .catch(() => undefined)
+        .finally(() => done?.());
+    }, SPARE_KEY_PACKAGE_DELAY_MS);
+  }
+
+  #spareTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** A group join started: `spareUploaded` waits for it and the spare KeyPackage that follows. */
+  #expectSpare(): void {
+    this.#spareDone?.();
+    this.spareUploaded = new Promise<void>((resolve) => (this.#spareDone = resolve));
+  }
+
+  #spareDone: (() => void) | undefined;
+
+  /** Settles once the spare KeyPackage made after the last group join is on the server. */
+  spareUploaded: Promise<void> = Promise.resolve();
 
   handleEvent(ev: ServerEvent): void {
     switch (ev.type) {
@@ -335,7 +352,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         void this.#queue(() => this.#uploadKeyPackage()).catch(() => undefined);
         return;
       case 'e2ee.downgradeRequired':
-        if (this.#deps.isHost()) this.#downgradeRequested(ev.participantId);
+        if (this.#deps.isHost()) this.#downgrade.requested(ev.participantId);
         return;
       case 'e2ee.reenableOffered':
         this.emit('reenableOffered', ev.displayName);
@@ -457,15 +474,18 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#welcomeTimer = undefined;
     const worker = this.#deps.worker;
     if (!worker) return;
+    this.#expectSpare();
     try {
       await worker.joinFromWelcome(fromBase64(welcome));
     } catch (err) {
+      this.#spareDone?.();
       await this.#welcomeFailed(err);
       return;
     }
     this.#inGroup = true;
     this.#restarting = false;
     this.#welcomeFailures = 0;
+    this.#uploadSpareKeyPackage();
     if (this.#joinFailure) {
       this.#joinFailure = null;
       this.#emitView();
@@ -511,91 +531,19 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     }
     await worker.turnOff();
     this.#inGroup = false;
-    this.#carried = null;
+    this.#pins.forgetPolicy();
     this.#bannerForOff(opened.message, opened.sender.displayName);
     this.emit('turnedOff', false);
   }
 
-  /**
-   * The server says an unsupported client joined. The host's device turns E2EE off only for a
-   * real reason (DESIGN.md §4.4): the person is in the participant list, is not in the MLS group,
-   * reported no E2EE capability, and the policy signed when E2EE went on says "downgrade" (or the
-   * host asked to let them in). A downgrade the host did not ask for waits for a countdown the
-   * host can stop.
-   */
-  #downgradeRequested(id: ParticipantId): void {
-    const p = this.#deps.participants().find((x) => x.id === id);
-    const asked = this.#admitAsked === id;
-    const rule = this.#local?.policy?.unsupportedClients;
-    const why = !p
-      ? 'nobody by that name is in the meeting'
-      : p.e2eeCapable
-        ? `${p.displayName}'s client can do end-to-end encryption`
-        : this.#local?.roster.some((m) => m.deviceId === id)
-          ? `${p.displayName} already holds the key`
-          : !asked && rule !== 'downgrade'
-            ? `this meeting's policy, fixed when encryption was turned on, is to ${rule === 'hold' ? 'keep such participants waiting' : 'refuse them'}`
-            : undefined;
-    if (!p || why) {
-      this.emit('banner', {
-        tone: 'warning',
-        text: `Ignored a request from the server to turn off end-to-end encryption: ${why ?? 'no reason'}.`,
-      });
-      return;
-    }
-    const off = () => {
-      this.#clearCountdown();
-      void this.#queue(() =>
-        this.#sendOff({
-          kind: 'e2ee-off',
-          reason: 'unsupported-client',
-          joiner: { participantId: p.id, displayName: p.displayName, clientLabel: p.clientLabel },
-        }),
-      ).catch((err: unknown) => this.#fail('Turning end-to-end encryption off failed', err));
-    };
-    if (asked) {
-      this.#admitAsked = undefined;
-      off();
-      return;
-    }
-    const delay = this.#deps.downgradeDelayMs ?? 10_000;
-    this.#clearCountdown();
-    this.#countdown = {
-      view: {
-        participantId: p.id,
-        displayName: p.displayName,
-        clientLabel: p.clientLabel,
-        at: Date.now() + delay,
-      },
-      timer: setTimeout(off, delay),
-    };
-    this.emit('banner', {
-      tone: 'warning',
-      text: `${p.displayName} joined from ${p.clientLabel}, which cannot do end-to-end encryption. Encryption turns off in ${Math.round(delay / 1000)} s unless you keep it on (they keep waiting).`,
-    });
-    this.#emitView();
-  }
-
   /** The host keeps E2EE on: the unsupported joiner keeps waiting. */
   keepEncryptionOn(): void {
-    if (!this.#countdown) return;
-    const name = this.#countdown.view.displayName;
-    this.#clearCountdown();
-    this.emit('banner', {
-      tone: 'info',
-      text: `End-to-end encryption stays on; ${name} keeps waiting.`,
-    });
-    this.#emitView();
+    this.#downgrade.keepOn();
   }
 
   /** The host chose to let a held participant in: the downgrade that follows is wanted. */
   expectDowngradeFor(id: ParticipantId): void {
-    this.#admitAsked = id;
-  }
-
-  #clearCountdown(): void {
-    if (this.#countdown) clearTimeout(this.#countdown.timer);
-    this.#countdown = undefined;
+    this.#downgrade.expectFor(id);
   }
 
   #bannerForOff(m: E2eeOffMessage, hostName: string): void {
@@ -665,26 +613,6 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   }
 
   /**
-   * The policy of the first group this device was in stays the reference: every other room's
-   * group must carry the same one (only the host device that turned E2EE on may turn it off).
-   * A group created with another (a server that fed its creator a key of its own) is shown.
-   */
-  #carryPolicy(policy: MeetingPolicy): void {
-    const carried = this.#carried;
-    if (!carried) {
-      this.#carried = policy;
-      return;
-    }
-    if (
-      carried.unsupportedClients !== policy.unsupportedClients ||
-      carried.offKeys.join() !== policy.offKeys.join()
-    )
-      this.#keyChanges.add(
-        "This room's encryption group names another device allowed to turn encryption off than the meeting's; only the host device that turned it on is trusted to.",
-      );
-  }
-
-  /**
    * Under E2EE each room is its own MLS group (issue 18): this device moved to another room, so
    * it leaves its group's keys (frames stay dropped, never clear) and waits to be added to, or to
    * start, the new room's group.
@@ -711,15 +639,22 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const worker = this.#deps.worker;
     const signal = this.#signal;
     if (!worker || !signal) return;
-    const carried = this.#carried;
-    const out = await worker.createGroup(
-      keyPackages.map((k) => fromBase64(k.keyPackage)),
-      carried?.unsupportedClients ?? this.#meeting.policy,
-      carried ? [...carried.offKeys] : offKeys,
-    );
+    const carried = this.#pins.carried;
+    this.#expectSpare();
+    const out = await worker
+      .createGroup(
+        keyPackages.map((k) => fromBase64(k.keyPackage)),
+        carried?.unsupportedClients ?? this.#meeting.policy,
+        carried ? [...carried.offKeys] : offKeys,
+      )
+      .catch((err: unknown) => {
+        this.#spareDone?.();
+        throw err;
+      });
     this.#inGroup = true;
     this.#restarting = false;
     this.#reportRefusals(out);
+    this.#uploadSpareKeyPackage();
     // The first commit is sent even when every KeyPackage was refused: it starts the group.
     await signal.request({
       type: 'e2ee.commit',
@@ -742,7 +677,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         type: 'e2ee.enable',
       });
       // The unsupported-client rule is fixed now, in the group itself (signed, server-proof).
-      this.#carried = null;
+      this.#pins.forgetPolicy();
       await this.#startGroup(keyPackages);
     });
   }
@@ -758,7 +693,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     await this.#signal.request({ type: 'e2ee.disable', message: toBase64(sealed) });
     await worker.turnOff();
     this.#inGroup = false;
-    this.#carried = null;
+    this.#pins.forgetPolicy();
     this.#bannerForOff(message, 'You');
     this.emit('turnedOff', true);
   }
@@ -789,7 +724,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   close(): void {
     clearTimeout(this.#keyFrameTimer);
     clearTimeout(this.#welcomeTimer);
-    this.#clearCountdown();
+    this.#downgrade.clear();
+    clearTimeout(this.#spareTimer);
+    this.#spareDone?.();
     this.#deps.worker?.terminate();
     this.removeAllListeners();
   }

@@ -235,6 +235,7 @@ export class E2eeEngine {
   #sessionOptions() {
     return {
       validator: this.#validate,
+      backend: this.#opts.backend,
       ...(this.#signingKey ? { signingKey: this.#signingKey } : {}),
     };
   }
@@ -247,7 +248,7 @@ export class E2eeEngine {
   /** RFC 9420 §10: a fresh KeyPackage; its private part stays here for the Welcome. */
   async makeKeyPackage(): Promise<Uint8Array> {
     const identity = await this.#ownIdentity();
-    const kp = await GroupSession.makeKeyPackage(identity, this.#signingKey);
+    const kp = await GroupSession.makeKeyPackage(identity, this.#signingKey, this.#opts.backend);
     this.#pending = [kp, ...this.#pending].slice(0, 4);
     return kp.keyPackage;
   }
@@ -395,8 +396,11 @@ export class E2eeEngine {
     const session = this.#session;
     if (!session) return undefined;
     try {
-      const { senderLeaf, senderSignatureKey, data } = await session.openApplication(bytes);
-      const sender = session.members().find((m) => m.leafIndex === senderLeaf)?.identity;
+      const {
+        senderIdentity: sender,
+        senderSignatureKey,
+        data,
+      } = await session.openApplication(bytes);
       const message = decodeControl(data);
       return sender && message
         ? { sender, senderKey: toBase64(senderSignatureKey), message }
@@ -442,16 +446,23 @@ export class E2eeEngine {
     return this.#board.open(sealed);
   }
 
-  /** Opens a chat message; undefined when it is not one this device may read. */
+  /**
+   * Opens a chat message; undefined when it is not one this device may read. A message sealed
+   * in the epoch that just ended still opens (RFC 9420 §15.2, PAST_EPOCH_GRACE_MS).
+   */
   async openChat(bytes: Uint8Array): Promise<OpenedChat | undefined> {
     const session = this.#session;
     if (!session?.active) return undefined;
     try {
-      const epoch = session.epoch;
-      const { senderLeaf, data } = await session.openApplication(bytes);
-      const sender = session.members().find((m) => m.leafIndex === senderLeaf)?.identity;
+      // Sent in this epoch or one that just ended (the sender had not seen the commit yet).
+      const {
+        epoch,
+        senderLeaf,
+        senderIdentity: sender,
+        data,
+      } = await session.openApplication(bytes);
       const payload = decodeChatPayload(data);
-      if (!sender || !payload) return undefined;
+      if (!payload) return undefined;
       const from = { from: sender.deviceId, fromName: sender.displayName };
       if (payload.kind === 'chat') return { ...from, to: null, text: payload.text };
       const self = this.#identity?.deviceId;

@@ -15,12 +15,9 @@ import {
   emptyPskIndex,
   encodeMlsMessage,
   generateKeyPackageWithKey,
-  getCiphersuiteFromName,
-  getCiphersuiteImpl,
   joinGroup,
   mlsExporter,
   processMessage,
-  processPrivateMessage,
   zeroOutUint8Array,
   type CiphersuiteImpl,
   type ClientConfig,
@@ -30,10 +27,11 @@ import {
   type PrivateKeyPackage,
   type Proposal,
 } from 'ts-mls';
-import { decryptSenderData } from 'ts-mls/privateMessage.js';
+import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js';
 import { decryptWithLabel, encryptWithLabel } from 'ts-mls/crypto/hpke.js';
 import { E2eeError } from '../errors';
-import { nativeEd25519 } from './native-ed25519';
+import type { CryptoBackend } from '../sframe/backend/types';
+import { MLS_CIPHERSUITE, mlsSuite } from './mls-suite';
 import {
   decodeMeetingPolicy,
   encodeMeetingPolicy,
@@ -48,7 +46,7 @@ import {
   type MemberIdentity,
 } from './credential';
 
-export const MLS_CIPHERSUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519' as const;
+export { MLS_CIPHERSUITE };
 
 declare const leafBrand: unique symbol;
 /** RFC 9420 §4.1 leaf index of a member in the ratchet tree. */
@@ -67,6 +65,8 @@ export interface Member {
 
 export interface GroupSessionOptions {
   readonly validator?: CredentialValidator;
+  /** Where the MLS primitives run (node:crypto in Node; default WebCrypto). */
+  readonly backend?: CryptoBackend;
 }
 
 /**
@@ -105,9 +105,20 @@ export interface ChangesOutput extends CommitOutput {
   readonly welcome?: Uint8Array;
 }
 
+/**
+ * How long after an epoch ends its application messages still open (RFC 9420 §15.2 lets a
+ * member keep a past epoch's secrets to read messages sent before a commit arrived). ts-mls
+ * keeps the receiver secrets of the last few epochs; this bounds them in time as well.
+ */
+export const PAST_EPOCH_GRACE_MS = 10_000;
+
 export interface OpenedApplication {
+  /** The epoch the message was sent in (the current one, or one that just ended). */
+  readonly epoch: bigint;
   /** Leaf whose signature key signed the message (verified by ts-mls). */
   readonly senderLeaf: LeafIndex;
+  /** That leaf's identity in the message's epoch (it may have left since). */
+  readonly senderIdentity: MemberIdentity;
   /** That leaf's signature public key. */
   readonly senderSignatureKey: Uint8Array;
   readonly data: Uint8Array;
@@ -147,14 +158,7 @@ export class PendingJoin {
   }
 }
 
-let suitePromise: Promise<CiphersuiteImpl> | undefined;
-function suite(): Promise<CiphersuiteImpl> {
-  suitePromise ??= getCiphersuiteImpl(getCiphersuiteFromName(MLS_CIPHERSUITE)).then(async (cs) => ({
-    ...cs,
-    signature: await nativeEd25519(cs.signature),
-  }));
-  return suitePromise;
-}
+const suite = mlsSuite;
 
 /** Our leaves support the meeting-policy group context extension (RFC 9420 §7.2 capabilities). */
 function capabilities() {
@@ -204,6 +208,8 @@ export class GroupSession {
   /** This member's previous leaf HPKE private keys (its own commits replace it), newest first. */
   #oldLeafKeys: Uint8Array[] = [];
   readonly #cs: CiphersuiteImpl;
+  /** When each recent epoch ended on this device (for PAST_EPOCH_GRACE_MS). */
+  readonly #epochEnded = new Map<bigint, number>();
 
   private constructor(state: ClientState, cs: CiphersuiteImpl) {
     this.#state = state;
@@ -217,8 +223,9 @@ export class GroupSession {
   static async makeKeyPackage(
     identity: MemberIdentity,
     signingKey?: SigningKey,
+    backend?: CryptoBackend,
   ): Promise<PendingJoin> {
-    const cs = await suite();
+    const cs = await suite(backend);
     const key = signingKey ?? (await SigningKey.generate());
     const kp = await generateKeyPackageWithKey(
       identityCredential(identity),
@@ -256,9 +263,9 @@ export class GroupSession {
       policy?: MeetingPolicy;
     } = {},
   ): Promise<GroupSession> {
-    const cs = await suite();
+    const cs = await suite(options.backend);
     const groupId = options.groupId ?? cs.rng.randomBytes(16);
-    const own = await GroupSession.makeKeyPackage(identity, options.signingKey);
+    const own = await GroupSession.makeKeyPackage(identity, options.signingKey, options.backend);
     const { pub, priv } = own.keys();
     const extensions = options.policy
       ? [
@@ -285,7 +292,7 @@ export class GroupSession {
     pending: PendingJoin,
     options: GroupSessionOptions = {},
   ): Promise<GroupSession> {
-    const cs = await suite();
+    const cs = await suite(options.backend);
     const msg = decode(welcome);
     if (msg.wireformat !== 'mls_welcome')
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a Welcome');
@@ -427,8 +434,10 @@ export class GroupSession {
   }
 
   /**
-   * Opens an application message of the current epoch; the sender's signature is verified by
-   * ts-mls against the leaf named in the (encrypted) sender data (RFC 9420 §6.3.2).
+   * Opens an application message of the current epoch, or of an epoch that ended less than
+   * PAST_EPOCH_GRACE_MS ago (sent before its sender saw the commit). The sender's signature is
+   * verified by ts-mls against the leaf named in the (encrypted) sender data (RFC 9420 §6.3.2),
+   * in the tree of the message's epoch; that epoch's generation ratchet refuses a replay.
    */
   async openApplication(bytes: Uint8Array): Promise<OpenedApplication> {
     this.#assertActive();
@@ -437,34 +446,77 @@ export class GroupSession {
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a PrivateMessage');
     }
     const pm = msg.privateMessage;
-    if (pm.contentType !== 'application' || pm.epoch !== this.epoch) {
+    const past =
+      pm.epoch < this.epoch && this.#recentlyEnded(pm.epoch)
+        ? this.#state.historicalReceiverData.get(pm.epoch)
+        : undefined;
+    if (pm.contentType !== 'application' || (pm.epoch !== this.epoch && !past)) {
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'not an application message of this epoch');
     }
+    const state = this.#state;
+    const epochData = past ?? {
+      senderDataSecret: state.keySchedule.senderDataSecret,
+      secretTree: state.secretTree,
+      ratchetTree: state.ratchetTree,
+      groupContext: state.groupContext,
+    };
     let result;
-    let senderLeaf: number;
     try {
-      // ts-mls 1.6.4 does not return the sender of an application message, so read the sender
-      // data with the same secret it uses; processing then verifies the signature of that leaf.
-      const sd = await decryptSenderData(pm, this.#state.keySchedule.senderDataSecret, this.#cs);
-      if (!sd) throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'sender data does not decrypt');
-      senderLeaf = sd.leafIndex;
-      result = await processPrivateMessage(this.#state, pm, emptyPskIndex, this.#cs);
+      // What ts-mls's processPrivateMessage does for an application message, called directly
+      // because it does not return the sender: RFC 9420 §6.3.2 sender data, §9 generation
+      // ratchet (consumed keys are deleted), AEAD, then the signature over FramedContent by the
+      // sender's leaf key in that epoch's tree (§6.1).
+      result = await unprotectPrivateMessage(
+        epochData.senderDataSecret,
+        pm,
+        epochData.secretTree,
+        epochData.ratchetTree,
+        epochData.groupContext,
+        state.clientConfig.keyRetentionConfig,
+        this.#cs,
+      );
     } catch (cause) {
       throw mlsError('E2EE_ERR_MLS_MESSAGE', cause);
     }
-    if (result.kind !== 'applicationMessage') {
+    const content = result.content.content;
+    if (content.contentType !== 'application' || content.sender.senderType !== 'member') {
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected an application message');
     }
     result.consumed.forEach(zeroOutUint8Array);
-    this.#state = result.newState;
-    const sender = this.#state.ratchetTree[senderLeaf * 2];
-    if (sender?.nodeType !== 'leaf')
+    this.#state = past
+      ? {
+          ...state,
+          historicalReceiverData: new Map(state.historicalReceiverData).set(pm.epoch, {
+            ...past,
+            secretTree: result.tree,
+          }),
+        }
+      : { ...state, secretTree: result.tree };
+    const senderLeaf = content.sender.leafIndex;
+    const sender = epochData.ratchetTree[senderLeaf * 2];
+    const senderIdentity =
+      sender?.nodeType === 'leaf' ? identityFromCredential(sender.leaf.credential) : undefined;
+    if (sender?.nodeType !== 'leaf' || !senderIdentity)
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'sender leaf is blank');
     return {
+      epoch: pm.epoch,
       senderLeaf: senderLeaf as LeafIndex,
+      senderIdentity,
       senderSignatureKey: sender.leaf.signaturePublicKey.slice(),
-      data: result.message,
+      data: content.applicationData,
     };
+  }
+
+  #recentlyEnded(epoch: bigint): boolean {
+    const ended = this.#epochEnded.get(epoch);
+    return ended !== undefined && Date.now() - ended <= PAST_EPOCH_GRACE_MS;
+  }
+
+  /** The group moved on from `epoch` just now. */
+  #ended(epoch: bigint): void {
+    this.#epochEnded.set(epoch, Date.now());
+    for (const e of this.#epochEnded.keys())
+      if (!this.#state.historicalReceiverData.has(e)) this.#epochEnded.delete(e);
   }
 
   /** Processes a Commit from another member; returns the new epoch or that we were removed. */
@@ -493,7 +545,9 @@ export class GroupSession {
     if (result.kind !== 'newState' || !isCommit)
       throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a Commit');
     result.consumed.forEach(zeroOutUint8Array);
+    const before = this.epoch;
     this.#state = result.newState;
+    this.#ended(before);
     if (this.#state.groupActiveState.kind === 'removedFromGroup')
       return { kind: 'removed', epoch: this.epoch };
     return { kind: 'epoch', epoch: this.epoch };
@@ -514,7 +568,9 @@ export class GroupSession {
     }
     res.consumed.forEach(zeroOutUint8Array);
     const before = this.#ownLeafKey();
+    const epochBefore = this.epoch;
     this.#state = res.newState;
+    this.#ended(epochBefore);
     // A private message sealed to our old leaf key may still be in flight: keep a few.
     if (before && before !== this.#ownLeafKey())
       this.#oldLeafKeys = [before, ...this.#oldLeafKeys].slice(0, 4);

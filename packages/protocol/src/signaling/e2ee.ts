@@ -56,8 +56,17 @@ export type KeyPackageEntry = z.infer<typeof keyPackageEntry>;
 // ---- client -> server requests
 
 export const e2eeClientMessages = [
-  /** A fresh KeyPackage for being added to the group (uploaded at join and after each use). */
-  z.object({ type: z.literal('e2ee.keyPackage'), id: requestIdSchema, keyPackage: mlsBlob }),
+  /**
+   * A fresh KeyPackage for being added to the group (uploaded at join and after each use).
+   * `spare`: one held for this device's next room change (breakout rooms, issue 18), so that
+   * moving needs no round trip for a new one; it is used once, like any KeyPackage.
+   */
+  z.object({
+    type: z.literal('e2ee.keyPackage'),
+    id: requestIdSchema,
+    keyPackage: mlsBlob,
+    spare: z.boolean().optional(),
+  }),
   /** Host: turn E2EE on. The result lists the KeyPackages the host's device must add. */
   z.object({ type: z.literal('e2ee.enable'), id: requestIdSchema }),
   /** A Commit made in `epoch`; the first valid one per epoch wins (RFC 9420 §14 ordering by DS). */

@@ -348,4 +348,62 @@ describe('the MLS Delivery Service', () => {
     await wait(260);
     expect(ds.view().status).toBe('off');
   });
+
+  it('a room opening with spare KeyPackages starts its group and adds them all in the first commit, with no KeyPackage round trip', () => {
+    const { ds, add, events } = setup();
+    ds.restartable = true;
+    const [ann, ben, cat] = [add('ann'), add('ben'), add('cat')];
+    ds.arriveAll(
+      [
+        { p: ann, keyPackage: 'QUFB' },
+        { p: ben, keyPackage: 'QkJC' },
+        { p: cat }, // no spare: asked for a KeyPackage as before
+      ],
+      'host' as ParticipantId,
+      'b2Zm',
+    );
+    expect(events('ann', 'e2ee.startGroup')).toEqual([
+      {
+        type: 'e2ee.startGroup',
+        keyPackages: [{ participantId: 'ben', keyPackage: 'QkJC' }],
+        offKeys: ['b2Zm'],
+      },
+    ]);
+    expect(events('ben', 'e2ee.keyPackageNeeded')).toEqual([]);
+    expect(events('cat', 'e2ee.keyPackageNeeded')).toHaveLength(1);
+    ds.commit(ann, {
+      epoch: 0,
+      commit: 'Q09NTQ==',
+      welcome: 'V0VMQw==',
+      added: ['ben' as ParticipantId],
+      removed: [],
+    });
+    expect(events('ben', 'e2ee.welcome')).toHaveLength(1);
+    expect(ds.view().members).toEqual(['ann', 'ben']);
+  });
+
+  it('arrivals with spares into a group with members are asked for at once, in one request', () => {
+    const { ds, add, events } = setup({});
+    const host = add('host', 'host');
+    ds.enable(host);
+    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', added: [], removed: [] });
+    const [ann, ben] = [add('ann'), add('ben')];
+    ds.arriveAll(
+      [
+        { p: ann, keyPackage: 'QUFB' },
+        { p: ben, keyPackage: 'QkJC' },
+      ],
+      host.id,
+    );
+    // No batch window: the whole batch is known.
+    expect(events('host', 'e2ee.pending')).toEqual([
+      expect.objectContaining({
+        epoch: 1,
+        add: [
+          { participantId: 'ann', keyPackage: 'QUFB' },
+          { participantId: 'ben', keyPackage: 'QkJC' },
+        ],
+      }),
+    ]);
+  });
 });

@@ -330,30 +330,64 @@ export class DeliveryService {
    * added like a joiner, with a fresh KeyPackage (one per join, RFC 9420 §10).
    */
   arrive(p: RoomParticipant, enabledBy: ParticipantId | null, offKey = this.offKey): void {
+    this.arriveAll([{ p }], enabledBy, offKey);
+  }
+
+  /**
+   * Several arrive at once (breakout rooms opening or closing), some with a spare KeyPackage.
+   * Into an empty group: the first one's device starts it and adds every spare in the same
+   * first Commit. Into a group with members: the spares are asked for in one Commit at once,
+   * without waiting for the batch window (everyone who comes is here).
+   */
+  arriveAll(
+    arrivals: { p: RoomParticipant; keyPackage?: string | undefined }[],
+    enabledBy: ParticipantId | null,
+    offKey = this.offKey,
+  ): void {
     this.offKey = offKey;
-    this.#keyPackages.delete(p.id);
-    if (this.#members.size === 0 || (this.#members.size === 1 && this.#members.has(p.id))) {
+    const here = arrivals.filter((a) => this.#port.get(a.p.id));
+    const first = here[0]?.p;
+    if (!first) return;
+    for (const a of here) this.#keyPackages.delete(a.p.id);
+    const later = (a: (typeof here)[number]) => {
+      this.#pendingAdd.add(a.p.id);
+      if (a.keyPackage) this.#keyPackages.set(a.p.id, a.keyPackage);
+      else this.#port.send(a.p.id, { type: 'e2ee.keyPackageNeeded' });
+    };
+    if (this.#members.size === 0 || (this.#members.size === 1 && this.#members.has(first.id))) {
       this.#reset();
       this.#status = 'starting';
       this.#epoch = 0;
       this.#enabledBy = enabledBy;
-      this.#committer = p.id;
-      this.#members.add(p.id);
-      this.#inFlight = { epoch: 0, add: [], remove: [] };
+      this.#committer = first.id;
+      this.#members.add(first.id);
+      const keyPackages: KeyPackageEntry[] = [];
+      for (const a of here.slice(1)) {
+        if (a.keyPackage && keyPackages.length < MAX_ADDS_PER_COMMIT)
+          keyPackages.push({ participantId: a.p.id, keyPackage: a.keyPackage });
+        else later(a);
+      }
+      this.#inFlight = { epoch: 0, add: keyPackages.map((k) => k.participantId), remove: [] };
       this.#armCommitTimer();
       this.#broadcastState();
-      this.#port.send(p.id, {
+      this.#port.send(first.id, {
         type: 'e2ee.startGroup',
-        keyPackages: [],
+        keyPackages,
         ...(offKey ? { offKeys: [offKey] } : {}),
       });
       return;
     }
-    // Back before its old leaf was removed: the same commit removes it and adds the new one.
-    if (this.#members.has(p.id)) this.#pendingRemove.add(p.id);
-    this.#pendingAdd.add(p.id);
-    this.#port.send(p.id, { type: 'e2ee.state', state: this.view() });
-    this.#port.send(p.id, { type: 'e2ee.keyPackageNeeded' });
+    for (const a of here) {
+      // Back before its old leaf was removed: the same commit removes it and adds the new one.
+      if (this.#members.has(a.p.id)) this.#pendingRemove.add(a.p.id);
+      this.#port.send(a.p.id, { type: 'e2ee.state', state: this.view() });
+      later(a);
+    }
+    if (here.every((a) => a.keyPackage) && !this.#inFlight) {
+      clearTimeout(this.#batchTimer);
+      this.#batchTimer = undefined;
+      this.#sendPending();
+    } else this.#scheduleBatch();
   }
 
   /** On with no members: the next arrival starts a new group. */

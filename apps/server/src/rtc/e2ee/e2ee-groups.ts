@@ -1,3 +1,4 @@
+import { ConclaveError } from '@conclave/protocol';
 import type { ParticipantId } from '@conclave/protocol';
 import type { RoomParticipant } from '../participant';
 import type { DeliveryService } from './delivery-service';
@@ -8,6 +9,11 @@ import type { DeliveryService } from './delivery-service';
  * moving leaves the old group (its leaf is removed) and joins the new one with a fresh KeyPackage,
  * or starts it when the room's group is empty. Media in a room is sealed with that room's keys;
  * closing the rooms brings everyone back into the main group.
+ *
+ * Moving many at once (opening or closing rooms) is one batch: each group starts, or takes its
+ * new members, once everyone has arrived, in one Commit made with the spare KeyPackage each
+ * device uploaded ahead (RFC 9420 §10: published in advance, each used once). A device without
+ * a spare is asked for a KeyPackage as before.
  */
 export class E2eeGroups {
   readonly main: DeliveryService;
@@ -15,6 +21,10 @@ export class E2eeGroups {
   readonly #rooms = new Map<string, DeliveryService>();
   /** The room (null: main) whose group each participant's device belongs to now. */
   readonly #scope = new Map<ParticipantId, string | null>();
+  /** One KeyPackage per device for its next move (public data; replaced by the next upload). */
+  readonly #spares = new Map<ParticipantId, string>();
+  /** While a batch of moves runs: who arrives in which group, in order. */
+  #arrivals: Map<DeliveryService, RoomParticipant[]> | undefined;
 
   constructor(main: DeliveryService, make: (roomId: string) => DeliveryService) {
     this.main = main;
@@ -25,6 +35,37 @@ export class E2eeGroups {
   for(p: RoomParticipant): DeliveryService {
     const scope = this.#scope.get(p.id) ?? null;
     return (scope !== null && this.#rooms.get(scope)) || this.main;
+  }
+
+  /** A device's spare KeyPackage for its next room change (ignored while E2EE is off). */
+  spare(p: RoomParticipant, keyPackage: string): void {
+    if (!p.e2eeCapable) throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
+    if (p.waiting || p.held) throw new ConclaveError('NOT_LET_IN');
+    if (this.main.active) this.#spares.set(p.id, keyPackage);
+  }
+
+  /** Runs `fn`, whose moves arrive in their new groups together when it ends. */
+  async batch<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#arrivals) return fn();
+    this.#arrivals = new Map();
+    try {
+      return await fn();
+    } finally {
+      const arrivals = this.#arrivals;
+      this.#arrivals = undefined;
+      for (const [group, people] of arrivals)
+        if (group === this.main || [...this.#rooms.values()].includes(group))
+          this.#arrive(group, people);
+    }
+  }
+
+  #arrive(group: DeliveryService, people: RoomParticipant[]): void {
+    const arrivals = people.map((p) => {
+      const keyPackage = this.#spares.get(p.id);
+      this.#spares.delete(p.id);
+      return { p, keyPackage };
+    });
+    group.arriveAll(arrivals, this.main.view().enabledBy, this.main.offKey);
   }
 
   /** `p` changed rooms (p.breakoutId is the new one). */
@@ -44,8 +85,9 @@ export class E2eeGroups {
     }
     // While any breakout group exists, the main group may empty and start again.
     this.main.restartable = true;
-    next.arrive(p, this.main.view().enabledBy, this.main.offKey);
-    if (from !== null && old.view().members.length === 0) {
+    if (this.#arrivals) this.#arrivals.set(next, [...(this.#arrivals.get(next) ?? []), p]);
+    else this.#arrive(next, [p]);
+    if (from !== null && old.view().members.length === 0 && !this.#arrivals?.has(old)) {
       old.close();
       this.#rooms.delete(from);
     }
@@ -57,12 +99,14 @@ export class E2eeGroups {
   left(p: RoomParticipant): void {
     this.for(p).participantLeft(p);
     this.#scope.delete(p.id);
+    this.#spares.delete(p.id);
   }
 
   /** E2EE went off (or on afresh): breakout groups are gone. */
   reset(): void {
     for (const ds of this.#rooms.values()) ds.close();
     this.#rooms.clear();
+    this.#spares.clear();
     this.main.restartable = false;
   }
 

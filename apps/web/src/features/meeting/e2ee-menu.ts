@@ -4,6 +4,9 @@ import type { MoreMenuItem } from './MoreMenu';
 /**
  * The More menu's E2EE item: always visible, disabled with the reason when it cannot be used
  * (DESIGN.md §4.1 rule 2): plan or admin, not the host, this browser, unsupported participants.
+ * While breakout rooms are open, turning off is refused: each room's group only turns off on an
+ * authenticated message from the host's device inside it, and the host's device is in one
+ * group only, so the server refuses it too (issue 18); the item says to close the rooms first.
  */
 export function e2eeMenuItem(
   snapshot: MeetingSnapshot,
@@ -13,11 +16,16 @@ export function e2eeMenuItem(
   const meeting = e2ee?.meeting;
   const isHost = snapshot.role === 'host';
   if (meeting && meeting.status !== 'off') {
+    const offReason = !isHost
+      ? 'Only the host can turn end-to-end encryption off.'
+      : snapshot.breakouts.status !== 'none'
+        ? 'Close the breakout rooms first: each room is encrypted with its own keys, which only the rooms can turn off. Turn encryption off once everyone is back in the main room.'
+        : undefined;
     return {
       label: 'Turn off end-to-end encryption',
       onSelect: actions.disable,
-      disabled: !isHost || meeting.status !== 'on',
-      ...(!isHost ? { reason: 'Only the host can turn end-to-end encryption off.' } : {}),
+      disabled: offReason !== undefined || meeting.status !== 'on',
+      ...(offReason ? { reason: offReason } : {}),
     };
   }
   const unsupported = snapshot.participants.filter((p) => !p.e2eeCapable);

@@ -3,12 +3,18 @@
 import {
   createCipheriv,
   createDecipheriv,
+  createHash,
   createHmac,
+  createPrivateKey,
+  createPublicKey,
   createSecretKey,
   randomFillSync,
+  sign,
+  verify,
   type KeyObject,
 } from 'node:crypto';
 import { E2eeError } from '../../errors';
+import { ED25519_SIGNATURE_BYTES, KeyCache, ed25519Pkcs8, ed25519Spki } from './ed25519-der';
 import type { HashName } from '../suites';
 import type { AesKey, CryptoBackend, HmacKey } from './types';
 
@@ -29,8 +35,37 @@ const ALGO = { 'SHA-256': 'sha256', 'SHA-512': 'sha512' } as const;
 const TAG = 16;
 
 export function createNodeBackend(): CryptoBackend {
+  const edKeys = new KeyCache<KeyObject>();
   return {
     name: 'node',
+    async digest(hash, data) {
+      return new Uint8Array(createHash(ALGO[hash]).update(data).digest());
+    },
+    async ed25519Sign(privateKey, message) {
+      const key = edKeys.privateKey(privateKey, () =>
+        createPrivateKey({
+          key: Buffer.from(ed25519Pkcs8(privateKey).buffer),
+          format: 'der',
+          type: 'pkcs8',
+        }),
+      );
+      return new Uint8Array(sign(null, message, key));
+    },
+    async ed25519Verify(publicKey, message, signature) {
+      if (signature.length !== ED25519_SIGNATURE_BYTES) return false;
+      try {
+        const key = edKeys.publicKey(publicKey, () =>
+          createPublicKey({
+            key: Buffer.from(ed25519Spki(publicKey).buffer),
+            format: 'der',
+            type: 'spki',
+          }),
+        );
+        return verify(null, message, key, signature);
+      } catch {
+        return false;
+      }
+    },
     async hmac(hash, key, data) {
       return new Uint8Array(createHmac(ALGO[hash], key).update(data).digest());
     },

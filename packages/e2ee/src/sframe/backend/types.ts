@@ -1,5 +1,5 @@
-// The primitives SFrame needs, behind one interface so the same RFC 9605 code runs on
-// WebCrypto (browsers, workers) and node:crypto (Node). Keys are opaque handles created by
+// The primitives SFrame and MLS need, behind one interface so the same RFC 9605 / RFC 9420 code
+// runs on WebCrypto (browsers, workers) and node:crypto (Node). Keys are opaque handles created by
 // the backend that uses them; a handle from one backend must not be passed to another.
 import type { HashName } from '../suites';
 
@@ -45,6 +45,20 @@ export interface CryptoBackend {
   ): Promise<Uint8Array>;
   /** AES-CTR keystream XOR with a 16-byte initial counter block (full 128-bit counter). */
   aesCtr(key: AesKey, counterBlock: Uint8Array, data: Uint8Array): Promise<Uint8Array>;
+  /** SHA-2 digest (MLS tree, transcript and reference hashes, RFC 9420 §5.2, §8.2). */
+  digest(hash: HashName, data: Uint8Array): Promise<Uint8Array>;
+  /**
+   * RFC 8032 Ed25519 signature (RFC 9420 §5.1.2 SignWithLabel). `privateKey` is the 32-byte seed
+   * or its RFC 8410 PKCS #8 encoding (what WebCrypto exports); the backend keeps imported keys
+   * for the life of the byte array that holds them, never by value.
+   */
+  ed25519Sign(privateKey: Uint8Array, message: Uint8Array): Promise<Uint8Array>;
+  /** False for a bad signature or a malformed key, never a throw. */
+  ed25519Verify(
+    publicKey: Uint8Array,
+    message: Uint8Array,
+    signature: Uint8Array,
+  ): Promise<boolean>;
   /** Cryptographically secure random bytes. */
   randomBytes(length: number): Uint8Array;
 }

@@ -3,6 +3,7 @@
 import { E2eeError } from '../../errors';
 import type { HashName } from '../suites';
 import type { AesKey, CryptoBackend, HmacKey } from './types';
+import { ED25519_SIGNATURE_BYTES, KeyCache, ed25519Pkcs8, ed25519Spki } from './ed25519-der';
 
 interface WcAesKey {
   readonly mode: 'gcm' | 'ctr';
@@ -29,8 +30,12 @@ function buf(u: Uint8Array): Uint8Array<ArrayBuffer> {
   return u as Uint8Array<ArrayBuffer>;
 }
 
+const ED25519 = { name: 'Ed25519' } as const;
+
 export function createWebCryptoBackend(): CryptoBackend {
   const s = subtle();
+  // Importing a key costs more than signing with it (Node: ~1 ms for PKCS #8): import once.
+  const edKeys = new KeyCache<Promise<CryptoKey>>();
 
   async function importHmacKey(hash: HashName, key: Uint8Array): Promise<HmacKey> {
     const native = await s.importKey(
@@ -89,6 +94,27 @@ export function createWebCryptoBackend(): CryptoBackend {
       const k = key as unknown as WcAesKey;
       const params = { name: 'AES-CTR', counter: buf(counterBlock), length: 128 };
       return new Uint8Array(await s.encrypt(params, k.native, buf(data)));
+    },
+    async digest(hash, data) {
+      return new Uint8Array(await s.digest(hash, buf(data)));
+    },
+    async ed25519Sign(privateKey, message) {
+      const key = edKeys.privateKey(privateKey, () =>
+        s.importKey('pkcs8', ed25519Pkcs8(privateKey), ED25519, false, ['sign']),
+      );
+      return new Uint8Array(await s.sign(ED25519, await key, buf(message)));
+    },
+    async ed25519Verify(publicKey, message, signature) {
+      if (signature.length !== ED25519_SIGNATURE_BYTES) return false;
+      try {
+        // SPKI rather than raw: the same length check for every platform.
+        const key = edKeys.publicKey(publicKey, () =>
+          s.importKey('spki', ed25519Spki(publicKey), ED25519, false, ['verify']),
+        );
+        return await s.verify(ED25519, await key, buf(signature), buf(message));
+      } catch {
+        return false;
+      }
     },
     randomBytes(length) {
       const out = new Uint8Array(length);

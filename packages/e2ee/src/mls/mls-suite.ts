@@ -1,0 +1,89 @@
+// Ciphersuite 0x0001 (MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519, RFC 9420 §17.1) for ts-mls
+// on our CryptoBackend: node:crypto in Node, WebCrypto in browsers and workers. ts-mls's default
+// imports a fresh WebCrypto key for every HMAC, AES-GCM and Ed25519 operation (a PKCS #8
+// Ed25519 import alone costs ~1 ms in Node), which made each chat message cost milliseconds.
+// Same algorithms, same bytes: the RFC 9420 test vectors run against this suite too
+// (vectors*.test.ts). HPKE (X25519) stays ts-mls's (@hpke/core on WebCrypto).
+import { getCiphersuiteFromName, getCiphersuiteImpl, type CiphersuiteImpl } from 'ts-mls';
+import { CryptoError } from 'ts-mls/mlsError.js';
+import { constantTimeEqual } from 'ts-mls/util/constantTimeCompare.js';
+import type { CryptoBackend } from '../sframe/backend/types';
+import { createWebCryptoBackend } from '../sframe/backend/webcrypto';
+import { hkdfExpand, hkdfExtract } from '../sframe/hkdf';
+
+export const MLS_CIPHERSUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519' as const;
+const HASH = 'SHA-256' as const;
+/** RFC 9420 §5.1: Nh of SHA-256. */
+const NH = 32;
+
+async function build(backend: CryptoBackend): Promise<CiphersuiteImpl> {
+  const base = await getCiphersuiteImpl(getCiphersuiteFromName(MLS_CIPHERSUITE));
+  const aesKey = (key: Uint8Array) => backend.importAesKey('gcm', key);
+  return {
+    ...base,
+    // RFC 9420 §5.1 KDF = HKDF-SHA256 (RFC 5869).
+    kdf: {
+      extract: (salt, ikm) => hkdfExtract(backend, HASH, salt, ikm),
+      expand(prk, info, len) {
+        // RFC 5869 §2.3 with L <= Nh is T(1) = HMAC(PRK, info || 0x01): one HMAC, no key import
+        // (every MLS secret, key and nonce is at most Nh bytes).
+        if (len < 1 || len > NH || prk.length < NH)
+          return hkdfExpand(backend, HASH, prk, info, len);
+        const input = new Uint8Array(info.length + 1);
+        input.set(info, 0);
+        input[info.length] = 1;
+        return backend.hmac(HASH, prk, input).then((t) => (len === NH ? t : t.slice(0, len)));
+      },
+      size: NH,
+    },
+    // RFC 9420 §5.1 Hash and MAC = SHA-256 and HMAC-SHA256.
+    hash: {
+      digest: (data) => backend.digest(HASH, data),
+      mac: (key, data) => backend.hmac(HASH, key, data),
+      async verifyMac(key, mac, data) {
+        return constantTimeEqual(await backend.hmac(HASH, key, data), mac);
+      },
+    },
+    // RFC 9420 §5.1 AEAD = AES-128-GCM (ts-mls calls these for PrivateMessage content and
+    // sender data, §6.3); the rest of HPKE is the default.
+    hpke: {
+      ...base.hpke,
+      async encryptAead(key, nonce, aad, plaintext) {
+        return backend.aesGcmSeal(await aesKey(key), nonce, aad ?? new Uint8Array(0), plaintext);
+      },
+      async decryptAead(key, nonce, aad, ciphertext) {
+        try {
+          return await backend.aesGcmOpen(
+            await aesKey(key),
+            nonce,
+            aad ?? new Uint8Array(0),
+            ciphertext,
+          );
+        } catch (e) {
+          throw new CryptoError(`${String(e)}`);
+        }
+      },
+    },
+    // RFC 9420 §5.1.2 Ed25519; keys made by ts-mls's keygen (WebCrypto PKCS #8) are kept.
+    signature: {
+      keygen: () => base.signature.keygen(),
+      sign: (signKey, message) => backend.ed25519Sign(signKey, message),
+      verify: (publicKey, message, signature) =>
+        backend.ed25519Verify(publicKey, message, signature),
+    },
+  };
+}
+
+const suites = new WeakMap<CryptoBackend, Promise<CiphersuiteImpl>>();
+let defaultBackend: CryptoBackend | undefined;
+
+/** The suite on `backend` (default: WebCrypto), built once per backend. */
+export function mlsSuite(backend?: CryptoBackend): Promise<CiphersuiteImpl> {
+  const b = backend ?? (defaultBackend ??= createWebCryptoBackend());
+  let s = suites.get(b);
+  if (!s) {
+    s = build(b);
+    suites.set(b, s);
+  }
+  return s;
+}
