@@ -23,14 +23,15 @@ const TWCC_ID = 3;
  * (here: a DTLS transport without SRTP keys): a real werift RTCRtpSender over a DTLS transport
  * that records what it is asked to protect and send.
  */
-const setUp = () => {
-  const wire: { seq: number; twcc: number; padding: boolean; bytes: number }[] = [];
+const setUp = (rtx: boolean) => {
+  const wire: { ssrc: number; seq: number; twcc: number; padding: boolean; bytes: number }[] = [];
   const dtls = {
     state: 'connected',
     transportSequenceNumber: 500,
     sendRtp: (payload: Buffer, header: RtpHeader): Promise<number> => {
       const ext = header.extensions.find((e) => e.id === TWCC_ID);
       wire.push({
+        ssrc: header.ssrc,
         seq: header.sequenceNumber,
         twcc: ext ? ext.payload.readUInt16BE(0) : -1,
         padding: header.padding,
@@ -45,6 +46,16 @@ const setUp = () => {
   sender.prepareSend({
     codecs: [
       new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, payloadType: 96 }),
+      ...(rtx
+        ? [
+            new RTCRtpCodecParameters({
+              mimeType: 'video/rtx',
+              clockRate: 90000,
+              payloadType: 97,
+              parameters: 'apt=96',
+            }),
+          ]
+        : []),
     ],
     headerExtensions: [{ uri: TRANSPORT_CC_URI, id: TWCC_ID }],
   });
@@ -92,32 +103,46 @@ const setUp = () => {
 };
 
 describe('WorkerConsumer on werift’s send path (no fast path for the DTLS session)', () => {
-  it('media and padding get transport-wide numbers the estimator learns; a NACK is answered with a fresh one, paced by the same gate', async () => {
-    const { consumer, dtls, wire, registered, vp8, packet, nack } = setUp();
-    expect(consumer.send(0, packet(40, false), vp8, 0)).toBe(true);
-    expect(consumer.send(0, packet(41, true), { ...vp8, keyframe: false }, 0)).toBe(true);
-    expect(consumer.sendPadding(200, 1)).toBe(200);
-    expect(wire.map((w) => [w.twcc, w.padding])).toEqual([
-      [501, false],
-      [502, false],
-      [503, true],
-    ]);
-    const [first, second, pad] = wire;
-    expect(second!.seq).toBe(first!.seq + 1);
-    expect(pad!.seq).toBe(second!.seq + 1);
-    expect(registered).toEqual([
-      { seq: 501, bytes: 800 + PACKET_OVERHEAD_BYTES },
-      { seq: 502, bytes: 800 + PACKET_OVERHEAD_BYTES },
-      { seq: 503, bytes: 200 + PACKET_OVERHEAD_BYTES },
-    ]);
-    nack(first!.seq);
-    await new Promise((r) => setImmediate(r));
-    expect(wire[3]).toMatchObject({ seq: first!.seq, twcc: 504 });
-    expect(registered[3]).toEqual({ seq: 504, bytes: 800 + PACKET_OVERHEAD_BYTES });
-    nack(first!.seq); // repeated within 100 ms: not resent
-    await new Promise((r) => setImmediate(r));
-    expect(wire).toHaveLength(4);
-    expect(retransmissionStats(dtls)).toEqual({ sent: 1, dropped: 1 });
-    consumer.close();
-  });
+  it.each([
+    ['with RTX', true],
+    ['without RTX', false],
+  ] as const)(
+    'media and padding get transport-wide numbers the estimator learns; a NACK (%s) never reuses an SRTP index with a new header, and is paced by the same gate',
+    async (_mode, rtx) => {
+      const { consumer, sender, dtls, wire, registered, vp8, packet, nack } = setUp(rtx);
+      expect(consumer.send(0, packet(40, false), vp8, 0)).toBe(true);
+      expect(consumer.send(0, packet(41, true), { ...vp8, keyframe: false }, 0)).toBe(true);
+      expect(consumer.sendPadding(200, 1)).toBe(200);
+      expect(wire.map((w) => [w.twcc, w.padding])).toEqual([
+        [501, false],
+        [502, false],
+        [503, true],
+      ]);
+      const [first, second, pad] = wire;
+      expect(second!.seq).toBe(first!.seq + 1);
+      expect(pad!.seq).toBe(second!.seq + 1);
+      expect(registered).toEqual([
+        { seq: 501, bytes: 800 + PACKET_OVERHEAD_BYTES },
+        { seq: 502, bytes: 800 + PACKET_OVERHEAD_BYTES },
+        { seq: 503, bytes: 200 + PACKET_OVERHEAD_BYTES },
+      ]);
+      nack(first!.seq);
+      await new Promise((r) => setImmediate(r));
+      if (rtx) {
+        // RFC 4588: the RTX SSRC, its own sequence number, OSN + payload, a new transport-wide number
+        expect(wire[3]).toMatchObject({ ssrc: sender.rtxSsrc, twcc: 504, bytes: 802 });
+        expect(wire[3]!.seq).not.toBe(first!.seq);
+        expect(registered[3]).toEqual({ seq: 504, bytes: 802 + PACKET_OVERHEAD_BYTES });
+      } else {
+        // the same header as first sent (RFC 7714 §14), under the original's number
+        expect(wire[3]).toEqual(first);
+        expect(registered).toHaveLength(3);
+      }
+      nack(first!.seq); // repeated within 100 ms: not resent
+      await new Promise((r) => setImmediate(r));
+      expect(wire).toHaveLength(4);
+      expect(retransmissionStats(dtls)).toEqual({ sent: 1, dropped: 1 });
+      consumer.close();
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { RtpHeader, RtpPacket, type RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
 import type { ConsumerInfo, ConsumerStats } from '../channel/messages';
+import { RTX_PAYLOAD_TYPE } from './codecs';
 import { FastSender } from './fastpath/fast-sender';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { LayerForwarder } from './simulcast/layer-forwarder';
@@ -237,6 +238,7 @@ export class WorkerConsumer {
         extensions.find((e) => e.uri === TRANSPORT_CC_URI)?.id,
         this.#retransmissionSink,
         PACKET_OVERHEAD_BYTES,
+        RTX_PAYLOAD_TYPE,
       );
     }
     this.#sent.add(payload.length, nowMs);
