@@ -13,7 +13,7 @@ import type { DownlinkEstimator } from './bwe/downlink-estimator';
 import { retransmissionStats, TRANSPORT_CC_URI } from './bwe/retransmissions';
 import { LayerMeter, PACKET_OVERHEAD_BYTES } from './simulcast/layer-meter';
 import { emptyVp8Fields } from './simulcast/vp8-fields';
-import { WorkerConsumer } from './worker-consumer';
+import { KEYFRAME_RETRY_MS, WorkerConsumer } from './worker-consumer';
 import type { WorkerProducer } from './worker-producer';
 
 const TWCC_ID = 3;
@@ -23,7 +23,7 @@ const TWCC_ID = 3;
  * (here: a DTLS transport without SRTP keys): a real werift RTCRtpSender over a DTLS transport
  * that records what it is asked to protect and send.
  */
-const setUp = (rtx: boolean) => {
+const setUp = (rtx: boolean, subscriberPliMinIntervalMs = 1000) => {
   const wire: { ssrc: number; seq: number; twcc: number; padding: boolean; bytes: number }[] = [];
   const dtls = {
     state: 'connected',
@@ -65,11 +65,13 @@ const setUp = (rtx: boolean) => {
     onPacketSent: (seq: number, bytes: number) => registered.push({ seq, bytes }),
     onFeedback: () => undefined,
   } as unknown as DownlinkEstimator;
+  /** Key frame requests to the producer, by layer ('all': every layer). */
+  const asked: (number | 'all')[] = [];
   const producer = {
     id: 'p',
     kind: 'video',
     layerCount: 1,
-    requestKeyFrame: () => undefined,
+    requestKeyFrame: (layer?: number) => asked.push(layer ?? 'all'),
     removeConsumer: () => undefined,
   } as unknown as WorkerProducer;
   const consumer = new WorkerConsumer({
@@ -82,7 +84,7 @@ const setUp = (rtx: boolean) => {
       setDirection: () => undefined,
     } as unknown as RTCRtpTransceiver,
     mid: '0',
-    subscriberPliMinIntervalMs: 1000,
+    subscriberPliMinIntervalMs,
     sent: new LayerMeter(),
     estimator,
     onClose: () => undefined,
@@ -99,7 +101,7 @@ const setUp = (rtx: boolean) => {
         feedback: new GenericNack({ mediaSourceSsrc: sender.ssrc, lost }),
       }),
     );
-  return { consumer, sender, dtls, wire, registered, vp8, packet, nack };
+  return { consumer, sender, dtls, wire, registered, vp8, packet, nack, asked };
 };
 
 describe('WorkerConsumer on werift’s send path (no fast path for the DTLS session)', () => {
@@ -145,4 +147,55 @@ describe('WorkerConsumer on werift’s send path (no fast path for the DTLS sess
       consumer.close();
     },
   );
+});
+
+describe('WorkerConsumer: a subscriber that needs a key frame gets the next one', () => {
+  it('asks again until a key frame is forwarded; its own PLIs pass at once (two), are absorbed while one is on the way, then limited', async () => {
+    const { consumer, sender, asked, vp8, packet } = setUp(false, 300);
+    const delta = { ...vp8, keyframe: false };
+    const t0 = performance.now();
+    expect(consumer.awaitingKeyframe).toBe(true); // a new consumer has none yet
+    expect(consumer.send(0, packet(1, true), delta, t0 + 100)).toBe(false); // waits for one
+    expect(asked).toEqual([]);
+    // no key frame KEYFRAME_RETRY_MS after asking: the PLI (or the key frame) was lost, ask again
+    consumer.send(0, packet(2, true), delta, t0 + KEYFRAME_RETRY_MS + 50);
+    expect(asked).toEqual([0]);
+    expect(consumer.send(0, packet(3, true), vp8, t0 + 1200)).toBe(true);
+    expect(consumer.awaitingKeyframe).toBe(false);
+    consumer.send(0, packet(4, true), delta, t0 + 5000);
+    expect(asked).toEqual([0]); // served: no more asking
+
+    // the subscriber's decoder asks (a PLI): passed on at once
+    sender.onPictureLossIndication.execute();
+    expect(asked).toEqual([0, 0]);
+    sender.onPictureLossIndication.execute(); // a key frame is on its way: absorbed
+    sender.onPictureLossIndication.execute();
+    expect(asked).toEqual([0, 0]);
+    consumer.send(0, packet(5, true), vp8, t0 + 5100);
+    // a second one soon after: still at once (a burst of two)
+    sender.onPictureLossIndication.execute();
+    expect(asked).toEqual([0, 0, 0]);
+    consumer.send(0, packet(6, true), vp8, t0 + 5200);
+    // a third: one per interval (300 ms here, 3 s by default) from now on
+    sender.onPictureLossIndication.execute();
+    expect(asked).toHaveLength(3);
+    await new Promise((r) => setTimeout(r, 450));
+    expect(asked).toHaveLength(4);
+    expect(consumer.stats().pliReceived).toBe(5);
+    consumer.close();
+  });
+
+  it('a layer switch asks for the target layer until its key frame is forwarded; a hidden tile asks for nothing', () => {
+    const { consumer, asked, vp8, packet } = setUp(false);
+    const t0 = performance.now();
+    consumer.send(0, packet(1, true), vp8, t0);
+    expect(consumer.awaitingKeyframe).toBe(false);
+    consumer.setTargetLayer(-1);
+    consumer.send(0, packet(2, true), { ...vp8, keyframe: false }, t0 + 5000);
+    expect(asked).toEqual([]);
+    consumer.setTargetLayer(0); // shown again
+    expect(asked).toEqual([0]);
+    expect(consumer.awaitingKeyframe).toBe(true);
+    consumer.close();
+  });
 });
