@@ -160,7 +160,7 @@ describe('WorkerConsumer: a subscriber that needs a key frame gets the next one'
     // no key frame KEYFRAME_RETRY_MS after asking: the PLI (or the key frame) was lost, ask again
     consumer.send(0, packet(2, true), delta, t0 + KEYFRAME_RETRY_MS + 50);
     expect(asked).toEqual([0]);
-    expect(consumer.send(0, packet(3, true), vp8, t0 + 1200)).toBe(true);
+    expect(consumer.send(0, packet(3, true), vp8, t0 + KEYFRAME_RETRY_MS + 100)).toBe(true);
     expect(consumer.awaitingKeyframe).toBe(false);
     consumer.send(0, packet(4, true), delta, t0 + 5000);
     expect(asked).toEqual([0]); // served: no more asking

@@ -36,9 +36,9 @@ export interface WorkerConsumerOptions {
 const ignore = (): void => undefined;
 
 /** A key frame asked for and not forwarded after this long is asked for again (PLI lost). */
-export const KEYFRAME_RETRY_MS = 1000;
+export const KEYFRAME_RETRY_MS = 1500;
 /** ... at most this many times per need (a layer that stopped would be asked forever). */
-const KEYFRAME_RETRIES = 3;
+const KEYFRAME_RETRIES = 2;
 /** A subscriber's own PLIs: this many pass at once, then one per `subscriberPliMinIntervalMs`. */
 const SUBSCRIBER_PLI_BURST = 2;
 
@@ -198,6 +198,9 @@ export class WorkerConsumer {
     }
     if (layer >= 0 && (wasPaused || layer !== this.#forwarder.layer)) {
       this.#askKeyframe(performance.now());
+    } else if (layer >= 0 && layer === this.#forwarder.layer) {
+      // back to the layer it receives before the switch happened: nothing to wait for
+      this.#awaitingKeyframeSince = -1;
     }
   }
 
