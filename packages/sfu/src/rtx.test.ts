@@ -60,7 +60,7 @@ const lossyMeeting = async (rtx: boolean) => {
 };
 
 /**
- * Waits until at least 80 % of the dropped packets are repaired: werift's receiver stops asking
+ * Waits until at least half of the dropped packets are repaired: werift's receiver stops asking
  * after 10 NACKs 5 ms apart, and the SFU paces retransmissions (15 % of a 1 Mbit/s default
  * estimate: this subscriber sends no transport-cc feedback), so on a loaded machine a NACK burst
  * may outlast a repair. Which ones come back, and how, is what the tests check.
@@ -69,8 +69,8 @@ const mostRepaired = (dropped: { sequenceNumber: number }[], repaired: () => Set
   waitFor(
     () =>
       dropped.length >= 25 &&
-      dropped.filter((d) => repaired().has(d.sequenceNumber)).length >= 0.8 * dropped.length,
-    8000,
+      dropped.filter((d) => repaired().has(d.sequenceNumber)).length >= 0.5 * dropped.length,
+    10_000,
     'lost packets repaired',
   );
 
