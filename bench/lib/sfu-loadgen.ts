@@ -50,7 +50,8 @@ serve<LoadRequest>(async (request): Promise<LoadResponse> => {
     case 'subscribe': {
       const answers: string[] = [];
       for (const offer of request.offers) {
-        const s = new FakeSubscriber();
+        // accepts RTX (RFC 4588) when offered, as Chromium and Firefox do
+        const s = new FakeSubscriber({ rtx: true });
         subscribers.push(s);
         answers.push(await s.handleOffer(offer));
       }

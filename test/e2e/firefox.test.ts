@@ -40,6 +40,18 @@ function firefoxDecoded(f: FirefoxParticipant): Promise<number> {
   });
 }
 
+/** Whether Firefox's answer to the SFU's subscribe offer kept `rtx` (RFC 4588). */
+function firefoxAcceptsRtx(f: FirefoxParticipant): Promise<boolean> {
+  return f.page.evaluate(() => {
+    const room = (
+      window as unknown as {
+        conclave?: { room: { peerConnections: { subscribe?: RTCPeerConnection } } };
+      }
+    ).conclave?.room;
+    return / rtx\/90000/.test(room?.peerConnections.subscribe?.currentLocalDescription?.sdp ?? '');
+  });
+}
+
 function firefoxE2ee(f: FirefoxParticipant): Promise<{ status: string; code: string | null }> {
   return f.page.evaluate(() => {
     const v = (
@@ -89,6 +101,8 @@ describe('Firefox ESR with a Chromium host', () => {
       30_000,
     );
     expect(frames, 'Firefox decodes the Chromium host').toBeGreaterThan(10);
+    // the SFU retransmits on RTX (RFC 4588) to whoever accepts it (byte-identical otherwise)
+    expect(await firefoxAcceptsRtx(fred), "Firefox's subscribe answer keeps rtx").toBe(true);
   });
 
   it('at 1280x800 the toolbar is one row in Firefox too (Leave does not wrap)', async () => {

@@ -25,12 +25,12 @@ export interface MediaWorkerOptions {
   iceAdditionalHostAddresses?: string[];
   /** Local UDP port range (inclusive). Default: any port. */
   icePortRange?: [number, number];
-  /** At most one PLI per producer layer per interval. Default 1000 ms. */
+  /** At most one PLI per producer layer per interval. Default 500 ms. */
   keyframeRequestMinIntervalMs?: number;
   /**
-   * A subscriber's own PLIs (its decoder lost a frame) reach the publisher at most this often
-   * per consumer. Default 3000 ms: loss is repaired by NACK, and every key frame goes to all the
-   * subscribers of that layer.
+   * A subscriber's own PLIs (its decoder lost a frame): two pass at once, then at most one this
+   * often per consumer. Default 3000 ms: loss is repaired by NACK and RTX, and every key frame
+   * goes to all the subscribers of that layer.
    */
   subscriberKeyframeRequestMinIntervalMs?: number;
   /** Per-request timeout. Default 30 000 ms. */
@@ -91,7 +91,7 @@ export class MediaWorker extends TypedEmitter<MediaWorkerEvents> {
       iceServers: options.iceServers ?? [],
       iceAdditionalHostAddresses: options.iceAdditionalHostAddresses ?? [],
       icePortRange: options.icePortRange,
-      keyframeRequestMinIntervalMs: options.keyframeRequestMinIntervalMs ?? 1000,
+      keyframeRequestMinIntervalMs: options.keyframeRequestMinIntervalMs ?? 500,
       subscriberKeyframeRequestMinIntervalMs:
         options.subscriberKeyframeRequestMinIntervalMs ?? 3000,
       inspection: options.inspection === true,

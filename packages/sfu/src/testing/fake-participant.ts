@@ -13,7 +13,9 @@ import {
   type RTCRtpTransceiver,
 } from 'werift';
 
-const clientConfig = (): NonNullable<ConstructorParameters<typeof RTCPeerConnection>[0]> => ({
+const clientConfig = (
+  rtx = false,
+): NonNullable<ConstructorParameters<typeof RTCPeerConnection>[0]> => ({
   iceServers: [],
   iceAdditionalHostAddresses: ['127.0.0.1'],
   codecs: {
@@ -32,9 +34,29 @@ const clientConfig = (): NonNullable<ConstructorParameters<typeof RTCPeerConnect
         payloadType: 96,
         rtcpFeedback: [useNACK(), usePLI()],
       }),
+      // RFC 4588 retransmissions, when the subscriber should accept them
+      ...(rtx
+        ? [
+            new RTCRtpCodecParameters({
+              mimeType: 'video/rtx',
+              clockRate: 90000,
+              payloadType: 97,
+              parameters: 'apt=96',
+            }),
+          ]
+        : []),
     ],
   },
 });
+
+/** A packet that arrived on an RTX stream (RFC 4588 §4), before werift's receiver unwrapped it. */
+export interface RtxArrival {
+  ssrc: number;
+  payloadType: number;
+  sequenceNumber: number;
+  /** The original sequence number, first two payload octets. */
+  osn: number;
+}
 
 const waitFor = async (
   predicate: () => boolean,
@@ -169,7 +191,16 @@ export class FakePublisher {
 }
 
 export class FakeSubscriber {
-  readonly pc = new RTCPeerConnection(clientConfig());
+  readonly pc: RTCPeerConnection;
+  /** Packets that arrived on the RTX SSRCs the offers named (a=ssrc-group:FID). */
+  readonly rtxArrivals: RtxArrival[] = [];
+  /** Media packets dropped by `loseEvery` before werift's receiver saw them. */
+  readonly dropped: { ssrc: number; sequenceNumber: number }[] = [];
+  /** SRTP packets as they arrived (after `recordWire()`, lost ones too), still protected. */
+  readonly wire: Buffer[] = [];
+  #lossEvery = 0;
+  #lossHooked = false;
+  #recording = false;
   /** RTP packets received per subscribe-side mid. */
   readonly received = new Map<string, number>();
   /** RTP packets received per SSRC (a reused m-line carries a new SSRC). */
@@ -182,7 +213,8 @@ export class FakeSubscriber {
   readonly #highestSeq = new Map<number, number>();
   readonly #followed = new Set<MediaStreamTrack>();
 
-  constructor() {
+  constructor(options: { rtx?: boolean } = {}) {
+    this.pc = new RTCPeerConnection(clientConfig(options.rtx));
     // werift adds one remote track per SSRC to a receiver but fires onTrack with its first one,
     // so on each event every transceiver's tracks are followed.
     this.pc.onTrack.subscribe(() => {
@@ -212,6 +244,63 @@ export class FakeSubscriber {
         this.lost += ahead - 1;
         this.#highestSeq.set(ssrc, rtp.header.sequenceNumber);
       } else if (this.lost > 0) this.lost--;
+    });
+  }
+
+  /**
+   * Loses (once) every video media packet whose sequence number is a multiple of `every`, as a
+   * lossy downlink would: before SRTP and werift's receiver (which NACKs the gap); 0 stops.
+   * Packets on the RTX SSRCs the offers name (a=ssrc-group:FID) pass and are recorded, decrypted,
+   * in `rtxArrivals`.
+   */
+  loseEvery(every: number): void {
+    this.#lossEvery = every;
+    if (this.#lossHooked) return;
+    const dtls = this.pc.getTransceivers()[0]?.receiver.dtlsTransport;
+    if (!dtls) throw new Error('no transport yet');
+    this.#lossHooked = true;
+    const isRtx = (ssrc: number): boolean =>
+      new RegExp(`^a=ssrc-group:FID \\d+ ${ssrc}\\r?$`, 'm').test(
+        this.pc.remoteDescription?.sdp ?? '',
+      );
+    const onData = dtls.iceTransport.connection.onData;
+    const receive = onData.execute.bind(onData);
+    const seen = new Set<string>();
+    onData.execute = (data: Buffer) => {
+      // RFC 7983 §7 RTP (first octet 128..191), PT 96 (RFC 3550 §5.1; the header is in the clear)
+      if (this.#lossEvery > 0 && data[0]! >= 128 && data[0]! <= 191 && (data[1]! & 0x7f) === 96) {
+        const sequenceNumber = data.readUInt16BE(2);
+        const ssrc = data.readUInt32BE(8);
+        const key = `${ssrc}:${sequenceNumber}`;
+        if (sequenceNumber % this.#lossEvery === 0 && !seen.has(key)) {
+          seen.add(key);
+          this.dropped.push({ ssrc, sequenceNumber });
+          if (this.#recording) this.wire.push(Buffer.from(data)); // it did reach the link
+          return;
+        }
+      }
+      receive(data);
+    };
+    dtls.onRtp.subscribe((rtp) => {
+      if (!isRtx(rtp.header.ssrc)) return;
+      this.rtxArrivals.push({
+        ssrc: rtp.header.ssrc,
+        payloadType: rtp.header.payloadType,
+        sequenceNumber: rtp.header.sequenceNumber,
+        osn: rtp.payload.readUInt16BE(0),
+      });
+    });
+  }
+
+  /** Starts keeping every SRTP packet (not SRTCP) that arrives, as protected bytes, in `wire`. */
+  recordWire(): void {
+    const dtls = this.pc.getTransceivers()[0]?.receiver.dtlsTransport;
+    if (!dtls) throw new Error('no transport yet');
+    this.#recording = true;
+    dtls.iceTransport.connection.onData.subscribe((data: Buffer) => {
+      // RFC 7983 §7: RTP/RTCP first octet 128..191; RFC 5761 §4: PT 192..223 (M bit set) is RTCP
+      if (data[0]! < 128 || data[0]! > 191 || (data[1]! >= 192 && data[1]! <= 223)) return;
+      this.wire.push(Buffer.from(data));
     });
   }
 

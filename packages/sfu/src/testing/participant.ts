@@ -10,14 +10,16 @@ import { FakePublisher, FakeSubscriber } from './fake-participant';
 
 export class Participant {
   readonly publisher: FakePublisher;
-  readonly subscriber = new FakeSubscriber();
+  readonly subscriber: FakeSubscriber;
   readonly producers: Producer[] = [];
   readonly consumers: Consumer[] = [];
   #pub: Transport | undefined;
   #sub: Transport | undefined;
 
-  constructor(options: { audio?: boolean; video?: boolean } = {}) {
+  /** `rtx`: the subscriber accepts RTX (RFC 4588) as Chromium does; werift's default does not. */
+  constructor(options: { audio?: boolean; video?: boolean; rtx?: boolean } = {}) {
     this.publisher = new FakePublisher(options);
+    this.subscriber = new FakeSubscriber({ rtx: options.rtx });
   }
 
   get pubTransport(): Transport {

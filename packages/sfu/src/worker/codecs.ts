@@ -11,11 +11,26 @@ import {
 } from 'werift';
 import type { TransportDirection, WorkerSettings } from '../channel/messages';
 
+/** Chromium's usual payload types for VP8 and its RTX stream (RFC 4588 §8). */
+export const VP8_PAYLOAD_TYPE = 96;
+export const RTX_PAYLOAD_TYPE = 97;
+
 export type PeerConnectionConfig = NonNullable<ConstructorParameters<typeof RTCPeerConnection>[0]>;
 
 /**
  * One codec per kind, with Chromium's usual payload types (Opus 111, VP8 96) so both directions
  * use the same numbers.
+ *
+ * RTX (RFC 4588), per direction:
+ * - subscribe video offers `rtx` (PT 97, `apt=96`) and werift adds the RTX SSRC with
+ *   `a=ssrc-group:FID` (§8.6): a NACKed packet is resent on that SSRC with its own sequence
+ *   numbers (fastpath/fast-sender.ts), so it never reuses the SRTP index, hence the AES-GCM IV, of
+ *   the original with a different header (RFC 7714 §14). A subscriber that answers without `rtx`
+ *   gets the byte-identical original again.
+ * - publish video does not accept `rtx`: the answer leaves it out, so browsers never send it
+ *   (werift 0.24.4 does not map RTX streams to simulcast layers, media/router.ts). werift's
+ *   receiver NACKs publishers (`nack` feedback), and a browser without RTX resends on the media
+ *   SSRC (libwebrtc: same index, new transport-wide number; its own SRTP, not ours).
  *
  * Header extensions, per direction:
  * - publish video: `sdes:mid`, `sdes:rtp-stream-id` and `sdes:repaired-rtp-stream-id`, which
@@ -52,9 +67,20 @@ export const peerConfig = (
         new RTCRtpCodecParameters({
           mimeType: 'video/VP8',
           clockRate: 90000,
-          payloadType: 96,
+          payloadType: VP8_PAYLOAD_TYPE,
           rtcpFeedback: [useNACK(), usePLI(), useTWCC()],
         }),
+        // RFC 4588 §8.6: retransmissions of VP8 on their own SSRC (a=ssrc-group:FID), subscribe only
+        ...(subscribe
+          ? [
+              new RTCRtpCodecParameters({
+                mimeType: 'video/rtx',
+                clockRate: 90000,
+                payloadType: RTX_PAYLOAD_TYPE,
+                parameters: `apt=${VP8_PAYLOAD_TYPE}`,
+              }),
+            ]
+          : []),
       ],
     },
     headerExtensions: subscribe

@@ -9,12 +9,13 @@ describe('KeyframeLimiter', () => {
     vi.useRealTimers();
   });
 
-  const setup = (interval = 1000) => {
+  const setup = (interval = 1000, burst = 1) => {
     let sent = 0;
     const limiter = new KeyframeLimiter(
       interval,
       () => sent++,
       () => Date.now(),
+      burst,
     );
     return { limiter, sent: () => sent };
   };
@@ -47,6 +48,28 @@ describe('KeyframeLimiter', () => {
     }
     expect(sent()).toBeLessThanOrEqual(11);
     expect(sent()).toBeGreaterThanOrEqual(10);
+  });
+
+  it('with a burst of 2: two at once, then one per interval, and two again after a quiet spell', () => {
+    const { limiter, sent } = setup(1000, 2);
+    limiter.request();
+    limiter.request();
+    expect(sent()).toBe(2);
+    limiter.request();
+    expect(sent()).toBe(2);
+    vi.advanceTimersByTime(1000);
+    expect(sent()).toBe(3);
+    for (let t = 0; t < 10_000; t += 10) {
+      limiter.request();
+      vi.advanceTimersByTime(10);
+    }
+    expect(sent()).toBeLessThanOrEqual(3 + 11);
+    expect(sent()).toBeGreaterThanOrEqual(3 + 9);
+    vi.advanceTimersByTime(5000);
+    const before = sent();
+    limiter.request();
+    limiter.request();
+    expect(sent()).toBe(before + 2);
   });
 
   it('sends nothing after close, even a scheduled request', () => {

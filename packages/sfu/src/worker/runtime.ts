@@ -215,7 +215,7 @@ export class WorkerRuntime {
         this.#producer(request.producerId).requestKeyFrame();
         return null;
       case 'consumer.requestKeyFrame':
-        this.#consumer(request.consumerId).producer.requestKeyFrame();
+        this.#consumer(request.consumerId).requestKeyFrame();
         return null;
       case 'consumer.getStats':
         return this.#consumer(request.consumerId).stats();

@@ -1,5 +1,6 @@
 import { RtpHeader, RtpPacket, type RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
 import type { ConsumerInfo, ConsumerStats } from '../channel/messages';
+import { RTX_PAYLOAD_TYPE } from './codecs';
 import { FastSender } from './fastpath/fast-sender';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { LayerForwarder } from './simulcast/layer-forwarder';
@@ -34,6 +35,13 @@ export interface WorkerConsumerOptions {
 
 const ignore = (): void => undefined;
 
+/** A key frame asked for and not forwarded after this long is asked for again (PLI lost). */
+export const KEYFRAME_RETRY_MS = 1500;
+/** ... at most this many times per need (a layer that stopped would be asked forever). */
+const KEYFRAME_RETRIES = 2;
+/** A subscriber's own PLIs: this many pass at once, then one per `subscriberPliMinIntervalMs`. */
+const SUBSCRIBER_PLI_BURST = 2;
+
 /** Tile size hint: what the subscriber renders this video at. */
 export interface ConsumerPreference {
   /** Device pixels; 0 = not visible (nothing is forwarded). Infinity = no hint yet. */
@@ -63,10 +71,20 @@ export class WorkerConsumer {
   /** Where retransmissions (either path) are registered: the estimator and the send meter. */
   readonly #retransmissionSink: RetransmissionSink;
   /**
-   * A subscriber's PLI asks for a key frame of the layer it receives, no more often than this:
-   * its loss is repaired by NACK, and the key frame goes to everyone on that layer.
+   * A subscriber's PLI asks for a key frame of the layer it receives: two at once, then no more
+   * often than `subscriberPliMinIntervalMs` (its loss is repaired by NACK and RTX, and the key
+   * frame goes to everyone on that layer). A PLI while a key frame is already on its way is
+   * absorbed.
    */
   readonly #pliLimiter: KeyframeLimiter;
+  /**
+   * This subscriber needs a key frame (it has none yet, switches layer, resumes, or its decoder
+   * asked) since this time, -1 if not: the next key frame forwarded to it clears it; until then it
+   * is asked for again every KEYFRAME_RETRY_MS (the producer's per-layer limiter coalesces).
+   */
+  #awaitingKeyframeSince: number;
+  #keyframeAskedAt: number;
+  #keyframeRetries = 0;
   #closed = false;
   #retransmissionsHooked = false;
   #rtpPacketsOut = 0;
@@ -114,14 +132,18 @@ export class WorkerConsumer {
     }
     // until the first allocation: the top layer (single-layer producers: the only one)
     this.#target = options.producer.layerCount - 1;
-    this.#pliLimiter = new KeyframeLimiter(options.subscriberPliMinIntervalMs, () => {
-      const layer = this.#forwarder.layer;
-      this.producer.requestKeyFrame(layer >= 0 ? layer : this.#target);
-    });
+    this.#pliLimiter = new KeyframeLimiter(
+      options.subscriberPliMinIntervalMs,
+      () => this.#askKeyframe(performance.now()),
+      undefined,
+      SUBSCRIBER_PLI_BURST,
+    );
     this.#unsubscribePli = options.transceiver.sender.onPictureLossIndication.subscribe(() => {
       this.#pliReceived++;
-      this.#pliLimiter.request();
+      if (this.#awaitingKeyframeSince < 0) this.#pliLimiter.request();
     }).unSubscribe;
+    // a new consumer has no key frame yet (the transport asks for it when it adds the consumer)
+    this.#awaitingKeyframeSince = this.#keyframeAskedAt = performance.now();
   }
 
   get closed(): boolean {
@@ -170,15 +192,66 @@ export class WorkerConsumer {
     const wasPaused = this.#target < 0;
     this.#target = layer;
     // A hidden tile: when it shows again, restart at a key frame with no sequence gap.
-    if (layer < 0) this.#forwarder.resync();
+    if (layer < 0) {
+      this.#forwarder.resync();
+      this.#awaitingKeyframeSince = -1;
+    }
     if (layer >= 0 && (wasPaused || layer !== this.#forwarder.layer)) {
-      this.producer.requestKeyFrame(layer);
+      this.#askKeyframe(performance.now());
+    } else if (layer >= 0 && layer === this.#forwarder.layer) {
+      // back to the layer it receives before the switch happened: nothing to wait for
+      this.#awaitingKeyframeSince = -1;
     }
   }
 
   /** The producer resumed after a pause: continue at the next key frame, without a seq gap. */
   resync(): void {
     this.#forwarder.resync();
+    this.#awaitingKeyframeSince = this.#keyframeAskedAt = performance.now();
+    this.#keyframeRetries = 0;
+  }
+
+  /** Whether this subscriber waits for a key frame (see #awaitingKeyframeSince). */
+  get awaitingKeyframe(): boolean {
+    return this.#awaitingKeyframeSince >= 0;
+  }
+
+  /**
+   * This subscriber needs a key frame now (its transport connected, its answer was applied, or
+   * the server asked): every layer of the producer is asked (the allocation may pick any), and
+   * it is asked again until one is forwarded.
+   */
+  requestKeyFrame(): void {
+    if (this.#closed) return;
+    const now = performance.now();
+    if (this.#target >= 0 && this.#awaitingKeyframeSince < 0) this.#awaitingKeyframeSince = now;
+    this.#keyframeAskedAt = now;
+    this.#keyframeRetries = 0;
+    this.producer.requestKeyFrame();
+  }
+
+  /** Asks the producer for a key frame of the layer this subscriber is to receive. */
+  #askKeyframe(nowMs: number): void {
+    if (this.#closed || this.#target < 0) return;
+    if (this.#awaitingKeyframeSince < 0) this.#awaitingKeyframeSince = nowMs;
+    this.#keyframeAskedAt = nowMs;
+    this.#keyframeRetries = 0;
+    this.producer.requestKeyFrame(this.#target);
+  }
+
+  /** Still no key frame a while after asking: the PLI (or the key frame) may be lost; ask again. */
+  #retryKeyframe(nowMs: number): void {
+    if (
+      this.#awaitingKeyframeSince < 0 ||
+      this.#target < 0 ||
+      nowMs - this.#keyframeAskedAt < KEYFRAME_RETRY_MS ||
+      this.#keyframeRetries >= KEYFRAME_RETRIES
+    ) {
+      return;
+    }
+    this.#keyframeAskedAt = nowMs;
+    this.#keyframeRetries++;
+    this.producer.requestKeyFrame(this.#target);
   }
 
   /** Returns true if the packet was handed to the sender (DTLS connected). */
@@ -188,7 +261,12 @@ export class WorkerConsumer {
       return false;
     }
     const payload = this.#forwarder.rewrite(layer, rtp, vp8, this.#target, nowMs);
-    if (!payload) return false;
+    if (!payload) {
+      this.#retryKeyframe(nowMs);
+      return false;
+    }
+    if (vp8?.keyframe) this.#awaitingKeyframeSince = -1;
+    else this.#retryKeyframe(nowMs);
     this.#rtpPacketsOut++;
     const fields = this.#forwarder.fields;
     this.#emit(fields.sequenceNumber, fields.timestamp, rtp.header.marker, payload, false, nowMs);
@@ -237,6 +315,7 @@ export class WorkerConsumer {
         extensions.find((e) => e.uri === TRANSPORT_CC_URI)?.id,
         this.#retransmissionSink,
         PACKET_OVERHEAD_BYTES,
+        RTX_PAYLOAD_TYPE,
       );
     }
     this.#sent.add(payload.length, nowMs);

@@ -132,7 +132,7 @@ export class WorkerTransport {
       if (this.#closed) return;
       if (state === 'connected') {
         // late joiners need a keyframe as soon as media can flow
-        for (const consumer of this.#consumers.values()) consumer.producer.requestKeyFrame();
+        for (const consumer of this.#consumers.values()) consumer.requestKeyFrame();
       }
       this.#hooks.onConnectionState(this, state);
     });
@@ -211,7 +211,7 @@ export class WorkerTransport {
       }
       await this.#applyRemote('answer', sdp);
       this.#pool.answered();
-      for (const consumer of this.#unannounced) consumer.producer.requestKeyFrame();
+      for (const consumer of this.#unannounced) consumer.requestKeyFrame();
       this.#unannounced.clear();
     });
   }

@@ -1,17 +1,22 @@
-import { RtpHeader } from 'werift';
+import { RtpHeader, RtpPacket, wrapRtx } from 'werift';
 import { describe, expect, it } from 'vitest';
 import { hookRetransmissions, markSent, Pacer } from './retransmissions';
 
 const TWCC_ID = 3;
+const RTX_PT = 97;
 
 /** werift's DTLS transport as the hook sees it: a counter and sendRtp. */
 const fakeDtls = () => {
-  const wire: { twcc: number; seq: number }[] = [];
+  const wire: { twcc: number; seq: number; ssrc: number }[] = [];
   const dtls = {
     transportSequenceNumber: 100,
     sendRtp: (_payload: Buffer, header: RtpHeader) => {
       const ext = header.extensions.find((e) => e.id === TWCC_ID);
-      wire.push({ twcc: ext ? ext.payload.readUInt16BE(0) : -1, seq: header.sequenceNumber });
+      wire.push({
+        twcc: ext ? ext.payload.readUInt16BE(0) : -1,
+        seq: header.sequenceNumber,
+        ssrc: header.ssrc,
+      });
       return Promise.resolve(1);
     },
   };
@@ -24,6 +29,8 @@ const firstSend = (dtls: ReturnType<typeof fakeDtls>['dtls'], seq: number): RtpH
   const value = Buffer.alloc(2);
   value.writeUInt16BE(dtls.transportSequenceNumber);
   const header = new RtpHeader({
+    ssrc: 1,
+    payloadType: 96,
     sequenceNumber: seq,
     extensions: [{ id: TWCC_ID, payload: value }],
   });
@@ -33,7 +40,29 @@ const firstSend = (dtls: ReturnType<typeof fakeDtls>['dtls'], seq: number): RtpH
 };
 
 describe('retransmissions (NACK answers) under congestion control', () => {
-  it('a retransmission gets a new transport-wide sequence number and is registered; a first send is untouched', () => {
+  it('without RTX a retransmission goes unchanged (same SRTP index, same bytes); a first send is untouched', () => {
+    const { dtls, wire } = fakeDtls();
+    const registered: number[] = [];
+    const stats = hookRetransmissions(
+      dtls,
+      TWCC_ID,
+      { estimate: () => 1_000_000, sent: (seq) => registered.push(seq) },
+      72,
+      RTX_PT,
+    );
+    const h = firstSend(dtls, 7);
+    firstSend(dtls, 8);
+    void dtls.sendRtp(Buffer.alloc(1000), h); // werift answering a NACK for 7
+    expect(wire).toEqual([
+      { twcc: 101, seq: 7, ssrc: 1 },
+      { twcc: 102, seq: 8, ssrc: 1 },
+      { twcc: 101, seq: 7, ssrc: 1 },
+    ]);
+    expect(registered).toEqual([]);
+    expect(stats).toEqual({ sent: 1, dropped: 0 });
+  });
+
+  it("with RTX (werift's wrapRtx) a retransmission gets a new transport-wide number, registered, the original's left alone", () => {
     const { dtls, wire } = fakeDtls();
     const registered: number[] = [];
     hookRetransmissions(
@@ -41,17 +70,18 @@ describe('retransmissions (NACK answers) under congestion control', () => {
       TWCC_ID,
       { estimate: () => 1_000_000, sent: (seq) => registered.push(seq) },
       72,
+      RTX_PT,
     );
     const h = firstSend(dtls, 7);
-    firstSend(dtls, 8);
-    void dtls.sendRtp(Buffer.alloc(1000), h); // werift answering a NACK for 7
+    const rtx = wrapRtx(new RtpPacket(h, Buffer.alloc(1000)), RTX_PT, 500, 2);
+    void dtls.sendRtp(rtx.payload, rtx.header);
+    void dtls.sendRtp(rtx.payload, rtx.header); // within 100 ms: dropped
     expect(wire).toEqual([
-      { twcc: 101, seq: 7 },
-      { twcc: 102, seq: 8 },
-      { twcc: 103, seq: 7 },
+      { twcc: 101, seq: 7, ssrc: 1 },
+      { twcc: 102, seq: 500, ssrc: 2 },
     ]);
-    expect(registered).toEqual([103]);
-    expect(dtls.transportSequenceNumber).toBe(103);
+    expect(registered).toEqual([102]);
+    expect(h.extensions[0]!.payload.readUInt16BE(0)).toBe(101);
   });
 
   it('the same packet is not resent within 100 ms (the receiver repeats its NACK every round trip)', () => {

@@ -19,15 +19,20 @@ import type { RtpHeader } from 'werift';
  * counters): the fast path (fastpath/fast-sender.ts) answers NACKs from its own history and asks
  * the gate; werift's path is hooked where its NACK answers and first sends meet, the DTLS
  * transport's `sendRtp(payload, header)`, a first send being recognised by its header not being
- * marked yet (the consumer marks each packet after handing it to werift). Re-check on werift
- * upgrades.
+ * marked yet (the consumer marks each packet after handing it to werift), an RTX one by its
+ * payload type. Re-check on werift upgrades.
+ *
+ * Neither path protects one SRTP index twice with different bytes (with AEAD_AES_128_GCM that is
+ * one IV for two AADs, RFC 7714 §14): with RTX negotiated the retransmission has its own SSRC and
+ * sequence number (RFC 4588 §4) and gets the new transport-wide number; without RTX the packet
+ * goes again unchanged (werift re-encrypts the same header and payload under the same index: the
+ * same bytes), its transport-wide number being the original's.
  */
 export const TRANSPORT_CC_URI =
   'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 
 const SENT = Symbol('conclave.sent');
-const RESENT_AT = Symbol('conclave.resentAt');
-type Marked = RtpHeader & { [SENT]?: true; [RESENT_AT]?: number };
+type Marked = RtpHeader & { [SENT]?: true };
 
 interface DtlsLike {
   transportSequenceNumber: number;
@@ -122,37 +127,45 @@ export class Pacer {
   }
 }
 
-/** Installs the hook on a subscribe transport's DTLS transport (once); returns its counters. */
+/**
+ * Installs the hook on a subscribe transport's DTLS transport (once); returns its counters.
+ * `rtxPayloadType`: the payload type werift's RTX retransmissions carry (werift's `wrapRtx` gives
+ * them a new header that shares the original's extension list).
+ */
 export const hookRetransmissions = (
   dtls: DtlsLike,
   twccExtensionId: number | undefined,
   sink: RetransmissionSink,
   overheadBytes: number,
+  rtxPayloadType?: number,
 ): RetransmissionStats => {
   const gate = retransmissionGate(dtls, sink);
   if (hooked.has(dtls)) return gate.stats;
   hooked.add(dtls);
+  /** Last retransmission of a packet, by its original's extension list (shared by its RTX). */
+  const resentAt = new WeakMap<object, number>();
   const original = dtls.sendRtp.bind(dtls);
   dtls.sendRtp = (payload: Buffer, header: RtpHeader): Promise<number> => {
-    const h = header as Marked;
-    if (!h[SENT]) return original(payload, header);
+    const rtx = rtxPayloadType !== undefined && header.payloadType === rtxPayloadType;
+    if (!(header as Marked)[SENT] && !rtx) return original(payload, header);
     const now = performance.now();
     const bytes = payload.length + overheadBytes;
-    if (!gate.admit(h[RESENT_AT] ?? Number.NEGATIVE_INFINITY, bytes, now)) {
+    const packet = header.extensions;
+    if (!gate.admit(resentAt.get(packet) ?? Number.NEGATIVE_INFINITY, bytes, now)) {
       return Promise.resolve(0);
     }
-    h[RESENT_AT] = now;
-    const ext =
-      twccExtensionId === undefined
-        ? undefined
-        : header.extensions.find((e) => e.id === twccExtensionId);
+    resentAt.set(packet, now);
     let seq = -1;
-    if (ext) {
+    // Without RTX the header stays as sent: same index, same bytes (RFC 7714 §14).
+    if (rtx && twccExtensionId !== undefined) {
       seq = (dtls.transportSequenceNumber + 1) & 0xffff;
       dtls.transportSequenceNumber = seq;
       const value = Buffer.alloc(2);
       value.writeUInt16BE(seq);
-      ext.payload = value;
+      // a copy: the list is the original's too
+      header.extensions = header.extensions.map((e) =>
+        e.id === twccExtensionId ? { id: e.id, payload: value } : e,
+      );
     }
     gate.sent(seq, bytes, now);
     return original(payload, header);

@@ -22,7 +22,7 @@ const OVERHEAD = 72;
  * The parts of werift's RTCRtpSender, DTLS transport and nominated ICE pair the fast path uses
  * (werift 0.24.4), with the real SRTP keys of a session and a socket that records datagrams.
  */
-const fakeSender = (profile: SrtpProfile) => {
+const fakeSender = (profile: SrtpProfile, rtxPayloadType?: number) => {
   const lengths = masterLengths(profile);
   const key = randomBytes(lengths.key);
   const salt = randomBytes(lengths.salt);
@@ -67,6 +67,8 @@ const fakeSender = (profile: SrtpProfile) => {
     dtlsTransport,
     codec: { payloadType: 96 },
     ssrc: 0x1234,
+    rtxSsrc: 0x5678,
+    rtxPayloadType,
     headerExtensions: [{ uri: TRANSPORT_CC_URI, id: TWCC_ID }],
     retransmittedPacketsSent: 0,
     retransmittedBytesSent: 0,
@@ -112,40 +114,108 @@ const sinkOf = (estimate: number) => {
   return { sink, registered };
 };
 
+const RTX_PT = 97;
+
+/**
+ * Every SRTP packet on the wire by its SRTP index (SSRC, SEQ; the tests stay within one ROC):
+ * an index protected twice with different bytes is an AES-GCM IV used twice (RFC 7714 §14).
+ */
+const ivReuses = (wire: Buffer[]): string[] => {
+  const byIndex = new Map<string, Buffer>();
+  const reused: string[] = [];
+  for (const packet of wire) {
+    const index = `${packet.readUInt32BE(8).toString(16)}:${packet.readUInt16BE(2)}`;
+    const seen = byIndex.get(index);
+    if (seen && !seen.equals(packet)) reused.push(index);
+    byIndex.set(index, packet);
+  }
+  return reused;
+};
+
 describe.each([
   ['AES_CM_128_HMAC_SHA1_80', SRTP_AES128_CM_HMAC_SHA1_80],
   ['AEAD_AES_128_GCM', SRTP_AEAD_AES_128_GCM],
-] as const)('FastSender (%s) under congestion control', (_name, profile: SrtpProfile) => {
-  it('answers a NACK from its history with the same packet and a fresh transport-wide number, registered with the estimator', () => {
-    const f = fakeSender(profile);
+] as const)('FastSender (%s) answering NACKs', (_name, profile: SrtpProfile) => {
+  it.each([
+    ['with RTX', RTX_PT],
+    ['without RTX', undefined],
+  ] as const)(
+    'never protects one SRTP index twice with different bytes (%s), over repeated NACKs',
+    (_mode, rtx) => {
+      const f = fakeSender(profile, rtx);
+      const fast = new FastSender(f.sender, { overheadBytes: OVERHEAD });
+      let now = 0;
+      for (let seq = 1000; seq < 1100; seq++) {
+        fast.send(seq, seq * 3000, seq % 5 === 4, randomBytes(200 + (seq % 7) * 50), now);
+        if (seq % 10 === 9) {
+          // the subscriber lost some of the last ten, and asks again for some it asked before
+          f.nack(seq - 7, seq - 3, seq - 13);
+          now += 120;
+        }
+      }
+      expect(f.wire.length).toBeGreaterThan(100 + 20);
+      expect(ivReuses(f.wire)).toEqual([]);
+      fast.close();
+    },
+  );
+
+  it('with RTX: a retransmission goes on the RTX SSRC with its own sequence numbers and the OSN first (RFC 4588 §4), decrypting with the subscriber keys', () => {
+    const f = fakeSender(profile, RTX_PT);
     const { sink, registered } = sinkOf(2_000_000);
     const fast = new FastSender(f.sender, {
       retransmissions: (dtls) => retransmissionGate(dtls, sink),
       overheadBytes: OVERHEAD,
     });
     const payloads = [randomBytes(500), randomBytes(600), randomBytes(700)];
-    const twccs = payloads.map((p, i) => fast.send(10 + i, 9000, i === 2, p, 0));
+    const twccs = payloads.map((p, i) => fast.send(10 + i, 9000 + i, i === 2, p, 0));
     expect(twccs).toEqual([101, 102, 103]);
-    f.nack(11);
-    expect(f.wire).toHaveLength(4);
-    const again = f.open(f.wire[3]!);
-    const first = f.open(f.wire[1]!);
-    expect(again.header.sequenceNumber).toBe(11);
-    expect(again.header.timestamp).toBe(first.header.timestamp);
-    expect(again.header.marker).toBe(false);
-    expect(again.payload).toEqual(payloads[1]);
-    expect(f.twccOf(first)).toBe(102);
-    expect(f.twccOf(again)).toBe(104);
-    expect(f.dtlsTransport.transportSequenceNumber).toBe(104);
-    expect(registered).toEqual([{ seq: 104, bytes: 600 + OVERHEAD }]);
-    expect(retransmissionStats(f.dtlsTransport)).toEqual({ sent: 1, dropped: 0 });
-    // a first send after it continues the transport-wide numbers
-    expect(fast.send(13, 12000, true, randomBytes(10), 1)).toBe(105);
+    f.nack(11, 12);
+    expect(f.wire).toHaveLength(5);
+    const [first, second] = [f.open(f.wire[3]!), f.open(f.wire[4]!)];
+    for (const [rtx, lost] of [
+      [first, 11],
+      [second, 12],
+    ] as const) {
+      expect(rtx.header.ssrc).toBe(0x5678);
+      expect(rtx.header.payloadType).toBe(RTX_PT);
+      expect(rtx.payload.readUInt16BE(0)).toBe(lost); // OSN
+      expect(rtx.payload.subarray(2)).toEqual(payloads[lost - 10]);
+      expect(rtx.header.timestamp).toBe(9000 + lost - 10);
+      expect(rtx.header.marker).toBe(lost === 12);
+    }
+    expect(second.header.sequenceNumber).toBe((first.header.sequenceNumber + 1) & 0xffff);
+    expect([f.twccOf(first), f.twccOf(second)]).toEqual([104, 105]);
+    expect(registered).toEqual([
+      { seq: 104, bytes: 600 + OVERHEAD },
+      { seq: 105, bytes: 700 + OVERHEAD },
+    ]);
+    expect(retransmissionStats(f.dtlsTransport)).toEqual({ sent: 2, dropped: 0 });
+    // the media stream continues its own numbers
+    expect(fast.send(13, 12000, true, randomBytes(10), 1)).toBe(106);
+    expect(f.open(f.wire[5]!).header.ssrc).toBe(0x1234);
     fast.close();
   });
 
-  it('padding-only packets carry the P bit and a transport-wide number, and are resent as padding', () => {
+  it('without RTX: a retransmission is the byte-identical packet sent first, not registered again', () => {
     const f = fakeSender(profile);
+    const { sink, registered } = sinkOf(2_000_000);
+    const fast = new FastSender(f.sender, {
+      retransmissions: (dtls) => retransmissionGate(dtls, sink),
+      overheadBytes: OVERHEAD,
+    });
+    for (let i = 0; i < 3; i++) fast.send(10 + i, 9000, i === 2, randomBytes(500), 0);
+    f.nack(11);
+    expect(f.wire).toHaveLength(4);
+    expect(f.wire[3]).toEqual(f.wire[1]);
+    expect(f.open(f.wire[3]!).header.sequenceNumber).toBe(11);
+    expect(registered).toEqual([]); // feedback reports it under the original's number
+    expect(retransmissionStats(f.dtlsTransport)).toEqual({ sent: 1, dropped: 0 });
+    expect(fast.send(13, 12000, true, randomBytes(10), 1)).toBe(104);
+    fast.close();
+  });
+
+  it('padding-only packets carry the P bit and a transport-wide number; RTX does not resend them', () => {
+    const f = fakeSender(profile, RTX_PT);
     const { sink } = sinkOf(2_000_000);
     const fast = new FastSender(f.sender, {
       retransmissions: (dtls) => retransmissionGate(dtls, sink),
@@ -162,14 +232,14 @@ describe.each([
     expect(p.header.sequenceNumber).toBe(21);
     expect(p.payload).toHaveLength(0); // all of it padding (RFC 3550 §5.1)
     f.nack(21);
-    const again = f.open(f.wire[2]!);
-    expect(again.header.padding).toBe(true);
-    expect(f.twccOf(again)).toBe(103);
+    expect(f.wire).toHaveLength(2);
+    f.nack(20);
+    expect(f.open(f.wire[2]!).header.ssrc).toBe(0x5678);
     fast.close();
   });
 
   it('retransmissions are paced to 15 % of the estimate and not repeated within 100 ms', () => {
-    const f = fakeSender(profile);
+    const f = fakeSender(profile, RTX_PT);
     // 400 kbit/s: 60 kbit/s of retransmissions, a 100 ms burst = 750 bytes
     const { sink, registered } = sinkOf(400_000);
     const fast = new FastSender(f.sender, {

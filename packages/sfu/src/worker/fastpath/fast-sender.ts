@@ -9,11 +9,19 @@
  * - RTCP sender reports read `packetCount`, `octetCount`, `rtpTimestamp`, `ntpTimestamp` of the
  *   sender: updated here, `ntpTimestamp` as a getter (computed when a report is sent, not per packet);
  * - NACK (RFC 4585 §6.2.1): werift answers from `rtpCache`, which stays empty; on the sender's
- *   `onGenericNack` event the packet is sent again from our own history, as congestion control
- *   needs it (bwe/retransmissions.ts): through the transport's RetransmissionGate (paced, not
- *   twice within 100 ms), with a fresh transport-wide sequence number registered with the
- *   estimator. The header changes, so it is protected again with the packet's own index (what
- *   libwebrtc does without RTX; the receiver drops it as a replay if it had the original).
+ *   `onGenericNack` event the packet is sent again from our own history, through the transport's
+ *   RetransmissionGate (bwe/retransmissions.ts: paced, not twice within 100 ms). An SRTP index
+ *   (SSRC, ROC, SEQ) is never protected twice with different bytes: with AEAD_AES_128_GCM the
+ *   index is the IV, and two packets under one IV with different AAD (the header) give away the
+ *   GCM hash key (RFC 7714 §14). So:
+ *   - RTX negotiated (the subscriber's answer kept `rtx`, sender.rtxPayloadType): the packet goes
+ *     on the RTX SSRC with the RTX stream's own sequence number (so a fresh index), the original
+ *     sequence number (OSN) in the first two payload octets (RFC 4588 §4), and a fresh
+ *     transport-wide sequence number registered with the estimator. Padding-only packets are
+ *     not resent (they carry no media; libwebrtc does not either).
+ *   - no RTX: the protected bytes sent the first time, unchanged (kept in the history). The
+ *     receiver's transport-cc feedback then shows the original's number, so the estimator does
+ *     not count it again.
  * - Padding-only packets (probes): the P bit is set, the payload is the padding (RFC 3550 §5.1).
  */
 import type { RTCDtlsTransport, RTCRtpSender } from 'werift';
@@ -40,6 +48,11 @@ interface WeriftDtls {
     keyLength: number,
     saltLength: number,
   ): { localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer };
+}
+/** werift 0.24.4 RTCRtpSender fields for RTX (set by `prepareSend` from the negotiated codecs). */
+interface RtxFields {
+  rtxPayloadType?: number;
+  rtxSsrc: number;
 }
 interface UdpSocketLike {
   send(msg: Buffer, port: number, address: string): void;
@@ -98,10 +111,14 @@ export class FastSender {
   readonly #history: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(HISTORY);
   readonly #historySeq = new Int32Array(HISTORY).fill(-1);
   readonly #historyTimestamp = new Uint32Array(HISTORY);
-  readonly #historyRoc = new Uint32Array(HISTORY);
   /** Bit 0: marker, bit 1: padding. */
   readonly #historyFlags = new Uint8Array(HISTORY);
   readonly #historyResentAt = new Float64Array(HISTORY);
+  /** Without RTX: the protected packet as first sent, resent byte for byte (RFC 7714 §14). */
+  readonly #historySrtp: Array<Buffer | undefined> = new Array<Buffer | undefined>(HISTORY);
+  /** RTX stream (RFC 4588 §4): its own sequence numbers, from a random start (RFC 3550 §5.1). */
+  #rtxSeq = Math.floor(Math.random() * 0x10000);
+  readonly #rtxRoc = new RolloverCounter();
   readonly #unsubscribeNack: () => void;
   #protector: SrtpProtector | undefined;
   #dtlsTransport: RTCDtlsTransport | undefined;
@@ -173,6 +190,8 @@ export class FastSender {
     const roc = this.#roc.next(seq);
     const { srtp, twcc } = this.#protect(
       dtlsTransport,
+      sender.ssrc,
+      sender.codec.payloadType,
       seq,
       timestamp,
       marker,
@@ -189,9 +208,9 @@ export class FastSender {
     this.#history[slot] = payload;
     this.#historySeq[slot] = seq;
     this.#historyTimestamp[slot] = timestamp >>> 0;
-    this.#historyRoc[slot] = roc;
     this.#historyFlags[slot] = (marker ? 1 : 0) | (padding ? 2 : 0);
     this.#historyResentAt[slot] = Number.NEGATIVE_INFINITY;
+    this.#historySrtp[slot] = this.#rtxPayloadType() === undefined ? srtp : undefined;
     this.#transmit(dtlsTransport, srtp);
     if (!this.#rtcpStarted) {
       this.#rtcpStarted = true;
@@ -203,11 +222,14 @@ export class FastSender {
   close(): void {
     this.#unsubscribeNack();
     this.#history.fill(undefined);
+    this.#historySrtp.fill(undefined);
   }
 
   /** Writes the header (taking the next transport-wide sequence number) and protects the packet. */
   #protect(
     dtlsTransport: RTCDtlsTransport,
+    ssrc: number,
+    payloadType: number,
     seq: number,
     timestamp: number,
     marker: boolean,
@@ -216,10 +238,8 @@ export class FastSender {
     roc: number,
     nowMs: number,
   ): { srtp: Buffer; twcc: number } {
-    const sender = this.#sender;
     const header = this.#header;
-    const ssrc = sender.ssrc;
-    header[1] = (marker ? 0x80 : 0) | sender.codec!.payloadType;
+    header[1] = (marker ? 0x80 : 0) | payloadType;
     header.writeUInt16BE(seq, 2);
     header.writeUInt32BE(timestamp >>> 0, 4);
     header.writeUInt32BE(ssrc >>> 0, 8);
@@ -261,6 +281,10 @@ export class FastSender {
   #setUp(dtlsTransport: RTCDtlsTransport): boolean {
     this.#protector = protectorFor(dtlsTransport);
     if (!this.#protector) return false;
+    // a new DTLS session (new keys): what was sent under the old one is not resent
+    this.#historySeq.fill(-1);
+    this.#history.fill(undefined);
+    this.#historySrtp.fill(undefined);
     this.#dtlsTransport = dtlsTransport;
     const sender = this.#sender as unknown as {
       headerExtensions: Array<{ uri: string; id: number }>;
@@ -302,28 +326,53 @@ export class FastSender {
     connection.send(srtp).catch(ignore);
   }
 
+  /** The RTX payload type the subscriber negotiated (RFC 4588 §8.6), undefined without RTX. */
+  #rtxPayloadType(): number | undefined {
+    return (this.#sender as unknown as RtxFields).rtxPayloadType;
+  }
+
+  /** Answers a NACK for `seq` (see the file comment: RTX, or the original bytes again). */
   #retransmit(seq: number): void {
     const slot = seq % HISTORY;
     const payload = this.#history[slot];
     const dtlsTransport = this.#sender.dtlsTransport;
     if (!payload || this.#historySeq[slot] !== seq || dtlsTransport?.state !== 'connected') return;
     if (dtlsTransport !== this.#dtlsTransport || !this.#protector) return;
+    const flags = this.#historyFlags[slot]!;
+    const rtxPayloadType = this.#rtxPayloadType();
+    const original = this.#historySrtp[slot];
+    // RTX: padding carries no media. Without RTX: only the bytes already sent may go again.
+    if (rtxPayloadType === undefined ? !original : (flags & 2) !== 0) return;
     const now = performance.now();
     const bytes = payload.length + this.#options.overheadBytes;
     const gate = this.#options.retransmissions?.(dtlsTransport);
     if (gate && !gate.admit(this.#historyResentAt[slot]!, bytes, now)) return;
     this.#historyResentAt[slot] = now;
-    const flags = this.#historyFlags[slot]!;
-    const { srtp, twcc } = this.#protect(
-      dtlsTransport,
-      seq,
-      this.#historyTimestamp[slot]!,
-      (flags & 1) !== 0,
-      (flags & 2) !== 0,
-      payload,
-      this.#historyRoc[slot]!,
-      now,
-    );
+    let srtp: Buffer;
+    let twcc = -1;
+    if (rtxPayloadType === undefined) {
+      srtp = original!;
+    } else {
+      // RFC 4588 §4: OSN, then the original payload; same timestamp and marker as the original
+      const rtxPayload = Buffer.allocUnsafe(2 + payload.length);
+      rtxPayload.writeUInt16BE(seq, 0);
+      rtxPayload.set(payload, 2);
+      const rtxSeq = this.#rtxSeq;
+      this.#rtxSeq = (rtxSeq + 1) & 0xffff;
+      const rtxSsrc = (this.#sender as unknown as RtxFields).rtxSsrc;
+      ({ srtp, twcc } = this.#protect(
+        dtlsTransport,
+        rtxSsrc,
+        rtxPayloadType,
+        rtxSeq,
+        this.#historyTimestamp[slot]!,
+        (flags & 1) !== 0,
+        false,
+        rtxPayload,
+        this.#rtxRoc.next(rtxSeq),
+        now,
+      ));
+    }
     const s = this.#sender as unknown as {
       retransmittedPacketsSent: number;
       retransmittedBytesSent: number;
