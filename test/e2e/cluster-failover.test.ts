@@ -35,6 +35,9 @@ describe.runIf(!skip)('failover of an E2EE meeting with a browser', () => {
   let a: NodeProcess, b: NodeProcess;
   let browser: Browser;
   const bots: Bot[] = [];
+  /** The node that runs the meeting and is killed; a second attempt starts a fresh one. */
+  let owner = 'fo-a';
+  let killed = false;
 
   beforeAll(async () => {
     cluster = await startTestCluster();
@@ -48,14 +51,21 @@ describe.runIf(!skip)('failover of an E2EE meeting with a browser', () => {
   });
 
   it('kill -9 of the owner: back within 15 s, host controls kept, encrypted again, never in the clear', async () => {
+    if (killed) {
+      // the real-browser suite runs a failing test once more: the first attempt killed the owner
+      for (const bot of bots.splice(0)) await bot.room.leave().catch(() => undefined);
+      owner = 'fo-a2';
+      a = await cluster.startNode(owner);
+      killed = false;
+    }
     const m = await createMeeting(b.url);
     const now = Date.now();
-    await new SqlClusterStore(cluster.db).takeLease(m.meetingId, 'fo-a', now, now + 10_000);
+    await new SqlClusterStore(cluster.db).takeLease(m.meetingId, owner, now, now + 10_000);
     const host: Participant = await newParticipant(browser, 'Hana Host');
     await joinAsHost(host, m); // the invite link is node B's; node A runs the meeting
     bots.push(await joinBot(b.url, m.meetingId, 'Bot one'));
     bots.push(await joinBot(b.url, m.meetingId, 'Bot two'));
-    expect(await cluster.ownerOf(m.meetingId)).toBe('fo-a');
+    expect(await cluster.ownerOf(m.meetingId)).toBe(owner);
     await turnOnE2ee(host);
     await waitForE2eeShield(host);
     for (const bot of bots) await waitForView(bot, (v) => v.local?.inGroup === true);
@@ -67,6 +77,7 @@ describe.runIf(!skip)('failover of an E2EE meeting with a browser', () => {
     }, 20);
 
     const killedAt = Date.now();
+    killed = true;
     a.kill9();
     // Encrypted again: the browser's new code, the same on every device, different from before.
     const view = await eventually(
