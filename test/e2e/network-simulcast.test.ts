@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, eventually, hostNewMeeting, joinMeeting } from '../support/browser';
+import { CHROMIUM_ARGS, eventually, hostNewMeeting, joinMeeting, selfId } from '../support/browser';
 import type { Participant } from '../support/browser';
 import { NetnsLab, netnsUnavailable } from '../support/netns';
 import type { Netns } from '../support/netns';
@@ -30,7 +30,6 @@ interface VideoIn {
   framesDecoded: number;
   keyFramesDecoded: number;
   frameHeight: number;
-  totalFreezesDuration: number;
 }
 
 /** Inbound video per remote person, from the subscribe PeerConnection's getStats. */
@@ -56,7 +55,6 @@ const videoIn = (page: Page): Promise<VideoIn[]> =>
         framesDecoded: (s.framesDecoded as number) ?? 0,
         keyFramesDecoded: (s.keyFramesDecoded as number) ?? 0,
         frameHeight: (s.frameHeight as number) ?? 0,
-        totalFreezesDuration: (s.totalFreezesDuration as number) ?? 0,
       });
     });
     return out;
@@ -66,6 +64,7 @@ interface Window {
   fps: number;
   height: number;
   keyframes: number;
+  /** Longest time without a new decoded frame inside the window. */
   freezeSeconds: number;
 }
 
@@ -73,24 +72,65 @@ interface Window {
 const report = (label: string, viewer: string, seen: Map<string, Window>): void => {
   const parts = [...seen].map(
     ([name, w]) =>
-      `${name} ${w.height}p ${w.fps.toFixed(1)} fps, ${w.keyframes} key, ${w.freezeSeconds.toFixed(2)} s frozen`,
+      `${name} ${w.height}p ${w.fps.toFixed(1)} fps, ${w.keyframes} key, longest stall ${w.freezeSeconds.toFixed(2)} s`,
   );
   console.log(`network-simulcast: ${label}: ${viewer} sees ${parts.join('; ')}`);
 };
 
-/** What `p` decoded of each other person over `ms`. */
+/** What `page`'s encoder sends per simulcast layer, and why it limits quality (cpu, bandwidth). */
+const videoOut = (page: Page): Promise<string> =>
+  page.evaluate(async () => {
+    interface Room {
+      peerConnections: { publish?: RTCPeerConnection };
+    }
+    const pc = (window as unknown as { conclave?: { room: Room } }).conclave?.room.peerConnections
+      .publish;
+    if (!pc) return 'no publish connection';
+    const out: string[] = [];
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+      if (s.type !== 'outbound-rtp' || s.kind !== 'video') return;
+      out.push(
+        `${(s.rid as string | undefined) ?? '-'} ${(s.frameHeight as number | undefined) ?? 0}p ` +
+          `${(s.framesPerSecond as number | undefined) ?? 0} fps ` +
+          `limited by ${String(s.qualityLimitationReason)}${s.active === false ? ' (inactive)' : ''}`,
+      );
+    });
+    return out.join(', ');
+  });
+
+/**
+ * What `page` decoded of each other person over `ms`: frame rate, height, key frames, and the
+ * longest stall inside the window (no new frame decoded, sampled every 100 ms; Chromium's
+ * totalFreezesDuration would also count a freeze that began before the window).
+ */
 const measure = async (page: Page, ms: number): Promise<Map<string, Window>> => {
-  const a = await videoIn(page);
-  await new Promise((r) => setTimeout(r, ms));
-  const b = await videoIn(page);
+  const samples: { at: number; v: VideoIn[] }[] = [];
+  const start = performance.now();
+  for (;;) {
+    const at = performance.now();
+    samples.push({ at, v: await videoIn(page) });
+    if (at - start >= ms) break;
+    await new Promise((r) => setTimeout(r, Math.min(100, start + ms - at)));
+  }
+  const first = samples[0]!;
+  const last = samples[samples.length - 1]!;
+  const span = last.at - first.at;
   const out = new Map<string, Window>();
-  for (const later of b) {
-    const before = a.find((x) => x.name === later.name);
+  for (const later of last.v) {
+    const frames = (s: { v: VideoIn[] }) =>
+      s.v.find((x) => x.name === later.name)?.framesDecoded ?? 0;
+    let stall = 0;
+    let lastNewFrameAt = first.at;
+    for (let i = 1; i < samples.length; i++) {
+      if (frames(samples[i]!) > frames(samples[i - 1]!)) lastNewFrameAt = samples[i]!.at;
+      stall = Math.max(stall, samples[i]!.at - lastNewFrameAt);
+    }
+    const before = first.v.find((x) => x.name === later.name);
     out.set(later.name, {
-      fps: ((later.framesDecoded - (before?.framesDecoded ?? 0)) * 1000) / ms,
+      fps: ((later.framesDecoded - (before?.framesDecoded ?? 0)) * 1000) / span,
       height: later.frameHeight,
       keyframes: later.keyFramesDecoded - (before?.keyFramesDecoded ?? 0),
-      freezeSeconds: later.totalFreezesDuration - (before?.totalFreezesDuration ?? 0),
+      freezeSeconds: stall / 1000,
     });
   }
   return out;
@@ -107,6 +147,34 @@ describe.skipIf(!enabled)(
     const [ann, ben, cat] = ['Ann', 'Ben', 'Cat'];
     const page = (name: string) => people.find((p) => p.name === name)!.page;
     const ns = (name: string) => people.find((p) => p.name === name)!.ns;
+
+    /**
+     * For the log (and a failure's diagnosis): each encoder's layers and quality limitation, the
+     * SFU's estimate of `viewer`'s downlink and the layer it forwards of each other person.
+     */
+    const diagnose = async (label: string, viewer: string): Promise<void> => {
+      const p = people.find((x) => x.name === viewer)!;
+      const meetingId = await p.page.evaluate(() => location.pathname.split('/m/')[1]!);
+      const room = (await server.rooms.room(meetingId as never))!;
+      const sent = await room.subscriberMediaStats((await selfId(p)) as never);
+      const names = new Map<string, string>();
+      for (const x of people) names.set(await selfId(x), x.name);
+      const d = sent?.downlink;
+      const kbit = (b: number | null | undefined) => (b == null ? '-' : `${Math.round(b / 1000)}k`);
+      const tracks = (sent?.tracks ?? [])
+        .filter((t) => t.kind === 'video')
+        .map(
+          (t) =>
+            `${names.get(t.participantId) ?? '?'} layer ${t.stats.currentLayer}->${t.stats.targetLayer} (${t.stats.layerSwitches} switches, ${t.stats.pliReceived} PLI)`,
+        );
+      console.log(
+        `network-simulcast: ${label}: SFU -> ${viewer}: estimate ${kbit(d?.availableBitrate)}, video budget ${kbit(d?.videoBudget)}, ` +
+          `sending ${kbit(d?.sendBitrate)}, queue ${d?.queuingDelayMs ?? '-'} ms, loss ${((d?.lossFraction ?? 0) * 100).toFixed(1)} %; ${tracks.join('; ')}`,
+      );
+      for (const x of people) {
+        console.log(`network-simulcast: ${label}: ${x.name} encodes ${await videoOut(x.page)}`);
+      }
+    };
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'sfu-net-'));
@@ -180,6 +248,7 @@ describe.skipIf(!enabled)(
       report('capped downlink', cat, catSees);
       report('capped downlink', ann, annSees);
       report('capped downlink', ben, benSees);
+      await diagnose('capped downlink', cat);
       for (const other of [ann, ben]) {
         const w = catSees.get(other)!;
         expect(w.height, `Cat gets a lower layer of ${other}`).toBeLessThan(480);
@@ -234,6 +303,7 @@ describe.skipIf(!enabled)(
       ]);
       report('capped uplink', ann, annSees);
       report('capped uplink', ben, benSees);
+      await diagnose('capped uplink', ann);
       for (const [viewer, sees, other] of [
         [ann, annSees, ben],
         [ben, benSees, ann],

@@ -188,15 +188,18 @@ export class WorkerConsumer {
    * The layer to forward (-1: none). A different layer than the current one needs its key frame:
    * ask for it (rate-limited per layer by the producer).
    */
-  setTargetLayer(layer: number): void {
+  setTargetLayer(layer: number, urgent = false): void {
     const wasPaused = this.#target < 0;
     this.#target = layer;
+    // a switch down for bandwidth: the current layer no longer fits, it stops at its next frame
+    if (urgent && layer >= 0 && layer < this.#forwarder.layer) this.#forwarder.stopCurrentLayer();
+    const held = layer === this.#forwarder.layer && this.#forwarder.resumeCurrentLayer();
     // A hidden tile: when it shows again, restart at a key frame with no sequence gap.
     if (layer < 0) {
       this.#forwarder.resync();
       this.#awaitingKeyframeSince = -1;
     }
-    if (layer >= 0 && (wasPaused || layer !== this.#forwarder.layer)) {
+    if (layer >= 0 && (wasPaused || held || layer !== this.#forwarder.layer)) {
       this.#askKeyframe(performance.now());
     } else if (layer >= 0 && layer === this.#forwarder.layer) {
       // back to the layer it receives before the switch happened: nothing to wait for

@@ -10,11 +10,14 @@ const consumer = (kind: 'audio' | 'video', layers: LayerState[], maxHeight = 480
     targetLayer: -1,
     preference: { maxHeight },
     producer: { kind, layerStates: () => layers },
-    setTargetLayer(layer: number) {
+    /** Whether the last switch was marked urgent (down, for bandwidth). */
+    urgent: false,
+    setTargetLayer(layer: number, urgent = false) {
       c.targetLayer = layer;
       c.currentLayer = layer;
+      c.urgent = urgent;
     },
-  } satisfies AllocatableConsumer;
+  };
   return c;
 };
 const camera = (): LayerState[] => [
@@ -74,5 +77,22 @@ describe('DownlinkAllocator: audio first, then video within the estimate', () =>
     tile.preference.maxHeight = 0;
     a.run(500);
     expect(tile.targetLayer).toBe(-1);
+  });
+
+  it('a switch down for bandwidth is urgent (the current layer stops); one for a smaller tile is not', () => {
+    let estimate = 2_000_000;
+    const tile = consumer('video', camera(), 480);
+    const a = make([audio(), tile], () => estimate);
+    a.run(0);
+    expect([tile.targetLayer, tile.urgent]).toEqual([1, false]);
+    estimate = 400_000;
+    a.run(500);
+    expect([tile.targetLayer, tile.urgent]).toEqual([0, true]);
+    estimate = 2_000_000;
+    a.run(1000);
+    expect([tile.targetLayer, tile.urgent]).toEqual([1, false]);
+    tile.preference.maxHeight = 240;
+    a.run(1500);
+    expect([tile.targetLayer, tile.urgent]).toEqual([0, false]);
   });
 });

@@ -12,7 +12,11 @@ export interface AllocatableConsumer {
   readonly targetLayer: number;
   readonly preference: { maxHeight: number };
   readonly producer: { kind: 'audio' | 'video'; layerStates(nowMs: number): LayerState[] };
-  setTargetLayer(layer: number): void;
+  /**
+   * `urgent`: the switch is down, for bandwidth: the layer forwarded now no longer fits the link,
+   * so it stops at its next frame instead of running on until the new layer's key frame.
+   */
+  setTargetLayer(layer: number, urgent?: boolean): void;
 }
 
 export const ALLOCATION_INTERVAL_MS = 500;
@@ -30,6 +34,11 @@ export const PAUSE_AFTER_MS = 2000;
  * forwarded is paused for bandwidth only after PAUSE_AFTER_MS of wanting it. Also
  * computes what the subscriber would receive without a bandwidth limit (`desired`), which the
  * probe controller uses to decide whether to look for more bandwidth, and ticks it (`onRun`).
+ *
+ * A switch down for bandwidth is urgent: the layer forwarded now stops at its next frame (the
+ * tile holds its last picture) rather than running on into a full link until the lower layer's
+ * key frame, which would queue behind it, be dropped at the queue's tail, and freeze the tile for
+ * seconds (seen behind a 400 kbit/s link in test/e2e/network-simulcast.test.ts).
  */
 export class DownlinkAllocator {
   readonly #consumers: () => Iterable<AllocatableConsumer>;
@@ -89,7 +98,8 @@ export class DownlinkAllocator {
     const budget = (estimate ?? Infinity) - audio;
     this.#budget = estimate === null ? null : Math.max(0, budget);
     const choice = allocateLayers(demands, Math.max(0, budget));
-    this.#desired = audio + allocationCost(demands, allocateLayers(demands, Infinity));
+    const unlimited = allocateLayers(demands, Infinity);
+    this.#desired = audio + allocationCost(demands, unlimited);
     for (const [i, c] of video.entries()) {
       let layer = choice[i]!;
       const d = demands[i]!;
@@ -101,7 +111,10 @@ export class DownlinkAllocator {
         this.#pauseWanted.delete(c);
       }
       // re-asserting the same target repeats the key frame request while a switch is pending
-      if (layer !== c.targetLayer || layer !== c.currentLayer) c.setTargetLayer(layer);
+      if (layer !== c.targetLayer || layer !== c.currentLayer) {
+        const forBandwidth = layer >= 0 && layer < c.currentLayer && layer < unlimited[i]!;
+        c.setTargetLayer(layer, forBandwidth);
+      }
     }
     this.#onRun?.(nowMs);
   }

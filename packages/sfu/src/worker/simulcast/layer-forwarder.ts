@@ -28,6 +28,10 @@ export class LayerForwarder {
   };
   /** The last forwarded packet ended a frame (RTP marker): padding may follow it. */
   #frameEnded = false;
+  /** See stopCurrentLayer. */
+  #stopping = false;
+  /** Frames of the current layer were held back while stopping. */
+  #held = false;
 
   constructor(kind: MediaKind) {
     this.#kind = kind;
@@ -43,8 +47,35 @@ export class LayerForwarder {
     return this.#rewriter.switches;
   }
 
+  /**
+   * Until the switch to another layer, forward no new frame of the current one (a switch down
+   * for bandwidth: the receiver holds its last picture until the new layer's key frame). A frame
+   * already started is finished, so the receiver never gets half a frame.
+   */
+  stopCurrentLayer(): void {
+    if (this.layer >= 0) this.#stopping = true;
+  }
+
+  get stopping(): boolean {
+    return this.#stopping;
+  }
+
+  /**
+   * The current layer is wanted again before the switch happened. Returns true when frames were
+   * held back meanwhile: the next ones refer to them, so the stream resumes at a key frame (and
+   * without a sequence gap), which the caller must ask for.
+   */
+  resumeCurrentLayer(): boolean {
+    const held = this.#held;
+    this.#stopping = false;
+    this.#held = false;
+    if (held) this.#rewriter.resync();
+    return held;
+  }
+
   /** After a pause: continue at the next switch point (key frame) without a sequence gap. */
   resync(): void {
+    this.#stopping = this.#held = false;
     this.#rewriter.resync();
   }
 
@@ -73,6 +104,15 @@ export class LayerForwarder {
       src.switchPoint = true;
     }
     const out = this.#out;
+    if (this.#stopping) {
+      if (layer !== this.layer) {
+        // another layer: forwarded only from its key frame on, which ends the stop
+        if (layer === wanted && src.switchPoint) this.#stopping = this.#held = false;
+      } else if (this.#frameEnded) {
+        this.#held = true;
+        return undefined;
+      }
+    }
     if (!this.#rewriter.rewrite(src, wanted, nowMs, out)) return undefined;
     this.#frameEnded = rtp.header.marker;
     let payload = rtp.payload;
