@@ -46,6 +46,9 @@ async function build(backend: CryptoBackend): Promise<CiphersuiteImpl> {
     // RFC 9420 §5.1 HPKE = DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM (RFC 9180); its
     // AEAD is also the one ts-mls calls for PrivateMessage content and sender data (§6.3).
     hpke: makeHpke(backend),
+    // The reuse guard of every PrivateMessage (RFC 9420 §6.3.1) and fresh secrets: the backend's
+    // CSPRNG (node:crypto's is ~10x cheaper a call than WebCrypto's getRandomValues in Node 20).
+    rng: { randomBytes: (n) => backend.randomBytes(n) },
     // RFC 9420 §5.1.2 Ed25519; keys made by ts-mls's keygen (WebCrypto PKCS #8) are kept.
     signature: {
       keygen: () => base.signature.keygen(),

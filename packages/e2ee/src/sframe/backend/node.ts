@@ -29,7 +29,11 @@ import type { AesKey, CryptoBackend, HmacKey } from './types';
 interface NodeAesKey {
   readonly mode: 'gcm' | 'ctr';
   readonly length: 16 | 32;
-  readonly native: KeyObject;
+  /**
+   * The key bytes (a private copy): createCipheriv takes them as fast as a KeyObject, and MLS
+   * uses most AES keys once, where making a KeyObject cost more than the AEAD (issue 18).
+   */
+  readonly native: Buffer;
   readonly gcm: 'aes-128-gcm' | 'aes-256-gcm';
   readonly ctr: 'aes-128-ctr' | 'aes-256-ctr';
 }
@@ -114,7 +118,7 @@ export function createNodeBackend(): CryptoBackend {
       const k: NodeAesKey = {
         mode,
         length: key.length,
-        native: createSecretKey(key),
+        native: Buffer.from(key),
         gcm: `aes-${bits}-gcm`,
         ctr: `aes-${bits}-ctr`,
       };
