@@ -1,5 +1,5 @@
-// DER wrappings of raw X25519 keys (RFC 7748) for HPKE's DHKEM(X25519, HKDF-SHA256), RFC 9180
-// §7.1: WebCrypto and node:crypto import a raw private scalar only as RFC 8410 PKCS #8.
+// Raw X25519 keys (RFC 7748) for HPKE's DHKEM(X25519, HKDF-SHA256), RFC 9180 §7.1: WebCrypto
+// imports a raw private scalar only as RFC 8410 PKCS #8 (or JWK).
 import { E2eeError } from '../../errors';
 
 /** RFC 8410 §7 PrivateKeyInfo prefix for a 32-byte X25519 private key (OID 1.3.101.110). */
@@ -21,22 +21,6 @@ const PKCS8_PREFIX = Uint8Array.of(
   0x04,
   0x20,
 );
-/** RFC 8410 §4 SubjectPublicKeyInfo prefix for a 32-byte X25519 public key. */
-const SPKI_PREFIX = Uint8Array.of(
-  0x30,
-  0x2a,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x6e,
-  0x03,
-  0x21,
-  0x00,
-);
-
 /** RFC 9180 §7.1: Nsk = Npk = Ndh = 32 for X25519. */
 export const X25519_KEY_BYTES = 32;
 
@@ -50,10 +34,8 @@ const prefixed = (prefix: Uint8Array, key: Uint8Array, what: string): Uint8Array
 
 export const x25519Pkcs8 = (privateKey: Uint8Array) =>
   prefixed(PKCS8_PREFIX, privateKey, 'X25519 private key');
-export const x25519Spki = (publicKey: Uint8Array) =>
-  prefixed(SPKI_PREFIX, publicKey, 'X25519 public key');
 
-/** The raw key at the end of a PKCS #8 or SPKI encoding made by the platform. */
+/** The raw key at the end of a PKCS #8 encoding made by the platform. */
 export const rawKeyOf = (der: Uint8Array): Uint8Array =>
   new Uint8Array(der.subarray(der.length - X25519_KEY_BYTES));
 
