@@ -8,20 +8,32 @@ import {
   createPrivateKey,
   createPublicKey,
   createSecretKey,
+  diffieHellman,
+  generateKeyPairSync,
   randomFillSync,
   sign,
   verify,
   type KeyObject,
 } from 'node:crypto';
 import { E2eeError } from '../../errors';
-import { ED25519_SIGNATURE_BYTES, KeyCache, ed25519Pkcs8, ed25519Spki } from './ed25519-der';
+import {
+  ED25519_PUBLIC_KEY_BYTES,
+  ED25519_SIGNATURE_BYTES,
+  KeyCache,
+  ed25519Pkcs8,
+} from './ed25519-der';
+import { X25519_KEY_BYTES, checkSharedSecret } from './x25519-der';
 import type { HashName } from '../suites';
 import type { AesKey, CryptoBackend, HmacKey } from './types';
 
 interface NodeAesKey {
   readonly mode: 'gcm' | 'ctr';
   readonly length: 16 | 32;
-  readonly native: KeyObject;
+  /**
+   * The key bytes (a private copy): createCipheriv takes them as fast as a KeyObject, and MLS
+   * uses most AES keys once, where making a KeyObject cost more than the AEAD (issue 18).
+   */
+  readonly native: Buffer;
   readonly gcm: 'aes-128-gcm' | 'aes-256-gcm';
   readonly ctr: 'aes-128-ctr' | 'aes-256-ctr';
 }
@@ -32,10 +44,32 @@ interface NodeHmacKey {
 }
 
 const ALGO = { 'SHA-256': 'sha256', 'SHA-512': 'sha512' } as const;
+
+// Raw OKP keys go in as JWK: OpenSSL 3's DER decoders cost ~10x more per key (~150 us for an
+// SPKI, ~500 us for a PKCS #8 in Node 20; JWK ~10-45 us), and a Welcome or a KeyPackage brings
+// a new key for every member (issue 18: breakout rooms).
+const b64u = (raw: Uint8Array) =>
+  Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('base64url');
+const X_UNUSED = b64u(new Uint8Array(32));
+const rawOf = (field: string | undefined) => new Uint8Array(Buffer.from(field ?? '', 'base64url'));
+const okpPublic = (crv: 'Ed25519' | 'X25519', raw: Uint8Array) =>
+  createPublicKey({ key: { kty: 'OKP', crv, x: b64u(raw) }, format: 'jwk' });
 const TAG = 16;
 
 export function createNodeBackend(): CryptoBackend {
   const edKeys = new KeyCache<KeyObject>();
+  const xKeys = new KeyCache<KeyObject>();
+  const xPrivate = (raw: Uint8Array) =>
+    xKeys.privateKey(raw, () => {
+      if (raw.length !== X25519_KEY_BYTES)
+        throw new E2eeError('E2EE_ERR_BAD_LENGTH', 'X25519 private key');
+      // Node 20 reads an OKP private JWK's `d` alone (the public key is derived from it) but
+      // insists on a string `x`; RFC 9420 vectors catch any other behaviour (vectors*.test.ts).
+      return createPrivateKey({
+        key: { kty: 'OKP', crv: 'X25519', d: b64u(raw), x: X_UNUSED },
+        format: 'jwk',
+      });
+    });
   return {
     name: 'node',
     async digest(hash, data) {
@@ -53,14 +87,9 @@ export function createNodeBackend(): CryptoBackend {
     },
     async ed25519Verify(publicKey, message, signature) {
       if (signature.length !== ED25519_SIGNATURE_BYTES) return false;
+      if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES) return false;
       try {
-        const key = edKeys.publicKey(publicKey, () =>
-          createPublicKey({
-            key: Buffer.from(ed25519Spki(publicKey).buffer),
-            format: 'der',
-            type: 'spki',
-          }),
-        );
+        const key = edKeys.publicKey(publicKey, () => okpPublic('Ed25519', publicKey));
         return verify(null, message, key, signature);
       } catch {
         return false;
@@ -89,7 +118,7 @@ export function createNodeBackend(): CryptoBackend {
       const k: NodeAesKey = {
         mode,
         length: key.length,
-        native: createSecretKey(key),
+        native: Buffer.from(key),
         gcm: `aes-${bits}-gcm`,
         ctr: `aes-${bits}-ctr`,
       };
@@ -137,6 +166,28 @@ export function createNodeBackend(): CryptoBackend {
       out.set(body, 0);
       out.set(fin, body.length);
       return out;
+    },
+    async x25519GenerateKeyPair() {
+      const { privateKey, publicKey } = generateKeyPairSync('x25519');
+      const sk = rawOf(privateKey.export({ format: 'jwk' }).d);
+      xKeys.privateKey(sk, () => privateKey);
+      return { privateKey: sk, publicKey: rawOf(publicKey.export({ format: 'jwk' }).x) };
+    },
+    async x25519PublicKey(privateKey) {
+      return rawOf(createPublicKey(xPrivate(privateKey)).export({ format: 'jwk' }).x);
+    },
+    async x25519(privateKey, publicKey) {
+      if (publicKey.length !== X25519_KEY_BYTES)
+        throw new E2eeError('E2EE_ERR_BAD_LENGTH', 'X25519 public key');
+      const pub = xKeys.publicKey(publicKey, () => okpPublic('X25519', publicKey));
+      let dh: Buffer;
+      try {
+        dh = diffieHellman({ privateKey: xPrivate(privateKey), publicKey: pub });
+      } catch (cause) {
+        // OpenSSL refuses an all-zero result itself.
+        throw new E2eeError('E2EE_ERR_AUTH_FAILED', 'X25519 failed', { cause });
+      }
+      return checkSharedSecret(new Uint8Array(dh.buffer, dh.byteOffset, dh.length));
     },
     randomBytes(length) {
       return randomFillSync(new Uint8Array(length));

@@ -59,6 +59,15 @@ export interface CryptoBackend {
     message: Uint8Array,
     signature: Uint8Array,
   ): Promise<boolean>;
+  /**
+   * RFC 7748 X25519 for HPKE's DHKEM (RFC 9180 §7.1; MLS init, leaf and path keys, RFC 9420
+   * §5.1.3). Keys are raw 32-byte strings; imported keys are kept per byte array, like Ed25519.
+   */
+  x25519GenerateKeyPair(): Promise<{ privateKey: Uint8Array; publicKey: Uint8Array }>;
+  /** The public key of a raw private key (RFC 9180 §7.1.3 DeriveKeyPair's pk(sk)). */
+  x25519PublicKey(privateKey: Uint8Array): Promise<Uint8Array>;
+  /** DH(sk, pk); throws E2EE_ERR_AUTH_FAILED for an all-zero result (RFC 9180 §7.1.4). */
+  x25519(privateKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array>;
   /** Cryptographically secure random bytes. */
   randomBytes(length: number): Uint8Array;
 }

@@ -4,6 +4,7 @@ import { E2eeError } from '../../errors';
 import type { HashName } from '../suites';
 import type { AesKey, CryptoBackend, HmacKey } from './types';
 import { ED25519_SIGNATURE_BYTES, KeyCache, ed25519Pkcs8, ed25519Spki } from './ed25519-der';
+import { X25519_KEY_BYTES, checkSharedSecret, rawKeyOf, x25519Pkcs8 } from './x25519-der';
 
 interface WcAesKey {
   readonly mode: 'gcm' | 'ctr';
@@ -31,11 +32,26 @@ function buf(u: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 const ED25519 = { name: 'Ed25519' } as const;
+const X25519 = { name: 'X25519' } as const;
+
+/** RFC 4648 §5 base64url (a JWK's `x`) to bytes. */
+function fromBase64Url(s: string): Uint8Array {
+  const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
 
 export function createWebCryptoBackend(): CryptoBackend {
   const s = subtle();
   // Importing a key costs more than signing with it (Node: ~1 ms for PKCS #8): import once.
   const edKeys = new KeyCache<Promise<CryptoKey>>();
+  const xKeys = new KeyCache<Promise<CryptoKey>>();
+  // Extractable so that pk(sk) can be read from its JWK (WebCrypto has no other way); the key
+  // lives in this worker like every other MLS secret.
+  const xPrivate = (raw: Uint8Array) =>
+    xKeys.privateKey(raw, () =>
+      s.importKey('pkcs8', x25519Pkcs8(raw), X25519, true, ['deriveBits']),
+    );
 
   async function importHmacKey(hash: HashName, key: Uint8Array): Promise<HmacKey> {
     const native = await s.importKey(
@@ -115,6 +131,32 @@ export function createWebCryptoBackend(): CryptoBackend {
       } catch {
         return false;
       }
+    },
+    async x25519GenerateKeyPair() {
+      const kp = (await s.generateKey(X25519, true, ['deriveBits'])) as CryptoKeyPair;
+      const sk = rawKeyOf(new Uint8Array(await s.exportKey('pkcs8', kp.privateKey)));
+      void xKeys.privateKey(sk, () => Promise.resolve(kp.privateKey));
+      return { privateKey: sk, publicKey: new Uint8Array(await s.exportKey('raw', kp.publicKey)) };
+    },
+    async x25519PublicKey(privateKey) {
+      const jwk = await s.exportKey('jwk', await xPrivate(privateKey));
+      const pk = fromBase64Url(jwk.x ?? '');
+      if (pk.length !== X25519_KEY_BYTES) throw new E2eeError('E2EE_ERR_BAD_LENGTH', 'X25519 key');
+      return pk;
+    },
+    async x25519(privateKey, publicKey) {
+      if (publicKey.length !== X25519_KEY_BYTES)
+        throw new E2eeError('E2EE_ERR_BAD_LENGTH', 'X25519 public key');
+      const pub = await xKeys.publicKey(publicKey, () =>
+        s.importKey('raw', buf(publicKey), X25519, true, []),
+      );
+      let dh: ArrayBuffer;
+      try {
+        dh = await s.deriveBits({ name: 'X25519', public: pub }, await xPrivate(privateKey), 256);
+      } catch (cause) {
+        throw new E2eeError('E2EE_ERR_AUTH_FAILED', 'X25519 failed', { cause });
+      }
+      return checkSharedSecret(new Uint8Array(dh));
     },
     randomBytes(length) {
       const out = new Uint8Array(length);
