@@ -16,6 +16,7 @@ import { fromBase64, toBase64 } from './base64';
 import type { E2eeOffMessage } from './control-message';
 import type { CommitOut, EngineStatus, FrameCounters } from './engine';
 import { describeRefusal } from './expected-devices';
+import { tellRefusals } from './refusal-report';
 import { DevicePins } from './device-pins';
 import { DowngradeGuard } from './downgrade-guard';
 import { rosterWarnings } from './roster-check';
@@ -425,7 +426,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     );
     if (!out) return; // asked about an epoch we already left: the next request is current
     this.#reportRefusals(out);
-    await this.#tellRefusals(epoch, add, out.refused, out.commit !== undefined);
+    await tellRefusals(this.#signal, epoch, add, out.refused, out.commit !== undefined);
     if (!out.commit) return;
     try {
       await this.#signal.request({
@@ -445,31 +446,6 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   /** KeyPackages the committer would not add: a warning on this device, with the reason. */
   #reportRefusals(out: CommitOut): void {
     for (const r of out.refused) this.emit('banner', { tone: 'warning', text: describeRefusal(r) });
-  }
-
-  /**
-   * The Delivery Service hears which KeyPackages this device refused, before the Commit (or
-   * instead of one): it asks those devices for fresh ones at once rather than waiting out its
-   * commit timeout for an answer that is not coming.
-   */
-  async #tellRefusals(
-    epoch: number,
-    asked: KeyPackageEntry[],
-    refused: CommitOut['refused'],
-    commitFollows: boolean,
-  ): Promise<void> {
-    if (refused.length === 0 || !this.#signal) return;
-    await this.#signal
-      .request({
-        type: 'e2ee.refused',
-        epoch,
-        refused: refused.map((r) => ({
-          participantId: asked[r.index]!.participantId,
-          reason: r.reason,
-        })),
-        commitFollows,
-      })
-      .catch(() => undefined); // a stale answer: the Delivery Service moved on already
   }
 
   /**
@@ -709,7 +685,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#restarting = false;
     this.#reportRefusals(out);
     // The first commit follows whatever was refused: it starts the group.
-    await this.#tellRefusals(0, keyPackages, out.refused, true);
+    await tellRefusals(signal, 0, keyPackages, out.refused, true);
     this.#uploadSpareKeyPackage();
     // The first commit is sent even when every KeyPackage was refused: it starts the group.
     await signal.request({
