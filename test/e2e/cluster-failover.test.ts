@@ -142,7 +142,6 @@ describe.runIf(!skip)('failover of an E2EE meeting with a browser', () => {
     const backMs = Date.now() - killedAt;
     clearInterval(watch);
     console.log(`cluster failover (browser): encrypted again ${backMs} ms after kill -9`);
-    console.log(explain());
     expect(backMs).toBeLessThan(15_000);
     expect(await cluster.ownerOf(m.meetingId)).toBe('fo-b');
     await waitForE2eeShield(host);
