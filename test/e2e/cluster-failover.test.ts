@@ -77,22 +77,68 @@ describe.runIf(!skip)('failover of an E2EE meeting with a browser', () => {
     }, 20);
 
     const killedAt = Date.now();
+    // What each device went through after the crash, for the failure message (explain()).
+    const timeline: string[] = [];
+    const lastLine = new Map<string, string>();
+    const note = (who: string, what: string) =>
+      timeline.push(`+${Date.now() - killedAt} ms ${who}: ${what}`);
+    const epochLine = (
+      l: { epoch: number | null; securityCode: string | null } | null,
+      roster: string[],
+    ) =>
+      l
+        ? `epoch ${l.epoch} code ${l.securityCode?.slice(0, 11)} roster [${roster.join(', ')}]`
+        : 'no group';
+    const offs = bots.flatMap((bot) => [
+      bot.room.on('state', (st) => note(bot.name, `connection ${st.status}`)),
+      bot.room.on('e2ee', (v) => {
+        const line = `${v.meeting.status}; ${epochLine(v.local, v.local?.roster.map((m) => m.displayName) ?? [])}`;
+        if (line !== lastLine.get(bot.name)) note(bot.name, line);
+        lastLine.set(bot.name, line);
+      }),
+      bot.room.on('banner', (b) => note(bot.name, `banner: ${b.text}`)),
+    ]);
+    const explain = () =>
+      [
+        ...timeline,
+        ...bots.map(
+          (bot) =>
+            `${bot.name} now: ${epochLine(bot.room.e2ee.view.local, bot.room.e2ee.view.local?.roster.map((m) => m.displayName) ?? [])}`,
+        ),
+      ].join('\n');
+
     killed = true;
     a.kill9();
-    // Encrypted again: the browser's new code, the same on every device, different from before.
+    // Encrypted again: the browser's new code, once everyone is in the browser's new group (the
+    // code changes with every epoch: while the group fills up, each commit makes a new one).
+    const everyone = ['Hana Host', ...bots.map((b) => b.name)].sort();
     const view = await eventually(
-      () => e2eeView(host),
-      (v) => v.status === 'on' && v.securityCode !== null && v.securityCode !== codeBefore,
+      async () => {
+        const v = await e2eeView(host);
+        const line = `${v.status}; ${epochLine(v, v.roster)}`;
+        if (line !== lastLine.get('browser')) note('browser', line);
+        lastLine.set('browser', line);
+        return v;
+      },
+      (v) =>
+        v.status === 'on' &&
+        v.securityCode !== null &&
+        v.securityCode !== codeBefore &&
+        [...v.roster].sort().join() === everyone.join(),
       15_000,
       100,
     );
+    expect([...view.roster].sort(), explain()).toEqual(everyone);
     expect(view.securityCode).not.toBe(codeBefore);
     for (const bot of bots)
       await waitForView(
         bot,
         (v) => v.local?.inGroup === true && v.local.securityCode === view.securityCode,
-        15_000 - (Date.now() - killedAt),
-      );
+        Math.max(15_000 - (Date.now() - killedAt), 1),
+      ).catch((err: unknown) => {
+        throw new Error(`${String(err)}\n${explain()}`);
+      });
+    for (const off of offs) off();
     const backMs = Date.now() - killedAt;
     clearInterval(watch);
     console.log(`cluster failover (browser): encrypted again ${backMs} ms after kill -9`);

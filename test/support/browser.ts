@@ -235,11 +235,17 @@ export function e2eeView(p: Participant): Promise<{
   securityCode: string | null;
   status: string;
   counters: Record<string, number> | null;
+  /** Display names of the devices in this device's MLS group (its roster). */
+  roster: string[];
 }> {
   return p.page.evaluate(() => {
     interface View {
       meeting: { status: string };
-      local: { epoch: number | null; securityCode: string | null } | null;
+      local: {
+        epoch: number | null;
+        securityCode: string | null;
+        roster: { displayName: string }[];
+      } | null;
       counters: Record<string, number> | null;
     }
     const v = (window as unknown as { conclave: { room: { e2ee: { view: View } } } }).conclave.room
@@ -249,6 +255,7 @@ export function e2eeView(p: Participant): Promise<{
       securityCode: v.local?.securityCode ?? null,
       status: v.meeting.status,
       counters: v.counters,
+      roster: (v.local?.roster ?? []).map((m) => m.displayName),
     };
   });
 }

@@ -12,7 +12,7 @@ import type {
 import type { MediaWorker } from '@conclave/sfu';
 import type { Logger } from '../logger';
 import type { SignalingPeer } from '../signaling/peer';
-import type { CommitRequest } from './e2ee/delivery-service';
+import type { CommitRequest, RefusalReport } from './e2ee/delivery-service';
 import type { OpenRequest } from './breakouts/breakout-manager';
 import type { SpeechRecognizer } from './captions/recognizer';
 import type { MeetingRecorder } from './recording/recording-manager';
@@ -44,6 +44,7 @@ export interface ParticipantHandle {
   e2eeCommit(req: CommitRequest): { epoch: number };
   e2eeDisable(message: string): Promise<null>;
   e2eeJoinFailed(reason: string, keyPackage: string | undefined): null;
+  e2eeRefused(report: RefusalReport): null;
   e2eeAdmitHeld(id: ParticipantId): null;
   chatSend(text: string, to: ParticipantId | null): { messageId: string };
   chatSetMode(mode: ChatMode): null;
@@ -135,6 +136,7 @@ export class RoomRegistry {
       e2eeCommit: (req) => room.e2eeCommit(participant, req),
       e2eeDisable: (message) => room.e2eeDisable(participant, message),
       e2eeJoinFailed: (reason, kp) => room.e2eeJoinFailed(participant, reason, kp),
+      e2eeRefused: (report) => room.e2eeRefused(participant, report),
       e2eeAdmitHeld: (id) => room.e2eeAdmitHeld(participant, id),
       chatSend: (text, to) => room.chat.send(participant, text, to),
       chatSetMode: (mode) => room.chat.setMode(participant, mode),

@@ -16,7 +16,7 @@ import type { Router } from '@conclave/sfu';
 import type { Logger } from '../logger';
 import type { MeetingSettings } from '../modules/meetings/meeting-store';
 import type { SignalingPeer } from '../signaling/peer';
-import type { CommitRequest } from './e2ee/delivery-service';
+import type { CommitRequest, RefusalReport } from './e2ee/delivery-service';
 import { DeliveryService } from './e2ee/delivery-service';
 import { clientSupportsE2ee } from './e2ee/e2ee-policy';
 import { BreakoutManager } from './breakouts/breakout-manager';
@@ -510,6 +510,11 @@ export class Room {
 
   e2eeJoinFailed(p: RoomParticipant, reason: string, keyPackage: string | undefined): null {
     this.#groups.for(p).joinFailed(p, reason, keyPackage);
+    return null;
+  }
+
+  e2eeRefused(p: RoomParticipant, report: RefusalReport): null {
+    this.#groups.for(p).refused(p, report);
     return null;
   }
 

@@ -234,6 +234,8 @@ export class SignalingSession implements SignalingPeer {
         return handle.e2eeDisable(message.message);
       case 'e2ee.joinFailed':
         return handle.e2eeJoinFailed(message.reason, message.keyPackage);
+      case 'e2ee.refused':
+        return handle.e2eeRefused(message);
       case 'e2ee.admitHeld':
         return handle.e2eeAdmitHeld(message.participantId);
       case 'chat.send':

@@ -16,6 +16,7 @@ import { fromBase64, toBase64 } from './base64';
 import type { E2eeOffMessage } from './control-message';
 import type { CommitOut, EngineStatus, FrameCounters } from './engine';
 import { describeRefusal } from './expected-devices';
+import { tellRefusals } from './refusal-report';
 import { DevicePins } from './device-pins';
 import { DowngradeGuard } from './downgrade-guard';
 import { rosterWarnings } from './roster-check';
@@ -216,6 +217,36 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#pins.sync();
     this.#emitView();
     if (!this.#deps.worker) return;
+    // Until the worker holds this seat's identity, no KeyPackage is made: one asked for by an
+    // event that came with the join result would name the old seat (after a failover) and be
+    // refused by every committer.
+    let identitySet!: () => void;
+    this.#identitySet = new Promise<void>((resolve) => (identitySet = resolve));
+    try {
+      await this.#setIdentity(state, identity, newSeat, accountUserId);
+    } finally {
+      identitySet();
+    }
+    // Held or waiting: the server asks for a KeyPackage once the host lets this device in.
+    const self = this.#deps.participants().find((p) => p.id === this.#deps.selfId());
+    if (!this.#inGroup && !self?.held && !self?.waiting) await this.#uploadKeyPackage();
+    // The host's device starts the new group (the others' KeyPackages are added as they come).
+    if (this.#restarting && state.status === 'off' && this.#deps.isHost())
+      void this.enable().catch((err: unknown) =>
+        this.#fail('Restarting end-to-end encryption failed', err),
+      );
+  }
+
+  /** Settles once the worker holds the identity of this device's current seat. */
+  #identitySet: Promise<void> = Promise.resolve();
+
+  async #setIdentity(
+    state: E2eeState,
+    identity: MemberIdentity,
+    newSeat: boolean,
+    accountUserId: string | null,
+  ): Promise<void> {
+    if (!this.#deps.worker) return;
     if (newSeat && this.#inGroup) {
       // Failover (README "Running several nodes"): the old group died with its node. Forget
       // it but keep encrypting, i.e. drop every frame, until a new group is up.
@@ -233,14 +264,12 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         : this.#deps.worker.expectEncryption(state.status !== 'off');
     await this.#deps.worker.init(identity, accountUserId);
     await expecting;
-    // Held or waiting: the server asks for a KeyPackage once the host lets this device in.
-    const self = this.#deps.participants().find((p) => p.id === this.#deps.selfId());
-    if (!this.#inGroup && !self?.held && !self?.waiting) await this.#uploadKeyPackage();
-    // The host's device starts the new group (the others' KeyPackages are added as they come).
-    if (this.#restarting && state.status === 'off' && this.#deps.isHost())
-      void this.enable().catch((err: unknown) =>
-        this.#fail('Restarting end-to-end encryption failed', err),
-      );
+  }
+
+  /** RFC 9420 §10: a fresh KeyPackage, for this device's current seat. */
+  async #makeKeyPackage(worker: E2eeWorkerClient): Promise<Uint8Array> {
+    await this.#identitySet;
+    return worker.makeKeyPackage();
   }
 
   participantsChanged(): void {
@@ -266,7 +295,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   async #uploadKeyPackage(spare = false): Promise<void> {
     const worker = this.#deps.worker;
     if (!worker || !this.#signal) return;
-    const kp = await worker.makeKeyPackage();
+    const kp = await this.#makeKeyPackage(worker);
     await this.#signal.request({
       type: 'e2ee.keyPackage',
       keyPackage: toBase64(kp),
@@ -397,6 +426,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     );
     if (!out) return; // asked about an epoch we already left: the next request is current
     this.#reportRefusals(out);
+    await tellRefusals(this.#signal, epoch, add, out.refused, out.commit !== undefined);
     if (!out.commit) return;
     try {
       await this.#signal.request({
@@ -429,7 +459,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     if (!worker || !signal) return;
     await worker.abandonGroup();
     this.#inGroup = false;
-    const kp = await worker.makeKeyPackage();
+    const kp = await this.#makeKeyPackage(worker);
     await signal.request({ type: 'e2ee.joinFailed', reason, keyPackage: toBase64(kp) });
   }
 
@@ -504,7 +534,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#welcomeFailures += 1;
     const reason = (err instanceof Error ? err.message : 'unknown error').slice(0, 200);
     if (this.#welcomeFailures === 1) {
-      const kp = await worker.makeKeyPackage();
+      const kp = await this.#makeKeyPackage(worker);
       await signal.request({ type: 'e2ee.joinFailed', reason, keyPackage: toBase64(kp) });
       return;
     }
@@ -654,6 +684,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#inGroup = true;
     this.#restarting = false;
     this.#reportRefusals(out);
+    // The first commit follows whatever was refused: it starts the group.
+    await tellRefusals(signal, 0, keyPackages, out.refused, true);
     this.#uploadSpareKeyPackage();
     // The first commit is sent even when every KeyPackage was refused: it starts the group.
     await signal.request({

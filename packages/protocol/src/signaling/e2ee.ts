@@ -53,6 +53,21 @@ export type E2eeState = z.infer<typeof e2eeStateSchema>;
 const keyPackageEntry = z.object({ participantId: participantIdSchema, keyPackage: mlsBlob });
 export type KeyPackageEntry = z.infer<typeof keyPackageEntry>;
 
+/** Why a committer's device would not add a KeyPackage (what signaling announced disagrees). */
+export const keyPackageRefusalSchema = z.enum([
+  'not-a-key-package',
+  'unknown-device',
+  'not-in-meeting',
+  'not-admitted',
+  'other-room',
+  'identity-mismatch',
+  'account-mismatch',
+  'bad-device-signature',
+  'key-mismatch',
+  'duplicate-identity',
+]);
+export type KeyPackageRefusal = z.infer<typeof keyPackageRefusalSchema>;
+
 // ---- client -> server requests
 
 export const e2eeClientMessages = [
@@ -78,6 +93,22 @@ export const e2eeClientMessages = [
     welcome: mlsBlob.optional(),
     added: z.array(participantIdSchema).max(1000),
     removed: z.array(participantIdSchema).max(1000),
+  }),
+  /**
+   * The committer's device would not add these KeyPackages of the `e2ee.pending` for `epoch`
+   * (sent before its Commit, or instead of one when it refused them all: `commitFollows` false).
+   * The Delivery Service drops them at once and asks those devices for a fresh one, rather than
+   * waiting for a Commit that is not coming.
+   */
+  z.object({
+    type: z.literal('e2ee.refused'),
+    id: requestIdSchema,
+    epoch: z.number().int().min(0),
+    refused: z
+      .array(z.object({ participantId: participantIdSchema, reason: keyPackageRefusalSchema }))
+      .min(1)
+      .max(1000),
+    commitFollows: z.boolean(),
   }),
   /**
    * Host: turn E2EE off. `message` is an MLS application message from the host's device saying so;

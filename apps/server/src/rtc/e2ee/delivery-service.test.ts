@@ -273,6 +273,78 @@ describe('the MLS Delivery Service', () => {
     });
   });
 
+  it('a KeyPackage the committer refuses is dropped at once and its device asked for a fresh one, without waiting out the commit timeout', async () => {
+    const { ds, add, events } = setup();
+    const host = add('host', 'host');
+    const cohost = add('cohost', 'host');
+    ds.enable(host);
+    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', added: [], removed: [] });
+    expect(ds.view().members).toEqual(['host']);
+    // After a failover, a device's first KeyPackage named the seat it had on the dead node.
+    const bob = add('bob');
+    ds.keyPackage(bob, btoa('bob, old seat'));
+    await wait(20);
+    expect(events('host', 'e2ee.pending')).toHaveLength(1);
+    // Only the device asked to commit may answer, and only for the epoch it was asked about.
+    const refusal = { participantId: bob.id, reason: 'not-in-meeting' as const };
+    expect(() =>
+      ds.refused(cohost, { epoch: 1, refused: [refusal], commitFollows: false }),
+    ).toThrow(expect.objectContaining({ code: 'E2EE_BAD_STATE' }));
+    expect(() => ds.refused(host, { epoch: 0, refused: [refusal], commitFollows: false })).toThrow(
+      expect.objectContaining({ code: 'E2EE_EPOCH_STALE' }),
+    );
+    ds.refused(host, { epoch: 1, refused: [refusal], commitFollows: false });
+    expect(events('bob', 'e2ee.keyPackageNeeded')).toHaveLength(1);
+    ds.keyPackage(bob, btoa('bob, new seat'));
+    await wait(20); // the batch window (5 ms), far below the commit timeout (200 ms)
+    expect(events('host', 'e2ee.pending')).toHaveLength(2);
+    expect(events('host', 'e2ee.pending').at(-1)).toMatchObject({
+      epoch: 1,
+      add: [{ participantId: 'bob', keyPackage: btoa('bob, new seat') }],
+    });
+    // Refused again: given up on, and the other host devices are told who and why.
+    ds.refused(host, { epoch: 1, refused: [refusal], commitFollows: false });
+    expect(events('bob', 'e2ee.keyPackageNeeded')).toHaveLength(1);
+    expect(events('cohost', 'e2ee.memberJoinFailed')).toEqual([
+      expect.objectContaining({ participantId: 'bob', reason: expect.stringMatching(/refused/) }),
+    ]);
+    expect(events('host', 'e2ee.memberJoinFailed')).toEqual([]);
+    await wait(20);
+    expect(events('host', 'e2ee.pending')).toHaveLength(2);
+  });
+
+  it('a refusal before the commit leaves the others of the request to that commit, and keeps a fresh KeyPackage that came meanwhile', async () => {
+    const { ds, add, events } = setup();
+    const host = add('host', 'host');
+    ds.enable(host);
+    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', added: [], removed: [] });
+    const [bob, carol] = [add('bob'), add('carol')];
+    ds.keyPackage(bob, btoa('bob stale'));
+    ds.keyPackage(carol, btoa('carol'));
+    await wait(20);
+    ds.keyPackage(bob, btoa('bob fresh'));
+    ds.refused(host, {
+      epoch: 1,
+      refused: [{ participantId: bob.id, reason: 'not-in-meeting' }],
+      commitFollows: true,
+    });
+    expect(events('bob', 'e2ee.keyPackageNeeded')).toHaveLength(0);
+    await wait(20);
+    expect(events('host', 'e2ee.pending')).toHaveLength(1); // the commit is still coming
+    ds.commit(host, {
+      epoch: 1,
+      commit: 'Q09NTQ==',
+      welcome: 'V0VMQw==',
+      added: [carol.id],
+      removed: [],
+    });
+    await wait(20);
+    expect(events('host', 'e2ee.pending').at(-1)).toMatchObject({
+      epoch: 2,
+      add: [{ participantId: 'bob', keyPackage: btoa('bob fresh') }],
+    });
+  });
+
   it('a big meeting turning on is added in commits of at most 100 KeyPackages (each fits one message)', async () => {
     const { ds, add, events } = setup();
     const host = add('host', 'host');

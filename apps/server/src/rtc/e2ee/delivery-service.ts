@@ -1,5 +1,11 @@
 import { ConclaveError } from '@conclave/protocol';
-import type { E2eeState, KeyPackageEntry, ParticipantId, ServerEvent } from '@conclave/protocol';
+import type {
+  E2eeState,
+  KeyPackageEntry,
+  KeyPackageRefusal,
+  ParticipantId,
+  ServerEvent,
+} from '@conclave/protocol';
 import type { Logger } from '../../logger';
 import type { MeetingSettings } from '../../modules/meetings/meeting-store';
 import type { RoomParticipant } from '../participant';
@@ -37,6 +43,17 @@ export interface CommitRequest {
   removed: ParticipantId[];
 }
 
+/** The committer's device would not add these KeyPackages of the request for `epoch`. */
+export interface RefusalReport {
+  epoch: number;
+  refused: { participantId: ParticipantId; reason: KeyPackageRefusal }[];
+  /** A Commit for this epoch follows (adding the others); false: the committer sends none. */
+  commitFollows: boolean;
+}
+
+/** Refused KeyPackages per device before it is given up on (the host's devices are told). */
+const MAX_REFUSALS = 2;
+
 /**
  * The MLS Delivery Service of one meeting (DESIGN.md §4.2). It relays KeyPackages, Commits and
  * Welcomes, accepts the first valid Commit per epoch and rejects later ones with the current
@@ -58,7 +75,11 @@ export class DeliveryService {
   readonly #keyPackages = new Map<ParticipantId, string>();
   readonly #pendingAdd = new Set<ParticipantId>();
   readonly #pendingRemove = new Set<ParticipantId>();
-  #inFlight: { epoch: number; add: ParticipantId[]; remove: ParticipantId[] } | undefined;
+  /** How many of each device's KeyPackages a committer refused since it was last added. */
+  readonly #refusals = new Map<ParticipantId, number>();
+  /** The request a committer is answering: the KeyPackages it was sent, by device. */
+  #inFlight:
+    { epoch: number; add: Map<ParticipantId, string>; remove: ParticipantId[] } | undefined;
   #batchTimer: NodeJS.Timeout | undefined;
   #commitTimer: NodeJS.Timeout | undefined;
   /** Who made us go off (policy downgrade), so the host can be offered to turn it back on. */
@@ -147,7 +168,7 @@ export class DeliveryService {
         this.#port.send(p.id, { type: 'e2ee.keyPackageNeeded' });
       }
     }
-    this.#inFlight = { epoch: 0, add: keyPackages.map((k) => k.participantId), remove: [] };
+    this.#inFlight = { epoch: 0, add: sentKeyPackages(keyPackages), remove: [] };
     this.#armCommitTimer();
     this.#broadcastState();
     return { keyPackages };
@@ -240,6 +261,58 @@ export class DeliveryService {
     this.#scheduleBatch();
   }
 
+  /**
+   * The committer refused KeyPackages it was asked to add (they do not match what signaling
+   * announced, e.g. one made for a seat the device no longer has). Each is dropped at once (a
+   * KeyPackage is used once, RFC 9420 §10) and its device is asked for a fresh one; after
+   * MAX_REFUSALS it is given up on and the host's devices are told. Without a Commit to follow,
+   * the next request goes out now instead of after the commit timeout.
+   */
+  refused(from: RoomParticipant, report: RefusalReport): void {
+    if (this.#status === 'off') throw new ConclaveError('E2EE_NOT_ON');
+    const inFlight = this.#inFlight;
+    if (from.id !== this.#committer || !inFlight)
+      throw new ConclaveError('E2EE_BAD_STATE', 'This device was not asked to make a commit.');
+    if (report.epoch !== inFlight.epoch)
+      throw new ConclaveError(
+        'E2EE_EPOCH_STALE',
+        `That answer is for epoch ${report.epoch}; the request is for epoch ${inFlight.epoch}.`,
+      );
+    for (const { participantId: id, reason } of report.refused) {
+      // Only KeyPackages this request asked about: nobody else's join can be cancelled this way.
+      const sent = inFlight.add.get(id);
+      if (sent === undefined) continue;
+      inFlight.add.delete(id);
+      // A fresh one that came meanwhile stays, and is asked about next.
+      const fresh = this.#keyPackages.get(id) !== sent && this.#keyPackages.has(id);
+      if (!fresh) this.#keyPackages.delete(id);
+      const times = (this.#refusals.get(id) ?? 0) + 1;
+      this.#refusals.set(id, times);
+      this.#log.warn({ participant: id, reason, times }, 'KeyPackage refused by the committer');
+      const p = this.#port.get(id);
+      if (p && times < MAX_REFUSALS) {
+        this.#pendingAdd.add(id);
+        if (!fresh) this.#port.send(id, { type: 'e2ee.keyPackageNeeded' });
+        continue;
+      }
+      this.#pendingAdd.delete(id);
+      if (!p) continue;
+      for (const host of this.#port.participants()) {
+        if (host.role !== 'host' || host.id === id || host.id === from.id) continue;
+        this.#port.send(host.id, {
+          type: 'e2ee.memberJoinFailed',
+          participantId: id,
+          displayName: p.displayName,
+          reason: `the committing device refused its KeyPackage (${reason})`,
+        });
+      }
+    }
+    if (report.commitFollows) return;
+    this.#inFlight = undefined;
+    clearTimeout(this.#commitTimer);
+    this.#scheduleBatch();
+  }
+
   commit(from: RoomParticipant, req: CommitRequest): { epoch: number } {
     if (this.#status === 'off') throw new ConclaveError('E2EE_NOT_ON');
     if (!this.#members.has(from.id))
@@ -270,6 +343,7 @@ export class DeliveryService {
     }
     for (const id of req.added) {
       this.#pendingAdd.delete(id);
+      this.#refusals.delete(id);
       this.#keyPackages.delete(id); // a KeyPackage is used once (RFC 9420 §10)
       if (!this.#port.get(id)) {
         // Left while being added: remove them in the next batch.
@@ -297,6 +371,7 @@ export class DeliveryService {
   /** A participant left the meeting (or timed out). */
   participantLeft(p: RoomParticipant): void {
     this.#keyPackages.delete(p.id);
+    this.#refusals.delete(p.id);
     this.#pendingAdd.delete(p.id);
     if (this.#downgradedFor === p.id) {
       const host = [...this.#port.participants()].find((x) => x.role === 'host' && x.id !== p.id);
@@ -367,7 +442,7 @@ export class DeliveryService {
           keyPackages.push({ participantId: a.p.id, keyPackage: a.keyPackage });
         else later(a);
       }
-      this.#inFlight = { epoch: 0, add: keyPackages.map((k) => k.participantId), remove: [] };
+      this.#inFlight = { epoch: 0, add: sentKeyPackages(keyPackages), remove: [] };
       this.#armCommitTimer();
       this.#broadcastState();
       this.#port.send(first.id, {
@@ -451,7 +526,7 @@ export class DeliveryService {
       this.#committer = this.#pickCommitter(live);
     }
     if (!this.#committer) return;
-    this.#inFlight = { epoch: this.#epoch, add: add.map((a) => a.participantId), remove };
+    this.#inFlight = { epoch: this.#epoch, add: sentKeyPackages(add), remove };
     this.#port.send(this.#committer, { type: 'e2ee.pending', epoch: this.#epoch, add, remove });
     this.#armCommitTimer();
   }
@@ -485,6 +560,7 @@ export class DeliveryService {
     this.#members.clear();
     this.#pendingAdd.clear();
     this.#pendingRemove.clear();
+    this.#refusals.clear();
     this.#inFlight = undefined;
     clearTimeout(this.#commitTimer);
     clearTimeout(this.#batchTimer);
@@ -498,4 +574,8 @@ export class DeliveryService {
   close(): void {
     this.#reset();
   }
+}
+
+function sentKeyPackages(entries: KeyPackageEntry[]): Map<ParticipantId, string> {
+  return new Map(entries.map((e) => [e.participantId, e.keyPackage]));
 }
