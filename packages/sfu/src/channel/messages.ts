@@ -155,6 +155,11 @@ export interface WorkerDump {
   udpSockets: number;
   /** SRTP and SRTCP packets the worker dropped on receive, by reason (all transports, ever). */
   srtpDrops: SrtpDrops;
+  /**
+   * Authenticated RTP packets received, by path (all transports, ever): `direct` went straight
+   * to their producer layer, `werift` through werift's router (a stream's first packets, RTX).
+   */
+  rtpReceivePath: { direct: number; werift: number };
 }
 
 export interface SrtpDrops {

@@ -9,7 +9,8 @@
  * and a new decipher plus copies per packet; no replay protection). The replacement installed
  * here keeps everything else of that method: werift's SRTP/SRTCP sessions are still created (its
  * RTCP sending and its fallback RTP sending encrypt with them), the transport's byte and packet
- * counters are kept, and `onRtp` / `onRtcp` fire with the same objects as before. Keys: the peer's
+ * counters are kept, and `onRtp` / `onRtcp` fire with the same objects as before, except that an
+ * RTP packet whose SSRC a producer layer has claimed goes to that layer (./media-routes.ts). Keys: the peer's
  * half of the DTLS-SRTP key material (RFC 5764 §4.2), a new unprotector for a new SRTP session.
  * Re-check on werift upgrades (`startSrtp`, `updateSrtpSession`, the `srtp` field).
  */
@@ -21,6 +22,7 @@ import {
   type SrtpProfile,
 } from './srtp';
 import { emptyDrops, SrtpUnprotector, type UnprotectDrops } from './srtp-unprotect';
+import { mediaRoutes, receivePath, type MediaRoute } from './media-routes';
 import { parseRtpHeader, rtpHeaderLength } from './rtp-parse';
 
 /** What we use of werift's DTLS transport (werift 0.24.4). */
@@ -56,11 +58,13 @@ const isProfile = (profile: number | undefined): profile is SrtpProfile =>
 /** One DTLS transport's receive side. */
 class InboundMedia {
   readonly #transport: DtlsTransportInternals;
+  readonly #routes: Map<number, MediaRoute>;
   #session: object | undefined;
   #unprotector: SrtpUnprotector | undefined;
 
   constructor(transport: DtlsTransportInternals) {
     this.#transport = transport;
+    this.#routes = mediaRoutes(transport);
   }
 
   receive(data: Buffer): void {
@@ -98,8 +102,16 @@ class InboundMedia {
       header.paddingSize = paddingSize;
       payload = payload.subarray(0, payload.length - paddingSize);
     }
+    const packet = new RtpPacket(header, payload);
     try {
-      t.onRtp.execute(new RtpPacket(header, payload));
+      // a producer layer that knows this SSRC takes it directly (./media-routes.ts)
+      const route = this.#routes.get(header.ssrc);
+      if (route !== undefined && route.receive(packet)) {
+        receivePath.direct++;
+        return;
+      }
+      receivePath.werift++;
+      t.onRtp.execute(packet);
     } catch {
       // a listener's failure must not stop the transport (werift logs and goes on too)
     }
