@@ -156,10 +156,11 @@ export interface WorkerDump {
   /** SRTP and SRTCP packets the worker dropped on receive, by reason (all transports, ever). */
   srtpDrops: SrtpDrops;
   /**
-   * Authenticated RTP packets received, by path (all transports, ever): `direct` went straight
+   * How received media went (all transports, ever). Authenticated RTP packets: `direct` straight
    * to their producer layer, `werift` through werift's router (a stream's first packets, RTX).
+   * `fromSocket`: SRTP/SRTCP datagrams read from a UDP socket directly, not via werift's ICE.
    */
-  rtpReceivePath: { direct: number; werift: number };
+  rtpReceivePath: { direct: number; werift: number; fromSocket: number };
 }
 
 export interface SrtpDrops {

@@ -27,13 +27,14 @@ export interface MediaRoute {
   receive(packet: RtpPacket): boolean;
 }
 
-/** RTP packets taken by a route vs handed to werift's router, in this thread (all transports). */
+/** How received media went, in this thread (all transports, ever): see WorkerDump. */
 export interface ReceivePathCounters {
   direct: number;
   werift: number;
+  fromSocket: number;
 }
 
-export const receivePath: ReceivePathCounters = { direct: 0, werift: 0 };
+export const receivePath: ReceivePathCounters = { direct: 0, werift: 0, fromSocket: 0 };
 
 const tables = new WeakMap<object, Map<number, MediaRoute>>();
 
