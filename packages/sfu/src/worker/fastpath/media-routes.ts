@@ -7,7 +7,8 @@
  * werift Events (each also starts an async function) and calls `runRtcp()` (another promise).
  * A route does only what the SFU needs of that chain (`DirectReceiver.accept`):
  * - the receiver's `StreamStatistics` for its SSRC (werift's receiver reports to the publisher:
- *   RFC 3550 §6.4.2 loss, highest sequence number, jitter), kept on werift's own object;
+ *   RFC 3550 §6.4.2 loss, highest sequence number, jitter), kept on werift's own object by
+ *   `recordArrival` (werift's `add` without its per-packet string round trip);
  * - werift's NACK generator (`receiver.nack`, RFC 4585 §6.2.1 Generic NACK to the publisher) for
  *   video when NACK was negotiated;
  * - the transport-wide sequence number (our TWCC responder, bwe/twcc-responder.ts).
@@ -55,9 +56,61 @@ const TRANSPORT_CC_URI =
 interface ReceiverInternals {
   stopped: boolean;
   codecs: Record<number, { name: string; rtcpFeedback: { type: string }[] } | undefined>;
-  remoteStreams: Record<number, { add(packet: RtpPacket): void } | undefined>;
+  remoteStreams: Record<number, StreamStatisticsFields | undefined>;
   nack: { addPacket(packet: RtpPacket): void };
 }
+
+/** The fields of werift 0.24.4's `StreamStatistics` (one per received SSRC, for its RRs). */
+export interface StreamStatisticsFields {
+  base_seq?: number | undefined;
+  max_seq?: number | undefined;
+  cycles: number;
+  packets_received: number;
+  bytesReceived: number;
+  headerBytesReceived: number;
+  lastPacketReceivedTimestamp?: number | undefined;
+  clockRate: number;
+  jitter_q4: number;
+  last_arrival?: number | undefined;
+  last_timestamp?: number | undefined;
+}
+
+/** RFC 3550 §A.1 "a is after b" for 16-bit sequence numbers, as werift's `uint16Gt`. */
+const seqAfter = (a: number, b: number): boolean =>
+  (a < b && b - a > 32768) || (a > b && a - b < 32768);
+
+/**
+ * werift's `StreamStatistics.add` on werift's own object: counts, highest sequence number and
+ * cycles (RFC 3550 §A.1), interarrival jitter in 1/16 units (§6.4.1, §A.8). werift computes the
+ * arrival time with `Number.parseInt` of a float (a string round trip per packet); `Math.trunc`
+ * gives the same integer here. `nowS`: arrival time in seconds (werift's default, Date.now()).
+ */
+export const recordArrival = (
+  s: StreamStatisticsFields,
+  header: RtpHeader,
+  payloadLength: number,
+  nowS: number,
+): void => {
+  const seq = header.sequenceNumber;
+  const inOrder = s.max_seq === undefined || seqAfter(seq, s.max_seq);
+  s.packets_received++;
+  s.bytesReceived += payloadLength;
+  s.headerBytesReceived += header.serializeSize;
+  s.lastPacketReceivedTimestamp = performance.timeOrigin + performance.now();
+  if (s.base_seq === undefined) s.base_seq = seq;
+  if (!inOrder) return;
+  const arrival = Math.trunc(nowS * s.clockRate);
+  if (s.max_seq !== undefined && seq < s.max_seq) s.cycles += 1 << 16;
+  s.max_seq = seq;
+  if (header.timestamp !== s.last_timestamp && s.packets_received > 1) {
+    const diff = Math.abs(
+      arrival - (s.last_arrival ?? 0) - (header.timestamp - (s.last_timestamp ?? 0)),
+    );
+    s.jitter_q4 += diff - ((s.jitter_q4 + 8) >> 4);
+  }
+  s.last_arrival = arrival;
+  s.last_timestamp = header.timestamp;
+};
 
 interface CodecInfo {
   codec: object;
@@ -118,7 +171,7 @@ export class DirectReceiver {
     if (!info.plain) return false;
     const stream = r.remoteStreams[header.ssrc];
     if (stream === undefined) return false;
-    stream.add(packet);
+    recordArrival(stream, header, packet.payload.length, Date.now() / 1000);
     if (info.nack) r.nack.addPacket(packet);
     return true;
   }
