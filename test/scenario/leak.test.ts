@@ -45,6 +45,7 @@ describe('resources', () => {
       udpSockets: 0,
       // drop counters only grow; nothing the clients sent was forged or broken
       srtpDrops: expect.objectContaining({ malformed: 0, authFailed: 0 }),
+      rtpReceivePath: expect.any(Object),
     });
     expect(server.signaling.connectionCount).toBe(0);
   });

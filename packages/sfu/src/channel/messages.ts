@@ -155,6 +155,12 @@ export interface WorkerDump {
   udpSockets: number;
   /** SRTP and SRTCP packets the worker dropped on receive, by reason (all transports, ever). */
   srtpDrops: SrtpDrops;
+  /**
+   * How received media went (all transports, ever). Authenticated RTP packets: `direct` straight
+   * to their producer layer, `werift` through werift's router (a stream's first packets, RTX).
+   * `fromSocket`: SRTP/SRTCP datagrams read from a UDP socket directly, not via werift's ICE.
+   */
+  rtpReceivePath: { direct: number; werift: number; fromSocket: number };
 }
 
 export interface SrtpDrops {

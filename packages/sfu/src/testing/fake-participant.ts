@@ -10,13 +10,19 @@ import {
   RtpPacket,
   useNACK,
   usePLI,
+  useTransportWideCC,
   type RTCRtpTransceiver,
 } from 'werift';
 
 const clientConfig = (
   rtx = false,
+  transportCc = false,
 ): NonNullable<ConstructorParameters<typeof RTCPeerConnection>[0]> => ({
   iceServers: [],
+  // transport-wide sequence numbers on every packet, as browsers send them
+  ...(transportCc
+    ? { headerExtensions: { audio: [useTransportWideCC()], video: [useTransportWideCC()] } }
+    : {}),
   iceAdditionalHostAddresses: ['127.0.0.1'],
   codecs: {
     audio: [
@@ -107,7 +113,7 @@ class RtpStream {
 }
 
 export class FakePublisher {
-  readonly pc = new RTCPeerConnection(clientConfig());
+  readonly pc: RTCPeerConnection;
   readonly audio: RTCRtpTransceiver;
   readonly video: RTCRtpTransceiver;
   /** PLIs the SFU sent us, per kind. */
@@ -116,7 +122,8 @@ export class FakePublisher {
   readonly #videoStream = new RtpStream(96, 1100, 3000, true);
   #timers: NodeJS.Timeout[] = [];
 
-  constructor(options: { audio?: boolean; video?: boolean } = {}) {
+  constructor(options: { audio?: boolean; video?: boolean; transportCc?: boolean } = {}) {
+    this.pc = new RTCPeerConnection(clientConfig(false, options.transportCc));
     this.audio = this.pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), {
       direction: options.audio === false ? 'inactive' : 'sendonly',
     });

@@ -16,8 +16,13 @@ export class Participant {
   #pub: Transport | undefined;
   #sub: Transport | undefined;
 
-  /** `rtx`: the subscriber accepts RTX (RFC 4588) as Chromium does; werift's default does not. */
-  constructor(options: { audio?: boolean; video?: boolean; rtx?: boolean } = {}) {
+  /**
+   * `rtx`: the subscriber accepts RTX (RFC 4588) as Chromium does; werift's default does not.
+   * `transportCc`: the publisher sends transport-wide sequence numbers, as browsers do.
+   */
+  constructor(
+    options: { audio?: boolean; video?: boolean; rtx?: boolean; transportCc?: boolean } = {},
+  ) {
     this.publisher = new FakePublisher(options);
     this.subscriber = new FakeSubscriber({ rtx: options.rtx });
   }

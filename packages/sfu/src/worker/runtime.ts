@@ -11,6 +11,7 @@ import { validateRequest } from '../channel/messages';
 import { SfuError, toWireError } from '../errors';
 import { peerConfig, type PeerConnectionConfig } from './codecs';
 import { inboundDrops } from './fastpath/inbound';
+import { receivePath } from './fastpath/media-routes';
 import type { WorkerConsumer } from './worker-consumer';
 import type { WorkerProducer } from './worker-producer';
 import { WorkerTap } from './worker-tap';
@@ -110,6 +111,7 @@ export class WorkerRuntime {
       peerConnections: this.#livePeerConnections.size,
       udpSockets: countUdpSockets(),
       srtpDrops: inboundDrops(),
+      rtpReceivePath: { ...receivePath },
     };
   }
 

@@ -6,6 +6,7 @@ import type {
   ProducerInfo,
   ProducerStats,
 } from '../channel/messages';
+import { DirectReceiver, mediaRoutes, type MediaRoute } from './fastpath/media-routes';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { PayloadInspector } from './payload-inspector';
 import { LayerMeter } from './simulcast/layer-meter';
@@ -37,11 +38,24 @@ class ProducerLayer {
   width = 0;
   height = 0;
   pliSent = 0;
+  /** This layer's entry in its DTLS transport's route table (fastpath/media-routes.ts). */
+  route: MediaRoute | undefined;
+  routedSsrc: number | undefined;
+  routes: Map<number, MediaRoute> | undefined;
 
   constructor(index: number, track: MediaStreamTrack, limiter: KeyframeLimiter) {
     this.index = index;
     this.track = track;
     this.limiter = limiter;
+  }
+
+  /** Removes this layer's route, if it still holds its SSRC. */
+  unroute(): void {
+    if (this.routedSsrc !== undefined && this.routes?.get(this.routedSsrc) === this.route) {
+      this.routes!.delete(this.routedSsrc);
+    }
+    this.routedSsrc = undefined;
+    this.routes = undefined;
   }
 }
 
@@ -68,6 +82,7 @@ export class WorkerProducer {
   readonly #inspector: PayloadInspector | undefined;
   readonly #vp8: Vp8Fields = emptyVp8Fields();
   readonly #onTransportSeq: WorkerProducerOptions['onTransportSeq'];
+  readonly #direct: DirectReceiver;
   #paused = false;
   #closed = false;
   #rtpPacketsIn = 0;
@@ -85,6 +100,12 @@ export class WorkerProducer {
     this.#keyframeIntervalMs = options.keyframeRequestMinIntervalMs;
     this.#inspector = options.inspection ? new PayloadInspector(options.kind) : undefined;
     this.#onTransportSeq = options.onTransportSeq;
+    const transceiver = options.transceiver;
+    this.#direct = new DirectReceiver(
+      transceiver.receiver,
+      options.kind,
+      () => transceiver.headerExtensions,
+    );
     // werift's own transport-cc feedback misreports (see bwe/twcc-responder.ts): ours answers.
     // A stub keeps werift from creating its generator (rtpReceiver.handleRTP, werift 0.24.4).
     (options.transceiver.receiver as unknown as { receiverTWCC: unknown }).receiverTWCC = {
@@ -211,7 +232,10 @@ export class WorkerProducer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const layer of this.#layers) layer.limiter.close();
+    for (const layer of this.#layers) {
+      layer.limiter.close();
+      layer.unroute();
+    }
     for (const unsubscribe of this.#unsubscribers) unsubscribe();
     this.#unsubscribers.length = 0;
     for (const consumer of [...this.#consumers]) consumer.close();
@@ -236,8 +260,34 @@ export class WorkerProducer {
       const seq: unknown = extensions?.[TRANSPORT_CC_URI];
       if (typeof seq === 'number') this.#onTransportSeq?.(seq, rtp.header.ssrc, now());
       this.#onRtp(layer, rtp);
+      this.#route(layer, rtp.header.ssrc);
     });
     this.#unsubscribers.push(unSubscribe);
+  }
+
+  /**
+   * After werift delivered a packet of `ssrc` to this layer, the next ones of that SSRC come
+   * straight from the SRTP receive path (fastpath/media-routes.ts).
+   */
+  #route(layer: ProducerLayer, ssrc: number): void {
+    if (this.#closed || layer.routedSsrc === ssrc) return;
+    const dtls = this.#transceiver.receiver.dtlsTransport;
+    if (!dtls) return;
+    layer.unroute();
+    layer.route ??= { receive: (packet) => this.#receiveDirect(layer, packet) };
+    layer.routes = mediaRoutes(dtls);
+    layer.routes.set(ssrc, layer.route);
+    layer.routedSsrc = ssrc;
+  }
+
+  #receiveDirect(layer: ProducerLayer, rtp: RtpPacket): boolean {
+    if (this.#closed || !this.#direct.accept(rtp)) return false;
+    if (this.#onTransportSeq) {
+      const seq = this.#direct.transportSeq(rtp.header);
+      if (seq !== undefined) this.#onTransportSeq(seq, rtp.header.ssrc, now());
+    }
+    this.#onRtp(layer, rtp);
+    return true;
   }
 
   #onRtp(layer: ProducerLayer, rtp: RtpPacket): void {

@@ -9,8 +9,11 @@
  * and a new decipher plus copies per packet; no replay protection). The replacement installed
  * here keeps everything else of that method: werift's SRTP/SRTCP sessions are still created (its
  * RTCP sending and its fallback RTP sending encrypt with them), the transport's byte and packet
- * counters are kept, and `onRtp` / `onRtcp` fire with the same objects as before. Keys: the peer's
- * half of the DTLS-SRTP key material (RFC 5764 §4.2), a new unprotector for a new SRTP session.
+ * counters are kept, and `onRtp` / `onRtcp` fire with the same objects as before, except that an
+ * RTP packet whose SSRC a producer layer has claimed goes to that layer (./media-routes.ts).
+ * Datagrams come from the connection's UDP sockets directly where possible (./udp-receive.ts).
+ * Keys: the peer's half of the DTLS-SRTP key material (RFC 5764 §4.2), a new unprotector for a
+ * new SRTP session.
  * Re-check on werift upgrades (`startSrtp`, `updateSrtpSession`, the `srtp` field).
  */
 import { RTCDtlsTransport, RtcpPacketConverter, RtpPacket, type RtcpPacket } from 'werift';
@@ -21,7 +24,9 @@ import {
   type SrtpProfile,
 } from './srtp';
 import { emptyDrops, SrtpUnprotector, type UnprotectDrops } from './srtp-unprotect';
+import { mediaRoutes, receivePath, type MediaRoute } from './media-routes';
 import { parseRtpHeader, rtpHeaderLength } from './rtp-parse';
+import { takeMediaDatagrams, type IceConnectionInternals } from './udp-receive';
 
 /** What we use of werift's DTLS transport (werift 0.24.4). */
 interface DtlsTransportInternals {
@@ -35,7 +40,9 @@ interface DtlsTransportInternals {
     ): { localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer };
   };
   iceTransport: {
-    connection: { onData: { subscribe(listener: (data: Buffer) => void): unknown } };
+    connection: IceConnectionInternals & {
+      onData: { subscribe(listener: (data: Buffer) => void): unknown };
+    };
   };
   bytesReceived: number;
   packetsReceived: number;
@@ -56,11 +63,13 @@ const isProfile = (profile: number | undefined): profile is SrtpProfile =>
 /** One DTLS transport's receive side. */
 class InboundMedia {
   readonly #transport: DtlsTransportInternals;
+  readonly #routes: Map<number, MediaRoute>;
   #session: object | undefined;
   #unprotector: SrtpUnprotector | undefined;
 
   constructor(transport: DtlsTransportInternals) {
     this.#transport = transport;
+    this.#routes = mediaRoutes(transport);
   }
 
   receive(data: Buffer): void {
@@ -98,8 +107,16 @@ class InboundMedia {
       header.paddingSize = paddingSize;
       payload = payload.subarray(0, payload.length - paddingSize);
     }
+    const packet = new RtpPacket(header, payload);
     try {
-      t.onRtp.execute(new RtpPacket(header, payload));
+      // a producer layer that knows this SSRC takes it directly (./media-routes.ts)
+      const route = this.#routes.get(header.ssrc);
+      if (route !== undefined && route.receive(packet)) {
+        receivePath.direct++;
+        return;
+      }
+      receivePath.werift++;
+      t.onRtp.execute(packet);
     } catch {
       // a listener's failure must not stop the transport (werift logs and goes on too)
     }
@@ -149,6 +166,13 @@ export const installInboundFastPath = (): void => {
     this.srtpStarted = true;
     this.updateSrtpSession();
     const inbound = new InboundMedia(this);
-    this.iceTransport.connection.onData.subscribe((data) => inbound.receive(data));
+    const receive = (data: Buffer): void => inbound.receive(data);
+    const connection = this.iceTransport.connection;
+    connection.onData.subscribe(receive);
+    // and straight from the connection's UDP sockets, past werift's ICE chain (./udp-receive.ts)
+    takeMediaDatagrams(connection, (data) => {
+      receivePath.fromSocket++;
+      inbound.receive(data);
+    });
   };
 };
