@@ -7,6 +7,7 @@ import type {
   ProducerStats,
 } from '../channel/messages';
 import { DirectReceiver, mediaRoutes, type MediaRoute } from './fastpath/media-routes';
+import { fixNackLoop } from './fastpath/nack-loop';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { PayloadInspector } from './payload-inspector';
 import { LayerMeter } from './simulcast/layer-meter';
@@ -112,6 +113,8 @@ export class WorkerProducer {
       handleTWCC: () => undefined,
       twccRunning: false,
     };
+    // werift's NACK loop would run for good after one repaired loss (fastpath/nack-loop.ts)
+    fixNackLoop((transceiver.receiver as unknown as { nack: unknown }).nack);
     // ontrack fires once per transceiver; simulcast rid tracks are all in receiver.tracks.
     for (const track of options.transceiver.receiver.tracks) this.#attach(track);
     const { unSubscribe } = options.transceiver.onTrack.subscribe((track) => this.#attach(track));
