@@ -4,8 +4,8 @@
  * its `sendNack` returns a promise that never settles when nothing is missing, and the loop's
  * `clearInterval` comes after awaiting it: after one repaired loss the loop runs for the
  * receiver's lifetime, about 200 wake-ups a second (measured: ~27 ms of CPU per second for one
- * idle receiver). That was most of the fixed receive cost that appeared "as soon as media
- * flows" in bench:sfu.
+ * idle receiver), on every publisher link that ever lost a packet. (bench:sfu runs on loopback
+ * without loss, so its figures do not show this.)
  *
  * Patched on werift's class, found from an instance (werift's ESM bundle does not export it):
  * the loop now stops as soon as nothing is missing. When and what it sends is unchanged.
