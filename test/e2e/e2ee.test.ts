@@ -131,6 +131,17 @@ describe('end-to-end encrypted meeting in real browsers', () => {
   });
 
   it('the host turns E2EE off: everyone is told by the host device, and media is plain again', async () => {
+    // On a retry the first attempt may already have turned it off: turn it on again, so the
+    // retry checks the same transition instead of failing on a menu item that is not there.
+    if (
+      (await host.page
+        .getByTestId('shield')
+        .filter({ hasText: 'End-to-end encrypted' })
+        .count()) === 0
+    ) {
+      await turnOnE2ee(host);
+      for (const p of [host, bob, carol]) await waitForE2eeShield(p);
+    }
     await host.page.getByRole('button', { name: 'More' }).click();
     await host.page.getByRole('menuitem', { name: 'Turn off end-to-end encryption' }).click();
     for (const p of [bob, carol]) {
