@@ -1,54 +1,18 @@
 // DER wrappings of raw Ed25519 keys: WebCrypto and node:crypto import no raw seed.
 import { E2eeError } from '../../errors';
+import { derPrefixed, OID_ARC_ED25519, okpPkcs8Prefix, okpSpkiPrefix } from './okp-der';
 
 /** RFC 8410 §7 PrivateKeyInfo prefix for a 32-byte Ed25519 seed (OID 1.3.101.112). */
-const PKCS8_PREFIX = Uint8Array.of(
-  0x30,
-  0x2e,
-  0x02,
-  0x01,
-  0x00,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x70,
-  0x04,
-  0x22,
-  0x04,
-  0x20,
-);
+const PKCS8_PREFIX = okpPkcs8Prefix(OID_ARC_ED25519);
 /** RFC 8410 §4 SubjectPublicKeyInfo prefix for a 32-byte Ed25519 public key. */
-const SPKI_PREFIX = Uint8Array.of(
-  0x30,
-  0x2a,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x70,
-  0x03,
-  0x21,
-  0x00,
-);
+const SPKI_PREFIX = okpSpkiPrefix(OID_ARC_ED25519);
 
 export const ED25519_PUBLIC_KEY_BYTES = 32;
 export const ED25519_SIGNATURE_BYTES = 64;
 
-const prefixed = (prefix: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> => {
-  const der = new Uint8Array(prefix.length + key.length);
-  der.set(prefix, 0);
-  der.set(key, prefix.length);
-  return der;
-};
-
 /** A seed, or an RFC 8410 PKCS #8 private key as it is, as PKCS #8. */
 export function ed25519Pkcs8(privateKey: Uint8Array): Uint8Array<ArrayBuffer> {
-  if (privateKey.length === 32) return prefixed(PKCS8_PREFIX, privateKey);
+  if (privateKey.length === 32) return derPrefixed(PKCS8_PREFIX, privateKey);
   if (
     privateKey.length === PKCS8_PREFIX.length + 32 &&
     PKCS8_PREFIX.every((b, i) => privateKey[i] === b)
@@ -60,7 +24,7 @@ export function ed25519Pkcs8(privateKey: Uint8Array): Uint8Array<ArrayBuffer> {
 export function ed25519Spki(publicKey: Uint8Array): Uint8Array<ArrayBuffer> {
   if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES)
     throw new E2eeError('E2EE_ERR_BAD_LENGTH', 'Ed25519 public key');
-  return prefixed(SPKI_PREFIX, publicKey);
+  return derPrefixed(SPKI_PREFIX, publicKey);
 }
 
 /**

@@ -1,35 +1,16 @@
 // Raw X25519 keys (RFC 7748) for HPKE's DHKEM(X25519, HKDF-SHA256), RFC 9180 §7.1: WebCrypto
 // imports a raw private scalar only as RFC 8410 PKCS #8 (or JWK).
 import { E2eeError } from '../../errors';
+import { derPrefixed, OID_ARC_X25519, okpPkcs8Prefix } from './okp-der';
 
 /** RFC 8410 §7 PrivateKeyInfo prefix for a 32-byte X25519 private key (OID 1.3.101.110). */
-const PKCS8_PREFIX = Uint8Array.of(
-  0x30,
-  0x2e,
-  0x02,
-  0x01,
-  0x00,
-  0x30,
-  0x05,
-  0x06,
-  0x03,
-  0x2b,
-  0x65,
-  0x6e,
-  0x04,
-  0x22,
-  0x04,
-  0x20,
-);
+const PKCS8_PREFIX = okpPkcs8Prefix(OID_ARC_X25519);
 /** RFC 9180 §7.1: Nsk = Npk = Ndh = 32 for X25519. */
 export const X25519_KEY_BYTES = 32;
 
 const prefixed = (prefix: Uint8Array, key: Uint8Array, what: string): Uint8Array<ArrayBuffer> => {
   if (key.length !== X25519_KEY_BYTES) throw new E2eeError('E2EE_ERR_BAD_LENGTH', what);
-  const der = new Uint8Array(prefix.length + key.length);
-  der.set(prefix, 0);
-  der.set(key, prefix.length);
-  return der;
+  return derPrefixed(prefix, key);
 };
 
 export const x25519Pkcs8 = (privateKey: Uint8Array) =>
