@@ -22,7 +22,8 @@ import type { TestServer } from '../support/test-server';
 // it, and a lost video packet comes back on the RTX stream (a fresh SRTP index: never the
 // original's AES-GCM IV with a different header, RFC 7714 §14). Ann publishes from the host; Ben
 // watches from a network namespace whose downlink drops 5 % of packets (nftables), so NACK and
-// RTX carry the repair. Needs root, `ip` and `nft` (CI has them), otherwise it says why it skipped.
+// RTX carry the repair. The other way, Ben's uplink drops 5 % and his browser repairs on the RTX
+// streams of his simulcast layers, which the SFU's publish answer accepts. Needs root, `ip` and `nft` (CI has them), otherwise it says why it skipped.
 const unavailable =
   process.env.CONCLAVE_TEST_NETNS === '0' ? 'CONCLAVE_TEST_NETNS=0' : netnsUnavailable();
 const enabled = unavailable === undefined;
@@ -65,7 +66,22 @@ const inbound = (page: Page): Promise<{ video: InboundVideo | undefined; rtx: bo
     return { video, rtx: / rtx\/90000/.test(answer) };
   });
 
-describe.skipIf(!enabled)('retransmissions to a Chromium on a lossy downlink', () => {
+/** What `page` decodes of its one remote video (frames), from its subscribe connection. */
+const framesDecoded = async (page: Page): Promise<number> =>
+  (await inbound(page)).video?.framesDecoded ?? 0;
+
+/** Whether the publish answer `page` applied accepts rtx (the SFU's side of RFC 4588 §8.6). */
+const publishAnswerHasRtx = (page: Page): Promise<boolean> =>
+  page.evaluate(() => {
+    const room = (
+      window as unknown as {
+        conclave?: { room: { peerConnections: { publish?: RTCPeerConnection } } };
+      }
+    ).conclave?.room;
+    return / rtx\/90000/.test(room?.peerConnections.publish?.currentRemoteDescription?.sdp ?? '');
+  });
+
+describe.skipIf(!enabled)('retransmissions with a Chromium on lossy links', () => {
   let lab: NetnsLab;
   let dir: string;
   let server: TestServer;
@@ -91,6 +107,10 @@ describe.skipIf(!enabled)('retransmissions to a Chromium on a lossy downlink', (
     });
     browsers.push(benBrowser);
     ben = { ...(await newParticipant(benBrowser, 'Ben')), ns: space };
+    // 640x480: Ben's camera goes out in two simulcast layers (rids), each with its RTX stream
+    await ben.context.addInitScript(() =>
+      localStorage.setItem('conclave.videoQuality', 'standard'),
+    );
     const invite = await hostNewMeeting(ann, server.url);
     await joinMeeting(ben, `${server.url}/m/${invite.split('/m/')[1]!}`);
     await eventually(
@@ -127,5 +147,40 @@ describe.skipIf(!enabled)('retransmissions to a Chromium on a lossy downlink', (
     expect(retransmitted, 'retransmissions arrived on the RTX stream').toBeGreaterThan(0);
     // still decoding (the fake camera runs at 15 fps here; two shared cores may starve it)
     expect(fps, "Ben's frame rate of Ann").toBeGreaterThanOrEqual(5);
+  });
+
+  it("with 5 % loss on Ben's uplink, his browser repairs on its layers' RTX streams and Ann keeps decoding him", async () => {
+    expect(await publishAnswerHasRtx(ben.page), "the SFU's publish answer accepts rtx").toBe(true);
+    const meetingId = ann.page.url().split('/m/')[1]!;
+    const room = (await server.rooms.room(meetingId as never))!;
+    /** Per layer of Ben's camera: RTX packets received and packets repaired from them. */
+    const bensLayers = async () => {
+      const video = (await room.inspectMedia()).find(
+        (x) => x.displayName === 'Ben' && x.kind === 'video',
+      );
+      return (video?.stats.layers ?? []).map((l) => ({
+        rid: l.rid,
+        rtx: l.rtxPacketsIn,
+        repaired: l.repairedPacketsIn,
+      }));
+    };
+    const before = await bensLayers();
+    const framesBefore = await framesDecoded(ann.page);
+    lab.uplinkLoss(ben.ns, 5);
+    await new Promise((r) => setTimeout(r, 8000));
+    const after = await bensLayers();
+    const fps = ((await framesDecoded(ann.page)) - framesBefore) / 8;
+    lab.clearLoss();
+    const repaired = after.map((l, i) => l.repaired - (before[i]?.repaired ?? 0));
+    console.log(
+      `retransmissions: 8 s at 5 % uplink loss: Ann decodes Ben at ${fps.toFixed(1)} fps; ` +
+        `Ben's layers ${after.map((l, i) => `${l.rid ?? '-'}: ${l.rtx - (before[i]?.rtx ?? 0)} RTX, ${repaired[i]} repaired`).join('; ')}`,
+    );
+    expect(after.length, 'Ben sends simulcast layers (rids)').toBeGreaterThan(1);
+    expect(
+      repaired.reduce((a, b) => a + b, 0),
+      "lost packets repaired from Ben's RTX streams",
+    ).toBeGreaterThan(0);
+    expect(fps, "Ann's frame rate of Ben (24 fps camera)").toBeGreaterThanOrEqual(12);
   });
 });

@@ -63,6 +63,14 @@ export class NetnsLab {
       'out',
       '{ type filter hook output priority 0; policy accept; }',
     ]);
+    run('nft', [
+      'add',
+      'chain',
+      'inet',
+      this.#table,
+      'in',
+      '{ type filter hook input priority 0; policy accept; }',
+    ]);
   }
 
   /** A namespace with a veth pair on a /30 of the lab's subnet. */
@@ -136,8 +144,34 @@ export class NetnsLab {
     ]);
   }
 
+  /** Drops `percent` % of the UDP packets (media) the namespace sends to the host, at random. */
+  uplinkLoss(ns: Netns, percent: number): void {
+    this.clearLoss();
+    if (percent <= 0) return;
+    run('nft', [
+      'add',
+      'rule',
+      'inet',
+      this.#table,
+      'in',
+      'iifname',
+      ns.hostIf,
+      'meta',
+      'l4proto',
+      'udp',
+      'numgen',
+      'random',
+      'mod',
+      '100',
+      '<',
+      String(percent),
+      'drop',
+    ]);
+  }
+
   clearLoss(): void {
     run('nft', ['flush', 'chain', 'inet', this.#table, 'out']);
+    run('nft', ['flush', 'chain', 'inet', this.#table, 'in']);
   }
 
   destroy(): void {

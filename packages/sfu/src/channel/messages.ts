@@ -76,6 +76,10 @@ export interface LayerStats {
   width: number;
   height: number;
   pliSent: number;
+  /** Packets of this layer's RTX stream (RFC 4588), padding included. */
+  rtxPacketsIn: number;
+  /** Lost packets repaired from the RTX stream (duplicates of received packets not counted). */
+  repairedPacketsIn: number;
 }
 
 export interface ConsumerStats {

@@ -27,10 +27,10 @@ export type PeerConnectionConfig = NonNullable<ConstructorParameters<typeof RTCP
  *   numbers (fastpath/fast-sender.ts), so it never reuses the SRTP index, hence the AES-GCM IV, of
  *   the original with a different header (RFC 7714 §14). A subscriber that answers without `rtx`
  *   gets the byte-identical original again.
- * - publish video does not accept `rtx`: the answer leaves it out, so browsers never send it
- *   (werift 0.24.4 does not map RTX streams to simulcast layers, media/router.ts). werift's
- *   receiver NACKs publishers (`nack` feedback), and a browser without RTX resends on the media
- *   SSRC (libwebrtc: same index, new transport-wide number; its own SRTP, not ours).
+ * - publish video accepts `rtx` too: werift's receiver NACKs publishers (`nack` feedback) and a
+ *   browser answers on its RTX stream, a fresh SRTP index (without RTX libwebrtc resent on the
+ *   media SSRC: same index, new transport-wide number). werift 0.24.4 does not map a simulcast
+ *   layer's RTX stream (media/router.ts): the producer claims it (./publisher-rtx.ts).
  *
  * Header extensions, per direction:
  * - publish video: `sdes:mid`, `sdes:rtp-stream-id` and `sdes:repaired-rtp-stream-id`, which
@@ -70,17 +70,13 @@ export const peerConfig = (
           payloadType: VP8_PAYLOAD_TYPE,
           rtcpFeedback: [useNACK(), usePLI(), useTWCC()],
         }),
-        // RFC 4588 §8.6: retransmissions of VP8 on their own SSRC (a=ssrc-group:FID), subscribe only
-        ...(subscribe
-          ? [
-              new RTCRtpCodecParameters({
-                mimeType: 'video/rtx',
-                clockRate: 90000,
-                payloadType: RTX_PAYLOAD_TYPE,
-                parameters: `apt=${VP8_PAYLOAD_TYPE}`,
-              }),
-            ]
-          : []),
+        // RFC 4588 §8.6: retransmissions of VP8 on their own SSRC, both directions
+        new RTCRtpCodecParameters({
+          mimeType: 'video/rtx',
+          clockRate: 90000,
+          payloadType: RTX_PAYLOAD_TYPE,
+          parameters: `apt=${VP8_PAYLOAD_TYPE}`,
+        }),
       ],
     },
     headerExtensions: subscribe

@@ -1,4 +1,4 @@
-import type { MediaStreamTrack, RTCRtpTransceiver, RtpPacket } from 'werift';
+import { unwrapRtx, type MediaStreamTrack, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import type {
   LayerStats,
   MediaKind,
@@ -6,10 +6,18 @@ import type {
   ProducerInfo,
   ProducerStats,
 } from '../channel/messages';
-import { DirectReceiver, mediaRoutes, type MediaRoute } from './fastpath/media-routes';
+import {
+  DirectReceiver,
+  mediaRoutes,
+  routeClaimers,
+  type MediaRoute,
+  type RouteClaimer,
+} from './fastpath/media-routes';
 import { fixNackLoop } from './fastpath/nack-loop';
+import { splitNackBySsrc } from './fastpath/nack-per-ssrc';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { PayloadInspector } from './payload-inspector';
+import { claimRtx, type RtxClaimContext } from './publisher-rtx';
 import { LayerMeter } from './simulcast/layer-meter';
 import type { LayerState } from './simulcast/layer-selection';
 import { emptyVp8Fields, readVp8Fields, type Vp8Fields } from './simulcast/vp8-fields';
@@ -43,6 +51,11 @@ class ProducerLayer {
   route: MediaRoute | undefined;
   routedSsrc: number | undefined;
   routes: Map<number, MediaRoute> | undefined;
+  /** This layer's RTX stream (./publisher-rtx.ts), once claimed. */
+  rtxRoute: MediaRoute | undefined;
+  rtxSsrc: number | undefined;
+  rtxPacketsIn = 0;
+  repairedPacketsIn = 0;
 
   constructor(index: number, track: MediaStreamTrack, limiter: KeyframeLimiter) {
     this.index = index;
@@ -50,12 +63,16 @@ class ProducerLayer {
     this.limiter = limiter;
   }
 
-  /** Removes this layer's route, if it still holds its SSRC. */
+  /** Removes this layer's routes, where they still hold their SSRCs. */
   unroute(): void {
     if (this.routedSsrc !== undefined && this.routes?.get(this.routedSsrc) === this.route) {
       this.routes!.delete(this.routedSsrc);
     }
+    if (this.rtxSsrc !== undefined && this.routes?.get(this.rtxSsrc) === this.rtxRoute) {
+      this.routes!.delete(this.rtxSsrc);
+    }
     this.routedSsrc = undefined;
+    this.rtxSsrc = undefined;
     this.routes = undefined;
   }
 }
@@ -84,6 +101,8 @@ export class WorkerProducer {
   readonly #vp8: Vp8Fields = emptyVp8Fields();
   readonly #onTransportSeq: WorkerProducerOptions['onTransportSeq'];
   readonly #direct: DirectReceiver;
+  /** Where this producer claims its layers' RTX streams, once its transport is known. */
+  #claimers: Set<RouteClaimer> | undefined;
   #paused = false;
   #closed = false;
   #rtpPacketsIn = 0;
@@ -115,6 +134,8 @@ export class WorkerProducer {
     };
     // werift's NACK loop would run for good after one repaired loss (fastpath/nack-loop.ts)
     fixNackLoop((transceiver.receiver as unknown as { nack: unknown }).nack);
+    // and one NACK generator per SSRC, not one for all simulcast layers (fastpath/nack-per-ssrc.ts)
+    splitNackBySsrc(transceiver.receiver);
     // ontrack fires once per transceiver; simulcast rid tracks are all in receiver.tracks.
     for (const track of options.transceiver.receiver.tracks) this.#attach(track);
     const { unSubscribe } = options.transceiver.onTrack.subscribe((track) => this.#attach(track));
@@ -172,6 +193,8 @@ export class WorkerProducer {
       width: l.width,
       height: l.height,
       pliSent: l.pliSent,
+      rtxPacketsIn: l.rtxPacketsIn,
+      repairedPacketsIn: l.repairedPacketsIn,
     }));
     return {
       rtpPacketsIn: this.#rtpPacketsIn,
@@ -239,6 +262,7 @@ export class WorkerProducer {
       layer.limiter.close();
       layer.unroute();
     }
+    this.#claimers?.delete(this.#claimRtx);
     for (const unsubscribe of this.#unsubscribers) unsubscribe();
     this.#unsubscribers.length = 0;
     for (const consumer of [...this.#consumers]) consumer.close();
@@ -281,6 +305,54 @@ export class WorkerProducer {
     layer.routes = mediaRoutes(dtls);
     layer.routes.set(ssrc, layer.route);
     layer.routedSsrc = ssrc;
+    if (this.kind === 'video' && layer.track.rid !== undefined && !this.#claimers) {
+      this.#claimers = routeClaimers(dtls);
+      this.#claimers.add(this.#claimRtx);
+    }
+  }
+
+  /** A packet of an unrouted SSRC: this producer's RTX stream of a rid layer (./publisher-rtx.ts)? */
+  readonly #claimRtx = (packet: RtpPacket): boolean => {
+    if (this.#closed) return false;
+    const receiver = this.#transceiver.receiver as unknown as Pick<RtxClaimContext, 'codecs'>;
+    const claim = claimRtx(packet.header, {
+      mid: this.mid,
+      codecs: receiver.codecs,
+      headerExtensions: this.#transceiver.headerExtensions,
+      layerOf: (rid) => this.#layers.find((l) => l.track.rid === rid)?.index,
+    });
+    const layer = claim && this.#layers[claim.layer];
+    if (!claim || !layer?.routes) return false;
+    if (layer.rtxSsrc !== undefined && layer.routes.get(layer.rtxSsrc) === layer.rtxRoute) {
+      layer.routes.delete(layer.rtxSsrc);
+    }
+    const apt = claim.apt;
+    layer.rtxRoute = { receive: (rtx) => this.#receiveRtx(layer, apt, rtx) };
+    layer.rtxSsrc = packet.header.ssrc;
+    layer.routes.set(packet.header.ssrc, layer.rtxRoute);
+    return layer.rtxRoute.receive(packet);
+  };
+
+  /**
+   * A packet of `layer`'s RTX stream: its transport-wide number always counts (padding-only
+   * packets are the publisher's bandwidth probes); a retransmission the NACK generator still
+   * misses is unwrapped (RFC 4588 §4: the original sequence number leads the payload) and goes
+   * on as the original packet would have.
+   */
+  #receiveRtx(layer: ProducerLayer, apt: number, rtx: RtpPacket): boolean {
+    if (this.#closed) return false;
+    if (this.#onTransportSeq) {
+      const seq = this.#direct.transportSeq(rtx.header);
+      if (seq !== undefined) this.#onTransportSeq(seq, rtx.header.ssrc, now());
+    }
+    layer.rtxPacketsIn++;
+    const ssrc = layer.ssrc;
+    if (rtx.payload.length < 2 || ssrc === undefined) return true;
+    const packet = unwrapRtx(rtx, apt, ssrc);
+    if (!this.#direct.acceptRepair(packet)) return true;
+    layer.repairedPacketsIn++;
+    this.#onRtp(layer, packet);
+    return true;
   }
 
   #receiveDirect(layer: ProducerLayer, rtp: RtpPacket): boolean {

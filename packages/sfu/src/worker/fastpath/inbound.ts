@@ -24,7 +24,13 @@ import {
   type SrtpProfile,
 } from './srtp';
 import { emptyDrops, SrtpUnprotector, type UnprotectDrops } from './srtp-unprotect';
-import { mediaRoutes, receivePath, type MediaRoute } from './media-routes';
+import {
+  mediaRoutes,
+  receivePath,
+  routeClaimers,
+  type MediaRoute,
+  type RouteClaimer,
+} from './media-routes';
 import { parseRtpHeader, rtpHeaderLength } from './rtp-parse';
 import { takeMediaDatagrams, type IceConnectionInternals } from './udp-receive';
 
@@ -64,12 +70,20 @@ const isProfile = (profile: number | undefined): profile is SrtpProfile =>
 class InboundMedia {
   readonly #transport: DtlsTransportInternals;
   readonly #routes: Map<number, MediaRoute>;
+  readonly #claimers: Set<RouteClaimer>;
   #session: object | undefined;
   #unprotector: SrtpUnprotector | undefined;
 
   constructor(transport: DtlsTransportInternals) {
     this.#transport = transport;
     this.#routes = mediaRoutes(transport);
+    this.#claimers = routeClaimers(transport);
+  }
+
+  /** Offers a packet of an unrouted SSRC to the transport's claimers (a layer's RTX stream). */
+  #claim(packet: RtpPacket): boolean {
+    for (const claim of this.#claimers) if (claim(packet)) return true;
+    return false;
   }
 
   receive(data: Buffer): void {
@@ -111,7 +125,7 @@ class InboundMedia {
     try {
       // a producer layer that knows this SSRC takes it directly (./media-routes.ts)
       const route = this.#routes.get(header.ssrc);
-      if (route !== undefined && route.receive(packet)) {
+      if (route !== undefined ? route.receive(packet) : this.#claim(packet)) {
         receivePath.direct++;
         return;
       }

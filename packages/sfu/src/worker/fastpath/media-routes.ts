@@ -13,8 +13,11 @@
  *   video when NACK was negotiated;
  * - the transport-wide sequence number (our TWCC responder, bwe/twcc-responder.ts).
  * Everything else keeps going through werift: a packet whose SSRC has no route yet (the first
- * packets of a stream: werift learns rid/mid -> track there, and its RTCP loop starts), RTX and
- * RED payload types, anything of a stopped receiver. RTCP is not routed here at all.
+ * packets of a stream: werift learns rid/mid -> track there, and its RTCP loop starts), RED, the
+ * RTX stream of a track without rids (werift maps it by `a=ssrc-group:FID`), anything of a
+ * stopped receiver. RTCP is not routed here at all. A simulcast layer's RTX stream, which werift
+ * 0.24.4 cannot map (it drops it), is claimed by its producer (`routeClaimers`,
+ * ../publisher-rtx.ts) before werift sees it.
  *
  * Routes are kept per werift DTLS transport (one per peer connection with BUNDLE), SSRC -> route;
  * `installInboundFastPath` (./inbound.ts) looks them up after SRTP authentication.
@@ -38,6 +41,24 @@ export interface ReceivePathCounters {
 export const receivePath: ReceivePathCounters = { direct: 0, werift: 0, fromSocket: 0 };
 
 const tables = new WeakMap<object, Map<number, MediaRoute>>();
+const claimerTables = new WeakMap<object, Set<RouteClaimer>>();
+
+/**
+ * Offered a packet whose SSRC has no route (before werift's router sees it): takes it and
+ * answers true, having usually routed its SSRC for the next ones (a publisher's RTX stream of a
+ * simulcast layer, ../publisher-rtx.ts), or answers false.
+ */
+export type RouteClaimer = (packet: RtpPacket) => boolean;
+
+/** The claimers of a werift DTLS transport's unrouted packets. */
+export const routeClaimers = (dtlsTransport: object): Set<RouteClaimer> => {
+  let set = claimerTables.get(dtlsTransport);
+  if (!set) {
+    set = new Set();
+    claimerTables.set(dtlsTransport, set);
+  }
+  return set;
+};
 
 /** The SSRC -> route table of a werift DTLS transport. */
 export const mediaRoutes = (dtlsTransport: object): Map<number, MediaRoute> => {
@@ -57,7 +78,8 @@ interface ReceiverInternals {
   stopped: boolean;
   codecs: Record<number, { name: string; rtcpFeedback: { type: string }[] } | undefined>;
   remoteStreams: Record<number, StreamStatisticsFields | undefined>;
-  nack: { addPacket(packet: RtpPacket): void };
+  /** werift's NackHandler, or one per SSRC (./nack-per-ssrc.ts) that says what it still misses. */
+  nack: { addPacket(packet: RtpPacket): void; isMissing?(ssrc: number, seq: number): boolean };
 }
 
 /** The fields of werift 0.24.4's `StreamStatistics` (one per received SSRC, for its RRs). */
@@ -156,24 +178,47 @@ export class DirectReceiver {
   /** Records `packet` as werift's `handleRTP` would for a plain media packet of a known track. */
   accept(packet: RtpPacket): boolean {
     const r = this.#receiver;
-    if (r.stopped) return false;
+    const info = this.#plainCodec(packet.header.payloadType);
+    if (info === undefined) return false;
     const header = packet.header;
-    const codec = r.codecs[header.payloadType];
-    if (codec === undefined) return false;
-    let info = this.#codecs.get(header.payloadType);
-    if (info?.codec !== codec) {
-      // a renegotiation gives the receiver new codec objects: seen here as a change
-      const name = codec.name.toLowerCase();
-      const plain = name !== 'rtx' && name !== 'red';
-      info = { codec, plain, nack: this.#kind === 'video' && nackEnabled(r) };
-      this.#codecs.set(header.payloadType, info);
-    }
-    if (!info.plain) return false;
     const stream = r.remoteStreams[header.ssrc];
     if (stream === undefined) return false;
     recordArrival(stream, header, packet.payload.length, Date.now() / 1000);
     if (info.nack) r.nack.addPacket(packet);
     return true;
+  }
+
+  /**
+   * A media packet unwrapped from the publisher's RTX stream (RFC 4588 §4): taken only if its
+   * sequence number is one the NACK generator still misses (a late or spurious retransmission of
+   * a packet that arrived is a duplicate), which it then stops asking for. Like werift, the
+   * media SSRC's statistics count original packets only (the receiver reports' loss is the
+   * link's, RFC 3550 §6.4.1).
+   */
+  acceptRepair(packet: RtpPacket): boolean {
+    const r = this.#receiver;
+    const info = this.#plainCodec(packet.header.payloadType);
+    const { ssrc, sequenceNumber } = packet.header;
+    if (info === undefined || !info.nack || !r.nack.isMissing?.(ssrc, sequenceNumber)) return false;
+    r.nack.addPacket(packet);
+    return true;
+  }
+
+  /** The codec of `payloadType` if it carries media itself (not RTX or RED) and `receiver` runs. */
+  #plainCodec(payloadType: number): CodecInfo | undefined {
+    const r = this.#receiver;
+    if (r.stopped) return undefined;
+    const codec = r.codecs[payloadType];
+    if (codec === undefined) return undefined;
+    let info = this.#codecs.get(payloadType);
+    if (info?.codec !== codec) {
+      // a renegotiation gives the receiver new codec objects: seen here as a change
+      const name = codec.name.toLowerCase();
+      const plain = name !== 'rtx' && name !== 'red';
+      info = { codec, plain, nack: this.#kind === 'video' && nackEnabled(r) };
+      this.#codecs.set(payloadType, info);
+    }
+    return info.plain ? info : undefined;
   }
 
   /** The transport-wide sequence number in `header` (draft-holmer-...-extensions-01 §2), if any. */
