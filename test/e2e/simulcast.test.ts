@@ -104,6 +104,38 @@ describe('simulcast: the layer follows the tile size', () => {
     expect((await bobsLayer())!.layerSwitches).toBe(switchesBefore + 2);
   });
 
+  /** Alice's browser's top encoding (rid h): whether it is on, and frames encoded so far. */
+  const aliceTopEncoding = () =>
+    alice.page.evaluate(async () => {
+      const pc = (
+        window as unknown as {
+          conclave?: { room: { peerConnections: { publish?: RTCPeerConnection } } };
+        }
+      ).conclave?.room.peerConnections.publish;
+      const params = pc
+        ?.getSenders()
+        .find((s) => s.track?.kind === 'video' && s.getParameters().encodings.length > 1)
+        ?.getParameters();
+      let framesEncoded = 0;
+      (await pc!.getStats()).forEach((r: Record<string, unknown>) => {
+        if (r.type === 'outbound-rtp' && r.rid === 'h') framesEncoded = r.framesEncoded as number;
+      });
+      return { active: params?.encodings.find((e) => e.rid === 'h')?.active, framesEncoded };
+    });
+
+  it('dynacast: with only a small tile watching, Alice stops encoding her 640x480 layer, and encodes it again when the tile grows', async () => {
+    await viewAt({ width: 400, height: 400 }, 320);
+    // the SFU holds a lowering for 4 s (a tile resized back and forth does not flap the encoder)
+    const off = await eventually(aliceTopEncoding, (e) => e.active === false, 12_000);
+    expect(off.active, "Alice's 640x480 encoding is turned off").toBe(false);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await aliceTopEncoding()).framesEncoded, 'no frames encoded for it').toBe(
+      off.framesEncoded,
+    );
+    await viewAt({ width: 1280, height: 720 }, 640);
+    expect((await aliceTopEncoding()).active).toBe(true);
+  });
+
   it('a tile not on screen (another gallery page) gets no video, and gets it back when shown again', async () => {
     // The gallery never scrolls; past what fits it pages (issue 17). Five signaling-only people
     // fill the first page of a small window; Bob turns the page and Alice is not shown.

@@ -210,6 +210,9 @@ export class MediaWorker extends TypedEmitter<MediaWorkerEvents> {
       case 'event.producerclose':
         this.#ctx.producers.get(event.producerId)?.remoteClosed();
         return;
+      case 'event.producerlayers':
+        this.#ctx.producers.get(event.producerId)?.layersNeeded(event.layers);
+        return;
       case 'event.tap.rtp':
         this.#ctx.taps.get(event.tapId)?.handlePacket(event);
         return;

@@ -14,6 +14,11 @@ export type ProducerEvents = {
   remoteclose: [];
   /** Closed for any reason, emitted once, after the specific event. */
   close: [];
+  /**
+   * Simulcast: the publisher need only send this many layers, lowest first (nobody's tile needs
+   * more; a tap takes all). Raised at once, lowered after a hold (dynacast).
+   */
+  layersneeded: [layers: number];
 };
 
 /** One track received on a publish transport. Created by the worker; see Transport 'producer'. */
@@ -46,6 +51,12 @@ export class Producer extends TypedEmitter<ProducerEvents> {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** @internal from the worker */
+  layersNeeded(layers: number): void {
+    if (this.#closed || !Number.isInteger(layers) || layers < 1) return;
+    this.emit('layersneeded', layers);
   }
 
   get paused(): boolean {

@@ -141,6 +141,11 @@ export class MediaRouting {
       producer.on('close', () => {
         if (p.published.delete(producer.id)) onProducerClosed();
       });
+      // dynacast: the publisher stops encoding layers nobody's tile needs (sfu layer-demand.ts)
+      if (source === 'camera')
+        producer.on('layersneeded', (layers) =>
+          p.peer?.send({ type: 'media.publishLayers', source, layers: Math.min(layers, 3) }),
+        );
       if ((source === 'microphone' && p.audioMuted) || (source === 'screen' && !p.screenSharing))
         await producer.pause();
       if (p.held) continue;

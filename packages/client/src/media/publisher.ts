@@ -24,6 +24,8 @@ export class Publisher {
   readonly #onSender: ((sender: RTCRtpSender, kind: 'audio' | 'video') => void) | undefined;
 
   readonly #simulcast: boolean;
+  /** setParameters calls, one at a time (a second one during the first is refused). */
+  #layersChain: Promise<void> = Promise.resolve();
 
   /**
    * `onSender` puts the E2EE transform on each sender before any frame is encoded. `simulcast`
@@ -122,6 +124,28 @@ export class Publisher {
   /** Stops sending the screen; the transceiver stays for the next share. */
   async stopScreen(): Promise<void> {
     await this.#transceivers.get('screen')?.sender.replaceTrack(null);
+  }
+
+  /**
+   * Dynacast: sends only the lowest `layers` simulcast encodings of `source` (the SFU said nobody
+   * needs more); the others stop being encoded and sent until a later call turns them on again.
+   */
+  setActiveLayers(source: MediaSource, layers: number): Promise<void> {
+    const run = this.#layersChain.then(async () => {
+      const sender = this.#transceivers.get(source)?.sender;
+      if (!sender || this.#closed) return;
+      const params = sender.getParameters();
+      if (params.encodings.length < 2) return;
+      let changed = false;
+      params.encodings.forEach((e, i) => {
+        const active = i < Math.max(1, layers);
+        if (e.active !== active) changed = true;
+        e.active = active;
+      });
+      if (changed) await sender.setParameters(params);
+    });
+    this.#layersChain = run.catch(() => undefined);
+    return run;
   }
 
   /** Swaps the device behind a source (or stops sending with null) without renegotiating. */

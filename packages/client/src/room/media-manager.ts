@@ -172,6 +172,11 @@ export class MediaManager extends TypedEmitter<MediaManagerEvents> {
     await this.#sendMediaState();
   }
 
+  /** Dynacast: the SFU needs only the lowest `layers` encodings of the camera. */
+  async setPublishLayers(source: 'camera', layers: number): Promise<void> {
+    await this.#publisher?.setActiveLayers(source, layers);
+  }
+
   async replaceMicrophone(track: MediaStreamTrack | null): Promise<void> {
     this.#local.microphone = track;
     if (track) track.enabled = !this.#audioMuted;

@@ -387,6 +387,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'whiteboard.sealed':
         void this.whiteboard.handleSealed(ev.sealed);
         return;
+      case 'media.publishLayers':
+        // a failure leaves every layer on: more than needed, nothing lost
+        void this.#media.setPublishLayers(ev.source, ev.layers).catch(() => undefined);
+        return;
       case 'share.stopped':
         this.emit('notice', 'The host stopped your screen share.');
         void this.stopScreenShare();

@@ -103,6 +103,16 @@ const meetingEnded = z.object({ type: z.literal('meeting.ended') });
 /** The host stopped this participant's screen share. */
 const shareStopped = z.object({ type: z.literal('share.stopped') });
 
+/**
+ * Dynacast: of this participant's simulcast camera, only the lowest `layers` encodings are
+ * needed now (nobody's tile needs more); the client turns the others off until asked again.
+ */
+const publishLayers = z.object({
+  type: z.literal('media.publishLayers'),
+  source: z.literal('camera'),
+  layers: z.number().int().min(1).max(3),
+});
+
 export const serverMessageSchema = z.union([
   responseOk,
   responseErr,
@@ -115,6 +125,7 @@ export const serverMessageSchema = z.union([
     removed,
     meetingEnded,
     shareStopped,
+    publishLayers,
     ...e2eeServerEvents,
     ...chatServerEvents,
     ...captionsServerEvents,

@@ -69,6 +69,7 @@ export class Channel {
       }
       case 'event.producer':
       case 'event.producerclose':
+      case 'event.producerlayers':
       case 'event.tap.rtp':
       case 'event.tapclose':
       case 'event.connectionstatechange':

@@ -240,6 +240,8 @@ export type WorkerEvent =
   | ({ kind: 'event.tap.rtp'; tapId: string } & TapPacket)
   | { kind: 'event.tapclose'; tapId: string }
   | { kind: 'event.producerclose'; producerId: string }
+  /** Simulcast: how many layers, lowest first, someone needs now (dynacast). */
+  | { kind: 'event.producerlayers'; producerId: string; layers: number }
   | { kind: 'event.connectionstatechange'; transportId: string; state: ConnectionState };
 
 export type WorkerMessage =

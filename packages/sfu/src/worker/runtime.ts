@@ -58,6 +58,9 @@ export class WorkerRuntime {
           producer: producer.info(),
         });
       },
+      onProducerLayersNeeded: (producer, layers) => {
+        this.#post({ kind: 'event.producerlayers', producerId: producer.id, layers });
+      },
       onProducerClosedRemotely: (producer) => {
         this.#post({ kind: 'event.producerclose', producerId: producer.id });
       },

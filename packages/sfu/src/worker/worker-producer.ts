@@ -18,6 +18,7 @@ import { splitNackBySsrc } from './fastpath/nack-per-ssrc';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { PayloadInspector } from './payload-inspector';
 import { claimRtx, type RtxClaimContext } from './publisher-rtx';
+import { LayerDemand, neededLayers } from './simulcast/layer-demand';
 import { LayerMeter } from './simulcast/layer-meter';
 import type { LayerState } from './simulcast/layer-selection';
 import { emptyVp8Fields, readVp8Fields, type Vp8Fields } from './simulcast/vp8-fields';
@@ -35,7 +36,12 @@ export interface WorkerProducerOptions {
   onClose: (producer: WorkerProducer) => void;
   /** Each packet's transport-wide sequence number (transport-cc feedback to the publisher). */
   onTransportSeq?: ((seq: number, ssrc: number, nowMs: number) => void) | undefined;
+  /** Simulcast: how many layers, lowest first, someone needs changed (simulcast/layer-demand.ts). */
+  onLayersNeeded?: ((producer: WorkerProducer, layers: number) => void) | undefined;
 }
+
+/** How often a simulcast producer checks which layers its consumers need. */
+const LAYER_DEMAND_INTERVAL_MS = 1000;
 
 /** One received RTP stream: a simulcast layer (rid), or the only stream of a track. */
 class ProducerLayer {
@@ -103,6 +109,9 @@ export class WorkerProducer {
   readonly #direct: DirectReceiver;
   /** Where this producer claims its layers' RTX streams, once its transport is known. */
   #claimers: Set<RouteClaimer> | undefined;
+  readonly #onLayersNeeded: WorkerProducerOptions['onLayersNeeded'];
+  #demand: LayerDemand | undefined;
+  #demandTimer: NodeJS.Timeout | undefined;
   #paused = false;
   #closed = false;
   #rtpPacketsIn = 0;
@@ -120,6 +129,7 @@ export class WorkerProducer {
     this.#keyframeIntervalMs = options.keyframeRequestMinIntervalMs;
     this.#inspector = options.inspection ? new PayloadInspector(options.kind) : undefined;
     this.#onTransportSeq = options.onTransportSeq;
+    this.#onLayersNeeded = options.onLayersNeeded;
     const transceiver = options.transceiver;
     this.#direct = new DirectReceiver(
       transceiver.receiver,
@@ -263,6 +273,7 @@ export class WorkerProducer {
       layer.unroute();
     }
     this.#claimers?.delete(this.#claimRtx);
+    clearInterval(this.#demandTimer);
     for (const unsubscribe of this.#unsubscribers) unsubscribe();
     this.#unsubscribers.length = 0;
     for (const consumer of [...this.#consumers]) consumer.close();
@@ -283,6 +294,10 @@ export class WorkerProducer {
       new KeyframeLimiter(this.#keyframeIntervalMs, () => this.#sendPli(layer)),
     );
     this.#layers.push(layer);
+    if (this.#layers.length === 2 && this.#onLayersNeeded) {
+      this.#demandTimer = setInterval(() => this.#checkDemand(now()), LAYER_DEMAND_INTERVAL_MS);
+      this.#demandTimer.unref();
+    }
     const { unSubscribe } = track.onReceiveRtp.subscribe((rtp, extensions) => {
       const seq: unknown = extensions?.[TRANSPORT_CC_URI];
       if (typeof seq === 'number') this.#onTransportSeq?.(seq, rtp.header.ssrc, now());
@@ -390,6 +405,16 @@ export class WorkerProducer {
         if (tap.send(this.kind, layer.index, rtp, vp8, t, top)) this.requestKeyFrame(top);
       }
     }
+  }
+
+  /** Tells the publisher's side how many layers anyone needs, when that changes (dynacast). */
+  #checkDemand(nowMs: number): void {
+    if (this.#closed || this.#layers.length < 2) return;
+    this.#demand ??= new LayerDemand(this.#layers.length);
+    const heights = [...this.#consumers].map((c) => c.preference.maxHeight);
+    const needed = neededLayers(this.layerStates(nowMs), heights, this.#taps.size > 0);
+    const announce = this.#demand.update(needed, nowMs);
+    if (announce !== undefined) this.#onLayersNeeded?.(this, announce);
   }
 
   /** The highest layer that flows (recomputed at most every 250 ms; taps follow it). */

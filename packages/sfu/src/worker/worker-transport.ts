@@ -26,6 +26,8 @@ export interface WorkerTransportHooks {
   /** A producer closed on the worker's own initiative (e.g. the browser removed the track). */
   onProducerClosedRemotely: (producer: WorkerProducer) => void;
   onProducerClosed: (producer: WorkerProducer) => void;
+  /** A simulcast producer's needed layer count changed (dynacast). */
+  onProducerLayersNeeded: (producer: WorkerProducer, layers: number) => void;
   onConsumerClosed: (consumer: WorkerConsumer) => void;
   onConnectionState: (transport: WorkerTransport, state: ConnectionState) => void;
   onPeerConnectionClosed: (pc: RTCPeerConnection) => void;
@@ -288,6 +290,7 @@ export class WorkerTransport {
       keyframeRequestMinIntervalMs: this.#keyframeIntervalMs,
       inspection: this.#inspection,
       onTransportSeq: this.#twcc ? (seq, ssrc, t) => this.#twcc?.onPacket(seq, ssrc, t) : undefined,
+      onLayersNeeded: (p, layers) => this.#hooks.onProducerLayersNeeded(p, layers),
       onClose: (p) => {
         this.#producersByMid.delete(p.mid);
         this.#hooks.onProducerClosed(p);
