@@ -13,6 +13,11 @@
  * µs/fwd (marginal)       = (CPU(forwarding) - receive rate x wall) / packets the subscribers got;
  * µs/rx                   = (CPU(receive) - idle rate x wall) / packets sent.
  * A layout Px0 (no subscribers) measures receiving only: its forwarding window is the receive one.
+ * The receive window starts --rx-warmup seconds (default 30) after the first media: a fresh
+ * Node process runs its receive path in V8's baseline tier, and compiles it on background
+ * threads, for tens of seconds at 150-300 packets/s (measured at 2x0: 169 µs/rx with 3 s of
+ * warm-up, 97 µs/rx with 30 s), a one-off per server process that a 6 s window would otherwise
+ * charge to every received packet. Janus (C) has no warm-up; both get the same wait.
  * Packet counts come from the nominal rates (P x (audio + video) pps in, x S x (1 - loss) out);
  * the clients' own counts are printed as a check.
  * Loss: packets missing from the subscribers' sequence numbers / packets expected, forwarding window.
@@ -20,6 +25,7 @@
  * SFU_BENCH_THREADS=1 to print each server thread's CPU in every window (idle, receive, forward).
  *
  *   npm run bench:sfu -- --layouts 2x2,4x4,6x6,1x6 --seconds 6 [--rounds 1] [--no-janus]
+ *     [--warmup 3] [--rx-warmup 30]
  *
  * Janus runs in a network namespace (see bench/lib/janus-server.ts); without root or the package
  * it is skipped with a message and only Conclave's rows are printed.
@@ -44,6 +50,7 @@ const { values } = parseArgs({
     'video-pps': { type: 'string', default: '100' },
     'audio-pps': { type: 'string', default: '50' },
     warmup: { type: 'string', default: '3' },
+    'rx-warmup': { type: 'string', default: '30' },
     'no-janus': { type: 'boolean', default: false },
   },
 });
@@ -58,6 +65,7 @@ const cfg = {
   videoPps: Number(values['video-pps']),
   audioPps: Number(values['audio-pps']),
   warmup: Number(values.warmup),
+  rxWarmup: Number(values['rx-warmup']),
 };
 
 type Layout = (typeof cfg.layouts)[number];
@@ -144,7 +152,7 @@ const runOnce = async (server: BenchServer, layout: Layout): Promise<Result> => 
     await sleep(1000);
     const idle = await measure(Math.max(2, cfg.seconds / 2), server.pid, load, 'idle');
     await load.call({ kind: 'start', audioPps: cfg.audioPps, videoPps: cfg.videoPps });
-    await sleep(cfg.warmup * 1000);
+    await sleep(cfg.rxWarmup * 1000);
     const rx = await measure(cfg.seconds, server.pid, load, 'receive');
     if (layout.subscribers > 0) {
       await server.subscribe(layout.subscribers, async (subOffers) => {
@@ -212,7 +220,7 @@ const main = async (): Promise<void> => {
   console.log(
     `sfu-forwarding: layouts ${values.layouts} (publishers x subscribers), ` +
       `audio ${cfg.audioPps} pps x 120 B + video ${cfg.videoPps} pps x 1100 B per publisher, ` +
-      `${cfg.seconds} s windows, ${cfg.rounds} round(s)`,
+      `${cfg.seconds} s windows, receive window ${cfg.rxWarmup} s after the first media, ${cfg.rounds} round(s)`,
   );
   const withJanus = await janusAvailable();
   const servers: Array<() => Promise<BenchServer | { error: string }>> = [startConclave];
