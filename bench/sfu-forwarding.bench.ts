@@ -12,13 +12,20 @@
  * µs/out (all-in)        = CPU(forwarding) / packets the subscribers got;
  * µs/fwd (marginal)       = (CPU(forwarding) - receive rate x wall) / packets the subscribers got;
  * µs/rx                   = (CPU(receive) - idle rate x wall) / packets sent.
+ * A layout Px0 (no subscribers) measures receiving only: its forwarding window is the receive one.
+ * The receive window starts --rx-warmup seconds (default 30) after the first media: a fresh
+ * Node process runs its receive path in V8's baseline tier, and compiles it on background
+ * threads, for tens of seconds at 150-300 packets/s (measured at 2x0: 169 µs/rx with 3 s of
+ * warm-up, 97 µs/rx with 30 s), a one-off per server process that a 6 s window would otherwise
+ * charge to every received packet. Janus (C) has no warm-up; both get the same wait.
  * Packet counts come from the nominal rates (P x (audio + video) pps in, x S x (1 - loss) out);
  * the clients' own counts are printed as a check.
  * Loss: packets missing from the subscribers' sequence numbers / packets expected, forwarding window.
  * Set SFU_BENCH_PROF=<dir> to write a CPU profile of Conclave's host (and its worker) there, and
- * SFU_BENCH_THREADS=1 to print each server thread's CPU in the forwarding window.
+ * SFU_BENCH_THREADS=1 to print each server thread's CPU in every window (idle, receive, forward).
  *
  *   npm run bench:sfu -- --layouts 2x2,4x4,6x6,1x6 --seconds 6 [--rounds 1] [--no-janus]
+ *     [--warmup 3] [--rx-warmup 30]
  *
  * Janus runs in a network namespace (see bench/lib/janus-server.ts); without root or the package
  * it is skipped with a message and only Conclave's rows are printed.
@@ -43,6 +50,7 @@ const { values } = parseArgs({
     'video-pps': { type: 'string', default: '100' },
     'audio-pps': { type: 'string', default: '50' },
     warmup: { type: 'string', default: '3' },
+    'rx-warmup': { type: 'string', default: '30' },
     'no-janus': { type: 'boolean', default: false },
   },
 });
@@ -57,6 +65,7 @@ const cfg = {
   videoPps: Number(values['video-pps']),
   audioPps: Number(values['audio-pps']),
   warmup: Number(values.warmup),
+  rxWarmup: Number(values['rx-warmup']),
 };
 
 type Layout = (typeof cfg.layouts)[number];
@@ -85,14 +94,40 @@ interface Result {
   dropsPps: number;
 }
 
-const measure = async (seconds: number, pid: number, load: Child<LoadRequest>): Promise<Window> => {
+const threadsOn = Boolean(process.env.SFU_BENCH_THREADS);
+
+/** Prints each thread's CPU (% of one core) over a window, busiest first. */
+const printThreads = (
+  label: string,
+  before: Map<string, number>,
+  after: Map<string, number>,
+  wallS: number,
+  pid: number,
+): void => {
+  const busy = [...after]
+    .map(([t, us]) => [t, (us - (before.get(t) ?? 0)) / 1e4 / wallS] as const)
+    .filter(([, pct]) => pct > 0)
+    .sort((a, b) => b[1] - a[1]);
+  console.log(
+    `    ${label.padEnd(8)} ${busy.map(([t, p]) => `${t.startsWith(`${pid} `) ? 'main' : t} ${p.toFixed(1)}%`).join(', ')}`,
+  );
+};
+
+const measure = async (
+  seconds: number,
+  pid: number,
+  load: Child<LoadRequest>,
+  label: string,
+): Promise<Window> => {
   const c0 = await load.call<LoadCounters>({ kind: 'counters' });
   const drops0 = udpRcvbufErrors();
+  const threads0 = threadsOn ? threadCpuUs(pid) : undefined;
   const cpu0 = cpuTimeUs(pid);
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const cpuUs = cpuTimeUs(pid) - cpu0;
   const wallS = (performance.now() - t0) / 1000;
+  if (threads0) printThreads(label, threads0, threadCpuUs(pid), wallS, pid);
   const c1 = await load.call<LoadCounters>({ kind: 'counters' });
   const kernelDrops = udpRcvbufErrors() - drops0;
   return {
@@ -115,10 +150,10 @@ const runOnce = async (server: BenchServer, layout: Layout): Promise<Result> => 
     await load.call({ kind: 'publishAnswers', answers: await server.publish(offers) });
     await load.call({ kind: 'waitConnected' });
     await sleep(1000);
-    const idle = await measure(Math.max(2, cfg.seconds / 2), server.pid, load);
+    const idle = await measure(Math.max(2, cfg.seconds / 2), server.pid, load, 'idle');
     await load.call({ kind: 'start', audioPps: cfg.audioPps, videoPps: cfg.videoPps });
-    await sleep(cfg.warmup * 1000);
-    const rx = await measure(cfg.seconds, server.pid, load);
+    await sleep(cfg.rxWarmup * 1000);
+    const rx = await measure(cfg.seconds, server.pid, load, 'receive');
     if (layout.subscribers > 0) {
       await server.subscribe(layout.subscribers, async (subOffers) => {
         const r = await load.call<{ answers: string[] }>({ kind: 'subscribe', offers: subOffers });
@@ -127,18 +162,10 @@ const runOnce = async (server: BenchServer, layout: Layout): Promise<Result> => 
       await load.call({ kind: 'waitConnected' });
       await sleep(cfg.warmup * 1000);
     }
-    const threads0 = process.env.SFU_BENCH_THREADS ? threadCpuUs(server.pid) : undefined;
-    const fwd = await measure(cfg.seconds, server.pid, load);
-    if (threads0) {
-      const threads1 = threadCpuUs(server.pid);
-      const busy = [...threads1]
-        .map(([t, us]) => [t, (us - (threads0.get(t) ?? 0)) / 1e4 / fwd.wallS] as const)
-        .filter(([, pct]) => pct > 0)
-        .sort((a, b) => b[1] - a[1]);
-      console.log(
-        `  ${server.name} threads: ${busy.map(([t, p]) => `${t} ${p.toFixed(1)}%`).join(', ')}`,
-      );
-    }
+    const fwd =
+      layout.subscribers > 0
+        ? await measure(cfg.seconds, server.pid, load, 'forward')
+        : { ...rx, received: 0, lost: 0 };
     const rss = rssMb(server.pid);
     await load.call({ kind: 'stop' });
     const idleRate = idle.cpuUs / idle.wallS;
@@ -150,8 +177,9 @@ const runOnce = async (server: BenchServer, layout: Layout): Promise<Result> => 
     const outPkts = inPps * layout.subscribers * fwd.wallS * (1 - Math.max(0, loss));
     return {
       cpuPct: fwd.cpuUs / 1e4 / fwd.wallS,
-      usPerOut: fwd.cpuUs / Math.max(outPkts, 1),
-      usPerFwd: (fwd.cpuUs - rxRate * fwd.wallS) / Math.max(outPkts, 1),
+      // a receive-only layout (S = 0) forwards nothing: no per-forwarded-packet figures
+      usPerOut: outPkts > 0 ? fwd.cpuUs / outPkts : Number.NaN,
+      usPerFwd: outPkts > 0 ? (fwd.cpuUs - rxRate * fwd.wallS) / outPkts : Number.NaN,
       usPerRx: (rx.cpuUs - idleRate * rx.wallS) / (inPps * rx.wallS),
       loss,
       rssMb: rss,
@@ -192,7 +220,7 @@ const main = async (): Promise<void> => {
   console.log(
     `sfu-forwarding: layouts ${values.layouts} (publishers x subscribers), ` +
       `audio ${cfg.audioPps} pps x 120 B + video ${cfg.videoPps} pps x 1100 B per publisher, ` +
-      `${cfg.seconds} s windows, ${cfg.rounds} round(s)`,
+      `${cfg.seconds} s windows, receive window ${cfg.rxWarmup} s after the first media, ${cfg.rounds} round(s)`,
   );
   const withJanus = await janusAvailable();
   const servers: Array<() => Promise<BenchServer | { error: string }>> = [startConclave];
@@ -219,7 +247,7 @@ const main = async (): Promise<void> => {
       }
     }
   }
-  const cell = (v: number, d = 1): string => v.toFixed(d).padStart(7);
+  const cell = (v: number, d = 1): string => (Number.isNaN(v) ? '-' : v.toFixed(d)).padStart(7);
   console.log('');
   console.log(
     'layout  server    CPU %  µs/out  µs/fwd   µs/rx  loss %  RSS MB   (per publisher ' +
