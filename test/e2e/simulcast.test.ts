@@ -86,6 +86,7 @@ describe('simulcast: the layer follows the tile size', () => {
       15_000,
     );
     const camera = inspected.find((t) => t.displayName === 'Alice' && t.kind === 'video')!;
+    console.log(`simulcast: Alice's layers at the SFU: ${JSON.stringify(camera?.stats.layers)}`);
     expect(camera.stats.layers.map((l) => [l.rid, l.width, l.height])).toEqual([
       ['l', 320, 240],
       ['h', 640, 480],
