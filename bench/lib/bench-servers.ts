@@ -4,6 +4,8 @@
  * Both are measured from /proc/<pid>: CPU time (utime + stime) and VmRSS.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { buildServer } from '../../scripts/build-server';
 import { JanusSession } from './janus-client';
 import { startJanus } from './janus-server';
 import { Child, type HostRequest } from './sfu-ipc';
@@ -56,10 +58,19 @@ export const rssMb = (pid: number): number => {
   return Number(kb ?? 0) / 1024;
 };
 
+/**
+ * Conclave's host, started as `npm start` starts the server: bundled by scripts/build-server.ts
+ * (with its media worker) and run on plain node, without tsx.
+ */
 export const startConclave = async (): Promise<BenchServer> => {
   const prof = process.env.SFU_BENCH_PROF;
-  const host = new Child<HostRequest>(
+  const entry = await buildServer(
     new URL('./conclave-host.ts', import.meta.url),
+    new URL('./dist/', import.meta.url),
+    'conclave-host',
+  );
+  const host = new Child<HostRequest>(
+    pathToFileURL(entry),
     prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : [],
   );
   return {

@@ -52,7 +52,7 @@ export const serve = <R>(handle: (request: R) => Promise<unknown>): void => {
   });
 };
 
-/** A forked `node --import tsx` child answering typed requests. */
+/** A forked child answering typed requests (`node --import tsx` for a .ts module). */
 export class Child<R> {
   readonly #child: ChildProcess;
   readonly #pending = new Map<number, (reply: Reply) => void>();
@@ -60,7 +60,8 @@ export class Child<R> {
   #nextId = 1;
 
   constructor(module: URL, execArgv: string[] = []) {
-    this.#child = fork(module, { execArgv: ['--import', 'tsx', ...execArgv], stdio: 'inherit' });
+    const tsx = module.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    this.#child = fork(module, { execArgv: [...tsx, ...execArgv], stdio: 'inherit' });
     this.#child.on('message', (reply: Reply) => {
       this.#pending.get(reply.id)?.(reply);
       this.#pending.delete(reply.id);

@@ -2,8 +2,13 @@ import { Worker } from 'node:worker_threads';
 import type { WorkerSettings } from './messages';
 import { bundledWorkerEntry } from './worker-bundle';
 
-/** URL of the worker entry: the .ts source when running from source (tsx, vitest). */
-export const workerEntryUrl = (): URL => new URL('../worker/main.ts', import.meta.url);
+/**
+ * URL of the worker entry: the .ts source when running from source (tsx, vitest); in a server
+ * bundled by scripts/build-server.ts (this module is then part of the bundle `here`), the
+ * bundled worker next to it.
+ */
+export const workerEntryUrl = (here: string = import.meta.url): URL =>
+  here.endsWith('.ts') ? new URL('../worker/main.ts', here) : new URL('./media-worker.mjs', here);
 
 /**
  * V8 young generation of a media worker (MB): the forwarding path allocates short-lived buffers

@@ -12,3 +12,12 @@ describe('bundledWorkerEntry', () => {
     expect(code).not.toMatch(/class RTCPeerConnection\b/);
   });
 });
+
+describe('workerEntryUrl', () => {
+  it('is the TypeScript entry from sources, and media-worker.mjs next to a bundled server', () => {
+    expect(workerEntryUrl().pathname).toMatch(/\/packages\/sfu\/src\/worker\/main\.ts$/);
+    expect(workerEntryUrl('file:///srv/conclave/dist/server/main.mjs').href).toBe(
+      'file:///srv/conclave/dist/server/media-worker.mjs',
+    );
+  });
+});

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { RtpPacket, SrtpSession, type RTCRtpSender } from 'werift';
 import { describe, expect, it } from 'vitest';
 import {
@@ -22,7 +24,12 @@ const OVERHEAD = 72;
  * The parts of werift's RTCRtpSender, DTLS transport and nominated ICE pair the fast path uses
  * (werift 0.24.4), with the real SRTP keys of a session and a socket that records datagrams.
  */
-const fakeSender = (profile: SrtpProfile, rtxPayloadType?: number) => {
+const fakeSender = (
+  profile: SrtpProfile,
+  rtxPayloadType?: number,
+  /** The subscriber's answer has `a=rtcp-fb:<pt> nack` (our subscribe video; audio has none). */
+  nackNegotiated = true,
+) => {
   const lengths = masterLengths(profile);
   const key = randomBytes(lengths.key);
   const salt = randomBytes(lengths.salt);
@@ -51,7 +58,8 @@ const fakeSender = (profile: SrtpProfile, rtxPayloadType?: number) => {
             transport: {
               type: 'udp',
               closed: false,
-              socket: { send: (b: Buffer) => wire.push(b) },
+              // a copy in memory of its own: the datagram handed to the socket is not kept
+              socket: { send: (b: Buffer) => wire.push(Buffer.from(new Uint8Array(b).buffer)) },
             },
           },
           remoteCandidate: { host: '127.0.0.1', port: 9 },
@@ -65,7 +73,7 @@ const fakeSender = (profile: SrtpProfile, rtxPayloadType?: number) => {
   };
   const sender = {
     dtlsTransport,
-    codec: { payloadType: 96 },
+    codec: { payloadType: 96, rtcpFeedback: nackNegotiated ? [{ type: 'nack' }] : [] },
     ssrc: 0x1234,
     rtxSsrc: 0x5678,
     rtxPayloadType,
@@ -115,6 +123,16 @@ const sinkOf = (estimate: number) => {
 };
 
 const RTX_PT = 97;
+
+/**
+ * A full garbage collection (vitest runs without --expose-gc), in a later job: a WeakRef's
+ * target stays alive until the job that created it ends.
+ */
+const collectGarbage = async (): Promise<void> => {
+  await new Promise((resolve) => setImmediate(resolve));
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+};
 
 /**
  * Every SRTP packet on the wire by its SRTP index (SSRC, SEQ; the tests stay within one ROC):
@@ -207,6 +225,7 @@ describe.each([
     f.nack(11);
     expect(f.wire).toHaveLength(4);
     expect(f.wire[3]).toEqual(f.wire[1]);
+    expect(f.wire[3]!.equals(f.wire[2]!)).toBe(false);
     expect(f.open(f.wire[3]!).header.sequenceNumber).toBe(11);
     expect(registered).toEqual([]); // feedback reports it under the original's number
     expect(retransmissionStats(f.dtlsTransport)).toEqual({ sent: 1, dropped: 0 });
@@ -265,6 +284,82 @@ describe.each([
     f.nack(5, 199);
     expect(f.wire).toHaveLength(201); // 199 only: 5 was overwritten (128 packets of history)
     expect(f.open(f.wire[200]!).header.sequenceNumber).toBe(199);
+    fast.close();
+  });
+
+  it('keeps no packet of a stream whose subscriber did not negotiate NACK (audio)', async () => {
+    const f = fakeSender(profile, undefined, false);
+    const fast = new FastSender(f.sender, { overheadBytes: OVERHEAD });
+    const kept: WeakRef<Buffer>[] = [];
+    for (let i = 0; i < 50; i++) {
+      const payload = randomBytes(120);
+      kept.push(new WeakRef(payload));
+      fast.send(i, i * 960, false, payload, 0);
+    }
+    f.nack(40);
+    expect(f.wire).toHaveLength(50);
+    await collectGarbage();
+    // (the last one may still be on the stack)
+    expect(kept.filter((r) => r.deref() !== undefined).length).toBeLessThanOrEqual(1);
+    fast.close();
+  });
+
+  it("keeps the packets it may resend byte for byte in a buffer of its own, not in slices of Node's shared 8 KB Buffer pool (which would keep every pool alive)", async () => {
+    const f = fakeSender(profile);
+    const fast = new FastSender(f.sender, { overheadBytes: OVERHEAD });
+    const pools: WeakRef<ArrayBufferLike>[] = [];
+    for (let i = 0; i < 100; i++) {
+      // the thread's other small buffers come from the same pools as a default Buffer
+      pools.push(new WeakRef(Buffer.allocUnsafe(2000).buffer));
+      fast.send(i, i * 3000, false, randomBytes(900), 0);
+    }
+    await collectGarbage();
+    const current = Buffer.allocUnsafe(1).buffer; // referenced by Buffer itself
+    const alive = new Set(pools.map((r) => r.deref()).filter((b) => b && b !== current));
+    // 128 packets kept as pool slices kept about 40 of these 50 pools alive
+    expect(alive.size).toBeLessThanOrEqual(1);
+    f.nack(60, 99);
+    expect(f.wire).toHaveLength(102);
+    expect(f.wire[100]).toEqual(f.wire[60]);
+    expect(f.wire[101]).toEqual(f.wire[99]);
+    fast.close();
+  });
+
+  it('with RTX: keeps a copy of each payload, not the forwarded buffer, and resends it as sent', async () => {
+    const f = fakeSender(profile, RTX_PT);
+    const fast = new FastSender(f.sender, { overheadBytes: OVERHEAD });
+    const kept: WeakRef<Buffer>[] = [];
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 50; i++) {
+      const payload = randomBytes(900);
+      sent.push(Buffer.from(payload));
+      kept.push(new WeakRef(payload));
+      fast.send(i, i * 3000, false, payload, 0);
+    }
+    await collectGarbage();
+    expect(kept.filter((r) => r.deref() !== undefined).length).toBeLessThanOrEqual(1);
+    f.nack(7, 48);
+    expect(f.wire).toHaveLength(52);
+    expect(f.open(f.wire[50]!).payload.subarray(2)).toEqual(sent[7]);
+    expect(f.open(f.wire[51]!).payload.subarray(2)).toEqual(sent[48]);
+    fast.close();
+  });
+
+  it.each([
+    ['with RTX', RTX_PT],
+    ['without RTX', undefined],
+  ] as const)('answers a NACK for a packet larger than its history slot (%s)', (_mode, rtx) => {
+    const f = fakeSender(profile, rtx);
+    const fast = new FastSender(f.sender, { overheadBytes: OVERHEAD });
+    const payloads = [randomBytes(1400), randomBytes(300), randomBytes(1279)];
+    payloads.forEach((p, i) => fast.send(i, 0, false, p, 0));
+    f.nack(0, 1, 2);
+    expect(f.wire).toHaveLength(6);
+    for (let i = 0; i < 3; i++) {
+      const again = f.open(f.wire[3 + i]!);
+      expect(rtx ? again.payload.subarray(2) : again.payload).toEqual(payloads[i]);
+      if (!rtx) expect(f.wire[3 + i]).toEqual(f.wire[i]);
+    }
     fast.close();
   });
 });

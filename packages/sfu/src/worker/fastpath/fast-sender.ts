@@ -22,6 +22,13 @@
  *   - no RTX: the protected bytes sent the first time, unchanged (kept in the history). The
  *     receiver's transport-cc feedback then shows the original's number, so the estimator does
  *     not count it again.
+ *   What is kept (the payload for RTX, else the protected packet) is copied into one fixed
+ *   buffer per sender, 128 slots: holding the forwarded Buffers themselves kept them alive
+ *   past the young generation (received payloads, VP8-rewritten copies and protected packets
+ *   are slices of Node's shared 8 KB Buffer pool or buffers of their own), so they piled up in
+ *   the old generation until a full GC (6x6 bench: RSS +30 MB and growing). A stream whose
+ *   subscriber did not negotiate NACK (RFC 4585 §4.2 `a=rtcp-fb:<pt> nack`: our subscribe
+ *   audio) gets no NACKs and keeps nothing.
  * - Padding-only packets (probes): the P bit is set, the payload is the padding (RFC 3550 §5.1).
  */
 import type { RTCDtlsTransport, RTCRtpSender } from 'werift';
@@ -38,6 +45,16 @@ const URI_TWCC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-ex
 const URI_ABS_SEND_TIME = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
 const URI_MID = 'urn:ietf:params:rtp-hdrext:sdes:mid';
 const HISTORY = 128;
+/**
+ * Room per packet kept for a NACK: libwebrtc's RTP packets are at most 1200 octets, plus our
+ * header extensions and the SRTP tag. A larger one is kept in a copy of its own.
+ */
+const SLOT = 1280;
+/** History flags. */
+const MARKER = 1;
+const PADDING = 2;
+/** The slot holds the protected packet (sent again byte for byte), not the payload. */
+const PROTECTED = 4;
 /** Seconds from 1900 (NTP era 0) to 1970 (RFC 5905 §6). */
 const NTP_UNIX_OFFSET_S = 2208988800;
 
@@ -48,6 +65,11 @@ interface WeriftDtls {
     keyLength: number,
     saltLength: number,
   ): { localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer };
+}
+/** werift 0.24.4 RTCRtpCodecParameters: the negotiated RTCP feedback (RFC 4585 §4.2). */
+interface NegotiatedCodec {
+  payloadType: number;
+  rtcpFeedback?: Array<{ type: string; parameter?: string }>;
 }
 /** werift 0.24.4 RTCRtpSender fields for RTX (set by `prepareSend` from the negotiated codecs). */
 interface RtxFields {
@@ -107,15 +129,24 @@ export class FastSender {
   readonly #header = Buffer.alloc(12 + 4 + 32);
   readonly #roc = new RolloverCounter();
   readonly #options: FastSenderOptions;
-  /** Sent packets by seq % HISTORY, for NACK answers: payload and what the header needs. */
-  readonly #history: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(HISTORY);
+  /**
+   * Sent packets by seq % HISTORY, for NACK answers: with RTX the payload, without it the
+   * protected packet as first sent (RFC 7714 §14), in SLOT octets per slot (allocated on first
+   * use; a larger packet in #historyOversize), and what the header needs.
+   */
+  #history: Buffer | undefined;
+  readonly #historyOversize: Array<Buffer | undefined> = new Array<Buffer | undefined>(HISTORY);
+  readonly #historyLength = new Uint16Array(HISTORY);
+  readonly #historyPayloadLength = new Uint16Array(HISTORY);
   readonly #historySeq = new Int32Array(HISTORY).fill(-1);
   readonly #historyTimestamp = new Uint32Array(HISTORY);
-  /** Bit 0: marker, bit 1: padding. */
+  /** MARKER | PADDING | PROTECTED */
   readonly #historyFlags = new Uint8Array(HISTORY);
   readonly #historyResentAt = new Float64Array(HISTORY);
-  /** Without RTX: the protected packet as first sent, resent byte for byte (RFC 7714 §14). */
-  readonly #historySrtp: Array<Buffer | undefined> = new Array<Buffer | undefined>(HISTORY);
+  /** The codec `#nack` was read from (werift replaces it on renegotiation). */
+  #codec: NegotiatedCodec | undefined;
+  /** The subscriber negotiated generic NACK for this stream: keep a history. */
+  #nack = false;
   /** RTX stream (RFC 4588 §4): its own sequence numbers, from a random start (RFC 3550 §5.1). */
   #rtxSeq = Math.floor(Math.random() * 0x10000);
   readonly #rtxRoc = new RolloverCounter();
@@ -187,11 +218,19 @@ export class FastSender {
     if (dtlsTransport !== this.#dtlsTransport || !this.#protector) {
       if (!this.#setUp(dtlsTransport)) return undefined;
     }
+    const codec = sender.codec as NegotiatedCodec;
+    if (codec !== this.#codec) {
+      this.#codec = codec;
+      this.#nack = codec.rtcpFeedback?.some((f) => f.type === 'nack' && !f.parameter) === true;
+    }
     const roc = this.#roc.next(seq);
+    const slot = seq % HISTORY;
+    // without RTX a NACK is answered with these very bytes: protect into the history slot
+    const keepProtected = this.#nack && this.#rtxPayloadType() === undefined;
     const { srtp, twcc } = this.#protect(
       dtlsTransport,
       sender.ssrc,
-      sender.codec.payloadType,
+      codec.payloadType,
       seq,
       timestamp,
       marker,
@@ -199,18 +238,13 @@ export class FastSender {
       payload,
       roc,
       nowMs,
+      keepProtected ? this.#slot(slot, SLOT) : undefined,
     );
     this.#packetCount = (this.#packetCount + 1) >>> 0;
     this.#octetCount = (this.#octetCount + payload.length) >>> 0;
     this.#lastSentAtMs = nowMs;
     (sender as unknown as { rtpTimestamp: number }).rtpTimestamp = timestamp;
-    const slot = seq % HISTORY;
-    this.#history[slot] = payload;
-    this.#historySeq[slot] = seq;
-    this.#historyTimestamp[slot] = timestamp >>> 0;
-    this.#historyFlags[slot] = (marker ? 1 : 0) | (padding ? 2 : 0);
-    this.#historyResentAt[slot] = Number.NEGATIVE_INFINITY;
-    this.#historySrtp[slot] = this.#rtxPayloadType() === undefined ? srtp : undefined;
+    if (this.#nack) this.#keep(slot, seq, timestamp, marker, padding, payload, keepProtected, srtp);
     this.#transmit(dtlsTransport, srtp);
     if (!this.#rtcpStarted) {
       this.#rtcpStarted = true;
@@ -221,8 +255,46 @@ export class FastSender {
 
   close(): void {
     this.#unsubscribeNack();
-    this.#history.fill(undefined);
-    this.#historySrtp.fill(undefined);
+    this.#history = undefined;
+    this.#historyOversize.fill(undefined);
+  }
+
+  /** The first `length` octets of history slot `slot`. */
+  #slot(slot: number, length: number): Buffer {
+    this.#history ??= Buffer.allocUnsafeSlow(HISTORY * SLOT);
+    return this.#history.subarray(slot * SLOT, slot * SLOT + length);
+  }
+
+  /** Records a sent packet for NACKs: `srtp` as sent without RTX, else a copy of `payload`. */
+  #keep(
+    slot: number,
+    seq: number,
+    timestamp: number,
+    marker: boolean,
+    padding: boolean,
+    payload: Uint8Array,
+    keepProtected: boolean,
+    srtp: Buffer,
+  ): void {
+    const kept = keepProtected ? srtp : payload;
+    let oversize: Buffer | undefined;
+    if (keepProtected) {
+      // protected into its slot unless it did not fit
+      if (srtp.buffer !== this.#history?.buffer) oversize = srtp;
+    } else if (payload.length <= SLOT) {
+      this.#slot(slot, payload.length).set(payload);
+    } else {
+      oversize = Buffer.allocUnsafeSlow(payload.length);
+      oversize.set(payload);
+    }
+    this.#historyOversize[slot] = oversize;
+    this.#historyLength[slot] = kept.length;
+    this.#historyPayloadLength[slot] = payload.length;
+    this.#historySeq[slot] = seq;
+    this.#historyTimestamp[slot] = timestamp >>> 0;
+    this.#historyFlags[slot] =
+      (marker ? MARKER : 0) | (padding ? PADDING : 0) | (keepProtected ? PROTECTED : 0);
+    this.#historyResentAt[slot] = Number.NEGATIVE_INFINITY;
   }
 
   /** Writes the header (taking the next transport-wide sequence number) and protects the packet. */
@@ -237,6 +309,7 @@ export class FastSender {
     payload: Uint8Array,
     roc: number,
     nowMs: number,
+    into?: Buffer,
   ): { srtp: Buffer; twcc: number } {
     const header = this.#header;
     header[1] = (marker ? 0x80 : 0) | payloadType;
@@ -274,7 +347,14 @@ export class FastSender {
       header[0] = 0x80;
     }
     if (padding) header[0] |= 0x20;
-    const srtp = this.#protector!.protect(header.subarray(0, length), payload, ssrc, seq, roc);
+    const srtp = this.#protector!.protect(
+      header.subarray(0, length),
+      payload,
+      ssrc,
+      seq,
+      roc,
+      into,
+    );
     return { srtp, twcc };
   }
 
@@ -283,8 +363,7 @@ export class FastSender {
     if (!this.#protector) return false;
     // a new DTLS session (new keys): what was sent under the old one is not resent
     this.#historySeq.fill(-1);
-    this.#history.fill(undefined);
-    this.#historySrtp.fill(undefined);
+    this.#historyOversize.fill(undefined);
     this.#dtlsTransport = dtlsTransport;
     const sender = this.#sender as unknown as {
       headerExtensions: Array<{ uri: string; id: number }>;
@@ -334,29 +413,35 @@ export class FastSender {
   /** Answers a NACK for `seq` (see the file comment: RTX, or the original bytes again). */
   #retransmit(seq: number): void {
     const slot = seq % HISTORY;
-    const payload = this.#history[slot];
     const dtlsTransport = this.#sender.dtlsTransport;
-    if (!payload || this.#historySeq[slot] !== seq || dtlsTransport?.state !== 'connected') return;
+    if (this.#historySeq[slot] !== seq || dtlsTransport?.state !== 'connected') return;
     if (dtlsTransport !== this.#dtlsTransport || !this.#protector) return;
     const flags = this.#historyFlags[slot]!;
     const rtxPayloadType = this.#rtxPayloadType();
-    const original = this.#historySrtp[slot];
     // RTX: padding carries no media. Without RTX: only the bytes already sent may go again.
-    if (rtxPayloadType === undefined ? !original : (flags & 2) !== 0) return;
+    if (
+      rtxPayloadType === undefined
+        ? (flags & PROTECTED) === 0
+        : (flags & (PADDING | PROTECTED)) !== 0
+    ) {
+      return;
+    }
+    const kept = this.#historyOversize[slot] ?? this.#slot(slot, this.#historyLength[slot]!);
+    const payloadLength = this.#historyPayloadLength[slot]!;
     const now = performance.now();
-    const bytes = payload.length + this.#options.overheadBytes;
+    const bytes = payloadLength + this.#options.overheadBytes;
     const gate = this.#options.retransmissions?.(dtlsTransport);
     if (gate && !gate.admit(this.#historyResentAt[slot]!, bytes, now)) return;
     this.#historyResentAt[slot] = now;
     let srtp: Buffer;
     let twcc = -1;
     if (rtxPayloadType === undefined) {
-      srtp = original!;
+      srtp = kept;
     } else {
       // RFC 4588 §4: OSN, then the original payload; same timestamp and marker as the original
-      const rtxPayload = Buffer.allocUnsafe(2 + payload.length);
+      const rtxPayload = Buffer.allocUnsafe(2 + kept.length);
       rtxPayload.writeUInt16BE(seq, 0);
-      rtxPayload.set(payload, 2);
+      rtxPayload.set(kept, 2);
       const rtxSeq = this.#rtxSeq;
       this.#rtxSeq = (rtxSeq + 1) & 0xffff;
       const rtxSsrc = (this.#sender as unknown as RtxFields).rtxSsrc;
@@ -366,7 +451,7 @@ export class FastSender {
         rtxPayloadType,
         rtxSeq,
         this.#historyTimestamp[slot]!,
-        (flags & 1) !== 0,
+        (flags & MARKER) !== 0,
         false,
         rtxPayload,
         this.#rtxRoc.next(rtxSeq),
@@ -378,7 +463,7 @@ export class FastSender {
       retransmittedBytesSent: number;
     };
     s.retransmittedPacketsSent++;
-    s.retransmittedBytesSent += payload.length;
+    s.retransmittedBytesSent += payloadLength;
     gate?.sent(twcc, bytes, now);
     this.#transmit(dtlsTransport, srtp);
   }

@@ -104,17 +104,35 @@ export class SrtpProtector {
   }
 
   /**
-   * Protects the RTP packet `packet[0, headerLength)` header + `payload`: returns a new buffer
-   * with header, encrypted payload and tag. The header must carry `ssrc` and `seq`.
+   * Protects the RTP packet `header` + `payload`: returns header, encrypted payload and tag, in
+   * `into` when it has room (from its start), else in a new buffer. The header must carry `ssrc`
+   * and `seq`.
    */
-  protect(header: Buffer, payload: Uint8Array, ssrc: number, seq: number, roc: number): Buffer {
+  protect(
+    header: Buffer,
+    payload: Uint8Array,
+    ssrc: number,
+    seq: number,
+    roc: number,
+    into?: Buffer,
+  ): Buffer {
+    const length = header.length + payload.length + this.tagLength;
+    const out =
+      into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
     return this.profile === SRTP_AEAD_AES_128_GCM
-      ? this.#protectGcm(header, payload, ssrc, seq, roc)
-      : this.#protectCm(header, payload, ssrc, seq, roc);
+      ? this.#protectGcm(header, payload, ssrc, seq, roc, out)
+      : this.#protectCm(header, payload, ssrc, seq, roc, out);
   }
 
   /** RFC 7714 §8.1 IV = (0x0000 || SSRC || ROC || SEQ) XOR salt; §8.2 AAD = the RTP header. */
-  #protectGcm(header: Buffer, payload: Uint8Array, ssrc: number, seq: number, roc: number): Buffer {
+  #protectGcm(
+    header: Buffer,
+    payload: Uint8Array,
+    ssrc: number,
+    seq: number,
+    roc: number,
+    out: Buffer,
+  ): Buffer {
     const iv = this.#iv;
     const salt = this.#salt;
     iv[0] = salt[0]!;
@@ -126,7 +144,6 @@ export class SrtpProtector {
     cipher.setAAD(header);
     const encrypted = cipher.update(payload);
     cipher.final();
-    const out = Buffer.allocUnsafe(header.length + encrypted.length + 16);
     header.copy(out, 0);
     encrypted.copy(out, header.length);
     cipher.getAuthTag().copy(out, header.length + encrypted.length);
@@ -137,7 +154,14 @@ export class SrtpProtector {
    * RFC 3711 §4.1.1 IV = (salt * 2^16) XOR (SSRC * 2^64) XOR (index * 2^16), index = ROC * 2^16 +
    * SEQ; §4.2 tag = first 80 bits of HMAC-SHA1(auth key, header || encrypted payload || ROC).
    */
-  #protectCm(header: Buffer, payload: Uint8Array, ssrc: number, seq: number, roc: number): Buffer {
+  #protectCm(
+    header: Buffer,
+    payload: Uint8Array,
+    ssrc: number,
+    seq: number,
+    roc: number,
+    out: Buffer,
+  ): Buffer {
     const iv = this.#iv;
     const salt = this.#salt;
     salt.copy(iv, 0, 0, 14);
@@ -148,7 +172,6 @@ export class SrtpProtector {
     iv.writeUInt16BE(seq ^ iv.readUInt16BE(12), 12);
     const cipher = createCipheriv('aes-128-ctr', this.#key, iv);
     const encrypted = cipher.update(payload);
-    const out = Buffer.allocUnsafe(header.length + encrypted.length + 10);
     header.copy(out, 0);
     encrypted.copy(out, header.length);
     this.#roc.writeUInt32BE(roc >>> 0, 0);
