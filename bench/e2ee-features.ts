@@ -7,6 +7,9 @@
 //    the sender's MLS seal (RFC 9420 §6.3: one Ed25519 signature, AEAD) and the reader's open (one
 //    verification, AEAD). One message every 30 ms (the server allows 50 a second per
 //    connection), after 10 uncounted warm-up messages; median and p90 of `--chat-rounds` (60).
+//    After such a gap this VM runs the same code several times slower than back to back
+//    (measured: an Ed25519 signature 35 us back to back, ~150 us after 30 ms idle), with E2EE on
+//    and off alike: a person's messages come after idle time too.
 //  - breakout rooms: the host opening 2 rooms for 10 bots -> every bot in its room (E2EE on: in
 //    its room's MLS group with that room's roster, i.e. able to open its room's frames), from
 //    the host's request to the last bot; median of `--move-rounds` (5) after one uncounted
@@ -18,7 +21,8 @@
 //    with its own event loop, so devices work in parallel as real ones do; the server runs on
 //    the bench's main thread. Times come from one monotonic clock shared by all threads. This
 //    machine's cores are printed: with fewer cores than devices (11 devices on 2 cores here),
-//    devices still queue for CPU, so the figure is an upper bound of a real meeting's.
+//    devices still queue for a core, which devices of a real meeting do not (each bot's wait
+//    is printed, from Linux schedstat).
 //  - single thread (kept for comparison with earlier sessions): every device and the server on
 //    one Node thread, so a breakout move costs the sum of every device's MLS work.
 import { availableParallelism, cpus, loadavg } from 'node:os';

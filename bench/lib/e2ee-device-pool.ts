@@ -26,16 +26,21 @@ export class ThreadDevice implements BenchDeviceApi {
       if (r.ok) p.resolve(r.value);
       else p.reject(new Error(r.error));
     });
-    this.#worker.on('error', (err) => {
+    const failAll = (err: Error) => {
       for (const p of this.#pending.values()) p.reject(err);
       this.#pending.clear();
-    });
+    };
+    this.#worker.on('error', failAll);
+    this.#worker.on('exit', (code) => failAll(new Error(`device thread exited (${code})`)));
   }
 
   #waiter<T>(id: number): Promise<T> {
-    return new Promise<T>((resolve, reject) =>
+    const out = new Promise<T>((resolve, reject) =>
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject }),
     );
+    // A failure is reported where the result is awaited, never as an unhandled rejection.
+    out.catch(() => undefined);
+    return out;
   }
 
   #call<T>(req: DistributiveOmit<DeviceRequest, 'id'>, id = this.#next++): Promise<T> {
