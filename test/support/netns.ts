@@ -124,28 +124,16 @@ export class NetnsLab {
 
   /** Drops `percent` % of the packets going to the namespace at random (nftables numgen). */
   loss(ns: Netns, percent: number): void {
-    this.clearLoss();
-    if (percent <= 0) return;
-    run('nft', [
-      'add',
-      'rule',
-      'inet',
-      this.#table,
-      'out',
-      'oifname',
-      ns.hostIf,
-      'numgen',
-      'random',
-      'mod',
-      '100',
-      '<',
-      String(percent),
-      'drop',
-    ]);
+    this.#randomDrop('out', ['oifname', ns.hostIf], percent);
   }
 
   /** Drops `percent` % of the UDP packets (media) the namespace sends to the host, at random. */
   uplinkLoss(ns: Netns, percent: number): void {
+    this.#randomDrop('in', ['iifname', ns.hostIf, 'meta', 'l4proto', 'udp'], percent);
+  }
+
+  /** One rule in `chain` dropping `percent` % of what `match` selects (any earlier loss cleared). */
+  #randomDrop(chain: 'in' | 'out', match: string[], percent: number): void {
     this.clearLoss();
     if (percent <= 0) return;
     run('nft', [
@@ -153,12 +141,8 @@ export class NetnsLab {
       'rule',
       'inet',
       this.#table,
-      'in',
-      'iifname',
-      ns.hostIf,
-      'meta',
-      'l4proto',
-      'udp',
+      chain,
+      ...match,
       'numgen',
       'random',
       'mod',
