@@ -202,7 +202,7 @@ export async function featuresBench(
     console.log(`- ${setup.label}`);
     try {
       if (opts.chatRounds > 0) await chatRow(server, setup, opts.chatRounds);
-      await moveRow(server, setup, opts.moveRounds, perDevice);
+      if (opts.moveRounds > 0) await moveRow(server, setup, opts.moveRounds, perDevice);
     } finally {
       await setup.close();
     }

@@ -21,7 +21,8 @@
 //
 // Flags: --sizes 50,200,1000   --rounds 3   --browser-rounds 2   --no-browsers   --no-features
 //        --only-features (the issue 18 rows alone: no browsers, no rekey sizes)
-//        --chat-rounds 60   --move-rounds 5 (issue 18 rows)
+//        --chat-rounds 60   --move-rounds 5 (issue 18 rows; 0 leaves a row out)
+//        --setups device,single (issue 18 set-ups to run)
 import { GroupSession, SigningKey } from '@conclave/e2ee';
 import { PROTOCOL_VERSION } from '@conclave/protocol';
 import {

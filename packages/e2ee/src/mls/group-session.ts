@@ -38,6 +38,11 @@ import {
   type MeetingPolicy,
 } from './meeting-policy';
 import {
+  dropNextApplicationKey,
+  LOOK_AHEAD_DELAY_MS,
+  withNextApplicationKey,
+} from './ratchet-look-ahead';
+import {
   authenticationService,
   identityCredential,
   identityFromCredential,
@@ -216,6 +221,9 @@ export class GroupSession {
   readonly #cs: CiphersuiteImpl;
   /** When each recent epoch ended on this device (for PAST_EPOCH_GRACE_MS). */
   readonly #epochEnded = new Map<bigint, number>();
+  /** Application messages being sealed or opened (the look-ahead waits for none). */
+  #inFlight = 0;
+  #lookAhead: Promise<void> = Promise.resolve();
 
   private constructor(state: ClientState, cs: CiphersuiteImpl) {
     this.#state = state;
@@ -425,13 +433,17 @@ export class GroupSession {
   async sealApplication(data: Uint8Array): Promise<Uint8Array> {
     this.#assertActive();
     let res;
+    this.#inFlight++;
     try {
       res = await createApplicationMessage(this.#state, data, this.#cs);
     } catch (cause) {
       throw mlsError('E2EE_ERR_MLS_STATE', cause);
+    } finally {
+      this.#inFlight--;
     }
     res.consumed.forEach(wipe);
     this.#state = res.newState;
+    this.#scheduleLookAhead(this.ownLeafIndex);
     return encodeMlsMessage({
       version: 'mls10',
       wireformat: 'mls_private_message',
@@ -467,6 +479,7 @@ export class GroupSession {
       groupContext: state.groupContext,
     };
     let result;
+    this.#inFlight++;
     try {
       // What ts-mls's processPrivateMessage does for an application message, called directly
       // because it does not return the sender: RFC 9420 §6.3.2 sender data, §9 generation
@@ -483,6 +496,8 @@ export class GroupSession {
       );
     } catch (cause) {
       throw mlsError('E2EE_ERR_MLS_MESSAGE', cause);
+    } finally {
+      this.#inFlight--;
     }
     const content = result.content.content;
     if (content.contentType !== 'application' || content.sender.senderType !== 'member') {
@@ -499,6 +514,7 @@ export class GroupSession {
         }
       : { ...state, secretTree: result.tree };
     const senderLeaf = content.sender.leafIndex;
+    if (!past) this.#scheduleLookAhead(senderLeaf);
     const sender = epochData.ratchetTree[senderLeaf * 2];
     const senderIdentity =
       sender?.nodeType === 'leaf' ? identityFromCredential(sender.leaf.credential) : undefined;
@@ -511,6 +527,36 @@ export class GroupSession {
       senderSignatureKey: sender.leaf.signaturePublicKey.slice(),
       data: content.applicationData,
     };
+  }
+
+  /** Settles once the look-ahead after the last application message is done (tests). */
+  lookAheadSettled(): Promise<void> {
+    return this.#lookAhead;
+  }
+
+  /** `leaf`'s next application key and nonce, derived while idle (ratchet-look-ahead.ts). */
+  #scheduleLookAhead(leaf: number): void {
+    this.#lookAhead = new Promise<void>((resolve) => {
+      const timer = setTimeout(
+        () => void this.#deriveAhead(leaf).finally(resolve),
+        LOOK_AHEAD_DELAY_MS,
+      );
+      (timer as { unref?: () => void }).unref?.();
+    });
+  }
+
+  async #deriveAhead(leaf: number): Promise<void> {
+    const before = this.#state;
+    if (before.groupActiveState.kind !== 'active' || this.#inFlight > 0) return;
+    let next;
+    try {
+      next = await withNextApplicationKey(before, leaf, this.#cs);
+    } catch {
+      return; // The leaf left meanwhile: its next message, if any, derives its own keys.
+    }
+    // Only onto the state it was derived from, with no message sealed or opened meanwhile.
+    if (this.#state === before && this.#inFlight === 0) this.#state = next;
+    else dropNextApplicationKey(next, before, leaf, wipe);
   }
 
   #recentlyEnded(epoch: bigint): boolean {

@@ -22,6 +22,7 @@ import {
   KeyCache,
   ed25519Pkcs8,
 } from './ed25519-der';
+import { pooledRandom } from './random-pool';
 import { X25519_KEY_BYTES, checkSharedSecret } from './x25519-der';
 import type { HashName } from '../suites';
 import type { AesKey, CryptoBackend, HmacKey } from './types';
@@ -189,8 +190,6 @@ export function createNodeBackend(): CryptoBackend {
       }
       return checkSharedSecret(new Uint8Array(dh.buffer, dh.byteOffset, dh.length));
     },
-    randomBytes(length) {
-      return randomFillSync(new Uint8Array(length));
-    },
+    randomBytes: pooledRandom((out) => randomFillSync(out)),
   };
 }

@@ -1,8 +1,11 @@
 // WebCrypto backend: browsers, dedicated workers and Node's globalThis.crypto.
-// Uses only `globalThis.crypto`, so it carries no DOM or Node dependency.
+// Uses only `globalThis.crypto` and pure-JS @noble/hashes, so it carries no DOM or Node dependency.
+import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { E2eeError } from '../../errors';
 import type { HashName } from '../suites';
 import type { AesKey, CryptoBackend, HmacKey } from './types';
+import { pooledRandom } from './random-pool';
 import { ED25519_SIGNATURE_BYTES, KeyCache, ed25519Pkcs8, ed25519Spki } from './ed25519-der';
 import { X25519_KEY_BYTES, checkSharedSecret, rawKeyOf, x25519Pkcs8 } from './x25519-der';
 
@@ -30,6 +33,8 @@ function subtle(): SubtleCrypto {
 function buf(u: Uint8Array): Uint8Array<ArrayBuffer> {
   return u as Uint8Array<ArrayBuffer>;
 }
+
+const NOBLE_HASH = { 'SHA-256': sha256, 'SHA-512': sha512 } as const;
 
 const ED25519 = { name: 'Ed25519' } as const;
 const X25519 = { name: 'X25519' } as const;
@@ -74,8 +79,14 @@ export function createWebCryptoBackend(): CryptoBackend {
     name: 'webcrypto',
     importHmacKey,
     hmacWithKey,
+    // One-shot HMAC over a few dozen bytes: every RFC 5869 HKDF step, i.e. every RFC 9420 §5.1
+    // KDF call (ten per MLS application message: §6.3.2 sender data key and nonce, §9.1
+    // generation ratchet, on each side). WebCrypto needs importKey + sign, two asynchronous
+    // thread-pool round trips, for each; hashing these few blocks here in the worker costs less.
+    // RFC 2104 with an empty key is the same as with the zero-padded one; SHA-2 has no
+    // secret-dependent branches or table lookups. The RFC 9420 vectors run on this backend.
     async hmac(hash, key, data) {
-      return hmacWithKey(await importHmacKey(hash, key), data);
+      return nobleHmac(NOBLE_HASH[hash], key, data);
     },
     async importAesKey(mode, key) {
       if (key.length !== 16 && key.length !== 32)
@@ -158,13 +169,10 @@ export function createWebCryptoBackend(): CryptoBackend {
       }
       return checkSharedSecret(new Uint8Array(dh));
     },
-    randomBytes(length) {
-      const out = new Uint8Array(length);
+    randomBytes: pooledRandom((out) => {
       // getRandomValues is limited to 65536 bytes per call.
-      for (let i = 0; i < length; i += 65536) {
-        globalThis.crypto.getRandomValues(out.subarray(i, Math.min(length, i + 65536)));
-      }
-      return out;
-    },
+      for (let i = 0; i < out.length; i += 65536)
+        globalThis.crypto.getRandomValues(out.subarray(i, Math.min(out.length, i + 65536)));
+    }),
   };
 }
