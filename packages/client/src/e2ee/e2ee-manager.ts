@@ -24,6 +24,7 @@ import { attachTransform } from './media-transform';
 import type { MediaKind } from './frame-layout';
 import { SEND_SWITCH_DELAY_MS } from './timing';
 import type { E2eeWorkerClient } from './worker-client';
+import { PreparedBreakouts } from './prepared-breakouts';
 
 export type { DowngradeCountdown, E2eeView, JoinFailure } from './e2ee-view';
 
@@ -35,6 +36,8 @@ export type E2eeManagerEvents = {
   reenableOffered: [string];
   /** An authenticated "E2EE off" took effect (true: this device sent it). */
   turnedOff: [boolean];
+  /** This device holds its pending group of the breakout plan (issue 18). */
+  prepared: [string];
 };
 
 export interface E2eeManagerDeps {
@@ -98,6 +101,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Moved to another room: its group starting is not "turned on" news. */
   #quietStart = false;
+  /** Breakout rooms' groups prepared while the host plans them (issue 18). */
+  readonly #prepared: PreparedBreakouts | undefined;
 
   constructor(deps: E2eeManagerDeps) {
     super();
@@ -123,6 +128,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       roomOf: deps.roomOf,
       publish: (devices) => void deps.worker?.setExpectedDevices(devices).catch(() => undefined),
     });
+    this.#prepared = deps.worker ? this.#planned(deps.worker) : undefined;
     deps.worker?.on('keyFrameNeeded', () => {
       this.#signal
         ?.request({ type: 'media.keyFrameRequest', scope: 'received' })
@@ -148,6 +154,38 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       if (epochChanged) this.#requestKeyFramesSoon();
       this.#emitView();
     });
+  }
+
+  #planned(worker: E2eeWorkerClient): PreparedBreakouts {
+    return new PreparedBreakouts({
+      worker,
+      signal: () => this.#signal,
+      queue: (fn) => this.#queue(fn),
+      selfId: this.#deps.selfId,
+      participants: this.#deps.participants,
+      roomOf: (id) => this.#deps.roomOf?.(id) ?? null,
+      carried: () => this.#pins.carried,
+      meetingPolicy: () => this.#meeting.policy,
+      refused: (out) => this.#reportRefusals(out),
+      replenishSpare: () => {
+        this.#expectSpare();
+        this.#uploadSpareKeyPackage();
+      },
+      ready: (planId) => this.emit('prepared', planId),
+      promoted: () => this.#joined(false),
+      refusedPromotion: async (reason) => {
+        this.emit('banner', {
+          tone: 'warning',
+          text: `Refused the encrypted group prepared for this breakout room (${reason}); joining the room's group afresh.`,
+        });
+        await this.#welcomeFailed(new Error(`prepared group refused: ${reason}`));
+      },
+    });
+  }
+
+  /** The breakout plan whose pending group this device holds (null: none). */
+  get preparedPlan(): string | null {
+    return this.#prepared?.readyPlan ?? null;
   }
 
   /** Why the last incoming frame was dropped (diagnostics for support). */
@@ -377,6 +415,16 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
           this.#fail('Starting the encrypted group of this room failed', err),
         );
         return;
+      case 'e2ee.plan':
+      case 'e2ee.prepareGroup':
+      case 'e2ee.preparedWelcome':
+      case 'e2ee.promote':
+        this.#prepared
+          ?.handle(ev)
+          .catch((err: unknown) =>
+            this.#fail('Preparing a breakout room’s encryption failed', err),
+          );
+        return;
       case 'e2ee.keyPackageNeeded':
         void this.#queue(() => this.#uploadKeyPackage()).catch(() => undefined);
         return;
@@ -512,10 +560,17 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       await this.#welcomeFailed(err);
       return;
     }
+    this.#joined(true);
+  }
+
+  /** In the group now; `spare`: its KeyPackage was used, so upload another for the next move. */
+  #joined(spare: boolean): void {
+    clearTimeout(this.#welcomeTimer);
+    this.#welcomeTimer = undefined;
     this.#inGroup = true;
     this.#restarting = false;
     this.#welcomeFailures = 0;
-    this.#uploadSpareKeyPackage();
+    if (spare) this.#uploadSpareKeyPackage();
     if (this.#joinFailure) {
       this.#joinFailure = null;
       this.#emitView();

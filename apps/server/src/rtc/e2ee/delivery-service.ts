@@ -465,6 +465,31 @@ export class DeliveryService {
     } else this.#scheduleBatch();
   }
 
+  /**
+   * The people arriving in this (empty) breakout group hold the pending group prepared for them
+   * (breakout-plans.ts): it is this group from now on, at epoch 1 (its first Commit was made
+   * when it was prepared), with its starter as committer. Each device is told to promote it,
+   * after checking its roster against the room itself.
+   */
+  adoptPrepared(
+    starter: ParticipantId,
+    people: RoomParticipant[],
+    enabledBy: ParticipantId | null,
+    offKey: string | null,
+    promote: ServerEvent,
+  ): void {
+    this.offKey = offKey;
+    this.#reset();
+    this.#status = 'on';
+    this.#epoch = 1;
+    this.#enabledBy = enabledBy;
+    this.#committer = starter;
+    this.#members.add(starter);
+    for (const p of people) this.#members.add(p.id);
+    this.#broadcastState();
+    for (const p of people) this.#port.send(p.id, promote);
+  }
+
   /** On with no members: the next arrival starts a new group. */
   #empty(): void {
     const enabledBy = this.#enabledBy;
