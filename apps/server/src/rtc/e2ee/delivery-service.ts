@@ -469,7 +469,7 @@ export class DeliveryService {
    * The people arriving in this (empty) breakout group hold the pending group prepared for them
    * (breakout-plans.ts): it is this group from now on, at epoch 1 (its first Commit was made
    * when it was prepared), with its starter as committer. Each device is told to promote it,
-   * after checking its roster against the room itself.
+   * after checking its roster against the room itself; `announce()` then tells the room.
    */
   adoptPrepared(
     starter: ParticipantId,
@@ -486,8 +486,12 @@ export class DeliveryService {
     this.#committer = starter;
     this.#members.add(starter);
     for (const p of people) this.#members.add(p.id);
-    this.#broadcastState();
     for (const p of people) this.#port.send(p.id, promote);
+  }
+
+  /** Tells this group's room its state (after `adoptPrepared`). */
+  announce(): void {
+    this.#broadcastState();
   }
 
   /** On with no members: the next arrival starts a new group. */

@@ -69,25 +69,34 @@ export class E2eeGroups {
     } finally {
       const arrivals = this.#arrivals;
       this.#arrivals = undefined;
-      for (const [group, people] of arrivals)
-        if (group === this.main || [...this.#rooms.values()].includes(group))
-          this.#arrive(group, people);
+      const live = [...arrivals].filter(
+        ([group]) => group === this.main || [...this.#rooms.values()].includes(group),
+      );
+      // Prepared rooms first: their devices promote at once, before any other room's news.
+      const adopted = live.filter(([group, people]) => this.#adopt(group, people));
+      for (const [group] of adopted) group.announce();
+      for (const [group, people] of live)
+        if (!adopted.some(([g]) => g === group)) this.#arrive(group, people);
     }
   }
 
+  /**
+   * A breakout room whose people hold the pending group prepared for them (breakout-plans.ts):
+   * it is the room's group now, and their spares stay for the next move.
+   */
+  #adopt(group: DeliveryService, people: RoomParticipant[]): boolean {
+    if (group === this.main) return false;
+    const prepared = this.claimPrepared?.(people.map((p) => p.id));
+    if (!prepared) return false;
+    group.adoptPrepared(prepared.starter, people, this.main.view().enabledBy, this.main.offKey, {
+      type: 'e2ee.promote',
+      planId: prepared.planId,
+      room: prepared.room,
+    });
+    return true;
+  }
+
   #arrive(group: DeliveryService, people: RoomParticipant[]): void {
-    // A breakout room whose people hold the pending group prepared for them: it is the room's
-    // group now (their spares stay for the next move).
-    const prepared =
-      group === this.main ? undefined : this.claimPrepared?.(people.map((p) => p.id));
-    if (prepared) {
-      group.adoptPrepared(prepared.starter, people, this.main.view().enabledBy, this.main.offKey, {
-        type: 'e2ee.promote',
-        planId: prepared.planId,
-        room: prepared.room,
-      });
-      return;
-    }
     const arrivals = people.map((p) => {
       const keyPackage = this.#spares.get(p.id);
       this.#spares.delete(p.id);
