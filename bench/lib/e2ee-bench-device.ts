@@ -158,7 +158,7 @@ export class BenchDevice implements BenchDeviceApi {
 
   async waitPrepared(planId: string): Promise<void> {
     const e2ee = this.#bot.room.e2ee;
-    if (e2ee.preparedPlan !== planId)
+    if (e2ee.prepared?.readyPlan !== planId)
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no prepared group in 60 s')), 60_000);
         const off = e2ee.on('prepared', (id) => {

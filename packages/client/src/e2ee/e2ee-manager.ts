@@ -25,6 +25,7 @@ import type { MediaKind } from './frame-layout';
 import { SEND_SWITCH_DELAY_MS } from './timing';
 import type { E2eeWorkerClient } from './worker-client';
 import { PreparedBreakouts } from './prepared-breakouts';
+import { openedChatMessage } from './opened-chat';
 
 export type { DowngradeCountdown, E2eeView, JoinFailure } from './e2ee-view';
 
@@ -102,7 +103,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   /** Moved to another room: its group starting is not "turned on" news. */
   #quietStart = false;
   /** Breakout rooms' groups prepared while the host plans them (issue 18). */
-  readonly #prepared: PreparedBreakouts | undefined;
+  readonly prepared: PreparedBreakouts | undefined;
 
   constructor(deps: E2eeManagerDeps) {
     super();
@@ -128,7 +129,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       roomOf: deps.roomOf,
       publish: (devices) => void deps.worker?.setExpectedDevices(devices).catch(() => undefined),
     });
-    this.#prepared = deps.worker ? this.#planned(deps.worker) : undefined;
+    this.prepared = deps.worker ? this.#planned(deps.worker) : undefined;
     deps.worker?.on('keyFrameNeeded', () => {
       this.#signal
         ?.request({ type: 'media.keyFrameRequest', scope: 'received' })
@@ -161,31 +162,16 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       worker,
       signal: () => this.#signal,
       queue: (fn) => this.#queue(fn),
-      selfId: this.#deps.selfId,
-      participants: this.#deps.participants,
-      roomOf: (id) => this.#deps.roomOf?.(id) ?? null,
+      room: this.#deps,
       carried: () => this.#pins.carried,
       meetingPolicy: () => this.#meeting.policy,
       refused: (out) => this.#reportRefusals(out),
-      replenishSpare: () => {
-        this.#expectSpare();
-        this.#uploadSpareKeyPackage();
-      },
+      replenishSpare: () => (this.#expectSpare(), this.#uploadSpareKeyPackage()),
       ready: (planId) => this.emit('prepared', planId),
       promoted: () => this.#joined(false),
-      refusedPromotion: async (reason) => {
-        this.emit('banner', {
-          tone: 'warning',
-          text: `Refused the encrypted group prepared for this breakout room (${reason}); joining the room's group afresh.`,
-        });
-        await this.#welcomeFailed(new Error(`prepared group refused: ${reason}`));
-      },
+      banner: (text) => this.emit('banner', { tone: 'warning', text }),
+      rejoin: (err) => this.#welcomeFailed(err),
     });
-  }
-
-  /** The breakout plan whose pending group this device holds (null: none). */
-  get preparedPlan(): string | null {
-    return this.#prepared?.readyPlan ?? null;
   }
 
   /** Why the last incoming frame was dropped (diagnostics for support). */
@@ -419,11 +405,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       case 'e2ee.prepareGroup':
       case 'e2ee.preparedWelcome':
       case 'e2ee.promote':
-        this.#prepared
+        this.prepared
           ?.handle(ev)
-          .catch((err: unknown) =>
-            this.#fail('Preparing a breakout room’s encryption failed', err),
-          );
+          .catch((err: unknown) => this.#fail('Preparing rooms failed', err));
         return;
       case 'e2ee.keyPackageNeeded':
         void this.#queue(() => this.#uploadKeyPackage()).catch(() => undefined);
@@ -678,17 +662,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     if (!worker) return Promise.resolve(undefined);
     return this.#queue(async () => {
       const opened = await worker.openChat(fromBase64(message.sealed)).catch(() => undefined);
-      if (!opened) return undefined;
-      // Sender, name and recipient as the MLS group says, not as the relay labelled them.
-      return {
-        id: message.id,
-        from: opened.from as ParticipantId,
-        fromName: opened.fromName,
-        to: opened.to as ParticipantId | null,
-        text: opened.text,
-        sentAt: message.sentAt,
-        e2ee: true,
-      };
+      return opened && openedChatMessage(message, opened);
     });
   }
 

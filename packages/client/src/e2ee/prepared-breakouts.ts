@@ -19,9 +19,12 @@ export interface PreparedBreakoutsDeps {
   signal: () => SignalClient | undefined;
   /** The E2EE manager's queue: MLS work runs in order with commits and Welcomes. */
   queue: <T>(fn: () => Promise<T>) => Promise<T>;
-  selfId: () => ParticipantId | undefined;
-  participants: () => Participant[];
-  roomOf: (id: ParticipantId) => string | null;
+  /** Who this device is, who is here, and the breakout room each is in (null: the main room). */
+  room: {
+    selfId: () => ParticipantId | undefined;
+    participants: () => Participant[];
+    roomOf?: ((id: ParticipantId) => string | null) | undefined;
+  };
   /** The signed policy of this meeting's groups (carried into rooms' groups), if known. */
   carried: () => MeetingPolicy | null;
   meetingPolicy: () => UnsupportedClientPolicy;
@@ -33,8 +36,10 @@ export interface PreparedBreakoutsDeps {
   ready: (planId: string) => void;
   /** The pending group is this device's room group now. */
   promoted: () => void;
-  /** It was refused (or missing): join this room's group as before, saying why. */
-  refusedPromotion: (reason: string) => Promise<void>;
+  /** A warning for this device's person. */
+  banner: (text: string) => void;
+  /** Join this room's group as after a Welcome that failed (ask for a fresh add). */
+  rejoin: (err: Error) => Promise<void>;
 }
 
 /**
@@ -117,27 +122,29 @@ export class PreparedBreakouts {
   async #promote(ev: ServerEventOf<'e2ee.promote'>): Promise<void> {
     const held = this.#held;
     this.#held = null;
-    const self = this.#deps.selfId();
-    const room = self === undefined ? null : this.#deps.roomOf(self);
+    const { selfId, participants, roomOf = () => null } = this.#deps.room;
+    const self = selfId();
+    const room = self === undefined ? null : roomOf(self);
     // The people in this device's room as the opened rooms say (breakout.state came first).
-    const members =
-      room === null
-        ? []
-        : this.#deps
-            .participants()
-            .filter((p) => this.#deps.roomOf(p.id) === room)
-            .map((p) => p.id as string);
+    const members = participants()
+      .filter((p) => room !== null && roomOf(p.id) === room)
+      .map((p) => p.id as string);
     const matches = held?.planId === ev.planId && held.room === ev.room && room !== null;
     const verdict = await this.#deps.worker.promotePrepared(matches ? members : []);
-    if (matches && verdict.ok) this.#deps.promoted();
-    else
-      await this.#deps.refusedPromotion(
-        !matches
-          ? 'this device holds no group prepared for this room'
-          : verdict.ok
-            ? ''
-            : verdict.reason,
-      );
+    if (matches && verdict.ok) {
+      this.#deps.promoted();
+      return;
+    }
+    const reason = !matches
+      ? 'this device holds no group prepared for this room'
+      : verdict.ok
+        ? ''
+        : verdict.reason;
+    // Shown like a committer's refusal; then this device joins the room's group afresh.
+    this.#deps.banner(
+      `Refused the encrypted group prepared for this breakout room (${reason}); joining the room's group afresh.`,
+    );
+    await this.#deps.rejoin(new Error(`prepared group refused: ${reason}`));
   }
 
   async #discard(): Promise<void> {
