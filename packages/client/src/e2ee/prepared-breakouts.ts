@@ -61,7 +61,8 @@ export class PreparedBreakouts {
 
   /** The plan whose pending group this device holds (null: none). */
   get readyPlan(): string | null {
-    return this.#held?.planId ?? null;
+    // A replaced plan's group is discarded in turn (a promote queued before it still finds it).
+    return this.#held?.planId === this.#planId ? this.#planId : null;
   }
 
   handle(ev: PlanEvent): Promise<void> {

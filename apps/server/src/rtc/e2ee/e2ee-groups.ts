@@ -72,9 +72,11 @@ export class E2eeGroups {
       const live = [...arrivals].filter(
         ([group]) => group === this.main || [...this.#rooms.values()].includes(group),
       );
-      // Prepared rooms first: their devices promote at once, before any other room's news.
-      const adopted = live.filter(([group, people]) => this.#adopt(group, people));
+      // Prepared rooms first: their devices promote at once, before any other room's news (each
+      // room's state first, so that no device sees its new group against the old room's state).
+      const adopted = live.filter(([group, people]) => this.#claim(group, people));
       for (const [group] of adopted) group.announce();
+      for (const [group] of adopted) group.promote();
       for (const [group, people] of live)
         if (!adopted.some(([g]) => g === group)) this.#arrive(group, people);
     }
@@ -84,7 +86,7 @@ export class E2eeGroups {
    * A breakout room whose people hold the pending group prepared for them (breakout-plans.ts):
    * it is the room's group now, and their spares stay for the next move.
    */
-  #adopt(group: DeliveryService, people: RoomParticipant[]): boolean {
+  #claim(group: DeliveryService, people: RoomParticipant[]): boolean {
     if (group === this.main) return false;
     const prepared = this.claimPrepared?.(people.map((p) => p.id));
     if (!prepared) return false;
