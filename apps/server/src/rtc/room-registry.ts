@@ -54,7 +54,7 @@ export interface ParticipantHandle {
   whiteboardSync(): { state: string; sealed: string[] };
   whiteboardSealed(sealed: string, snapshot: boolean): null;
   breakoutOpen(req: OpenRequest): Promise<null>;
-  breakoutPrepare(req: PrepareRequest): { planId: string | null };
+  breakoutPrepare(req: PrepareRequest): Promise<{ planId: string | null }>;
   e2eePrepareWelcome(req: PrepareWelcome): null;
   e2eePrepareReady(req: { planId: string; room: number }): null;
   breakoutMove(id: ParticipantId, roomIndex: number | null): Promise<null>;

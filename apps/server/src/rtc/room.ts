@@ -379,8 +379,9 @@ export class Room {
   }
 
   /** Host or co-host: the rooms as planned now; under E2EE their groups are prepared ahead. */
-  breakoutPrepare(host: RoomParticipant, req: PrepareRequest): { planId: string | null } {
-    return this.#plans.prepare(host, req);
+  breakoutPrepare(host: RoomParticipant, req: PrepareRequest): Promise<{ planId: string | null }> {
+    // In the room's queue: a plan never lands halfway through opening the rooms.
+    return this.#serial(async () => this.#plans.prepare(host, req));
   }
 
   e2eePrepareWelcome(p: RoomParticipant, req: PrepareWelcome): null {
