@@ -116,10 +116,18 @@ export interface MoveResult {
   maxWaitMs: number;
 }
 
+/**
+ * How the host opens the rooms: `prepared` plans them first, as the panel does (under E2EE the
+ * rooms' groups are built meanwhile, bench waits until every bot holds its pending group);
+ * `unprepared` clicks Open with no plan before it.
+ */
+export type MoveMode = 'prepared' | 'unprepared';
+
 export async function breakoutMove(
   server: TestServer,
   setup: DeviceSetup,
   e2ee: boolean,
+  mode: MoveMode = 'prepared',
 ): Promise<MoveResult> {
   const m = await createMeeting(server.url);
   const spec = (name: string): JoinSpec => ({ url: server.url, meetingId: m.meetingId, name });
@@ -131,6 +139,12 @@ export async function breakoutMove(
     await Promise.all([host, ...bots].map((d) => d.waitRoster(11)));
     // Devices upload a spare KeyPackage after joining (a host assigns rooms seconds later).
     await Promise.all([host, ...bots].map((d) => d.spareUploaded()));
+  }
+  if (mode === 'prepared') {
+    // The host plans first, as the panel does (off: nothing to prepare, the plan id is null).
+    const planId = await host.prepareBreakouts();
+    if (e2ee && !planId) throw new Error('no breakout plan under E2EE');
+    if (planId) await Promise.all(bots.map((b) => b.waitPrepared(planId)));
   }
   const armed = await Promise.all(bots.map((b) => b.armMove(e2ee)));
   const t0 = await host.openBreakouts();
@@ -161,21 +175,29 @@ async function moveRow(
   setup: DeviceSetup,
   rounds: number,
   perDevice: boolean,
+  mode: MoveMode,
 ): Promise<void> {
   const off: MoveResult[] = [];
   const on: MoveResult[] = [];
   // One uncounted round first: its code is cold on every device's thread (printed below).
-  const first = [await breakoutMove(server, setup, false), await breakoutMove(server, setup, true)];
+  const first = [
+    await breakoutMove(server, setup, false, mode),
+    await breakoutMove(server, setup, true, mode),
+  ];
   for (let i = 0; i < rounds; i++) {
-    off.push(await breakoutMove(server, setup, false));
-    on.push(await breakoutMove(server, setup, true));
+    off.push(await breakoutMove(server, setup, false, mode));
+    on.push(await breakoutMove(server, setup, true, mode));
   }
   const ms = (rs: MoveResult[]) => rs.map((r) => r.ms);
   const list = (rs: MoveResult[]) => ms(rs).map(f0).join(', ');
   const cpu = (rs: MoveResult[]) => f1(median(rs.map((r) => r.maxCpuMs)));
   const wait = (rs: MoveResult[]) => f1(median(rs.map((r) => r.maxWaitMs)));
+  const label =
+    mode === 'prepared'
+      ? 'prepared: the host planned rooms first, as the panel does'
+      : 'unprepared: Open clicked with no plan before it';
   console.log(
-    `  10 bots into 2 breakout rooms: E2EE off median ${f0(median(ms(off)))} ms (${list(off)}), ` +
+    `  10 bots into 2 breakout rooms (${label}): E2EE off median ${f0(median(ms(off)))} ms (${list(off)}), ` +
       `on ${f0(median(ms(on)))} ms (${list(on)}) [on = every bot in its room's MLS group]; ` +
       `ratio ${(median(ms(on)) / median(ms(off))).toFixed(2)}x (target <= 1.5x); ` +
       `uncounted first round: off ${f0(first[0]!.ms)} ms, on ${f0(first[1]!.ms)} ms` +
@@ -202,7 +224,10 @@ export async function featuresBench(
     console.log(`- ${setup.label}`);
     try {
       if (opts.chatRounds > 0) await chatRow(server, setup, opts.chatRounds);
-      if (opts.moveRounds > 0) await moveRow(server, setup, opts.moveRounds, perDevice);
+      if (opts.moveRounds > 0) {
+        await moveRow(server, setup, opts.moveRounds, perDevice, 'prepared');
+        await moveRow(server, setup, opts.moveRounds, perDevice, 'unprepared');
+      }
     } finally {
       await setup.close();
     }

@@ -58,8 +58,14 @@ export interface BenchDeviceApi {
   armMove(e2ee: boolean): Promise<{ done: Promise<MoveDone> }>;
   /** The time just before the host's request goes out. */
   openBreakouts(): Promise<number>;
+  /** Host: the same rooms as `openBreakouts`, planned first (as the panel does); the plan id. */
+  prepareBreakouts(): Promise<string | null>;
+  /** Settles once this device holds its pending group of `planId` and its next spare is up. */
+  waitPrepared(planId: string): Promise<void>;
   leave(): Promise<void>;
 }
+
+const BENCH_ROOMS = [{ name: 'A' }, { name: 'B' }];
 
 export class BenchDevice implements BenchDeviceApi {
   readonly #bot: Bot;
@@ -142,8 +148,27 @@ export class BenchDevice implements BenchDeviceApi {
 
   async openBreakouts(): Promise<number> {
     const t0 = nowMs();
-    await this.#bot.room.openBreakouts({ rooms: [{ name: 'A' }, { name: 'B' }] });
+    await this.#bot.room.openBreakouts({ rooms: BENCH_ROOMS });
     return t0;
+  }
+
+  async prepareBreakouts(): Promise<string | null> {
+    return this.#bot.room.prepareBreakouts({ rooms: BENCH_ROOMS });
+  }
+
+  async waitPrepared(planId: string): Promise<void> {
+    const e2ee = this.#bot.room.e2ee;
+    if (e2ee.prepared?.readyPlan !== planId)
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no prepared group in 60 s')), 60_000);
+        const off = e2ee.on('prepared', (id) => {
+          if (id !== planId) return;
+          clearTimeout(timer);
+          off();
+          resolve();
+        });
+      });
+    await e2ee.spareUploaded;
   }
 
   async leave(): Promise<void> {

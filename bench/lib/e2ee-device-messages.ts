@@ -13,6 +13,8 @@ export type DeviceRequest =
   /** Replies to `id` once armed, then to `doneId` with a MoveDone. */
   | { kind: 'armMove'; id: number; doneId: number; e2ee: boolean }
   | { kind: 'openBreakouts'; id: number }
+  | { kind: 'prepareBreakouts'; id: number }
+  | { kind: 'waitPrepared'; id: number; planId: string }
   | { kind: 'leave'; id: number };
 
 export type DeviceReply =

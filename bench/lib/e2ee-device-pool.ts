@@ -63,6 +63,8 @@ export class ThreadDevice implements BenchDeviceApi {
   spareUploaded = () => this.#call<void>({ kind: 'spareUploaded' });
   sendChat = (text: string) => this.#call<number>({ kind: 'sendChat', text });
   openBreakouts = () => this.#call<number>({ kind: 'openBreakouts' });
+  prepareBreakouts = () => this.#call<string | null>({ kind: 'prepareBreakouts' });
+  waitPrepared = (planId: string) => this.#call<void>({ kind: 'waitPrepared', planId });
   leave = () => this.#call<void>({ kind: 'leave' });
 
   async armChat(text: string): Promise<{ shown: Promise<number> }> {

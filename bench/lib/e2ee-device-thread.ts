@@ -55,6 +55,11 @@ async function handle(req: DeviceRequest): Promise<string | number | null> {
     }
     case 'openBreakouts':
       return need().openBreakouts();
+    case 'prepareBreakouts':
+      return need().prepareBreakouts();
+    case 'waitPrepared':
+      await need().waitPrepared(req.planId);
+      return null;
     case 'leave':
       await need().leave();
       device = undefined;

@@ -13,6 +13,7 @@ export * from './signaling/captions';
 export * from './signaling/recording';
 export * from './signaling/whiteboard';
 export * from './signaling/breakouts';
+export * from './signaling/breakout-plans';
 export * from './signaling/stage';
 export * from './accounts';
 export * from './recordings';

@@ -14,6 +14,7 @@ import type { Logger } from '../logger';
 import type { SignalingPeer } from '../signaling/peer';
 import type { CommitRequest, RefusalReport } from './e2ee/delivery-service';
 import type { OpenRequest } from './breakouts/breakout-manager';
+import type { PrepareRequest, PrepareWelcome } from './e2ee/breakout-plans';
 import type { SpeechRecognizer } from './captions/recognizer';
 import type { MeetingRecorder } from './recording/recording-manager';
 import type { JoinRequest } from './room';
@@ -53,6 +54,9 @@ export interface ParticipantHandle {
   whiteboardSync(): { state: string; sealed: string[] };
   whiteboardSealed(sealed: string, snapshot: boolean): null;
   breakoutOpen(req: OpenRequest): Promise<null>;
+  breakoutPrepare(req: PrepareRequest): Promise<{ planId: string | null }>;
+  e2eePrepareWelcome(req: PrepareWelcome): null;
+  e2eePrepareReady(req: { planId: string; room: number }): null;
   breakoutMove(id: ParticipantId, roomIndex: number | null): Promise<null>;
   breakoutBroadcast(text: string): null;
   breakoutClose(countdownSeconds: number): null;
@@ -145,6 +149,9 @@ export class RoomRegistry {
       whiteboardSync: () => room.whiteboard.sync(participant),
       whiteboardSealed: (sealed, snapshot) => room.whiteboard.sealed(participant, sealed, snapshot),
       breakoutOpen: (req) => room.breakoutOpen(participant, req),
+      breakoutPrepare: (req) => room.breakoutPrepare(participant, req),
+      e2eePrepareWelcome: (req) => room.e2eePrepareWelcome(participant, req),
+      e2eePrepareReady: (req) => room.e2eePrepareReady(participant, req),
       breakoutMove: (id, index) => room.breakoutMove(participant, id, index),
       breakoutBroadcast: (text) => room.breakoutBroadcast(participant, text),
       breakoutClose: (seconds) => room.breakoutClose(participant, seconds),

@@ -31,6 +31,8 @@ import type { MeetingRecorder, RecordedTrack } from './recording/recording-manag
 import type { MediaInspection, SubscriberMediaStats } from './media-routing';
 import { WhiteboardRelay } from './whiteboard/whiteboard-relay';
 import { E2eeGroups } from './e2ee/e2ee-groups';
+import { BreakoutPlans } from './e2ee/breakout-plans';
+import type { PrepareRequest, PrepareWelcome } from './e2ee/breakout-plans';
 import { MuteControls } from './mute-controls';
 import { RoomParticipant } from './participant';
 import { Roster } from './roster';
@@ -78,6 +80,8 @@ export class Room {
   readonly #e2ee: DeliveryService;
   /** The main room's group and one per breakout room (issue 18). */
   readonly #groups: E2eeGroups;
+  /** Breakout rooms planned under E2EE: their groups are prepared before they open. */
+  readonly #plans: BreakoutPlans;
   /** Spotlight, raised hands, reactions (issue 17). */
   readonly stage = new StageControls(this.#participants);
   /** Mute and share switches, the participant's own and the host's. */
@@ -126,6 +130,16 @@ export class Room {
     this.#groups = new E2eeGroups(this.#e2ee, (roomId) =>
       this.#deliveryService(roomId, () => Promise.resolve()),
     );
+    this.#plans = new BreakoutPlans({
+      participants: () => this.#participants.values(),
+      get: (id) => this.#participants.get(id),
+      send: (id, event) => this.#participants.get(id)?.peer?.send(event),
+      broadcast: (event) => this.#participants.broadcast(event),
+      canPrepare: () => this.#e2ee.active && !this.#breakouts.active,
+      takeSpares: (ids) => this.#groups.takeSpares(ids),
+    });
+    this.#groups.claimPrepared = (ids) => this.#plans.claim(ids);
+    this.#groups.onSpare = () => this.#plans.spareArrived();
   }
 
   /** The Delivery Service of one room's group: it sees and tells only that room's people. */
@@ -353,8 +367,29 @@ export class Room {
   }
 
   breakoutOpen(host: RoomParticipant, req: OpenRequest): Promise<null> {
-    // Each room's group starts once everyone is in it, with their spare KeyPackages (issue 18).
-    return this.#serial(() => this.#groups.batch(() => this.#breakouts.open(host, req)));
+    // Each room's group starts once everyone is in it, with their spare KeyPackages, or is the
+    // group prepared for exactly its people while the host planned (issue 18).
+    return this.#serial(async () => {
+      try {
+        return await this.#groups.batch(() => this.#breakouts.open(host, req));
+      } finally {
+        this.#plans.clear();
+      }
+    });
+  }
+
+  /** Host or co-host: the rooms as planned now; under E2EE their groups are prepared ahead. */
+  breakoutPrepare(host: RoomParticipant, req: PrepareRequest): Promise<{ planId: string | null }> {
+    // In the room's queue: a plan never lands halfway through opening the rooms.
+    return this.#serial(async () => this.#plans.prepare(host, req));
+  }
+
+  e2eePrepareWelcome(p: RoomParticipant, req: PrepareWelcome): null {
+    return this.#plans.welcome(p, req);
+  }
+
+  e2eePrepareReady(p: RoomParticipant, req: { planId: string; room: number }): null {
+    return this.#plans.ready(p, req);
   }
 
   breakoutMove(
@@ -528,6 +563,7 @@ export class Room {
       );
     return this.#e2ee.disable(p, message).then(() => {
       this.#groups.reset();
+      this.#plans.clear();
       // Devices keep the document; the host's device puts it back in the clear (issue 18).
       this.whiteboard.clearSealed();
       return null;

@@ -252,6 +252,12 @@ export class SignalingSession implements SignalingPeer {
         return handle.whiteboardSealed(message.sealed, message.snapshot);
       case 'breakout.open':
         return handle.breakoutOpen(message);
+      case 'breakout.prepare':
+        return handle.breakoutPrepare(message);
+      case 'e2ee.prepareWelcome':
+        return handle.e2eePrepareWelcome(message);
+      case 'e2ee.prepareReady':
+        return handle.e2eePrepareReady(message);
       case 'breakout.move':
         return handle.breakoutMove(message.participantId, message.roomIndex);
       case 'breakout.broadcast':

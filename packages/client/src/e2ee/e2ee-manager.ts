@@ -24,6 +24,8 @@ import { attachTransform } from './media-transform';
 import type { MediaKind } from './frame-layout';
 import { SEND_SWITCH_DELAY_MS } from './timing';
 import type { E2eeWorkerClient } from './worker-client';
+import { PreparedBreakouts } from './prepared-breakouts';
+import { openedChatMessage } from './opened-chat';
 
 export type { DowngradeCountdown, E2eeView, JoinFailure } from './e2ee-view';
 
@@ -35,6 +37,8 @@ export type E2eeManagerEvents = {
   reenableOffered: [string];
   /** An authenticated "E2EE off" took effect (true: this device sent it). */
   turnedOff: [boolean];
+  /** This device holds its pending group of the breakout plan (issue 18). */
+  prepared: [string];
 };
 
 export interface E2eeManagerDeps {
@@ -98,6 +102,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Moved to another room: its group starting is not "turned on" news. */
   #quietStart = false;
+  /** Breakout rooms' groups prepared while the host plans them (issue 18). */
+  readonly prepared: PreparedBreakouts | undefined;
 
   constructor(deps: E2eeManagerDeps) {
     super();
@@ -123,6 +129,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       roomOf: deps.roomOf,
       publish: (devices) => void deps.worker?.setExpectedDevices(devices).catch(() => undefined),
     });
+    this.prepared = deps.worker ? this.#planned(deps.worker) : undefined;
     deps.worker?.on('keyFrameNeeded', () => {
       this.#signal
         ?.request({ type: 'media.keyFrameRequest', scope: 'received' })
@@ -147,6 +154,23 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       if (status.epoch !== null) this.#lastEpoch = status.epoch;
       if (epochChanged) this.#requestKeyFramesSoon();
       this.#emitView();
+    });
+  }
+
+  #planned(worker: E2eeWorkerClient): PreparedBreakouts {
+    return new PreparedBreakouts({
+      worker,
+      signal: () => this.#signal,
+      queue: (fn) => this.#queue(fn),
+      room: this.#deps,
+      carried: () => this.#pins.carried,
+      meetingPolicy: () => this.#meeting.policy,
+      refused: (out) => this.#reportRefusals(out),
+      replenishSpare: () => (this.#expectSpare(), this.#uploadSpareKeyPackage()),
+      ready: (planId) => this.emit('prepared', planId),
+      promoted: () => this.#joined(false),
+      banner: (text) => this.emit('banner', { tone: 'warning', text }),
+      rejoin: (err) => this.#welcomeFailed(err),
     });
   }
 
@@ -377,6 +401,14 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
           this.#fail('Starting the encrypted group of this room failed', err),
         );
         return;
+      case 'e2ee.plan':
+      case 'e2ee.prepareGroup':
+      case 'e2ee.preparedWelcome':
+      case 'e2ee.promote':
+        this.prepared
+          ?.handle(ev)
+          .catch((err: unknown) => this.#fail('Preparing rooms failed', err));
+        return;
       case 'e2ee.keyPackageNeeded':
         void this.#queue(() => this.#uploadKeyPackage()).catch(() => undefined);
         return;
@@ -512,10 +544,17 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       await this.#welcomeFailed(err);
       return;
     }
+    this.#joined(true);
+  }
+
+  /** In the group now; `spare`: its KeyPackage was used, so upload another for the next move. */
+  #joined(spare: boolean): void {
+    clearTimeout(this.#welcomeTimer);
+    this.#welcomeTimer = undefined;
     this.#inGroup = true;
     this.#restarting = false;
     this.#welcomeFailures = 0;
-    this.#uploadSpareKeyPackage();
+    if (spare) this.#uploadSpareKeyPackage();
     if (this.#joinFailure) {
       this.#joinFailure = null;
       this.#emitView();
@@ -623,17 +662,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     if (!worker) return Promise.resolve(undefined);
     return this.#queue(async () => {
       const opened = await worker.openChat(fromBase64(message.sealed)).catch(() => undefined);
-      if (!opened) return undefined;
-      // Sender, name and recipient as the MLS group says, not as the relay labelled them.
-      return {
-        id: message.id,
-        from: opened.from as ParticipantId,
-        fromName: opened.fromName,
-        to: opened.to as ParticipantId | null,
-        text: opened.text,
-        sentAt: message.sentAt,
-        e2ee: true,
-      };
+      return opened && openedChatMessage(message, opened);
     });
   }
 

@@ -21,6 +21,7 @@ import { BOARD_EXPORTER_LABEL, BoardKeys } from './board-keys';
 import type { DeviceKeyStore } from './device-keys';
 import { DeviceTrustBook, type DeviceTrust } from './device-trust';
 import { checkJoiner, type ExpectedDevice, type RefusedKeyPackage } from './expected-devices';
+import { checkPreparedRoster } from './prepared-roster';
 import {
   PRIVATE_CHAT_LABEL,
   decodeChatPayload,
@@ -94,6 +95,14 @@ export interface EngineOptions {
   deviceKeys?: DeviceKeyStore;
 }
 
+/** A planned breakout room's pending group with its keys ready (issue 18). */
+interface PreparedGroup {
+  session: GroupSession;
+  policy: MeetingPolicy | null;
+  keyring: MlsFrameKeyring;
+  board: BoardKeys;
+}
+
 /**
  * The E2EE state of one device: MLS group, frame keys, counters. Runs inside the E2EE Worker in
  * browsers (keys never leave it) and in-process in Node bots.
@@ -118,9 +127,11 @@ export class E2eeEngine {
   /** Recent KeyPackages not yet used: a Welcome may answer any of them (newest first). */
   #pending: PendingJoin[] = [];
   #session: GroupSession | undefined;
+  /** A planned breakout room's pending group (issue 18), promoted only when the rooms open. */
+  #prepared: PreparedGroup | undefined;
   #keyring: MlsFrameKeyring;
   /** Whiteboard keys of the last few epochs (exporter-derived). */
-  readonly #board: BoardKeys;
+  #board: BoardKeys;
   /** TEST ONLY: a receive keyring holding a wrong key, to show what a device with bad keys gets. */
   #wrongReceiveKeys: MlsFrameKeyring | undefined;
   /** Encrypt outgoing frames and require incoming ones to be sealed. */
@@ -294,6 +305,17 @@ export class E2eeEngine {
   ): Promise<CommitOut | null> {
     const session = this.#requireSession();
     if (atEpoch !== undefined && session.epoch !== BigInt(atEpoch)) return null;
+    const out = await this.#commitOn(session, add, removeUserIds);
+    if (out.commit) await this.#installEpoch();
+    return out;
+  }
+
+  /** Checks every KeyPackage, then commits the accepted ones and the removals in `session`. */
+  async #commitOn(
+    session: GroupSession,
+    add: Uint8Array[],
+    removeUserIds: string[],
+  ): Promise<CommitOut> {
     const members = session.members();
     const leaves = members
       .filter(
@@ -324,8 +346,73 @@ export class E2eeEngine {
     if (accepted.length === 0 && leaves.length === 0 && add.length > 0)
       return { commit: undefined, added: [], refused };
     const out = await session.commitChanges(accepted, leaves);
-    await this.#installEpoch();
     return { ...out, added: addedIndexes, refused };
+  }
+
+  /**
+   * Prepared breakout groups (issue 18): a planned room's group made ahead by its starter, with
+   * the meeting's policy carried like a room group's; no frame key changes until it is promoted.
+   */
+  async prepareGroup(
+    keyPackages: Uint8Array[],
+    unsupportedClients: UnsupportedClientRule,
+    offKeys?: string[],
+  ): Promise<CommitOut> {
+    const identity = await this.#ownIdentity();
+    this.#signingKey ??= await SigningKey.generate();
+    const policy = {
+      offKeys: offKeys ?? [toBase64(this.#signingKey.publicKey)],
+      unsupportedClients,
+    };
+    const session = await GroupSession.create(identity, { ...this.#sessionOptions(), policy });
+    const out = await this.#commitOn(session, keyPackages, []);
+    // Epoch 1 like a started room group, even when every KeyPackage was refused.
+    const commit = out.commit ?? (await session.commitChanges([], [])).commit;
+    this.#prepared = await this.#withKeys(session, policy);
+    return { ...out, commit };
+  }
+
+  /** A starter's Welcome into a planned room's pending group (the active group stays). */
+  async joinPrepared(welcome: Uint8Array): Promise<void> {
+    const session = await this.#openWelcome(welcome);
+    this.#prepared = await this.#withKeys(session, session.policy() ?? null);
+  }
+
+  /** Its frame and whiteboard keys are derived now, so that promoting it costs nothing. */
+  async #withKeys(session: GroupSession, policy: MeetingPolicy | null): Promise<PreparedGroup> {
+    const keyring = this.#newKeyring();
+    await keyring.installFrom(session);
+    const board = new BoardKeys(this.#opts.backend);
+    await board.install(
+      session.epoch,
+      await session.exportSecret(BOARD_EXPORTER_LABEL, new Uint8Array(0), 32),
+    );
+    return { session, policy, keyring, board };
+  }
+
+  /**
+   * The rooms opened: the pending group becomes this device's group only if its leaves are
+   * exactly `members` (the people in this device's room), each with the key its device
+   * announced (RFC 9420 §5.3.1); otherwise it is discarded and the reason returned.
+   */
+  async promotePrepared(members: string[]): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    if (!prepared) return { ok: false, reason: 'no prepared group' };
+    const verdict = checkPreparedRoster(prepared.session.members(), members, this.#devices);
+    if (!verdict.ok) return verdict;
+    this.#reset();
+    this.#session = prepared.session;
+    this.#policy = prepared.policy;
+    this.#keyring = prepared.keyring;
+    this.#board = prepared.board;
+    this.#encrypting = true;
+    return { ok: true };
+  }
+
+  /** The plan changed or the rooms opened differently: the pending group is forgotten. */
+  discardPrepared(): void {
+    this.#prepared = undefined;
   }
 
   async processCommit(bytes: Uint8Array): Promise<'epoch' | 'removed'> {
@@ -345,6 +432,18 @@ export class E2eeEngine {
   }
 
   async joinFromWelcome(bytes: Uint8Array): Promise<void> {
+    const session = await this.#openWelcome(bytes);
+    this.#reset();
+    // A Welcome means the meeting is encrypted: while this epoch's keys are being installed
+    // (awaits below), frames are dropped, never sent or shown in the clear.
+    this.#encrypting = true;
+    this.#session = session;
+    this.#policy = session.policy() ?? null;
+    await this.#installEpoch();
+  }
+
+  /** RFC 9420 §12.4.3.1: joins with whichever pending KeyPackage the Welcome answers (used once). */
+  async #openWelcome(bytes: Uint8Array): Promise<GroupSession> {
     if (this.#pending.length === 0)
       throw new E2eeError('E2EE_ERR_MLS_STATE', 'no KeyPackage pending');
     let lastError: unknown;
@@ -358,15 +457,8 @@ export class E2eeEngine {
         ).finally(() => {
           this.#joining = false;
         });
-        this.#reset();
-        // A Welcome means the meeting is encrypted: while this epoch's keys are being installed
-        // (awaits below), frames are dropped, never sent or shown in the clear.
-        this.#encrypting = true;
-        this.#session = session;
-        this.#policy = session.policy() ?? null;
         this.#pending = this.#pending.filter((p) => p !== pending);
-        await this.#installEpoch();
-        return;
+        return session;
       } catch (err) {
         lastError = err;
       }

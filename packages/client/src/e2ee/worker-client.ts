@@ -82,6 +82,32 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
       ...(epoch !== undefined ? { epoch } : {}),
     });
   }
+  /** A planned breakout room's pending group (issue 18); the active group is untouched. */
+  prepareGroup(
+    keyPackages: Uint8Array[],
+    unsupportedClients: UnsupportedClientRule,
+    offKeys?: string[],
+  ) {
+    return this.#call<CommitOut>({
+      kind: 'prepareGroup',
+      keyPackages,
+      unsupportedClients,
+      ...(offKeys ? { offKeys } : {}),
+    });
+  }
+  joinPrepared(welcome: Uint8Array) {
+    return this.#call<null>({ kind: 'joinPrepared', welcome });
+  }
+  /** The pending group becomes this device's group if its leaves are exactly `members`. */
+  promotePrepared(members: string[]) {
+    return this.#call<{ ok: true } | { ok: false; reason: string }>({
+      kind: 'promotePrepared',
+      members,
+    });
+  }
+  discardPrepared() {
+    return this.#call<null>({ kind: 'discardPrepared' });
+  }
   abandonGroup() {
     return this.#call<null>({ kind: 'abandonGroup' });
   }

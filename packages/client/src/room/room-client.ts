@@ -420,6 +420,10 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'e2ee.reenableOffered':
       case 'e2ee.memberJoinFailed':
       case 'e2ee.startGroup':
+      case 'e2ee.plan':
+      case 'e2ee.prepareGroup':
+      case 'e2ee.preparedWelcome':
+      case 'e2ee.promote':
         this.e2ee.handleEvent(ev);
         return;
       default: {
@@ -527,6 +531,24 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   get breakouts(): BreakoutState {
     return this.#breakouts;
+  }
+
+  /**
+   * Host: the breakout rooms as planned now (before opening them). Under E2EE each planned
+   * room's group is prepared ahead, so opening needs no key exchange; the plan's id, or null.
+   */
+  async prepareBreakouts(req: {
+    rooms: { name: string }[];
+    assignments?: Record<string, number>;
+    manualOnly?: boolean;
+  }): Promise<string | null> {
+    const { planId } = await this.#requireSignal().request<{ planId: string | null }>({
+      type: 'breakout.prepare',
+      rooms: req.rooms,
+      assignments: req.assignments ?? {},
+      manualOnly: req.manualOnly ?? false,
+    });
+    return planId;
   }
 
   async openBreakouts(req: {

@@ -9,6 +9,7 @@ import {
   sdpSchema,
 } from './common';
 import { breakoutClientMessages } from './breakouts';
+import { breakoutPlanClientMessages } from './breakout-plans';
 import { captionsClientMessages } from './captions';
 import { recordingClientMessages } from './recording';
 import { chatClientMessages } from './chat';
@@ -155,6 +156,7 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   ...recordingClientMessages,
   ...whiteboardClientMessages,
   ...breakoutClientMessages,
+  ...breakoutPlanClientMessages,
   ...stageClientMessages,
 ]);
 

@@ -12,6 +12,7 @@ import {
   sdpSchema,
 } from './common';
 import { breakoutServerEvents, breakoutStateSchema } from './breakouts';
+import { breakoutPlanServerEvents } from './breakout-plans';
 import { captionsServerEvents, captionsStateSchema } from './captions';
 import { recordingServerEvents, recordingStateSchema } from './recording';
 import { chatMessageSchema, chatModeSchema, chatServerEvents } from './chat';
@@ -132,6 +133,7 @@ export const serverMessageSchema = z.union([
     ...recordingServerEvents,
     ...whiteboardServerEvents,
     ...breakoutServerEvents,
+    ...breakoutPlanServerEvents,
     ...stageServerEvents,
   ]),
 ]);

@@ -3,6 +3,7 @@ import { ConclaveError } from '@conclave/protocol';
 import type { BreakoutState, ParticipantId, ServerEvent } from '@conclave/protocol';
 import type { Router } from '@conclave/sfu';
 import type { RoomParticipant } from '../participant';
+import { assignRooms } from './assign-rooms';
 
 export interface BreakoutPort {
   participants(): Iterable<RoomParticipant>;
@@ -85,13 +86,11 @@ export class BreakoutManager {
       this.#endTimer.unref();
     }
     // Everyone but hosts and held participants goes to a room: as assigned, else round robin.
-    let next = 0;
-    for (const p of [...this.#port.participants()]) {
-      if (p.role === 'host' || p.held) continue;
-      const index =
-        req.assignments[p.id] ?? (req.manualOnly ? undefined : next++ % this.#rooms.length);
-      const room = index === undefined ? undefined : this.#rooms[index];
-      if (!room) continue;
+    const rooms = assignRooms([...this.#port.participants()], req, this.#rooms.length);
+    for (const [id, index] of rooms) {
+      const p = this.#port.get(id);
+      const room = this.#rooms[index];
+      if (!p || !room) continue;
       p.breakoutId = room.id;
       await this.#port.moveMedia(p, room.name);
     }

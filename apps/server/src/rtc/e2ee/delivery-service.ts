@@ -465,6 +465,45 @@ export class DeliveryService {
     } else this.#scheduleBatch();
   }
 
+  /**
+   * The people arriving in this (empty) breakout group hold the pending group prepared for them
+   * (breakout-plans.ts): it is this group from now on, at epoch 1 (its first Commit was made
+   * when it was prepared), with its starter as committer. Each device is told to promote it,
+   * after checking its roster against the room itself (`announce()`, then `promote()`).
+   */
+  adoptPrepared(
+    starter: ParticipantId,
+    people: RoomParticipant[],
+    enabledBy: ParticipantId | null,
+    offKey: string | null,
+    promote: ServerEvent,
+  ): void {
+    this.offKey = offKey;
+    this.#reset();
+    this.#status = 'on';
+    this.#epoch = 1;
+    this.#enabledBy = enabledBy;
+    this.#committer = starter;
+    this.#members.add(starter);
+    for (const p of people) this.#members.add(p.id);
+    this.#promote = promote;
+  }
+
+  /** The `e2ee.promote` that `promote()` sends (after `adoptPrepared`). */
+  #promote: ServerEvent | undefined;
+
+  /** Tells this group's room its state (after `adoptPrepared`, before `promote()`). */
+  announce(): void {
+    this.#broadcastState();
+  }
+
+  /** Tells each member of the adopted group to promote its pending group. */
+  promote(): void {
+    const event = this.#promote;
+    this.#promote = undefined;
+    if (event) for (const id of this.#members) this.#port.send(id, event);
+  }
+
   /** On with no members: the next arrival starts a new group. */
   #empty(): void {
     const enabledBy = this.#enabledBy;

@@ -2,6 +2,7 @@ import { ConclaveError } from '@conclave/protocol';
 import type { ParticipantId } from '@conclave/protocol';
 import type { RoomParticipant } from '../participant';
 import type { DeliveryService } from './delivery-service';
+import type { PreparedRoom } from './breakout-plans';
 
 /**
  * One MLS group per room under E2EE (issue 18): the main room's Delivery Service and one per
@@ -26,6 +27,11 @@ export class E2eeGroups {
   /** While a batch of moves runs: who arrives in which group, in order. */
   #arrivals: Map<DeliveryService, RoomParticipant[]> | undefined;
 
+  /** Prepared breakout groups (breakout-plans.ts): the planned room these arrivals are, if any. */
+  claimPrepared: ((ids: ParticipantId[]) => PreparedRoom | undefined) | undefined;
+  /** A spare KeyPackage came (a plan may be waiting for it). */
+  onSpare: (() => void) | undefined;
+
   constructor(main: DeliveryService, make: (roomId: string) => DeliveryService) {
     this.main = main;
     this.#make = make;
@@ -41,7 +47,17 @@ export class E2eeGroups {
   spare(p: RoomParticipant, keyPackage: string): void {
     if (!p.e2eeCapable) throw new ConclaveError('E2EE_CLIENT_UNSUPPORTED');
     if (p.waiting || p.held) throw new ConclaveError('NOT_LET_IN');
-    if (this.main.active) this.#spares.set(p.id, keyPackage);
+    if (!this.main.active) return;
+    this.#spares.set(p.id, keyPackage);
+    this.onSpare?.();
+  }
+
+  /** These devices' spares for a prepared group (all or none; each is used once). */
+  takeSpares(ids: ParticipantId[]): string[] | undefined {
+    const spares = ids.map((id) => this.#spares.get(id));
+    if (!spares.every((s) => s !== undefined)) return undefined;
+    for (const id of ids) this.#spares.delete(id);
+    return spares;
   }
 
   /** Runs `fn`, whose moves arrive in their new groups together when it ends. */
@@ -53,10 +69,33 @@ export class E2eeGroups {
     } finally {
       const arrivals = this.#arrivals;
       this.#arrivals = undefined;
-      for (const [group, people] of arrivals)
-        if (group === this.main || [...this.#rooms.values()].includes(group))
-          this.#arrive(group, people);
+      const live = [...arrivals].filter(
+        ([group]) => group === this.main || [...this.#rooms.values()].includes(group),
+      );
+      // Prepared rooms first: their devices promote at once, before any other room's news (each
+      // room's state first, so that no device sees its new group against the old room's state).
+      const adopted = live.filter(([group, people]) => this.#claim(group, people));
+      for (const [group] of adopted) group.announce();
+      for (const [group] of adopted) group.promote();
+      for (const [group, people] of live)
+        if (!adopted.some(([g]) => g === group)) this.#arrive(group, people);
     }
+  }
+
+  /**
+   * A breakout room whose people hold the pending group prepared for them (breakout-plans.ts):
+   * it is the room's group now, and their spares stay for the next move.
+   */
+  #claim(group: DeliveryService, people: RoomParticipant[]): boolean {
+    if (group === this.main) return false;
+    const prepared = this.claimPrepared?.(people.map((p) => p.id));
+    if (!prepared) return false;
+    group.adoptPrepared(prepared.starter, people, this.main.view().enabledBy, this.main.offKey, {
+      type: 'e2ee.promote',
+      planId: prepared.planId,
+      room: prepared.room,
+    });
+    return true;
   }
 
   #arrive(group: DeliveryService, people: RoomParticipant[]): void {

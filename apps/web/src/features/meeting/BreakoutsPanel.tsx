@@ -1,5 +1,5 @@
 import type { BreakoutState, Participant, ParticipantId } from '@conclave/protocol';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 export interface BreakoutsPanelProps {
   state: BreakoutState;
@@ -11,6 +11,12 @@ export interface BreakoutsPanelProps {
     assignments: Record<string, number>;
     durationMinutes: number | null;
   }) => void;
+  /**
+   * Under E2EE: the rooms as planned now, sent while the host plans (debounced) so that each
+   * room's encrypted group is ready before Open (issue 18). Undefined: E2EE is off.
+   */
+  onPlan?:
+    ((req: { rooms: { name: string }[]; assignments: Record<string, number> }) => void) | undefined;
   onMove: (id: ParticipantId, roomIndex: number | null) => void;
   /** The breakout room this host is visiting (undefined: the main room). */
   myRoomId: string | undefined;
@@ -20,6 +26,9 @@ export interface BreakoutsPanelProps {
   onClose: (countdownSeconds: number) => void;
   onDismiss: () => void;
 }
+
+/** The plan is sent once the host stops changing it for this long. */
+const PLAN_DEBOUNCE_MS = 300;
 
 /**
  * Host: plan rooms, assign people (by hand or automatically), open with a timer, visit a room and
@@ -33,6 +42,20 @@ export function BreakoutsPanel(props: BreakoutsPanelProps) {
   const guests = props.participants.filter((p) => p.role !== 'host' && !p.held);
   const rooms = Array.from({ length: count }, (_, i) => ({ name: `Room ${i + 1}` }));
   const open = props.state.status !== 'none';
+  // The latest callback, so that a re-render (new function) does not restart the debounce.
+  const onPlan = useRef(props.onPlan);
+  onPlan.current = props.onPlan;
+  const planning = !open && props.onPlan !== undefined;
+  const planKey = JSON.stringify([count, plan, guests.map((p) => p.id)]);
+  useEffect(() => {
+    if (!planning) return;
+    const timer = setTimeout(() => {
+      const [n, assignments] = JSON.parse(planKey) as [number, Record<string, number>];
+      const planned = Array.from({ length: n }, (_, i) => ({ name: `Room ${i + 1}` }));
+      onPlan.current?.({ rooms: planned, assignments });
+    }, PLAN_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [planning, planKey]);
 
   return (
     <aside className="panel" aria-label="Breakout rooms">

@@ -71,6 +71,11 @@ export function MeetingPanels(props: {
           participants={snapshot.participants}
           disabledReason={undefined}
           onOpen={(req) => act(() => room!.openBreakouts(req))}
+          onPlan={
+            props.e2eeOn
+              ? (req) => void room!.prepareBreakouts(req).catch(() => undefined)
+              : undefined
+          }
           onMove={(id, index) => act(() => room!.moveToBreakout(id, index))}
           myRoomId={props.myBreakoutId}
           onJoin={(index) => act(() => room!.joinBreakout(index))}

@@ -18,6 +18,16 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
       return engine.commit(req.add, req.remove, req.epoch);
     case 'processCommit':
       return engine.processCommit(req.commit);
+    case 'prepareGroup':
+      return engine.prepareGroup(req.keyPackages, req.unsupportedClients, req.offKeys);
+    case 'joinPrepared':
+      await engine.joinPrepared(req.welcome);
+      return null;
+    case 'promotePrepared':
+      return engine.promotePrepared(req.members);
+    case 'discardPrepared':
+      engine.discardPrepared();
+      return null;
     case 'joinFromWelcome':
       return engine.joinFromWelcome(req.welcome);
     case 'sealControl':
@@ -70,5 +80,8 @@ export function changesKeys(req: WorkerRequest): boolean {
     'openBoard',
     'signingKey',
     'setExpectedDevices',
+    'prepareGroup',
+    'joinPrepared',
+    'discardPrepared',
   ].includes(req.kind);
 }

@@ -20,6 +20,16 @@ export type WorkerRequest =
       offKeys?: string[];
     }
   | { kind: 'commit'; id: number; add: Uint8Array[]; remove: string[]; epoch?: number }
+  | {
+      kind: 'prepareGroup';
+      id: number;
+      keyPackages: Uint8Array[];
+      unsupportedClients: UnsupportedClientRule;
+      offKeys?: string[];
+    }
+  | { kind: 'joinPrepared'; id: number; welcome: Uint8Array }
+  | { kind: 'promotePrepared'; id: number; members: string[] }
+  | { kind: 'discardPrepared'; id: number }
   | { kind: 'abandonGroup'; id: number }
   | { kind: 'signingKey'; id: number }
   | { kind: 'setExpectedDevices'; id: number; devices: ExpectedDevice[] }
@@ -64,6 +74,10 @@ const requestKinds = new Set([
   'makeKeyPackage',
   'createGroup',
   'commit',
+  'prepareGroup',
+  'joinPrepared',
+  'promotePrepared',
+  'discardPrepared',
   'processCommit',
   'joinFromWelcome',
   'sealControl',
@@ -131,6 +145,7 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
         ? (m as unknown as WorkerRequest)
         : undefined;
     case 'createGroup':
+    case 'prepareGroup':
       return isBytesArray(m.keyPackages) &&
         ['downgrade', 'hold', 'refuse'].includes(m.unsupportedClients as string) &&
         (m.offKeys === undefined ||
@@ -154,7 +169,14 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
         m.devices.every(isExpectedDevice)
         ? (m as unknown as WorkerRequest)
         : undefined;
+    case 'promotePrepared':
+      return Array.isArray(m.members) &&
+        m.members.length <= 1000 &&
+        m.members.every((x) => typeof x === 'string')
+        ? (m as unknown as WorkerRequest)
+        : undefined;
     case 'joinFromWelcome':
+    case 'joinPrepared':
       return isBytes(m.welcome) ? (m as unknown as WorkerRequest) : undefined;
     case 'openControl':
     case 'openChat':

@@ -1,0 +1,155 @@
+import type { MeetingPolicy } from '@conclave/e2ee';
+import type {
+  Participant,
+  ParticipantId,
+  ServerEventOf,
+  UnsupportedClientPolicy,
+} from '@conclave/protocol';
+import type { SignalClient } from '../signal/signal-client';
+import { fromBase64, toBase64 } from './base64';
+import type { CommitOut } from './engine';
+import type { E2eeWorkerClient } from './worker-client';
+
+export type PlanEvent = ServerEventOf<
+  'e2ee.plan' | 'e2ee.prepareGroup' | 'e2ee.preparedWelcome' | 'e2ee.promote'
+>;
+
+export interface PreparedBreakoutsDeps {
+  worker: E2eeWorkerClient;
+  signal: () => SignalClient | undefined;
+  /** The E2EE manager's queue: MLS work runs in order with commits and Welcomes. */
+  queue: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Who this device is, who is here, and the breakout room each is in (null: the main room). */
+  room: {
+    selfId: () => ParticipantId | undefined;
+    participants: () => Participant[];
+    roomOf?: ((id: ParticipantId) => string | null) | undefined;
+  };
+  /** The signed policy of this meeting's groups (carried into rooms' groups), if known. */
+  carried: () => MeetingPolicy | null;
+  meetingPolicy: () => UnsupportedClientPolicy;
+  /** KeyPackages the starter would not add: warned about like a committer's refusals. */
+  refused: (out: CommitOut) => void;
+  /** This device used its spare KeyPackage for a pending group: upload another. */
+  replenishSpare: () => void;
+  /** This device holds the pending group of `planId`. */
+  ready: (planId: string) => void;
+  /** The pending group is this device's room group now. */
+  promoted: () => void;
+  /** A warning for this device's person. */
+  banner: (text: string) => void;
+  /** Join this room's group as after a Welcome that failed (ask for a fresh add). */
+  rejoin: (err: Error) => Promise<void>;
+}
+
+/**
+ * This device's part in prepared breakout groups (issue 18, server side in
+ * apps/server/src/rtc/e2ee/breakout-plans.ts): as a planned room's starter it makes the room's
+ * pending group; as a member it joins it from the starter's Welcome; when the rooms open it
+ * promotes the group only if its roster is exactly the people now in its room.
+ */
+export class PreparedBreakouts {
+  readonly #deps: PreparedBreakoutsDeps;
+  /** The meeting's current plan, as the server last said. */
+  #planId: string | null = null;
+  /** The pending group this device holds, if any. */
+  #held: { planId: string; room: number } | null = null;
+
+  constructor(deps: PreparedBreakoutsDeps) {
+    this.#deps = deps;
+  }
+
+  /** The plan whose pending group this device holds (null: none). */
+  get readyPlan(): string | null {
+    // A replaced plan's group is discarded in turn (a promote queued before it still finds it).
+    return this.#held?.planId === this.#planId ? this.#planId : null;
+  }
+
+  handle(ev: PlanEvent): Promise<void> {
+    switch (ev.type) {
+      case 'e2ee.plan':
+        this.#planId = ev.planId;
+        return this.#deps.queue(async () => {
+          if (this.#held && this.#held.planId !== ev.planId) await this.#discard();
+        });
+      case 'e2ee.prepareGroup':
+        return this.#deps.queue(() => this.#prepare(ev));
+      case 'e2ee.preparedWelcome':
+        return this.#deps.queue(() => this.#join(ev));
+      case 'e2ee.promote':
+        return this.#deps.queue(() => this.#promote(ev));
+      default: {
+        const unreachable: never = ev;
+        throw new TypeError(`unknown event ${String(unreachable)}`);
+      }
+    }
+  }
+
+  async #prepare(ev: ServerEventOf<'e2ee.prepareGroup'>): Promise<void> {
+    const signal = this.#deps.signal();
+    const carried = this.#deps.carried();
+    // Only in a meeting whose signed policy this device holds (it is in the main group).
+    if (ev.planId !== this.#planId || !signal || !carried) return;
+    if (this.#held) await this.#discard();
+    const out = await this.#deps.worker.prepareGroup(
+      ev.keyPackages.map((k) => fromBase64(k.keyPackage)),
+      carried.unsupportedClients ?? this.#deps.meetingPolicy(),
+      [...carried.offKeys],
+    );
+    this.#deps.refused(out);
+    this.#held = { planId: ev.planId, room: ev.room };
+    await signal.request({
+      type: 'e2ee.prepareWelcome',
+      planId: ev.planId,
+      room: ev.room,
+      ...(out.welcome ? { welcome: toBase64(out.welcome) } : {}),
+      added: out.added.map((i) => ev.keyPackages[i]!.participantId),
+    });
+    this.#deps.ready(ev.planId);
+  }
+
+  async #join(ev: ServerEventOf<'e2ee.preparedWelcome'>): Promise<void> {
+    const signal = this.#deps.signal();
+    if (ev.planId !== this.#planId || !signal) return;
+    if (this.#held) await this.#discard();
+    await this.#deps.worker.joinPrepared(fromBase64(ev.welcome));
+    this.#held = { planId: ev.planId, room: ev.room };
+    // The spare went into this group: the next move (or an unprepared open) needs another.
+    this.#deps.replenishSpare();
+    await signal.request({ type: 'e2ee.prepareReady', planId: ev.planId, room: ev.room });
+    this.#deps.ready(ev.planId);
+  }
+
+  async #promote(ev: ServerEventOf<'e2ee.promote'>): Promise<void> {
+    const held = this.#held;
+    this.#held = null;
+    const { selfId, participants, roomOf = () => null } = this.#deps.room;
+    const self = selfId();
+    const room = self === undefined ? null : roomOf(self);
+    // The people in this device's room as the opened rooms say (breakout.state came first).
+    const members = participants()
+      .filter((p) => room !== null && roomOf(p.id) === room)
+      .map((p) => p.id as string);
+    const matches = held?.planId === ev.planId && held.room === ev.room && room !== null;
+    const verdict = await this.#deps.worker.promotePrepared(matches ? members : []);
+    if (matches && verdict.ok) {
+      this.#deps.promoted();
+      return;
+    }
+    const reason = !matches
+      ? 'this device holds no group prepared for this room'
+      : verdict.ok
+        ? ''
+        : verdict.reason;
+    // Shown like a committer's refusal; then this device joins the room's group afresh.
+    this.#deps.banner(
+      `Refused the encrypted group prepared for this breakout room (${reason}); joining the room's group afresh.`,
+    );
+    await this.#deps.rejoin(new Error(`prepared group refused: ${reason}`));
+  }
+
+  async #discard(): Promise<void> {
+    this.#held = null;
+    await this.#deps.worker.discardPrepared();
+  }
+}
