@@ -6,7 +6,8 @@ import { Participant } from './testing/participant';
 /**
  * The publisher's view of the SFU's receiver reports (worker/rtcp/publish-rtcp.ts): one compound
  * packet per transport with a block for each of its streams, about once a second, right counts,
- * and LSR/DLSR that let it measure its round-trip time (RFC 3550 §6.4.1), as a browser does.
+ * and LSR/DLSR that let it measure its round-trip time (RFC 3550 §6.4.1), as a browser does;
+ * its sender reports are read on the receive fast path (worker/fastpath/sender-reports.ts).
  */
 let worker: MediaWorker;
 let alice: Participant;
@@ -49,6 +50,8 @@ describe('receiver reports to a publisher', () => {
     await expect.poll(() => sender('video').rtt, { timeout: 10_000 }).toBeDefined();
     await expect.poll(() => reports.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
     alice.publisher.stop();
+    // the publisher's sender reports were read by the receive fast path, not werift's router
+    expect((await worker.dump()).rtpReceivePath.senderReports).toBeGreaterThanOrEqual(2);
 
     // one report per transport: both streams in each, not one RR per stream
     for (const r of reports) {

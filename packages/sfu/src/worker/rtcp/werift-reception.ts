@@ -4,14 +4,15 @@
  *
  * - `remoteStreams[ssrc]`: werift's `StreamStatistics`, kept per packet by werift's `handleRTP`
  *   or by the receive fast path (`recordArrival`, ../fastpath/media-routes.ts).
- * - `lastSRtimestamp[ssrc]` (compact NTP) and `receiveLastSRTimestamp[ssrc]` (Date.now() in s):
- *   written by werift's `handleRtcpPacket` for each sender report, which still goes through
- *   werift (../fastpath/inbound.ts).
+ * - `lastSRtimestamp[ssrc]` (compact NTP) and `receiveLastSRTimestamp[ssrc]` (Date.now() in s),
+ *   and the sender's counts for getStats: written per sender report by `recordSenderReport`
+ *   (from ../fastpath/inbound.ts) as werift's `handleRtcpPacket` writes them.
  * - `runRtcp`: werift's RR loop, started by `handleRTP`; replaced by a no-op on publish receivers.
  * Re-check on werift upgrades (`RTCRtpReceiver.runRtcp`, `remoteStreams`, `handleRtcpPacket`).
  */
 import type { RTCRtpReceiver } from 'werift';
 import type { ReceptionSource } from './publish-rtcp';
+import type { SenderReport } from '../fastpath/sender-reports';
 import type { ReceptionStats } from './receiver-report';
 
 interface ReceiverInternals {
@@ -19,6 +20,10 @@ interface ReceiverInternals {
   remoteStreams: Record<number, ReceptionStats | undefined>;
   lastSRtimestamp: Record<number, number | undefined>;
   receiveLastSRTimestamp: Record<number, number | undefined>;
+  senderReportsReceivedBySsrc: Record<number, number | undefined>;
+  remoteTimestampsBySsrc: Record<number, number | undefined>;
+  remotePacketCountBySsrc: Record<number, number | undefined>;
+  remoteOctetCountBySsrc: Record<number, number | undefined>;
   rtcpRunning: boolean;
   runRtcp(): Promise<void>;
 }
@@ -42,6 +47,29 @@ export function* receptionSources(receivers: Iterable<RTCRtpReceiver>): Iterable
     }
   }
 }
+
+/** Unix epoch in NTP seconds (RFC 5905 §6: era 0 starts in 1900). */
+const NTP_UNIX_OFFSET_S = 2208988800;
+
+/** werift's `handleRtcpPacket` for a sender report of `receiver`, but its two Events. */
+export const recordSenderReport = (
+  receiver: RTCRtpReceiver,
+  report: SenderReport,
+  nowS: number,
+): void => {
+  const r = receiver as unknown as ReceiverInternals;
+  const ssrc = report.ssrc;
+  // RFC 3550 §6.4.1 LSR: the middle 32 bits of the NTP timestamp
+  r.lastSRtimestamp[ssrc] = ((report.ntpSeconds << 16) | (report.ntpFraction >>> 16)) >>> 0;
+  r.receiveLastSRTimestamp[ssrc] = nowS;
+  r.senderReportsReceivedBySsrc[ssrc] = (r.senderReportsReceivedBySsrc[ssrc] ?? 0) + 1;
+  // getStats' remote-outbound `remoteTimestamp`, in ms since 1970 (werift adds the fraction
+  // as if it were milliseconds; here it is the fraction of a second)
+  r.remoteTimestampsBySsrc[ssrc] =
+    (report.ntpSeconds - NTP_UNIX_OFFSET_S) * 1000 + (report.ntpFraction / 0x100000000) * 1000;
+  r.remotePacketCountBySsrc[ssrc] = report.packetCount;
+  r.remoteOctetCountBySsrc[ssrc] = report.octetCount;
+};
 
 const noReports = (): Promise<void> => Promise.resolve();
 
