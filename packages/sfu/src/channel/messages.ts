@@ -163,8 +163,9 @@ export interface WorkerDump {
    * How received media went (all transports, ever). Authenticated RTP packets: `direct` straight
    * to their producer layer, `werift` through werift's router (a stream's first packets, RTX).
    * `fromSocket`: SRTP/SRTCP datagrams read from a UDP socket directly, not via werift's ICE.
+   * `senderReports`: publishers' compound RTCP packets of sender reports read directly.
    */
-  rtpReceivePath: { direct: number; werift: number; fromSocket: number };
+  rtpReceivePath: { direct: number; werift: number; fromSocket: number; senderReports: number };
 }
 
 export interface SrtpDrops {

@@ -18,6 +18,7 @@ import { splitNackBySsrc } from './fastpath/nack-per-ssrc';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { PayloadInspector } from './payload-inspector';
 import { claimRtx, type RtxClaimContext } from './publisher-rtx';
+import { recordSenderReport } from './rtcp/werift-reception';
 import { LayerDemand, neededLayers } from './simulcast/layer-demand';
 import { LayerMeter } from './simulcast/layer-meter';
 import type { LayerState } from './simulcast/layer-selection';
@@ -316,7 +317,11 @@ export class WorkerProducer {
     const dtls = this.#transceiver.receiver.dtlsTransport;
     if (!dtls) return;
     layer.unroute();
-    layer.route ??= { receive: (packet) => this.#receiveDirect(layer, packet) };
+    const receiver = this.#transceiver.receiver;
+    layer.route ??= {
+      receive: (packet) => this.#receiveDirect(layer, packet),
+      senderReport: (report, nowS) => recordSenderReport(receiver, report, nowS),
+    };
     layer.routes = mediaRoutes(dtls);
     layer.routes.set(ssrc, layer.route);
     layer.routedSsrc = ssrc;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
+import { RTCPeerConnection, type RTCRtpReceiver, type RTCRtpTransceiver } from 'werift';
 import type { ConnectionState, TransportDirection, TransportStats } from '../channel/messages';
 import { SfuError } from '../errors';
 import type { PeerConnectionConfig } from './codecs';
@@ -10,7 +10,9 @@ import { installInboundFastPath } from './fastpath/inbound';
 import { installFastRtpParse } from './fastpath/rtp-parse';
 import { ProbeController } from './bwe/probe-controller';
 import { retransmissionStats, type RetransmissionStats } from './bwe/retransmissions';
-import { TwccResponder } from './bwe/twcc-responder';
+import { sendRtcp } from './fastpath/srtcp-send';
+import { PublishRtcp } from './rtcp/publish-rtcp';
+import { receptionSources, silenceWeriftReceiverReports } from './rtcp/werift-reception';
 
 installTwccRawCapture();
 installFastRtpParse();
@@ -60,8 +62,10 @@ export class WorkerTransport {
   readonly #allocator: DownlinkAllocator | undefined;
   readonly #estimator: DownlinkEstimator | undefined;
   readonly #prober: ProbeController | undefined;
-  /** Publish: transport-cc feedback to the browser. */
-  readonly #twcc: TwccResponder | undefined;
+  /** Publish: transport-cc feedback and receiver reports to the browser. */
+  readonly #rtcp: PublishRtcp | undefined;
+  /** Publish: the receivers of our producers, which #rtcp reports on. */
+  readonly #receivers = new Set<RTCRtpReceiver>();
   /** What this subscribe transport sends (RTP payload bytes). */
   readonly #sent = new LayerMeter();
   readonly #inspection: boolean;
@@ -85,12 +89,15 @@ export class WorkerTransport {
     this.#hooks = options.hooks;
     this.#keyframeIntervalMs = options.keyframeRequestMinIntervalMs;
     this.#subscriberPliIntervalMs = options.subscriberKeyframeRequestMinIntervalMs;
-    this.#twcc =
+    this.#rtcp =
       options.direction === 'publish'
-        ? new TwccResponder(Math.floor(Math.random() * 0xffffffff), (packet) => {
-            const dtls = this.pc.getTransceivers()[0]?.receiver.dtlsTransport;
-            if (dtls?.state !== 'connected') return;
-            dtls.sendRtcp([{ serialize: () => packet } as never]).catch(() => undefined);
+        ? new PublishRtcp({
+            senderSsrc: Math.floor(Math.random() * 0xffffffff),
+            sources: () => receptionSources(this.#receivers),
+            send: (packet) => {
+              const dtls = this.pc.getTransceivers()[0]?.receiver.dtlsTransport;
+              if (dtls) sendRtcp(dtls, packet);
+            },
           })
         : undefined;
     const estimator = options.direction === 'subscribe' ? new DownlinkEstimator() : undefined;
@@ -254,7 +261,7 @@ export class WorkerTransport {
     this.#closed = true;
     this.#allocator?.close();
     this.#prober?.close();
-    this.#twcc?.close();
+    this.#rtcp?.close();
     this.#rejectPending?.(new SfuError('SFU_ERR_CLOSED', `transport ${this.id}`));
     for (const producer of [...this.#producersByMid.values()]) producer.close();
     for (const consumer of [...this.#consumers.values()]) consumer.close();
@@ -282,6 +289,10 @@ export class WorkerTransport {
   }
 
   #createProducer(transceiver: RTCRtpTransceiver, mid: string): void {
+    const receiver = transceiver.receiver;
+    // our receiver reports cover this receiver's SSRCs (rtcp/publish-rtcp.ts), not werift's loop
+    silenceWeriftReceiverReports(receiver);
+    this.#receivers.add(receiver);
     const producer = new WorkerProducer({
       id: randomUUID(),
       kind: transceiver.kind === 'audio' ? 'audio' : 'video',
@@ -289,9 +300,12 @@ export class WorkerTransport {
       transceiver,
       keyframeRequestMinIntervalMs: this.#keyframeIntervalMs,
       inspection: this.#inspection,
-      onTransportSeq: this.#twcc ? (seq, ssrc, t) => this.#twcc?.onPacket(seq, ssrc, t) : undefined,
+      onTransportSeq: this.#rtcp
+        ? (seq, ssrc, t) => this.#rtcp?.onTransportSeq(seq, ssrc, t)
+        : undefined,
       onLayersNeeded: (p, layers) => this.#hooks.onProducerLayersNeeded(p, layers),
       onClose: (p) => {
+        this.#receivers.delete(receiver);
         this.#producersByMid.delete(p.mid);
         this.#hooks.onProducerClosed(p);
       },

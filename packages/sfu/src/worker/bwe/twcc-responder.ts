@@ -5,7 +5,7 @@
  * own generator misreports losses and receive times (it led Chromium's estimate to collapse to
  * about 100 kbit/s in the SFU probe), so it is disabled and this one answers.
  *
- * Every 100 ms: one packet covering the sequence numbers that arrived since the last one, as
+ * Every 100 ms (../rtcp/publish-rtcp.ts): one packet covering the sequence numbers that arrived since the last one, as
  * two-bit status vector chunks (7 statuses each: 0 lost, 1 small delta, 2 large delta), then
  * the receive deltas in 250 us units (§3.1.5), zero-padded to 32 bits (RFC 3550 §6.4.1 P bit).
  * Each packet starts where the previous one ended, so a packet lost between two feedback
@@ -84,43 +84,11 @@ export const buildTwccFeedback = (
   return out;
 };
 
-const INTERVAL_MS = 100;
-
 /**
- * One 100 ms timer for every responder of the thread, so the feedback to all publishers goes out
- * in one wake-up of the media worker instead of one timer per publish transport (each wake-up of
- * an otherwise idle thread costs tens of µs of CPU here, more than building the feedback).
+ * Collects one publish transport's arrivals; `take()` gives the feedback since the last one
+ * (../rtcp/publish-rtcp.ts calls it every 100 ms).
  */
-const responders = new Set<TwccResponder>();
-let ticker: NodeJS.Timeout | undefined;
-
-const flushAll = (): void => {
-  for (const responder of responders) {
-    try {
-      responder.flush();
-    } catch {
-      // one transport's failure must not hold back the others' feedback
-    }
-  }
-};
-
-const register = (responder: TwccResponder): void => {
-  responders.add(responder);
-  if (ticker) return;
-  ticker = setInterval(flushAll, INTERVAL_MS);
-  ticker.unref();
-};
-
-const unregister = (responder: TwccResponder): void => {
-  responders.delete(responder);
-  if (responders.size > 0 || !ticker) return;
-  clearInterval(ticker);
-  ticker = undefined;
-};
-
-/** Collects one publish transport's arrivals; feedback goes out every 100 ms (shared timer). */
 export class TwccResponder {
-  readonly #send: (packet: Buffer) => void;
   readonly #senderSsrc: number;
   #arrivals: Arrival[] = [];
   #lastSeq = -1;
@@ -129,10 +97,8 @@ export class TwccResponder {
   /** The sequence number after the last one reported, -1 before the first feedback. */
   #nextSeq = -1;
 
-  constructor(senderSsrc: number, send: (packet: Buffer) => void) {
+  constructor(senderSsrc: number) {
     this.#senderSsrc = senderSsrc;
-    this.#send = send;
-    register(this);
   }
 
   onPacket(seq16: number, ssrc: number, nowMs: number): void {
@@ -150,25 +116,15 @@ export class TwccResponder {
     if (this.#arrivals.length < 2000) this.#arrivals.push({ seq, atMs: nowMs });
   }
 
-  flush(): void {
-    if (this.#arrivals.length === 0) return;
+  /** The feedback packet for the arrivals since the last one, if any arrived. */
+  take(): Buffer | undefined {
+    if (this.#arrivals.length === 0) return undefined;
     const arrivals = this.#arrivals.sort((a, b) => a.seq - b.seq);
     this.#arrivals = [];
     const first = arrivals[0]!.seq;
     // a gap of up to 1000 since the last feedback is reported lost; a longer one is a restart
     const base = this.#nextSeq >= 0 && first - this.#nextSeq <= 1000 ? this.#nextSeq : first;
     this.#nextSeq = Math.max(this.#nextSeq, arrivals[arrivals.length - 1]!.seq + 1);
-    const packet = buildTwccFeedback(
-      this.#senderSsrc,
-      this.#mediaSsrc,
-      this.#count++,
-      arrivals,
-      base,
-    );
-    if (packet) this.#send(packet);
-  }
-
-  close(): void {
-    unregister(this);
+    return buildTwccFeedback(this.#senderSsrc, this.#mediaSsrc, this.#count++, arrivals, base);
   }
 }

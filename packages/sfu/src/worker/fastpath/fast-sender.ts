@@ -33,6 +33,7 @@
  */
 import type { RTCDtlsTransport, RTCRtpSender } from 'werift';
 import type { RetransmissionGate } from '../bwe/retransmissions';
+import { sendToPeer } from './nominated-send';
 import {
   RolloverCounter,
   SRTP_AEAD_AES_128_GCM,
@@ -76,23 +77,6 @@ interface RtxFields {
   rtxPayloadType?: number;
   rtxSsrc: number;
 }
-interface UdpSocketLike {
-  send(msg: Buffer, port: number, address: string): void;
-}
-interface NominatedPair {
-  protocol: {
-    type: string;
-    transport?: { type?: string; closed?: boolean; socket?: UdpSocketLike };
-  };
-  remoteCandidate: { host: string; port: number };
-  packetsSent: number;
-  bytesSent: number;
-}
-interface IceConnectionLike {
-  nominated?: NominatedPair;
-  canSendApplicationData(): boolean;
-  send(data: Buffer): Promise<void>;
-}
 
 const protectors = new WeakMap<object, SrtpProtector>();
 
@@ -114,8 +98,6 @@ const protectorFor = (dtlsTransport: RTCDtlsTransport): SrtpProtector | undefine
   }
   return protector;
 };
-
-const ignore = (): void => undefined;
 
 export interface FastSenderOptions {
   /** The policy retransmissions pass (undefined: every NACK is answered). */
@@ -245,7 +227,7 @@ export class FastSender {
     this.#lastSentAtMs = nowMs;
     (sender as unknown as { rtpTimestamp: number }).rtpTimestamp = timestamp;
     if (this.#nack) this.#keep(slot, seq, timestamp, marker, padding, payload, keepProtected, srtp);
-    this.#transmit(dtlsTransport, srtp);
+    sendToPeer(dtlsTransport, srtp);
     if (!this.#rtcpStarted) {
       this.#rtcpStarted = true;
       void (sender as unknown as { runRtcp(): Promise<void> }).runRtcp();
@@ -381,30 +363,6 @@ export class FastSender {
     return true;
   }
 
-  #transmit(dtlsTransport: RTCDtlsTransport, srtp: Buffer): void {
-    const connection = dtlsTransport.iceTransport.connection as unknown as IceConnectionLike;
-    const pair = connection.nominated;
-    const transport = pair?.protocol.transport;
-    const d = dtlsTransport as unknown as { bytesSent: number; packetsSent: number };
-    d.bytesSent += srtp.length;
-    d.packetsSent++;
-    if (
-      pair &&
-      pair.protocol.type === 'stun' &&
-      transport?.type === 'udp' &&
-      transport.socket &&
-      !transport.closed &&
-      connection.canSendApplicationData()
-    ) {
-      transport.socket.send(srtp, pair.remoteCandidate.port, pair.remoteCandidate.host);
-      pair.packetsSent++;
-      pair.bytesSent += srtp.length;
-      return;
-    }
-    // TURN or TCP: werift's own path
-    connection.send(srtp).catch(ignore);
-  }
-
   /** The RTX payload type the subscriber negotiated (RFC 4588 §8.6), undefined without RTX. */
   #rtxPayloadType(): number | undefined {
     return (this.#sender as unknown as RtxFields).rtxPayloadType;
@@ -465,7 +423,7 @@ export class FastSender {
     s.retransmittedPacketsSent++;
     s.retransmittedBytesSent += payloadLength;
     gate?.sent(twcc, bytes, now);
-    this.#transmit(dtlsTransport, srtp);
+    sendToPeer(dtlsTransport, srtp);
   }
 
   /** RFC 5905 §6 64-bit NTP timestamp of the last packet sent (for sender reports). */

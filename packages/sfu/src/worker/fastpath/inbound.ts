@@ -10,7 +10,8 @@
  * here keeps everything else of that method: werift's SRTP/SRTCP sessions are still created (its
  * RTCP sending and its fallback RTP sending encrypt with them), the transport's byte and packet
  * counters are kept, and `onRtp` / `onRtcp` fire with the same objects as before, except that an
- * RTP packet whose SSRC a producer layer has claimed goes to that layer (./media-routes.ts).
+ * RTP packet whose SSRC a producer layer has claimed goes to that layer (./media-routes.ts), and
+ * so does a compound RTCP packet of sender reports of such SSRCs (./sender-reports.ts).
  * Datagrams come from the connection's UDP sockets directly where possible (./udp-receive.ts).
  * Keys: the peer's half of the DTLS-SRTP key material (RFC 5764 §4.2), a new unprotector for a
  * new SRTP session.
@@ -32,6 +33,7 @@ import {
   type RouteClaimer,
 } from './media-routes';
 import { parseRtpHeader, rtpHeaderLength } from './rtp-parse';
+import { senderReportsOnly } from './sender-reports';
 import { takeMediaDatagrams, type IceConnectionInternals } from './udp-receive';
 
 /** What we use of werift's DTLS transport (werift 0.24.4). */
@@ -139,6 +141,7 @@ class InboundMedia {
   #receiveRtcp(t: DtlsTransportInternals, unprotector: SrtpUnprotector, data: Buffer): void {
     const plain = unprotector.unprotectRtcp(data);
     if (!plain) return;
+    if (this.#takeSenderReports(plain)) return;
     let packets: RtcpPacket[];
     try {
       packets = RtcpPacketConverter.deSerialize(plain);
@@ -153,6 +156,23 @@ class InboundMedia {
         // as above
       }
     }
+  }
+
+  /** A compound packet of SRs (and SDES) whose SSRCs all have routes: recorded there, not by werift. */
+  #takeSenderReports(plain: Buffer): boolean {
+    const reports = senderReportsOnly(plain);
+    if (!reports) return false;
+    for (const report of reports) {
+      if (this.#routes.get(report.ssrc)?.senderReport === undefined) return false;
+    }
+    const nowS = Date.now() / 1000;
+    try {
+      for (const report of reports) this.#routes.get(report.ssrc)!.senderReport!(report, nowS);
+    } catch {
+      // as above
+    }
+    receivePath.senderReports++;
+    return true;
   }
 
   /** The unprotector of the transport's current SRTP session (werift makes one per handshake). */

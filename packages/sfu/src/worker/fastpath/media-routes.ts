@@ -24,11 +24,14 @@
  * Re-check on werift upgrades (`RTCRtpReceiver.handleRTP`, `RtpRouter.routeRtp`).
  */
 import type { RTCRtpReceiver, RtpHeader, RtpPacket } from 'werift';
+import type { SenderReport } from './sender-reports';
 
 /** Where an authenticated RTP packet of one SSRC goes instead of werift's router. */
 export interface MediaRoute {
   /** Takes the packet, or returns false to leave it to werift's router. */
   receive(packet: RtpPacket): boolean;
+  /** Records a sender report of the SSRC (`nowS`: Date.now() in s); absent: werift's router. */
+  senderReport?(report: SenderReport, nowS: number): void;
 }
 
 /** How received media went, in this thread (all transports, ever): see WorkerDump. */
@@ -36,9 +39,16 @@ export interface ReceivePathCounters {
   direct: number;
   werift: number;
   fromSocket: number;
+  /** Compound RTCP packets of sender reports read directly (./sender-reports.ts). */
+  senderReports: number;
 }
 
-export const receivePath: ReceivePathCounters = { direct: 0, werift: 0, fromSocket: 0 };
+export const receivePath: ReceivePathCounters = {
+  direct: 0,
+  werift: 0,
+  fromSocket: 0,
+  senderReports: 0,
+};
 
 const tables = new WeakMap<object, Map<number, MediaRoute>>();
 const claimerTables = new WeakMap<object, Set<RouteClaimer>>();
