@@ -14,13 +14,17 @@
 // ratio (target: at most 1.2x). Then one leaves an E2EE meeting and the time until every remaining
 // device is on the new epoch is printed.
 //
+// Chat in browsers (issue 18, bench/lib/e2ee-browser-chat.ts): typed in one Chromium -> shown in
+// the other's chat panel and answered, there and back, E2EE off vs on (target: at most 1.5x).
+//
 // Features under E2EE (issue 18, bench/e2ee-features.ts, whose header says exactly what is
 // timed): chat send -> shown, and 10 bots into 2 breakout rooms, E2EE on vs off as ratios
 // (target: at most 1.5x); each with every bot as its own device in its own worker_thread (what a
 // person waits for) and, labelled, with every device on one thread (the earlier figure).
 //
 // Flags: --sizes 50,200,1000   --rounds 3   --browser-rounds 2   --no-browsers   --no-features
-//        --only-features (the issue 18 rows alone: no browsers, no rekey sizes)
+//        --only-features (the issue 18 rows alone: no rekey sizes; browsers only for the chat row)
+//        --browser-chat-rounds 20 (per block; 0 leaves the row out)   --browser-chat-gap 300 (ms)
 //        --chat-rounds 60   --move-rounds 5 (issue 18 rows; 0 leaves a row out)
 //        --setups device,single (issue 18 set-ups to run)
 import { GroupSession, SigningKey } from '@conclave/e2ee';
@@ -42,6 +46,7 @@ import { startTestServer } from '../test/support/test-server';
 import { WsClient } from '../test/support/ws-client';
 import { SEND_SWITCH_DELAY_MS } from '../packages/client/src/e2ee/timing';
 import { featuresBench } from './e2ee-features';
+import { browserChatBench } from './lib/e2ee-browser-chat';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -185,6 +190,14 @@ async function browserBench(rounds: number): Promise<void> {
 async function main(): Promise<void> {
   if (!process.argv.includes('--no-browsers') && !onlyFeatures)
     await browserBench(Number(arg('browser-rounds', '2')));
+  // Issue 18's chat row as a person sees it: typed in one Chromium, shown in the other's panel.
+  const browserChat = Number(arg('browser-chat-rounds', '20'));
+  if (
+    !process.argv.includes('--no-browsers') &&
+    !process.argv.includes('--no-features') &&
+    browserChat > 0
+  )
+    await browserChatBench(browserChat, Number(arg('browser-chat-gap', '300')));
   console.log(
     `E2EE meeting bench: sizes ${sizes.join(', ')}, ${rounds} leave(s) each; two-phase send switch ${SEND_SWITCH_DELAY_MS} ms`,
   );
