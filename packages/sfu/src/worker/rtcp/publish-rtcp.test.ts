@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FALLBACK_MS, PublishRtcp, type ReceptionSource } from './publish-rtcp';
+import { FALLBACK_MS, pollRtcpTick, PublishRtcp, type ReceptionSource } from './publish-rtcp';
 import type { ReceptionStats } from './receiver-report';
 
 /** A stream that got sequence numbers 100..109 in order. */
@@ -102,6 +102,7 @@ describe('RTCP of the publish transports of one media worker', () => {
       fromTimer += out.length - beforeTimers;
       const before = out.length;
       p.onTransportSeq(seq, 9, performance.now());
+      pollRtcpTick(performance.now());
       fromPackets += out.length - before;
     }
     // 2 s of media: a feedback packet every 100 ms, all sent from packet arrivals
@@ -136,7 +137,8 @@ describe('RTCP of the publish transports of one media worker', () => {
     const sources = [{ ssrc: 0xa, stats: stream(), lastSr: undefined }];
     const p = publisher(7, out, sources);
     for (let t = 0; t < 2000; t += 10) {
-      p.onTransportSeq(t / 10, 0xa, t);
+      p.onTransportSeq(t / 10, 0xa, performance.now());
+      pollRtcpTick(performance.now());
       vi.advanceTimersByTime(10);
     }
     // one packet per tick (every 100 ms), never an RR and a feedback packet apart
