@@ -18,6 +18,7 @@ import { splitNackBySsrc } from './fastpath/nack-per-ssrc';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { PayloadInspector } from './payload-inspector';
 import { claimRtx, type RtxClaimContext } from './publisher-rtx';
+import { pollRtcpTick } from './rtcp/publish-rtcp';
 import { recordSenderReport } from './rtcp/werift-reception';
 import { LayerDemand, neededLayers } from './simulcast/layer-demand';
 import { LayerMeter } from './simulcast/layer-meter';
@@ -387,6 +388,8 @@ export class WorkerProducer {
 
   #onRtp(layer: ProducerLayer, rtp: RtpPacket): void {
     const t = now();
+    // RTCP to publishers that is due goes out in this wake-up rather than a timer's of its own
+    pollRtcpTick(t);
     this.#rtpPacketsIn++;
     layer.ssrc = rtp.header.ssrc;
     layer.meter.add(rtp.payload.length, t);

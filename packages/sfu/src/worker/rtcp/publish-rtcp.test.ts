@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PublishRtcp, type ReceptionSource } from './publish-rtcp';
+import { FALLBACK_MS, pollRtcpTick, PublishRtcp, type ReceptionSource } from './publish-rtcp';
 import type { ReceptionStats } from './receiver-report';
 
 /** A stream that got sequence numbers 100..109 in order. */
@@ -49,11 +49,11 @@ describe('RTCP of the publish transports of one media worker', () => {
       p.onTransportSeq(100, 1000 + i, 5);
       p.onTransportSeq(101, 1000 + i, 6);
     });
-    vi.advanceTimersByTime(100);
+    vi.advanceTimersByTime(FALLBACK_MS);
     expect(sent.map((out) => out.length)).toEqual([1, 1, 1]);
     // each feedback names its own transport's sender SSRC (RFC 4585 §6.1)
     expect(sent.map((out) => out[0]!.readUInt32BE(4))).toEqual([1, 2, 3]);
-    vi.advanceTimersByTime(100);
+    vi.advanceTimersByTime(FALLBACK_MS);
     expect(sent.map((out) => out.length)).toEqual([1, 1, 1]); // nothing new arrived
     for (const p of publishers) p.close();
     expect(vi.getTimerCount()).toBe(0);
@@ -67,7 +67,7 @@ describe('RTCP of the publish transports of one media worker', () => {
     pa.onTransportSeq(1, 9, 0);
     pb.onTransportSeq(1, 9, 0);
     pa.close();
-    vi.advanceTimersByTime(100);
+    vi.advanceTimersByTime(FALLBACK_MS);
     expect([a.length, b.length]).toEqual([0, 1]);
     pb.close();
     expect(vi.getTimerCount()).toBe(0);
@@ -85,10 +85,35 @@ describe('RTCP of the publish transports of one media worker', () => {
     const good = publisher(2, ok);
     bad.onTransportSeq(1, 9, 0);
     good.onTransportSeq(1, 9, 0);
-    vi.advanceTimersByTime(100);
+    vi.advanceTimersByTime(FALLBACK_MS);
     expect(ok.length).toBe(1);
     bad.close();
     good.close();
+  });
+
+  it('while media arrives, each tick runs from a packet (no timer wake-up of its own)', () => {
+    const out: Buffer[] = [];
+    const p = publisher(1, out);
+    let fromPackets = 0;
+    let fromTimer = 0;
+    for (let seq = 0; seq < 200; seq++) {
+      const beforeTimers = out.length;
+      vi.advanceTimersByTime(10); // packets every 10 ms
+      fromTimer += out.length - beforeTimers;
+      const before = out.length;
+      p.onTransportSeq(seq, 9, performance.now());
+      pollRtcpTick(performance.now());
+      fromPackets += out.length - before;
+    }
+    // 2 s of media: a feedback packet every 100 ms, all sent from packet arrivals
+    expect(fromPackets).toBeGreaterThanOrEqual(18);
+    expect(fromPackets).toBeLessThanOrEqual(20);
+    expect(fromTimer).toBe(0);
+    // media stops: the timer sends what is left, and then nothing
+    p.onTransportSeq(200, 9, performance.now());
+    vi.advanceTimersByTime(FALLBACK_MS);
+    expect(out.length).toBe(fromPackets + 1);
+    p.close();
   });
 
   it('the publisher gets a receiver report about every second, with a block per received SSRC', () => {
@@ -112,10 +137,13 @@ describe('RTCP of the publish transports of one media worker', () => {
     const sources = [{ ssrc: 0xa, stats: stream(), lastSr: undefined }];
     const p = publisher(7, out, sources);
     for (let t = 0; t < 2000; t += 10) {
-      p.onTransportSeq(t / 10, 0xa, t);
+      p.onTransportSeq(t / 10, 0xa, performance.now());
+      pollRtcpTick(performance.now());
       vi.advanceTimersByTime(10);
     }
-    expect(out.length).toBe(20); // one packet per tick, never two
+    // one packet per tick (every 100 ms), never an RR and a feedback packet apart
+    expect(out.length).toBeGreaterThanOrEqual(19);
+    expect(out.length).toBeLessThanOrEqual(20);
     const compound = out.filter((packet) => packetTypes(packet).length > 1);
     expect(compound.length).toBeGreaterThanOrEqual(1);
     for (const packet of compound) expect(packetTypes(packet)).toEqual([RR, RTPFB]);
