@@ -15,6 +15,10 @@
 //    the host's request to the last bot; median of `--move-rounds` (5) after one uncounted
 //    round (printed too: the code is cold on every thread then). Per device, each bot's own CPU
 //    time and its wait for a free core in that window (Linux schedstat) are printed as well.
+//    Two rows: "prepared" (the host planned the rooms first, as the panel does: under E2EE each
+//    room's group is built while planning, and timing starts once every bot holds its pending
+//    group, so Open costs no MLS work) and "unprepared" (Open clicked with no plan before it:
+//    each room's first device starts its group and adds the others' spare KeyPackages at open).
 //
 // Two set-ups, both printed:
 //  - per device (what a person waits for): each bot is its own device in its own worker_thread

@@ -677,6 +677,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
    * start, the new room's group.
    */
   roomChanged(): void {
+    // The old group's members say nothing about the new room's group (its own state follows).
+    if (this.#meeting.status !== 'off') this.#meeting = { ...this.#meeting, members: [] };
     void this.#queue(async () => {
       const worker = this.#deps.worker;
       if (!worker || this.#meeting.status === 'off') return;

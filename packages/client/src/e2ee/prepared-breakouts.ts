@@ -72,10 +72,11 @@ export class PreparedBreakouts {
         return this.#deps.queue(async () => {
           if (this.#held && this.#held.planId !== ev.planId) await this.#discard();
         });
+      // Preparing is best effort and unseen: a room whose group is not ready starts it at open.
       case 'e2ee.prepareGroup':
-        return this.#deps.queue(() => this.#prepare(ev));
+        return this.#deps.queue(() => this.#prepare(ev).catch(() => this.#discard()));
       case 'e2ee.preparedWelcome':
-        return this.#deps.queue(() => this.#join(ev));
+        return this.#deps.queue(() => this.#join(ev).catch(() => this.#discard()));
       case 'e2ee.promote':
         return this.#deps.queue(() => this.#promote(ev));
       default: {

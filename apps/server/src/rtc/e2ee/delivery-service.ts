@@ -469,7 +469,7 @@ export class DeliveryService {
    * The people arriving in this (empty) breakout group hold the pending group prepared for them
    * (breakout-plans.ts): it is this group from now on, at epoch 1 (its first Commit was made
    * when it was prepared), with its starter as committer. Each device is told to promote it,
-   * after checking its roster against the room itself (`announce()`, then `promote()`).
+   * after checking its roster against the room itself (`promote()`, then `announce()`).
    */
   adoptPrepared(
     starter: ParticipantId,
@@ -492,7 +492,7 @@ export class DeliveryService {
   /** The `e2ee.promote` that `promote()` sends (after `adoptPrepared`). */
   #promote: ServerEvent | undefined;
 
-  /** Tells this group's room its state (after `adoptPrepared`, before `promote()`). */
+  /** Tells this group's room its state (after `adoptPrepared` and `promote()`). */
   announce(): void {
     this.#broadcastState();
   }

@@ -72,11 +72,10 @@ export class E2eeGroups {
       const live = [...arrivals].filter(
         ([group]) => group === this.main || [...this.#rooms.values()].includes(group),
       );
-      // Prepared rooms first: their devices promote at once, before any other room's news (each
-      // room's state first, so that no device sees its new group against the old room's state).
+      // Prepared rooms first: their devices promote at once, before any room's other news.
       const adopted = live.filter(([group, people]) => this.#claim(group, people));
-      for (const [group] of adopted) group.announce();
       for (const [group] of adopted) group.promote();
+      for (const [group] of adopted) group.announce();
       for (const [group, people] of live)
         if (!adopted.some(([g]) => g === group)) this.#arrive(group, people);
     }
