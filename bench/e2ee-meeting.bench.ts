@@ -37,6 +37,7 @@ import {
   launchChromium,
   newParticipant,
   remoteStats,
+  turnOffE2ee,
   turnOnE2ee,
   waitForE2eeShield,
 } from '../test/support/browser';
@@ -137,14 +138,7 @@ async function browserBench(rounds: number): Promise<void> {
           await turnOnE2ee(host);
           await waitForE2eeShield(bob);
         }
-        if (mode === 'off' && on) {
-          await host.page.getByRole('button', { name: 'More' }).click();
-          await host.page.getByRole('menuitem', { name: 'Turn off end-to-end encryption' }).click();
-          await bob.page
-            .getByTestId('shield')
-            .filter({ hasText: 'Encrypted in transit' })
-            .waitFor();
-        }
+        if (mode === 'off' && on) await turnOffE2ee(host, [bob]);
         await new Promise((r2) => setTimeout(r2, 1500));
         const joiner = await newParticipant(browser, `Joiner ${mode} ${r}`);
         times[mode].push(await joinToFirstFrame(joiner, invite, 2));

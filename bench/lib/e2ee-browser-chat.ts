@@ -15,6 +15,7 @@ import {
   joinMeeting,
   launchChromium,
   newParticipant,
+  turnOffE2ee,
   turnOnE2ee,
   waitForE2eeShield,
 } from '../../test/support/browser';
@@ -136,9 +137,7 @@ export async function browserChatBench(perBlock: number, gapMs: number): Promise
       await sleep(1500);
       on.push(...(await block(host.page, n, perBlock, gapMs)));
       n += WARMUP + perBlock;
-      await host.page.getByRole('button', { name: 'More' }).click();
-      await host.page.getByRole('menuitem', { name: 'Turn off end-to-end encryption' }).click();
-      await bob.page.getByTestId('shield').filter({ hasText: 'Encrypted in transit' }).waitFor();
+      await turnOffE2ee(host, [bob]);
       await sleep(1500);
     }
     const f1 = (x: number) => x.toFixed(1);

@@ -214,6 +214,15 @@ export async function turnOnE2ee(host: Participant): Promise<void> {
   await host.page.getByRole('menuitem', { name: 'Turn on end-to-end encryption' }).click();
 }
 
+/** The host turns E2EE off from the More menu; resolves once `others` show transport encryption. */
+export async function turnOffE2ee(host: Participant, others: Participant[]): Promise<void> {
+  await host.page.getByRole('button', { name: 'More' }).click();
+  await host.page.getByRole('menuitem', { name: 'Turn off end-to-end encryption' }).click();
+  for (const p of others) {
+    await p.page.getByTestId('shield').filter({ hasText: 'Encrypted in transit' }).waitFor();
+  }
+}
+
 export async function waitForE2eeShield(p: Participant, timeout = 15_000): Promise<void> {
   await p.page
     .getByTestId('shield')

@@ -41,6 +41,7 @@ import {
   SrtpProtector,
   masterLengths,
 } from './srtp';
+import type { WeriftDtlsSocket } from './werift-dtls';
 
 const URI_TWCC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 const URI_ABS_SEND_TIME = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
@@ -59,14 +60,6 @@ const PROTECTED = 4;
 /** Seconds from 1900 (NTP era 0) to 1970 (RFC 5905 §6). */
 const NTP_UNIX_OFFSET_S = 2208988800;
 
-/** What we use of werift's DTLS socket (werift 0.24.4 `DtlsSocket`). */
-interface WeriftDtls {
-  srtp: { srtpProfile?: number };
-  extractSessionKeys(
-    keyLength: number,
-    saltLength: number,
-  ): { localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer };
-}
 /** werift 0.24.4 RTCRtpCodecParameters: the negotiated RTCP feedback (RFC 4585 §4.2). */
 interface NegotiatedCodec {
   payloadType: number;
@@ -82,7 +75,7 @@ const protectors = new WeakMap<object, SrtpProtector>();
 
 /** One protector per werift SRTP session (a new DTLS session has new keys). */
 const protectorFor = (dtlsTransport: RTCDtlsTransport): SrtpProtector | undefined => {
-  const dtls = (dtlsTransport as unknown as { dtls?: WeriftDtls }).dtls;
+  const dtls = (dtlsTransport as unknown as { dtls?: WeriftDtlsSocket }).dtls;
   const session = (dtlsTransport as unknown as { srtp?: object }).srtp;
   const profile = dtls?.srtp.srtpProfile;
   if (!dtls || !session) return undefined;

@@ -35,18 +35,13 @@ import {
 import { parseRtpHeader, rtpHeaderLength } from './rtp-parse';
 import { senderReportsOnly } from './sender-reports';
 import { takeMediaDatagrams, type IceConnectionInternals } from './udp-receive';
+import type { WeriftDtlsSocket } from './werift-dtls';
 
 /** What we use of werift's DTLS transport (werift 0.24.4). */
 interface DtlsTransportInternals {
   srtpStarted: boolean;
   srtp?: object;
-  dtls?: {
-    srtp: { srtpProfile?: number };
-    extractSessionKeys(
-      keyLength: number,
-      saltLength: number,
-    ): { localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer };
-  };
+  dtls?: WeriftDtlsSocket;
   iceTransport: {
     connection: IceConnectionInternals & {
       onData: { subscribe(listener: (data: Buffer) => void): unknown };

@@ -15,6 +15,7 @@ import {
   SRTP_AEAD_AES_128_GCM,
   SRTP_AES128_CM_HMAC_SHA1_80,
   type SrtpProfile,
+  writeSrtcpGcmIv,
 } from './srtp';
 import { LABEL_SRTCP_AUTH, LABEL_SRTCP_ENCRYPTION, LABEL_SRTCP_SALT } from './srtp-unprotect';
 
@@ -80,13 +81,7 @@ export class SrtcpProtector {
   protectWithIndex(rtcp: Buffer, ssrc: number, index: number): Buffer {
     if (this.profile !== SRTP_AEAD_AES_128_GCM) return this.#protectCm(rtcp, ssrc, index);
     const iv = this.#iv;
-    const salt = this.#salt;
-    iv[0] = salt[0]!;
-    iv[1] = salt[1]!;
-    iv.writeUInt32BE((ssrc ^ salt.readUInt32BE(2)) >>> 0, 2);
-    iv[6] = salt[6]!;
-    iv[7] = salt[7]!;
-    iv.writeUInt32BE((index ^ salt.readUInt32BE(8)) >>> 0, 8);
+    writeSrtcpGcmIv(iv, this.#salt, ssrc, index);
     const out = Buffer.allocUnsafe(rtcp.length + GCM_TAG_LENGTH + 4);
     rtcp.copy(out, 0, 0, 8);
     const trailerOffset = rtcp.length + GCM_TAG_LENGTH;

@@ -9,18 +9,13 @@ import type { RTCDtlsTransport } from 'werift';
 import { sendToPeer } from './nominated-send';
 import { masterLengths, SRTP_AEAD_AES_128_GCM, SRTP_AES128_CM_HMAC_SHA1_80 } from './srtp';
 import { SrtcpProtector } from './srtcp-protect';
+import type { WeriftDtlsSocket } from './werift-dtls';
 
 /** What we use of werift's DTLS transport (werift 0.24.4). */
 interface DtlsInternals {
   state: string;
   srtp?: object;
-  dtls?: {
-    srtp: { srtpProfile?: number };
-    extractSessionKeys(
-      keyLength: number,
-      saltLength: number,
-    ): { localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer };
-  };
+  dtls?: WeriftDtlsSocket;
 }
 
 const protectors = new WeakMap<object, SrtcpProtector>();

@@ -24,6 +24,8 @@ import {
   SRTP_AEAD_AES_128_GCM,
   SRTP_AES128_CM_HMAC_SHA1_80,
   type SrtpProfile,
+  writeSrtcpGcmIv,
+  writeSrtpGcmIv,
 } from './srtp';
 
 /** RFC 3711 §4.3.2 key derivation labels for SRTCP. */
@@ -255,12 +257,7 @@ export class SrtpUnprotector {
     roc: number,
   ): Buffer | undefined {
     const iv = this.#iv;
-    const salt = this.#rtp.salt;
-    iv[0] = salt[0]!;
-    iv[1] = salt[1]!;
-    iv.writeUInt32BE((ssrc ^ salt.readUInt32BE(2)) >>> 0, 2);
-    iv.writeUInt32BE((roc ^ salt.readUInt32BE(6)) >>> 0, 6);
-    iv.writeUInt16BE(seq ^ salt.readUInt16BE(10), 10);
+    writeSrtpGcmIv(iv, this.#rtp.salt, ssrc, roc, seq);
     const tagOffset = packet.length - GCM_TAG_LENGTH;
     const decipher = createDecipheriv('aes-128-gcm', this.#rtp.key, iv);
     decipher.setAAD(packet.subarray(0, headerLength));
@@ -313,13 +310,7 @@ export class SrtpUnprotector {
     index: number,
   ): Buffer | undefined {
     const iv = this.#iv;
-    const salt = this.#rtcp.salt;
-    iv[0] = salt[0]!;
-    iv[1] = salt[1]!;
-    iv.writeUInt32BE((ssrc ^ salt.readUInt32BE(2)) >>> 0, 2);
-    iv[6] = salt[6]!;
-    iv[7] = salt[7]!;
-    iv.writeUInt32BE((index ^ salt.readUInt32BE(8)) >>> 0, 8);
+    writeSrtcpGcmIv(iv, this.#rtcp.salt, ssrc, index);
     const tagOffset = indexOffset - GCM_TAG_LENGTH;
     const trailer = packet.subarray(indexOffset);
     const decipher = createDecipheriv('aes-128-gcm', this.#rtcp.key, iv);

@@ -46,6 +46,34 @@ export const deriveSessionKey = (
 };
 
 /** RFC 3711 §3.3.1: the rollover counter for sequence number `seq`, given the sender's state. */
+/** RFC 7714 §8.1: the SRTP AEAD IV, (0x0000 || SSRC || ROC || SEQ) XOR salt, written into `iv`. */
+export function writeSrtpGcmIv(
+  iv: Buffer,
+  salt: Buffer,
+  ssrc: number,
+  roc: number,
+  seq: number,
+): void {
+  iv[0] = salt[0]!;
+  iv[1] = salt[1]!;
+  iv.writeUInt32BE((ssrc ^ salt.readUInt32BE(2)) >>> 0, 2);
+  iv.writeUInt32BE((roc ^ salt.readUInt32BE(6)) >>> 0, 6);
+  iv.writeUInt16BE(seq ^ salt.readUInt16BE(10), 10);
+}
+
+/**
+ * RFC 7714 §9.1: the SRTCP AEAD IV, (0x0000 || SSRC || 0x0000 || 0 || SRTCP index) XOR salt,
+ * written into `iv`.
+ */
+export function writeSrtcpGcmIv(iv: Buffer, salt: Buffer, ssrc: number, index: number): void {
+  iv[0] = salt[0]!;
+  iv[1] = salt[1]!;
+  iv.writeUInt32BE((ssrc ^ salt.readUInt32BE(2)) >>> 0, 2);
+  iv[6] = salt[6]!;
+  iv[7] = salt[7]!;
+  iv.writeUInt32BE((index ^ salt.readUInt32BE(8)) >>> 0, 8);
+}
+
 export class RolloverCounter {
   #highest = -1;
   #roc = 0;
@@ -134,12 +162,7 @@ export class SrtpProtector {
     out: Buffer,
   ): Buffer {
     const iv = this.#iv;
-    const salt = this.#salt;
-    iv[0] = salt[0]!;
-    iv[1] = salt[1]!;
-    iv.writeUInt32BE((ssrc ^ salt.readUInt32BE(2)) >>> 0, 2);
-    iv.writeUInt32BE((roc ^ salt.readUInt32BE(6)) >>> 0, 6);
-    iv.writeUInt16BE(seq ^ salt.readUInt16BE(10), 10);
+    writeSrtpGcmIv(iv, this.#salt, ssrc, roc, seq);
     const cipher = createCipheriv('aes-128-gcm', this.#key, iv);
     cipher.setAAD(header);
     const encrypted = cipher.update(payload);
