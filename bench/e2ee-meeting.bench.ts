@@ -32,9 +32,7 @@ import { PROTOCOL_VERSION } from '@conclave/protocol';
 import {
   createMeeting,
   e2eeView,
-  hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   remoteStats,
   turnOffE2ee,
@@ -48,6 +46,7 @@ import { WsClient } from '../test/support/ws-client';
 import { SEND_SWITCH_DELAY_MS } from '../packages/client/src/e2ee/timing';
 import { featuresBench } from './e2ee-features';
 import { browserChatBench } from './lib/e2ee-browser-chat';
+import { withTwoInBrowsers } from './lib/two-in-browsers';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -123,13 +122,7 @@ async function joinToFirstFrame(p: Participant, invite: string, others: number):
 }
 
 async function browserBench(rounds: number): Promise<void> {
-  const server = await startTestServer();
-  const browser = await launchChromium();
-  try {
-    const host = await newParticipant(browser, 'Host');
-    const invite = await hostNewMeeting(host, server.url);
-    const bob = await newParticipant(browser, 'Bob');
-    await joinMeeting(bob, invite);
+  await withTwoInBrowsers(async ({ browser, host, bob, invite }) => {
     const times: Record<'off' | 'on', number[]> = { off: [], on: [] };
     for (let r = 0; r < rounds; r++) {
       for (const mode of ['off', 'on'] as const) {
@@ -175,10 +168,7 @@ async function browserBench(rounds: number): Promise<void> {
     console.log(
       `browsers: leave -> both remaining devices on the new epoch: ${rekey} ms; + send switch = ${rekey + SEND_SWITCH_DELAY_MS} ms`,
     );
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 }
 
 async function main(): Promise<void> {

@@ -10,17 +10,9 @@
 // what a person typing leaves between messages), 5 uncounted warm-up messages per block,
 // E2EE off and on blocks alternating twice.
 import type { Page } from 'playwright-core';
-import {
-  hostNewMeeting,
-  joinMeeting,
-  launchChromium,
-  newParticipant,
-  turnOffE2ee,
-  turnOnE2ee,
-  waitForE2eeShield,
-} from '../../test/support/browser';
+import { turnOffE2ee, turnOnE2ee, waitForE2eeShield } from '../../test/support/browser';
 import type { Participant } from '../../test/support/browser';
-import { startTestServer } from '../../test/support/test-server';
+import { withTwoInBrowsers } from './two-in-browsers';
 
 const WARMUP = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -116,13 +108,7 @@ async function block(host: Page, first: number, count: number, gapMs: number): P
 
 /** Prints the browser chat row: there-and-back medians and p90s, E2EE on / off. */
 export async function browserChatBench(perBlock: number, gapMs: number): Promise<void> {
-  const server = await startTestServer();
-  const browser = await launchChromium();
-  try {
-    const host = await newParticipant(browser, 'Host');
-    const invite = await hostNewMeeting(host, server.url);
-    const bob = await newParticipant(browser, 'Bob');
-    await joinMeeting(bob, invite);
+  await withTwoInBrowsers(async ({ host, bob }) => {
     await Promise.all([openChat(host), openChat(bob)]);
     await installResponder(bob.page);
     await installTimer(host.page);
@@ -153,8 +139,5 @@ export async function browserChatBench(perBlock: number, gapMs: number): Promise
         `${f1(pOff)}; on median ${f1(mOn)} ms, p90 ${f1(pOn)}; ratio median ` +
         `${(mOn / mOff).toFixed(2)}x, p90 ${(pOn / pOff).toFixed(2)}x (target <= 1.5x)`,
     );
-  } finally {
-    await browser.close();
-    await server.stop();
-  }
+  });
 }
