@@ -4,8 +4,9 @@
  * by layout. A layout PxS = P publishers (synthetic Opus 120 B + VP8 1100 B RTP at --audio-pps
  * and --video-pps) and S subscribers that each receive every publisher.
  *
- * Each run (one server, one layout, fresh processes) has three windows, CPU time from
- * /proc/<pid>/stat of the server process (Conclave: the host process with its media worker thread):
+ * Each run (one server, one layout, fresh processes) has three windows, CPU time of every thread
+ * of the server process from Linux schedstat (ns; Conclave: the host process with its media
+ * worker thread):
  *   idle:       publishers connected, no media;
  *   receive:    publishers send, no subscribers yet;
  *   forwarding: S subscribers connected, everything flows (RSS sampled at its end).
@@ -24,6 +25,9 @@
  * Set SFU_BENCH_PROF=<dir> to write a CPU profile of Conclave's host (and its worker) there, and
  * SFU_BENCH_THREADS=1 to print each server thread's CPU in every window (idle, receive, forward).
  *
+ * With --rounds N > 1 the table shows each figure's median over the rounds, and a line per layout
+ * gives Conclave/Janus round by round (a round runs both servers back to back).
+ *
  *   npm run bench:sfu -- --layouts 2x2,4x4,6x6,1x6 --seconds 6 [--rounds 1] [--no-janus]
  *     [--warmup 3] [--rx-warmup 30]
  *
@@ -32,7 +36,7 @@
  */
 import { parseArgs } from 'node:util';
 import {
-  cpuTimeUs,
+  cpuDeltaUs,
   rssMb,
   startConclave,
   threadCpuUs,
@@ -121,13 +125,13 @@ const measure = async (
 ): Promise<Window> => {
   const c0 = await load.call<LoadCounters>({ kind: 'counters' });
   const drops0 = udpRcvbufErrors();
-  const threads0 = threadsOn ? threadCpuUs(pid) : undefined;
-  const cpu0 = cpuTimeUs(pid);
+  const threads0 = threadCpuUs(pid);
   const t0 = performance.now();
   await sleep(seconds * 1000);
-  const cpuUs = cpuTimeUs(pid) - cpu0;
+  const threads1 = threadCpuUs(pid);
+  const cpuUs = cpuDeltaUs(threads0, threads1);
   const wallS = (performance.now() - t0) / 1000;
-  if (threads0) printThreads(label, threads0, threadCpuUs(pid), wallS, pid);
+  if (threadsOn) printThreads(label, threads0, threads1, wallS, pid);
   const c1 = await load.call<LoadCounters>({ kind: 'counters' });
   const kernelDrops = udpRcvbufErrors() - drops0;
   return {
@@ -191,19 +195,28 @@ const runOnce = async (server: BenchServer, layout: Layout): Promise<Result> => 
   }
 };
 
-const mean = (rs: Result[]): Result => {
-  const avg = (f: (r: Result) => number): number => rs.reduce((s, r) => s + f(r), 0) / rs.length;
+/** The median of each figure over the rounds (one slow round on this shared VM moves a mean). */
+const median = (rs: Result[]): Result => {
+  const mid = (f: (r: Result) => number): number => {
+    const xs = rs.map(f).sort((a, b) => a - b);
+    const h = Math.floor(xs.length / 2);
+    return xs.length % 2 ? xs[h]! : (xs[h - 1]! + xs[h]!) / 2;
+  };
   return {
-    cpuPct: avg((r) => r.cpuPct),
-    usPerOut: avg((r) => r.usPerOut),
-    usPerFwd: avg((r) => r.usPerFwd),
-    usPerRx: avg((r) => r.usPerRx),
-    loss: avg((r) => r.loss),
-    rssMb: avg((r) => r.rssMb),
-    receivedPps: avg((r) => r.receivedPps),
-    dropsPps: avg((r) => r.dropsPps),
+    cpuPct: mid((r) => r.cpuPct),
+    usPerOut: mid((r) => r.usPerOut),
+    usPerFwd: mid((r) => r.usPerFwd),
+    usPerRx: mid((r) => r.usPerRx),
+    loss: mid((r) => r.loss),
+    rssMb: mid((r) => r.rssMb),
+    receivedPps: mid((r) => r.receivedPps),
+    dropsPps: mid((r) => r.dropsPps),
   };
 };
+
+/** Conclave/Janus of one figure round by round (both measured back to back in each round). */
+const perRound = (cs: Result[], js: Result[], f: (r: Result) => number): string =>
+  cs.map((c, i) => (js[i] ? (f(c) / f(js[i])).toFixed(2) : '-')).join(' ');
 
 const janusAvailable = async (): Promise<boolean> => {
   if (values['no-janus']) return false;
@@ -254,18 +267,24 @@ const main = async (): Promise<void> => {
       `${cfg.videoPps} video + ${cfg.audioPps} audio pkt/s)`,
   );
   for (const layout of cfg.layouts) {
-    const c = mean(results.get(`${layout.name}/conclave`)!);
+    const cs = results.get(`${layout.name}/conclave`)!;
+    const c = median(cs);
     const line = (name: string, r: Result): string =>
       `${layout.name.padEnd(7)} ${name.padEnd(8)} ${cell(r.cpuPct)} ${cell(r.usPerOut)} ${cell(r.usPerFwd)} ${cell(r.usPerRx)} ${cell(r.loss * 100, 2)} ${cell(r.rssMb, 0)}`;
     console.log(line('conclave', c));
     const js = results.get(`${layout.name}/janus`);
     if (!js) continue;
-    const j = mean(js);
+    const j = median(js);
     console.log(line('janus', j));
     console.log(
       `${layout.name.padEnd(7)} ${'C/J'.padEnd(8)} ${cell(c.cpuPct / j.cpuPct, 2)} ${cell(c.usPerOut / j.usPerOut, 2)} ${cell(c.usPerFwd / j.usPerFwd, 2)} ` +
         `${cell(c.usPerRx / j.usPerRx, 2)} ${''.padStart(7)} ${cell(c.rssMb / j.rssMb, 2)}`,
     );
+    if (cs.length > 1)
+      console.log(
+        `${''.padEnd(7)} C/J by round: µs/out ${perRound(cs, js, (r) => r.usPerOut)}; ` +
+          `µs/rx ${perRound(cs, js, (r) => r.usPerRx)}`,
+      );
   }
 };
 

@@ -1,7 +1,7 @@
 /**
  * The two SFUs bench/sfu-forwarding.bench.ts compares, behind one interface: Conclave's
  * (bench/lib/conclave-host.ts in a child process) and Janus VideoRoom (bench/lib/janus-server.ts).
- * Both are measured from /proc/<pid>: CPU time (utime + stime) and VmRSS.
+ * Both are measured from /proc/<pid>: CPU time (schedstat of every thread) and VmRSS.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -20,26 +20,35 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** CPU time of a process in µs (Linux USER_HZ is 100 on this kernel: ticks of 10 ms). */
-export const cpuTimeUs = (pid: number, path = `/proc/${pid}/stat`): number => {
-  const stat = readFileSync(path, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state): utime is field 14, stime field 15 (proc(5))
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-};
-
-/** CPU time (µs) per thread of a process, by "tid name". */
+/**
+ * On-CPU time (µs) of each thread of a process, by "tid name", from Linux schedstat
+ * (`/proc/<pid>/task/<tid>/schedstat`, first field: ns on a CPU). /proc/<pid>/stat's utime and
+ * stime come in 10 ms ticks (USER_HZ 100), which made a 6 s receive-only window ±10-17 % coarse;
+ * schedstat is exact to the nanosecond.
+ */
 export const threadCpuUs = (pid: number): Map<string, number> => {
   const out = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      out.set(`${tid} ${comm}`, cpuTimeUs(Number(tid), `/proc/${pid}/task/${tid}/stat`));
+      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      out.set(`${tid} ${comm}`, ns / 1000);
     } catch {
       // thread exited
     }
   }
   return out;
+};
+
+/**
+ * CPU time (µs) a process spent between two threadCpuUs snapshots: a thread that started in
+ * between counts from zero; one that ended in between (Janus's GLib pools retire idle threads)
+ * loses only its time inside the window, never the time it had before it.
+ */
+export const cpuDeltaUs = (before: Map<string, number>, after: Map<string, number>): number => {
+  let us = 0;
+  for (const [thread, now] of after) us += now - (before.get(thread) ?? 0);
+  return us;
 };
 
 /** UDP datagrams the kernel dropped for full receive buffers, all sockets (/proc/net/snmp). */
