@@ -10,7 +10,7 @@
 //   seal(ctx, iv12, aad, plain, out, outOffset)    -> bytes written (ciphertext || 16-octet tag)
 //   open(ctx, iv12, aad, cipher, tag16, out, outOffset) -> plaintext length, or -1 if the tag
 //                                                   does not verify (out may hold garbage then)
-//   dispose(ctx)                                   frees (and cleanses) the key schedule now
+// A context's key schedule is freed (and cleansed, EVP_CIPHER_CTX_free) when V8 collects it.
 #include <node_api.h>
 #include <openssl/evp.h>
 
@@ -188,22 +188,11 @@ napi_value Open(napi_env env, napi_callback_info info) {
   return Int(env, n + final_n);
 }
 
-napi_value Dispose(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  void* data = nullptr;
-  if (argc >= 1 && napi_get_value_external(env, argv[0], &data) == napi_ok && data != nullptr)
-    FreeContext(static_cast<AeadContext*>(data));
-  return nullptr;
-}
-
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"create", nullptr, Create, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"seal", nullptr, Seal, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"open", nullptr, Open, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"dispose", nullptr, Dispose, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

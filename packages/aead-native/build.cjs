@@ -23,5 +23,7 @@ const command = gyp ? [process.execPath, [gyp]] : ['node-gyp', []];
 const result = spawnSync(command[0], [...command[1], 'rebuild', `--nodedir=${prefix}`], {
   cwd: __dirname,
   stdio: 'inherit',
+  // node-gyp takes npm's nodedir setting over the flag; both name the local headers here
+  env: { ...process.env, npm_config_nodedir: prefix },
 });
 if (result.status !== 0) skip('node-gyp failed');

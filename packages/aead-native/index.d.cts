@@ -1,4 +1,4 @@
-/** An AES-128-GCM key's OpenSSL contexts (seal and open), freed by dispose() or by GC. */
+/** An AES-128-GCM key's OpenSSL contexts (seal and open), freed (and cleansed) by GC. */
 declare const contextBrand: unique symbol;
 export type NativeGcmContext = { readonly [contextBrand]: true };
 
@@ -24,8 +24,6 @@ export interface AeadNativeBinding {
     out: Uint8Array,
     outOffset: number,
   ): number;
-  /** Frees the key schedule now (further use throws). */
-  dispose(ctx: NativeGcmContext): void;
 }
 
 declare const binding: AeadNativeBinding | null;
