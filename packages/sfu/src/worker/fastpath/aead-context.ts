@@ -6,7 +6,7 @@
  * only the IV per packet. The `conclave-aead-native` addon (packages/aead-native) does the same
  * with the OpenSSL inside Node (AES-NI and carry-less-multiply GHASH, constant time), about 0.8 us
  * a packet. When the addon was not built, node:crypto does the work, with the same results byte
- * for byte (./aead-context.test.ts).
+ * for byte (./aead-context.test.ts). CONCLAVE_SFU_NATIVE_AEAD=0 forces node:crypto (comparisons).
  *
  * A context belongs to one key: never reuse one across keys (each SRTP/SRTCP direction of each
  * DTLS session makes its own).
