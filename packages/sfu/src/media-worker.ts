@@ -56,6 +56,8 @@ export type MediaWorkerEvents = {
 /** A worker_threads Worker owning werift peer connections. Main-thread objects are proxies. */
 export class MediaWorker extends TypedEmitter<MediaWorkerEvents> {
   readonly id = randomUUID();
+  /** How the worker seals and opens SRTP with AES-GCM (a native context per key, or node:crypto). */
+  readonly srtpAead: 'openssl-context-per-key' | 'node-crypto';
   appData: AppData;
   readonly #thread: Worker;
   readonly #ctx: WorkerContext;
@@ -64,9 +66,17 @@ export class MediaWorker extends TypedEmitter<MediaWorkerEvents> {
   #closed = false;
   #closing: Promise<void> | undefined;
 
-  private constructor(thread: Worker, settings: { requestTimeoutMs: number; appData: AppData }) {
+  private constructor(
+    thread: Worker,
+    settings: {
+      requestTimeoutMs: number;
+      appData: AppData;
+      srtpAead: 'openssl-context-per-key' | 'node-crypto';
+    },
+  ) {
     super();
     this.#thread = thread;
+    this.srtpAead = settings.srtpAead;
     this.appData = settings.appData;
     this.#ctx = {
       channel: new Channel(thread, settings.requestTimeoutMs, (event) => this.#handleEvent(event)),
@@ -103,31 +113,34 @@ export class MediaWorker extends TypedEmitter<MediaWorkerEvents> {
       throw new TypeError('subscriberKeyframeRequestMinIntervalMs must be >= 0');
     }
     const thread = await startWorkerThread(settings);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cleanup();
-        void thread.terminate();
-        reject(new SfuError('SFU_ERR_TIMEOUT', 'worker start'));
-      }, options.startTimeoutMs ?? 20_000);
-      const onMessage = (message: WorkerMessage): void => {
-        if (message.kind !== 'ready') return;
-        cleanup();
-        resolve();
-      };
-      const onError = (err: Error): void => {
-        cleanup();
-        reject(new SfuError('SFU_ERR_WORKER_DIED', err.message));
-      };
-      const onExit = (code: number): void => onError(new Error(`exited with code ${code}`));
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        thread.off('message', onMessage).off('error', onError).off('exit', onExit);
-      };
-      thread.on('message', onMessage).on('error', onError).on('exit', onExit);
-    });
+    const srtpAead = await new Promise<'openssl-context-per-key' | 'node-crypto'>(
+      (resolve, reject) => {
+        const timer = setTimeout(() => {
+          cleanup();
+          void thread.terminate();
+          reject(new SfuError('SFU_ERR_TIMEOUT', 'worker start'));
+        }, options.startTimeoutMs ?? 20_000);
+        const onMessage = (message: WorkerMessage): void => {
+          if (message.kind !== 'ready') return;
+          cleanup();
+          resolve(message.aead);
+        };
+        const onError = (err: Error): void => {
+          cleanup();
+          reject(new SfuError('SFU_ERR_WORKER_DIED', err.message));
+        };
+        const onExit = (code: number): void => onError(new Error(`exited with code ${code}`));
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          thread.off('message', onMessage).off('error', onError).off('exit', onExit);
+        };
+        thread.on('message', onMessage).on('error', onError).on('exit', onExit);
+      },
+    );
     return new MediaWorker(thread, {
       requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
       appData: options.appData ?? {},
+      srtpAead,
     });
   }
 

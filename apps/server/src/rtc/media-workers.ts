@@ -16,6 +16,8 @@ export async function startMediaWorkers(config: Config, logger: Logger): Promise
   );
   for (const w of workers)
     w.on('died', (err: unknown) => logger.fatal({ err }, 'media worker died'));
+  // which AES-GCM the SRTP fast path uses: the native context per key, or node:crypto's fallback
+  if (workers[0]) logger.info({ srtpAead: workers[0].srtpAead }, 'media workers started');
   return workers;
 }
 export type { MediaWorker };

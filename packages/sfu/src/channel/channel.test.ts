@@ -34,7 +34,8 @@ const start = async (): Promise<{
       if (queued) resolve(queued);
       else waiters.push(resolve);
     });
-  expect(await next()).toEqual({ kind: 'ready' });
+  // the SRTP fast path seals and opens with the native context (packages/aead-native is built)
+  expect(await next()).toEqual({ kind: 'ready', aead: 'openssl-context-per-key' });
   return { send: (m) => thread!.postMessage(m), next };
 };
 

@@ -246,7 +246,8 @@ export type WorkerEvent =
   | { kind: 'event.connectionstatechange'; transportId: string; state: ConnectionState };
 
 export type WorkerMessage =
-  | { kind: 'ready' }
+  /** `aead`: the SRTP AES-GCM implementation the worker uses (worker/fastpath/aead-context.ts). */
+  | { kind: 'ready'; aead: 'openssl-context-per-key' | 'node-crypto' }
   | { kind: 'result'; id: number; result: unknown }
   | { kind: 'error'; id: number | null; error: WireError }
   | WorkerEvent;

@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerMessage, WorkerSettings } from '../channel/messages';
+import { aeadImplementation } from './fastpath/aead-context';
 import { WorkerRuntime } from './runtime';
 
 const port = parentPort;
@@ -15,4 +16,4 @@ const runtime = new WorkerRuntime(settings, (message: WorkerMessage) => port.pos
 port.on('message', (raw: unknown) => {
   void runtime.handleMessage(raw);
 });
-port.postMessage({ kind: 'ready' } satisfies WorkerMessage);
+port.postMessage({ kind: 'ready', aead: aeadImplementation() } satisfies WorkerMessage);

@@ -17,6 +17,7 @@ import {
   type SrtpProfile,
   writeSrtcpGcmIv,
 } from './srtp';
+import { createGcmContext, type Aes128GcmContext } from './aead-context';
 import { LABEL_SRTCP_AUTH, LABEL_SRTCP_ENCRYPTION, LABEL_SRTCP_SALT } from './srtp-unprotect';
 
 const SRTCP_E_FLAG = 0x80000000;
@@ -30,6 +31,9 @@ export class SrtcpProtector {
   readonly #key: KeyObject;
   readonly #salt: Buffer;
   readonly #auth: KeyObject | undefined;
+  /** AES-GCM profile: one context for the session key (./aead-context.ts). */
+  readonly #gcm: Aes128GcmContext | undefined;
+  readonly #aad = Buffer.alloc(12);
   readonly #iv: Buffer;
   readonly #indexBySsrc = new Map<number, number>();
 
@@ -55,6 +59,7 @@ export class SrtcpProtector {
     this.#key = createSecretKey(sessionKey);
     this.#salt = Buffer.from(sessionSalt);
     this.#auth = authKey ? createSecretKey(authKey) : undefined;
+    this.#gcm = profile === SRTP_AEAD_AES_128_GCM ? createGcmContext(sessionKey) : undefined;
     this.#iv = Buffer.alloc(profile === SRTP_AEAD_AES_128_GCM ? 12 : 16);
   }
 
@@ -86,12 +91,11 @@ export class SrtcpProtector {
     rtcp.copy(out, 0, 0, 8);
     const trailerOffset = rtcp.length + GCM_TAG_LENGTH;
     out.writeUInt32BE((SRTCP_E_FLAG | index) >>> 0, trailerOffset);
-    const cipher = createCipheriv('aes-128-gcm', this.#key, iv);
-    cipher.setAAD(Buffer.concat([out.subarray(0, 8), out.subarray(trailerOffset)], 12));
-    const encrypted = cipher.update(rtcp.subarray(8));
-    cipher.final();
-    encrypted.copy(out, 8);
-    cipher.getAuthTag().copy(out, rtcp.length);
+    const aad = this.#aad;
+    out.copy(aad, 0, 0, 8);
+    out.copy(aad, 8, trailerOffset, trailerOffset + 4);
+    // ciphertext || tag lands at 8 .. rtcp.length + 16, just before E||index
+    this.#gcm!.seal(iv, aad, rtcp.subarray(8), out, 8);
     return out;
   }
 

@@ -14,6 +14,7 @@ import {
   timingSafeEqual,
   type KeyObject,
 } from 'node:crypto';
+import { createGcmContext, type Aes128GcmContext } from './aead-context';
 import { ReplayWindow } from './replay-window';
 import {
   deriveSessionKey,
@@ -77,11 +78,14 @@ class SessionCipher {
   readonly key: KeyObject;
   readonly salt: Buffer;
   readonly auth: KeyObject | undefined;
+  /** AES-GCM profile: one context for this session key (./aead-context.ts). */
+  readonly gcm: Aes128GcmContext | undefined;
 
-  constructor(keys: SessionKeys) {
+  constructor(profile: SrtpProfile, keys: SessionKeys) {
     this.key = createSecretKey(keys.key);
     this.salt = Buffer.from(keys.salt);
     this.auth = keys.auth ? createSecretKey(keys.auth) : undefined;
+    this.gcm = profile === SRTP_AEAD_AES_128_GCM ? createGcmContext(keys.key) : undefined;
   }
 }
 
@@ -114,6 +118,7 @@ export class SrtpUnprotector {
   readonly #rtcpReplay = new Map<number, ReplayWindow>();
   readonly #iv: Buffer;
   readonly #word = Buffer.alloc(4);
+  readonly #rtcpAad = Buffer.alloc(12);
 
   /** From the peer's master key and salt (RFC 5764 §4.2 key material). */
   static fromMaster(
@@ -151,14 +156,16 @@ export class SrtpUnprotector {
     this.profile = profile;
     this.drops = drops;
     this.rtpTrailerLength = profile === SRTP_AEAD_AES_128_GCM ? GCM_TAG_LENGTH : CM_TAG_LENGTH;
-    this.#rtp = new SessionCipher(rtp);
-    this.#rtcp = new SessionCipher(rtcp);
+    this.#rtp = new SessionCipher(profile, rtp);
+    this.#rtcp = new SessionCipher(profile, rtcp);
     this.#iv = Buffer.alloc(profile === SRTP_AEAD_AES_128_GCM ? 12 : 16);
   }
 
   /**
    * The decrypted payload of the SRTP packet `packet` whose RTP header (in the clear) is
    * `packet[0, headerLength)`, padding included; undefined when dropped (counted in `drops`).
+   * With AES-GCM the payload is decrypted in place: the result is a view of `packet`, and a
+   * packet whose tag fails is left overwritten.
    * The caller has checked that `headerLength + rtpTrailerLength <= packet.length`.
    */
   unprotectRtp(packet: Buffer, headerLength: number): Buffer | undefined {
@@ -259,16 +266,15 @@ export class SrtpUnprotector {
     const iv = this.#iv;
     writeSrtpGcmIv(iv, this.#rtp.salt, ssrc, roc, seq);
     const tagOffset = packet.length - GCM_TAG_LENGTH;
-    const decipher = createDecipheriv('aes-128-gcm', this.#rtp.key, iv);
-    decipher.setAAD(packet.subarray(0, headerLength));
-    decipher.setAuthTag(packet.subarray(tagOffset));
-    const payload = decipher.update(packet.subarray(headerLength, tagOffset));
-    try {
-      decipher.final();
-    } catch {
-      return undefined;
-    }
-    return payload;
+    const length = this.#rtp.gcm!.open(
+      iv,
+      packet.subarray(0, headerLength),
+      packet.subarray(headerLength, tagOffset),
+      packet.subarray(tagOffset),
+      packet,
+      headerLength,
+    );
+    return length < 0 ? undefined : packet.subarray(headerLength, headerLength + length);
   }
 
   /**
@@ -300,7 +306,8 @@ export class SrtpUnprotector {
 
   /**
    * RFC 7714 §9.1 IV = (0x0000 || SSRC || 0x0000 || SRTCP index) XOR salt; §9.2 AAD = the first
-   * 8 octets || E||index when encrypted, else the whole RTCP packet || E||index (§9.3).
+   * 8 octets || E||index when encrypted, else the whole RTCP packet || E||index (§9.3). The
+   * encrypted portion is decrypted in place.
    */
   #openRtcpGcm(
     packet: Buffer,
@@ -313,21 +320,23 @@ export class SrtpUnprotector {
     writeSrtcpGcmIv(iv, this.#rtcp.salt, ssrc, index);
     const tagOffset = indexOffset - GCM_TAG_LENGTH;
     const trailer = packet.subarray(indexOffset);
-    const decipher = createDecipheriv('aes-128-gcm', this.#rtcp.key, iv);
-    decipher.setAAD(
-      Buffer.concat(
-        [packet.subarray(0, encrypted ? 8 : tagOffset), trailer],
-        encrypted ? 12 : tagOffset + 4,
-      ),
-    );
-    decipher.setAuthTag(packet.subarray(tagOffset, indexOffset));
-    const body = encrypted ? decipher.update(packet.subarray(8, tagOffset)) : undefined;
-    try {
-      decipher.final();
-    } catch {
-      return undefined;
+    let aad: Buffer;
+    if (encrypted) {
+      aad = this.#rtcpAad;
+      packet.copy(aad, 0, 0, 8);
+      trailer.copy(aad, 8, 0, 4);
+    } else {
+      aad = Buffer.concat([packet.subarray(0, tagOffset), trailer], tagOffset + 4);
     }
-    return body ? Buffer.concat([packet.subarray(0, 8), body]) : packet.subarray(0, tagOffset);
+    const length = this.#rtcp.gcm!.open(
+      iv,
+      aad,
+      packet.subarray(encrypted ? 8 : tagOffset, tagOffset),
+      packet.subarray(tagOffset, indexOffset),
+      packet,
+      encrypted ? 8 : tagOffset,
+    );
+    return length < 0 ? undefined : packet.subarray(0, tagOffset);
   }
 
   /**

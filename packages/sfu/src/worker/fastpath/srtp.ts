@@ -13,6 +13,7 @@
  * the caller.
  */
 import { createCipheriv, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { createGcmContext, type Aes128GcmContext } from './aead-context';
 
 export const SRTP_AES128_CM_HMAC_SHA1_80 = 0x0001;
 export const SRTP_AEAD_AES_128_GCM = 0x0007;
@@ -103,6 +104,8 @@ export class SrtpProtector {
   readonly #key: KeyObject;
   readonly #salt: Buffer;
   readonly #authKey: KeyObject | undefined;
+  /** AES-GCM profile: one context for the session key (./aead-context.ts). */
+  readonly #gcm: Aes128GcmContext | undefined;
   readonly #iv: Buffer;
   readonly #roc = Buffer.alloc(4);
 
@@ -128,6 +131,7 @@ export class SrtpProtector {
       if (!authKey) throw new Error('AES-CM needs an authentication key');
       this.#authKey = createSecretKey(authKey);
     }
+    this.#gcm = profile === SRTP_AEAD_AES_128_GCM ? createGcmContext(sessionKey) : undefined;
     this.#iv = Buffer.alloc(profile === SRTP_AEAD_AES_128_GCM ? 12 : 16);
   }
 
@@ -163,13 +167,8 @@ export class SrtpProtector {
   ): Buffer {
     const iv = this.#iv;
     writeSrtpGcmIv(iv, this.#salt, ssrc, roc, seq);
-    const cipher = createCipheriv('aes-128-gcm', this.#key, iv);
-    cipher.setAAD(header);
-    const encrypted = cipher.update(payload);
-    cipher.final();
     header.copy(out, 0);
-    encrypted.copy(out, header.length);
-    cipher.getAuthTag().copy(out, header.length + encrypted.length);
+    this.#gcm!.seal(iv, header, payload, out, header.length);
     return out;
   }
 

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "aead_context",
+      "sources": ["aead-context.cc"],
+      "cflags_cc": ["-O2", "-fno-exceptions"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}
