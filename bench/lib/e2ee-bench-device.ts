@@ -116,19 +116,22 @@ export class BenchDevice implements BenchDeviceApi {
   async armMove(e2ee: boolean): Promise<{ done: Promise<MoveDone> }> {
     const room = this.#bot.room;
     const before = threadCpu();
-    const moved = new Promise<void>((resolve) => {
-      const off = room.on('breakoutMoved', (name) => {
+    const moved = new Promise<string[] | null>((resolve) => {
+      const off = room.on('breakoutMoved', (name, members) => {
         if (name === null) return;
         off();
-        resolve();
+        resolve(members);
       });
     });
     const done = moved
-      .then(async () => {
+      .then(async (members) => {
         if (!e2ee) return;
-        // In its room's MLS group, with that room's roster: able to open the room's frames.
+        // In its room's MLS group, with that room's roster: able to open the room's frames. The
+        // room's people are those its move named (the device checked the group against them;
+        // it leaves the group should the later breakout.state differ), else the state's.
         const mine = () => room.breakouts.assignments[room.selfId!];
         const roomSize = () =>
+          members?.length ??
           Object.values(room.breakouts.assignments).filter((r) => r === mine()).length;
         await waitForView(
           this.#bot,

@@ -1,103 +1,35 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMeeting } from '../support/browser';
-import { joinBot, waitForView } from '../support/bots';
-import type { Bot } from '../support/bots';
-import { HostileWire } from '../support/hostile-wire';
-import type { Frame } from '../support/hostile-wire';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
-import { SEND_SWITCH_DELAY_MS } from '../../packages/client/src/e2ee/timing';
+import {
+  MLS_AT_OPEN,
+  ROOMS,
+  assign,
+  carry,
+  code,
+  endPreparedMeeting,
+  inGroupOf,
+  names,
+  prepared,
+  preparedMeeting,
+} from '../support/prepared-breakouts';
+import type { PreparedMeeting } from '../support/prepared-breakouts';
 
 // Prepared breakout groups (issue 18): while the host plans breakout rooms under E2EE, each
 // planned room's group is built ahead as a pending group; opening the rooms as planned makes it
 // each room's group with no Commit at open. Anything else falls back to starting the rooms'
 // groups at open, and a device never promotes a pending group whose roster is not its room.
 
-const ROOMS = [{ name: 'Room 1' }, { name: 'Room 2' }];
-const MLS_AT_OPEN = ['e2ee.startGroup', 'e2ee.welcome', 'e2ee.pending', 'e2ee.keyPackageNeeded'];
-
-interface Meeting {
-  server: TestServer;
-  host: Bot;
-  bots: [Bot, Bot, Bot, Bot];
-  wires: Map<Bot, HostileWire>;
-  /** What each bot sent to the server (type only), in order. */
-  sent: Map<Bot, string[]>;
-}
-
-const names = (b: Bot) => (b.room.e2ee.view.local?.roster ?? []).map((m) => m.displayName).sort();
-const code = (b: Bot) => b.room.e2ee.view.local?.securityCode;
-
-const inGroupOf = (b: Bot, who: string[]) =>
-  waitForView(
-    b,
-    (v) =>
-      v.local?.inGroup === true &&
-      JSON.stringify(v.local.roster.map((m) => m.displayName).sort()) ===
-        JSON.stringify([...who].sort()),
-    15_000,
-  );
-
-/** One frame sealed by `from` opens on `to` (undefined: it does not). */
-const carry = async (from: Bot, to: Bot) => {
-  await new Promise((r) => setTimeout(r, SEND_SWITCH_DELAY_MS + 100));
-  const sealed = await from.worker.engine.encryptFrame(new Uint8Array(64).fill(7), 'audio', false);
-  return sealed ? to.worker.engine.decryptFrame(sealed, 'audio', false) : undefined;
-};
-
-/** Settles once `b` holds its pending group of `planId` (and its next spare is uploaded). */
-async function prepared(b: Bot, planId: string): Promise<void> {
-  const e2ee = b.room.e2ee;
-  if (e2ee.prepared?.readyPlan !== planId)
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${b.name}: no prepared group`)), 15_000);
-      const off = e2ee.on('prepared', (id) => {
-        if (id !== planId) return;
-        clearTimeout(timer);
-        off();
-        resolve();
-      });
-    });
-  await e2ee.spareUploaded;
-}
-
 describe('breakout rooms prepared while the host plans them (E2EE)', () => {
-  let m: Meeting | undefined;
+  let m: PreparedMeeting | undefined;
 
-  async function meeting(): Promise<Meeting> {
-    const server = await startTestServer({});
-    const created = await createMeeting(server.url);
-    const host = await joinBot(server.url, created.meetingId, 'Host bot', created.hostKey);
-    const wires = new Map<Bot, HostileWire>();
-    const sent = new Map<Bot, string[]>();
-    const bots: Bot[] = [];
-    for (const n of ['Bea', 'Cy', 'Dee', 'Eve']) {
-      const wire = new HostileWire();
-      const out: string[] = [];
-      wire.tap.outgoing = (f: Frame) => (out.push(String(f.type)), [f]);
-      const bot = await joinBot(server.url, created.meetingId, n, undefined, { wire });
-      wires.set(bot, wire);
-      sent.set(bot, out);
-      bots.push(bot);
-    }
-    await host.room.e2ee.enable();
-    await Promise.all(
-      [host, ...bots].map((b) => waitForView(b, (v) => v.local?.roster.length === 5)),
-    );
-    await Promise.all([host, ...bots].map((b) => b.room.e2ee.spareUploaded));
-    m = { server, host, bots: bots as Meeting['bots'], wires, sent };
+  async function meeting(): Promise<PreparedMeeting> {
+    m = await preparedMeeting();
     return m;
   }
 
   afterEach(async () => {
-    if (!m) return;
-    for (const b of [m.host, ...m.bots]) await b.room.leave().catch(() => undefined);
-    await m.server.stop();
+    if (m) await endPreparedMeeting(m);
     m = undefined;
   });
-
-  const assign = (rooms: Bot[][]) =>
-    Object.fromEntries(rooms.flatMap((bots, i) => bots.map((b) => [b.room.selfId!, i])));
 
   it('opening as planned: each room is in its prepared group at once, no Commit at open, and only its own frames open', async () => {
     const { host, bots, wires, sent } = await meeting();

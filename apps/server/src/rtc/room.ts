@@ -20,7 +20,7 @@ import type { CommitRequest, RefusalReport } from './e2ee/delivery-service';
 import { DeliveryService } from './e2ee/delivery-service';
 import { clientSupportsE2ee } from './e2ee/e2ee-policy';
 import { BreakoutManager } from './breakouts/breakout-manager';
-import type { OpenRequest } from './breakouts/breakout-manager';
+import type { MoveTarget, OpenRequest } from './breakouts/breakout-manager';
 import { CaptionsManager } from './captions/captions-manager';
 import type { Speaker } from './captions/captions-manager';
 import type { SpeechRecognizer } from './captions/recognizer';
@@ -102,7 +102,7 @@ export class Room {
       get: (id) => this.#participants.get(id),
       broadcast: (event) => this.#participants.broadcast(event),
       createRouter: deps.createRouter,
-      moveMedia: (p, roomName) => this.#moveMedia(p, roomName),
+      moveMedia: (p, room) => this.#moveMedia(p, room),
       // Everyone a timer moves back arrives in the main group together (one commit).
       serial: (fn) => this.#serial(() => this.#groups.batch(fn)),
     });
@@ -354,13 +354,16 @@ export class Room {
   // ---- breakout rooms (each with its own SFU router; under E2EE each its own MLS group)
 
   /** `p` changed rooms: new transports on that room's router; the client rebuilds its media. */
-  async #moveMedia(p: RoomParticipant, roomName: string | null): Promise<void> {
+  async #moveMedia(p: RoomParticipant, room: MoveTarget | null): Promise<void> {
     this.#closePublished(p);
     p.closeMedia();
     await this.#media.setUpSubscriber(p);
-    p.peer?.send({ type: 'breakout.moved', roomName });
+    // Under E2EE its device checks the group prepared for its room against these people, at its
+    // own move rather than once everyone has moved (issue 18).
+    const members = room && this.#e2ee.active ? { members: room.members } : {};
+    p.peer?.send({ type: 'breakout.moved', roomName: room?.name ?? null, ...members });
     // Under E2EE: out of the old room's MLS group, into the new room's (issue 18).
-    this.#groups.moved(p);
+    this.#groups.moved(p, room?.members);
     // Their old microphone's pipeline closes here; `publish` opens one for the new producer.
     this.#captions.sync();
     this.#recording.sync();

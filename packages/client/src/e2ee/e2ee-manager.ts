@@ -25,6 +25,7 @@ import type { MediaKind } from './frame-layout';
 import { SEND_SWITCH_DELAY_MS } from './timing';
 import type { E2eeWorkerClient } from './worker-client';
 import { PreparedBreakouts } from './prepared-breakouts';
+import { SpareKeyPackage } from './spare-key-package';
 import { openedChatMessage } from './opened-chat';
 
 export type { DowngradeCountdown, E2eeView, JoinFailure } from './e2ee-view';
@@ -52,9 +53,6 @@ export interface E2eeManagerDeps {
   /** The breakout room a participant is in (null: the main room); each has its own group. */
   roomOf?: (id: ParticipantId) => string | null;
 }
-
-/** How long after joining a group a device makes its spare KeyPackage (breakout moves). */
-const SPARE_KEY_PACKAGE_DELAY_MS = 1_000;
 
 /** How long a device listed as a member waits for its Welcome before asking again. */
 const WELCOME_WAIT_MS = 5_000;
@@ -104,6 +102,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #quietStart = false;
   /** Breakout rooms' groups prepared while the host plans them (issue 18). */
   readonly prepared: PreparedBreakouts | undefined;
+  /** The KeyPackage this device keeps on the server for its next room change (issue 18). */
+  readonly #spare = new SpareKeyPackage(() => this.#uploadKeyPackage(true));
 
   constructor(deps: E2eeManagerDeps) {
     super();
@@ -166,9 +166,13 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       carried: () => this.#pins.carried,
       meetingPolicy: () => this.#meeting.policy,
       refused: (out) => this.#reportRefusals(out),
-      replenishSpare: () => (this.#expectSpare(), this.#uploadSpareKeyPackage()),
+      replenishSpare: () => (this.#spare.expect(), this.#spare.schedule()),
       ready: (planId) => this.emit('prepared', planId),
       promoted: () => this.#joined(false),
+      leaveGroup: async () => {
+        await worker.abandonGroup();
+        this.#inGroup = false;
+      },
       banner: (text) => this.emit('banner', { tone: 'warning', text }),
       rejoin: (err) => this.#welcomeFailed(err),
     });
@@ -327,35 +331,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     });
   }
 
-  /**
-   * In a group now: a spare KeyPackage for this device's next room change, made off the
-   * critical path so that opening breakout rooms needs no KeyPackage round trip (issue 18).
-   */
-  #uploadSpareKeyPackage(): void {
-    const done = this.#spareDone;
-    this.#spareDone = undefined;
-    clearTimeout(this.#spareTimer);
-    // Not at once: when many join a group together (rooms opening), making a KeyPackage would
-    // compete for this device's CPU with the join itself, which someone is waiting for.
-    this.#spareTimer = setTimeout(() => {
-      void this.#uploadKeyPackage(true)
-        .catch(() => undefined)
-        .finally(() => done?.());
-    }, SPARE_KEY_PACKAGE_DELAY_MS);
-  }
-
-  #spareTimer: ReturnType<typeof setTimeout> | undefined;
-
-  /** A group join started: `spareUploaded` waits for it and the spare KeyPackage that follows. */
-  #expectSpare(): void {
-    this.#spareDone?.();
-    this.spareUploaded = new Promise<void>((resolve) => (this.#spareDone = resolve));
-  }
-
-  #spareDone: (() => void) | undefined;
-
   /** Settles once the spare KeyPackage made after the last group join is on the server. */
-  spareUploaded: Promise<void> = Promise.resolve();
+  get spareUploaded(): Promise<void> {
+    return this.#spare.uploaded;
+  }
 
   handleEvent(ev: ServerEvent): void {
     switch (ev.type) {
@@ -536,11 +515,11 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#welcomeTimer = undefined;
     const worker = this.#deps.worker;
     if (!worker) return;
-    this.#expectSpare();
+    this.#spare.expect();
     try {
       await worker.joinFromWelcome(fromBase64(welcome));
     } catch (err) {
-      this.#spareDone?.();
+      this.#spare.cancel();
       await this.#welcomeFailed(err);
       return;
     }
@@ -554,7 +533,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#inGroup = true;
     this.#restarting = false;
     this.#welcomeFailures = 0;
-    if (spare) this.#uploadSpareKeyPackage();
+    if (spare) this.#spare.schedule();
     if (this.#joinFailure) {
       this.#joinFailure = null;
       this.#emitView();
@@ -674,9 +653,11 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   /**
    * Under E2EE each room is its own MLS group (issue 18): this device moved to another room, so
    * it leaves its group's keys (frames stay dropped, never clear) and waits to be added to, or to
-   * start, the new room's group.
+   * start, the new room's group. `members`: who the new room holds, as the server said with the
+   * move (a breakout room under E2EE); a group prepared for it is checked against them.
    */
-  roomChanged(): void {
+  roomChanged(members: readonly ParticipantId[] | null = null): void {
+    this.prepared?.moved(members);
     // The old group's members say nothing about the new room's group (its own state follows).
     if (this.#meeting.status !== 'off') this.#meeting = { ...this.#meeting, members: [] };
     void this.#queue(async () => {
@@ -701,7 +682,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     const signal = this.#signal;
     if (!worker || !signal) return;
     const carried = this.#pins.carried;
-    this.#expectSpare();
+    this.#spare.expect();
     const out = await worker
       .createGroup(
         keyPackages.map((k) => fromBase64(k.keyPackage)),
@@ -709,7 +690,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         carried ? [...carried.offKeys] : offKeys,
       )
       .catch((err: unknown) => {
-        this.#spareDone?.();
+        this.#spare.cancel();
         throw err;
       });
     this.#inGroup = true;
@@ -717,7 +698,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.#reportRefusals(out);
     // The first commit follows whatever was refused: it starts the group.
     await tellRefusals(signal, 0, keyPackages, out.refused, true);
-    this.#uploadSpareKeyPackage();
+    this.#spare.schedule();
     // The first commit is sent even when every KeyPackage was refused: it starts the group.
     await signal.request({
       type: 'e2ee.commit',
@@ -788,8 +769,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     clearTimeout(this.#keyFrameTimer);
     clearTimeout(this.#welcomeTimer);
     this.#downgrade.clear();
-    clearTimeout(this.#spareTimer);
-    this.#spareDone?.();
+    this.#spare.close();
     this.#deps.worker?.terminate();
     this.removeAllListeners();
   }

@@ -36,6 +36,8 @@ export interface PreparedBreakoutsDeps {
   ready: (planId: string) => void;
   /** The pending group is this device's room group now. */
   promoted: () => void;
+  /** Leave the room group this device holds (frames stay dropped, never clear). */
+  leaveGroup: () => Promise<void>;
   /** A warning for this device's person. */
   banner: (text: string) => void;
   /** Join this room's group as after a Welcome that failed (ask for a fresh add). */
@@ -46,7 +48,9 @@ export interface PreparedBreakoutsDeps {
  * This device's part in prepared breakout groups (issue 18, server side in
  * apps/server/src/rtc/e2ee/breakout-plans.ts): as a planned room's starter it makes the room's
  * pending group; as a member it joins it from the starter's Welcome; when the rooms open it
- * promotes the group only if its roster is exactly the people now in its room.
+ * promotes the group only if its roster is exactly the people its move put in its room, at its
+ * own move (not once everyone has moved), and leaves it again if the `breakout.state` that
+ * follows shows other people in that room.
  */
 export class PreparedBreakouts {
   readonly #deps: PreparedBreakoutsDeps;
@@ -54,6 +58,12 @@ export class PreparedBreakouts {
   #planId: string | null = null;
   /** The pending group this device holds, if any. */
   #held: { planId: string; room: number } | null = null;
+  /** Who this device's room holds, as the server said with its last move (null: not said). */
+  #room: string[] | null = null;
+  /** Who the first `breakout.state` after that move puts in this device's room (undefined: none yet). */
+  #stateSaid: string[] | undefined;
+  /** The people a pending group was promoted against, until that state has confirmed them. */
+  #promotedWith: string[] | null = null;
 
   constructor(deps: PreparedBreakoutsDeps) {
     this.#deps = deps;
@@ -63,6 +73,41 @@ export class PreparedBreakouts {
   get readyPlan(): string | null {
     // A replaced plan's group is discarded in turn (a promote queued before it still finds it).
     return this.#held?.planId === this.#planId ? this.#planId : null;
+  }
+
+  /** This device moved (`breakout.moved`); `members`: who its new room holds, if the server said. */
+  moved(members: readonly string[] | null): void {
+    this.#room = members ? [...members] : null;
+    this.#stateSaid = undefined;
+    this.#promotedWith = null;
+  }
+
+  /**
+   * A `breakout.state` came: the first one after a move must put exactly the people that move
+   * named in this device's room, or the group promoted against them is left. Never rejects.
+   */
+  stateChanged(): Promise<void> {
+    if (this.#stateSaid !== undefined) return Promise.resolve();
+    this.#stateSaid = this.#roomFromState();
+    return this.#deps
+      .queue(() => this.#confirm())
+      .catch((err: unknown) =>
+        this.#deps.banner(
+          `Leaving this breakout room's encrypted group failed: ${err instanceof Error ? err.message : 'unknown error'}`,
+        ),
+      );
+  }
+
+  /** The people in this device's room as the last `breakout.state` says (empty: the main room). */
+  #roomFromState(): string[] {
+    const { selfId, participants, roomOf = () => null } = this.#deps.room;
+    const self = selfId();
+    const room = self === undefined ? null : roomOf(self);
+    return room === null
+      ? []
+      : participants()
+          .filter((p) => roomOf(p.id) === room)
+          .map((p) => p.id as string);
   }
 
   handle(ev: PlanEvent): Promise<void> {
@@ -124,29 +169,57 @@ export class PreparedBreakouts {
   async #promote(ev: ServerEventOf<'e2ee.promote'>): Promise<void> {
     const held = this.#held;
     this.#held = null;
-    const { selfId, participants, roomOf = () => null } = this.#deps.room;
-    const self = selfId();
-    const room = self === undefined ? null : roomOf(self);
-    // The people in this device's room as the opened rooms say (breakout.state came first).
-    const members = participants()
-      .filter((p) => room !== null && roomOf(p.id) === room)
-      .map((p) => p.id as string);
-    const matches = held?.planId === ev.planId && held.room === ev.room && room !== null;
+    // The people in this device's room as its move said (breakout.moved came just before).
+    const members = this.#room;
+    const matches = held?.planId === ev.planId && held.room === ev.room && members !== null;
     const verdict = await this.#deps.worker.promotePrepared(matches ? members : []);
     if (matches && verdict.ok) {
+      this.#promotedWith = members;
       this.#deps.promoted();
+      // The state may have come already (it is checked either way, in this queue).
+      await this.#confirm();
       return;
     }
-    const reason = !matches
-      ? 'this device holds no group prepared for this room'
-      : verdict.ok
-        ? ''
-        : verdict.reason;
+    const reason =
+      members === null
+        ? 'the server did not say who is in this room'
+        : !matches
+          ? 'this device holds no group prepared for this room'
+          : verdict.ok
+            ? ''
+            : verdict.reason;
     // Shown like a committer's refusal; then this device joins the room's group afresh.
     this.#deps.banner(
       `Refused the encrypted group prepared for this breakout room (${reason}); joining the room's group afresh.`,
     );
     await this.#deps.rejoin(new Error(`prepared group refused: ${reason}`));
+  }
+
+  /**
+   * The group promoted against the people this device's move named, once the `breakout.state`
+   * after that move is here: the same people (those still in the meeting), or the group is left
+   * and this device joins the room's group afresh, with a warning. Both lists are the server's
+   * word; what they must not do is differ, so that the room shown is the group that holds the key.
+   */
+  async #confirm(): Promise<void> {
+    const promoted = this.#promotedWith;
+    const said = this.#stateSaid;
+    if (!promoted || said === undefined) return;
+    this.#promotedWith = null;
+    const people = this.#deps.room.participants();
+    const present = new Set<string>(people.map((p) => p.id));
+    const moved = new Set(promoted.filter((id) => present.has(id)));
+    const shown = new Set(said.filter((id) => present.has(id)));
+    const differ = [...moved, ...shown].filter((id) => moved.has(id) !== shown.has(id));
+    if (differ.length === 0) return;
+    const names = differ
+      .map((id) => people.find((p) => p.id === id)?.displayName ?? 'someone')
+      .join(', ');
+    this.#deps.banner(
+      `Left this breakout room's encrypted group: the server put other people in the room than it named when you moved (${names}); joining the room's group afresh.`,
+    );
+    await this.#deps.leaveGroup();
+    await this.#deps.rejoin(new Error(`room members differ from the move's (${names})`));
   }
 
   async #discard(): Promise<void> {

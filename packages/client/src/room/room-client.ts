@@ -73,7 +73,8 @@ export type RoomClientEvents = {
   screenShare: [MediaStreamTrack | null];
   breakouts: [BreakoutState];
   /** This participant was moved to a breakout room (its name) or back to the main room (null). */
-  breakoutMoved: [string | null];
+  /** The room's name (null: the main room) and, under E2EE, who it holds (see the protocol). */
+  breakoutMoved: [string | null, ParticipantId[] | null];
   breakoutMessage: [{ text: string; fromName: string }];
   /** Someone in this room sent a reaction (issue 17). */
   reaction: [{ participantId: ParticipantId; reaction: Reaction }];
@@ -355,17 +356,19 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         this.#breakouts = ev.state;
         this.emit('breakouts', ev.state);
         this.e2ee.participantsChanged();
+        // A group promoted at the move must be the room this state shows (issue 18).
+        void this.e2ee.prepared?.stateChanged();
         return;
       case 'breakout.moved':
         // Under E2EE each room is its own MLS group: leave this one's keys first (issue 18).
-        this.e2ee.roomChanged();
+        this.e2ee.roomChanged(ev.members ?? null);
         // New transports wait on the room's router: rebuild the PeerConnections.
         if (this.#signal && this.#opts.media !== false) {
           void this.#media
             .start(this.#signal)
             .catch(() => this.emit('notice', 'Moving rooms failed; reconnecting media.'));
         }
-        this.emit('breakoutMoved', ev.roomName);
+        this.emit('breakoutMoved', ev.roomName, ev.members ?? null);
         return;
       case 'breakout.message':
         this.emit('breakoutMessage', { text: ev.text, fromName: ev.fromName });

@@ -85,7 +85,17 @@ export const breakoutClientMessages = [
 export const breakoutServerEvents = [
   z.object({ type: z.literal('breakout.state'), state: breakoutStateSchema }),
   /** You were moved: rebuild media (new transports on the room's router). */
-  z.object({ type: z.literal('breakout.moved'), roomName: z.string().nullable() }),
+  z.object({
+    type: z.literal('breakout.moved'),
+    roomName: z.string().nullable(),
+    /**
+     * Under E2EE, into a breakout room: the people in that room (you too) once this move, or the
+     * rooms opening it is part of, is done; the `breakout.state` that follows must say the same.
+     * A device promotes the group prepared for its room against this list (issue 18), so it
+     * need not wait for every other move; it refuses the group if the state then disagrees.
+     */
+    members: z.array(participantIdSchema).max(1000).optional(),
+  }),
   z.object({ type: z.literal('breakout.message'), text: z.string(), fromName: z.string() }),
   z.object({
     type: z.literal('breakout.helpRequested'),

@@ -9,13 +9,18 @@ function setup() {
   const people = new Map<ParticipantId, RoomParticipant>();
   const events: ServerEvent[] = [];
   const moves: [string, string | null][] = [];
+  /** Who each mover was told its room holds, at its move. */
+  const told = new Map<string, string[]>();
   let routersClosed = 0;
   const mgr = new BreakoutManager({
     participants: () => people.values(),
     get: (id) => people.get(id),
     broadcast: (ev) => events.push(ev),
     createRouter: async () => ({ close: () => void routersClosed++ }) as unknown as Router,
-    moveMedia: async (p, room) => void moves.push([p.displayName, room]),
+    moveMedia: async (p, room) => {
+      moves.push([p.displayName, room?.name ?? null]);
+      if (room) told.set(p.displayName, [...room.members]);
+    },
     serial: (fn) => fn(),
   });
   const sent = new Map<string, ServerEvent[]>();
@@ -35,7 +40,7 @@ function setup() {
     people.set(p.id, p);
     return p;
   };
-  return { mgr, add, events, moves, sent, routersClosed: () => routersClosed };
+  return { mgr, add, events, moves, told, sent, routersClosed: () => routersClosed };
 }
 
 const twoRooms = {
@@ -75,6 +80,28 @@ describe('breakout rooms', () => {
     expect(moves.map(([n]) => n).sort()).toEqual(['a', 'b', 'c']);
     void b;
     void c;
+  });
+
+  it('each mover is told, at its own move, everyone its room will hold: what the state then says', async () => {
+    const { mgr, add, told, events } = setup();
+    const host = add('host', 'host');
+    for (const n of ['a', 'b', 'c', 'd', 'e']) add(n);
+    await mgr.open(host, twoRooms);
+    // Told before the others moved (the first mover already hears of the last one).
+    expect(told.get('a')).toEqual(['a', 'c', 'e']);
+    expect(told.get('b')).toEqual(['b', 'd']);
+    const state = events.findLast((e) => e.type === 'breakout.state');
+    const view = state?.type === 'breakout.state' ? state.state : undefined;
+    for (const [name, members] of told) {
+      const room = view?.assignments[name];
+      const inRoom = Object.keys(view?.assignments ?? {}).filter(
+        (id) => view?.assignments[id] === room,
+      );
+      expect(members.sort()).toEqual(inRoom.sort());
+    }
+    // A single move (here a host visiting): the room as it is with the mover in it.
+    await mgr.visit(host, 1);
+    expect(told.get('host')?.sort()).toEqual(['b', 'd', 'host']);
   });
 
   it('closing counts down, then brings everyone back and closes the rooms’ routers', async () => {

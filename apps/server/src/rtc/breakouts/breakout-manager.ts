@@ -10,8 +10,8 @@ export interface BreakoutPort {
   get(id: ParticipantId): RoomParticipant | undefined;
   broadcast(event: ServerEvent): void;
   createRouter(): Promise<Router>;
-  /** Rebuilds `p`'s media on the router of the room it is now assigned to. */
-  moveMedia(p: RoomParticipant, roomName: string | null): Promise<void>;
+  /** Rebuilds `p`'s media on the router of the room it is now assigned to (null: the main one). */
+  moveMedia(p: RoomParticipant, room: MoveTarget | null): Promise<void>;
   /** Runs `fn` in the room's queue (timers fire outside requests). */
   serial<T>(fn: () => Promise<T>): Promise<T>;
 }
@@ -21,6 +21,12 @@ export interface OpenRequest {
   assignments: Record<string, number>;
   manualOnly: boolean;
   durationMinutes: number | null;
+}
+
+/** The breakout room someone moves to, and who is in it once the move (or the opening) is done. */
+export interface MoveTarget {
+  name: string;
+  members: ParticipantId[];
 }
 
 interface BreakoutRoom {
@@ -87,12 +93,16 @@ export class BreakoutManager {
     }
     // Everyone but hosts and held participants goes to a room: as assigned, else round robin.
     const rooms = assignRooms([...this.#port.participants()], req, this.#rooms.length);
+    // Each mover is told at once who its room will hold (issue 18: its device need not wait
+    // for the others' moves); the state broadcast at the end says the same.
+    const members = this.#rooms.map((): ParticipantId[] => []);
+    for (const [id, index] of rooms) if (this.#port.get(id)) members[index]?.push(id);
     for (const [id, index] of rooms) {
       const p = this.#port.get(id);
       const room = this.#rooms[index];
       if (!p || !room) continue;
       p.breakoutId = room.id;
-      await this.#port.moveMedia(p, room.name);
+      await this.#port.moveMedia(p, { name: room.name, members: members[index]! });
     }
     this.#broadcastState();
     return null;
@@ -135,7 +145,10 @@ export class BreakoutManager {
 
   async #moveTo(p: RoomParticipant, room: BreakoutRoom | null): Promise<void> {
     p.breakoutId = room?.id ?? null;
-    await this.#port.moveMedia(p, room?.name ?? null);
+    const members = [...this.#port.participants()]
+      .filter((x) => room !== null && x.breakoutId === room.id)
+      .map((x) => x.id);
+    await this.#port.moveMedia(p, room ? { name: room.name, members } : null);
     this.#broadcastState();
   }
 

@@ -466,14 +466,15 @@ export class DeliveryService {
   }
 
   /**
-   * The people arriving in this (empty) breakout group hold the pending group prepared for them
-   * (breakout-plans.ts): it is this group from now on, at epoch 1 (its first Commit was made
-   * when it was prepared), with its starter as committer. Each device is told to promote it,
-   * after checking its roster against the room itself (`promote()`, then `announce()`).
+   * The people the rooms' opening puts in this (empty) breakout group hold the pending group
+   * prepared for them (breakout-plans.ts): it is this group from now on, at epoch 1 (its first
+   * Commit was made when it was prepared), with its starter as committer. Each member is told to
+   * promote it at its own move (`promote(id)`), after checking its roster against the room
+   * itself; `announce()` tells the room once everyone has moved.
    */
   adoptPrepared(
     starter: ParticipantId,
-    people: RoomParticipant[],
+    members: readonly ParticipantId[],
     enabledBy: ParticipantId | null,
     offKey: string | null,
     promote: ServerEvent,
@@ -485,23 +486,28 @@ export class DeliveryService {
     this.#enabledBy = enabledBy;
     this.#committer = starter;
     this.#members.add(starter);
-    for (const p of people) this.#members.add(p.id);
+    for (const id of members) this.#members.add(id);
     this.#promote = promote;
   }
 
   /** The `e2ee.promote` that `promote()` sends (after `adoptPrepared`). */
   #promote: ServerEvent | undefined;
 
-  /** Tells this group's room its state (after `adoptPrepared` and `promote()`). */
+  /** Tells this group's room its state (after `adoptPrepared`, once everyone has moved). */
   announce(): void {
     this.#broadcastState();
   }
 
-  /** Tells each member of the adopted group to promote its pending group. */
-  promote(): void {
-    const event = this.#promote;
-    this.#promote = undefined;
-    if (event) for (const id of this.#members) this.#port.send(id, event);
+  /** Tells `id`, a member of the adopted group that just moved in, to promote its pending group. */
+  promote(id: ParticipantId): void {
+    if (this.#promote && this.#members.has(id)) this.#port.send(id, this.#promote);
+  }
+
+  /** A member the adopted group was prepared with never arrived (its move failed): removed. */
+  notArrived(id: ParticipantId): void {
+    if (!this.#members.has(id)) return;
+    this.#pendingRemove.add(id);
+    this.#scheduleBatch();
   }
 
   /** On with no members: the next arrival starts a new group. */
@@ -592,6 +598,7 @@ export class DeliveryService {
   }
 
   #reset(): void {
+    this.#promote = undefined;
     this.#status = 'off';
     this.#epoch = 0;
     this.#enabledBy = null;

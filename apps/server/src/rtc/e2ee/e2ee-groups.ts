@@ -26,6 +26,8 @@ export class E2eeGroups {
   readonly #spares = new Map<ParticipantId, string>();
   /** While a batch of moves runs: who arrives in which group, in order. */
   #arrivals: Map<DeliveryService, RoomParticipant[]> | undefined;
+  /** While a batch of moves runs: the groups taken over as prepared, with who was planned there. */
+  #adopted: Map<DeliveryService, Set<ParticipantId>> | undefined;
 
   /** Prepared breakout groups (breakout-plans.ts): the planned room these arrivals are, if any. */
   claimPrepared: ((ids: ParticipantId[]) => PreparedRoom | undefined) | undefined;
@@ -60,41 +62,52 @@ export class E2eeGroups {
     return spares;
   }
 
-  /** Runs `fn`, whose moves arrive in their new groups together when it ends. */
+  /**
+   * Runs `fn`, whose moves arrive in their new groups together when it ends; a room whose group
+   * was prepared for exactly its people is that group from its first arrival on.
+   */
   async batch<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#arrivals) return fn();
     this.#arrivals = new Map();
+    this.#adopted = new Map();
     try {
       return await fn();
     } finally {
       const arrivals = this.#arrivals;
-      this.#arrivals = undefined;
+      const adopted = this.#adopted;
+      this.#arrivals = this.#adopted = undefined;
       const live = [...arrivals].filter(
         ([group]) => group === this.main || [...this.#rooms.values()].includes(group),
       );
-      // Prepared rooms first: their devices promote at once, before any room's other news.
-      const adopted = live.filter(([group, people]) => this.#claim(group, people));
-      for (const [group] of adopted) group.promote();
-      for (const [group] of adopted) group.announce();
-      for (const [group, people] of live)
-        if (!adopted.some(([g]) => g === group)) this.#arrive(group, people);
+      // Prepared rooms first: their devices promoted at their moves; now the room is told.
+      for (const [group, people] of live) {
+        const planned = adopted.get(group);
+        if (!planned) continue;
+        const arrived = new Set(people.map((p) => p.id));
+        for (const id of planned) if (!arrived.has(id)) group.notArrived(id);
+        group.announce();
+        const others = people.filter((p) => !planned.has(p.id));
+        if (others.length > 0) this.#arrive(group, others);
+      }
+      for (const [group, people] of live) if (!adopted.has(group)) this.#arrive(group, people);
     }
   }
 
   /**
-   * A breakout room whose people hold the pending group prepared for them (breakout-plans.ts):
-   * it is the room's group now, and their spares stay for the next move.
+   * The first arrival in an empty breakout room, whose people will be `members` once the batch
+   * is done: if they hold the pending group prepared for them (breakout-plans.ts), it is the
+   * room's group now, and their spares stay for the next move.
    */
-  #claim(group: DeliveryService, people: RoomParticipant[]): boolean {
-    if (group === this.main) return false;
-    const prepared = this.claimPrepared?.(people.map((p) => p.id));
-    if (!prepared) return false;
-    group.adoptPrepared(prepared.starter, people, this.main.view().enabledBy, this.main.offKey, {
+  #claim(group: DeliveryService, members: readonly ParticipantId[]): void {
+    if (group === this.main || !this.#adopted || group.view().members.length > 0) return;
+    const prepared = this.claimPrepared?.([...members]);
+    if (!prepared) return;
+    group.adoptPrepared(prepared.starter, members, this.main.view().enabledBy, this.main.offKey, {
       type: 'e2ee.promote',
       planId: prepared.planId,
       room: prepared.room,
     });
-    return true;
+    this.#adopted.set(group, new Set(members));
   }
 
   #arrive(group: DeliveryService, people: RoomParticipant[]): void {
@@ -106,8 +119,11 @@ export class E2eeGroups {
     group.arriveAll(arrivals, this.main.view().enabledBy, this.main.offKey);
   }
 
-  /** `p` changed rooms (p.breakoutId is the new one). */
-  moved(p: RoomParticipant): void {
+  /**
+   * `p` changed rooms (p.breakoutId is the new one); `roomMembers`: who the new room holds once
+   * this move (or the batch it is part of) is done, as its device was just told.
+   */
+  moved(p: RoomParticipant, roomMembers?: readonly ParticipantId[]): void {
     const from = this.#scope.get(p.id) ?? null;
     const to = p.breakoutId;
     if (from === to) return;
@@ -123,8 +139,13 @@ export class E2eeGroups {
     }
     // While any breakout group exists, the main group may empty and start again.
     this.main.restartable = true;
-    if (this.#arrivals) this.#arrivals.set(next, [...(this.#arrivals.get(next) ?? []), p]);
-    else this.#arrive(next, [p]);
+    if (this.#arrivals) {
+      const before = this.#arrivals.get(next) ?? [];
+      this.#arrivals.set(next, [...before, p]);
+      if (before.length === 0 && roomMembers) this.#claim(next, roomMembers);
+      // Right after its `breakout.moved`: its device need not wait for the others' moves.
+      if (this.#adopted?.get(next)?.has(p.id)) next.promote(p.id);
+    } else this.#arrive(next, [p]);
     if (from !== null && old.view().members.length === 0 && !this.#arrivals?.has(old)) {
       old.close();
       this.#rooms.delete(from);
