@@ -2,7 +2,6 @@
 // ciphersuite 0x0001 MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 (DESIGN §4.2). Messages in
 // and out are TLS-encoded MLSMessage bytes (RFC 9420 §6), ready for the Delivery Service.
 import {
-  createApplicationMessage,
   createCommit,
   createGroup,
   decodeMlsMessage,
@@ -26,11 +25,10 @@ import {
   type PrivateKeyPackage,
   type Proposal,
 } from 'ts-mls';
-import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js';
 import { decryptWithLabel, encryptWithLabel } from 'ts-mls/crypto/hpke.js';
 import { E2eeError } from '../errors';
 import type { CryptoBackend } from '../sframe/backend/types';
-import { MLS_CIPHERSUITE, mlsSuite } from './mls-suite';
+import { MLS_CIPHERSUITE, mlsSuite, suiteBackend } from './mls-suite';
 import {
   decodeMeetingPolicy,
   encodeMeetingPolicy,
@@ -38,8 +36,14 @@ import {
   type MeetingPolicy,
 } from './meeting-policy';
 import {
+  ImportedAeadKeys,
+  openApplicationMessage,
+  sealApplicationMessage,
+} from './application-message';
+import {
   dropNextApplicationKey,
   LOOK_AHEAD_DELAY_MS,
+  nextApplicationKey,
   withNextApplicationKey,
 } from './ratchet-look-ahead';
 import {
@@ -224,10 +228,14 @@ export class GroupSession {
   /** Application messages being sealed or opened (the look-ahead waits for none). */
   #inFlight = 0;
   #lookAhead: Promise<void> = Promise.resolve();
+  #appChain: Promise<unknown> = Promise.resolve();
+  /** AEAD keys of generations derived ahead, imported ahead too (application-message.ts). */
+  readonly #aeadKeys: ImportedAeadKeys;
 
   private constructor(state: ClientState, cs: CiphersuiteImpl) {
     this.#state = state;
     this.#cs = cs;
+    this.#aeadKeys = new ImportedAeadKeys(suiteBackend(cs));
   }
 
   /**
@@ -429,26 +437,54 @@ export class GroupSession {
     return out.welcome ? { commit: out.commit, welcome: out.welcome } : { commit: out.commit };
   }
 
+  /**
+   * Application messages one at a time: each moves a generation ratchet (RFC 9420 §9.1) of the
+   * state it started from, so two at once must not both start from the same state.
+   */
+  #oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#appChain.then(fn);
+    this.#appChain = run.catch(() => undefined);
+    return run;
+  }
+
   /** RFC 9420 §6.3: an application message (PrivateMessage) only current members can open. */
-  async sealApplication(data: Uint8Array): Promise<Uint8Array> {
+  sealApplication(data: Uint8Array): Promise<Uint8Array> {
+    return this.#oneAtATime(() => this.#seal(data));
+  }
+
+  async #seal(data: Uint8Array): Promise<Uint8Array> {
     this.#assertActive();
+    const state = this.#state;
+    // What ts-mls's createApplicationMessage refuses: pending proposals (§12.1), a group that
+    // is not active.
+    if (Object.keys(state.unappliedProposals).length !== 0)
+      throw new E2eeError('E2EE_ERR_MLS_STATE', 'proposals are pending');
     let res;
     this.#inFlight++;
     try {
-      res = await createApplicationMessage(this.#state, data, this.#cs);
+      res = await sealApplicationMessage(
+        {
+          signaturePrivateKey: state.signaturePrivateKey,
+          senderDataSecret: state.keySchedule.senderDataSecret,
+          groupContext: state.groupContext,
+          secretTree: state.secretTree,
+          leafIndex: state.privatePath.leafIndex,
+          paddingConfig: state.clientConfig.paddingConfig,
+        },
+        data,
+        this.#cs,
+        this.#aeadKeys,
+      );
     } catch (cause) {
       throw mlsError('E2EE_ERR_MLS_STATE', cause);
     } finally {
       this.#inFlight--;
     }
-    res.consumed.forEach(wipe);
-    this.#state = res.newState;
+    this.#forget(res.consumed);
+    // Only onto the state it was sealed from (a commit meanwhile: the message is of the old epoch).
+    if (this.#state === state) this.#state = { ...state, secretTree: res.tree };
     this.#scheduleLookAhead(this.ownLeafIndex);
-    return encodeMlsMessage({
-      version: 'mls10',
-      wireformat: 'mls_private_message',
-      privateMessage: res.privateMessage,
-    });
+    return res.message;
   }
 
   /**
@@ -457,7 +493,11 @@ export class GroupSession {
    * verified by ts-mls against the leaf named in the (encrypted) sender data (RFC 9420 §6.3.2),
    * in the tree of the message's epoch; that epoch's generation ratchet refuses a replay.
    */
-  async openApplication(bytes: Uint8Array): Promise<OpenedApplication> {
+  openApplication(bytes: Uint8Array): Promise<OpenedApplication> {
+    return this.#oneAtATime(() => this.#open(bytes));
+  }
+
+  async #open(bytes: Uint8Array): Promise<OpenedApplication> {
     this.#assertActive();
     const msg = decode(bytes);
     if (msg.wireformat !== 'mls_private_message') {
@@ -481,29 +521,25 @@ export class GroupSession {
     let result;
     this.#inFlight++;
     try {
-      // What ts-mls's processPrivateMessage does for an application message, called directly
-      // because it does not return the sender: RFC 9420 §6.3.2 sender data, §9 generation
-      // ratchet (consumed keys are deleted), AEAD, then the signature over FramedContent by the
-      // sender's leaf key in that epoch's tree (§6.1).
-      result = await unprotectPrivateMessage(
-        epochData.senderDataSecret,
+      // RFC 9420 §6.3.2 sender data, §9 generation ratchet (consumed keys are deleted), AEAD,
+      // then the signature over FramedContent by the sender's leaf key in that epoch's tree
+      // (§6.1): application-message.ts, on ts-mls's ratchet.
+      result = await openApplicationMessage(
+        { ...epochData, keyRetention: state.clientConfig.keyRetentionConfig },
         pm,
-        epochData.secretTree,
-        epochData.ratchetTree,
-        epochData.groupContext,
-        state.clientConfig.keyRetentionConfig,
         this.#cs,
+        this.#aeadKeys,
       );
     } catch (cause) {
       throw mlsError('E2EE_ERR_MLS_MESSAGE', cause);
     } finally {
       this.#inFlight--;
     }
-    const content = result.content.content;
-    if (content.contentType !== 'application' || content.sender.senderType !== 'member') {
-      throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected an application message');
-    }
-    result.consumed.forEach(wipe);
+    // A commit was processed meanwhile: the epoch data it used is no longer this state's, so
+    // nothing is wiped or recorded (the message is refused rather than open twice).
+    if (this.#state !== state)
+      throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'the keys changed while it was opened');
+    this.#forget(result.consumed);
     this.#state = past
       ? {
           ...state,
@@ -513,7 +549,7 @@ export class GroupSession {
           }),
         }
       : { ...state, secretTree: result.tree };
-    const senderLeaf = content.sender.leafIndex;
+    const senderLeaf = result.senderLeaf;
     if (!past) this.#scheduleLookAhead(senderLeaf);
     const sender = epochData.ratchetTree[senderLeaf * 2];
     const senderIdentity =
@@ -525,8 +561,16 @@ export class GroupSession {
       senderLeaf: senderLeaf as LeafIndex,
       senderIdentity,
       senderSignatureKey: sender.leaf.signaturePublicKey.slice(),
-      data: content.applicationData,
+      data: result.applicationData,
     };
+  }
+
+  /** Used secrets: wiped, and an AEAD key imported ahead from them is let go. */
+  #forget(consumed: readonly Uint8Array[]): void {
+    for (const secret of consumed) {
+      this.#aeadKeys.drop(secret);
+      wipe(secret);
+    }
   }
 
   /** Settles once the look-ahead after the last application message is done (tests). */
@@ -555,8 +599,11 @@ export class GroupSession {
       return; // The leaf left meanwhile: its next message, if any, derives its own keys.
     }
     // Only onto the state it was derived from, with no message sealed or opened meanwhile.
-    if (this.#state === before && this.#inFlight === 0) this.#state = next;
-    else dropNextApplicationKey(next, before, leaf, wipe);
+    if (this.#state === before && this.#inFlight === 0) {
+      this.#state = next;
+      const key = nextApplicationKey(next, leaf);
+      if (key) this.#aeadKeys.prepare(key);
+    } else dropNextApplicationKey(next, before, leaf, wipe);
   }
 
   #recentlyEnded(epoch: bigint): boolean {

@@ -6,6 +6,7 @@
 // (vectors*.test.ts). HPKE is ours too (hpke.ts, RFC 9180 on the same backend).
 import { getCiphersuiteFromName, getCiphersuiteImpl, type CiphersuiteImpl } from 'ts-mls';
 import { constantTimeEqual } from 'ts-mls/util/constantTimeCompare.js';
+import { E2eeError } from '../errors';
 import type { CryptoBackend } from '../sframe/backend/types';
 import { createWebCryptoBackend } from '../sframe/backend/webcrypto';
 import { hkdfExpand, hkdfExtract } from '../sframe/hkdf';
@@ -16,9 +17,12 @@ const HASH = 'SHA-256' as const;
 /** RFC 9420 §5.1: Nh of SHA-256. */
 const NH = 32;
 
+/** The backend each suite built here runs on. */
+const backends = new WeakMap<CiphersuiteImpl, CryptoBackend>();
+
 async function build(backend: CryptoBackend): Promise<CiphersuiteImpl> {
   const base = await getCiphersuiteImpl(getCiphersuiteFromName(MLS_CIPHERSUITE));
-  return {
+  const suite: CiphersuiteImpl = {
     ...base,
     // RFC 9420 §5.1 KDF = HKDF-SHA256 (RFC 5869).
     kdf: {
@@ -57,6 +61,15 @@ async function build(backend: CryptoBackend): Promise<CiphersuiteImpl> {
         backend.ed25519Verify(publicKey, message, signature),
     },
   };
+  backends.set(suite, backend);
+  return suite;
+}
+
+/** The backend under a suite from mlsSuite (application-message.ts uses its AEAD directly). */
+export function suiteBackend(cs: CiphersuiteImpl): CryptoBackend {
+  const b = backends.get(cs);
+  if (!b) throw new E2eeError('E2EE_ERR_UNKNOWN_SUITE', 'not a suite made by mlsSuite');
+  return b;
 }
 
 const suites = new WeakMap<CryptoBackend, Promise<CiphersuiteImpl>>();

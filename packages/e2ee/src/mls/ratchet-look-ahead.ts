@@ -7,8 +7,12 @@
 import type { CiphersuiteImpl, ClientState } from 'ts-mls';
 import { prepareRatchet } from 'ts-mls/secretTree.js';
 
-/** After a message, before its next generation is derived: off that message's own path. */
-export const LOOK_AHEAD_DELAY_MS = 5;
+/**
+ * After a message, before its next generation is derived: a timer task, so it runs once the
+ * message's own work is handed back (in a browser, while the page shows it). Session 9 waited
+ * 5 ms, which in a browser fell just when a reader who answers at once seals the answer.
+ */
+export const LOOK_AHEAD_DELAY_MS = 0;
 
 /** RFC 9420 §4.1.2 (Appendix C): a leaf's node index in the tree array. */
 const nodeOf = (leaf: number) => leaf * 2;
@@ -36,4 +40,12 @@ export function dropNextApplicationKey(
   const p = unused.secretTree[nodeOf(leaf)]?.application?.prepared;
   if (!p || p === from.secretTree[nodeOf(leaf)]?.application?.prepared) return;
   for (const secret of [p.key, p.nonce, p.next]) wipe(secret);
+}
+
+/**
+ * The AES key `withNextApplicationKey` derived for `leaf`'s next generation, if any: imported
+ * ahead too (application-message.ts ImportedAeadKeys), which saves a WebCrypto round trip.
+ */
+export function nextApplicationKey(state: ClientState, leaf: number): Uint8Array | undefined {
+  return state.secretTree[nodeOf(leaf)]?.application?.prepared?.key;
 }
