@@ -52,6 +52,50 @@ function firefoxAcceptsRtx(f: FirefoxParticipant): Promise<boolean> {
   });
 }
 
+/**
+ * Why Firefox may decode nothing, for a failure message: what the SFU sends it (layers, counters,
+ * downlink estimate) and what its subscribe PeerConnection reports (state, inbound counters).
+ */
+async function firefoxReceiveReport(server: TestServer, f: FirefoxParticipant): Promise<string> {
+  const page = await f.page.evaluate(async () => {
+    const room = (
+      window as unknown as {
+        conclave?: {
+          room: { selfId?: string; peerConnections: { subscribe?: RTCPeerConnection } };
+        };
+      }
+    ).conclave?.room;
+    const pc = room?.peerConnections.subscribe;
+    const stats: Record<string, unknown>[] = [];
+    if (pc)
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'inbound-rtp' || (s.type === 'candidate-pair' && s.nominated)) {
+          const { type, kind, packetsReceived, bytesReceived, framesDecoded, pliCount, state } = s;
+          stats.push({
+            type,
+            kind,
+            packetsReceived,
+            bytesReceived,
+            framesDecoded,
+            pliCount,
+            state,
+          });
+        }
+      });
+    return {
+      url: location.pathname,
+      selfId: room?.selfId ?? null,
+      state: pc ? `${pc.connectionState}/${pc.iceConnectionState}` : 'no subscribe PeerConnection',
+      stats,
+    };
+  });
+  const meetingId = page.url.split('/m/')[1];
+  const room = meetingId ? await server.rooms.room(meetingId as never) : undefined;
+  const sent =
+    room && page.selfId ? await room.subscriberMediaStats(page.selfId as never) : undefined;
+  return JSON.stringify({ firefox: page, sfuSendsFirefox: sent ?? null });
+}
+
 function firefoxE2ee(f: FirefoxParticipant): Promise<{ status: string; code: string | null }> {
   return f.page.evaluate(() => {
     const v = (
@@ -78,6 +122,7 @@ describe('Firefox ESR with a Chromium host', () => {
   let host: Participant;
   let fred: FirefoxParticipant;
   let invite: string;
+  let fredJoined = false;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -93,6 +138,12 @@ describe('Firefox ESR with a Chromium host', () => {
   });
 
   it('Firefox joins and both decode each other’s video', async () => {
+    // a retry starts from a fresh Firefox (the failed attempt's page is already in the meeting)
+    if (fredJoined) {
+      await fred.close();
+      fred = await launchFirefox('Fred Firefox');
+    }
+    fredJoined = true;
     await joinInFirefox(fred, invite);
     await decodingAll(host, 1, 30_000);
     const frames = await eventually(
@@ -100,7 +151,8 @@ describe('Firefox ESR with a Chromium host', () => {
       (n) => n > 10,
       30_000,
     );
-    expect(frames, 'Firefox decodes the Chromium host').toBeGreaterThan(10);
+    const report = frames > 10 ? '' : await firefoxReceiveReport(server, fred);
+    expect(frames, `Firefox decodes the Chromium host ${report}`).toBeGreaterThan(10);
     // the SFU retransmits on RTX (RFC 4588) to whoever accepts it (byte-identical otherwise)
     expect(await firefoxAcceptsRtx(fred), "Firefox's subscribe answer keeps rtx").toBe(true);
   });
@@ -172,7 +224,10 @@ describe('Firefox ESR with a Chromium host', () => {
       (n) => n > before + 10,
       20_000,
     );
-    expect(after, 'Firefox still decodes, now through SFrame').toBeGreaterThan(before + 10);
+    const report = after > before + 10 ? '' : await firefoxReceiveReport(server, fred);
+    expect(after, `Firefox still decodes, now through SFrame ${report}`).toBeGreaterThan(
+      before + 10,
+    );
     await decodingAll(host, 1, 20_000);
     expect(fred.errors, 'no errors in Firefox').toEqual([]);
   });
