@@ -197,6 +197,12 @@ describe('breakout rooms in real browsers', () => {
       await host.page.getByRole('button', { name: 'Breakout rooms' }).click();
     await host.page.getByLabel('Room for Bob').selectOption({ label: 'Room 1' });
     await host.page.getByLabel('Room for Carol').selectOption({ label: 'Room 1' });
+    // The plan reaches the server once the host stops changing it; each room's group is made
+    // ahead and the panel says when (Room 2, planned for nobody, needs no keys).
+    await host.page
+      .getByTestId('breakout-plan-status')
+      .getByText('Keys for all 2 rooms are ready.')
+      .waitFor({ timeout: 20_000 });
     await host.page.getByRole('button', { name: 'Open breakout rooms' }).click();
     const code = async (p: Participant) => (await e2eeView(p)).securityCode;
     await eventually(

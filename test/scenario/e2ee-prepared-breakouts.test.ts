@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   MLS_AT_OPEN,
   ROOMS,
@@ -45,6 +45,9 @@ describe('breakout rooms prepared while the host plans them (E2EE)', () => {
     });
     expect(planId).toBeTruthy();
     await Promise.all(bots.map((b) => prepared(b, planId!)));
+    // The host's panel hears that both rooms are prepared; nobody else hears of it.
+    await vi.waitFor(() => expect(host.room.breakoutPlan).toEqual({ planId, rooms: 2, ready: 2 }));
+    for (const b of bots) expect(b.room.breakoutPlan).toBeNull();
     // Preparing changed nobody's keys: everyone is still in the main group, same code.
     expect(new Set([host, ...bots].map(code)).size).toBe(1);
     expect(names(bea)).toEqual(['Bea', 'Cy', 'Dee', 'Eve', 'Host bot']);

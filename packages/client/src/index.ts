@@ -1,7 +1,7 @@
 export { SignalClient } from './signal/signal-client';
 export type { ClientRequest, SignalClientEvents } from './signal/signal-client';
 export { RoomClient } from './room/room-client';
-export type { RoomClientEvents, RoomClientOptions } from './room/room-client';
+export type { BreakoutPlanProgress, RoomClientEvents, RoomClientOptions } from './room/room-client';
 export type { ConnectionState } from './room/connection-state';
 export { reconnectDelayMs } from './room/connection-state';
 export type { RemoteTrack } from './media/subscriber';

@@ -1,5 +1,10 @@
 import { RoomClient } from '@conclave/client';
-import type { ConnectionState, E2eeView, RemoteTrack } from '@conclave/client';
+import type {
+  BreakoutPlanProgress,
+  ConnectionState,
+  E2eeView,
+  RemoteTrack,
+} from '@conclave/client';
 import type {
   BreakoutState,
   CaptionEntry,
@@ -42,6 +47,8 @@ export interface MeetingSnapshot {
   /** This participant's own screen share, while sharing. */
   screen: MediaStreamTrack | null;
   breakouts: BreakoutState;
+  /** Host, under E2EE: how many planned breakout rooms have their encrypted group ready. */
+  breakoutPlan: BreakoutPlanProgress | null;
   captions: {
     state: CaptionsState | undefined;
     /** The latest caption per speaker, shown under their tile for a few seconds. */
@@ -94,6 +101,7 @@ export class MeetingStore {
     chat: { mode: 'everyone', messages: [], unread: 0 },
     screen: null,
     breakouts: { status: 'none', rooms: [], assignments: {}, endsAt: null, closingAt: null },
+    breakoutPlan: null,
     captions: { state: undefined, live: {} },
     recording: undefined,
     reactions: [],
@@ -299,6 +307,7 @@ export class MeetingStore {
     room.on('reenableOffered', (name) => this.#update({ reenableOffer: name }));
     room.on('screenShare', (screen) => this.#update({ screen }));
     room.on('breakouts', (breakouts) => this.#update({ breakouts }));
+    room.on('breakoutPlan', (breakoutPlan) => this.#update({ breakoutPlan }));
     const banner = (tone: NoticeTone, text: string, joinRoom?: { index: number; name: string }) =>
       this.notify(text, tone, joinRoom);
     room.on('breakoutMoved', (name) => {

@@ -72,6 +72,8 @@ export type RoomClientEvents = {
   /** This participant's screen share started (the track) or ended (null). */
   screenShare: [MediaStreamTrack | null];
   breakouts: [BreakoutState];
+  /** Host, under E2EE: how many planned breakout rooms are prepared (null: no plan). */
+  breakoutPlan: [BreakoutPlanProgress | null];
   /** This participant was moved to a breakout room (its name) or back to the main room (null). */
   /** The room's name (null: the main room) and, under E2EE, who it holds (see the protocol). */
   breakoutMoved: [string | null, ParticipantId[] | null];
@@ -89,6 +91,13 @@ export type RoomClientEvents = {
     { participantId: ParticipantId; displayName: string; roomName: string; roomIndex: number },
   ];
 };
+
+/** Under E2EE, the host's plan of breakout rooms: how many have their encrypted group ready. */
+export interface BreakoutPlanProgress {
+  planId: string;
+  rooms: number;
+  ready: number;
+}
 
 /**
  * A participant's whole view of a meeting: signaling with reconnect, the participant list and
@@ -117,6 +126,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
     endsAt: null,
     closingAt: null,
   };
+  #breakoutPlan: BreakoutPlanProgress | null = null;
 
   constructor(opts: RoomClientOptions) {
     super();
@@ -413,6 +423,17 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
         this.#recording = ev.state;
         this.emit('recording', { state: ev.state, notice: ev.notice });
         return;
+      case 'e2ee.planProgress':
+        this.#breakoutPlan = { planId: ev.planId, rooms: ev.rooms, ready: ev.ready };
+        this.emit('breakoutPlan', this.#breakoutPlan);
+        return;
+      case 'e2ee.plan':
+        if (this.#breakoutPlan && this.#breakoutPlan.planId !== ev.planId) {
+          this.#breakoutPlan = null;
+          this.emit('breakoutPlan', null);
+        }
+        this.e2ee.handleEvent(ev);
+        return;
       case 'e2ee.state':
       case 'e2ee.pending':
       case 'e2ee.commit':
@@ -423,7 +444,6 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'e2ee.reenableOffered':
       case 'e2ee.memberJoinFailed':
       case 'e2ee.startGroup':
-      case 'e2ee.plan':
       case 'e2ee.prepareGroup':
       case 'e2ee.preparedWelcome':
       case 'e2ee.promote':
@@ -534,6 +554,11 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
 
   get breakouts(): BreakoutState {
     return this.#breakouts;
+  }
+
+  /** Host, under E2EE: the latest word on the plan's prepared rooms (null: no plan). */
+  get breakoutPlan(): BreakoutPlanProgress | null {
+    return this.#breakoutPlan;
   }
 
   /**

@@ -76,4 +76,15 @@ export const breakoutPlanServerEvents = [
    * if its roster is exactly the people now in this device's room (else refuse it).
    */
   z.object({ type: z.literal('e2ee.promote'), planId: planIdSchema, room: roomIndexSchema }),
+  /**
+   * To the host who planned: how many of the plan's rooms are prepared (every planned member
+   * holds the room's pending group; a room nobody is planned for counts as prepared). A hint for
+   * the panel only: opening never waits for it, and devices still check each group themselves.
+   */
+  z.object({
+    type: z.literal('e2ee.planProgress'),
+    planId: planIdSchema,
+    rooms: z.number().int().min(1).max(MAX_BREAKOUT_ROOMS),
+    ready: z.number().int().min(0).max(MAX_BREAKOUT_ROOMS),
+  }),
 ] as const;

@@ -105,4 +105,36 @@ describe('breakout plans (prepared breakout groups under E2EE)', () => {
     });
     expect(plans.claim(['cy', 'ann'] as ParticipantId[])).toBeUndefined();
   });
+
+  it('the host who planned hears how many rooms are prepared, each time that number changes', () => {
+    const { plans, add, sent } = setup();
+    const host = add('host', 'host');
+    const [ann, bob, cy, dee] = ['ann', 'bob', 'cy', 'dee'].map((n) => add(n));
+    const threeRooms = { ...twoRooms, rooms: [...twoRooms.rooms, { name: 'C' }] };
+    const progress = () =>
+      sent
+        .get('host')!
+        .filter((ev) => ev.type === 'e2ee.planProgress')
+        .map((ev) => ev);
+    // ann, dee → room 0; bob → room 1; cy → room 2: nothing prepared yet.
+    const { planId } = plans.prepare(host, threeRooms);
+    expect(progress()).toEqual([{ type: 'e2ee.planProgress', planId, rooms: 3, ready: 0 }]);
+    // A room of one is prepared as soon as its starter made the group.
+    plans.welcome(bob!, { planId: planId!, room: 1, added: [] });
+    plans.welcome(cy!, { planId: planId!, room: 2, added: [] });
+    expect(progress().map((ev) => (ev as { ready: number }).ready)).toEqual([0, 1, 2]);
+    // Room 0 only once dee, whom ann added, holds the group too.
+    plans.welcome(ann!, {
+      planId: planId!,
+      room: 0,
+      welcome: 'V2VsY29tZQ==',
+      added: ['dee'] as ParticipantId[],
+    });
+    expect(progress()).toHaveLength(3);
+    plans.ready(dee!, { planId: planId!, room: 0 });
+    expect(progress().at(-1)).toEqual({ type: 'e2ee.planProgress', planId, rooms: 3, ready: 3 });
+    // Nobody else hears it.
+    for (const name of ['ann', 'bob', 'cy', 'dee'])
+      expect(sent.get(name)!.some((ev) => ev.type === 'e2ee.planProgress')).toBe(false);
+  });
 });

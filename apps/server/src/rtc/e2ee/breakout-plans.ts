@@ -62,7 +62,7 @@ export interface PreparedRoom {
  */
 export class BreakoutPlans {
   readonly #port: BreakoutPlanPort;
-  #plan: { id: string; rooms: PlannedRoom[] } | undefined;
+  #plan: { id: string; rooms: PlannedRoom[]; planner: ParticipantId; reported: number } | undefined;
   #lastPrepareAt = -Infinity;
 
   constructor(port: BreakoutPlanPort) {
@@ -92,10 +92,12 @@ export class BreakoutPlans {
       claimed: false,
     }));
     for (const [id, index] of assigned) rooms[index]?.members.push(id);
-    this.#plan = { id: randomUUID(), rooms };
-    this.#port.broadcast({ type: 'e2ee.plan', planId: this.#plan.id });
+    const plan = { id: randomUUID(), rooms, planner: host.id, reported: -1 };
+    this.#plan = plan;
+    this.#port.broadcast({ type: 'e2ee.plan', planId: plan.id });
     this.spareArrived();
-    return { planId: this.#plan.id };
+    this.#reportProgress();
+    return { planId: plan.id };
   }
 
   /** A spare KeyPackage came: planned rooms that were waiting for one may be prepared now. */
@@ -122,6 +124,21 @@ export class BreakoutPlans {
     }
   }
 
+  /** Tells the host who planned how many rooms are prepared, when that number changes. */
+  #reportProgress(): void {
+    const plan = this.#plan;
+    if (!plan) return;
+    const ready = plan.rooms.filter((r) => r.members.every((id) => r.ready.has(id))).length;
+    if (ready === plan.reported) return;
+    plan.reported = ready;
+    this.#port.send(plan.planner, {
+      type: 'e2ee.planProgress',
+      planId: plan.id,
+      rooms: plan.rooms.length,
+      ready,
+    });
+  }
+
   /** The starter made the pending group: its Welcome goes to the members it added. */
   welcome(from: RoomParticipant, req: PrepareWelcome): null {
     const room = this.#room(req.planId, req.room);
@@ -141,6 +158,7 @@ export class BreakoutPlans {
         welcome: req.welcome!,
       });
     }
+    this.#reportProgress();
     return null;
   }
 
@@ -150,6 +168,7 @@ export class BreakoutPlans {
     if (!room.added.has(from.id))
       throw new ConclaveError('E2EE_BAD_STATE', 'This device was not added to that room.');
     room.ready.add(from.id);
+    this.#reportProgress();
     return null;
   }
 

@@ -1,3 +1,4 @@
+import type { BreakoutPlanProgress } from '@conclave/client';
 import type { BreakoutState, Participant, ParticipantId } from '@conclave/protocol';
 import { useEffect, useRef, useState } from 'react';
 
@@ -17,6 +18,8 @@ export interface BreakoutsPanelProps {
    */
   onPlan?:
     ((req: { rooms: { name: string }[]; assignments: Record<string, number> }) => void) | undefined;
+  /** Under E2EE: how many planned rooms have their encrypted group ready (null: not yet known). */
+  planProgress: BreakoutPlanProgress | null;
   onMove: (id: ParticipantId, roomIndex: number | null) => void;
   /** The breakout room this host is visiting (undefined: the main room). */
   myRoomId: string | undefined;
@@ -29,6 +32,16 @@ export interface BreakoutsPanelProps {
 
 /** The plan is sent once the host stops changing it for this long. */
 const PLAN_DEBOUNCE_MS = 300;
+
+/** What the host reads about the planned rooms' keys (`progress` null: the plan is being sent). */
+export function planStatusText(progress: BreakoutPlanProgress | null): string {
+  if (progress && progress.ready >= progress.rooms)
+    return progress.rooms === 1
+      ? 'The room’s keys are ready.'
+      : `Keys for all ${progress.rooms} rooms are ready.`;
+  const ready = progress ? `: ${progress.ready} of ${progress.rooms} ready` : '';
+  return `Preparing the rooms’ keys${ready}. You can open now: a room whose keys are not ready exchanges them as it opens.`;
+}
 
 /**
  * Host: plan rooms, assign people (by hand or automatically), open with a timer, visit a room and
@@ -47,8 +60,15 @@ export function BreakoutsPanel(props: BreakoutsPanelProps) {
   onPlan.current = props.onPlan;
   const planning = !open && props.onPlan !== undefined;
   const planKey = JSON.stringify([count, plan, guests.map((p) => p.id)]);
+  // The plan whose progress was shown when the host changed it: not shown for the new one.
+  const [replacedPlanId, setReplacedPlanId] = useState<string | null>(null);
+  const progressNow = useRef(props.planProgress);
+  progressNow.current = props.planProgress;
+  const progress =
+    props.planProgress && props.planProgress.planId !== replacedPlanId ? props.planProgress : null;
   useEffect(() => {
     if (!planning) return;
+    setReplacedPlanId(progressNow.current?.planId ?? null);
     const timer = setTimeout(() => {
       const [n, assignments] = JSON.parse(planKey) as [number, Record<string, number>];
       const planned = Array.from({ length: n }, (_, i) => ({ name: `Room ${i + 1}` }));
@@ -75,6 +95,12 @@ export function BreakoutsPanel(props: BreakoutsPanelProps) {
         </p>
       ) : !open ? (
         <div className="stack">
+          {planning && (
+            <p className="muted" role="status" data-testid="breakout-plan-status">
+              <span aria-hidden="true">🔒</span> End-to-end encrypted: each room is its own
+              encrypted group. {planStatusText(progress)}
+            </p>
+          )}
           <label>
             Number of rooms
             <input

@@ -68,6 +68,7 @@ export function MeetingPanels(props: {
       return isHost ? (
         <BreakoutsPanel
           state={snapshot.breakouts}
+          planProgress={props.e2eeOn ? snapshot.breakoutPlan : null}
           participants={snapshot.participants}
           disabledReason={undefined}
           onOpen={(req) => act(() => room!.openBreakouts(req))}
