@@ -1,6 +1,7 @@
 import type { BreakoutPlanProgress } from '@conclave/client';
 import type { BreakoutState, Participant, ParticipantId } from '@conclave/protocol';
 import { useEffect, useRef, useState } from 'react';
+import { ShieldIcon } from '../../components/icons';
 
 export interface BreakoutsPanelProps {
   state: BreakoutState;
@@ -96,9 +97,9 @@ export function BreakoutsPanel(props: BreakoutsPanelProps) {
       ) : !open ? (
         <div className="stack">
           {planning && (
-            <p className="muted" role="status" data-testid="breakout-plan-status">
-              <span aria-hidden="true">🔒</span> End-to-end encrypted: each room is its own
-              encrypted group. {planStatusText(progress)}
+            <p className="e2ee-note" role="status" data-testid="breakout-plan-status">
+              <ShieldIcon /> End-to-end encrypted: each room is its own encrypted group.{' '}
+              {planStatusText(progress)}
             </p>
           )}
           <label>
