@@ -13,10 +13,12 @@ import { readVectorJson } from '../../test/support/paths';
 import { hex, toHex } from '../../test/support/sframe-vectors';
 import { createNodeBackend } from '../sframe/backend/node';
 import { createWebCryptoBackend } from '../sframe/backend/webcrypto';
+import { expandSenderDataKey, expandSenderDataNonce } from 'ts-mls/sender.js';
 import {
   ImportedAeadKeys,
   openApplicationMessage,
   sealApplicationMessage,
+  senderDataKeyAndNonce,
 } from './application-message';
 import { mlsSuite } from './mls-suite';
 
@@ -174,4 +176,17 @@ describe.each([
       ).rejects.toThrow('not an application message of this epoch');
     },
   );
+
+  it('derives the sender-data key and nonce as ts-mls does (RFC 9420 §6.3.2), short ciphertexts too', async () => {
+    const backend = makeBackend();
+    const cs = await mlsSuite(backend);
+    for (const length of [16, 31, 32, 33, 200]) {
+      const secret = backend.randomBytes(32);
+      const ciphertext = backend.randomBytes(length);
+      const [key, nonce] = await senderDataKeyAndNonce(cs, secret, ciphertext);
+      expect(toHex(key)).toBe(toHex(await expandSenderDataKey(cs, secret, ciphertext)));
+      expect(toHex(nonce)).toBe(toHex(await expandSenderDataNonce(cs, secret, ciphertext)));
+      expect([key.length, nonce.length]).toEqual([16, 12]);
+    }
+  });
 });

@@ -14,7 +14,7 @@ import { encodeGroupContext } from 'ts-mls/groupContext.js';
 import type { PaddingConfig } from 'ts-mls/paddingConfig.js';
 import { byteLengthToPad } from 'ts-mls/paddingConfig.js';
 import { decodePrivateMessageContent } from 'ts-mls/privateMessage.js';
-import { decodeSenderData, expandSenderDataKey, expandSenderDataNonce } from 'ts-mls/sender.js';
+import { decodeSenderData } from 'ts-mls/sender.js';
 import type { KeyRetentionConfig } from 'ts-mls/keyRetentionConfig.js';
 import type { SecretTree } from 'ts-mls/secretTree.js';
 import { consumeRatchet, ratchetToGeneration } from 'ts-mls/secretTree.js';
@@ -164,6 +164,42 @@ function senderDataAad(groupId: Uint8Array, epoch: bigint): Uint8Array {
     .done();
 }
 
+/** §8 ExpandWithLabel's labels for the sender-data key and nonce (§6.3.2). */
+const SENDER_DATA_KEY_LABEL = new TextEncoder().encode('MLS 1.0 key');
+const SENDER_DATA_NONCE_LABEL = new TextEncoder().encode('MLS 1.0 nonce');
+
+/** §8 KDFLabel { uint16 length; opaque label<V>; opaque context<V> } (ExpandWithLabel's info). */
+function kdfLabel(length: number, label: Uint8Array, context: Uint8Array): Uint8Array {
+  return new Writer(2 + vecSize(label) + vecSize(context))
+    .u16(length)
+    .vec(label)
+    .vec(context)
+    .done();
+}
+
+/**
+ * §6.3.2 sender_data_key and sender_data_nonce: ExpandWithLabel(sender_data_secret, "key" /
+ * "nonce", ciphertext_sample, Nk / Nn), the sample being the first Nh bytes of the ciphertext.
+ * The KDFLabels are written here rather than through ts-mls's generic encoders (issue 18: one
+ * chat message pays these on each side); the HKDF-Expand is the suite's.
+ */
+export function senderDataKeyAndNonce(
+  cs: CiphersuiteImpl,
+  senderDataSecret: Uint8Array,
+  ciphertext: Uint8Array,
+): Promise<[Uint8Array, Uint8Array]> {
+  const sample = ciphertext.subarray(0, cs.kdf.size);
+  const { keyLength, nonceLength } = cs.hpke;
+  return Promise.all([
+    cs.kdf.expand(senderDataSecret, kdfLabel(keyLength, SENDER_DATA_KEY_LABEL, sample), keyLength),
+    cs.kdf.expand(
+      senderDataSecret,
+      kdfLabel(nonceLength, SENDER_DATA_NONCE_LABEL, sample),
+      nonceLength,
+    ),
+  ]);
+}
+
 /** AES-GCM keys imported ahead of their message, by the key's byte array (ratchet look-ahead). */
 export class ImportedAeadKeys {
   readonly #keys = new WeakMap<Uint8Array, Promise<AesKey>>();
@@ -247,10 +283,7 @@ export async function sealApplicationMessage(
     content,
   );
   // §6.3.2 sender data, keyed by a sample of the ciphertext.
-  const [sdKey, sdNonce] = await Promise.all([
-    expandSenderDataKey(cs, input.senderDataSecret, ciphertext),
-    expandSenderDataNonce(cs, input.senderDataSecret, ciphertext),
-  ]);
+  const [sdKey, sdNonce] = await senderDataKeyAndNonce(cs, input.senderDataSecret, ciphertext);
   const senderData = new Writer(12)
     .u32(leafIndex)
     .u32(ratchet.generation)
@@ -321,10 +354,7 @@ export async function openApplicationMessage(
   if (!sameBytes(pm.groupId, gc.groupId)) throw refuse('not a message of this group');
   const backend = keys.backend;
   // §6.3.2: sender data.
-  const [sdKey, sdNonce] = await Promise.all([
-    expandSenderDataKey(cs, input.senderDataSecret, pm.ciphertext),
-    expandSenderDataNonce(cs, input.senderDataSecret, pm.ciphertext),
-  ]);
+  const [sdKey, sdNonce] = await senderDataKeyAndNonce(cs, input.senderDataSecret, pm.ciphertext);
   let senderDataBytes: Uint8Array;
   try {
     senderDataBytes = await backend.aesGcmOpen(
