@@ -200,6 +200,88 @@ export function senderDataKeyAndNonce(
   ]);
 }
 
+/**
+ * Reads TLS presentation-language structures (RFC 9420 §2.1). Reading past the end, or a length
+ * not in its shortest encoding, marks the whole read as failed (`ok` false) and yields zeros.
+ */
+class Reader {
+  readonly #bytes: Uint8Array;
+  #at = 0;
+  #ok = true;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  /** Every field was there and the bytes were used up exactly. */
+  get ok(): boolean {
+    return this.#ok && this.#at === this.#bytes.length;
+  }
+
+  u8(): number {
+    if (this.#at >= this.#bytes.length) {
+      this.#ok = false;
+      return 0;
+    }
+    return this.#bytes[this.#at++]!;
+  }
+
+  u16(): number {
+    return (this.u8() << 8) | this.u8();
+  }
+
+  u32(): number {
+    return this.u16() * 0x10000 + this.u16();
+  }
+
+  u64(): bigint {
+    const hi = this.u32();
+    return (BigInt(hi) << 32n) | BigInt(this.u32());
+  }
+
+  /** opaque data<V> (§2.1.2), its length in the shortest encoding only; a view, no copy. */
+  vec(): Uint8Array {
+    const first = this.u8();
+    const size = [1, 2, 4][first >> 6];
+    let n = first & 0x3f;
+    for (let i = 1; i < (size ?? 0); i++) n = n * 256 + this.u8();
+    if (size === undefined || varintLength(n) !== size || this.#at + n > this.#bytes.length) {
+      this.#ok = false;
+      return EMPTY;
+    }
+    const out = this.#bytes.subarray(this.#at, this.#at + n);
+    this.#at += n;
+    return out;
+  }
+}
+
+/**
+ * §6 MLSMessage { mls10, mls_private_message, PrivateMessage } of content type application, read
+ * directly (issue 18: ts-mls's generic decoders cost a reader ~50 us a message after idle time).
+ * Only the exact shape with the shortest length encodings is read here; anything else is
+ * undefined, for the caller to hand to ts-mls's decoder, which then decides: what this reads,
+ * ts-mls reads the same way (application-message.test.ts).
+ */
+export function readApplicationMessage(bytes: Uint8Array): PrivateMessage | undefined {
+  const r = new Reader(bytes);
+  if (r.u16() !== MLS10 || r.u16() !== WIRE_PRIVATE) return undefined;
+  const groupId = r.vec();
+  const epoch = r.u64();
+  if (r.u8() !== CONTENT_APPLICATION) return undefined;
+  const authenticatedData = r.vec();
+  const encryptedSenderData = r.vec();
+  const ciphertext = r.vec();
+  if (!r.ok) return undefined;
+  return {
+    groupId,
+    epoch,
+    contentType: 'application',
+    authenticatedData,
+    encryptedSenderData,
+    ciphertext,
+  };
+}
+
 /** AES-GCM keys imported ahead of their message, by the key's byte array (ratchet look-ahead). */
 export class ImportedAeadKeys {
   readonly #keys = new WeakMap<Uint8Array, Promise<AesKey>>();
