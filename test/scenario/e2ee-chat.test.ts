@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@conclave/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMeeting } from '../support/browser';
 import { joinBot, sentFrames, waitForView } from '../support/bots';
 import type { Bot } from '../support/bots';
@@ -86,6 +86,16 @@ describe('chat under end-to-end encryption', () => {
     expect(got.from).toBe(host.room.selfId);
     expect(chats.get(host)!.some((m) => m.text.includes('7429'))).toBe(true); // own copy
     expect(serverSaw('7429 fox')).toBe(false);
+  });
+
+  it('sending does not work out the E2EE view first (its roster checks are not on the way out)', async () => {
+    // Every send asks whether the meeting is encrypted; the view (roster warnings, pins) was
+    // built for that each time, ahead of the seal (issue 18: chat latency).
+    const views = vi.spyOn(host.room.e2ee, 'view', 'get');
+    await host.room.sendChat('no view on the way 2718', null);
+    expect(views).not.toHaveBeenCalled();
+    views.mockRestore();
+    await until(() => chats.get(bob)!.some((m) => m.text === 'no view on the way 2718'), 'Bob');
   });
 
   it('a private message is readable by its recipient only, even when the server relays it to someone else', async () => {

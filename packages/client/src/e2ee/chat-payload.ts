@@ -8,6 +8,9 @@ import { fromBase64, toBase64 } from './base64';
 
 export const PRIVATE_CHAT_LABEL = 'Conclave private chat';
 
+/** One strict decoder for every message (making one costs more than decoding a message). */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export type ChatPayload =
   | { kind: 'chat'; text: string }
   | { kind: 'chat-private'; to: string; kemOutput: Uint8Array; ciphertext: Uint8Array };
@@ -30,7 +33,7 @@ export function encodeChatPayload(p: ChatPayload): Uint8Array {
 export function decodeChatPayload(bytes: Uint8Array): ChatPayload | undefined {
   let v: unknown;
   try {
-    v = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    v = JSON.parse(utf8.decode(bytes));
   } catch {
     return undefined;
   }

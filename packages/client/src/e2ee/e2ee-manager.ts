@@ -202,6 +202,14 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     return this.#deps.worker !== null;
   }
 
+  /**
+   * Whether the meeting is end-to-end encrypted (any status but off), without building the
+   * whole view (`view` also works out roster warnings): chat asks this on every send.
+   */
+  get meetingEncrypted(): boolean {
+    return this.#meeting.status !== 'off';
+  }
+
   get view(): E2eeView {
     return {
       meeting: this.#meeting,

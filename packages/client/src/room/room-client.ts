@@ -169,7 +169,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       self: () => this.#self,
       displayName: opts.displayName,
       roleOf: (id) => this.#participants.get(id)?.role,
-      e2eeOn: () => this.e2ee.view.meeting.status !== 'off',
+      e2eeOn: () => this.e2ee.meetingEncrypted,
       seal: (text, to) => this.e2ee.sealChat(text, to),
       open: (message) => this.e2ee.openChat(message),
     });

@@ -13,10 +13,13 @@ import { readVectorJson } from '../../test/support/paths';
 import { hex, toHex } from '../../test/support/sframe-vectors';
 import { createNodeBackend } from '../sframe/backend/node';
 import { createWebCryptoBackend } from '../sframe/backend/webcrypto';
+import { expandSenderDataKey, expandSenderDataNonce } from 'ts-mls/sender.js';
 import {
   ImportedAeadKeys,
   openApplicationMessage,
+  readApplicationMessage,
   sealApplicationMessage,
+  senderDataKeyAndNonce,
 } from './application-message';
 import { mlsSuite } from './mls-suite';
 
@@ -172,6 +175,78 @@ describe.each([
       await expect(
         openApplicationMessage(await reader(), { ...pm, epoch: gc.epoch + 1n }, cs, keys),
       ).rejects.toThrow('not an application message of this epoch');
+    },
+  );
+
+  it('derives the sender-data key and nonce as ts-mls does (RFC 9420 §6.3.2), short ciphertexts too', async () => {
+    const backend = makeBackend();
+    const cs = await mlsSuite(backend);
+    for (const length of [16, 31, 32, 33, 200]) {
+      const secret = backend.randomBytes(32);
+      const ciphertext = backend.randomBytes(length);
+      const [key, nonce] = await senderDataKeyAndNonce(cs, secret, ciphertext);
+      expect(toHex(key)).toBe(toHex(await expandSenderDataKey(cs, secret, ciphertext)));
+      expect(toHex(nonce)).toBe(toHex(await expandSenderDataNonce(cs, secret, ciphertext)));
+      expect([key.length, nonce.length]).toEqual([16, 12]);
+    }
+  });
+
+  it.each(vectors.map((v) => [v.cipher_suite, v] as const))(
+    'suite %i: the short reader reads what ts-mls reads, the same way, or leaves it to ts-mls',
+    async (_s, v) => {
+      const { seal } = await setUp(v);
+      const tsMls = (bytes: Uint8Array) => {
+        try {
+          const d = decodeMlsMessage(bytes, 0);
+          return d && d[1] === bytes.length && d[0].wireformat === 'mls_private_message'
+            ? d[0].privateMessage
+            : undefined;
+        } catch {
+          return undefined;
+        }
+      };
+      const samples = [hex(v.application_priv), (await seal(hex(v.application))).message];
+      for (const bytes of samples) {
+        expect(readApplicationMessage(bytes)).toEqual(tsMls(bytes));
+        expect(readApplicationMessage(bytes)).toBeDefined();
+      }
+      // Every truncation, one extra byte, and every single-byte change: whatever the short
+      // reader accepts, ts-mls reads identically (the rest goes to ts-mls, which decides).
+      const sealed = samples[1]!;
+      const variants: Uint8Array[] = [new Uint8Array([...sealed, 0])];
+      for (let n = 0; n < sealed.length; n++) variants.push(sealed.subarray(0, n));
+      for (let i = 0; i < sealed.length; i++)
+        for (const b of [0x00, 0x01, 0x02, 0x3f, 0x40, 0x80, 0xff]) {
+          const m = sealed.slice();
+          m[i] = b;
+          variants.push(m);
+        }
+      let accepted = 0;
+      for (const m of variants) {
+        const mine = readApplicationMessage(m);
+        if (mine === undefined) continue;
+        accepted++;
+        expect(mine).toEqual(tsMls(m));
+      }
+      expect(accepted).toBeGreaterThan(sealed.length);
+      // A length in a longer encoding than needed (RFC 9420 §2.1.2) is left to ts-mls.
+      const groupIdAt = 4;
+      const len = sealed[groupIdAt]!;
+      const long = new Uint8Array([
+        ...sealed.subarray(0, groupIdAt),
+        0x40,
+        len,
+        ...sealed.subarray(groupIdAt + 1),
+      ]);
+      expect(readApplicationMessage(long)).toBeUndefined();
+      expect(tsMls(long)?.groupId).toEqual(tsMls(sealed)?.groupId);
+      // A handshake content type or another wire format: not an application message.
+      const commit = sealed.slice();
+      commit[groupIdAt + 1 + len + 8] = 3;
+      expect(readApplicationMessage(commit)).toBeUndefined();
+      const pub = sealed.slice();
+      pub[3] = 1;
+      expect(readApplicationMessage(pub)).toBeUndefined();
     },
   );
 });

@@ -14,7 +14,7 @@ import { encodeGroupContext } from 'ts-mls/groupContext.js';
 import type { PaddingConfig } from 'ts-mls/paddingConfig.js';
 import { byteLengthToPad } from 'ts-mls/paddingConfig.js';
 import { decodePrivateMessageContent } from 'ts-mls/privateMessage.js';
-import { decodeSenderData, expandSenderDataKey, expandSenderDataNonce } from 'ts-mls/sender.js';
+import { decodeSenderData } from 'ts-mls/sender.js';
 import type { KeyRetentionConfig } from 'ts-mls/keyRetentionConfig.js';
 import type { SecretTree } from 'ts-mls/secretTree.js';
 import { consumeRatchet, ratchetToGeneration } from 'ts-mls/secretTree.js';
@@ -164,6 +164,124 @@ function senderDataAad(groupId: Uint8Array, epoch: bigint): Uint8Array {
     .done();
 }
 
+/** §8 ExpandWithLabel's labels for the sender-data key and nonce (§6.3.2). */
+const SENDER_DATA_KEY_LABEL = new TextEncoder().encode('MLS 1.0 key');
+const SENDER_DATA_NONCE_LABEL = new TextEncoder().encode('MLS 1.0 nonce');
+
+/** §8 KDFLabel { uint16 length; opaque label<V>; opaque context<V> } (ExpandWithLabel's info). */
+function kdfLabel(length: number, label: Uint8Array, context: Uint8Array): Uint8Array {
+  return new Writer(2 + vecSize(label) + vecSize(context))
+    .u16(length)
+    .vec(label)
+    .vec(context)
+    .done();
+}
+
+/**
+ * §6.3.2 sender_data_key and sender_data_nonce: ExpandWithLabel(sender_data_secret, "key" /
+ * "nonce", ciphertext_sample, Nk / Nn), the sample being the first Nh bytes of the ciphertext.
+ * The KDFLabels are written here rather than through ts-mls's generic encoders (issue 18: one
+ * chat message pays these on each side); the HKDF-Expand is the suite's.
+ */
+export function senderDataKeyAndNonce(
+  cs: CiphersuiteImpl,
+  senderDataSecret: Uint8Array,
+  ciphertext: Uint8Array,
+): Promise<[Uint8Array, Uint8Array]> {
+  const sample = ciphertext.subarray(0, cs.kdf.size);
+  const { keyLength, nonceLength } = cs.hpke;
+  return Promise.all([
+    cs.kdf.expand(senderDataSecret, kdfLabel(keyLength, SENDER_DATA_KEY_LABEL, sample), keyLength),
+    cs.kdf.expand(
+      senderDataSecret,
+      kdfLabel(nonceLength, SENDER_DATA_NONCE_LABEL, sample),
+      nonceLength,
+    ),
+  ]);
+}
+
+/**
+ * Reads TLS presentation-language structures (RFC 9420 §2.1). Reading past the end, or a length
+ * not in its shortest encoding, marks the whole read as failed (`ok` false) and yields zeros.
+ */
+class Reader {
+  readonly #bytes: Uint8Array;
+  #at = 0;
+  #ok = true;
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+  }
+
+  /** Every field was there and the bytes were used up exactly. */
+  get ok(): boolean {
+    return this.#ok && this.#at === this.#bytes.length;
+  }
+
+  u8(): number {
+    if (this.#at >= this.#bytes.length) {
+      this.#ok = false;
+      return 0;
+    }
+    return this.#bytes[this.#at++]!;
+  }
+
+  u16(): number {
+    return (this.u8() << 8) | this.u8();
+  }
+
+  u32(): number {
+    return this.u16() * 0x10000 + this.u16();
+  }
+
+  u64(): bigint {
+    const hi = this.u32();
+    return (BigInt(hi) << 32n) | BigInt(this.u32());
+  }
+
+  /** opaque data<V> (§2.1.2), its length in the shortest encoding only; a view, no copy. */
+  vec(): Uint8Array {
+    const first = this.u8();
+    const size = [1, 2, 4][first >> 6];
+    let n = first & 0x3f;
+    for (let i = 1; i < (size ?? 0); i++) n = n * 256 + this.u8();
+    if (size === undefined || varintLength(n) !== size || this.#at + n > this.#bytes.length) {
+      this.#ok = false;
+      return EMPTY;
+    }
+    const out = this.#bytes.subarray(this.#at, this.#at + n);
+    this.#at += n;
+    return out;
+  }
+}
+
+/**
+ * §6 MLSMessage { mls10, mls_private_message, PrivateMessage } of content type application, read
+ * directly (issue 18: ts-mls's generic decoders cost a reader ~50 us a message after idle time).
+ * Only the exact shape with the shortest length encodings is read here; anything else is
+ * undefined, for the caller to hand to ts-mls's decoder, which then decides: what this reads,
+ * ts-mls reads the same way (application-message.test.ts).
+ */
+export function readApplicationMessage(bytes: Uint8Array): PrivateMessage | undefined {
+  const r = new Reader(bytes);
+  if (r.u16() !== MLS10 || r.u16() !== WIRE_PRIVATE) return undefined;
+  const groupId = r.vec();
+  const epoch = r.u64();
+  if (r.u8() !== CONTENT_APPLICATION) return undefined;
+  const authenticatedData = r.vec();
+  const encryptedSenderData = r.vec();
+  const ciphertext = r.vec();
+  if (!r.ok) return undefined;
+  return {
+    groupId,
+    epoch,
+    contentType: 'application',
+    authenticatedData,
+    encryptedSenderData,
+    ciphertext,
+  };
+}
+
 /** AES-GCM keys imported ahead of their message, by the key's byte array (ratchet look-ahead). */
 export class ImportedAeadKeys {
   readonly #keys = new WeakMap<Uint8Array, Promise<AesKey>>();
@@ -247,10 +365,7 @@ export async function sealApplicationMessage(
     content,
   );
   // §6.3.2 sender data, keyed by a sample of the ciphertext.
-  const [sdKey, sdNonce] = await Promise.all([
-    expandSenderDataKey(cs, input.senderDataSecret, ciphertext),
-    expandSenderDataNonce(cs, input.senderDataSecret, ciphertext),
-  ]);
+  const [sdKey, sdNonce] = await senderDataKeyAndNonce(cs, input.senderDataSecret, ciphertext);
   const senderData = new Writer(12)
     .u32(leafIndex)
     .u32(ratchet.generation)
@@ -321,10 +436,7 @@ export async function openApplicationMessage(
   if (!sameBytes(pm.groupId, gc.groupId)) throw refuse('not a message of this group');
   const backend = keys.backend;
   // §6.3.2: sender data.
-  const [sdKey, sdNonce] = await Promise.all([
-    expandSenderDataKey(cs, input.senderDataSecret, pm.ciphertext),
-    expandSenderDataNonce(cs, input.senderDataSecret, pm.ciphertext),
-  ]);
+  const [sdKey, sdNonce] = await senderDataKeyAndNonce(cs, input.senderDataSecret, pm.ciphertext);
   let senderDataBytes: Uint8Array;
   try {
     senderDataBytes = await backend.aesGcmOpen(

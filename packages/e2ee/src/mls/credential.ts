@@ -67,11 +67,13 @@ export function encodeIdentity(id: MemberIdentity): Uint8Array {
   return out;
 }
 
+/** One strict decoder for every identity (making one costs more than decoding a field). */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 export function decodeIdentity(bytes: Uint8Array): MemberIdentity {
   const version = bytes[0];
   if (version !== GUEST && version !== SIGNED_IN)
     throw new E2eeError('E2EE_ERR_CREDENTIAL', 'unknown identity version');
-  const dec = new TextDecoder('utf-8', { fatal: true });
   const raw: Uint8Array[] = [];
   let p = 1;
   for (let i = 0; i < (version === GUEST ? 3 : 6); i++) {
@@ -85,7 +87,7 @@ export function decodeIdentity(bytes: Uint8Array): MemberIdentity {
   if (p !== bytes.length) throw new E2eeError('E2EE_ERR_CREDENTIAL', 'trailing bytes in identity');
   let strings: string[];
   try {
-    strings = raw.slice(0, version === GUEST ? 3 : 4).map((b) => dec.decode(b));
+    strings = raw.slice(0, version === GUEST ? 3 : 4).map((b) => utf8.decode(b));
   } catch (cause) {
     throw new E2eeError('E2EE_ERR_CREDENTIAL', 'identity is not UTF-8', { cause });
   }

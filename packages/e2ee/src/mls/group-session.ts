@@ -23,6 +23,7 @@ import {
   type KeyPackage,
   type MLSMessage,
   type PrivateKeyPackage,
+  type PrivateMessage,
   type Proposal,
 } from 'ts-mls';
 import { decryptWithLabel, encryptWithLabel } from 'ts-mls/crypto/hpke.js';
@@ -38,6 +39,7 @@ import {
 import {
   ImportedAeadKeys,
   openApplicationMessage,
+  readApplicationMessage,
   sealApplicationMessage,
 } from './application-message';
 import {
@@ -201,6 +203,14 @@ function decode(bytes: Uint8Array): MLSMessage {
   if (!decoded || decoded[1] !== bytes.length)
     throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'undecodable');
   return decoded[0];
+}
+
+/** A PrivateMessage through ts-mls's decoder (what the short reader leaves to it). */
+function decodePrivate(bytes: Uint8Array): PrivateMessage {
+  const msg = decode(bytes);
+  if (msg.wireformat !== 'mls_private_message')
+    throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a PrivateMessage');
+  return msg.privateMessage;
 }
 
 function mlsError(code: 'E2EE_ERR_MLS_MESSAGE' | 'E2EE_ERR_MLS_STATE', cause: unknown): E2eeError {
@@ -499,11 +509,7 @@ export class GroupSession {
 
   async #open(bytes: Uint8Array): Promise<OpenedApplication> {
     this.#assertActive();
-    const msg = decode(bytes);
-    if (msg.wireformat !== 'mls_private_message') {
-      throw new E2eeError('E2EE_ERR_MLS_MESSAGE', 'expected a PrivateMessage');
-    }
-    const pm = msg.privateMessage;
+    const pm = readApplicationMessage(bytes) ?? decodePrivate(bytes);
     const past =
       pm.epoch < this.epoch && this.#recentlyEnded(pm.epoch)
         ? this.#state.historicalReceiverData.get(pm.epoch)
