@@ -188,11 +188,53 @@ napi_value Open(napi_env env, napi_callback_info info) {
   return Int(env, n + final_n);
 }
 
+// openInPlace(ctx, iv, packet, aadLength): AAD = packet[0, aadLength), then the ciphertext and
+// its 16-octet tag at the end (RFC 7714 §8: an SRTP packet as received); the plaintext replaces
+// the ciphertext where it is. One call and two typed arrays per packet instead of five: on the
+// receive path, each sub-view made in JS and each typed array read here costs more than the
+// cipher itself once the thread has slept between packets (caches cold).
+napi_value OpenInPlace(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc < 4) return Throw(env, "ERR_MISSING_ARGS", "openInPlace needs 4 arguments");
+  AeadContext* ctx = Context(env, argv[0]);
+  if (ctx == nullptr) return Throw(env, "ERR_INVALID_STATE", "AEAD context is closed or invalid");
+  uint8_t *iv, *packet;
+  size_t iv_length, packet_length;
+  if (!Bytes(env, argv[1], &iv, &iv_length) || iv_length != kIvLength)
+    return Throw(env, "ERR_INVALID_ARG_TYPE", "iv must be a 12-octet Uint8Array");
+  if (!Bytes(env, argv[2], &packet, &packet_length))
+    return Throw(env, "ERR_INVALID_ARG_TYPE", "packet must be a Uint8Array");
+  uint32_t aad_length = 0;
+  if (napi_get_value_uint32(env, argv[3], &aad_length) != napi_ok)
+    return Throw(env, "ERR_INVALID_ARG_TYPE", "aadLength must be a non-negative integer");
+  if (packet_length > INT32_MAX || aad_length > packet_length ||
+      packet_length - aad_length < kTagLength)
+    return Throw(env, "ERR_OUT_OF_RANGE", "packet has no room for the AAD and the tag");
+  EVP_CIPHER_CTX* c = ctx->open;
+  uint8_t* body = packet + aad_length;
+  const int body_length = static_cast<int>(packet_length - aad_length - kTagLength);
+  int n = 0;
+  int final_n = 0;
+  // as in Open: the tag is set before the final step, which compares it in constant time
+  if (EVP_CipherInit_ex(c, nullptr, nullptr, nullptr, iv, 0) != 1 ||
+      (aad_length > 0 && EVP_CipherUpdate(c, nullptr, &n, packet, static_cast<int>(aad_length)) != 1) ||
+      EVP_CipherUpdate(c, body, &n, body, body_length) != 1 ||
+      EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, kTagLength, body + body_length) != 1) {
+    napi_throw_error(env, "ERR_CRYPTO_OPERATION_FAILED", "AES-128-GCM open failed");
+    return nullptr;
+  }
+  if (EVP_CipherFinal_ex(c, body + n, &final_n) != 1) return Int(env, -1);
+  return Int(env, n + final_n);
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor properties[] = {
       {"create", nullptr, Create, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"seal", nullptr, Seal, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"open", nullptr, Open, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"openInPlace", nullptr, OpenInPlace, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
   return exports;

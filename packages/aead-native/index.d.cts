@@ -24,6 +24,11 @@ export interface AeadNativeBinding {
     out: Uint8Array,
     outOffset: number,
   ): number;
+  /**
+   * `packet` = AAD (its first aadLength octets) || ciphertext || 16-octet tag: the plaintext
+   * replaces the ciphertext in place; returns its length, or -1 if the tag is wrong.
+   */
+  openInPlace(ctx: NativeGcmContext, iv: Uint8Array, packet: Uint8Array, aadLength: number): number;
 }
 
 declare const binding: AeadNativeBinding | null;

@@ -86,6 +86,8 @@ class ProducerLayer {
 }
 
 const now = (): number => performance.now();
+/** The performance clock's origin on the wall clock (ms): wall time = origin + now(). */
+const TIME_ORIGIN_MS = performance.timeOrigin;
 const TRANSPORT_CC_URI =
   'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 
@@ -303,7 +305,7 @@ export class WorkerProducer {
     const { unSubscribe } = track.onReceiveRtp.subscribe((rtp, extensions) => {
       const seq: unknown = extensions?.[TRANSPORT_CC_URI];
       if (typeof seq === 'number') this.#onTransportSeq?.(seq, rtp.header.ssrc, now());
-      this.#onRtp(layer, rtp);
+      this.#onRtp(layer, rtp, now());
       this.#route(layer, rtp.header.ssrc);
     });
     this.#unsubscribers.push(unSubscribe);
@@ -372,22 +374,23 @@ export class WorkerProducer {
     const packet = unwrapRtx(rtx, apt, ssrc);
     if (!this.#direct.acceptRepair(packet)) return true;
     layer.repairedPacketsIn++;
-    this.#onRtp(layer, packet);
+    this.#onRtp(layer, packet, now());
     return true;
   }
 
   #receiveDirect(layer: ProducerLayer, rtp: RtpPacket): boolean {
-    if (this.#closed || !this.#direct.accept(rtp)) return false;
+    // one clock reading per packet, for its statistics, transport-cc and forwarding
+    const t = now();
+    if (this.#closed || !this.#direct.accept(rtp, (TIME_ORIGIN_MS + t) / 1000)) return false;
     if (this.#onTransportSeq) {
       const seq = this.#direct.transportSeq(rtp.header);
-      if (seq !== undefined) this.#onTransportSeq(seq, rtp.header.ssrc, now());
+      if (seq !== undefined) this.#onTransportSeq(seq, rtp.header.ssrc, t);
     }
-    this.#onRtp(layer, rtp);
+    this.#onRtp(layer, rtp, t);
     return true;
   }
 
-  #onRtp(layer: ProducerLayer, rtp: RtpPacket): void {
-    const t = now();
+  #onRtp(layer: ProducerLayer, rtp: RtpPacket, t: number): void {
     // RTCP to publishers that is due goes out in this wake-up rather than a timer's of its own
     pollRtcpTick(t);
     this.#rtpPacketsIn++;

@@ -154,6 +154,48 @@ describe('AES-128-GCM context per key', () => {
         expect(packet.subarray(12, 12 + length)).toEqual(rtpPayload);
       });
 
+      it('opens a whole SRTP packet in place (header = AAD) and refuses any flipped bit', () => {
+        const context = make(key);
+        const packet = Buffer.concat([rtpHeader, rtpSealed]);
+        const length = context.openInPlace(rtpIv(), packet, rtpHeader.length);
+        expect(length).toBe(rtpPayload.length);
+        expect(packet.subarray(0, 12)).toEqual(rtpHeader);
+        expect(packet.subarray(12, 12 + length)).toEqual(rtpPayload);
+        // header (AAD), ciphertext and tag: each flipped bit is refused
+        for (const offset of [11, 12, 12 + rtpPayload.length - 1, 12 + rtpSealed.length - 1]) {
+          const tampered = Buffer.concat([rtpHeader, rtpSealed]);
+          tampered[offset] = tampered[offset]! ^ 0x01;
+          expect(context.openInPlace(rtpIv(), tampered, 12)).toBe(-1);
+        }
+        const fresh = Buffer.concat([rtpHeader, rtpSealed]);
+        expect(context.openInPlace(rtpIv(), fresh, 12)).toBe(rtpPayload.length);
+        // a packet too short for its AAD and tag is an error, not a -1
+        expect(() => context.openInPlace(rtpIv(), Buffer.alloc(20), 12)).toThrow(/room/);
+        expect(() => context.openInPlace(Buffer.alloc(16), fresh, 12)).toThrow();
+      });
+
+      it('opens in place as `open` does, for random packets', () => {
+        fc.assert(
+          fc.property(
+            fc.uint8Array({ minLength: 12, maxLength: 12 }),
+            fc.uint8Array({ minLength: 0, maxLength: 72 }),
+            fc.uint8Array({ minLength: 0, maxLength: 1400 }),
+            (iv, aad, plain) => {
+              const [ivb, aadb, pb] = [iv, aad, plain].map((a) => Buffer.from(a)) as [
+                Buffer,
+                Buffer,
+                Buffer,
+              ];
+              const context = make(key);
+              const packet = Buffer.concat([aadb, reference(key, ivb, aadb, pb)]);
+              expect(context.openInPlace(ivb, packet, aadb.length)).toBe(pb.length);
+              expect(packet.subarray(aadb.length, aadb.length + pb.length)).toEqual(pb);
+            },
+          ),
+          { numRuns: 100 },
+        );
+      });
+
       it('keeps each key in its own context: interleaved keys never mix', () => {
         const keys = [randomBytes(16), randomBytes(16), randomBytes(16)];
         const contexts = keys.map((k) => make(k));

@@ -37,6 +37,12 @@ export interface Aes128GcmContext {
     out: Buffer,
     outOffset: number,
   ): number;
+  /**
+   * Opens a packet as received, `packet` = AAD (its first `aadLength` octets) || ciphertext ||
+   * 16-octet tag (RFC 7714 §8): the plaintext replaces the ciphertext in place. Returns the
+   * plaintext length, or -1 when the tag does not verify. One call and no sub-views per packet.
+   */
+  openInPlace(iv: Buffer, packet: Buffer, aadLength: number): number;
 }
 
 export type AeadImplementation = 'openssl-context-per-key' | 'node-crypto';
@@ -78,6 +84,10 @@ class NativeGcmContext implements Aes128GcmContext {
     outOffset: number,
   ): number {
     return this.#binding.open(this.#context, iv, aad, ciphertext, tag, out, outOffset);
+  }
+
+  openInPlace(iv: Buffer, packet: Buffer, aadLength: number): number {
+    return this.#binding.openInPlace(this.#context, iv, packet, aadLength);
   }
 }
 
@@ -129,6 +139,21 @@ export class NodeCryptoGcmContext implements Aes128GcmContext {
     }
     plain.copy(out, outOffset);
     return plain.length;
+  }
+
+  openInPlace(iv: Buffer, packet: Buffer, aadLength: number): number {
+    if (aadLength < 0 || packet.length - aadLength < GCM_TAG_LENGTH) {
+      throw new RangeError('packet has no room for the AAD and the tag');
+    }
+    const tagOffset = packet.length - GCM_TAG_LENGTH;
+    return this.open(
+      iv,
+      packet.subarray(0, aadLength),
+      packet.subarray(aadLength, tagOffset),
+      packet.subarray(tagOffset),
+      packet,
+      aadLength,
+    );
   }
 }
 

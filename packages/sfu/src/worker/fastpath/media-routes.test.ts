@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RtpHeader } from 'werift';
-import { recordArrival, type StreamStatisticsFields } from './media-routes';
+import { RtpHeader, RtpPacket, type RTCRtpReceiver } from 'werift';
+import { DirectReceiver, recordArrival, type StreamStatisticsFields } from './media-routes';
 
 // werift's own StreamStatistics (not exported from its root; the CommonJS build of the same source)
 const require = createRequire(import.meta.url);
@@ -62,5 +62,35 @@ describe('recordArrival', () => {
       expect(ours.jitter).toBeGreaterThan(0);
       expect(ours.cycles).toBe(65536);
     }
+  });
+});
+
+describe('DirectReceiver.accept', () => {
+  it('records each packet at the arrival time it is given (one clock reading per packet)', () => {
+    const ssrc = 0x1234;
+    const stats = new StreamStatistics(90000);
+    const nacked: number[] = [];
+    const receiver = {
+      stopped: false,
+      codecs: { 96: { name: 'VP8', rtcpFeedback: [{ type: 'nack' }] } },
+      remoteStreams: { [ssrc]: stats },
+      nack: { addPacket: (p: RtpPacket) => nacked.push(p.header.sequenceNumber) },
+    } as unknown as RTCRtpReceiver;
+    const direct = new DirectReceiver(receiver, 'video', () => []);
+    // 30 fps, every frame exactly 1/30 s after the last: no jitter at all (RFC 3550 §6.4.1)
+    const startS = 1_765_000_000;
+    for (let i = 0; i < 30; i++) {
+      const header = new RtpHeader({
+        sequenceNumber: i,
+        timestamp: i * 3000,
+        payloadType: 96,
+        ssrc,
+      });
+      expect(direct.accept(new RtpPacket(header, Buffer.alloc(100)), startS + i / 30)).toBe(true);
+    }
+    expect(stats.packets_received).toBe(30);
+    expect(stats.jitter).toBe(0);
+    expect(stats.lastPacketReceivedTimestamp).toBeCloseTo((startS + 29 / 30) * 1000, 3);
+    expect(nacked).toHaveLength(30);
   });
 });

@@ -115,7 +115,8 @@ const seqAfter = (a: number, b: number): boolean =>
  * werift's `StreamStatistics.add` on werift's own object: counts, highest sequence number and
  * cycles (RFC 3550 §A.1), interarrival jitter in 1/16 units (§6.4.1, §A.8). werift computes the
  * arrival time with `Number.parseInt` of a float (a string round trip per packet); `Math.trunc`
- * gives the same integer here. `nowS`: arrival time in seconds (werift's default, Date.now()).
+ * gives the same integer here. `nowS`: arrival time in seconds on the wall clock (werift's default
+ * is Date.now(); the direct route passes the one clock reading it takes per packet).
  */
 export const recordArrival = (
   s: StreamStatisticsFields,
@@ -128,7 +129,7 @@ export const recordArrival = (
   s.packets_received++;
   s.bytesReceived += payloadLength;
   s.headerBytesReceived += header.serializeSize;
-  s.lastPacketReceivedTimestamp = performance.timeOrigin + performance.now();
+  s.lastPacketReceivedTimestamp = nowS * 1000;
   if (s.base_seq === undefined) s.base_seq = seq;
   if (!inOrder) return;
   const arrival = Math.trunc(nowS * s.clockRate);
@@ -185,15 +186,18 @@ export class DirectReceiver {
     this.#headerExtensions = headerExtensions;
   }
 
-  /** Records `packet` as werift's `handleRTP` would for a plain media packet of a known track. */
-  accept(packet: RtpPacket): boolean {
+  /**
+   * Records `packet` as werift's `handleRTP` would for a plain media packet of a known track;
+   * `nowS`: its arrival on the wall clock, in seconds.
+   */
+  accept(packet: RtpPacket, nowS: number): boolean {
     const r = this.#receiver;
     const info = this.#plainCodec(packet.header.payloadType);
     if (info === undefined) return false;
     const header = packet.header;
     const stream = r.remoteStreams[header.ssrc];
     if (stream === undefined) return false;
-    recordArrival(stream, header, packet.payload.length, Date.now() / 1000);
+    recordArrival(stream, header, packet.payload.length, nowS);
     if (info.nack) r.nack.addPacket(packet);
     return true;
   }

@@ -265,15 +265,8 @@ export class SrtpUnprotector {
   ): Buffer | undefined {
     const iv = this.#iv;
     writeSrtpGcmIv(iv, this.#rtp.salt, ssrc, roc, seq);
-    const tagOffset = packet.length - GCM_TAG_LENGTH;
-    const length = this.#rtp.gcm!.open(
-      iv,
-      packet.subarray(0, headerLength),
-      packet.subarray(headerLength, tagOffset),
-      packet.subarray(tagOffset),
-      packet,
-      headerLength,
-    );
+    // AAD = the header (RFC 7714 §9.1), decrypted in place: no sub-views but the payload's
+    const length = this.#rtp.gcm!.openInPlace(iv, packet, headerLength);
     return length < 0 ? undefined : packet.subarray(headerLength, headerLength + length);
   }
 
