@@ -190,4 +190,50 @@ describe('prepared breakout groups promoted at each device’s own move (E2EE)',
     expect(await carry(bea, dee)).toBeUndefined();
     expect(await carry(dee, cy)).toBeUndefined();
   });
+
+  it('closing asked while the rooms are opening waits for every move: no device sees half a room, none leaves its group', async () => {
+    const { host, bots, wires } = await meeting();
+    const [bea, cy, dee, eve] = bots;
+    const assignments = assign([
+      [bea, cy],
+      [dee, eve],
+    ]);
+    const planId = await host.room.prepareBreakouts({
+      rooms: ROOMS,
+      assignments,
+      manualOnly: true,
+    });
+    await Promise.all(bots.map((b) => prepared(b, planId!)));
+    const seen = new Map(bots.map((b) => [b, wires.get(b)!.received.length]));
+    const banners = new Map(bots.map((b) => [b, bannersOf(b)]));
+    // Close goes out right behind Open, on the same connection, before Open is answered.
+    await Promise.all([
+      host.room.openBreakouts({ rooms: ROOMS, assignments, manualOnly: true }),
+      host.room.closeBreakouts(60),
+    ]);
+    await Promise.all([
+      inGroupOf(bea, ['Bea', 'Cy']),
+      inGroupOf(cy, ['Bea', 'Cy']),
+      inGroupOf(dee, ['Dee', 'Eve']),
+      inGroupOf(eve, ['Dee', 'Eve']),
+    ]);
+    const states = (b: Bot) =>
+      wires
+        .get(b)!
+        .received.slice(seen.get(b))
+        .filter((f) => f.type === 'breakout.state')
+        .map((f) => f.state as { status: string; assignments: Record<string, string> });
+    const deadline = Date.now() + 5_000;
+    while (
+      bots.some((b) => !states(b).some((st) => st.status === 'closing')) &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 20));
+    for (const b of bots) {
+      expect(states(b).map((st) => st.status)).toEqual(['open', 'closing']);
+      for (const st of states(b)) expect(Object.keys(st.assignments)).toHaveLength(4);
+      expect(banners.get(b)).toEqual([]);
+      expect(b.room.e2ee.view.local?.inGroup).toBe(true);
+    }
+  });
 });

@@ -59,7 +59,7 @@ export interface ParticipantHandle {
   e2eePrepareReady(req: { planId: string; room: number }): null;
   breakoutMove(id: ParticipantId, roomIndex: number | null): Promise<null>;
   breakoutBroadcast(text: string): null;
-  breakoutClose(countdownSeconds: number): null;
+  breakoutClose(countdownSeconds: number): Promise<null>;
   breakoutHelp(): null;
   breakoutJoin(roomIndex: number | null): Promise<null>;
   captionsStart(language: string): null;

@@ -410,8 +410,12 @@ export class Room {
     return this.#breakouts.broadcastMessage(host, text);
   }
 
-  breakoutClose(host: RoomParticipant, countdownSeconds: number): null {
-    return this.#breakouts.close(host, countdownSeconds);
+  breakoutClose(host: RoomParticipant, countdownSeconds: number): Promise<null> {
+    // In the room's queue: a close sent right behind Open waits for the opening to finish. Out
+    // of it, it was refused while the rooms' routers were being made, or its state showed only
+    // the moves made so far (under E2EE a device checks the first state after its move against
+    // the room its move named, issue 18).
+    return this.#serial(async () => this.#breakouts.close(host, countdownSeconds));
   }
 
   breakoutHelp(p: RoomParticipant): null {

@@ -45,8 +45,25 @@ export class DevicePins {
     this.#carried = null;
   }
 
+  /**
+   * Who this device's last move put in its new room, until the `breakout.state` after it comes
+   * (issue 18: a room's group may start before that state reaches this device).
+   */
+  #movedInto: ReadonlySet<ParticipantId> | null = null;
+
+  /** This device moved; `members`: who its new room holds, as the move said (null: not said). */
+  moved(members: readonly ParticipantId[] | null): void {
+    this.#movedInto = members ? new Set(members) : null;
+  }
+
+  /** A `breakout.state` came: from now on it says who is in which room. */
+  roomsShown(): void {
+    this.#movedInto = null;
+  }
+
   /** Whether participant `id` is in this device's room (each room has its own group). */
   readonly sameRoom = (id: ParticipantId): boolean => {
+    if (this.#movedInto) return this.#movedInto.has(id);
     const roomOf = this.#deps.roomOf;
     const self = this.#deps.selfId();
     return !roomOf || self === undefined || roomOf(id) === roomOf(self);

@@ -308,6 +308,12 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     return worker.makeKeyPackage();
   }
 
+  /** A `breakout.state` came: it, not the last move, now says who is in this device's room. */
+  breakoutsChanged(): void {
+    this.#pins.roomsShown();
+    this.participantsChanged();
+  }
+
   participantsChanged(): void {
     const present = new Set(this.#deps.participants().map((p) => p.id));
     for (const id of this.#othersFailed.keys()) if (!present.has(id)) this.#othersFailed.delete(id);
@@ -666,6 +672,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
    */
   roomChanged(members: readonly ParticipantId[] | null = null): void {
     this.prepared?.moved(members);
+    // Until the rooms' state follows, the move says who is in this room (a group this device
+    // starts meanwhile adds only them; the state must then agree, see PreparedBreakouts).
+    this.#pins.moved(members);
     // The old group's members say nothing about the new room's group (its own state follows).
     if (this.#meeting.status !== 'off') this.#meeting = { ...this.#meeting, members: [] };
     void this.#queue(async () => {
@@ -691,6 +700,9 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     if (!worker || !signal) return;
     const carried = this.#pins.carried;
     this.#spare.expect();
+    // The worker refuses KeyPackages of devices not in this room: as the move or the state says.
+    this.#pins.sync();
+    this.prepared?.starting();
     const out = await worker
       .createGroup(
         keyPackages.map((k) => fromBase64(k.keyPackage)),

@@ -83,6 +83,15 @@ export class PreparedBreakouts {
   }
 
   /**
+   * This device starts its new room's group: when the rooms' state has not come since its move,
+   * the group is built for the people the move named, and that state must agree (as for a
+   * promoted group, `#confirm`), or the group is left.
+   */
+  starting(): void {
+    if (this.#room !== null && this.#stateSaid === undefined) this.#promotedWith = this.#room;
+  }
+
+  /**
    * A `breakout.state` came: the first one after a move must put exactly the people that move
    * named in this device's room, or the group promoted against them is left. Never rejects.
    */

@@ -365,7 +365,7 @@ export class RoomClient extends TypedEmitter<RoomClientEvents> {
       case 'breakout.state':
         this.#breakouts = ev.state;
         this.emit('breakouts', ev.state);
-        this.e2ee.participantsChanged();
+        this.e2ee.breakoutsChanged();
         // A group promoted at the move must be the room this state shows (issue 18).
         void this.e2ee.prepared?.stateChanged();
         return;
