@@ -11,6 +11,19 @@ import { joinBot, waitForView } from '../../test/support/bots';
 /** Now, in ms on the clock every thread of this process shares. */
 export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
+/** A device's spare KeyPackage upload that never settles stops the bench with a reason. */
+const SPARE_TIMEOUT_MS = 60_000;
+
+function spareUploadedWithin(uploaded: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no spare KeyPackage uploaded in ${ms / 1000} s`)),
+      ms,
+    );
+    uploaded.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
 export interface JoinSpec {
   url: string;
   meetingId: string;
@@ -92,7 +105,7 @@ export class BenchDevice implements BenchDeviceApi {
   }
 
   async spareUploaded(): Promise<void> {
-    await this.#bot.room.e2ee.spareUploaded;
+    await spareUploadedWithin(this.#bot.room.e2ee.spareUploaded, SPARE_TIMEOUT_MS);
   }
 
   async armChat(text: string): Promise<{ shown: Promise<number> }> {
@@ -171,7 +184,7 @@ export class BenchDevice implements BenchDeviceApi {
           resolve();
         });
       });
-    await e2ee.spareUploaded;
+    await spareUploadedWithin(e2ee.spareUploaded, SPARE_TIMEOUT_MS);
   }
 
   async leave(): Promise<void> {
