@@ -1,15 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Bot } from '../support/bots';
+import { describe, expect, it } from 'vitest';
 import type { Frame } from '../support/hostile-wire';
 import {
   ROOMS,
   assign,
+  bannersOf,
   carry,
-  endPreparedMeeting,
   inGroupOf,
-  preparedMeeting,
+  isOpenState,
+  preparedMeetingPerTest,
 } from '../support/prepared-breakouts';
-import type { PreparedMeeting } from '../support/prepared-breakouts';
 
 // Breakout rooms opened with no plan under E2EE (issue 18), by a server that withholds the rooms'
 // breakout.state: each mover's `breakout.moved` names who its room holds, and until the state
@@ -17,32 +16,13 @@ import type { PreparedMeeting } from '../support/prepared-breakouts';
 // elsewhere is refused by the room's first device, and a group it started for the move's list is
 // left (with a warning naming who differs) when the state then shows other people in its room.
 
-const isOpenState = (f: Frame) =>
-  f.type === 'breakout.state' && (f.state as { status: string }).status === 'open';
-
-function bannersOf(b: Bot): string[] {
-  const out: string[] = [];
-  b.room.e2ee.on('banner', (x) => out.push(x.text));
-  return out;
-}
-
 const until = async (ok: () => boolean, ms = 10_000) => {
   const deadline = Date.now() + ms;
   while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 };
 
 describe('breakout rooms whose state the server withholds: the move’s list is the room (E2EE)', () => {
-  let m: PreparedMeeting | undefined;
-
-  async function meeting(): Promise<PreparedMeeting> {
-    m = await preparedMeeting();
-    return m;
-  }
-
-  afterEach(async () => {
-    if (m) await endPreparedMeeting(m);
-    m = undefined;
-  });
+  const meeting = preparedMeetingPerTest();
 
   it('a KeyPackage of a device the move put in another room is refused by the room’s first device, before any state of the rooms', async () => {
     const mt = await meeting();

@@ -1,17 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Bot } from '../support/bots';
 import type { Frame } from '../support/hostile-wire';
 import {
   MLS_AT_OPEN,
   ROOMS,
   assign,
+  bannersOf,
   carry,
-  endPreparedMeeting,
   inGroupOf,
+  isOpenState,
   prepared,
-  preparedMeeting,
+  preparedMeetingPerTest,
 } from '../support/prepared-breakouts';
-import type { PreparedMeeting } from '../support/prepared-breakouts';
 
 // Prepared breakout groups at the rooms' opening (issue 18): each moving device is told who its
 // room holds with its own `breakout.moved` and promotes the group prepared for them at once,
@@ -19,27 +19,8 @@ import type { PreparedMeeting } from '../support/prepared-breakouts';
 // show the same people in its room, or the device leaves the group again: the server chose both
 // lists, and the room shown must be the group that holds the key.
 
-const isOpenState = (f: Frame) =>
-  f.type === 'breakout.state' && (f.state as { status: string }).status === 'open';
-
-function bannersOf(b: Bot): string[] {
-  const out: string[] = [];
-  b.room.e2ee.on('banner', (x) => out.push(x.text));
-  return out;
-}
-
 describe('prepared breakout groups promoted at each device’s own move (E2EE)', () => {
-  let m: PreparedMeeting | undefined;
-
-  async function meeting(): Promise<PreparedMeeting> {
-    m = await preparedMeeting();
-    return m;
-  }
-
-  afterEach(async () => {
-    if (m) await endPreparedMeeting(m);
-    m = undefined;
-  });
+  const meeting = preparedMeetingPerTest();
 
   it('each device is in its room’s prepared group before the rooms’ breakout.state reaches it, and that state then agrees', async () => {
     const { host, bots, wires } = await meeting();

@@ -1,17 +1,15 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   MLS_AT_OPEN,
   ROOMS,
   assign,
   carry,
   code,
-  endPreparedMeeting,
   inGroupOf,
   names,
   prepared,
-  preparedMeeting,
+  preparedMeetingPerTest,
 } from '../support/prepared-breakouts';
-import type { PreparedMeeting } from '../support/prepared-breakouts';
 
 // Prepared breakout groups (issue 18): while the host plans breakout rooms under E2EE, each
 // planned room's group is built ahead as a pending group; opening the rooms as planned makes it
@@ -19,17 +17,7 @@ import type { PreparedMeeting } from '../support/prepared-breakouts';
 // groups at open, and a device never promotes a pending group whose roster is not its room.
 
 describe('breakout rooms prepared while the host plans them (E2EE)', () => {
-  let m: PreparedMeeting | undefined;
-
-  async function meeting(): Promise<PreparedMeeting> {
-    m = await preparedMeeting();
-    return m;
-  }
-
-  afterEach(async () => {
-    if (m) await endPreparedMeeting(m);
-    m = undefined;
-  });
+  const meeting = preparedMeetingPerTest();
 
   it('opening as planned: each room is in its prepared group at once, no Commit at open, and only its own frames open', async () => {
     const { host, bots, wires, sent } = await meeting();

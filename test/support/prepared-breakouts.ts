@@ -1,5 +1,6 @@
 // TEST ONLY: a meeting of real bots under E2EE for the prepared breakout group stories
 // (issue 18): a host and four bots whose traffic runs through hostile wires.
+import { afterEach } from 'vitest';
 import { createMeeting } from './browser';
 import { joinBot, waitForView } from './bots';
 import type { Bot } from './bots';
@@ -97,4 +98,28 @@ export async function preparedMeeting(): Promise<PreparedMeeting> {
 export async function endPreparedMeeting(m: PreparedMeeting): Promise<void> {
   for (const b of [m.host, ...m.bots]) await b.room.leave().catch(() => undefined);
   await m.server.stop();
+}
+
+/**
+ * Inside a describe: a function that starts this test's prepared meeting; whatever it started is
+ * ended after each test.
+ */
+export function preparedMeetingPerTest(): () => Promise<PreparedMeeting> {
+  let m: PreparedMeeting | undefined;
+  afterEach(async () => {
+    if (m) await endPreparedMeeting(m);
+    m = undefined;
+  });
+  return async () => (m = await preparedMeeting());
+}
+
+/** A `breakout.state` frame of opened rooms. */
+export const isOpenState = (f: Frame): boolean =>
+  f.type === 'breakout.state' && (f.state as { status: string }).status === 'open';
+
+/** The E2EE banners bot `b` shows from now on. */
+export function bannersOf(b: Bot): string[] {
+  const out: string[] = [];
+  b.room.e2ee.on('banner', (x) => out.push(x.text));
+  return out;
 }
