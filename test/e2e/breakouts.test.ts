@@ -1,10 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
   hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   selfId,
   e2eeView,
@@ -13,8 +11,7 @@ import {
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 /** Frames decoded from each remote over 1.5 s, by name. */
 async function decodingNow(p: Participant): Promise<Record<string, number>> {
@@ -36,8 +33,7 @@ const decodingOnly = (names: string[]) => (m: Record<string, number>) =>
     .join(',') === [...names].sort().join(',');
 
 describe('breakout rooms in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium();
   let host: Participant;
   let bob: Participant;
   let carol: Participant;
@@ -66,19 +62,17 @@ describe('breakout rooms in real browsers', () => {
       return { inbound, offer, state: [pc.connectionState, pc.signalingState] };
     });
     const meetingId = await p.page.evaluate(() => location.pathname.split('/m/')[1]!);
-    const room = (await server.rooms.room(meetingId as never))!;
+    const room = (await suite.server.rooms.room(meetingId as never))!;
     const sent = await room.subscriberMediaStats((await selfId(p)) as never);
     const published = (await room.inspectMedia()).map((x) => [x.displayName, x.kind, x.stats]);
     return `${p.name} decodes ${JSON.stringify(decoding)}; browser ${JSON.stringify(browserSide)}; SFU sends ${JSON.stringify(sent)}; publishers ${JSON.stringify(published)}`;
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-    host = await newParticipant(browser, 'Hana Host');
-    const invite = await hostNewMeeting(host, server.url);
-    bob = await newParticipant(browser, 'Bob');
-    carol = await newParticipant(browser, 'Carol');
+    host = await newParticipant(suite.browser, 'Hana Host');
+    const invite = await hostNewMeeting(host, suite.server.url);
+    bob = await newParticipant(suite.browser, 'Bob');
+    carol = await newParticipant(suite.browser, 'Carol');
     await joinMeeting(bob, invite);
     await joinMeeting(carol, invite);
     for (const p of [host, bob, carol])
@@ -88,10 +82,6 @@ describe('breakout rooms in real browsers', () => {
         30_000,
         0,
       );
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('the host opens rooms; participants are moved and decode only their room’s video', async () => {

@@ -1,37 +1,27 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   turnOnE2ee,
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 describe('text chat in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium();
   let host: Participant;
   let bob: Participant;
   let carol: Participant;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-    host = await newParticipant(browser, 'Hana Host');
-    const invite = await hostNewMeeting(host, server.url);
-    bob = await newParticipant(browser, 'Bob');
-    carol = await newParticipant(browser, 'Carol');
+    host = await newParticipant(suite.browser, 'Hana Host');
+    const invite = await hostNewMeeting(host, suite.server.url);
+    bob = await newParticipant(suite.browser, 'Bob');
+    carol = await newParticipant(suite.browser, 'Carol');
     await joinMeeting(bob, invite);
     await joinMeeting(carol, invite);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   const openChat = async (p: Participant) => {

@@ -1,5 +1,4 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   decodedDuring,
   decodingAll,
@@ -7,34 +6,29 @@ import {
   eventually,
   hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   readSecurityCode,
   turnOnE2ee,
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 // People come and go in an end-to-end encrypted meeting (issue 13: after a leave, the next
 // joiners could not enter the MLS group and saw nothing). Four people, one leaves, two join:
 // everyone decodes everyone's video and reads the same security code.
 describe('E2EE meeting in real browsers when people come and go', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium();
   let host: Participant;
   let invite: string;
   const inMeeting: Participant[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-    host = await newParticipant(browser, 'Hana Host');
-    invite = await hostNewMeeting(host, server.url);
+    host = await newParticipant(suite.browser, 'Hana Host');
+    invite = await hostNewMeeting(host, suite.server.url);
     inMeeting.push(host);
     for (const name of ['Ana', 'Ben', 'Cleo']) {
-      const p = await newParticipant(browser, name);
+      const p = await newParticipant(suite.browser, name);
       await joinMeeting(p, invite);
       inMeeting.push(p);
     }
@@ -42,11 +36,6 @@ describe('E2EE meeting in real browsers when people come and go', () => {
     for (const p of inMeeting) await waitForE2eeShield(p);
     for (const p of inMeeting) await decodingAll(p, 3, 30_000);
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('one leaves and two join: all five decode each other’s video and read the same security code', async () => {
     const ben = inMeeting.splice(2, 1)[0]!;
@@ -59,7 +48,7 @@ describe('E2EE meeting in real browsers when people come and go', () => {
       10_000,
     );
     for (const name of ['Dana', 'Eli']) {
-      const p = await newParticipant(browser, name);
+      const p = await newParticipant(suite.browser, name);
       await joinMeeting(p, invite);
       inMeeting.push(p);
     }

@@ -1,12 +1,10 @@
 import { GroupSession, SigningKey } from '@conclave/e2ee';
 import { PROTOCOL_VERSION } from '@conclave/protocol';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   e2eeView,
   hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   selfId,
   turnOnE2ee,
@@ -17,8 +15,7 @@ import { MemoryDeviceKeyStore } from '@conclave/client';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { ApiClient } from '../support/api-client';
 import { cookieOf, joinBot, waitForView } from '../support/bots';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 import { WsClient } from '../support/ws-client';
 
 // What a person sees when the server attacks an E2EE meeting (issue 14), in real Chromium. The
@@ -26,30 +23,22 @@ import { WsClient } from '../support/ws-client';
 // modified server has. Node-bot tests cover every attack (test/scenario/e2ee-hostile-ds.test.ts);
 // here: the key roster a person reads, the warning shield, and a forged downgrade.
 describe('E2EE against a hostile server, as people see it', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium();
   let host: Participant;
   let bob: Participant;
   let meetingId: string;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-    host = await newParticipant(browser, 'Hana Host');
-    const invite = await hostNewMeeting(host, server.url);
+    host = await newParticipant(suite.browser, 'Hana Host');
+    const invite = await hostNewMeeting(host, suite.server.url);
     meetingId = new URL(invite).pathname.split('/').pop()!;
-    bob = await newParticipant(browser, 'Bob');
+    bob = await newParticipant(suite.browser, 'Bob');
     await joinMeeting(bob, invite);
     await turnOnE2ee(host);
     for (const p of [host, bob]) await waitForE2eeShield(p);
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const room = async () => (await server.rooms.room(meetingId as never))!;
+  const room = async () => (await suite.server.rooms.room(meetingId as never))!;
 
   it('the key roster lists every device with its client and key fingerprint, and says what the code covers', async () => {
     await bob.page.getByTestId('shield').click();
@@ -81,7 +70,7 @@ describe('E2EE against a hostile server, as people see it', () => {
 
   it('a ghost device uploads a KeyPackage claiming to be the host: the host’s browser refuses it and says so', async () => {
     const hostId = await selfId(host);
-    const ghost = await WsClient.connect(server.url);
+    const ghost = await WsClient.connect(suite.server.url);
     const key = await SigningKey.generate();
     await ghost.request({
       type: 'join',
@@ -124,7 +113,7 @@ describe('E2EE against a hostile server, as people see it', () => {
   });
 
   it('"E2EE off" sealed by another member’s device and relayed as the host’s: Bob’s browser ignores it and keeps encrypting', async () => {
-    const carol = await joinBot(server.url, meetingId, 'Carol bot');
+    const carol = await joinBot(suite.server.url, meetingId, 'Carol bot');
     await waitForView(carol, (v) => v.local?.inGroup === true);
     const sealed = await carol.worker.engine.sealControl({ kind: 'e2ee-off', reason: 'host' });
     (await room()).inject({
@@ -143,17 +132,17 @@ describe('E2EE against a hostile server, as people see it', () => {
   });
 
   it('a signed-in person returns on a device key nobody met: Bob’s browser shows "New device for Alice" until he trusts it', async () => {
-    await createAccountWithOwner(server.stores, {
+    await createAccountWithOwner(suite.server.stores, {
       name: 'Alice practice',
       ownerEmail: 'alice@hostile.test',
       ownerName: 'Alice',
       ownerPassword: 'owner password 123',
       plan: 'business',
     });
-    const api = new ApiClient(server.url);
+    const api = new ApiClient(suite.server.url);
     expect((await api.signIn('alice@hostile.test', 'owner password 123')).status).toBe(200);
     const cookie = cookieOf(api);
-    let alice = await joinBot(server.url, meetingId, 'Alice', undefined, {
+    let alice = await joinBot(suite.server.url, meetingId, 'Alice', undefined, {
       cookie,
       deviceKeys: new MemoryDeviceKeyStore(),
     });
@@ -168,7 +157,7 @@ describe('E2EE against a hostile server, as people see it', () => {
     await alice.room.leave();
     await aliceItem.waitFor({ state: 'detached', timeout: 25_000 });
     // The same account from a device key Bob's browser has not met (the server's own device).
-    alice = await joinBot(server.url, meetingId, 'Alice', undefined, {
+    alice = await joinBot(suite.server.url, meetingId, 'Alice', undefined, {
       cookie,
       deviceKeys: new MemoryDeviceKeyStore(),
     });

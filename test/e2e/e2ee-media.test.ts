@@ -1,12 +1,10 @@
 import { decodeHeader, unpackKid } from '@conclave/e2ee';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   e2eeView,
   eventually,
   hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   remoteStats,
   selfId,
@@ -14,8 +12,7 @@ import {
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 // What the server can see of the media, with E2EE off and on (a test-only inspection hook in
 // the SFU), and what a device with wrong or no keys gets.
@@ -72,23 +69,20 @@ const describeSamples = (kind: 'audio' | 'video', samples: Sample[]) =>
     .join(' ');
 
 describe('what the server sees, in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium({
+    media: { workers: 1, keyframeRequestMinIntervalMs: 500, inspection: true },
+  });
   let host: Participant;
   let bob: Participant;
   let carol: Participant;
   let meetingId: string;
 
   beforeAll(async () => {
-    server = await startTestServer({
-      media: { workers: 1, keyframeRequestMinIntervalMs: 500, inspection: true },
-    });
-    browser = await launchChromium();
-    host = await newParticipant(browser, 'Hana Host');
-    const invite = await hostNewMeeting(host, server.url);
+    host = await newParticipant(suite.browser, 'Hana Host');
+    const invite = await hostNewMeeting(host, suite.server.url);
     meetingId = invite.split('/m/')[1]!;
-    bob = await newParticipant(browser, 'Bob');
-    carol = await newParticipant(browser, 'Carol');
+    bob = await newParticipant(suite.browser, 'Bob');
+    carol = await newParticipant(suite.browser, 'Carol');
     await joinMeeting(bob, invite);
     await joinMeeting(carol, invite);
     for (const p of [host, bob, carol])
@@ -98,12 +92,9 @@ describe('what the server sees, in real browsers', () => {
         30_000,
       );
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
-  const inspect = async () => await (await server.rooms.room(meetingId as never))!.inspectMedia();
+  const inspect = async () =>
+    await (await suite.server.rooms.room(meetingId as never))!.inspectMedia();
 
   it('with E2EE off the SFU forwards plain VP8 and Opus', async () => {
     await host.page.evaluate(() =>
@@ -210,7 +201,7 @@ describe('what the server sees, in real browsers', () => {
   it('a removed member kept subscribed by the server decodes 0 frames after the key change', async () => {
     const bobId = await selfId(bob);
     const before = await e2eeView(host);
-    const room = await server.rooms.room(meetingId as never);
+    const room = await suite.server.rooms.room(meetingId as never);
     room!.dropFromE2eeKeepMedia(bobId as never);
     // The others commit Bob's removal; the SFU keeps forwarding to him.
     await eventually(

@@ -1,12 +1,10 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createMeeting,
   e2eeView,
   eventually,
   joinAsHost,
   joinMeeting,
-  launchChromium,
   makeUnsupported,
   newParticipant,
   remoteStats,
@@ -14,30 +12,21 @@ import {
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 // What happens when a client that cannot do E2EE meets an encrypted meeting (DESIGN.md §4.1
 // rule 6, §4.3), under each account policy, and what a forged "E2EE off" achieves (nothing).
 describe('unsupported clients and downgrades, in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = serverAndChromium();
 
   async function encryptedMeeting(
     policy: 'downgrade' | 'hold' | 'refuse',
   ): Promise<{ host: Participant; bob: Participant; joinUrl: string; meetingId: string }> {
-    const meeting = await createMeeting(server.url, undefined, { unsupportedClientPolicy: policy });
-    const host = await newParticipant(browser, 'Hana Host');
-    const bob = await newParticipant(browser, 'Bob');
+    const meeting = await createMeeting(suite.server.url, undefined, {
+      unsupportedClientPolicy: policy,
+    });
+    const host = await newParticipant(suite.browser, 'Hana Host');
+    const bob = await newParticipant(suite.browser, 'Bob');
     await joinAsHost(host, meeting);
     await joinMeeting(bob, meeting.joinUrl);
     await turnOnE2ee(host);
@@ -51,9 +40,9 @@ describe('unsupported clients and downgrades, in real browsers', () => {
   };
 
   it('the menu item says why it is disabled while an unsupported client is present', async () => {
-    const meeting = await createMeeting(server.url);
-    const host = await newParticipant(browser, 'Hana Host');
-    const old = await newParticipant(browser, 'Olga');
+    const meeting = await createMeeting(suite.server.url);
+    const host = await newParticipant(suite.browser, 'Hana Host');
+    const old = await newParticipant(suite.browser, 'Olga');
     await makeUnsupported(old);
     await joinAsHost(host, meeting);
     await joinMeeting(old, meeting.joinUrl);
@@ -66,7 +55,7 @@ describe('unsupported clients and downgrades, in real browsers', () => {
 
   it('policy downgrade: E2EE goes off and everyone is told who joined and why; leaving offers it back', async () => {
     const { host, bob, joinUrl } = await encryptedMeeting('downgrade');
-    const old = await newParticipant(browser, 'Olga');
+    const old = await newParticipant(suite.browser, 'Olga');
     await makeUnsupported(old);
     await joinMeeting(old, joinUrl);
     // The host's device sees it coming, with a way to keep encryption on; unanswered, it proceeds.
@@ -97,7 +86,7 @@ describe('unsupported clients and downgrades, in real browsers', () => {
 
   it('policy hold: the joiner waits and E2EE stays on for the others, until the host lets them in', async () => {
     const { host, bob, joinUrl } = await encryptedMeeting('hold');
-    const old = await newParticipant(browser, 'Olga');
+    const old = await newParticipant(suite.browser, 'Olga');
     await makeUnsupported(old);
     await joinMeeting(old, joinUrl);
     await old.page
@@ -137,7 +126,7 @@ describe('unsupported clients and downgrades, in real browsers', () => {
 
   it('policy refuse: the joiner gets a clear error and stays outside', async () => {
     const { host, bob, joinUrl } = await encryptedMeeting('refuse');
-    const old = await newParticipant(browser, 'Olga');
+    const old = await newParticipant(suite.browser, 'Olga');
     await makeUnsupported(old);
     await old.page.goto(joinUrl);
     await old.page.getByLabel('Your name').fill('Olga');
@@ -154,7 +143,7 @@ describe('unsupported clients and downgrades, in real browsers', () => {
 
   it('a forged "E2EE off" from the server is ignored, shown as a warning, and media stays sealed', async () => {
     const { host, bob, meetingId } = await encryptedMeeting('downgrade');
-    const room = await server.rooms.room(meetingId as never);
+    const room = await suite.server.rooms.room(meetingId as never);
     const hostId = room!.e2eeView().enabledBy!;
     // The server claims the host's device sent "e2ee-off", and says E2EE is off.
     room!.inject({

@@ -1,5 +1,4 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   decodedDuring,
   decodingAll,
@@ -8,7 +7,6 @@ import {
   firstVideoDecodedAt,
   hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   readSecurityCode,
   remoteStats,
@@ -17,32 +15,23 @@ import {
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 describe('end-to-end encrypted meeting in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium();
   let host: Participant;
   let bob: Participant;
   let carol: Participant;
   let invite: string;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-    host = await newParticipant(browser, 'Hana Host');
-    invite = await hostNewMeeting(host, server.url);
-    bob = await newParticipant(browser, 'Bob');
-    carol = await newParticipant(browser, 'Carol');
+    host = await newParticipant(suite.browser, 'Hana Host');
+    invite = await hostNewMeeting(host, suite.server.url);
+    bob = await newParticipant(suite.browser, 'Bob');
+    carol = await newParticipant(suite.browser, 'Carol');
     await joinMeeting(bob, invite);
     await joinMeeting(carol, invite);
     for (const p of [host, bob, carol]) await decodingAll(p, 2, 30_000);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('the host turns E2EE on from the More menu; everyone sees the shield and a banner naming the host', async () => {
@@ -91,7 +80,7 @@ describe('end-to-end encrypted meeting in real browsers', () => {
 
   it('a fourth participant joins: a new epoch and code on all devices, and video for everyone within 3 s', async () => {
     const before = await e2eeView(host);
-    const dave = await newParticipant(browser, 'Dave');
+    const dave = await newParticipant(suite.browser, 'Dave');
     await joinMeeting(dave, invite);
     // Four Chromiums on two cores take a while to set up transports, with or without E2EE; the
     // 3 s budget starts once Dave's connections are up and covers keys, key switch and keyframes.

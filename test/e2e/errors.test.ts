@@ -1,43 +1,29 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createMeeting,
   eventually,
   joinMeeting,
-  launchChromium,
   newParticipant,
   remoteStats,
   selfId,
 } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 describe('clear screens and bad input, in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = serverAndChromium();
 
   it('an unknown meeting shows the not-found screen', async () => {
-    const p = await newParticipant(browser, 'Nobody');
-    await p.page.goto(`${server.url}/m/99999999999`);
+    const p = await newParticipant(suite.browser, 'Nobody');
+    await p.page.goto(`${suite.server.url}/m/99999999999`);
     await p.page.getByRole('heading', { name: 'Meeting not found' }).waitFor();
-    await p.page.goto(`${server.url}/m/not-a-meeting`);
+    await p.page.goto(`${suite.server.url}/m/not-a-meeting`);
     await p.page.getByRole('heading', { name: 'Meeting not found' }).waitFor();
     await p.context.close();
   });
 
   it('a wrong passcode is refused with a clear message, the right one lets you in', async () => {
-    const { joinUrl } = await createMeeting(server.url, 'secret42');
-    const p = await newParticipant(browser, 'Pat');
+    const { joinUrl } = await createMeeting(suite.server.url, 'secret42');
+    const p = await newParticipant(suite.browser, 'Pat');
     await p.page.goto(joinUrl);
     await p.page.getByLabel('Your name').fill('Pat');
     await p.page.getByLabel('Passcode').fill('nope');
@@ -50,8 +36,8 @@ describe('clear screens and bad input, in real browsers', () => {
   });
 
   it('with camera and microphone denied, the user is told and can still join', async () => {
-    const { joinUrl } = await createMeeting(server.url);
-    const p = await newParticipant(browser, 'Denied', { deniedMedia: true });
+    const { joinUrl } = await createMeeting(suite.server.url);
+    const p = await newParticipant(suite.browser, 'Denied', { deniedMedia: true });
     await p.page.goto(joinUrl);
     await p.page.getByText('Camera and microphone are blocked by your browser.').waitFor();
     await p.page.getByLabel('Your name').fill('Denied');
@@ -64,9 +50,9 @@ describe('clear screens and bad input, in real browsers', () => {
   });
 
   it('a malformed message gets a typed error and the session keeps working', async () => {
-    const { joinUrl } = await createMeeting(server.url);
-    const a = await newParticipant(browser, 'Ann');
-    const b = await newParticipant(browser, 'Ben');
+    const { joinUrl } = await createMeeting(suite.server.url);
+    const a = await newParticipant(suite.browser, 'Ann');
+    const b = await newParticipant(suite.browser, 'Ben');
     await joinMeeting(a, joinUrl);
     await joinMeeting(b, joinUrl);
     const replies = await a.page.evaluate(async () => {

@@ -1,40 +1,29 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   selfId,
   chooseEndForAll,
   offersEndForAll,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 describe('host controls in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium();
   let host: Participant;
   let bob: Participant;
   let carol: Participant;
   let invite: string;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-    host = await newParticipant(browser, 'Hana Host');
-    invite = await hostNewMeeting(host, server.url);
-    bob = await newParticipant(browser, 'Bob');
-    carol = await newParticipant(browser, 'Carol');
+    host = await newParticipant(suite.browser, 'Hana Host');
+    invite = await hostNewMeeting(host, suite.server.url);
+    bob = await newParticipant(suite.browser, 'Bob');
+    carol = await newParticipant(suite.browser, 'Carol');
     await joinMeeting(bob, invite);
     await joinMeeting(carol, invite);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('a participant has no host controls', async () => {
@@ -84,7 +73,7 @@ describe('host controls in real browsers', () => {
         .getByRole('heading', { name: 'This meeting has ended' })
         .waitFor({ timeout: 5000 });
     }
-    const late = await newParticipant(browser, 'Late');
+    const late = await newParticipant(suite.browser, 'Late');
     await late.page.goto(invite);
     await late.page
       .getByRole('heading', { name: 'This meeting has ended' })

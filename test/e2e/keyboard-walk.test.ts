@@ -1,9 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMeeting, launchChromium, newParticipant } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createMeeting, newParticipant } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 // Keyboard only (issue 17): join → mute → chat → leave with Tab, Enter and Escape, every stop
 // showing a visible focus ring. No mouse anywhere in this file.
@@ -30,29 +29,22 @@ async function tabTo(page: Page, name: string, max = 60): Promise<void> {
 }
 
 describe('keyboard only: join, mute, chat, leave', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium();
   let kim: Participant;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-    kim = await newParticipant(browser, 'Kim');
+    kim = await newParticipant(suite.browser, 'Kim');
     await kim.page.setViewportSize({ width: 1280, height: 800 });
     // A browser that cannot share a screen (as on phones): no Share screen button at all.
     await kim.context.addInitScript(() => {
       delete (MediaDevices.prototype as { getDisplayMedia?: unknown }).getDisplayMedia;
     });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('a person who uses only the keyboard gets through a meeting', async () => {
-    const { meetingId } = await createMeeting(server.url);
+    const { meetingId } = await createMeeting(suite.server.url);
     const page = kim.page;
-    await page.goto(`${server.url}/m/${meetingId}`);
+    await page.goto(`${suite.server.url}/m/${meetingId}`);
     await page.getByLabel('Your name').waitFor();
     // The name field has the focus when the page opens.
     await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('INPUT');

@@ -1,4 +1,3 @@
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinBot } from '../support/bots';
 import type { Bot } from '../support/bots';
@@ -6,7 +5,6 @@ import {
   eventually,
   hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   turnOnE2ee,
   waitForE2eeShield,
@@ -14,8 +12,7 @@ import {
   offersEndForAll,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 import {
   axeSerious,
   consoleErrors,
@@ -31,8 +28,7 @@ import type { TileBox } from '../support/ui-checks';
 // Two Chromium pages (host and Bob, whose 320x240 camera is 4:3) plus signaling-only bots make
 // up the larger meetings, which keeps the test within two cores.
 describe('the meeting room layout, notices and controls', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium();
   let host: Participant;
   let bob: Participant;
   let invite: string;
@@ -40,20 +36,16 @@ describe('the meeting room layout, notices and controls', () => {
   const bots: Bot[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-    host = await newParticipant(browser, 'Hana Host');
+    host = await newParticipant(suite.browser, 'Hana Host');
     await host.page.setViewportSize({ width: 1280, height: 800 });
     hostErrors = consoleErrors(host.page);
-    invite = await hostNewMeeting(host, server.url);
-    bob = await newParticipant(browser, 'Bob');
+    invite = await hostNewMeeting(host, suite.server.url);
+    bob = await newParticipant(suite.browser, 'Bob');
     await joinMeeting(bob, invite);
   });
 
   afterAll(async () => {
     for (const b of bots) await b.room.leave().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
   });
 
   const meetingId = () => invite.split('/m/')[1]!;
@@ -93,7 +85,7 @@ describe('the meeting room layout, notices and controls', () => {
   }
 
   it('three people at 1280x800: landscape tiles, the pictures whole (letterboxed), nothing off screen', async () => {
-    bots.push(await joinBot(server.url, meetingId(), 'Bot 1'));
+    bots.push(await joinBot(suite.server.url, meetingId(), 'Bot 1'));
     const tiles = await expectLayout(host, 3, '3 people at 1280x800');
     const grid = tiles.filter((t) => t.width > 300);
     expect(grid.length).toBe(2);
@@ -107,7 +99,7 @@ describe('the meeting room layout, notices and controls', () => {
   it('2, 4, 6 and 9 people at 1280x800 and 1920x1080, with and without a panel open', async () => {
     for (const n of [2, 4, 6, 9]) {
       while (bots.length + 2 < n)
-        bots.push(await joinBot(server.url, meetingId(), `Bot ${bots.length + 1}`));
+        bots.push(await joinBot(suite.server.url, meetingId(), `Bot ${bots.length + 1}`));
       while (bots.length + 2 > n) await bots.pop()!.room.leave();
       for (const size of [
         { width: 1280, height: 800 },

@@ -1,47 +1,33 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   eventually,
   firstVideoDecodedAt,
   joinMeeting,
-  launchChromium,
   newParticipant,
   remoteStats,
   offersEndForAll,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 // The first meeting, as people live it: the host creates a meeting on the home page, two others
 // open the invite link, everyone sees and hears everyone through our SFU.
 describe('a meeting in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium();
   let host: Participant;
   let bob: Participant;
   let carol: Participant;
   let inviteUrl: string;
 
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-  });
-
   const joined = async (name: string): Promise<Participant> => {
-    const p = await newParticipant(browser, name);
+    const p = await newParticipant(suite.browser, name);
     await joinMeeting(p, inviteUrl);
     return p;
   };
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
   it('the host creates a meeting and gets an invite link with a grouped id', async () => {
-    host = await newParticipant(browser, 'Hana Host');
-    await host.page.goto(server.url);
+    host = await newParticipant(suite.browser, 'Hana Host');
+    await host.page.goto(suite.server.url);
     await host.page.getByRole('button', { name: 'Create meeting' }).click();
     inviteUrl = (await host.page.getByTestId('invite-link').textContent()) ?? '';
     expect(inviteUrl).toMatch(/\/m\/\d{11}$/);
@@ -104,7 +90,7 @@ describe('a meeting in real browsers', () => {
   });
 
   it('a late joiner decodes the others within 3 seconds of joining', async () => {
-    const dave = await newParticipant(browser, 'Dave');
+    const dave = await newParticipant(suite.browser, 'Dave');
     // Gone at the end even if this attempt fails, so a retry's Dave is the only one.
     onTestFinished(() => dave.context.close());
     await joinMeeting(dave, inviteUrl);

@@ -1,35 +1,21 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createMeeting,
   eventually,
   joinMeeting,
-  launchChromium,
   newParticipant,
   remoteStats,
   selfId,
 } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 describe('connection loss in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = serverAndChromium();
 
   it('a dropped connection shows a countdown and comes back as the same participant with the same tile', async () => {
-    const { joinUrl } = await createMeeting(server.url);
-    const a = await newParticipant(browser, 'Ann');
-    const b = await newParticipant(browser, 'Ben');
+    const { joinUrl } = await createMeeting(suite.server.url);
+    const a = await newParticipant(suite.browser, 'Ann');
+    const b = await newParticipant(suite.browser, 'Ben');
     await joinMeeting(a, joinUrl);
     await joinMeeting(b, joinUrl);
     const aId = await selfId(a);
@@ -38,7 +24,7 @@ describe('connection loss in real browsers', () => {
       (s) => s.some((x) => x.participantId === aId && x.framesDecoded > 0),
     );
 
-    server.signaling.dropAll();
+    suite.server.signaling.dropAll();
     await a.page
       .getByTestId('connection-banner')
       .filter({ hasText: /Reconnecting/ })

@@ -1,11 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   e2eeView,
   eventually,
   hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   remoteStats,
   selfId,
@@ -13,8 +12,7 @@ import {
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 // Someone drops out and comes back, again and again, in a long meeting. The SFU reuses the
 // m-lines of the streams that ended, so the host's subscribe SDP stays the size of the room;
@@ -49,8 +47,7 @@ function tileFrames(page: Page, name: string): Promise<number> {
 }
 
 describe('people leaving and rejoining, in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium({ media: { workers: 1, keyframeRequestMinIntervalMs: 500 } });
   let host: Participant;
   let invite: string;
   let cycle = 0;
@@ -58,23 +55,19 @@ describe('people leaving and rejoining, in real browsers', () => {
   const hostErrors: string[] = [];
 
   beforeAll(async () => {
-    server = await startTestServer({ media: { workers: 1, keyframeRequestMinIntervalMs: 500 } });
-    browser = await launchChromium();
-    host = await newParticipant(browser, 'Hana Host');
+    host = await newParticipant(suite.browser, 'Hana Host');
     host.page.on('pageerror', (err) => hostErrors.push(err.message));
-    invite = await hostNewMeeting(host, server.url);
+    invite = await hostNewMeeting(host, suite.server.url);
   });
 
   afterAll(async () => {
     console.info(`host subscribe m-lines after each rejoin: ${counts.join(', ')}`);
-    await browser?.close();
-    await server?.stop();
   });
 
   /** A guest joins, the host decodes them live under their name, the guest leaves. */
   const rejoinOnce = async (opts: { e2ee?: boolean } = {}) => {
     const name = `Bob ${++cycle}`;
-    const bob = await newParticipant(browser, name);
+    const bob = await newParticipant(suite.browser, name);
     await joinMeeting(bob, invite);
     if (opts.e2ee) await waitForE2eeShield(bob);
     const bobId = await selfId(bob);

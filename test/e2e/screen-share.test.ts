@@ -1,10 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
   hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   remoteVideoBySource,
   selfId,
@@ -12,27 +10,19 @@ import {
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 // Chromium's fake capture gives getDisplayMedia a 1280x720 "screen" under these test flags.
 describe('screen sharing in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium();
   let host: Participant;
   let bob: Participant;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-    host = await newParticipant(browser, 'Hana Host');
-    const invite = await hostNewMeeting(host, server.url);
-    bob = await newParticipant(browser, 'Bob');
+    host = await newParticipant(suite.browser, 'Hana Host');
+    const invite = await hostNewMeeting(host, suite.server.url);
+    bob = await newParticipant(suite.browser, 'Bob');
     await joinMeeting(bob, invite);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   const screenFrames = async (viewer: Participant, sharer: Participant) => {

@@ -1,17 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
   hostNewMeeting,
   joinMeeting,
-  launchChromium,
   newParticipant,
   turnOnE2ee,
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { startTestServer } from '../support/test-server';
-import type { TestServer } from '../support/test-server';
+import { serverAndChromium } from '../support/browser-suite';
 
 const items = (page: Page) =>
   page.evaluate(
@@ -31,23 +29,16 @@ const inkedPixels = (page: Page) =>
   });
 
 describe('the whiteboard in real browsers', () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = serverAndChromium();
   let host: Participant;
   let bob: Participant;
   let invite: string;
 
   beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchChromium();
-    host = await newParticipant(browser, 'Hana Host');
-    invite = await hostNewMeeting(host, server.url);
-    bob = await newParticipant(browser, 'Bob');
+    host = await newParticipant(suite.browser, 'Hana Host');
+    invite = await hostNewMeeting(host, suite.server.url);
+    bob = await newParticipant(suite.browser, 'Bob');
     await joinMeeting(bob, invite);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('a stroke drawn by one participant appears for the other', async () => {
@@ -74,7 +65,7 @@ describe('the whiteboard in real browsers', () => {
   });
 
   it('a late joiner sees what is already on the board', async () => {
-    const carol = await newParticipant(browser, 'Carol');
+    const carol = await newParticipant(suite.browser, 'Carol');
     await joinMeeting(carol, invite);
     await carol.page.getByRole('button', { name: 'Whiteboard' }).click();
     await eventually(
@@ -163,7 +154,7 @@ describe('the whiteboard in real browsers', () => {
       (n) => n === 2,
       5000,
     );
-    const carol = await newParticipant(browser, 'Carol');
+    const carol = await newParticipant(suite.browser, 'Carol');
     await joinMeeting(carol, invite);
     await waitForE2eeShield(carol);
     await carol.page.getByRole('button', { name: 'Whiteboard' }).click();

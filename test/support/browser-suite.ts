@@ -1,0 +1,38 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from './browser';
+import { startTestServer, type TestServer } from './test-server';
+
+/** The server and the Chromium a browser test file shares: set once its first hook has run. */
+export interface BrowserSuite {
+  readonly server: TestServer;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts a test server and one Chromium before the file's tests (ahead of the file's own
+ * `beforeAll`, which may use them) and closes both after them.
+ */
+export const serverAndChromium = (
+  ...serverArgs: Parameters<typeof startTestServer>
+): BrowserSuite => {
+  const suite: { server?: TestServer; browser?: Browser } = {};
+  beforeAll(async () => {
+    suite.server = await startTestServer(...serverArgs);
+    suite.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  return {
+    get server() {
+      if (!suite.server) throw new Error('serverAndChromium: the server is not started yet');
+      return suite.server;
+    },
+    get browser() {
+      if (!suite.browser) throw new Error('serverAndChromium: Chromium is not started yet');
+      return suite.browser;
+    },
+  };
+};
