@@ -10,7 +10,6 @@ import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/a
 import type { MailMessage } from '../../apps/server/src/modules/mail/mailer';
 import { startServer } from '../../apps/server/src/server';
 import type { RunningServer } from '../../apps/server/src/server';
-import { requestRecord } from '../../apps/server/src/storage/legal-store-contract';
 import {
   dropSchema,
   openPostgres,
@@ -23,7 +22,7 @@ import { testCipher, TEST_SECRET_KEY } from '../../apps/server/src/storage/test-
 import { ApiClient } from '../support/api-client';
 import { joinBot } from '../support/bots';
 import { hasFfmpeg } from '../support/media-tools';
-import { createAgency, createUser, createVerifiedRequester } from '../support/legal-fixtures';
+import { arrangeNdoSuppressedNotices } from '../support/ndo-notices';
 import { clusterSkipReason, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../support/cluster-nodes';
 
 // Issue 19, work several nodes share: "the legal scheduler and mail dispatcher are already safe
@@ -107,54 +106,11 @@ describe.runIf(!skip)('work two nodes share: schedulers, mail, recordings', () =
     const [a, b] = nodes as [RunningServer, RunningServer];
     const db = await openPostgres(TEST_POSTGRES_URL!, { schema, maxConnections: 2 });
     const s = sqlStores(db, testCipher());
-    const { accountId } = await createAccountWithOwner(s, {
-      name: 'Customer',
-      ownerEmail: `owner-${randomUUID()}@c.test`,
-      ownerName: 'O',
-      ownerPassword: 'correct horse battery',
-    });
-    const emails: string[] = [];
-    const userIds: string[] = [];
-    for (let i = 0; i < 8; i++) {
-      const email = `u${i}-${randomUUID()}@c.test`;
-      emails.push(email);
-      userIds.push(await createUser(s, accountId, 'member', email, 'x'.repeat(12)));
-    }
-    const agencyId = await createAgency(s.legal, `${randomUUID().slice(0, 8)}.example.gov`);
-    const requester = await createVerifiedRequester(
-      s.legal,
-      agencyId,
-      `r-${randomUUID()}@x.example.gov`,
+    const { requestId, userIds, emails } = await arrangeNdoSuppressedNotices(
+      s,
+      8,
+      new Date('2026-06-01T00:00:00Z'),
     );
-    const r = requestRecord(requester.id, agencyId, {
-      ndoEndAt: new Date('2026-06-01T00:00:00Z'),
-      ndoValid: true,
-      status: 'decided',
-      outcome: 'non_content_disclosed',
-      targets: userIds.map((value, position) => ({
-        id: randomUUID(),
-        position,
-        type: 'user_id',
-        value,
-      })),
-    });
-    await s.legal.requests.insertRequest(r);
-    for (const u of userIds)
-      await s.legal.notices.insertNotice({
-        id: randomUUID(),
-        requestId: r.id,
-        recipientUserId: u,
-        recipientKind: 'account_holder',
-        subjectUserId: u,
-        state: 'suppressed',
-        suppressionReason: 'ndo',
-        suppressionNotes: 'order',
-        suppressedBy: 'reviewer',
-        body: 'notice',
-        createdAt: new Date(),
-        claimedBy: null,
-        sentAt: null,
-      });
 
     now = new Date('2026-06-01T00:00:00Z'); // the order ended
     // Each node runs one pass at a time (as its timer does); the two race on every notice.
@@ -173,7 +129,7 @@ describe.runIf(!skip)('work two nodes share: schedulers, mail, recordings', () =
     await Promise.all([a.mailDispatcher!.tick(), b.mailDispatcher!.tick()]);
     const noticeMail = delivered.filter((m) => emails.includes(m.to));
     expect(noticeMail.map((m) => m.to).sort()).toEqual([...emails].sort());
-    const sent = await s.legal.notices.listNotices(r.id);
+    const sent = await s.legal.notices.listNotices(requestId);
     expect(sent.every((n) => n.state === 'sent')).toBe(true);
     await db.destroy();
   });

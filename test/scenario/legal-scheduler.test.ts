@@ -1,11 +1,9 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { verifyChain } from '../../apps/server/src/modules/legal/audit-chain';
-import { requestRecord } from '../../apps/server/src/storage/legal-store-contract';
 import {
   dropSchema,
   openPostgres,
@@ -15,7 +13,7 @@ import { openSqlite } from '../../apps/server/src/storage/sqlite/database';
 import { sqlStores } from '../../apps/server/src/storage/sql-stores';
 import { testCipher } from '../../apps/server/src/storage/test-cipher';
 import { execFile } from 'node:child_process';
-import { createAgency, createUser, createVerifiedRequester } from '../support/legal-fixtures';
+import { arrangeNdoSuppressedNotices } from '../support/ndo-notices';
 import { schedulerOn } from '../support/legal-scheduler-factory';
 import type { Db } from '../support/legal-scheduler-factory';
 import type { TickReport } from '../../apps/server/src/modules/legal/notice-scheduler';
@@ -36,56 +34,8 @@ function tickInProcess(file: string, at: Date): Promise<TickReport> {
 }
 
 /** 12 users, one disclosure request naming them all, one NDO-suppressed notice each. */
-async function arrange(db: Db, ndoEnd: Date) {
-  const s = sqlStores(db, testCipher());
-  const { accountId } = await createAccountWithOwner(s, {
-    name: 'Customer',
-    ownerEmail: `owner-${randomUUID()}@c.test`,
-    ownerName: 'O',
-    ownerPassword: 'correct horse battery',
-  });
-  const userIds: string[] = [];
-  for (let i = 0; i < 12; i++)
-    userIds.push(
-      await createUser(s, accountId, 'member', `u${i}-${randomUUID()}@c.test`, 'x'.repeat(12)),
-    );
-  const agencyId = await createAgency(s.legal, `${randomUUID().slice(0, 8)}.example.gov`);
-  const requester = await createVerifiedRequester(
-    s.legal,
-    agencyId,
-    `r-${randomUUID()}@x.example.gov`,
-  );
-  const r = requestRecord(requester.id, agencyId, {
-    ndoEndAt: ndoEnd,
-    ndoValid: true,
-    status: 'decided',
-    outcome: 'non_content_disclosed',
-    targets: userIds.map((value, position) => ({
-      id: randomUUID(),
-      position,
-      type: 'user_id',
-      value,
-    })),
-  });
-  await s.legal.requests.insertRequest(r);
-  for (const u of userIds)
-    await s.legal.notices.insertNotice({
-      id: randomUUID(),
-      requestId: r.id,
-      recipientUserId: u,
-      recipientKind: 'account_holder',
-      subjectUserId: u,
-      state: 'suppressed',
-      suppressionReason: 'ndo',
-      suppressionNotes: 'order',
-      suppressedBy: 'reviewer',
-      body: 'notice',
-      createdAt: new Date(),
-      claimedBy: null,
-      sentAt: null,
-    });
-  return { requestId: r.id, userIds };
-}
+const arrange = (db: Db, ndoEnd: Date) =>
+  arrangeNdoSuppressedNotices(sqlStores(db, testCipher()), 12, ndoEnd);
 
 type Tick = (at: Date) => Promise<TickReport>;
 
