@@ -22,7 +22,7 @@ import { testCipher, TEST_SECRET_KEY } from '../../apps/server/src/storage/test-
 import { ApiClient } from '../support/api-client';
 import { joinBot } from '../support/bots';
 import { hasFfmpeg } from '../support/media-tools';
-import { arrangeNdoSuppressedNotices } from '../support/ndo-notices';
+import { arrangeNdoSuppressedNotices } from '../support/disclosure-requests';
 import { clusterSkipReason, TEST_POSTGRES_URL, TEST_REDIS_URL } from '../support/cluster-nodes';
 
 // Issue 19, work several nodes share: "the legal scheduler and mail dispatcher are already safe

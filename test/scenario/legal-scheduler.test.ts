@@ -13,7 +13,7 @@ import { openSqlite } from '../../apps/server/src/storage/sqlite/database';
 import { sqlStores } from '../../apps/server/src/storage/sql-stores';
 import { testCipher } from '../../apps/server/src/storage/test-cipher';
 import { execFile } from 'node:child_process';
-import { arrangeNdoSuppressedNotices } from '../support/ndo-notices';
+import { arrangeNdoSuppressedNotices } from '../support/disclosure-requests';
 import { schedulerOn } from '../support/legal-scheduler-factory';
 import type { Db } from '../support/legal-scheduler-factory';
 import type { TickReport } from '../../apps/server/src/modules/legal/notice-scheduler';

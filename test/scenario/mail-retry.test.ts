@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { MailDispatcher } from '../../apps/server/src/modules/mail/mail-dispatcher';
 import { SmtpMailer } from '../../apps/server/src/modules/mail/smtp-mailer';
 import type { NoticeRecord } from '../../apps/server/src/modules/legal/legal-store';
-import { requestRecord } from '../../apps/server/src/storage/legal-store-contract';
 import { openSqlite } from '../../apps/server/src/storage/sqlite/database';
 import { SqlOutboxStore } from '../../apps/server/src/storage/sql-outbox-store';
 import { ApiClient } from '../support/api-client';
-import { createAgency, createUser, createVerifiedRequester } from '../support/legal-fixtures';
+import { arrangeDisclosureRequest } from '../support/disclosure-requests';
 import { startSmtpSink } from '../support/smtp-sink';
 import { startTestServer } from '../support/test-server';
 import type { TestServer } from '../support/test-server';
@@ -51,33 +49,18 @@ describe('durable mail queue', () => {
     ownerEmail: string;
   }> {
     const s = server.stores;
-    const ownerEmail = `owner-${randomUUID()}@c.test`;
-    const { accountId } = await createAccountWithOwner(s, {
-      name: 'Customer',
+    const {
+      requestId,
       ownerEmail,
-      ownerName: 'O',
-      ownerPassword: 'correct horse battery',
-    });
-    const email = `user-${randomUUID()}@c.test`;
-    const userId = await createUser(s, accountId, 'member', email, 'x'.repeat(12));
-    const agencyId = await createAgency(s.legal, `${randomUUID().slice(0, 8)}.example.gov`);
-    const requester = await createVerifiedRequester(
-      s.legal,
-      agencyId,
-      `r-${randomUUID()}@x.example.gov`,
-    );
-    const r = requestRecord(requester.id, agencyId, {
-      status: 'decided',
-      outcome: 'non_content_disclosed',
-      targets: [{ id: randomUUID(), position: 0, type: 'user_id', value: userId }],
-    });
-    await s.legal.requests.insertRequest(r);
+      userIds: [userId],
+      emails: [email],
+    } = await arrangeDisclosureRequest(s, 1);
     const notice: NoticeRecord = {
       id: randomUUID(),
-      requestId: r.id,
-      recipientUserId: userId,
+      requestId,
+      recipientUserId: userId!,
       recipientKind: 'account_holder',
-      subjectUserId: userId,
+      subjectUserId: userId!,
       state: 'pending',
       suppressionReason: null,
       suppressionNotes: null,
@@ -88,7 +71,7 @@ describe('durable mail queue', () => {
       sentAt: null,
     };
     await s.legal.notices.insertNotice(notice);
-    return { notice, email, ownerEmail };
+    return { notice, email: email!, ownerEmail };
   }
 
   const queued = (to: string) =>

@@ -4,26 +4,27 @@ import { requestRecord } from '../../apps/server/src/storage/legal-store-contrac
 import type { sqlStores } from '../../apps/server/src/storage/sql-stores';
 import { createAgency, createUser, createVerifiedRequester } from './legal-fixtures';
 
-/** What `arrangeNdoSuppressedNotices` made. */
-export interface NdoSuppressedNotices {
+/** What `arrangeDisclosureRequest` made. */
+export interface DisclosureRequest {
   requestId: string;
+  ownerEmail: string;
   userIds: string[];
   emails: string[];
 }
 
 /**
- * `users` members of a new account, one decided disclosure request naming them all under a
- * nondisclosure order that ends at `ndoEnd`, and one notice per user held back by that order
- * (what the notice scheduler sends once the order ends).
+ * `users` members of a new account and one decided disclosure request naming them all (from a
+ * verified requester of a new agency); `request` adds to or overrides the request's fields.
  */
-export async function arrangeNdoSuppressedNotices(
+export async function arrangeDisclosureRequest(
   s: ReturnType<typeof sqlStores>,
   users: number,
-  ndoEnd: Date,
-): Promise<NdoSuppressedNotices> {
+  request: Parameters<typeof requestRecord>[2] = {},
+): Promise<DisclosureRequest> {
+  const ownerEmail = `owner-${randomUUID()}@c.test`;
   const { accountId } = await createAccountWithOwner(s, {
     name: 'Customer',
-    ownerEmail: `owner-${randomUUID()}@c.test`,
+    ownerEmail,
     ownerName: 'O',
     ownerPassword: 'correct horse battery',
   });
@@ -41,8 +42,6 @@ export async function arrangeNdoSuppressedNotices(
     `r-${randomUUID()}@x.example.gov`,
   );
   const r = requestRecord(requester.id, agencyId, {
-    ndoEndAt: ndoEnd,
-    ndoValid: true,
     status: 'decided',
     outcome: 'non_content_disclosed',
     targets: userIds.map((value, position) => ({
@@ -51,12 +50,26 @@ export async function arrangeNdoSuppressedNotices(
       type: 'user_id',
       value,
     })),
+    ...request,
   });
   await s.legal.requests.insertRequest(r);
-  for (const u of userIds)
+  return { requestId: r.id, ownerEmail, userIds, emails };
+}
+
+/**
+ * `arrangeDisclosureRequest` under a nondisclosure order that ends at `ndoEnd`, with one notice
+ * per user held back by that order (what the notice scheduler sends once the order ends).
+ */
+export async function arrangeNdoSuppressedNotices(
+  s: ReturnType<typeof sqlStores>,
+  users: number,
+  ndoEnd: Date,
+): Promise<DisclosureRequest> {
+  const arranged = await arrangeDisclosureRequest(s, users, { ndoEndAt: ndoEnd, ndoValid: true });
+  for (const u of arranged.userIds)
     await s.legal.notices.insertNotice({
       id: randomUUID(),
-      requestId: r.id,
+      requestId: arranged.requestId,
       recipientUserId: u,
       recipientKind: 'account_holder',
       subjectUserId: u,
@@ -69,5 +82,5 @@ export async function arrangeNdoSuppressedNotices(
       claimedBy: null,
       sentAt: null,
     });
-  return { requestId: r.id, userIds, emails };
+  return arranged;
 }
