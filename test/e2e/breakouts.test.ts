@@ -1,9 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
-  hostNewMeeting,
-  joinMeeting,
-  newParticipant,
   selfId,
   e2eeView,
   remoteStats,
@@ -11,7 +8,7 @@ import {
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { serverAndChromium } from '../support/browser-suite';
+import { hostWithGuests, serverAndChromium } from '../support/browser-suite';
 
 /** Frames decoded from each remote over 1.5 s, by name. */
 async function decodingNow(p: Participant): Promise<Record<string, number>> {
@@ -69,12 +66,10 @@ describe('breakout rooms in real browsers', () => {
   };
 
   beforeAll(async () => {
-    host = await newParticipant(suite.browser, 'Hana Host');
-    const invite = await hostNewMeeting(host, suite.server.url);
-    bob = await newParticipant(suite.browser, 'Bob');
-    carol = await newParticipant(suite.browser, 'Carol');
-    await joinMeeting(bob, invite);
-    await joinMeeting(carol, invite);
+    ({
+      host,
+      guests: [bob, carol],
+    } = await hostWithGuests(suite, ['Bob', 'Carol']));
     for (const p of [host, bob, carol])
       await eventually(
         () => decodingNow(p),

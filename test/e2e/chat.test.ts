@@ -1,13 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  hostNewMeeting,
-  joinMeeting,
-  newParticipant,
-  turnOnE2ee,
-  waitForE2eeShield,
-} from '../support/browser';
+import { turnOnE2ee, waitForE2eeShield } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { serverAndChromium } from '../support/browser-suite';
+import { hostWithGuests, serverAndChromium } from '../support/browser-suite';
 
 describe('text chat in real browsers', () => {
   const suite = serverAndChromium();
@@ -16,12 +10,10 @@ describe('text chat in real browsers', () => {
   let carol: Participant;
 
   beforeAll(async () => {
-    host = await newParticipant(suite.browser, 'Hana Host');
-    const invite = await hostNewMeeting(host, suite.server.url);
-    bob = await newParticipant(suite.browser, 'Bob');
-    carol = await newParticipant(suite.browser, 'Carol');
-    await joinMeeting(bob, invite);
-    await joinMeeting(carol, invite);
+    ({
+      host,
+      guests: [bob, carol],
+    } = await hostWithGuests(suite, ['Bob', 'Carol']));
   });
 
   const openChat = async (p: Participant) => {

@@ -1,21 +1,13 @@
 import { GroupSession, SigningKey } from '@conclave/e2ee';
 import { PROTOCOL_VERSION } from '@conclave/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  e2eeView,
-  hostNewMeeting,
-  joinMeeting,
-  newParticipant,
-  selfId,
-  turnOnE2ee,
-  waitForE2eeShield,
-} from '../support/browser';
+import { e2eeView, selfId, turnOnE2ee, waitForE2eeShield } from '../support/browser';
 import type { Participant } from '../support/browser';
 import { MemoryDeviceKeyStore } from '@conclave/client';
 import { createAccountWithOwner } from '../../apps/server/src/modules/accounts/account-setup';
 import { ApiClient } from '../support/api-client';
 import { cookieOf, joinBot, waitForView } from '../support/bots';
-import { serverAndChromium } from '../support/browser-suite';
+import { hostWithGuests, serverAndChromium } from '../support/browser-suite';
 import { WsClient } from '../support/ws-client';
 
 // What a person sees when the server attacks an E2EE meeting (issue 14), in real Chromium. The
@@ -29,11 +21,13 @@ describe('E2EE against a hostile server, as people see it', () => {
   let meetingId: string;
 
   beforeAll(async () => {
-    host = await newParticipant(suite.browser, 'Hana Host');
-    const invite = await hostNewMeeting(host, suite.server.url);
+    let invite: string;
+    ({
+      host,
+      invite,
+      guests: [bob],
+    } = await hostWithGuests(suite, ['Bob']));
     meetingId = new URL(invite).pathname.split('/').pop()!;
-    bob = await newParticipant(suite.browser, 'Bob');
-    await joinMeeting(bob, invite);
     await turnOnE2ee(host);
     for (const p of [host, bob]) await waitForE2eeShield(p);
   }, 90_000);

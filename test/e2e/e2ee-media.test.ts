@@ -3,16 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   e2eeView,
   eventually,
-  hostNewMeeting,
-  joinMeeting,
-  newParticipant,
   remoteStats,
   selfId,
   turnOnE2ee,
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { serverAndChromium } from '../support/browser-suite';
+import { hostWithGuests, serverAndChromium } from '../support/browser-suite';
 
 // What the server can see of the media, with E2EE off and on (a test-only inspection hook in
 // the SFU), and what a device with wrong or no keys gets.
@@ -78,13 +75,13 @@ describe('what the server sees, in real browsers', () => {
   let meetingId: string;
 
   beforeAll(async () => {
-    host = await newParticipant(suite.browser, 'Hana Host');
-    const invite = await hostNewMeeting(host, suite.server.url);
+    let invite: string;
+    ({
+      host,
+      invite,
+      guests: [bob, carol],
+    } = await hostWithGuests(suite, ['Bob', 'Carol']));
     meetingId = invite.split('/m/')[1]!;
-    bob = await newParticipant(suite.browser, 'Bob');
-    carol = await newParticipant(suite.browser, 'Carol');
-    await joinMeeting(bob, invite);
-    await joinMeeting(carol, invite);
     for (const p of [host, bob, carol])
       await eventually(
         () => remoteStats(p.page),

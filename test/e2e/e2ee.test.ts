@@ -5,7 +5,6 @@ import {
   e2eeView,
   eventually,
   firstVideoDecodedAt,
-  hostNewMeeting,
   joinMeeting,
   newParticipant,
   readSecurityCode,
@@ -15,7 +14,7 @@ import {
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { serverAndChromium } from '../support/browser-suite';
+import { hostWithGuests, serverAndChromium } from '../support/browser-suite';
 
 describe('end-to-end encrypted meeting in real browsers', () => {
   const suite = serverAndChromium();
@@ -25,12 +24,11 @@ describe('end-to-end encrypted meeting in real browsers', () => {
   let invite: string;
 
   beforeAll(async () => {
-    host = await newParticipant(suite.browser, 'Hana Host');
-    invite = await hostNewMeeting(host, suite.server.url);
-    bob = await newParticipant(suite.browser, 'Bob');
-    carol = await newParticipant(suite.browser, 'Carol');
-    await joinMeeting(bob, invite);
-    await joinMeeting(carol, invite);
+    ({
+      host,
+      invite,
+      guests: [bob, carol],
+    } = await hostWithGuests(suite, ['Bob', 'Carol']));
     for (const p of [host, bob, carol]) await decodingAll(p, 2, 30_000);
   });
 

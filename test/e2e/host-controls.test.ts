@@ -1,14 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  hostNewMeeting,
-  joinMeeting,
-  newParticipant,
-  selfId,
-  chooseEndForAll,
-  offersEndForAll,
-} from '../support/browser';
+import { newParticipant, selfId, chooseEndForAll, offersEndForAll } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { serverAndChromium } from '../support/browser-suite';
+import { hostWithGuests, serverAndChromium } from '../support/browser-suite';
 
 describe('host controls in real browsers', () => {
   const suite = serverAndChromium();
@@ -18,12 +11,11 @@ describe('host controls in real browsers', () => {
   let invite: string;
 
   beforeAll(async () => {
-    host = await newParticipant(suite.browser, 'Hana Host');
-    invite = await hostNewMeeting(host, suite.server.url);
-    bob = await newParticipant(suite.browser, 'Bob');
-    carol = await newParticipant(suite.browser, 'Carol');
-    await joinMeeting(bob, invite);
-    await joinMeeting(carol, invite);
+    ({
+      host,
+      invite,
+      guests: [bob, carol],
+    } = await hostWithGuests(suite, ['Bob', 'Carol']));
   });
 
   it('a participant has no host controls', async () => {

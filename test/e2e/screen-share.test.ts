@@ -1,16 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
-  hostNewMeeting,
-  joinMeeting,
-  newParticipant,
   remoteVideoBySource,
   selfId,
   turnOnE2ee,
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { serverAndChromium } from '../support/browser-suite';
+import { hostWithGuests, serverAndChromium } from '../support/browser-suite';
 
 // Chromium's fake capture gives getDisplayMedia a 1280x720 "screen" under these test flags.
 describe('screen sharing in real browsers', () => {
@@ -19,10 +16,10 @@ describe('screen sharing in real browsers', () => {
   let bob: Participant;
 
   beforeAll(async () => {
-    host = await newParticipant(suite.browser, 'Hana Host');
-    const invite = await hostNewMeeting(host, suite.server.url);
-    bob = await newParticipant(suite.browser, 'Bob');
-    await joinMeeting(bob, invite);
+    ({
+      host,
+      guests: [bob],
+    } = await hostWithGuests(suite, ['Bob']));
   });
 
   const screenFrames = async (viewer: Participant, sharer: Participant) => {

@@ -2,14 +2,13 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
-  hostNewMeeting,
   joinMeeting,
   newParticipant,
   turnOnE2ee,
   waitForE2eeShield,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
-import { serverAndChromium } from '../support/browser-suite';
+import { hostWithGuests, serverAndChromium } from '../support/browser-suite';
 
 const items = (page: Page) =>
   page.evaluate(
@@ -35,10 +34,11 @@ describe('the whiteboard in real browsers', () => {
   let invite: string;
 
   beforeAll(async () => {
-    host = await newParticipant(suite.browser, 'Hana Host');
-    invite = await hostNewMeeting(host, suite.server.url);
-    bob = await newParticipant(suite.browser, 'Bob');
-    await joinMeeting(bob, invite);
+    ({
+      host,
+      invite,
+      guests: [bob],
+    } = await hostWithGuests(suite, ['Bob']));
   });
 
   it('a stroke drawn by one participant appears for the other', async () => {

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { launchChromium } from './browser';
+import { hostNewMeeting, joinMeeting, launchChromium, newParticipant } from './browser';
+import type { Participant } from './browser';
 import { startTestServer, type TestServer } from './test-server';
 
 /** The server and the Chromium a browser test file shares: set once its first hook has run. */
@@ -36,3 +37,23 @@ export const serverAndChromium = (
     },
   };
 };
+
+/** A meeting the host started from the home page, with guests joined by its invite link. */
+export interface HostedMeeting<Guests> {
+  host: Participant;
+  invite: string;
+  guests: Guests;
+}
+
+/** "Hana Host" creates and starts a meeting on the home page; each guest opens the invite. */
+export async function hostWithGuests<const Names extends readonly string[]>(
+  suite: BrowserSuite,
+  guestNames: Names,
+): Promise<HostedMeeting<{ -readonly [K in keyof Names]: Participant }>> {
+  const host = await newParticipant(suite.browser, 'Hana Host');
+  const invite = await hostNewMeeting(host, suite.server.url);
+  const guests: Participant[] = [];
+  for (const name of guestNames) guests.push(await newParticipant(suite.browser, name));
+  for (const guest of guests) await joinMeeting(guest, invite);
+  return { host, invite, guests: guests as { -readonly [K in keyof Names]: Participant } };
+}
