@@ -35,6 +35,7 @@ struct Receiver {
   napi_ref slab_ref;
   napi_ref meta_ref;
   napi_async_context async_context;
+  napi_async_cleanup_hook_handle cleanup;
   uint8_t* slab;
   size_t slot_size;
   uint32_t slots;
@@ -48,8 +49,12 @@ void Throw(napi_env env, const char* code, const char* message) {
   napi_throw_error(env, code, message);
 }
 
+// The last step, also when the thread's env ends: Node waits for the async cleanup hook to be
+// removed before it tears the env down and unloads the addon, so this callback still exists.
 void OnClosed(uv_handle_t* handle) {
-  delete static_cast<Receiver*>(handle->data);
+  Receiver* r = static_cast<Receiver*>(handle->data);
+  napi_remove_async_cleanup_hook(r->cleanup);
+  delete r;
 }
 
 // Stops watching and closes the dup; the memory goes when libuv has closed the handle.
@@ -68,7 +73,8 @@ void StopReceiver(Receiver* r, bool env_alive) {
   uv_close(reinterpret_cast<uv_handle_t*>(&r->poll), OnClosed);
 }
 
-void OnEnvCleanup(void* data) {
+// The env is ending (its thread exits): stop now unless a stop is already under way.
+void OnEnvCleanup(napi_async_cleanup_hook_handle, void* data) {
   StopReceiver(static_cast<Receiver*>(data), false);
 }
 
@@ -207,6 +213,7 @@ napi_value Start(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   r->poll.data = r;
+  napi_add_async_cleanup_hook(env, OnEnvCleanup, r, &r->cleanup);
   napi_create_reference(env, argv[4], 1, &r->callback);
   napi_create_reference(env, argv[1], 1, &r->slab_ref);
   napi_create_reference(env, argv[3], 1, &r->meta_ref);
@@ -220,7 +227,6 @@ napi_value Start(napi_env env, napi_callback_info info) {
     Throw(env, "ERR_UDP_RECEIVE", uv_strerror(started));
     return nullptr;
   }
-  napi_add_env_cleanup_hook(env, OnEnvCleanup, r);
   napi_value external;
   napi_create_external(env, r, nullptr, nullptr, &external);
   return external;
@@ -236,10 +242,7 @@ napi_value Stop(napi_env env, napi_callback_info info) {
     Throw(env, "ERR_INVALID_ARG_TYPE", "expected a receiver");
     return nullptr;
   }
-  if (!r->stopped) {
-    napi_remove_env_cleanup_hook(env, OnEnvCleanup, r);
-    StopReceiver(r, true);
-  }
+  StopReceiver(r, true);
   return nullptr;
 }
 

@@ -1,5 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   nativeReceive,
@@ -153,6 +155,35 @@ describe.runIf(process.platform === 'linux')('startNativeReceive (Linux, addon b
     // the port is free again: nothing holds the socket open
     const again = await bound('udp4', '127.0.0.1');
     sockets.push(again);
+  });
+
+  it('stops with its thread: a worker ended while reading leaves no fd and no crash', async () => {
+    const addon = createRequire(import.meta.url).resolve('conclave-aead-native');
+    // a media worker's thread, reading a socket natively when it is terminated
+    const code = `
+      const { createSocket } = require('node:dgram');
+      const native = require(${JSON.stringify(addon)});
+      const { parentPort } = require('node:worker_threads');
+      const socket = createSocket('udp4');
+      socket.bind(0, '127.0.0.1', () => {
+        const state = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
+        const handle = socket[state].handle;
+        native.udpReceiveStart(handle.fd, Buffer.alloc(4096), 4096, new Int32Array(2), (n) =>
+          parentPort.postMessage(n));
+        handle.recvStop();
+        parentPort.postMessage(socket.address().port);
+      });`;
+    const sender = await bound('udp4', '127.0.0.1');
+    sockets.push(sender);
+    const before = openFds();
+    for (let i = 0; i < 3; i++) {
+      const worker = new Worker(code, { eval: true });
+      const port = await new Promise<number>((r) => worker.once('message', r));
+      sender.send(Buffer.from([0x80]), port, '127.0.0.1');
+      expect(await new Promise<number>((r) => worker.once('message', r))).toBe(1);
+      await worker.terminate();
+    }
+    await until(() => openFds() === before);
   });
 
   it('stop() is idempotent and closes the dup at once', async () => {
