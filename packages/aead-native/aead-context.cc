@@ -14,6 +14,8 @@
 #include <node_api.h>
 #include <openssl/evp.h>
 
+#include "udp-receive.h"
+
 #include <cstdint>
 #include <cstring>
 
@@ -237,6 +239,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"openInPlace", nullptr, OpenInPlace, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
+  DefineUdpReceive(env, exports);
   return exports;
 }
 

@@ -1,6 +1,9 @@
 /** An AES-128-GCM key's OpenSSL contexts (seal and open), freed (and cleansed) by GC. */
 declare const contextBrand: unique symbol;
 export type NativeGcmContext = { readonly [contextBrand]: true };
+declare const receiverBrand: unique symbol;
+/** A native receive of one UDP socket. */
+export type NativeUdpReceiver = { readonly [receiverBrand]: true };
 
 export interface AeadNativeBinding {
   /** One context per 16-octet key. */
@@ -29,6 +32,25 @@ export interface AeadNativeBinding {
    * replaces the ciphertext in place; returns its length, or -1 if the tag is wrong.
    */
   openInPlace(ctx: NativeGcmContext, iv: Uint8Array, packet: Uint8Array, aadLength: number): number;
+  /**
+   * Native receive of a UDP socket (Linux; ./udp-receive.cc): watches a dup of `fd` on this
+   * thread's event loop and, per wake-up, takes every waiting datagram with recvmmsg into the
+   * slots of `slab` (`slotSize` octets each, at most 64 slots), then calls `onBatch(count)` once:
+   * slot i holds datagram i, `meta[2i]` its length (-1: longer than a slot, dropped) and
+   * `meta[2i+1]` its source port. A negative count is an error (-errno); receiving goes on.
+   * The caller stops its own reading of `fd` (sending on it is unaffected). Absent elsewhere.
+   */
+  udpReceiveStart?: (
+    fd: number,
+    slab: Uint8Array,
+    slotSize: number,
+    meta: Int32Array,
+    onBatch: (count: number) => void,
+  ) => NativeUdpReceiver;
+  /** Stops watching and closes the dup (idempotent; also done when the thread's env ends). */
+  udpReceiveStop?: (receiver: NativeUdpReceiver) => void;
+  /** The source address of datagram `slot` of the current batch, without an IPv6 zone. */
+  udpReceiveAddress?: (receiver: NativeUdpReceiver, slot: number) => string;
 }
 
 declare const binding: AeadNativeBinding | null;

@@ -66,7 +66,8 @@ describe('direct receive path', () => {
     );
     alice.publisher.sendAudio(1);
     await waitFor(() => bob.subscriber.count(audioMid!) > 0, 10_000, 'first audio');
-    const before = (await worker.dump()).rtpReceivePath;
+    const beforeDump = await worker.dump();
+    const before = beforeDump.rtpReceivePath;
     // werift's router saw the first packet of each stream (it learns the track there)
     expect(before.werift - start.werift).toBeGreaterThanOrEqual(2);
     const videoSeen = bob.subscriber.count(videoMid!);
@@ -78,11 +79,19 @@ describe('direct receive path', () => {
         timeout: 10_000,
       })
       .toEqual([41, videoSeen + 40]);
-    const after = (await worker.dump()).rtpReceivePath;
+    const afterDump = await worker.dump();
+    const after = afterDump.rtpReceivePath;
     expect(after.direct - before.direct).toBe(80);
     expect(after.werift).toBe(before.werift);
     // read from the UDP socket directly (RTCP too), not through werift's ICE connection
     expect(after.fromSocket - before.fromSocket).toBeGreaterThanOrEqual(80);
+    if (process.platform === 'linux') {
+      // and natively, a batch per wake-up (fastpath/native-udp-receive.ts)
+      expect(afterDump.nativeReceive.sockets).toBeGreaterThan(0);
+      const natively = afterDump.nativeReceive.datagrams - beforeDump.nativeReceive.datagrams;
+      expect(natively).toBeGreaterThanOrEqual(80);
+      expect(afterDump.nativeReceive).toMatchObject({ truncated: 0, errors: 0 });
+    }
     expect((await video.getStats()).rtpPacketsIn).toBe(warmup + 40);
     expect((await audio.getStats()).rtpPacketsIn).toBe(41);
   });

@@ -67,6 +67,7 @@ it(`${CYCLES} join/leave cycles leave nothing behind`, { timeout: 120_000 }, asy
       ...hostBaseline,
       srtpDrops: expect.any(Object),
       rtpReceivePath: expect.any(Object),
+      nativeReceive: expect.objectContaining({ sockets: hostBaseline!.nativeReceive.sockets }),
     });
 
   await host.leave();
@@ -85,5 +86,7 @@ it(`${CYCLES} join/leave cycles leave nothing behind`, { timeout: 120_000 }, asy
       // after all would count as replayed, rightly)
       srtpDrops: expect.objectContaining({ malformed: 0, authFailed: 0 }),
       rtpReceivePath: expect.any(Object),
+      // every native receive stopped with its socket
+      nativeReceive: expect.objectContaining({ sockets: 0, truncated: 0, errors: 0 }),
     });
 });

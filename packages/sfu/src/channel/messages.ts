@@ -166,6 +166,18 @@ export interface WorkerDump {
    * `senderReports`: publishers' compound RTCP packets of sender reports read directly.
    */
   rtpReceivePath: { direct: number; werift: number; fromSocket: number; senderReports: number };
+  /**
+   * UDP sockets read natively (packages/aead-native udp-receive.cc; `sockets` open now) and what
+   * that read: wake-ups, datagrams, datagrams dropped as longer than a slot, errors (last errno).
+   */
+  nativeReceive: {
+    sockets: number;
+    wakeups: number;
+    datagrams: number;
+    truncated: number;
+    errors: number;
+    lastErrno: number;
+  };
 }
 
 export interface SrtpDrops {

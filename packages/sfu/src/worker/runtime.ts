@@ -12,6 +12,7 @@ import { SfuError, toWireError } from '../errors';
 import { peerConfig, type PeerConnectionConfig } from './codecs';
 import { inboundDrops } from './fastpath/inbound';
 import { receivePath } from './fastpath/media-routes';
+import { nativeReceive } from './fastpath/native-udp-receive';
 import type { WorkerConsumer } from './worker-consumer';
 import type { WorkerProducer } from './worker-producer';
 import { WorkerTap } from './worker-tap';
@@ -115,6 +116,7 @@ export class WorkerRuntime {
       udpSockets: countUdpSockets(),
       srtpDrops: inboundDrops(),
       rtpReceivePath: { ...receivePath },
+      nativeReceive: { ...nativeReceive },
     };
   }
 

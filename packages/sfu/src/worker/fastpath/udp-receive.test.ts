@@ -1,4 +1,6 @@
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
+import { nativeReceive } from './native-udp-receive';
 import { takeMediaDatagrams, type IceConnectionInternals } from './udp-receive';
 
 type OnData = (data: Buffer, addr: [string, number]) => void;
@@ -56,5 +58,52 @@ describe('takeMediaDatagrams', () => {
     turn.transport.onData(datagram(0x80), from);
     expect(taken).toHaveLength(2);
     expect(viaWerift).toHaveLength(1);
+  });
+});
+
+const bound = (): Promise<Socket> =>
+  new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.bind(0, '127.0.0.1', () => resolve(socket));
+  });
+
+describe.runIf(process.platform === 'linux')('takeMediaDatagrams on a real socket', () => {
+  it('reads it natively: RTP/RTCP to the fast path, STUN and DTLS to werift with their source', async () => {
+    const socket = await bound();
+    const peer = await bound();
+    const viaWerift: { data: Buffer; addr: [string, number] }[] = [];
+    // werift's UdpTransport: its dgram 'message' listener calls onData
+    const transport = {
+      socket,
+      rinfo: undefined as RemoteInfo | undefined,
+      onData: ((data, addr) => viaWerift.push({ data, addr })) as OnData,
+    };
+    socket.on('message', (data, info) => transport.onData(data, [info.address, info.port]));
+    const udp = { type: 'stun', transport };
+    const conn = {
+      protocols: [udp],
+      nominated: { protocol: udp, packetsReceived: 0, bytesReceived: 0 },
+    } satisfies IceConnectionInternals;
+    const taken: Buffer[] = [];
+    const natively = nativeReceive.datagrams;
+    takeMediaDatagrams(conn, (d) => taken.push(d));
+    const rtp = datagram(0x80, 0x60);
+    const stun = datagram(0x00, 0x01);
+    const rtcp = datagram(0x81, 200);
+    const dtls = datagram(22, 0xfe);
+    for (const d of [rtp, stun, rtcp, dtls]) peer.send(d, socket.address().port, '127.0.0.1');
+    const deadline = Date.now() + 2000;
+    while (taken.length + viaWerift.length < 4 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(taken).toEqual([rtp, rtcp]);
+    expect(viaWerift.map((v) => v.data)).toEqual([stun, dtls]);
+    expect(viaWerift[0]!.addr).toEqual(['127.0.0.1', peer.address().port]);
+    expect(transport.rinfo).toMatchObject({ address: '127.0.0.1', port: peer.address().port });
+    expect(conn.nominated.packetsReceived).toBe(2);
+    // Node's dgram no longer reads it: every datagram came through the native receive
+    expect(nativeReceive.datagrams - natively).toBe(4);
+    await new Promise<void>((r) => socket.close(() => r()));
+    await new Promise<void>((r) => peer.close(() => r()));
   });
 });

@@ -15,13 +15,21 @@
  * the call are taken; media over any other (TURN, TCP, a socket added by an ICE restart) still
  * arrives through `Connection.onData`, which ./inbound.ts keeps listening to. A datagram that
  * does not come from the peer fails SRTP authentication in either path.
- * Re-check on werift upgrades (`UdpTransport.onData`, `Connection.protocols`, `nominated`).
+ * Where it can (./native-udp-receive.ts: Linux, the addon built), the socket is then read natively,
+ * a batch of datagrams per wake-up, and each goes the same way: RTP/RTCP to `receive`, the rest
+ * to werift's `onData` with its source address (and `rinfo`, as werift's own listener sets it).
+ * Re-check on werift upgrades (`UdpTransport.onData`, `socket`, `rinfo`, `Connection.protocols`,
+ * `nominated`).
  */
+import type { RemoteInfo, Socket } from 'node:dgram';
+import { startNativeReceive } from './native-udp-receive';
 
 type OnData = (data: Buffer, addr: [string, number]) => void;
 
 interface UdpTransportInternals {
   onData?: OnData;
+  socket?: Socket;
+  rinfo?: RemoteInfo;
 }
 
 interface ProtocolInternals {
@@ -47,12 +55,7 @@ export const takeMediaDatagrams = (
     const original = transport?.onData;
     if (protocol.type !== 'stun' || !transport || !original || taken.has(transport)) continue;
     taken.add(transport);
-    transport.onData = (data, addr) => {
-      const first = data[0];
-      if (first === undefined || first < 128 || first > 191) {
-        original(data, addr);
-        return;
-      }
+    const media = (data: Buffer): void => {
       const pair = connection.nominated;
       if (pair !== undefined && pair.protocol === protocol) {
         pair.packetsReceived++;
@@ -60,5 +63,26 @@ export const takeMediaDatagrams = (
       }
       receive(data);
     };
+    transport.onData = (data, addr) => {
+      const first = data[0];
+      if (first === undefined || first < 128 || first > 191) {
+        original(data, addr);
+        return;
+      }
+      media(data);
+    };
+    if (!transport.socket) continue;
+    startNativeReceive(transport.socket, (data, slot, port, address) => {
+      const first = data[0];
+      if (first !== undefined && first >= 128 && first <= 191) {
+        media(data);
+        return;
+      }
+      const host = address(slot);
+      const family = host.includes(':') ? 'IPv6' : 'IPv4';
+      transport.rinfo = { address: host, family, port, size: data.length };
+      // werift's listener may have been replaced since (an ICE restart); call the current one
+      transport.onData?.(data, [host, port]);
+    });
   }
 };
