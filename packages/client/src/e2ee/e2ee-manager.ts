@@ -211,16 +211,25 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   }
 
   get view(): E2eeView {
+    const local = this.#local;
+    const meeting = this.#meeting;
+    const participants = this.#deps.participants();
+    // UI-only, and the dearest part of a view: worked out when first read (the panel renders),
+    // not on every key change, e.g. between a breakout move and its room's keys (issue 18).
+    let mismatch: string[] | undefined;
+    const rosterMismatch = () => (mismatch ??= this.#rosterMismatch(local, meeting, participants));
     return {
-      meeting: this.#meeting,
-      local: this.#local,
+      meeting,
+      local,
       counters: this.#counters,
       capable: this.capable,
-      rosterMismatch: this.#rosterMismatch(),
+      get rosterMismatch() {
+        return rosterMismatch();
+      },
       joinFailure: this.#joinFailure,
       downgradeCountdown: this.#downgrade.countdown,
       membersWhoCouldNotJoin: [...this.#othersFailed.values()].filter(
-        (f) => !this.#local?.roster.some((m) => m.userId === f.participantId),
+        (f) => !local?.roster.some((m) => m.userId === f.participantId),
       ),
     };
   }
@@ -229,11 +238,15 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.emit('view', this.view);
   }
 
-  #rosterMismatch(): string[] {
+  #rosterMismatch(
+    local: EngineStatus | null,
+    meeting: E2eeState,
+    participants: Participant[],
+  ): string[] {
     return rosterWarnings(
-      this.#local,
-      this.#meeting,
-      this.#deps.participants(),
+      local,
+      meeting,
+      participants,
       this.#pins.pins,
       this.#pins.warnings,
       this.#pins.sameRoom,
