@@ -100,6 +100,12 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Moved to another room: its group starting is not "turned on" news. */
   #quietStart = false;
+  /**
+   * This device moved while in a group and the `e2ee.promote` that came with the move is next in
+   * the queue: that promotion leaves the old group in its own worker step (issue 18: one step
+   * between the move and the room's keys, not two). Cleared by the promotion.
+   */
+  #leaveOwed = false;
   /** Breakout rooms' groups prepared while the host plans them (issue 18). */
   readonly prepared: PreparedBreakouts | undefined;
   /** The KeyPackage this device keeps on the server for its next room change (issue 18). */
@@ -172,6 +178,11 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       leaveGroup: async () => {
         await worker.abandonGroup();
         this.#inGroup = false;
+      },
+      takeOwedLeave: () => {
+        const owed = this.#leaveOwed;
+        this.#leaveOwed = false;
+        return owed;
       },
       banner: (text) => this.emit('banner', { tone: 'warning', text }),
       rejoin: (err) => this.#welcomeFailed(err),
@@ -695,7 +706,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       if (!worker || this.#meeting.status === 'off') return;
       clearTimeout(this.#welcomeTimer);
       this.#welcomeTimer = undefined;
-      if (this.#inGroup) await worker.abandonGroup();
+      if (this.#inGroup) {
+        if (this.prepared?.promoteQueued) this.#leaveOwed = true;
+        else await worker.abandonGroup();
+      }
       this.#inGroup = false;
       this.#lastEpoch = null;
       this.#quietStart = true;

@@ -411,11 +411,17 @@ export class E2eeEngine {
   /**
    * The rooms opened: the pending group becomes this device's group only if its leaves are
    * exactly `members` (the people in this device's room), each with the key its device
-   * announced (RFC 9420 §5.3.1); otherwise it is discarded and the reason returned.
+   * announced (RFC 9420 §5.3.1); otherwise it is discarded and the reason returned. `leave`: this
+   * device moved and its old group was not left yet: it is left first, whatever the verdict
+   * (frames dropped, never clear, as after `abandonGroup`), in this same step.
    */
-  async promotePrepared(members: string[]): Promise<{ ok: true } | { ok: false; reason: string }> {
+  async promotePrepared(
+    members: string[],
+    leave = false,
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
     const prepared = this.#prepared;
     this.#prepared = undefined;
+    if (leave) this.abandonGroup();
     if (!prepared) return { ok: false, reason: 'no prepared group' };
     const leaves = this.#rosterOf(prepared.session).members.map((m) => m.member);
     const verdict = checkPreparedRoster(leaves, members, this.#devices);
