@@ -423,8 +423,11 @@ export class E2eeEngine {
     this.#prepared = undefined;
     if (leave) this.abandonGroup();
     if (!prepared) return { ok: false, reason: 'no prepared group' };
-    const leaves = this.#rosterOf(prepared.session).members.map((m) => m.member);
-    const verdict = checkPreparedRoster(leaves, members, this.#devices);
+    const verdict = checkPreparedRoster(
+      this.#rosterOf(prepared.session).members,
+      members,
+      this.#devices,
+    );
     if (!verdict.ok) return verdict;
     this.#reset();
     this.#session = prepared.session;
