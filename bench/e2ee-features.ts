@@ -118,6 +118,8 @@ export interface MoveResult {
   maxCpuMs: number;
   /** The longest one device waited for a free core in that window (per-device set-up only). */
   maxWaitMs: number;
+  /** Median over the bots of the ms from a bot's own `breakout.moved` to it being in its room. */
+  afterMovedMs: number;
 }
 
 /**
@@ -156,8 +158,9 @@ export async function breakoutMove(
   const ms = Math.max(...done.map((d) => d.at)) - t0;
   const maxCpuMs = Math.max(...done.map((d) => d.cpuMs));
   const maxWaitMs = Math.max(...done.map((d) => d.waitMs));
+  const afterMovedMs = median(done.map((d) => d.afterMovedMs));
   for (const d of [host, ...bots]) await d.leave();
-  return { ms, maxCpuMs, maxWaitMs };
+  return { ms, maxCpuMs, maxWaitMs, afterMovedMs };
 }
 
 const f1 = (x: number) => x.toFixed(1);
@@ -196,6 +199,7 @@ async function moveRow(
   const list = (rs: MoveResult[]) => ms(rs).map(f0).join(', ');
   const cpu = (rs: MoveResult[]) => f1(median(rs.map((r) => r.maxCpuMs)));
   const wait = (rs: MoveResult[]) => f1(median(rs.map((r) => r.maxWaitMs)));
+  const own = (rs: MoveResult[]) => f1(median(rs.map((r) => r.afterMovedMs)));
   const label =
     mode === 'prepared'
       ? 'prepared: the host planned rooms first, as the panel does'
@@ -206,7 +210,7 @@ async function moveRow(
       `ratio ${(median(ms(on)) / median(ms(off))).toFixed(2)}x (target <= 1.5x); ` +
       `uncounted first round: off ${f0(first[0]!.ms)} ms, on ${f0(first[1]!.ms)} ms` +
       (perDevice
-        ? `\n    most CPU one bot used meanwhile: off ${cpu(off)} ms, on ${cpu(on)} ms; longest a bot waited for a free core: off ${wait(off)} ms, on ${wait(on)} ms (medians)`
+        ? `\n    most CPU one bot used meanwhile: off ${cpu(off)} ms, on ${cpu(on)} ms; longest a bot waited for a free core: off ${wait(off)} ms, on ${wait(on)} ms; a bot in its room after its own move: off ${own(off)} ms, on ${own(on)} ms (medians)`
         : ''),
   );
 }

@@ -49,6 +49,8 @@ export function threadCpu(): { cpuMs: number; waitMs: number } | undefined {
 /** A device is in its breakout room (and, under E2EE, in that room's MLS group). */
 export interface MoveDone {
   at: number;
+  /** ms from this device's own `breakout.moved` to `at` (its own part of the move). */
+  afterMovedMs: number;
   /**
    * This thread's CPU time and run-queue wait between arming and done (meaningful for a device
    * alone on its thread; NaN where unknown).
@@ -129,9 +131,11 @@ export class BenchDevice implements BenchDeviceApi {
   async armMove(e2ee: boolean): Promise<{ done: Promise<MoveDone> }> {
     const room = this.#bot.room;
     const before = threadCpu();
+    let movedAt = NaN;
     const moved = new Promise<string[] | null>((resolve) => {
       const off = room.on('breakoutMoved', (name, members) => {
         if (name === null) return;
+        movedAt = nowMs();
         off();
         resolve(members);
       });
@@ -157,7 +161,7 @@ export class BenchDevice implements BenchDeviceApi {
         const after = threadCpu();
         const cpuMs = after && before ? after.cpuMs - before.cpuMs : NaN;
         const waitMs = after && before ? after.waitMs - before.waitMs : NaN;
-        return { at, cpuMs, waitMs };
+        return { at, afterMovedMs: at - movedAt, cpuMs, waitMs };
       });
     return { done };
   }

@@ -13,6 +13,7 @@ import type { ParticipantHandle, RoomRegistry } from '../rtc/room-registry';
 import { capFrameBytes, FloodGuard, JOINED_MAX_FRAME_BYTES } from './flood-guard';
 import type { FloodLimits } from './flood-guard';
 import type { SignalingPeer } from './peer';
+import { TurnBatching } from './turn-batching';
 
 export interface SessionDeps {
   meetings: MeetingService;
@@ -61,6 +62,8 @@ export class SignalingSession implements SignalingPeer {
   #idleTimer: NodeJS.Timeout | undefined;
   #joinTimer: NodeJS.Timeout | undefined;
   readonly #flood: FloodGuard;
+  /** What this session sends in one turn leaves in one write. */
+  readonly #batching: TurnBatching;
   #closed = false;
   /** Closing because of what the client sent: further frames are dropped unread. */
   #refusing = false;
@@ -76,6 +79,7 @@ export class SignalingSession implements SignalingPeer {
     this.#socket = socket;
     this.#deps = deps;
     this.#flood = new FloodGuard(deps.limits);
+    this.#batching = new TurnBatching(socket);
     capFrameBytes(socket, deps.limits.preJoinMaxBytes);
     this.#log = deps.logger.child({ component: 'signaling' });
     socket.on('message', (data) => this.#onRaw(data as Buffer));
@@ -99,6 +103,7 @@ export class SignalingSession implements SignalingPeer {
 
   send(message: ServerMessage): void {
     if (this.#closed || this.#socket.readyState !== this.#socket.OPEN) return;
+    this.#batching.beforeSend();
     this.#socket.send(encodeMessage(message));
   }
 

@@ -100,6 +100,12 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Moved to another room: its group starting is not "turned on" news. */
   #quietStart = false;
+  /**
+   * This device moved while in a group and the `e2ee.promote` that came with the move is next in
+   * the queue: that promotion leaves the old group in its own worker step (issue 18: one step
+   * between the move and the room's keys, not two). Cleared by the promotion.
+   */
+  #leaveOwed = false;
   /** Breakout rooms' groups prepared while the host plans them (issue 18). */
   readonly prepared: PreparedBreakouts | undefined;
   /** The KeyPackage this device keeps on the server for its next room change (issue 18). */
@@ -173,6 +179,11 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
         await worker.abandonGroup();
         this.#inGroup = false;
       },
+      takeOwedLeave: () => {
+        const owed = this.#leaveOwed;
+        this.#leaveOwed = false;
+        return owed;
+      },
       banner: (text) => this.emit('banner', { tone: 'warning', text }),
       rejoin: (err) => this.#welcomeFailed(err),
     });
@@ -211,16 +222,25 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
   }
 
   get view(): E2eeView {
+    const local = this.#local;
+    const meeting = this.#meeting;
+    const participants = this.#deps.participants();
+    // UI-only, and the dearest part of a view: worked out when first read (the panel renders),
+    // not on every key change, e.g. between a breakout move and its room's keys (issue 18).
+    let mismatch: string[] | undefined;
+    const rosterMismatch = () => (mismatch ??= this.#rosterMismatch(local, meeting, participants));
     return {
-      meeting: this.#meeting,
-      local: this.#local,
+      meeting,
+      local,
       counters: this.#counters,
       capable: this.capable,
-      rosterMismatch: this.#rosterMismatch(),
+      get rosterMismatch() {
+        return rosterMismatch();
+      },
       joinFailure: this.#joinFailure,
       downgradeCountdown: this.#downgrade.countdown,
       membersWhoCouldNotJoin: [...this.#othersFailed.values()].filter(
-        (f) => !this.#local?.roster.some((m) => m.userId === f.participantId),
+        (f) => !local?.roster.some((m) => m.userId === f.participantId),
       ),
     };
   }
@@ -229,11 +249,15 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
     this.emit('view', this.view);
   }
 
-  #rosterMismatch(): string[] {
+  #rosterMismatch(
+    local: EngineStatus | null,
+    meeting: E2eeState,
+    participants: Participant[],
+  ): string[] {
     return rosterWarnings(
-      this.#local,
-      this.#meeting,
-      this.#deps.participants(),
+      local,
+      meeting,
+      participants,
       this.#pins.pins,
       this.#pins.warnings,
       this.#pins.sameRoom,
@@ -682,7 +706,10 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
       if (!worker || this.#meeting.status === 'off') return;
       clearTimeout(this.#welcomeTimer);
       this.#welcomeTimer = undefined;
-      if (this.#inGroup) await worker.abandonGroup();
+      if (this.#inGroup) {
+        if (this.prepared?.promoteQueued) this.#leaveOwed = true;
+        else await worker.abandonGroup();
+      }
       this.#inGroup = false;
       this.#lastEpoch = null;
       this.#quietStart = true;

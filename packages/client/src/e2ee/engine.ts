@@ -11,6 +11,7 @@ import {
 } from '@conclave/e2ee';
 import type {
   CryptoBackend,
+  Member,
   MeetingPolicy,
   MemberIdentity,
   PendingJoin,
@@ -95,6 +96,17 @@ export interface EngineOptions {
   deviceKeys?: DeviceKeyStore;
 }
 
+/**
+ * What the status shows of one epoch of a group: its security code and its leaves (credentials
+ * decoded, signature keys in base64). Worked out once per epoch, and for a prepared breakout
+ * group when it is made, so that promoting it (issue 18) decodes nothing.
+ */
+interface EpochRoster {
+  readonly epoch: bigint;
+  readonly securityCode: string;
+  readonly members: readonly { readonly member: Member; readonly signatureKey: string }[];
+}
+
 /** A planned breakout room's pending group with its keys ready (issue 18). */
 interface PreparedGroup {
   session: GroupSession;
@@ -143,6 +155,8 @@ export class E2eeEngine {
   onKeyFrameNeeded: (() => void) | undefined;
   /** The last reason a frame was dropped (diagnostics; no key material). */
   lastDecryptError: string | undefined;
+  /** Each group's roster of its current epoch, as `status` shows it (see EpochRoster). */
+  readonly #rosters = new WeakMap<GroupSession, EpochRoster>();
   readonly counters: FrameCounters = {
     encrypted: 0,
     decrypted: 0,
@@ -378,8 +392,12 @@ export class E2eeEngine {
     this.#prepared = await this.#withKeys(session, session.policy() ?? null);
   }
 
-  /** Its frame and whiteboard keys are derived now, so that promoting it costs nothing. */
+  /**
+   * Its frame and whiteboard keys, security code and roster are worked out now, so that
+   * promoting it costs nothing but the check of its roster against the room.
+   */
   async #withKeys(session: GroupSession, policy: MeetingPolicy | null): Promise<PreparedGroup> {
+    this.#rosterOf(session);
     const keyring = this.#newKeyring();
     await keyring.installFrom(session);
     const board = new BoardKeys(this.#opts.backend);
@@ -393,13 +411,23 @@ export class E2eeEngine {
   /**
    * The rooms opened: the pending group becomes this device's group only if its leaves are
    * exactly `members` (the people in this device's room), each with the key its device
-   * announced (RFC 9420 §5.3.1); otherwise it is discarded and the reason returned.
+   * announced (RFC 9420 §5.3.1); otherwise it is discarded and the reason returned. `leave`: this
+   * device moved and its old group was not left yet: it is left first, whatever the verdict
+   * (frames dropped, never clear, as after `abandonGroup`), in this same step.
    */
-  async promotePrepared(members: string[]): Promise<{ ok: true } | { ok: false; reason: string }> {
+  async promotePrepared(
+    members: string[],
+    leave = false,
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
     const prepared = this.#prepared;
     this.#prepared = undefined;
+    if (leave) this.abandonGroup();
     if (!prepared) return { ok: false, reason: 'no prepared group' };
-    const verdict = checkPreparedRoster(prepared.session.members(), members, this.#devices);
+    const verdict = checkPreparedRoster(
+      this.#rosterOf(prepared.session).members,
+      members,
+      this.#devices,
+    );
     if (!verdict.ok) return verdict;
     this.#reset();
     this.#session = prepared.session;
@@ -645,23 +673,38 @@ export class E2eeEngine {
     return this.#session;
   }
 
+  /** `session`'s roster and security code in its current epoch (worked out once per epoch). */
+  #rosterOf(session: GroupSession): EpochRoster {
+    const known = this.#rosters.get(session);
+    if (known?.epoch === session.epoch) return known;
+    const roster: EpochRoster = {
+      epoch: session.epoch,
+      securityCode: securityCode(session.epochAuthenticator()),
+      members: session
+        .members()
+        .map((member) => ({ member, signatureKey: toBase64(member.signaturePublicKey) })),
+    };
+    this.#rosters.set(session, roster);
+    return roster;
+  }
+
   status(): EngineStatus {
     const s = this.#session?.active ? this.#session : undefined;
+    const epochRoster = s ? this.#rosterOf(s) : undefined;
     return {
       inGroup: Boolean(s),
       epoch: s ? Number(s.epoch) : null,
-      securityCode: s ? securityCode(s.epochAuthenticator()) : null,
-      roster: s
-        ? s.members().map((m) => {
-            const signatureKey = toBase64(m.signaturePublicKey);
-            return {
+      securityCode: epochRoster?.securityCode ?? null,
+      roster:
+        s && epochRoster
+          ? epochRoster.members.map(({ member: m, signatureKey }) => ({
               ...m.identity,
               leafIndex: m.leafIndex,
               signatureKey,
+              // Per call: a person may accept a new device meanwhile (trustDevice).
               trust: this.#trust.classify(m.identity, signatureKey, m.leafIndex === s.ownLeafIndex),
-            };
-          })
-        : [],
+            }))
+          : [],
       encrypting: this.#encrypting,
       policy: s ? this.#policy : null,
       policyChanged: Boolean(s) && this.#policyChanged,

@@ -38,6 +38,8 @@ export interface PreparedBreakoutsDeps {
   promoted: () => void;
   /** Leave the room group this device holds (frames stay dropped, never clear). */
   leaveGroup: () => Promise<void>;
+  /** This device's move has not left its old group yet: the promotion must (and now has). */
+  takeOwedLeave: () => boolean;
   /** A warning for this device's person. */
   banner: (text: string) => void;
   /** Join this room's group as after a Welcome that failed (ask for a fresh add). */
@@ -64,6 +66,8 @@ export class PreparedBreakouts {
   #stateSaid: string[] | undefined;
   /** The people a pending group was promoted against, until that state has confirmed them. */
   #promotedWith: string[] | null = null;
+  /** An `e2ee.promote` is in the queue, not yet handled. */
+  #promoteQueued = 0;
 
   constructor(deps: PreparedBreakoutsDeps) {
     this.#deps = deps;
@@ -73,6 +77,14 @@ export class PreparedBreakouts {
   get readyPlan(): string | null {
     // A replaced plan's group is discarded in turn (a promote queued before it still finds it).
     return this.#held?.planId === this.#planId ? this.#planId : null;
+  }
+
+  /**
+   * An `e2ee.promote` came with this device's move and waits in the queue behind it: the move
+   * may leave its old group in the promotion's own worker step rather than one of its own.
+   */
+  get promoteQueued(): boolean {
+    return this.#promoteQueued > 0;
   }
 
   /** This device moved (`breakout.moved`); `members`: who its new room holds, if the server said. */
@@ -132,7 +144,11 @@ export class PreparedBreakouts {
       case 'e2ee.preparedWelcome':
         return this.#deps.queue(() => this.#join(ev).catch(() => this.#discard()));
       case 'e2ee.promote':
-        return this.#deps.queue(() => this.#promote(ev));
+        this.#promoteQueued++;
+        return this.#deps.queue(() => {
+          this.#promoteQueued--;
+          return this.#promote(ev);
+        });
       default: {
         const unreachable: never = ev;
         throw new TypeError(`unknown event ${String(unreachable)}`);
@@ -181,7 +197,10 @@ export class PreparedBreakouts {
     // The people in this device's room as its move said (breakout.moved came just before).
     const members = this.#room;
     const matches = held?.planId === ev.planId && held.room === ev.room && members !== null;
-    const verdict = await this.#deps.worker.promotePrepared(matches ? members : []);
+    const verdict = await this.#deps.worker.promotePrepared(
+      matches ? members : [],
+      this.#deps.takeOwedLeave(),
+    );
     if (matches && verdict.ok) {
       this.#promotedWith = members;
       this.#deps.promoted();

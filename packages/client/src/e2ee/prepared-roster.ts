@@ -1,5 +1,4 @@
 import type { Member } from '@conclave/e2ee';
-import { toBase64 } from './base64';
 import type { ExpectedDevice } from './expected-devices';
 
 /**
@@ -10,13 +9,14 @@ import type { ExpectedDevice } from './expected-devices';
  * relayed the Welcome; this check is what keeps it from adding or leaving out anyone.
  */
 export function checkPreparedRoster(
-  leaves: readonly Member[],
+  leaves: readonly { readonly member: Member; readonly signatureKey: string }[],
   room: readonly string[],
   devices: ReadonlyMap<string, ExpectedDevice>,
 ): { ok: true } | { ok: false; reason: string } {
   const expected = new Set(room);
   const seen = new Set<string>();
-  for (const leaf of leaves) {
+  // Each leaf's signature key in base64, worked out when the group was made (engine.ts).
+  for (const { member: leaf, signatureKey } of leaves) {
     const id = leaf.identity.deviceId;
     if (!expected.has(id))
       return { ok: false, reason: `${leaf.identity.displayName} is not in this room` };
@@ -28,7 +28,7 @@ export function checkPreparedRoster(
       !device.present ||
       !device.admitted ||
       device.userId !== leaf.identity.userId ||
-      device.signatureKey !== toBase64(leaf.signaturePublicKey) ||
+      device.signatureKey !== signatureKey ||
       device.accountUserId !== (leaf.identity.device?.accountUserId ?? null)
     )
       return { ok: false, reason: `${leaf.identity.displayName}'s key is not the one announced` };

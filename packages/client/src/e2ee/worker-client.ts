@@ -98,11 +98,15 @@ export class E2eeWorkerClient extends TypedEmitter<E2eeWorkerEvents> {
   joinPrepared(welcome: Uint8Array) {
     return this.#call<null>({ kind: 'joinPrepared', welcome });
   }
-  /** The pending group becomes this device's group if its leaves are exactly `members`. */
-  promotePrepared(members: string[]) {
+  /**
+   * The pending group becomes this device's group if its leaves are exactly `members`; `leave`:
+   * the group this device holds is left first, whatever the verdict (as `abandonGroup`).
+   */
+  promotePrepared(members: string[], leave = false) {
     return this.#call<{ ok: true } | { ok: false; reason: string }>({
       kind: 'promotePrepared',
       members,
+      ...(leave ? { leave } : {}),
     });
   }
   discardPrepared() {

@@ -24,7 +24,7 @@ export async function handleRequest(engine: E2eeEngine, req: WorkerRequest): Pro
       await engine.joinPrepared(req.welcome);
       return null;
     case 'promotePrepared':
-      return engine.promotePrepared(req.members);
+      return engine.promotePrepared(req.members, req.leave ?? false);
     case 'discardPrepared':
       engine.discardPrepared();
       return null;

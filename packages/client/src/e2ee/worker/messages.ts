@@ -28,7 +28,7 @@ export type WorkerRequest =
       offKeys?: string[];
     }
   | { kind: 'joinPrepared'; id: number; welcome: Uint8Array }
-  | { kind: 'promotePrepared'; id: number; members: string[] }
+  | { kind: 'promotePrepared'; id: number; members: string[]; leave?: boolean }
   | { kind: 'discardPrepared'; id: number }
   | { kind: 'abandonGroup'; id: number }
   | { kind: 'signingKey'; id: number }
@@ -172,7 +172,8 @@ export function parseWorkerInbound(data: unknown): WorkerInbound | undefined {
     case 'promotePrepared':
       return Array.isArray(m.members) &&
         m.members.length <= 1000 &&
-        m.members.every((x) => typeof x === 'string')
+        m.members.every((x) => typeof x === 'string') &&
+        (m.leave === undefined || typeof m.leave === 'boolean')
         ? (m as unknown as WorkerRequest)
         : undefined;
     case 'joinFromWelcome':
