@@ -11,16 +11,13 @@ import { joinBot, waitForView } from '../../test/support/bots';
 /** Now, in ms on the clock every thread of this process shares. */
 export const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
-/** A device's spare KeyPackage upload that never settles stops the bench with a reason. */
-const SPARE_TIMEOUT_MS = 60_000;
+/** A step that never settles (a spare upload, a move) stops the bench with a reason. */
+const STEP_TIMEOUT_MS = 60_000;
 
-function spareUploadedWithin(uploaded: Promise<void>, ms: number): Promise<void> {
+function settlesWithin<T>(step: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no spare KeyPackage uploaded in ${ms / 1000} s`)),
-      ms,
-    );
-    uploaded.then(resolve, reject).finally(() => clearTimeout(timer));
+    const timer = setTimeout(() => reject(new Error(`${what} in ${ms / 1000} s`)), ms);
+    step.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }
 
@@ -107,7 +104,11 @@ export class BenchDevice implements BenchDeviceApi {
   }
 
   async spareUploaded(): Promise<void> {
-    await spareUploadedWithin(this.#bot.room.e2ee.spareUploaded, SPARE_TIMEOUT_MS);
+    await settlesWithin(
+      this.#bot.room.e2ee.spareUploaded,
+      STEP_TIMEOUT_MS,
+      'no spare KeyPackage uploaded',
+    );
   }
 
   async armChat(text: string): Promise<{ shown: Promise<number> }> {
@@ -140,7 +141,7 @@ export class BenchDevice implements BenchDeviceApi {
         resolve(members);
       });
     });
-    const done = moved
+    const done = settlesWithin(moved, STEP_TIMEOUT_MS, `${this.#bot.name}: no breakout.moved`)
       .then(async (members) => {
         if (!e2ee) return;
         // In its room's MLS group, with that room's roster: able to open the room's frames. The
@@ -188,7 +189,7 @@ export class BenchDevice implements BenchDeviceApi {
           resolve();
         });
       });
-    await spareUploadedWithin(e2ee.spareUploaded, SPARE_TIMEOUT_MS);
+    await settlesWithin(e2ee.spareUploaded, STEP_TIMEOUT_MS, 'no spare KeyPackage uploaded');
   }
 
   async leave(): Promise<void> {
