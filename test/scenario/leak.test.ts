@@ -46,6 +46,8 @@ describe('resources', () => {
       // drop counters only grow; nothing the clients sent was forged or broken
       srtpDrops: expect.objectContaining({ malformed: 0, authFailed: 0 }),
       rtpReceivePath: expect.any(Object),
+      // media sockets read natively (Linux): none left open, nothing truncated or failed
+      nativeReceive: expect.objectContaining({ sockets: 0, truncated: 0, errors: 0 }),
     });
     expect(server.signaling.connectionCount).toBe(0);
   });
