@@ -174,8 +174,11 @@ export interface WorkerDump {
     sockets: number;
     wakeups: number;
     datagrams: number;
+    /** datagrams longer than a slot (MSG_TRUNC), dropped */
     truncated: number;
+    /** recvmmsg/poll errors other than EAGAIN, receiving goes on */
     errors: number;
+    /** the last error's errno (0: none) */
     lastErrno: number;
   };
 }

@@ -17,6 +17,7 @@
  */
 import type { Socket } from 'node:dgram';
 import native, { type NativeUdpReceiver } from 'conclave-aead-native';
+import type { WorkerDump } from '../../channel/messages';
 
 /** Octets per slot: above any path MTU a peer sends media or DTLS over (longer: dropped). */
 export const SLOT_SIZE = 4096;
@@ -24,17 +25,7 @@ export const SLOT_SIZE = 4096;
 export const SLOTS = 16;
 
 /** This thread's native receive, for the worker dump. */
-export interface NativeReceiveCounters {
-  sockets: number;
-  wakeups: number;
-  datagrams: number;
-  /** datagrams longer than a slot (MSG_TRUNC), dropped */
-  truncated: number;
-  /** recvmmsg/poll errors other than EAGAIN, receiving goes on */
-  errors: number;
-  /** the last error's errno (0: none) */
-  lastErrno: number;
-}
+export type NativeReceiveCounters = WorkerDump['nativeReceive'];
 
 export const nativeReceive: NativeReceiveCounters = {
   sockets: 0,
