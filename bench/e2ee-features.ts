@@ -120,6 +120,11 @@ export interface MoveResult {
   maxWaitMs: number;
   /** Median over the bots of the ms from a bot's own `breakout.moved` to it being in its room. */
   afterMovedMs: number;
+  /**
+   * CPU time of the whole process (server, SFU workers, every device thread) from the host's
+   * request to the last bot in its room: what the move costs this machine's cores in all.
+   */
+  processCpuMs: number;
 }
 
 /**
@@ -153,14 +158,17 @@ export async function breakoutMove(
     if (planId) await Promise.all(bots.map((b) => b.waitPrepared(planId)));
   }
   const armed = await Promise.all(bots.map((b) => b.armMove(e2ee)));
+  const cpu0 = process.cpuUsage();
   const t0 = await host.openBreakouts();
   const done = await Promise.all(armed.map((a) => a.done));
+  const cpu = process.cpuUsage(cpu0);
+  const processCpuMs = (cpu.user + cpu.system) / 1000;
   const ms = Math.max(...done.map((d) => d.at)) - t0;
   const maxCpuMs = Math.max(...done.map((d) => d.cpuMs));
   const maxWaitMs = Math.max(...done.map((d) => d.waitMs));
   const afterMovedMs = median(done.map((d) => d.afterMovedMs));
   for (const d of [host, ...bots]) await d.leave();
-  return { ms, maxCpuMs, maxWaitMs, afterMovedMs };
+  return { ms, maxCpuMs, maxWaitMs, afterMovedMs, processCpuMs };
 }
 
 const f1 = (x: number) => x.toFixed(1);
@@ -200,6 +208,7 @@ async function moveRow(
   const cpu = (rs: MoveResult[]) => f1(median(rs.map((r) => r.maxCpuMs)));
   const wait = (rs: MoveResult[]) => f1(median(rs.map((r) => r.maxWaitMs)));
   const own = (rs: MoveResult[]) => f1(median(rs.map((r) => r.afterMovedMs)));
+  const all = (rs: MoveResult[]) => f1(median(rs.map((r) => r.processCpuMs)));
   const label =
     mode === 'prepared'
       ? 'prepared: the host planned rooms first, as the panel does'
@@ -210,14 +219,14 @@ async function moveRow(
       `ratio ${(median(ms(on)) / median(ms(off))).toFixed(2)}x (target <= 1.5x); ` +
       `uncounted first round: off ${f0(first[0]!.ms)} ms, on ${f0(first[1]!.ms)} ms` +
       (perDevice
-        ? `\n    most CPU one bot used meanwhile: off ${cpu(off)} ms, on ${cpu(on)} ms; longest a bot waited for a free core: off ${wait(off)} ms, on ${wait(on)} ms; a bot in its room after its own move: off ${own(off)} ms, on ${own(on)} ms (medians)`
+        ? `\n    most CPU one bot used meanwhile: off ${cpu(off)} ms, on ${cpu(on)} ms; longest a bot waited for a free core: off ${wait(off)} ms, on ${wait(on)} ms; a bot in its room after its own move: off ${own(off)} ms, on ${own(on)} ms; CPU of the whole process (server, SFU, every device) meanwhile: off ${all(off)} ms, on ${all(on)} ms (medians)`
         : ''),
   );
 }
 
 export async function featuresBench(
   server: TestServer,
-  opts: { chatRounds: number; moveRounds: number; setups?: string[] },
+  opts: { chatRounds: number; moveRounds: number; setups?: string[]; moveModes?: MoveMode[] },
 ): Promise<void> {
   const load = () =>
     loadavg()
@@ -233,8 +242,8 @@ export async function featuresBench(
     try {
       if (opts.chatRounds > 0) await chatRow(server, setup, opts.chatRounds);
       if (opts.moveRounds > 0) {
-        await moveRow(server, setup, opts.moveRounds, perDevice, 'prepared');
-        await moveRow(server, setup, opts.moveRounds, perDevice, 'unprepared');
+        for (const mode of opts.moveModes ?? (['prepared', 'unprepared'] as const))
+          await moveRow(server, setup, opts.moveRounds, perDevice, mode);
       }
     } finally {
       await setup.close();

@@ -27,6 +27,7 @@
 //        --browser-chat-rounds 20 (per block; 0 leaves the row out)   --browser-chat-gap 300 (ms)
 //        --chat-rounds 60   --move-rounds 5 (issue 18 rows; 0 leaves a row out)
 //        --setups device,single (issue 18 set-ups to run)
+//        --move-modes prepared,unprepared (issue 18 breakout rows to run)
 import { GroupSession, SigningKey } from '@conclave/e2ee';
 import { PROTOCOL_VERSION } from '@conclave/protocol';
 import {
@@ -45,6 +46,7 @@ import { startTestServer } from '../test/support/test-server';
 import { WsClient } from '../test/support/ws-client';
 import { SEND_SWITCH_DELAY_MS } from '../packages/client/src/e2ee/timing';
 import { featuresBench } from './e2ee-features';
+import type { MoveMode } from './e2ee-features';
 import { browserChatBench } from './lib/e2ee-browser-chat';
 import { withTwoInBrowsers } from './lib/two-in-browsers';
 
@@ -192,6 +194,9 @@ async function main(): Promise<void> {
         chatRounds: Number(arg('chat-rounds', '60')),
         moveRounds: Number(arg('move-rounds', '5')),
         setups: arg('setups', 'device,single').split(','),
+        moveModes: arg('move-modes', 'prepared,unprepared')
+          .split(',')
+          .filter((m): m is MoveMode => m === 'prepared' || m === 'unprepared'),
       });
     for (const n of sizes) {
       const meeting = await createMeeting(server.url);

@@ -14,7 +14,9 @@
 #include <node_api.h>
 #include <openssl/evp.h>
 
+#include "napi-helpers.h"
 #include "udp-receive.h"
+#include "udp-send.h"
 
 #include <cstdint>
 #include <cstring>
@@ -232,14 +234,11 @@ napi_value OpenInPlace(napi_env env, napi_callback_info info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  napi_property_descriptor properties[] = {
-      {"create", nullptr, Create, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"seal", nullptr, Seal, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"open", nullptr, Open, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"openInPlace", nullptr, OpenInPlace, nullptr, nullptr, nullptr, napi_default, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
+  napi_helpers::DefineMethods(
+      env, exports,
+      {{"create", Create}, {"seal", Seal}, {"open", Open}, {"openInPlace", OpenInPlace}});
   DefineUdpReceive(env, exports);
+  DefineUdpSend(env, exports);
   return exports;
 }
 

@@ -51,6 +51,24 @@ export interface AeadNativeBinding {
   udpReceiveStop?: (receiver: NativeUdpReceiver) => void;
   /** The source address of datagram `slot` of the current batch, without an IPv6 zone. */
   udpReceiveAddress?: (receiver: NativeUdpReceiver, slot: number) => string;
+  /**
+   * Native send on a UDP socket (Linux; ./udp-send.cc): takes a dup of `fd` (closed by
+   * `udpSendClose`, or when the thread's env ends) and returns its sender id.
+   */
+  udpSendOpen?: (fd: number) => number;
+  /** Closes a sender's dup (idempotent). */
+  udpSendClose?: (id: number) => void;
+  /**
+   * Parses a numeric IPv4/IPv6 `host` (no zone) and `port` into `out`: out[0] the sockaddr's
+   * length, out[1..7] the sockaddr. False (out[0] = 0) if `host` is not such an address.
+   */
+  udpSendAddress?: (host: string, port: number, out: Int32Array) => boolean;
+  /**
+   * Sends `count` queued datagrams in order. Per datagram, 12 int32 of `meta`: sender id, offset
+   * and length in `slab`, then the 8 int32 `udpSendAddress` wrote. Returns the datagrams sent;
+   * `status` = [dropped (sender closed or refused by the kernel), last errno, sendmmsg calls].
+   */
+  udpSendFlush?: (slab: Uint8Array, meta: Int32Array, count: number, status: Int32Array) => number;
 }
 
 declare const binding: AeadNativeBinding | null;

@@ -20,7 +20,11 @@
 #include <cstdint>
 #include <cstring>
 
+#include "napi-helpers.h"
+
 namespace {
+
+using napi_helpers::TypedArrayData;
 
 constexpr uint32_t kMaxSlots = 64;
 // batches taken per wake-up before going back to the loop (level-triggered: it wakes again)
@@ -44,10 +48,6 @@ struct Receiver {
   iovec vectors[kMaxSlots];
   sockaddr_storage sources[kMaxSlots];
 };
-
-void Throw(napi_env env, const char* code, const char* message) {
-  napi_throw_error(env, code, message);
-}
 
 // The last step, also when the thread's env ends: Node waits for the async cleanup hook to be
 // removed before it tears the env down and unloads the addon, so this callback still exists.
@@ -138,17 +138,6 @@ void OnReadable(uv_poll_t* handle, int status, int /*events*/) {
   }
 }
 
-bool TypedArrayData(napi_env env, napi_value value, napi_typedarray_type want, void** data,
-                    size_t* length) {
-  bool is_typed = false;
-  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return false;
-  napi_typedarray_type type;
-  if (napi_get_typedarray_info(env, value, &type, length, data, nullptr, nullptr) != napi_ok) {
-    return false;
-  }
-  return type == want;
-}
-
 Receiver* Unwrap(napi_env env, napi_value value) {
   void* data = nullptr;
   if (napi_get_value_external(env, value, &data) != napi_ok) return nullptr;
@@ -173,24 +162,24 @@ napi_value Start(napi_env env, napi_callback_info info) {
       napi_get_value_uint32(env, argv[2], &slot_size) != napi_ok || slot_size == 0 ||
       !TypedArrayData(env, argv[3], napi_int32_array, &meta, &meta_length) ||
       napi_typeof(env, argv[4], &callback_type) != napi_ok || callback_type != napi_function) {
-    Throw(env, "ERR_INVALID_ARG_TYPE",
+    napi_throw_error(env, "ERR_INVALID_ARG_TYPE",
           "expected (fd, Uint8Array slab, slotSize, Int32Array meta, onBatch)");
     return nullptr;
   }
   uint32_t slots = static_cast<uint32_t>(slab_length / slot_size);
   if (slots > kMaxSlots) slots = kMaxSlots;
   if (slots == 0 || meta_length < 2 * static_cast<size_t>(slots)) {
-    Throw(env, "ERR_OUT_OF_RANGE", "slab must hold one slot and meta two int32 per slot");
+    napi_throw_error(env, "ERR_OUT_OF_RANGE", "slab must hold one slot and meta two int32 per slot");
     return nullptr;
   }
   uv_loop_t* loop = nullptr;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {
-    Throw(env, "ERR_UDP_RECEIVE", "no event loop");
+    napi_throw_error(env, "ERR_UDP_RECEIVE", "no event loop");
     return nullptr;
   }
   const int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (copy < 0) {
-    Throw(env, "ERR_UDP_RECEIVE", strerror(errno));
+    napi_throw_error(env, "ERR_UDP_RECEIVE", strerror(errno));
     return nullptr;
   }
   Receiver* r = new Receiver();
@@ -209,7 +198,7 @@ napi_value Start(napi_env env, napi_callback_info info) {
   if (init != 0) {
     close(copy);
     delete r;
-    Throw(env, "ERR_UDP_RECEIVE", uv_strerror(init));
+    napi_throw_error(env, "ERR_UDP_RECEIVE", uv_strerror(init));
     return nullptr;
   }
   r->poll.data = r;
@@ -224,7 +213,7 @@ napi_value Start(napi_env env, napi_callback_info info) {
   const int started = uv_poll_start(&r->poll, UV_READABLE, OnReadable);
   if (started != 0) {
     StopReceiver(r, true);
-    Throw(env, "ERR_UDP_RECEIVE", uv_strerror(started));
+    napi_throw_error(env, "ERR_UDP_RECEIVE", uv_strerror(started));
     return nullptr;
   }
   napi_value external;
@@ -239,7 +228,7 @@ napi_value Stop(napi_env env, napi_callback_info info) {
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   Receiver* r = argc == 1 ? Unwrap(env, argv[0]) : nullptr;
   if (r == nullptr) {
-    Throw(env, "ERR_INVALID_ARG_TYPE", "expected a receiver");
+    napi_throw_error(env, "ERR_INVALID_ARG_TYPE", "expected a receiver");
     return nullptr;
   }
   StopReceiver(r, true);
@@ -255,7 +244,7 @@ napi_value Address(napi_env env, napi_callback_info info) {
   Receiver* r = argc == 2 ? Unwrap(env, argv[0]) : nullptr;
   uint32_t slot = 0;
   if (r == nullptr || napi_get_value_uint32(env, argv[1], &slot) != napi_ok || slot >= r->slots) {
-    Throw(env, "ERR_INVALID_ARG_TYPE", "expected (receiver, slot)");
+    napi_throw_error(env, "ERR_INVALID_ARG_TYPE", "expected (receiver, slot)");
     return nullptr;
   }
   char text[INET6_ADDRSTRLEN] = "";
@@ -273,12 +262,10 @@ napi_value Address(napi_env env, napi_callback_info info) {
 }  // namespace
 
 void DefineUdpReceive(napi_env env, napi_value exports) {
-  napi_property_descriptor properties[] = {
-      {"udpReceiveStart", nullptr, Start, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"udpReceiveStop", nullptr, Stop, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"udpReceiveAddress", nullptr, Address, nullptr, nullptr, nullptr, napi_default, nullptr},
-  };
-  napi_define_properties(env, exports, sizeof(properties) / sizeof(properties[0]), properties);
+  napi_helpers::DefineMethods(env, exports,
+                              {{"udpReceiveStart", Start},
+                               {"udpReceiveStop", Stop},
+                               {"udpReceiveAddress", Address}});
 }
 
 #else

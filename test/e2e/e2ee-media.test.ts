@@ -109,6 +109,7 @@ describe('what the server sees, in real browsers', () => {
     );
     for (const track of media) {
       const samples = track.samples as Sample[];
+      expect(track.samplesError, `${track.displayName} ${track.kind}`).toBeNull();
       expect(samples.length, `${track.displayName} ${track.kind}`).toBeGreaterThan(0);
       if (track.kind === 'video') {
         for (const s of samples.filter((x) => x.keyframeBit)) {
@@ -137,6 +138,7 @@ describe('what the server sees, in real browsers', () => {
     const media = await inspect();
     for (const track of media) {
       const samples = (track.samples as Sample[]).slice(-20);
+      expect(track.samplesError, `${track.displayName} ${track.kind}`).toBeNull();
       expect(samples.length).toBeGreaterThan(0);
       expect(
         looksSealed(track.kind, samples, epoch),

@@ -6,6 +6,7 @@ import {
   newParticipant,
   remoteStats,
   offersEndForAll,
+  selfId,
 } from '../support/browser';
 import type { Participant } from '../support/browser';
 import { serverAndChromium } from '../support/browser-suite';
@@ -18,6 +19,20 @@ describe('a meeting in real browsers', () => {
   let bob: Participant;
   let carol: Participant;
   let inviteUrl: string;
+
+  /** What the SFU saw and sent, printed when someone does not decode (CI keeps only the log). */
+  const printSfuView = async (p: Participant): Promise<void> => {
+    const room = await suite.server.rooms.room(inviteUrl.split('/m/')[1] as never);
+    if (!room) return;
+    const received = (await room.inspectMedia().catch(() => [])).map((t) => ({
+      name: t.displayName,
+      kind: t.kind,
+      stats: t.stats,
+    }));
+    const sent = await room.subscriberMediaStats((await selfId(p)) as never);
+    console.log(`SFU received: ${JSON.stringify(received)}`);
+    console.log(`SFU sent ${p.name}: ${JSON.stringify(sent)}`);
+  };
 
   const joined = async (name: string): Promise<Participant> => {
     const p = await newParticipant(suite.browser, name);
@@ -53,6 +68,7 @@ describe('a meeting in real browsers', () => {
           s.every((x) => x.framesDecoded > 0 && x.frameWidth > 0 && x.audioPacketsReceived > 0),
         20_000,
       );
+      if (!first.every((x) => x.framesDecoded > 0)) await printSfuView(p);
       expect(first, `${p.name} sees two others`).toHaveLength(2);
       for (const s of first) {
         expect(s.framesDecoded, `${p.name} decodes ${s.name}`).toBeGreaterThan(0);
@@ -96,7 +112,14 @@ describe('a meeting in real browsers', () => {
     await joinMeeting(dave, inviteUrl);
     const joined = Date.now();
     // Timed inside the page, so the test harness adds no delay.
-    const { decodedAt } = await firstVideoDecodedAt(dave.page, ['Carol', 'Hana Host'], 10_000);
+    const { decodedAt } = await firstVideoDecodedAt(
+      dave.page,
+      ['Carol', 'Hana Host'],
+      10_000,
+    ).catch(async (err: unknown) => {
+      await printSfuView(dave);
+      throw err;
+    });
     expect(decodedAt - joined, 'join to video from both others').toBeLessThanOrEqual(3000);
     const stats = await remoteStats(dave.page);
     expect(stats.map((s) => s.name).sort()).toEqual(['Carol', 'Hana Host']);

@@ -51,7 +51,12 @@ describe('screen sharing in real browsers', () => {
     expect(s?.frameWidth).toBeGreaterThan(0);
     await host.page.getByTestId('shared-screen').waitFor();
     await host.page.getByText('Bob is sharing their screen').waitFor();
-    const cams = await remoteVideoBySource(host.page);
+    // the camera keeps going: its tile may be renewed by the re-offer that added the share
+    const cams = await eventually(
+      () => remoteVideoBySource(host.page),
+      (v) => v.some((c) => c.source === 'camera' && c.framesDecoded > 0),
+      10_000,
+    );
     expect(cams.some((c) => c.source === 'camera' && c.framesDecoded > 0)).toBe(true);
   });
 

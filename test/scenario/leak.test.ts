@@ -48,6 +48,8 @@ describe('resources', () => {
       rtpReceivePath: expect.any(Object),
       // media sockets read natively (Linux): none left open, nothing truncated or failed
       nativeReceive: expect.objectContaining({ sockets: 0, truncated: 0, errors: 0 }),
+      // media sockets sent on natively: every dup closed, nothing refused
+      nativeSend: expect.objectContaining({ sockets: 0, dropped: 0 }),
     });
     expect(server.signaling.connectionCount).toBe(0);
   });

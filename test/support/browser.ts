@@ -381,7 +381,8 @@ export function firstVideoDecodedAt(
           });
         }
         if (names.every((n) => decoded.has(n))) return { connectedAt, decodedAt: Date.now() };
-        if (Date.now() > (connectedAt || Date.now()) + timeoutMs)
+        // timed from connecting when asked to wait for it, else from the call
+        if (Date.now() > (connected ? connectedAt + timeoutMs : deadline))
           throw new Error(`no video from ${names.filter((n) => !decoded.has(n)).join(', ')}`);
         await sleep();
       }

@@ -91,6 +91,14 @@ describe('direct receive path', () => {
       const natively = afterDump.nativeReceive.datagrams - beforeDump.nativeReceive.datagrams;
       expect(natively).toBeGreaterThanOrEqual(80);
       expect(afterDump.nativeReceive).toMatchObject({ truncated: 0, errors: 0 });
+      // and forwarded natively too (fastpath/native-udp-send.ts): the 80 packets to bob, at most
+      // one call into C++ per receive wake-up
+      const sentNatively = afterDump.nativeSend.datagrams - beforeDump.nativeSend.datagrams;
+      expect(sentNatively).toBeGreaterThanOrEqual(80);
+      expect(afterDump.nativeSend.calls - beforeDump.nativeSend.calls).toBeLessThanOrEqual(
+        sentNatively,
+      );
+      expect(afterDump.nativeSend).toMatchObject({ dropped: 0 });
     }
     expect((await video.getStats()).rtpPacketsIn).toBe(warmup + 40);
     expect((await audio.getStats()).rtpPacketsIn).toBe(41);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MediaWorker } from './media-worker';
-import { waitFor } from './testing/fake-participant';
+import { waitFor, type RtxArrival } from './testing/fake-participant';
 import { Participant } from './testing/participant';
 
 /**
@@ -30,7 +30,20 @@ const ivReuses = (wire: Buffer[]): string[] => {
   return reused;
 };
 
-/** Alice publishes video, Bob subscribes; Bob's downlink loses every 10th video packet. */
+/** A VP8 payload (descriptor without PictureID: forwarded unchanged) numbered `n`. */
+const NUMBERED_LENGTH = 1000;
+const numbered = (n: number): Buffer => {
+  const payload = Buffer.alloc(NUMBERED_LENGTH, n & 0xff);
+  payload[0] = 0x10;
+  payload[1] = 0x00;
+  payload.writeUInt16BE(n & 0xffff, 2);
+  return payload;
+};
+
+/**
+ * Alice publishes video, Bob subscribes; Bob's downlink loses every 10th video packet. Alice's
+ * packets are numbered (`numbered`), so a repair shows which packet's payload it carries.
+ */
 const lossyMeeting = async (rtx: boolean) => {
   worker = await MediaWorker.create({ iceAdditionalHostAddresses: ['127.0.0.1'] });
   const router = await worker.createRouter();
@@ -52,7 +65,7 @@ const lossyMeeting = async (rtx: boolean) => {
   );
   bob.subscriber.loseEvery(10);
   for (let i = 0; i < 300; i++) {
-    alice.publisher.sendVideo(1);
+    alice.publisher.sendVideoPayload(numbered(i));
     await new Promise((r) => setTimeout(r, 10)); // 100 packets/s: repairs fit the pacing (15 % of 1 Mbit/s)
   }
   const offer = bob.subscriber.pc.remoteDescription!.sdp;
@@ -94,6 +107,18 @@ describe('retransmissions to subscribers', () => {
       expect(a.payloadType).toBe(97);
       expect(lost.has(a.osn), `OSN ${a.osn} is a lost sequence number`).toBe(true);
     }
+    // each repair carries the payload first sent under its OSN: the SFU's received packets are
+    // views of its receive slab, overwritten by later datagrams (fastpath/inbound.ts), and what
+    // its NACK history keeps is its own copy. Alice's numbers run in step with Bob's sequence
+    // numbers, so OSN - number is one offset for all repairs.
+    // A repair of a packet sent before the numbered ones (still in flight when the loss began,
+    // on a loaded machine) carries the stream's first payload, which is longer: left out.
+    const number = (a: RtxArrival): number => a.payload.readUInt16BE(2);
+    const ofNumbered = s.rtxArrivals.filter((a) => a.payload.length === NUMBERED_LENGTH);
+    expect(ofNumbered.length).toBeGreaterThanOrEqual(s.rtxArrivals.length / 2);
+    const offsets = new Set(ofNumbered.map((a) => (a.osn - number(a) + 0x10000) & 0xffff));
+    expect(offsets.size, 'every repair carries its own packet').toBe(1);
+    for (const a of ofNumbered) expect(a.payload.equals(numbered(number(a)))).toBe(true);
     // the RTX stream's own sequence numbers (a fresh SRTP index for each)
     const rtxSeqs = s.rtxArrivals.map((a) => a.sequenceNumber);
     expect(new Set(rtxSeqs).size).toBe(rtxSeqs.length);

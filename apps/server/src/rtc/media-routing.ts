@@ -1,12 +1,13 @@
 import { ConclaveError } from '@conclave/protocol';
 import type { ParticipantId, PublishTrack, SubscribeTrack, TileSize } from '@conclave/protocol';
-import type {
-  ConsumerStats,
-  PayloadSample,
-  Producer,
-  ProducerStats,
-  Router,
-  TransportStats,
+import {
+  SfuError,
+  type ConsumerStats,
+  type PayloadSample,
+  type Producer,
+  type ProducerStats,
+  type Router,
+  type TransportStats,
 } from '@conclave/sfu';
 import type { Logger } from '../logger';
 import type { RoomParticipant } from './participant';
@@ -17,7 +18,11 @@ export interface MediaInspection {
   displayName: string;
   source: PublishTrack['source'];
   kind: 'audio' | 'video';
+  /** Empty when the SFU could not give them; `samplesError` says why. */
   samples: PayloadSample[];
+  /** Why there are no samples (e.g. SFU_ERR_INSPECTION_DISABLED: the server runs without
+   * media.inspection), or null. */
+  samplesError: SfuError | null;
   stats: ProducerStats;
 }
 
@@ -247,13 +252,17 @@ export class MediaRouting {
     return { tracks, downlink };
   }
 
-  /** What the SFU receives from each publisher (needs media.inspection) and its counters. */
+  /**
+   * What the SFU receives from each publisher and its counters. The samples need
+   * media.inspection; without it (or on another refusal of the SFU) a track says why in
+   * `samplesError` rather than looking like a publisher that sends nothing.
+   */
   async inspect(): Promise<MediaInspection[]> {
     const out: MediaInspection[] = [];
     for (const p of this.#deps.participants()) {
       for (const t of p.published.values()) {
-        const [samples, stats] = await Promise.all([
-          t.producer.inspectPayloads().catch(() => []),
+        const [inspected, stats] = await Promise.all([
+          inspectPayloads(t.producer),
           t.producer.getStats(),
         ]);
         out.push({
@@ -261,7 +270,8 @@ export class MediaRouting {
           displayName: p.displayName,
           source: t.source,
           kind: t.producer.kind,
-          samples,
+          samples: inspected.samples,
+          samplesError: inspected.error,
           stats,
         });
       }
@@ -269,3 +279,15 @@ export class MediaRouting {
     return out;
   }
 }
+
+/** The SFU's catalogued refusal (typed) is reported with the track; anything else is a bug. */
+const inspectPayloads = (
+  producer: Producer,
+): Promise<{ samples: PayloadSample[]; error: SfuError | null }> =>
+  producer.inspectPayloads().then(
+    (samples) => ({ samples, error: null }),
+    (err: unknown) => {
+      if (err instanceof SfuError) return { samples: [], error: err };
+      throw err;
+    },
+  );

@@ -111,13 +111,31 @@ export function identityCredential(id: MemberIdentity): Credential {
   return { credentialType: 'basic', identity: encodeIdentity(id) };
 }
 
+/**
+ * Identities already decoded, per credential object: a leaf's credential is one object for as
+ * long as its epochs' trees hold it, so a reader decodes a sender's identity once, not on every
+ * message it opens (issue 18). Frozen, as every caller shares it.
+ */
+const decodedIdentities = new WeakMap<Credential, MemberIdentity | null>();
+
 /** The identity in a credential, or undefined if it is not one of ours. */
 export function identityFromCredential(c: Credential): MemberIdentity | undefined {
-  if (c.credentialType !== 'basic') return undefined;
+  let identity = decodedIdentities.get(c);
+  if (identity === undefined) {
+    identity = decodeBasic(c);
+    decodedIdentities.set(c, identity);
+  }
+  return identity ?? undefined;
+}
+
+function decodeBasic(c: Credential): MemberIdentity | null {
+  if (c.credentialType !== 'basic') return null;
   try {
-    return decodeIdentity(c.identity);
+    const identity = decodeIdentity(c.identity);
+    if (identity.device) Object.freeze(identity.device);
+    return Object.freeze(identity);
   } catch {
-    return undefined;
+    return null;
   }
 }
 

@@ -11,6 +11,7 @@ import type { CryptoBackend } from '../sframe/backend/types';
 import { createWebCryptoBackend } from '../sframe/backend/webcrypto';
 import { hkdfExpand, hkdfExtract } from '../sframe/hkdf';
 import { makeHpke } from './hpke';
+import { OwnSignatures, rememberKeyPair } from './own-signatures';
 
 export const MLS_CIPHERSUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519' as const;
 const HASH = 'SHA-256' as const;
@@ -22,6 +23,7 @@ const backends = new WeakMap<CiphersuiteImpl, CryptoBackend>();
 
 async function build(backend: CryptoBackend): Promise<CiphersuiteImpl> {
   const base = await getCiphersuiteImpl(getCiphersuiteFromName(MLS_CIPHERSUITE));
+  const own = new OwnSignatures();
   const suite: CiphersuiteImpl = {
     ...base,
     // RFC 9420 §5.1 KDF = HKDF-SHA256 (RFC 5869).
@@ -53,12 +55,24 @@ async function build(backend: CryptoBackend): Promise<CiphersuiteImpl> {
     // The reuse guard of every PrivateMessage (RFC 9420 §6.3.1) and fresh secrets: the backend's
     // CSPRNG (node:crypto's is ~10x cheaper a call than WebCrypto's getRandomValues in Node 20).
     rng: { randomBytes: (n) => backend.randomBytes(n) },
-    // RFC 9420 §5.1.2 Ed25519; keys made by ts-mls's keygen (WebCrypto PKCS #8) are kept.
+    // RFC 9420 §5.1.2 Ed25519; keys made by ts-mls's keygen (WebCrypto PKCS #8) are kept. A
+    // signature this device made is not verified again (own-signatures.ts: its own leaf in a
+    // Welcome); everything else is.
     signature: {
-      keygen: () => base.signature.keygen(),
-      sign: (signKey, message) => backend.ed25519Sign(signKey, message),
+      async keygen() {
+        const pair = await base.signature.keygen();
+        rememberKeyPair(pair.signKey, pair.publicKey);
+        return pair;
+      },
+      async sign(signKey, message) {
+        const signature = await backend.ed25519Sign(signKey, message);
+        own.made(signKey, message, signature);
+        return signature;
+      },
       verify: (publicKey, message, signature) =>
-        backend.ed25519Verify(publicKey, message, signature),
+        own.madeHere(publicKey, message, signature)
+          ? Promise.resolve(true)
+          : backend.ed25519Verify(publicKey, message, signature),
     },
   };
   backends.set(suite, backend);

@@ -80,6 +80,11 @@ export interface LayerStats {
   rtxPacketsIn: number;
   /** Lost packets repaired from the RTX stream (duplicates of received packets not counted). */
   repairedPacketsIn: number;
+  /**
+   * Copies of packets that had arrived (same SSRC and sequence number, e.g. RTX probe padding),
+   * dropped before forwarding (worker/duplicate-filter.ts).
+   */
+  duplicatePacketsIn: number;
 }
 
 export interface ConsumerStats {
@@ -179,6 +184,20 @@ export interface WorkerDump {
     /** recvmmsg/poll errors other than EAGAIN, receiving goes on */
     errors: number;
     /** the last error's errno (0: none) */
+    lastErrno: number;
+  };
+  /**
+   * UDP sockets sent on natively (packages/aead-native udp-send.cc; `sockets` open now): calls
+   * into C++ (one per receive wake-up that sent, or per datagram sent outside one), datagrams
+   * sent, sendmmsg calls, datagrams dropped (send buffer full, ICMP error, socket closed), and the
+   * last such errno (0: none).
+   */
+  nativeSend: {
+    sockets: number;
+    calls: number;
+    datagrams: number;
+    syscalls: number;
+    dropped: number;
     lastErrno: number;
   };
 }

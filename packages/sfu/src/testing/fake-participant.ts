@@ -3,11 +3,13 @@
  * sendonly Opus + VP8 and writes synthetic RTP, and a subscriber that answers the SFU's offers.
  */
 import {
+  GenericNack,
   MediaStreamTrack,
   RTCPeerConnection,
   RTCRtpCodecParameters,
   RtpHeader,
   RtpPacket,
+  RtcpTransportLayerFeedback,
   useNACK,
   usePLI,
   useTransportWideCC,
@@ -62,6 +64,8 @@ export interface RtxArrival {
   sequenceNumber: number;
   /** The original sequence number, first two payload octets. */
   osn: number;
+  /** The original payload, after the OSN (a copy). */
+  payload: Buffer;
 }
 
 const waitFor = async (
@@ -122,8 +126,14 @@ export class FakePublisher {
   readonly #videoStream = new RtpStream(96, 1100, 3000, true);
   #timers: NodeJS.Timeout[] = [];
 
-  constructor(options: { audio?: boolean; video?: boolean; transportCc?: boolean } = {}) {
-    this.pc = new RTCPeerConnection(clientConfig(false, options.transportCc));
+  /**
+   * `rtx`: offer RTX for video (RFC 4588), as browsers do: werift then signals its RTX SSRC with
+   * `a=ssrc-group:FID` and answers NACKs on it.
+   */
+  constructor(
+    options: { audio?: boolean; video?: boolean; transportCc?: boolean; rtx?: boolean } = {},
+  ) {
+    this.pc = new RTCPeerConnection(clientConfig(options.rtx, options.transportCc));
     this.audio = this.pc.addTransceiver(new MediaStreamTrack({ kind: 'audio' }), {
       direction: options.audio === false ? 'inactive' : 'sendonly',
     });
@@ -161,9 +171,41 @@ export class FakePublisher {
     void this.audio.sender.sendRtp(this.#audioStream.next(payload));
   }
 
-  /** Sends one video packet with this RTP payload (VP8 descriptor + VP8 payload). */
-  sendVideoPayload(payload: Buffer): void {
-    void this.video.sender.sendRtp(this.#videoStream.next(payload));
+  /**
+   * Sends one video packet with this RTP payload (VP8 descriptor + VP8 payload); returns its
+   * sequence number on the wire (werift's sender sets it before its first await).
+   */
+  sendVideoPayload(payload: Buffer): number {
+    const packet = this.#videoStream.next(payload);
+    void this.video.sender.sendRtp(packet);
+    return packet.header.sequenceNumber;
+  }
+
+  /**
+   * Sends the video packet `sequenceNumber`, already sent, again from the send history: on the
+   * RTX stream (RFC 4588 §4) when RTX was negotiated. This is how libwebrtc pads a bandwidth probe
+   * ("payload padding": a recent packet resent on RTX, often the same one many times); werift's
+   * sender does it when it gets a NACK, so one is handed to it.
+   */
+  resendVideo(sequenceNumber: number): void {
+    const sender = this.video.sender;
+    const nack = new GenericNack({ mediaSourceSsrc: sender.ssrc, lost: [sequenceNumber] });
+    sender.handleRtcpPacket(new RtcpTransportLayerFeedback({ feedback: nack }));
+  }
+
+  /**
+   * Loses the next video packet on the uplink: it is kept in the send history (a NACK gets it
+   * resent) but never reaches the wire.
+   */
+  loseNextVideo(): void {
+    const sender = this.video.sender;
+    const dtls = sender.dtlsTransport;
+    const sendRtp = dtls.sendRtp.bind(dtls);
+    dtls.sendRtp = (payload, header) => {
+      if (header.ssrc !== sender.ssrc) return sendRtp(payload, header);
+      dtls.sendRtp = sendRtp;
+      return Promise.resolve(0);
+    };
   }
 
   /** Sends at the given packet rates until stop(). 0 disables a kind. */
@@ -205,6 +247,8 @@ export class FakeSubscriber {
   readonly dropped: { ssrc: number; sequenceNumber: number }[] = [];
   /** SRTP packets as they arrived (after `recordWire()`, lost ones too), still protected. */
   readonly wire: Buffer[] = [];
+  /** Payloads (copies) of the media packets received, after `recordPayloads()`. */
+  readonly payloads: Buffer[] = [];
   #lossEvery = 0;
   #lossHooked = false;
   #recording = false;
@@ -295,7 +339,26 @@ export class FakeSubscriber {
         payloadType: rtp.header.payloadType,
         sequenceNumber: rtp.header.sequenceNumber,
         osn: rtp.payload.readUInt16BE(0),
+        payload: Buffer.from(rtp.payload.subarray(2)),
       });
+    });
+  }
+
+  /**
+   * Starts keeping a copy of the payload of every media packet that arrives, in `payloads`: what
+   * the SFU forwarded, without the retransmissions it sent on RTX SSRCs (a=ssrc-group:FID).
+   */
+  recordPayloads(): void {
+    const dtls = this.pc.getTransceivers()[0]?.receiver.dtlsTransport;
+    if (!dtls) throw new Error('no transport yet');
+    const rtxSsrcs = (): Set<number> =>
+      new Set(
+        [...(this.pc.remoteDescription?.sdp ?? '').matchAll(/^a=ssrc-group:FID \d+ (\d+)/gm)].map(
+          (m) => Number(m[1]),
+        ),
+      );
+    dtls.onRtp.subscribe((rtp) => {
+      if (!rtxSsrcs().has(rtp.header.ssrc)) this.payloads.push(Buffer.from(rtp.payload));
     });
   }
 

@@ -19,11 +19,18 @@ export class Participant {
   /**
    * `rtx`: the subscriber accepts RTX (RFC 4588) as Chromium does; werift's default does not.
    * `transportCc`: the publisher sends transport-wide sequence numbers, as browsers do.
+   * `publisherRtx`: the publisher offers RTX and answers NACKs on it, as browsers do.
    */
   constructor(
-    options: { audio?: boolean; video?: boolean; rtx?: boolean; transportCc?: boolean } = {},
+    options: {
+      audio?: boolean;
+      video?: boolean;
+      rtx?: boolean;
+      transportCc?: boolean;
+      publisherRtx?: boolean;
+    } = {},
   ) {
-    this.publisher = new FakePublisher(options);
+    this.publisher = new FakePublisher({ ...options, rtx: options.publisherRtx });
     this.subscriber = new FakeSubscriber({ rtx: options.rtx });
   }
 

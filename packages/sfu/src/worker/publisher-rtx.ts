@@ -12,7 +12,10 @@
  * sent until the SSRC is acknowledged in a receiver report (the SFU sends none for RTX streams).
  * werift 0.24.4's router maps rid, not repaired rid: it drops these packets, so the producer
  * claims them before werift sees them (fastpath/media-routes.ts `routeClaimers`). The RTX
- * stream of a track without rids is signalled with `a=ssrc-group:FID` and werift maps it.
+ * stream of a track without rids is signalled with `a=ssrc-group:FID` (RFC 5576 §4.2), which
+ * werift maps (`ssrcByRtx`); werift would unwrap every packet of it, copies of packets that
+ * arrived included (probe padding), so the producer routes that SSRC to itself as well once the
+ * media SSRC is routed, and any copy that still gets through is dropped (./duplicate-filter.ts).
  */
 import type { RtpHeader } from 'werift';
 
@@ -43,6 +46,20 @@ export interface RtxClaimContext {
   layerOf(rid: string): number | undefined;
 }
 
+/**
+ * The payload type an RTX payload type `payloadType` repairs (its `apt`, RFC 4588 §8.1), when it
+ * is an RTX format of `codecs` whose `apt` is one of them too; else undefined.
+ */
+export const rtxApt = (
+  codecs: RtxClaimContext['codecs'],
+  payloadType: number,
+): number | undefined => {
+  const codec = codecs[payloadType];
+  if (codec?.name.toLowerCase() !== 'rtx') return undefined;
+  const apt = associatedPayloadType(codec.parameters);
+  return apt === undefined || codecs[apt] === undefined ? undefined : apt;
+};
+
 /** A claimed RTX stream: the layer it repairs and the payload type it carries (`apt`). */
 export interface RtxClaim {
   layer: number;
@@ -54,10 +71,8 @@ export interface RtxClaim {
  * m-line, its mid, and a repaired rid that names one of its layers.
  */
 export const claimRtx = (header: RtpHeader, c: RtxClaimContext): RtxClaim | undefined => {
-  const codec = c.codecs[header.payloadType];
-  if (codec?.name.toLowerCase() !== 'rtx') return undefined;
-  const apt = associatedPayloadType(codec.parameters);
-  if (apt === undefined || c.codecs[apt] === undefined) return undefined;
+  const apt = rtxApt(c.codecs, header.payloadType);
+  if (apt === undefined) return undefined;
   let midId = 0;
   let ridId = 0;
   for (const e of c.headerExtensions) {

@@ -13,6 +13,7 @@ import { peerConfig, type PeerConnectionConfig } from './codecs';
 import { inboundDrops } from './fastpath/inbound';
 import { receivePath } from './fastpath/media-routes';
 import { nativeReceive } from './fastpath/native-udp-receive';
+import { nativeSend } from './fastpath/native-udp-send';
 import type { WorkerConsumer } from './worker-consumer';
 import type { WorkerProducer } from './worker-producer';
 import { WorkerTap } from './worker-tap';
@@ -117,6 +118,7 @@ export class WorkerRuntime {
       srtpDrops: inboundDrops(),
       rtpReceivePath: { ...receivePath },
       nativeReceive: { ...nativeReceive },
+      nativeSend: { ...nativeSend },
     };
   }
 

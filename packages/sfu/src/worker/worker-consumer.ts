@@ -325,9 +325,10 @@ export class WorkerConsumer {
     let twcc = this.#fast.send(seq, timestamp, marker, payload, nowMs, padding);
     if (twcc === undefined) {
       // werift's generic path: sendRtp mutates the header and caches the packet for NACK, so the
-      // packet is ours alone (extensions: the subscriber's own are written by its sender)
+      // packet is ours alone (extensions: the subscriber's own are written by its sender), and
+      // so is its payload (a received one may be a view of the receive slab: fastpath/inbound.ts)
       const header = new RtpHeader({ sequenceNumber: seq, timestamp, marker, padding });
-      sender.sendRtp(new RtpPacket(header, payload)).catch(ignore);
+      sender.sendRtp(new RtpPacket(header, Buffer.from(payload))).catch(ignore);
       // the next time werift sends this header, it answers a NACK (see bwe/retransmissions.ts)
       markSent(header);
       // werift assigned the transport-wide sequence number synchronously, before its first await

@@ -15,9 +15,10 @@ import {
 } from './fastpath/media-routes';
 import { fixNackLoop } from './fastpath/nack-loop';
 import { splitNackBySsrc } from './fastpath/nack-per-ssrc';
+import { DuplicateFilter } from './duplicate-filter';
 import { KeyframeLimiter } from './keyframe-limiter';
 import { PayloadInspector } from './payload-inspector';
-import { claimRtx, type RtxClaimContext } from './publisher-rtx';
+import { claimRtx, rtxApt, type RtxClaimContext } from './publisher-rtx';
 import { pollRtcpTick } from './rtcp/publish-rtcp';
 import { recordSenderReport } from './rtcp/werift-reception';
 import { LayerDemand, neededLayers } from './simulcast/layer-demand';
@@ -64,6 +65,9 @@ class ProducerLayer {
   rtxSsrc: number | undefined;
   rtxPacketsIn = 0;
   repairedPacketsIn = 0;
+  /** Sequence numbers that arrived, whichever path brought them (./duplicate-filter.ts). */
+  readonly arrived = new DuplicateFilter();
+  duplicatePacketsIn = 0;
 
   constructor(index: number, track: MediaStreamTrack, limiter: KeyframeLimiter) {
     this.index = index;
@@ -209,6 +213,7 @@ export class WorkerProducer {
       pliSent: l.pliSent,
       rtxPacketsIn: l.rtxPacketsIn,
       repairedPacketsIn: l.repairedPacketsIn,
+      duplicatePacketsIn: l.duplicatePacketsIn,
     }));
     return {
       rtpPacketsIn: this.#rtpPacketsIn,
@@ -328,9 +333,34 @@ export class WorkerProducer {
     layer.routes = mediaRoutes(dtls);
     layer.routes.set(ssrc, layer.route);
     layer.routedSsrc = ssrc;
+    if (this.kind === 'video' && layer.track.rid === undefined) this.#routeFidRtx(layer, ssrc);
     if (this.kind === 'video' && layer.track.rid !== undefined && !this.#claimers) {
       this.#claimers = routeClaimers(dtls);
       this.#claimers.add(this.#claimRtx);
+    }
+  }
+
+  /**
+   * The RTX stream of a track without rids, signalled with `a=ssrc-group:FID` (RFC 5576 §4.2):
+   * werift knows its SSRC from the offer (`ssrcByRtx`) and would unwrap every packet of it, probe
+   * copies included; routed here it goes the way of a rid layer's (#receiveRtx). A packet of a
+   * payload type that is not RTX goes on to werift.
+   */
+  #routeFidRtx(layer: ProducerLayer, ssrc: number): void {
+    const receiver = this.#transceiver.receiver as unknown as {
+      ssrcByRtx?: Record<number, number>;
+    } & Pick<RtxClaimContext, 'codecs'>;
+    for (const [rtx, media] of Object.entries(receiver.ssrcByRtx ?? {})) {
+      if (media !== ssrc) continue;
+      layer.rtxRoute = {
+        receive: (packet) => {
+          const apt = rtxApt(receiver.codecs, packet.header.payloadType);
+          return apt !== undefined && this.#receiveRtx(layer, apt, packet);
+        },
+      };
+      layer.rtxSsrc = Number(rtx);
+      layer.routes!.set(layer.rtxSsrc, layer.rtxRoute);
+      return;
     }
   }
 
@@ -393,6 +423,12 @@ export class WorkerProducer {
   #onRtp(layer: ProducerLayer, rtp: RtpPacket, t: number): void {
     // RTCP to publishers that is due goes out in this wake-up rather than a timer's of its own
     pollRtcpTick(t);
+    // A copy of a packet that arrived (RTX probe padding, a repeated repair, werift's unwrapping
+    // of every packet of a FID-signalled RTX stream) is neither forwarded nor counted again.
+    if (!layer.arrived.firstArrival(rtp.header.ssrc, rtp.header.sequenceNumber)) {
+      layer.duplicatePacketsIn++;
+      return;
+    }
     this.#rtpPacketsIn++;
     layer.ssrc = rtp.header.ssrc;
     layer.meter.add(rtp.payload.length, t);

@@ -12,7 +12,10 @@
  * counters are kept, and `onRtp` / `onRtcp` fire with the same objects as before, except that an
  * RTP packet whose SSRC a producer layer has claimed goes to that layer (./media-routes.ts), and
  * so does a compound RTCP packet of sender reports of such SSRCs (./sender-reports.ts).
- * Datagrams come from the connection's UDP sockets directly where possible (./udp-receive.ts).
+ * Datagrams come from the connection's UDP sockets directly where possible (./udp-receive.ts),
+ * then as views of the receive slab (`borrowed`): an RTP packet routed to a producer layer is
+ * used and forwarded during the call (the send side copies what it keeps), so only what goes on
+ * to werift (RTCP, RTP of an unrouted SSRC), which may keep packets, is copied.
  * Keys: the peer's half of the DTLS-SRTP key material (RFC 5764 §4.2), a new unprotector for a
  * new SRTP session.
  * Re-check on werift upgrades (`startSrtp`, `updateSrtpSession`, the `srtp` field).
@@ -63,6 +66,17 @@ export const inboundDrops = (): UnprotectDrops => ({ ...drops });
 const isProfile = (profile: number | undefined): profile is SrtpProfile =>
   profile === SRTP_AEAD_AES_128_GCM || profile === SRTP_AES128_CM_HMAC_SHA1_80;
 
+/**
+ * `packet` (parsed from `data`, payload decrypted) in buffers of its own, for werift's router,
+ * whose receivers may keep packets: the header is parsed again from a copy (its extensions are
+ * views of what they were parsed from).
+ */
+const ownCopy = (packet: RtpPacket, data: Buffer, headerLength: number): RtpPacket => {
+  const header = parseRtpHeader(Buffer.from(data.subarray(0, headerLength)));
+  header.paddingSize = packet.header.paddingSize;
+  return new RtpPacket(header, Buffer.from(packet.payload));
+};
+
 /** One DTLS transport's receive side. */
 class InboundMedia {
   readonly #transport: DtlsTransportInternals;
@@ -83,7 +97,8 @@ class InboundMedia {
     return false;
   }
 
-  receive(data: Buffer): void {
+  /** `borrowed`: `data` is valid only during this call (a view of the receive slab). */
+  receive(data: Buffer, borrowed = false): void {
     // RFC 7983 §7: 128..191 is RTP or RTCP (STUN and DTLS are taken elsewhere)
     const first = data[0]!;
     if (first < 128 || first > 191) return;
@@ -94,11 +109,18 @@ class InboundMedia {
     if (!unprotector || data.length < 2) return;
     // RFC 5761 §4: RTCP packet types 192..223 in the second octet
     const second = data[1]!;
-    if (second >= 192 && second <= 223) this.#receiveRtcp(t, unprotector, data);
-    else this.#receiveRtp(t, unprotector, data);
+    if (second >= 192 && second <= 223) {
+      // werift's RTCP listeners may keep what they are given (a few packets a second)
+      this.#receiveRtcp(t, unprotector, borrowed ? Buffer.from(data) : data);
+    } else this.#receiveRtp(t, unprotector, data, borrowed);
   }
 
-  #receiveRtp(t: DtlsTransportInternals, unprotector: SrtpUnprotector, data: Buffer): void {
+  #receiveRtp(
+    t: DtlsTransportInternals,
+    unprotector: SrtpUnprotector,
+    data: Buffer,
+    borrowed: boolean,
+  ): void {
     const headerLength = rtpHeaderLength(data, data.length - unprotector.rtpTrailerLength);
     if (headerLength < 0) {
       drops.malformed++;
@@ -127,7 +149,7 @@ class InboundMedia {
         return;
       }
       receivePath.werift++;
-      t.onRtp.execute(packet);
+      t.onRtp.execute(borrowed ? ownCopy(packet, data, headerLength) : packet);
     } catch {
       // a listener's failure must not stop the transport (werift logs and goes on too)
     }
@@ -199,9 +221,9 @@ export const installInboundFastPath = (): void => {
     const connection = this.iceTransport.connection;
     connection.onData.subscribe(receive);
     // and straight from the connection's UDP sockets, past werift's ICE chain (./udp-receive.ts)
-    takeMediaDatagrams(connection, (data) => {
+    takeMediaDatagrams(connection, (data, borrowed) => {
       receivePath.fromSocket++;
-      inbound.receive(data);
+      inbound.receive(data, borrowed);
     });
   };
 };

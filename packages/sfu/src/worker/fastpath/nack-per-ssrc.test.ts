@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RTCRtpReceiver, RtpHeader, RtpPacket, type GenericNack } from 'werift';
 import { fixNackLoop } from './nack-loop';
-import { splitNackBySsrc } from './nack-per-ssrc';
+import { LOST_SIZE, splitNackBySsrc } from './nack-per-ssrc';
 
 /** A real werift video receiver whose RTCP goes to `sent` instead of a DTLS transport. */
 const receiverWithRtcpLog = () => {
@@ -57,6 +57,44 @@ describe('NACKs to a simulcast publisher, one generator per SSRC', () => {
     const count = sent.length;
     await settle();
     expect(sent.length).toBe(count);
+    split.close();
+  });
+
+  it('across the 16-bit wrap: the packet lost just before it is asked for, and so is a later loss', async () => {
+    const { receiver, sent } = receiverWithRtcpLog();
+    const split = splitNackBySsrc(receiver)!;
+    const SSRC = 0x3333;
+    const missingOf = (ssrc: number) =>
+      split
+        .missing()
+        .get(ssrc)
+        ?.sort((a, b) => a - b);
+    // 65535 is lost, then 4 (werift's own comparison saw neither: 0 < 65534 looked old)
+    for (let seq = 65530; seq <= 65534; seq++) split.addPacket(packet(SSRC, seq));
+    for (let seq = 0; seq <= 10; seq++) if (seq !== 4) split.addPacket(packet(SSRC, seq));
+    await settle();
+    expect(new Set(sent.flatMap((n) => n.lost))).toEqual(new Set([65535, 4]));
+    expect(missingOf(SSRC)).toEqual([4, 65535]);
+    // an old packet, or a copy of one that arrived, asks for nothing more
+    split.addPacket(packet(SSRC, 65531));
+    split.addPacket(packet(SSRC, 9));
+    expect(missingOf(SSRC)).toEqual([4, 65535]);
+    split.close();
+  });
+
+  it('a jump of thousands asks for the last LOST_SIZE numbers only, and drops what falls behind them', () => {
+    const { receiver } = receiverWithRtcpLog();
+    const split = splitNackBySsrc(receiver)!;
+    const SSRC = 0x4444;
+    split.addPacket(packet(SSRC, 100));
+    split.addPacket(packet(SSRC, 102));
+    split.addPacket(packet(SSRC, 5000));
+    const missing = split.missing().get(SSRC)!;
+    expect(missing).toHaveLength(LOST_SIZE);
+    expect(Math.min(...missing)).toBe(5000 - LOST_SIZE);
+    expect(Math.max(...missing)).toBe(4999);
+    // 101 was more than LOST_SIZE behind the newest: no longer asked for
+    expect(split.isMissing(SSRC, 101)).toBe(false);
     split.close();
   });
 

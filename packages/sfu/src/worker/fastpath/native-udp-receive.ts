@@ -5,9 +5,11 @@
  * 64 KiB receive buffer, a Buffer, an `rinfo` object built property by property, and a call into
  * JS. Here a dup of the socket's fd is watched on the thread's own event loop; per wake-up one
  * recvmmsg takes every waiting datagram into a slab shared with JS, and JS is called once. Each
- * datagram is then copied out of its slot into a Buffer of its own, since the receive path keeps
- * packets (the RTP payload is a view of it, kept for NACK/RTX history and forwarding queues) and
- * the slot is overwritten at the next wake-up. The source address is made only when asked for.
+ * datagram goes to the handler as a view of its slot, valid only until the handler returns (the
+ * slot is overwritten at the next wake-up): what the receive path keeps it copies itself, and
+ * most of a media packet is not kept (the SRTP payload is decrypted in place and forwarded; the
+ * send side copies what its NACK history keeps). No Buffer is allocated and filled per datagram.
+ * The source address is made only when asked for.
  *
  * Node's reading of the socket is stopped (`UDPWrap.recvStop`); sending on it is unchanged. The
  * dup is closed when the socket closes (its 'close' event) or the thread ends.
@@ -18,6 +20,8 @@
 import type { Socket } from 'node:dgram';
 import native, { type NativeUdpReceiver } from 'conclave-aead-native';
 import type { WorkerDump } from '../../channel/messages';
+import { dgramHandle } from './dgram-handle';
+import { beginSendWakeup, endSendWakeup } from './native-udp-send';
 
 /** Octets per slot: above any path MTU a peer sends media or DTLS over (longer: dropped). */
 export const SLOT_SIZE = 4096;
@@ -36,24 +40,16 @@ export const nativeReceive: NativeReceiveCounters = {
   lastErrno: 0,
 };
 
-/** What a datagram goes to: `data` is the caller's to keep. */
+/**
+ * What a datagram goes to: `data` is a view of the slab, valid only until the handler returns;
+ * a handler that keeps it (or anything that views it) beyond that copies it.
+ */
 export type DatagramHandler = (
   data: Buffer,
   slot: number,
   port: number,
   address: (slot: number) => string,
 ) => void;
-
-interface UdpHandle {
-  fd?: number;
-  recvStop?: () => number;
-}
-
-const dgramHandle = (socket: Socket): UdpHandle | undefined => {
-  const state = Object.getOwnPropertySymbols(socket).find((s) => s.description === 'state symbol');
-  if (state === undefined) return undefined;
-  return (socket as unknown as Record<symbol, { handle?: UdpHandle } | undefined>)[state]?.handle;
-};
 
 export const nativeReceiveAvailable = (): boolean =>
   process.env.CONCLAVE_SFU_NATIVE_UDP !== '0' &&
@@ -90,22 +86,25 @@ export const startNativeReceive = (
       return;
     }
     nativeReceive.wakeups++;
-    for (let slot = 0; slot < count; slot++) {
-      const length = meta[2 * slot]!;
-      if (length < 0) {
-        nativeReceive.truncated++;
-        continue;
+    // what the batch sends (a fan-out) is queued and goes in one native call at its end
+    beginSendWakeup();
+    try {
+      for (let slot = 0; slot < count; slot++) {
+        const length = meta[2 * slot]!;
+        if (length < 0) {
+          nativeReceive.truncated++;
+          continue;
+        }
+        nativeReceive.datagrams++;
+        const offset = slot * SLOT_SIZE;
+        try {
+          handle(slab.subarray(offset, offset + length), slot, meta[2 * slot + 1]!, address);
+        } catch {
+          // one datagram's failure must not stop the batch (Node's dgram would go on too)
+        }
       }
-      nativeReceive.datagrams++;
-      const offset = slot * SLOT_SIZE;
-      // a copy of its own: the slot is overwritten at the next wake-up
-      const data = Buffer.allocUnsafe(length);
-      slab.copy(data, 0, offset, offset + length);
-      try {
-        handle(data, slot, meta[2 * slot + 1]!, address);
-      } catch {
-        // one datagram's failure must not stop the batch (Node's dgram would go on too)
-      }
+    } finally {
+      endSendWakeup();
     }
   };
   try {

@@ -16,8 +16,10 @@
  * arrives through `Connection.onData`, which ./inbound.ts keeps listening to. A datagram that
  * does not come from the peer fails SRTP authentication in either path.
  * Where it can (./native-udp-receive.ts: Linux, the addon built), the socket is then read natively,
- * a batch of datagrams per wake-up, and each goes the same way: RTP/RTCP to `receive`, the rest
- * to werift's `onData` with its source address (and `rinfo`, as werift's own listener sets it).
+ * a batch of datagrams per wake-up, and each goes the same way: RTP/RTCP to `receive` as a view
+ * of the receive slab (`borrowed`: valid only during the call), the rest to werift's `onData` as
+ * a copy (werift keeps DTLS records) with its source address (and `rinfo`, as werift's own
+ * listener sets it).
  * Re-check on werift upgrades (`UdpTransport.onData`, `socket`, `rinfo`, `Connection.protocols`,
  * `nominated`).
  */
@@ -45,23 +47,29 @@ export interface IceConnectionInternals {
 
 const taken = new WeakSet<object>();
 
+/**
+ * What an RTP/RTCP datagram goes to. `borrowed`: `data` is valid only until this returns (copy
+ * what is kept); otherwise it is the receiver's own.
+ */
+export type MediaDatagramHandler = (data: Buffer, borrowed: boolean) => void;
+
 /** Hands the RTP/RTCP datagrams of `connection`'s UDP sockets to `receive` (idempotent). */
 export const takeMediaDatagrams = (
   connection: IceConnectionInternals,
-  receive: (data: Buffer) => void,
+  receive: MediaDatagramHandler,
 ): void => {
   for (const protocol of connection.protocols ?? []) {
     const transport = protocol.transport;
     const original = transport?.onData;
     if (protocol.type !== 'stun' || !transport || !original || taken.has(transport)) continue;
     taken.add(transport);
-    const media = (data: Buffer): void => {
+    const media = (data: Buffer, borrowed: boolean): void => {
       const pair = connection.nominated;
       if (pair !== undefined && pair.protocol === protocol) {
         pair.packetsReceived++;
         pair.bytesReceived += data.length;
       }
-      receive(data);
+      receive(data, borrowed);
     };
     transport.onData = (data, addr) => {
       const first = data[0];
@@ -69,20 +77,20 @@ export const takeMediaDatagrams = (
         original(data, addr);
         return;
       }
-      media(data);
+      media(data, false);
     };
     if (!transport.socket) continue;
-    startNativeReceive(transport.socket, (data, slot, port, address) => {
-      const first = data[0];
+    startNativeReceive(transport.socket, (view, slot, port, address) => {
+      const first = view[0];
       if (first !== undefined && first >= 128 && first <= 191) {
-        media(data);
+        media(view, true);
         return;
       }
       const host = address(slot);
       const family = host.includes(':') ? 'IPv6' : 'IPv4';
-      transport.rinfo = { address: host, family, port, size: data.length };
+      transport.rinfo = { address: host, family, port, size: view.length };
       // werift's listener may have been replaced since (an ICE restart); call the current one
-      transport.onData?.(data, [host, port]);
+      transport.onData?.(Buffer.from(view), [host, port]);
     });
   }
 };

@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  seqDiff,
-  StreamRewriter,
-  type RewrittenFields,
-  type SourcePacket,
-} from './stream-rewriter';
+import { seqDiff } from '../rtp-sequence';
+import { StreamRewriter, type RewrittenFields, type SourcePacket } from './stream-rewriter';
 
 const out = (): RewrittenFields => ({
   sequenceNumber: 0,

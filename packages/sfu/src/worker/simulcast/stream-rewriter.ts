@@ -15,6 +15,7 @@
  * same source after a pause keeps its timestamp and PictureID offsets (its clock kept running)
  * and closes only the sequence gap, so a paused stream causes no NACKs.
  */
+import { seqDiff } from '../rtp-sequence';
 
 /** What the rewriter needs of a source packet. */
 export interface SourcePacket {
@@ -40,12 +41,6 @@ export interface RewrittenFields {
 
 /** 90 kHz video, 48 kHz Opus: RTP clock ticks per millisecond. */
 export const ticksPerMs = (clockRate: number): number => clockRate / 1000;
-
-/** Signed distance a - b of two 16-bit sequence numbers (RFC 3550 Appendix A.1 style). */
-export const seqDiff = (a: number, b: number): number => {
-  const d = (a - b) & 0xffff;
-  return d >= 0x8000 ? d - 0x10000 : d;
-};
 
 export class StreamRewriter {
   readonly #ticksPerMs: number;
