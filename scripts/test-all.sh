@@ -46,9 +46,15 @@ count_vitest() { # name, json report, log, exit status
     echo "FAILED: $name did not finish in time (stopped)"
   fi
   if [ -f "$json" ]; then
-    read -r p f < <(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorTests||0) + (r.testResults||[]).filter(t=>t.status==="failed"&&t.assertionResults.length===0).length)' "$json")
+    local counts p f
+    if ! counts=$(node scripts/vitest-report-counts.mjs "$json"); then
+      echo "FAILED: $name: its report $json cannot be read: counting the suite as failed"
+      failed=$((failed + 1)); show_failures "$log"; return
+    fi
+    read -r p f <<< "$(head -n 1 <<< "$counts")"
     passed=$((passed + p)); failed=$((failed + f))
     echo "$name: $p passed, $f failed"
+    tail -n +2 <<< "$counts"
     if [ "$f" -gt 0 ] || [ "$status" -ne 0 ]; then show_failures "$log"; fi
   else
     echo "FAILED: $name wrote no report: counting the suite as failed"; failed=$((failed + 1))
