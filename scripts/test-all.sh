@@ -2,7 +2,7 @@
 # The one test command (README): static checks, unit + scenario tests, real-browser tests.
 # Ends with a single line "N passed, N failed" summing every suite.
 #
-# What this prints stays small (a few KiB when green): each step's full output goes to a log
+# What this prints stays small (under 1 KiB when green): each step's full output goes to a log
 # file under $CONCLAVE_TEST_LOGS (default: a temporary folder, named at the start), and only a
 # summary, and on failure the log's last lines, are printed. A CI runner that reads the output
 # only at the end stops a run whose output fills its pipe (64 KiB): that is how a green run of
@@ -52,6 +52,11 @@ count_vitest() { # name, json report, log, exit status
       failed=$((failed + 1)); show_failures "$log"; return
     fi
     read -r p f <<< "$(head -n 1 <<< "$counts")"
+    # vitest exits non-zero for what no test result shows (an unhandled error, a file that did
+    # not load): that is a failure too
+    if [ "$f" -eq 0 ] && [ "$status" -ne 0 ]; then
+      echo "FAILED: $name: vitest exited with status $status and no failed test"; f=1
+    fi
     passed=$((passed + p)); failed=$((failed + f))
     echo "$name: $p passed, $f failed"
     tail -n +2 <<< "$counts"
