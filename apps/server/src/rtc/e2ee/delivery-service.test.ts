@@ -224,6 +224,40 @@ describe('the MLS Delivery Service', () => {
     expect(events('host', 'e2ee.pending').at(-1)).toMatchObject({ epoch: 3, remove: ['carol'] });
   });
 
+  it('a commit made before someone moved to another room is not sent to them: their device is in that room’s group now', async () => {
+    // Breakout moves under load (issue 18): the committer was asked to remove the first
+    // movers; the next ones moved (and promoted their room's group) before its Commit came.
+    // Sent to them, it was applied to their room's group and shown as a failed key change.
+    const { ds, add, events } = setup();
+    const host = add('host', 'host');
+    const [bea, cy, dee] = ['bea', 'cy', 'dee'].map((n) => add(n));
+    ds.enable(host);
+    ds.commit(host, { epoch: 0, commit: 'Q09NTQ==', welcome: 'V0VMQw==', added: [], removed: [] });
+    for (const p of [bea!, cy!, dee!]) ds.keyPackage(p, btoa(p.id));
+    await wait(20);
+    ds.commit(host, {
+      epoch: 1,
+      commit: 'Q09NTQ==',
+      welcome: 'V0VMQw==',
+      added: [bea!.id, cy!.id, dee!.id],
+      removed: [],
+    });
+    ds.participantLeft(bea!); // moved to a breakout room, still connected
+    await wait(20);
+    expect(events('host', 'e2ee.pending').at(-1)).toMatchObject({ epoch: 2, remove: ['bea'] });
+    ds.participantLeft(cy!); // moved after the request went out
+    const before = events('cy', 'e2ee.commit').length;
+    ds.commit(host, { epoch: 2, commit: 'UkVNMQ==', added: [], removed: [bea!.id] });
+    expect(events('dee', 'e2ee.commit').at(-1)).toMatchObject({ epoch: 2, commit: 'UkVNMQ==' });
+    expect(events('cy', 'e2ee.commit')).toHaveLength(before);
+    expect(
+      events('bea', 'e2ee.commit').some((e) => e.type === 'e2ee.commit' && e.epoch === 2),
+    ).toBe(false);
+    // cy's leaf goes in the next commit, which nobody who left receives either.
+    await wait(20);
+    expect(events('host', 'e2ee.pending').at(-1)).toMatchObject({ epoch: 3, remove: ['cy'] });
+  });
+
   it('a joiner whose Welcome failed is removed and added again with its fresh KeyPackage; after giving up, the host is told', async () => {
     const { ds, add, events } = setup();
     const host = add('host', 'host');

@@ -326,7 +326,12 @@ export class DeliveryService {
     }
     if (req.added.length > 0 && !req.welcome)
       throw new ConclaveError('BAD_REQUEST', 'A commit that adds members needs a Welcome.');
-    const recipients = [...this.#members].filter((id) => id !== from.id);
+    // Not to members waiting to be removed: they left this group's scope (moved to another
+    // room, left, or asked to be added afresh) and their devices no longer hold this group, or
+    // hold another one (a breakout room's) that this Commit would be applied to.
+    const recipients = [...this.#members].filter(
+      (id) => id !== from.id && !this.#pendingRemove.has(id),
+    );
     this.#epoch += 1;
     for (const id of req.removed) {
       this.#members.delete(id);
