@@ -150,7 +150,7 @@ export class Room {
       {
         participants: () => [...this.#participants.values()].filter((p) => inRoom(p)),
         get: (id) => inRoom(this.#participants.get(id)),
-        send: (id, event) => this.#participants.get(id)?.peer?.send(event),
+        send: (id, event) => inRoom(this.#participants.get(id))?.peer?.send(event),
         broadcast: (event) => {
           for (const p of this.#participants.values()) if (inRoom(p)) p.peer?.send(event);
         },
