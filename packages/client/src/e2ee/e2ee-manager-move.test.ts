@@ -80,4 +80,21 @@ describe('a breakout move under E2EE', () => {
     await until(() => !device.engine.status().inGroup, 'out of the old group');
     expect(device.engine.status()).toMatchObject({ inGroup: false, encrypting: true });
   });
+
+  it('the old room’s E2EE state, still queued at the move, is not taken for the new room’s', async () => {
+    // Its members were shown as "in the meeting but does not hold the key yet" until the new
+    // room's state came (issue 18: a warning flashing at every breakout move).
+    const device = await deviceInGroup();
+    manager = device.manager;
+    const main = { ...ON, members: ['p-host', 'p-dee'] as ParticipantId[] };
+    manager.handleEvent({ type: 'e2ee.state', state: main });
+    manager.roomChanged(['p-host' as ParticipantId]);
+    await until(() => device.requests.includes('abandonGroup'), 'leaving the group');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(manager.view.meeting.members).toEqual([]);
+    const room = { ...ON, epoch: 2, members: ['p-host'] as ParticipantId[] };
+    manager.handleEvent({ type: 'e2ee.state', state: room });
+    await until(() => manager!.view.meeting.members.length === 1, 'the room’s state');
+    expect(manager.view.meeting).toMatchObject({ epoch: 2, members: ['p-host'] });
+  });
 });

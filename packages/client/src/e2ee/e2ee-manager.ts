@@ -106,6 +106,8 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
    * between the move and the room's keys, not two). Cleared by the promotion.
    */
   #leaveOwed = false;
+  /** How many times this device changed rooms (a state from before a move is the old room's). */
+  #moves = 0;
   /** Breakout rooms' groups prepared while the host plans them (issue 18). */
   readonly prepared: PreparedBreakouts | undefined;
   /** The KeyPackage this device keeps on the server for its next room change (issue 18). */
@@ -376,13 +378,18 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
 
   handleEvent(ev: ServerEvent): void {
     switch (ev.type) {
-      case 'e2ee.state':
+      case 'e2ee.state': {
+        // A state that came before this device's last move is the old room's: the new room's
+        // follows the move (a state queued behind MLS work must not overwrite it).
+        const moves = this.#moves;
         void this.#queue(async () => {
+          if (moves !== this.#moves) return;
           this.#onState(ev.state);
           if (!this.#inGroup && !this.#restarting)
             await this.#deps.worker?.expectEncryption(ev.state.status !== 'off');
         });
         return;
+      }
       case 'e2ee.pending':
         void this.#queue(() => this.#commitPending(ev.epoch, ev.add, ev.remove)).catch(
           (err: unknown) => this.#fail('Making a key change failed', err),
@@ -695,6 +702,7 @@ export class E2eeManager extends TypedEmitter<E2eeManagerEvents> {
    * move (a breakout room under E2EE); a group prepared for it is checked against them.
    */
   roomChanged(members: readonly ParticipantId[] | null = null): void {
+    this.#moves += 1;
     this.prepared?.moved(members);
     // Until the rooms' state follows, the move says who is in this room (a group this device
     // starts meanwhile adds only them; the state must then agree, see PreparedBreakouts).
