@@ -166,8 +166,8 @@ describe('prepared breakout groups promoted at each device’s own move (E2EE)',
     // Dee's room is not the planned one any more: its group starts at open, as before plans.
     expect(received(dee)).not.toContain('e2ee.promote');
     expect(received(dee)).toContain('e2ee.startGroup');
-    // No warning at any point once in the room's group: the old room's E2EE state, queued
-    // behind the move's MLS work, no longer names people of the old room as keyless.
+    // No warning as soon as each device is in its room's group: the old room's E2EE state,
+    // queued behind the move's MLS work, no longer names people of the old room as keyless.
     for (const b of [bea, cy, dee]) expect(b.room.e2ee.view.rosterMismatch).toEqual([]);
     expect(await carry(bea, cy)).toBeDefined();
     expect(await carry(bea, dee)).toBeUndefined();
